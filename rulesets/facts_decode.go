@@ -1,0 +1,691 @@
+package rulesets
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"gopkg.in/yaml.v3"
+)
+
+// FactsError reports problems in a facts document. Each diagnostic names the
+// field path (accidents[1].date) and its line:column. Test for it with
+// errors.As.
+type FactsError struct {
+	Diagnostics Diagnostics
+}
+
+func (e *FactsError) Error() string { return "facts: " + e.Diagnostics.Error() }
+
+// Unwrap returns the diagnostics, so errors.As can reach a *Diagnostic.
+func (e *FactsError) Unwrap() []error {
+	out := make([]error, len(e.Diagnostics))
+	for i, d := range e.Diagnostics {
+		out[i] = d
+	}
+	return out
+}
+
+// MaxFactsSize is the largest facts document DecodeFacts accepts.
+const MaxFactsSize = 1 << 20
+
+// maxDepth bounds the nesting of any YAML document we read.
+const maxDepth = 64
+
+// DecodeFacts reads the enterprises in a YAML or JSON document (a YAML stream
+// may hold several, separated by ---). Numbers are read from their text, never
+// through float64. All problems are reported at once in a *FactsError.
+func DecodeFacts(name string, data []byte) ([]*Facts, error) {
+	if len(data) > MaxFactsSize {
+		return nil, &FactsError{Diagnostics{{Severity: SeverityError, Code: "facts.too_large",
+			Summary: fmt.Sprintf("document is %d bytes; the limit is %d", len(data), MaxFactsSize),
+			Hint:    "split the portfolio into one document per enterprise, or use batch with JSONL",
+			Subject: Range{File: name}}}}
+	}
+	docs, diags := parseYAMLStream(name, data, "facts")
+	var out []*Facts
+	for _, doc := range docs {
+		f, ds := decodeFactsNode(name, data, doc)
+		diags = append(diags, ds...)
+		if f != nil {
+			out = append(out, f)
+		}
+	}
+	if diags.HasErrors() {
+		diags.Sort()
+		return out, &FactsError{diags}
+	}
+	if len(out) == 0 {
+		return nil, &FactsError{Diagnostics{{Severity: SeverityError, Code: "facts.empty",
+			Summary: "no enterprise in the document", Subject: Range{File: name}}}}
+	}
+	return out, nil
+}
+
+// parseYAMLStream splits data into its YAML documents, reporting syntax errors
+// and documents nested too deep.
+func parseYAMLStream(name string, data []byte, prefix string) ([]*yaml.Node, Diagnostics) {
+	var diags Diagnostics
+	var docs []*yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			diags = append(diags, syntaxDiagnostic(name, data, prefix, err))
+			break
+		}
+		if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+			if depth(n.Content[0], 0) > maxDepth {
+				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: prefix + ".too_deep",
+					Summary: fmt.Sprintf("document is nested more than %d levels deep", maxDepth),
+					Subject: Range{File: name, Start: Pos{Line: n.Line, Column: n.Column}}})
+				continue
+			}
+			docs = append(docs, n.Content[0])
+		}
+	}
+	return docs, diags
+}
+
+func depth(n *yaml.Node, d int) int {
+	if d > maxDepth {
+		return d
+	}
+	m := d
+	for _, c := range n.Content {
+		if x := depth(c, d+1); x > m {
+			m = x
+		}
+	}
+	return m
+}
+
+// syntaxDiagnostic turns a yaml.v3 error ("yaml: line 3: ...") into a
+// diagnostic at that line.
+func syntaxDiagnostic(name string, data []byte, prefix string, err error) *Diagnostic {
+	msg := err.Error()
+	line := 0
+	if i := strings.Index(msg, "line "); i >= 0 {
+		fmt.Sscanf(msg[i:], "line %d", &line)
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	if i := strings.Index(msg, ": "); i >= 0 && strings.HasPrefix(msg, "line ") {
+		msg = msg[i+2:]
+	}
+	d := &Diagnostic{Severity: SeverityError, Code: prefix + ".syntax", Summary: "YAML syntax error: " + msg,
+		Subject: Range{File: name, Start: Pos{Line: line, Column: 1}}, Err: err,
+		Hint: "check indentation and quoting; JSON must be a single object"}
+	if line == 0 {
+		d.Subject.Start = Pos{}
+	} else {
+		d.Source = sourceLine(data, line)
+	}
+	return d
+}
+
+var factsKeys = []string{
+	"name", "region", "sectors", "status", "seasonal", "urban_center", "sites", "park",
+	"employees", "dispatched_workers", "workers_without_injury_insurance", "annual_revenue",
+	"project", "risk_level", "accidents", "work_injury_rank", "standardization_level",
+	"credit_grade", "blacklisted", "hazards", "loss_ratio", "occupational_hazards",
+	"principal_income", "policy", "policy_history", "other_safety_insurance",
+	"claims_unpaid_to_victims", "enforcement", "operating_since",
+}
+
+// decodeFactsNode decodes one enterprise document.
+func decodeFactsNode(name string, src []byte, n *yaml.Node) (*Facts, Diagnostics) {
+	r := &reader{file: name, src: src, prefix: "facts"}
+	r.checkAliases(n, "")
+	if len(r.diags) > 0 {
+		return nil, r.diags
+	}
+	f := &Facts{Status: "operating"}
+	if n.Kind != yaml.MappingNode {
+		r.errorf(n, "", "facts.type", "an enterprise is a mapping such as {region: \"430100\", sectors: [...]}", "facts must be a mapping, not %s", describe(n))
+		return nil, r.diags
+	}
+	// Split core keys from extra facts declared by rulesets; a key that looks
+	// like a typo of a core field is an error here, the rest are checked
+	// against the stack's declarations later.
+	core := &yaml.Node{Kind: yaml.MappingNode, Line: n.Line, Column: n.Column}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		known := false
+		for _, c := range factsKeys {
+			if k.Value == c {
+				known = true
+				break
+			}
+		}
+		if known || k.Kind != yaml.ScalarNode {
+			core.Content = append(core.Content, k, v)
+			continue
+		}
+		if s := suggest(k.Value, factsKeys); s != "" {
+			r.errorf(k, k.Value, "facts.unknown_field", fmt.Sprintf("did you mean %q?", s), "unknown field %q", k.Value)
+			continue
+		}
+		if !isIdent(k.Value) {
+			r.errorf(k, k.Value, "facts.unknown_field", "fact names are lowercase words joined by _", "unknown field %q", k.Value)
+			continue
+		}
+		if f.Extra == nil {
+			f.Extra = map[string]ExtraValue{}
+		}
+		if _, dup := f.Extra[k.Value]; dup {
+			r.errorf(k, k.Value, "facts.duplicate_key", "keep one", "duplicate key %q", k.Value)
+			continue
+		}
+		f.Extra[k.Value] = extraValue(r, k.Value, v)
+	}
+	fs, _ := r.fields(core, "", "the enterprise", factsKeys...)
+	get := func(key string) *yaml.Node {
+		if v, ok := fs[key]; ok && !isNull(v.val) {
+			return v.val
+		}
+		return nil
+	}
+
+	if v := get("name"); v != nil {
+		f.Name = r.str(v, "name", "name")
+	}
+	if v := get("region"); v != nil {
+		f.Region = r.str(v, "region", "region")
+		if f.Region != "" && !validRegion(f.Region) {
+			r.errorf(v, "region", "facts.region", "a GB/T 2260 code has 2, 4, 6, 9 or 12 digits, e.g. \"330382\"; quote it", "region %q is not a GB/T 2260 code", f.Region)
+		}
+	} else {
+		r.errorf(n, "region", "facts.missing", "add region: \"<GB/T 2260 code>\", e.g. region: \"430100\"", "region is required: it chooses the rulesets that apply")
+	}
+	if v := get("sectors"); v != nil {
+		for i, it := range r.seq(v, "sectors", "sectors") {
+			p := index("sectors", i)
+			s := r.str(it, p, "a sector")
+			if s != "" && r.checkCode(it, p, "sector", s, Sectors) {
+				f.Sectors = append(f.Sectors, s)
+			}
+		}
+		if len(r.seq(v, "sectors", "sectors")) == 0 {
+			r.errorf(v, "sectors", "facts.missing", "list at least one sector code, e.g. [hazardous_chemicals.storage]; use [other] if none fits", "sectors must not be empty")
+		}
+	} else {
+		r.errorf(n, "sectors", "facts.missing", "add sectors: [<code>], e.g. sectors: [hazardous_chemicals.storage]; use [other] if none fits", "sectors is required")
+	}
+	if v := get("status"); v != nil {
+		if s := r.str(v, "status", "status"); s != "" && r.checkCode(v, "status", "status", s, Statuses) {
+			f.Status = s
+		}
+	}
+	if v := get("seasonal"); v != nil {
+		f.Seasonal, _ = r.boolean(v, "seasonal", "seasonal")
+	}
+	if v := get("urban_center"); v != nil {
+		f.UrbanCenter, _ = r.boolean(v, "urban_center", "urban_center")
+	}
+	if v := get("sites"); v != nil {
+		for i, it := range r.seq(v, "sites", "sites") {
+			p := index("sites", i)
+			sf, ok := r.fields(it, p, "a site", "kind", "workers")
+			if !ok {
+				continue
+			}
+			var s Site
+			if k := sf["kind"].val; !isNull(k) {
+				s.Kind = r.str(k, p+".kind", "kind")
+				if s.Kind != "" {
+					r.checkCode(k, p+".kind", "site kind", s.Kind, SiteKinds)
+				}
+			} else {
+				r.errorf(it, p+".kind", "facts.missing", "add kind: <code>, e.g. kind: confined_space", "a site needs a kind")
+			}
+			if w := sf["workers"].val; !isNull(w) {
+				s.Workers, _ = r.integer(w, p+".workers", "workers", 0, maxInt)
+			}
+			f.Sites = append(f.Sites, s)
+		}
+	}
+	if v := get("park"); v != nil {
+		pf, ok := r.fields(v, "park", "park", "name", "factory_in_factory")
+		if ok {
+			f.Park = &Park{}
+			if x := pf["name"].val; !isNull(x) {
+				f.Park.Name = r.str(x, "park.name", "park name")
+			}
+			if x := pf["factory_in_factory"].val; !isNull(x) {
+				f.Park.FactoryInFactory, _ = r.boolean(x, "park.factory_in_factory", "factory_in_factory")
+			}
+		}
+	}
+	if v := get("employees"); v != nil {
+		if x, ok := r.integer(v, "employees", "employees", 0, maxInt); ok {
+			f.Employees = &x
+		}
+	}
+	if v := get("dispatched_workers"); v != nil {
+		f.DispatchedWorkers, _ = r.integer(v, "dispatched_workers", "dispatched_workers", 0, maxInt)
+		if f.Employees != nil && f.DispatchedWorkers > *f.Employees {
+			r.errorf(v, "dispatched_workers", "facts.inconsistent", "employees counts all workers, dispatched included", "dispatched_workers (%d) exceeds employees (%d)", f.DispatchedWorkers, *f.Employees)
+		}
+	}
+	if v := get("workers_without_injury_insurance"); v != nil {
+		f.WorkersWithoutInjuryInsurance, _ = r.integer(v, "workers_without_injury_insurance", "workers_without_injury_insurance", 0, maxInt)
+		if f.Employees != nil && f.WorkersWithoutInjuryInsurance > *f.Employees {
+			r.errorf(v, "workers_without_injury_insurance", "facts.inconsistent", "", "workers_without_injury_insurance (%d) exceeds employees (%d)", f.WorkersWithoutInjuryInsurance, *f.Employees)
+		}
+	}
+	if v := get("annual_revenue"); v != nil {
+		f.AnnualRevenue = r.nonNegDec(v, "annual_revenue", "annual_revenue")
+	}
+	if v := get("project"); v != nil {
+		pf, ok := r.fields(v, "project", "project", "name", "contract_value", "high_risk_works", "metro", "start", "end")
+		if ok {
+			p := &Project{}
+			if x := pf["name"].val; !isNull(x) {
+				p.Name = r.str(x, "project.name", "project name")
+			}
+			if x := pf["contract_value"].val; !isNull(x) {
+				p.ContractValue = r.nonNegDec(x, "project.contract_value", "contract_value")
+			}
+			if x := pf["high_risk_works"].val; !isNull(x) {
+				p.HighRiskWorks, _ = r.boolean(x, "project.high_risk_works", "high_risk_works")
+			}
+			if x := pf["metro"].val; !isNull(x) {
+				p.Metro, _ = r.boolean(x, "project.metro", "metro")
+			}
+			p.Start = r.optDate(pf["start"].val, "project.start", "project start")
+			p.End = r.optDate(pf["end"].val, "project.end", "project end")
+			if p.Start != nil && p.End != nil && p.End.Before(*p.Start) {
+				r.errorf(pf["end"].val, "project.end", "facts.inconsistent", "", "project ends (%s) before it starts (%s)", p.End, p.Start)
+			}
+			f.Project = p
+		}
+	}
+	if v := get("risk_level"); v != nil {
+		if s := r.str(v, "risk_level", "risk_level"); s != "" && r.checkCode(v, "risk_level", "risk_level", s, RiskLevels) {
+			f.RiskLevel = s
+		}
+	}
+	if v := get("accidents"); v != nil {
+		for i, it := range r.seq(v, "accidents", "accidents") {
+			p := index("accidents", i)
+			af, ok := r.fields(it, p, "an accident", "date", "deaths", "serious_injuries", "direct_loss", "unit_liable", "especially_serious")
+			if !ok {
+				continue
+			}
+			var a Accident
+			if x := af["date"].val; !isNull(x) {
+				a.Date, _ = r.date(x, p+".date", "accident date")
+			} else {
+				r.errorf(it, p+".date", "facts.missing", "add date: YYYY-MM-DD", "an accident needs its date")
+			}
+			if x := af["deaths"].val; !isNull(x) {
+				a.Deaths, _ = r.integer(x, p+".deaths", "deaths", 0, maxInt)
+			}
+			if x := af["serious_injuries"].val; !isNull(x) {
+				a.SeriousInjuries, _ = r.integer(x, p+".serious_injuries", "serious_injuries", 0, maxInt)
+			}
+			if x := af["direct_loss"].val; !isNull(x) {
+				if d := r.nonNegDec(x, p+".direct_loss", "direct_loss"); d != nil {
+					a.DirectLoss = *d
+				}
+			}
+			if x := af["unit_liable"].val; !isNull(x) {
+				a.UnitLiable, _ = r.boolean(x, p+".unit_liable", "unit_liable")
+			}
+			if x := af["especially_serious"].val; !isNull(x) {
+				a.EspeciallySerious, _ = r.boolean(x, p+".especially_serious", "especially_serious")
+			}
+			f.Accidents = append(f.Accidents, a)
+		}
+	}
+	if v := get("work_injury_rank"); v != nil {
+		wf, ok := r.fields(v, "work_injury_rank", "work_injury_rank", "year", "rank")
+		if ok {
+			w := &WorkInjuryRank{}
+			okY, okR := false, false
+			if x := wf["year"].val; !isNull(x) {
+				w.Year, okY = r.integer(x, "work_injury_rank.year", "year", MinDate.Year(), MaxDate.Year())
+			} else {
+				r.errorf(v, "work_injury_rank.year", "facts.missing", "add year: 2021", "work_injury_rank needs the year of the statistics")
+			}
+			if x := wf["rank"].val; !isNull(x) {
+				w.Rank, okR = r.integer(x, "work_injury_rank.rank", "rank", 1, maxInt)
+			} else {
+				r.errorf(v, "work_injury_rank.rank", "facts.missing", "add rank: <1 = most work injuries>", "work_injury_rank needs the rank")
+			}
+			if okY && okR {
+				f.WorkInjuryRank = w
+			}
+		}
+	}
+	if v := get("standardization_level"); v != nil {
+		f.StandardizationLevel, _ = r.integer(v, "standardization_level", "standardization_level", 0, 3)
+	}
+	if v := get("credit_grade"); v != nil {
+		f.CreditGrade = r.str(v, "credit_grade", "credit_grade")
+	}
+	if v := get("blacklisted"); v != nil {
+		f.Blacklisted, _ = r.boolean(v, "blacklisted", "blacklisted")
+	}
+	if v := get("hazards"); v != nil {
+		hf, ok := r.fields(v, "hazards", "hazards", "major_unrectified", "refused_rectification", "refused_on")
+		if ok {
+			if x := hf["major_unrectified"].val; !isNull(x) {
+				f.Hazards.MajorUnrectified, _ = r.boolean(x, "hazards.major_unrectified", "major_unrectified")
+			}
+			if x := hf["refused_rectification"].val; !isNull(x) {
+				f.Hazards.RefusedRectification, _ = r.boolean(x, "hazards.refused_rectification", "refused_rectification")
+			}
+			f.Hazards.RefusedOn = r.optDate(hf["refused_on"].val, "hazards.refused_on", "refused_on")
+			if f.Hazards.RefusedOn != nil && !f.Hazards.RefusedRectification {
+				r.errorf(hf["refused_on"].val, "hazards.refused_on", "facts.inconsistent", "set refused_rectification: true, or remove refused_on", "refused_on is given but refused_rectification is not true")
+			}
+		}
+	}
+	if v := get("loss_ratio"); v != nil {
+		f.LossRatio = r.nonNegDec(v, "loss_ratio", "loss_ratio")
+	}
+	if v := get("occupational_hazards"); v != nil {
+		for i, it := range r.seq(v, "occupational_hazards", "occupational_hazards") {
+			p := index("occupational_hazards", i)
+			if s := r.str(it, p, "an occupational hazard"); s != "" && r.checkCode(it, p, "occupational hazard", s, OccupationalHazardCodes) {
+				f.OccupationalHazards = append(f.OccupationalHazards, s)
+			}
+		}
+	}
+	if v := get("principal_income"); v != nil {
+		f.PrincipalIncome = r.nonNegDec(v, "principal_income", "principal_income")
+	}
+	if v := get("policy"); v != nil {
+		f.Policy = r.policy(v)
+	}
+	if v := get("policy_history"); v != nil {
+		for i, it := range r.seq(v, "policy_history", "policy_history") {
+			p := index("policy_history", i)
+			hf, ok := r.fields(it, p, "an earlier policy", "start", "end", "surrendered_on", "insurer")
+			if !ok {
+				continue
+			}
+			var h PolicyPeriod
+			okS, okE := false, false
+			if x := hf["start"].val; !isNull(x) {
+				h.Start, okS = r.date(x, p+".start", "policy start")
+			} else {
+				r.errorf(it, p+".start", "facts.missing", "add start: YYYY-MM-DD", "an earlier policy needs its start date")
+			}
+			if x := hf["end"].val; !isNull(x) {
+				h.End, okE = r.date(x, p+".end", "policy end")
+			} else {
+				r.errorf(it, p+".end", "facts.missing", "add end: YYYY-MM-DD (the last day covered)", "an earlier policy needs its end date")
+			}
+			if okS && okE && h.End.Before(h.Start) {
+				r.errorf(hf["end"].val, p+".end", "facts.inconsistent", "end is the last day covered and cannot precede start", "policy ends (%s) before it starts (%s)", h.End, h.Start)
+			}
+			h.SurrenderedOn = r.optDate(hf["surrendered_on"].val, p+".surrendered_on", "surrendered_on")
+			if h.SurrenderedOn != nil && okS && okE && (h.SurrenderedOn.Before(h.Start) || h.SurrenderedOn.After(h.End)) {
+				r.errorf(hf["surrendered_on"].val, p+".surrendered_on", "facts.inconsistent", "", "surrendered_on (%s) lies outside the policy period %s–%s", h.SurrenderedOn, h.Start, h.End)
+			}
+			if x := hf["insurer"].val; !isNull(x) {
+				h.Insurer = r.str(x, p+".insurer", "insurer")
+			}
+			f.PolicyHistory = append(f.PolicyHistory, h)
+		}
+	}
+	if v := get("other_safety_insurance"); v != nil {
+		for i, it := range r.seq(v, "other_safety_insurance", "other_safety_insurance") {
+			p := index("other_safety_insurance", i)
+			if s := r.str(it, p, "an insurance code"); s != "" && r.checkCode(it, p, "other_safety_insurance", s, OtherInsuranceCodes) {
+				f.OtherSafetyInsurance = append(f.OtherSafetyInsurance, s)
+			}
+		}
+	}
+	if v := get("claims_unpaid_to_victims"); v != nil {
+		f.ClaimsUnpaidToVictims, _ = r.boolean(v, "claims_unpaid_to_victims", "claims_unpaid_to_victims")
+	}
+	if v := get("enforcement"); v != nil {
+		f.Enforcement = r.enforcement(v)
+	}
+	f.OperatingSince = r.optDate(get("operating_since"), "operating_since", "operating_since")
+	return f, r.diags
+}
+
+func (r *reader) optDate(n *yaml.Node, path, what string) *Date {
+	if isNull(n) {
+		return nil
+	}
+	d, ok := r.date(n, path, what)
+	if !ok {
+		return nil
+	}
+	return &d
+}
+
+func (r *reader) nonNegDec(n *yaml.Node, path, what string) *decimal.Decimal {
+	d, ok := r.dec(n, path, what)
+	if !ok {
+		return nil
+	}
+	if d.IsNegative() {
+		r.errorf(n, path, "facts.range", "", "%s must not be negative: %s", what, n.Value)
+		return nil
+	}
+	return &d
+}
+
+func (r *reader) policy(v *yaml.Node) *Policy {
+	pf, ok := r.fields(v, "policy", "policy", "insured", "insurer", "start", "end", "insured_employees",
+		"death_limit", "disability_limit", "medical_limit", "uniform_limits", "occupational_disease_cover",
+		"prevention_service", "premium_charged_to_employees", "premium")
+	if !ok {
+		return nil
+	}
+	p := &Policy{Insured: true, UniformLimits: true}
+	if x := pf["insured"].val; !isNull(x) {
+		p.Insured, _ = r.boolean(x, "policy.insured", "insured")
+	}
+	if x := pf["insurer"].val; !isNull(x) {
+		p.Insurer = r.str(x, "policy.insurer", "insurer")
+	}
+	okS, okE := false, false
+	if x := pf["start"].val; !isNull(x) {
+		p.Start, okS = r.date(x, "policy.start", "policy start")
+	} else if p.Insured {
+		r.errorf(v, "policy.start", "facts.missing", "add start: YYYY-MM-DD, or insured: false if there is no policy", "policy needs its start date")
+	}
+	if x := pf["end"].val; !isNull(x) {
+		p.End, okE = r.date(x, "policy.end", "policy end")
+	} else if p.Insured {
+		r.errorf(v, "policy.end", "facts.missing", "add end: YYYY-MM-DD (the last day covered), or insured: false", "policy needs its end date")
+	}
+	if okS && okE && p.End.Before(p.Start) {
+		r.errorf(pf["end"].val, "policy.end", "facts.inconsistent", "end is the last day covered (至…24时止) and cannot precede start", "policy ends (%s) before it starts (%s)", p.End, p.Start)
+	}
+	if x := pf["insured_employees"].val; !isNull(x) {
+		if n, ok := r.integer(x, "policy.insured_employees", "insured_employees", 0, maxInt); ok {
+			p.InsuredEmployees = &n
+		}
+	}
+	if x := pf["death_limit"].val; !isNull(x) {
+		p.DeathLimit = r.nonNegDec(x, "policy.death_limit", "death_limit")
+	}
+	if x := pf["disability_limit"].val; !isNull(x) {
+		p.DisabilityLimit = r.nonNegDec(x, "policy.disability_limit", "disability_limit")
+	}
+	if x := pf["medical_limit"].val; !isNull(x) {
+		p.MedicalLimit = r.nonNegDec(x, "policy.medical_limit", "medical_limit")
+	}
+	if x := pf["premium"].val; !isNull(x) {
+		p.Premium = r.nonNegDec(x, "policy.premium", "premium")
+	}
+	for key, dst := range map[string]*bool{
+		"uniform_limits":               &p.UniformLimits,
+		"occupational_disease_cover":   &p.OccupationalDiseaseCover,
+		"prevention_service":           &p.PreventionService,
+		"premium_charged_to_employees": &p.PremiumChargedToEmployees,
+	} {
+		if x := pf[key].val; !isNull(x) {
+			*dst, _ = r.boolean(x, "policy."+key, key)
+		}
+	}
+	return p
+}
+
+func (r *reader) enforcement(v *yaml.Node) *Enforcement {
+	ef, ok := r.fields(v, "enforcement", "enforcement", "ordered_on", "deadline", "rectified_on", "fined_on", "fine_amount", "reinspected_on")
+	if !ok {
+		return nil
+	}
+	e := &Enforcement{
+		OrderedOn:     r.optDate(ef["ordered_on"].val, "enforcement.ordered_on", "ordered_on"),
+		Deadline:      r.optDate(ef["deadline"].val, "enforcement.deadline", "deadline"),
+		RectifiedOn:   r.optDate(ef["rectified_on"].val, "enforcement.rectified_on", "rectified_on"),
+		FinedOn:       r.optDate(ef["fined_on"].val, "enforcement.fined_on", "fined_on"),
+		ReinspectedOn: r.optDate(ef["reinspected_on"].val, "enforcement.reinspected_on", "reinspected_on"),
+	}
+	if x := ef["fine_amount"].val; !isNull(x) {
+		e.FineAmount = r.nonNegDec(x, "enforcement.fine_amount", "fine_amount")
+	}
+	if e.OrderedOn != nil {
+		for _, c := range []struct {
+			key string
+			d   *Date
+		}{{"deadline", e.Deadline}, {"rectified_on", e.RectifiedOn}, {"fined_on", e.FinedOn}, {"reinspected_on", e.ReinspectedOn}} {
+			if c.d != nil && c.d.Before(*e.OrderedOn) {
+				r.errorf(ef[c.key].val, "enforcement."+c.key, "facts.inconsistent", "dates that follow an order cannot precede it", "%s (%s) is before the order (ordered_on %s)", c.key, c.d, e.OrderedOn)
+			}
+		}
+	} else {
+		for _, key := range []string{"deadline", "rectified_on", "reinspected_on"} {
+			if x := ef[key].val; !isNull(x) {
+				r.errorf(x, "enforcement."+key, "facts.inconsistent", "add ordered_on: the date of the 责令改正 decision", "%s needs the order it follows (ordered_on)", key)
+			}
+		}
+	}
+	if e.FineAmount != nil && e.FinedOn == nil {
+		r.errorf(ef["fine_amount"].val, "enforcement.fine_amount", "facts.inconsistent", "add fined_on: the date of the fine", "fine_amount needs fined_on")
+	}
+	return e
+}
+
+func extraValue(r *reader, name string, v *yaml.Node) ExtraValue {
+	ev := ExtraValue{At: r.rangeOf(v), Path: name}
+	switch {
+	case isNull(v):
+		ev.IsNull = true
+	case v.Kind == yaml.ScalarNode:
+		ev.Kind = "scalar"
+		ev.Text = v.Value
+		ev.Quoted = v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 || v.Tag == "!!str"
+	case v.Kind == yaml.SequenceNode:
+		ev.Kind = "sequence"
+		ev.IsList = true
+		ev.Items = r.strs(v, name, name)
+	default:
+		ev.Kind = "mapping"
+	}
+	return ev
+}
+
+func validRegion(s string) bool {
+	switch len(s) {
+	case 2, 4, 6, 9, 12:
+	default:
+		return false
+	}
+	return allDigits(s)
+}
+
+func isIdent(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i, c := range s {
+		if c == '_' || (c >= 'a' && c <= 'z') || (i > 0 && c >= '0' && c <= '9') {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// Validate checks facts built in Go against the contract: required fields,
+// known codes, ranges and consistency, as DecodeFacts does for documents.
+func (f *Facts) Validate() error {
+	var ds Diagnostics
+	add := func(path, code, format string, args ...any) {
+		ds = append(ds, &Diagnostic{Severity: SeverityError, Code: code, Path: path, Summary: fmt.Sprintf(format, args...)})
+	}
+	if !validRegion(f.Region) {
+		add("region", "facts.region", "region %q is not a GB/T 2260 code", f.Region)
+	}
+	if len(f.Sectors) == 0 {
+		add("sectors", "facts.missing", "sectors is required")
+	}
+	for i, s := range f.Sectors {
+		if !Sectors.Has(s) {
+			add(index("sectors", i), "facts.unknown_code", "unknown sector code %q", s)
+		}
+	}
+	if f.Status != "" && !Statuses.Has(f.Status) {
+		add("status", "facts.unknown_code", "unknown status code %q", f.Status)
+	}
+	if f.RiskLevel != "" && !RiskLevels.Has(f.RiskLevel) {
+		add("risk_level", "facts.unknown_code", "unknown risk_level code %q", f.RiskLevel)
+	}
+	if f.Employees != nil && *f.Employees < 0 {
+		add("employees", "facts.range", "employees must not be negative")
+	}
+	if f.StandardizationLevel < 0 || f.StandardizationLevel > 3 {
+		add("standardization_level", "facts.range", "standardization_level must be 0, 1, 2 or 3")
+	}
+	for i, a := range f.Accidents {
+		p := index("accidents", i)
+		if a.Date.IsZero() {
+			add(p+".date", "facts.missing", "an accident needs its date")
+		}
+		if a.Deaths < 0 || a.SeriousInjuries < 0 || a.DirectLoss.IsNegative() {
+			add(p, "facts.range", "accident numbers must not be negative")
+		}
+	}
+	for i, s := range f.Sites {
+		if !SiteKinds.Has(s.Kind) {
+			add(index("sites", i)+".kind", "facts.unknown_code", "unknown site kind %q", s.Kind)
+		}
+	}
+	for i, s := range f.OccupationalHazards {
+		if !OccupationalHazardCodes.Has(s) {
+			add(index("occupational_hazards", i), "facts.unknown_code", "unknown occupational hazard %q", s)
+		}
+	}
+	for i, s := range f.OtherSafetyInsurance {
+		if !OtherInsuranceCodes.Has(s) {
+			add(index("other_safety_insurance", i), "facts.unknown_code", "unknown other_safety_insurance code %q", s)
+		}
+	}
+	if p := f.Policy; p != nil && p.Insured {
+		if p.Start.IsZero() || p.End.IsZero() {
+			add("policy", "facts.missing", "policy needs its start and end dates")
+		} else if p.End.Before(p.Start) {
+			add("policy.end", "facts.inconsistent", "policy ends before it starts")
+		}
+	}
+	for i, h := range f.PolicyHistory {
+		if h.Start.IsZero() || h.End.IsZero() || h.End.Before(h.Start) {
+			add(index("policy_history", i), "facts.inconsistent", "an earlier policy needs start ≤ end")
+		}
+	}
+	if e := f.Enforcement; e != nil && e.OrderedOn != nil && e.Deadline != nil && e.Deadline.Before(*e.OrderedOn) {
+		add("enforcement.deadline", "facts.inconsistent", "deadline is before the order")
+	}
+	if len(ds) > 0 {
+		return &FactsError{ds}
+	}
+	return nil
+}

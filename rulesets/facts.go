@@ -18,8 +18,8 @@ import (
 // Use [DecodeFacts] to read facts from YAML or JSON with field-path errors, or
 // build them in Go and call [Facts.Validate].
 type Facts struct {
-	Name   string   `json:"name,omitempty"`
-	Region string   `json:"region"`
+	Name   string `json:"name,omitempty"`
+	Region string `json:"region"`
 	// Sectors are hierarchical codes ("hazardous_chemicals.storage"); a
 	// parent code alone is valid. See [Sectors].
 	Sectors []string `json:"sectors"`
@@ -87,11 +87,11 @@ type Park struct {
 type Project struct {
 	Name string `json:"name,omitempty"`
 	// ContractValue is the 工程造价 in CNY.
-	ContractValue  *decimal.Decimal `json:"contract_value,omitempty"`
-	HighRiskWorks  bool             `json:"high_risk_works,omitempty"`
-	Metro          bool             `json:"metro,omitempty"`
-	Start          *Date            `json:"start,omitempty"`
-	End            *Date            `json:"end,omitempty"`
+	ContractValue *decimal.Decimal `json:"contract_value,omitempty"`
+	HighRiskWorks bool             `json:"high_risk_works,omitempty"`
+	Metro         bool             `json:"metro,omitempty"`
+	Start         *Date            `json:"start,omitempty"`
+	End           *Date            `json:"end,omitempty"`
 }
 
 // Accident is a production-safety accident. Its grade is derived from the
@@ -119,18 +119,18 @@ type WorkInjuryRank struct {
 
 // Hazards is the hidden-danger (事故隐患) status.
 type Hazards struct {
-	MajorUnrectified      bool  `json:"major_unrectified,omitempty"`
-	RefusedRectification  bool  `json:"refused_rectification,omitempty"`
-	RefusedOn             *Date `json:"refused_on,omitempty"`
+	MajorUnrectified     bool  `json:"major_unrectified,omitempty"`
+	RefusedRectification bool  `json:"refused_rectification,omitempty"`
+	RefusedOn            *Date `json:"refused_on,omitempty"`
 }
 
 // Policy is the current 安责险 policy. Limits are CNY per person.
 type Policy struct {
 	// Insured is true when the policy is in place; it defaults to true when
 	// a policy is given. insured: false records that there is none.
-	Insured  bool   `json:"insured"`
-	Insurer  string `json:"insurer,omitempty"`
-	Start    Date   `json:"start"`
+	Insured bool   `json:"insured"`
+	Insurer string `json:"insurer,omitempty"`
+	Start   Date   `json:"start"`
 	// End is the last day covered (保险期间至…24时止), inclusive.
 	End                       Date             `json:"end"`
 	InsuredEmployees          *int             `json:"insured_employees,omitempty"`

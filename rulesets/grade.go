@@ -20,8 +20,8 @@ const GradeCitation = "《生产安全事故报告和调查处理条例》(国�
 // Thresholds of 条例 第三条. "以上" includes the number and "以下" excludes it
 // (第三条第二款), so each threshold is the least value of the graver grade.
 var (
-	gradeDeaths   = [...]int{3, 10, 30}    // 较大, 重大, 特别重大
-	gradeInjuries = [...]int{10, 50, 100}  // serious injuries incl. acute industrial poisoning
+	gradeDeaths   = [...]int{3, 10, 30}   // 较大, 重大, 特别重大
+	gradeInjuries = [...]int{10, 50, 100} // serious injuries incl. acute industrial poisoning
 	gradeLoss     = [...]decimal.Decimal{ // direct economic loss, CNY
 		decimal.New(1000, 4), // 1000万
 		decimal.New(5000, 4), // 5000万

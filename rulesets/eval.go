@@ -1,0 +1,385 @@
+package rulesets
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// Eval is the state of evaluating a stack's rules for one enterprise at one
+// as-of date: the facts as seen on that date, memoized lets, and the first
+// problem met. It is not safe for concurrent use; use one per goroutine (the
+// answer packages and the engine get them from a pool) and Reset it between
+// enterprises.
+type Eval struct {
+	f       *Facts
+	st      *Stack
+	asOf    Date
+	insurer string
+
+	obligation Obligation
+	// item is the current occurrence of a penalty rule with each:.
+	item any
+	rate decimal.Decimal
+
+	// views of the facts on the as-of date
+	accView  []Accident
+	accDone  bool
+	histView []PolicyPeriod
+	histDone bool
+	tl       timeline
+	tlDone   bool
+
+	// predicate item stacks
+	objItems []any
+	strItems []string
+	intItems []int
+	decItems []decimal.Decimal
+
+	// let memos, by stack slot; gen marks which values are current.
+	gen     uint32
+	letGen  []uint32
+	letBool []bool
+	letInt  []int
+	letDec  []decimal.Decimal
+	letStr  []string
+	letDate []Date
+	letAny  []any
+
+	// declared facts bound for the stack
+	factSet  []bool
+	factBool []bool
+	factInt  []int
+	factDec  []decimal.Decimal
+	factStr  []string
+	factDate []Date
+	factList [][]string
+
+	err     error
+	missing []string
+	// ignored records dated facts after the as-of date that were ignored.
+	ignored []string
+}
+
+// EvalError is a problem met while evaluating an expression: a value the
+// rules need was not given (Missing), or an arithmetic problem. The rule
+// that needed it is undetermined; nothing is guessed.
+type EvalError struct {
+	// Missing lists the fact paths that were needed but not given.
+	Missing []string
+	Msg     string
+	Expr    *Expr
+}
+
+func (e *EvalError) Error() string {
+	var b strings.Builder
+	if e.Expr != nil {
+		b.WriteString(e.Expr.At.String())
+		b.WriteString(": ")
+	}
+	if len(e.Missing) > 0 {
+		fmt.Fprintf(&b, "needs %s, which %s not given", strings.Join(e.Missing, ", "), plural(len(e.Missing), "is", "are"))
+		if e.Msg != "" {
+			b.WriteString("; ")
+		}
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// ErrMissing is matched by errors.Is for an EvalError caused by missing facts.
+var ErrMissing = errors.New("a fact the rules need was not given")
+
+func (e *EvalError) Is(target error) bool { return target == ErrMissing && len(e.Missing) > 0 }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// NewEval returns an empty Eval. Reset binds it to a stack and facts.
+func NewEval() *Eval { return &Eval{} }
+
+// Reset prepares ev to evaluate st for f at asOf with the given insurer. It
+// binds the facts declared by the stack's rulesets and reports facts that do
+// not fit the stack (unknown extra facts, codes not in the stack's
+// vocabularies) as a *FactsError.
+func (ev *Eval) Reset(st *Stack, f *Facts, asOf Date, insurer string) error {
+	ev.f = f
+	ev.st = st
+	ev.asOf = asOf
+	ev.insurer = insurer
+	ev.obligation = ObligationNone
+	ev.item = nil
+	ev.rate = decimal.Decimal{}
+	ev.accDone, ev.histDone, ev.tlDone = false, false, false
+	ev.accView, ev.histView = ev.accView[:0], ev.histView[:0]
+	ev.objItems, ev.strItems, ev.intItems, ev.decItems = ev.objItems[:0], ev.strItems[:0], ev.intItems[:0], ev.decItems[:0]
+	ev.err = nil
+	ev.missing = ev.missing[:0]
+	ev.ignored = ev.ignored[:0]
+	ev.newGeneration()
+	if st == nil {
+		return nil
+	}
+	return ev.bindFacts(st)
+}
+
+// SetAsOf moves the evaluation to another date (penalties look at the law
+// in force when a violation happened); memoized values are dropped.
+func (ev *Eval) SetAsOf(st *Stack, asOf Date) {
+	ev.st = st
+	ev.asOf = asOf
+	ev.accDone, ev.histDone, ev.tlDone = false, false, false
+	ev.accView, ev.histView = ev.accView[:0], ev.histView[:0]
+	ev.newGeneration()
+	if st != nil {
+		_ = ev.bindFacts(st) // the facts were checked against the stack at the decision date
+	}
+}
+
+// SetObligation makes the obligation visible to rules that run after the
+// coverage rules.
+func (ev *Eval) SetObligation(o Obligation) {
+	if ev.obligation != o {
+		ev.obligation = o
+		ev.newGeneration()
+	}
+}
+
+// SetItem sets the current occurrence for a penalty rule with each:.
+func (ev *Eval) SetItem(item any) { ev.item = item }
+
+// SetRate sets the effective base rate seen by a base formula.
+func (ev *Eval) SetRate(r decimal.Decimal) { ev.rate = r }
+
+// AsOf returns the as-of date. Facts returns the facts being evaluated.
+func (ev *Eval) AsOf() Date      { return ev.asOf }
+func (ev *Eval) Facts() *Facts   { return ev.f }
+func (ev *Eval) Stack() *Stack   { return ev.st }
+func (ev *Eval) Insurer() string { return ev.insurer }
+
+// Ignored returns the dated facts after the as-of date that evaluation
+// ignored, for the trace.
+func (ev *Eval) Ignored() []string {
+	out := append([]string(nil), ev.ignored...)
+	sort.Strings(out)
+	return out
+}
+
+// Timeline returns the insurance history as of the as-of date.
+func (ev *Eval) Timeline() (insured bool, uninsured, late []Period) {
+	t := ev.timeline()
+	return t.insured, t.uninsured, t.late
+}
+
+func (ev *Eval) newGeneration() {
+	ev.gen++
+	if ev.gen == 0 { // wrapped: clear stamps so no stale value looks current
+		for i := range ev.letGen {
+			ev.letGen[i] = 0
+		}
+		ev.gen = 1
+	}
+}
+
+func (ev *Eval) missingValue(path string) {
+	for _, m := range ev.missing {
+		if m == path {
+			return
+		}
+	}
+	ev.missing = append(ev.missing, path)
+	if ev.err == nil {
+		ev.err = errMissingSentinel
+	}
+}
+
+var errMissingSentinel = errors.New("missing")
+
+func (ev *Eval) fail(format string, args ...any) {
+	if ev.err == nil || ev.err == errMissingSentinel {
+		ev.err = fmt.Errorf(format, args...)
+	}
+}
+
+func (ev *Eval) ignore(path string, d Date) {
+	s := path + " " + d.String()
+	for _, x := range ev.ignored {
+		if x == s {
+			return
+		}
+	}
+	ev.ignored = append(ev.ignored, s)
+}
+
+// begin clears the error state before an expression is evaluated.
+func (ev *Eval) begin() {
+	ev.err = nil
+	ev.missing = ev.missing[:0]
+}
+
+// result turns the error state into an *EvalError (or nil).
+func (ev *Eval) result(e *Expr) error {
+	if ev.err == nil {
+		return nil
+	}
+	ee := &EvalError{Expr: e}
+	if len(ev.missing) > 0 {
+		ee.Missing = append([]string(nil), ev.missing...)
+	}
+	if ev.err != errMissingSentinel {
+		ee.Msg = ev.err.Error()
+	}
+	return ee
+}
+
+// accidents returns the accidents on or before the as-of date; later ones
+// are ignored and recorded for the trace.
+func (ev *Eval) accidents() []Accident {
+	if ev.accDone {
+		return ev.accView
+	}
+	ev.accDone = true
+	all := ev.f.Accidents
+	future := false
+	for i := range all {
+		if all[i].Date.After(ev.asOf) {
+			future = true
+			break
+		}
+	}
+	if !future {
+		ev.accView = all
+		return all
+	}
+	view := make([]Accident, 0, len(all))
+	for i := range all {
+		if all[i].Date.After(ev.asOf) {
+			ev.ignore(fmt.Sprintf("accidents[%d].date", i), all[i].Date)
+			continue
+		}
+		view = append(view, all[i])
+	}
+	ev.accView = view
+	return view
+}
+
+// history returns the earlier policies that started on or before as-of.
+func (ev *Eval) history() []PolicyPeriod {
+	if ev.histDone {
+		return ev.histView
+	}
+	ev.histDone = true
+	all := ev.f.PolicyHistory
+	future := false
+	for i := range all {
+		if all[i].Start.After(ev.asOf) {
+			future = true
+			break
+		}
+	}
+	if !future {
+		ev.histView = all
+		return all
+	}
+	view := make([]PolicyPeriod, 0, len(all))
+	for i := range all {
+		if all[i].Start.After(ev.asOf) {
+			ev.ignore(fmt.Sprintf("policy_history[%d].start", i), all[i].Start)
+			continue
+		}
+		view = append(view, all[i])
+	}
+	ev.histView = view
+	return view
+}
+
+// timeline is the insurance history on the as-of date.
+type timeline struct {
+	insured   bool
+	uninsured []Period // stretches without cover while operating, up to as-of
+	late      []Period // gaps after a policy ended before the next one (延迟续保)
+}
+
+func (ev *Eval) timeline() *timeline {
+	if ev.tlDone {
+		return &ev.tl
+	}
+	ev.tlDone = true
+	ev.tl = computeTimeline(ev.f, ev.history(), ev.asOf)
+	return &ev.tl
+}
+
+// computeTimeline merges the current policy and the history into covered
+// periods (a surrender ends cover on the surrender date) and derives the
+// uninsured stretches up to asOf and the late renewals between policies.
+func computeTimeline(f *Facts, hist []PolicyPeriod, asOf Date) timeline {
+	var cov []Period
+	for _, h := range hist {
+		end := h.End
+		if h.SurrenderedOn != nil && !h.SurrenderedOn.After(asOf) && h.SurrenderedOn.Before(end) {
+			end = *h.SurrenderedOn
+		}
+		cov = append(cov, Period{From: h.Start, To: end})
+	}
+	if p := f.Policy; p != nil && p.Insured && !p.Start.After(asOf) {
+		cov = append(cov, Period{From: p.Start, To: p.End})
+	}
+	sort.Slice(cov, func(i, j int) bool { return cov[i].From.Before(cov[j].From) })
+	// merge overlapping or adjacent periods
+	var merged []Period
+	for _, c := range cov {
+		if n := len(merged); n > 0 && !c.From.After(merged[n-1].To.AddDays(1)) {
+			if c.To.After(merged[n-1].To) {
+				merged[n-1].To = c.To
+			}
+			continue
+		}
+		merged = append(merged, c)
+	}
+	var t timeline
+	for _, m := range merged {
+		if m.Contains(asOf) {
+			t.insured = true
+		}
+	}
+	operating := f.Status == "" || f.Status == "operating"
+	// Gaps between policies (and after the last one) are late renewals; an
+	// enterprise that closed or stopped is not required to renew.
+	for i, m := range merged {
+		if !m.To.Before(asOf) {
+			continue
+		}
+		gap := Period{From: m.To.AddDays(1)}
+		if i+1 < len(merged) {
+			gap.To = merged[i+1].From.AddDays(-1)
+		}
+		if operating {
+			t.late = append(t.late, gap)
+		}
+	}
+	if !operating {
+		return t
+	}
+	// Uninsured stretches: before the first policy (from operating_since,
+	// when known), and every gap, up to as-of.
+	start := Date{}
+	if f.OperatingSince != nil {
+		start = *f.OperatingSince
+	}
+	if len(merged) == 0 {
+		t.uninsured = append(t.uninsured, Period{From: start})
+		return t
+	}
+	if f.OperatingSince != nil && start.Before(merged[0].From) {
+		t.uninsured = append(t.uninsured, Period{From: start, To: merged[0].From.AddDays(-1)})
+	}
+	t.uninsured = append(t.uninsured, t.late...)
+	return t
+}

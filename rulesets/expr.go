@@ -1,0 +1,550 @@
+package rulesets
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/conf"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/types"
+	"github.com/shopspring/decimal"
+	"gopkg.in/yaml.v3"
+)
+
+// Expr is an expression of the rule language: expr-lang syntax, typed against
+// the facts, compiled once to a closure. Numeric literals are exact decimals
+// and arithmetic on decimals never goes through float64.
+type Expr struct {
+	// Src is the expression text and At where it is in its file.
+	Src string
+	At  Range
+
+	node    *yaml.Node
+	fileSrc []byte
+	tree    *parser.Tree
+	t       *typ
+	phase   phase
+	item    *typ
+	want    *typ
+	// lit is set when the expression is a plain decimal literal ("1.10").
+	lit *decimal.Decimal
+	// refs are the declared names (lets and extra facts) it reads.
+	refs []string
+	// roots are the core facts it reads.
+	roots []string
+	// compiled is the load-time compilation (provisional name resolution);
+	// stacks recompile with their slots.
+	compiled cval
+}
+
+func (e *Expr) String() string { return e.Src }
+
+// Literal returns the value of an expression that is a plain decimal literal.
+func (e *Expr) Literal() (decimal.Decimal, bool) {
+	if e == nil || e.lit == nil {
+		return decimal.Decimal{}, false
+	}
+	return *e.lit, true
+}
+
+// Refs returns the declared names (lets and ruleset facts) e reads, and Roots
+// the core facts.
+func (e *Expr) Refs() []string  { return e.refs }
+func (e *Expr) Roots() []string { return e.roots }
+
+// MaxExprNodes bounds the size of one expression.
+const MaxExprNodes = 2000
+
+// MaxExprLen bounds the length of one expression's text.
+const MaxExprLen = 8000
+
+// declInfo is a name declared by a ruleset: a let or an extra fact.
+type declInfo struct {
+	name  string
+	t     *typ
+	let   *Let
+	fact  *FactDecl
+	owner *Ruleset
+}
+
+// checkEnv is the environment a ruleset's expressions are typed in: the core
+// facts, the engine's values, and the names declared by the ruleset and by
+// the rulesets that can stack below it.
+type checkEnv struct {
+	rs     *Ruleset
+	decls  map[string]*declInfo
+	vocabs map[string]Vocabulary
+}
+
+func (e *checkEnv) decl(name string) *declInfo {
+	if e == nil {
+		return nil
+	}
+	return e.decls[name]
+}
+
+func (e *checkEnv) vocab(name string) Vocabulary {
+	if strings.HasPrefix(name, "fact:") {
+		if d := e.decls[name[5:]]; d != nil && d.fact != nil {
+			var v Vocabulary
+			for _, c := range d.fact.Codes {
+				v = append(v, Code{Code: c, Label: c})
+			}
+			return v
+		}
+		return nil
+	}
+	if v, ok := e.vocabs[name]; ok {
+		return v
+	}
+	return coreVocabularies[name]
+}
+
+func (e *checkEnv) suggestName(name string) string {
+	var names []string
+	for _, r := range rootFields {
+		names = append(names, r.name)
+	}
+	for n := range e.decls {
+		names = append(names, n)
+	}
+	if s := suggest(name, names); s != "" {
+		return fmt.Sprintf("did you mean %s?", s)
+	}
+	return "names are core facts (employees, sectors, policy …), the ruleset's let: and facts:, and as_of, insured"
+}
+
+// typesMap is the environment the expr checker sees.
+func (e *checkEnv) typesMap(item *typ, ph phase) types.Map {
+	m := types.Map{}
+	for _, r := range rootFields {
+		m[r.name] = types.TypeOf(reflect.Zero(viewType(r.t)).Interface())
+	}
+	for n, d := range e.decls {
+		m[n] = types.TypeOf(reflect.Zero(viewType(d.t)).Interface())
+	}
+	if item != nil {
+		m["item"] = types.TypeOf(reflect.Zero(viewType(item)).Interface())
+	}
+	if ph&phaseRate != 0 {
+		m["rate"] = types.TypeOf(decimal.Decimal{})
+	}
+	return m
+}
+
+// exprOptions are the options every rule expression is checked with.
+func exprOptions(src []rune, lits *[]*compileError) []expr.Option {
+	opts := []expr.Option{
+		expr.MaxNodes(MaxExprNodes),
+		expr.Patch(&literalPatch{src: src, errs: lits}),
+		expr.Patch(&negPatch{}),
+	}
+	for _, f := range functions {
+		opts = append(opts, expr.Function(f.name, vmOnly(f.name), f.checkTypes()...))
+	}
+	for op, fns := range map[string][]string{
+		"+": {"dec_add"}, "-": {"dec_sub"}, "*": {"dec_mul"}, "/": {"dec_div"},
+		"<": {"dec_lt", "date_lt"}, "<=": {"dec_le", "date_le"}, ">": {"dec_gt", "date_gt"}, ">=": {"dec_ge", "date_ge"},
+		"==": {"dec_eq", "date_eq"}, "!=": {"dec_ne", "date_ne"},
+	} {
+		opts = append(opts, expr.Operator(op, fns...))
+	}
+	return opts
+}
+
+// vmOnly is the implementation expr's own VM would call. Rules never run on
+// expr's VM (they compile to closures), so reaching it is a bug.
+func vmOnly(name string) func(...any) (any, error) {
+	return func(...any) (any, error) {
+		return nil, fmt.Errorf("rulesets: %s is compiled to a closure and cannot run on expr's VM", name)
+	}
+}
+
+// literalPatch turns numeric literals with a fraction into exact decimal
+// constants, read from their source text (expr parses them as float64), and
+// folds a minus sign into the literal.
+type literalPatch struct {
+	src  []rune
+	errs *[]*compileError
+}
+
+func (p *literalPatch) Visit(n *ast.Node) {
+	switch x := (*n).(type) {
+	case *ast.FloatNode:
+		loc := x.Location()
+		if loc.From < 0 || loc.To > len(p.src) || loc.From >= loc.To {
+			*p.errs = append(*p.errs, &compileError{node: x, msg: "cannot read this number exactly"})
+			return
+		}
+		text := string(p.src[loc.From:loc.To])
+		d, msg := parseDecimal(text)
+		if msg != "" {
+			*p.errs = append(*p.errs, &compileError{node: x, msg: fmt.Sprintf("number %s %s", text, msg)})
+			return
+		}
+		c := &ast.ConstantNode{Value: d}
+		ast.Patch(n, c)
+		c.SetType(reflect.TypeOf(d))
+	case *ast.UnaryNode:
+		if x.Operator != "-" {
+			return
+		}
+		if c, ok := x.Node.(*ast.ConstantNode); ok {
+			if d, ok := c.Value.(decimal.Decimal); ok {
+				nc := &ast.ConstantNode{Value: d.Neg()}
+				ast.Patch(n, nc)
+				nc.SetType(reflect.TypeOf(d))
+			}
+		}
+	}
+}
+
+// negPatch rewrites unary minus on a decimal into dec_neg (expr cannot
+// overload unary operators). It repeats until the tree stops changing, like
+// expr's operator overloading.
+type negPatch struct{ applied bool }
+
+func (p *negPatch) Visit(n *ast.Node) {
+	u, ok := (*n).(*ast.UnaryNode)
+	if !ok || u.Operator != "-" {
+		return
+	}
+	if u.Node.Type() == reflect.TypeOf(decimal.Decimal{}) {
+		call := &ast.CallNode{Callee: &ast.IdentifierNode{Value: "dec_neg"}, Arguments: []ast.Node{u.Node}}
+		ast.Patch(n, call)
+		call.SetType(reflect.TypeOf(decimal.Decimal{}))
+		p.applied = true
+	}
+}
+
+func (p *negPatch) Reset()             { p.applied = false }
+func (p *negPatch) ShouldRepeat() bool { return p.applied }
+
+// check parses and type-checks e in env and compiles it with res. It
+// reports every problem as a diagnostic of r.
+func (r *reader) check(e *Expr, env *checkEnv, res resolver) bool {
+	if e == nil {
+		return true
+	}
+	if len(e.Src) > MaxExprLen {
+		r.exprDiag(e, -1, -1, "expr.too_large", "", fmt.Sprintf("expression is %d characters long; the limit is %d", len(e.Src), MaxExprLen), nil)
+		return false
+	}
+	if strings.TrimSpace(e.Src) == "" {
+		r.exprDiag(e, -1, -1, "expr.syntax", "write an expression, e.g. true", "expression is empty", nil)
+		return false
+	}
+	if d, msg := parseDecimal(e.Src); msg == "" {
+		e.lit = &d
+	}
+	src := []rune(e.Src)
+	var litErrs []*compileError
+	cfg := conf.CreateNew()
+	for _, o := range exprOptions(src, &litErrs) {
+		o(cfg)
+	}
+	expr.Env(env.typesMap(e.item, e.phase))(cfg)
+	cfg.Check()
+	tree, err := parser.ParseWithConfig(e.Src, cfg)
+	if err != nil {
+		r.exprErr(e, err, "expr.syntax", "")
+		return false
+	}
+	_, err = new(checker.Checker).PatchAndCheck(tree, cfg)
+	for _, le := range litErrs {
+		loc := le.node.Location()
+		r.exprDiag(e, loc.From, loc.To, "expr.decimal", le.hint, le.msg, nil)
+	}
+	if len(litErrs) > 0 {
+		return false
+	}
+	if err != nil {
+		code, hint := "expr.type", ""
+		msg := err.Error()
+		switch {
+		case strings.Contains(msg, "unknown name"):
+			code = "expr.unknown_name"
+			name := strings.TrimSpace(strings.SplitN(strings.TrimPrefix(firstLine(msg), "unknown name "), " ", 2)[0])
+			hint = env.suggestName(name)
+		case strings.Contains(msg, "float"):
+			code = "expr.float"
+		}
+		r.exprErr(e, err, code, hint)
+		return false
+	}
+	e.tree = tree
+	e.roots, e.refs = collectNames(tree.Node, env)
+	c := &compiler{env: env, res: res, phase: e.phase, itemType: e.item, vocab: env.vocab}
+	v := c.compile(tree.Node)
+	for _, ce := range c.errs {
+		loc := ce.node.Location()
+		code := "expr.type"
+		switch {
+		case strings.Contains(ce.msg, "float"):
+			code = "expr.float"
+		case strings.Contains(ce.msg, "not supported") || strings.Contains(ce.msg, "not available"):
+			code = "expr.unsupported"
+		case strings.Contains(ce.msg, "unknown name"):
+			code = "expr.unknown_name"
+		case strings.Contains(ce.msg, " code"):
+			code = "expr.unknown_code"
+		case strings.Contains(ce.msg, "not known yet"):
+			code = "expr.phase"
+		}
+		r.exprDiag(e, loc.From, loc.To, code, ce.hint, ce.msg, nil)
+	}
+	if len(c.errs) > 0 {
+		return false
+	}
+	if v.t.k == kNil {
+		r.exprDiag(e, -1, -1, "expr.type", "", "expression is nil", nil)
+		return false
+	}
+	if e.want != nil {
+		ok := v.t.same(e.want) || (e.want.k == kStr && v.t.k == kStr)
+		if e.want.k == kDec && v.t.k == kInt {
+			v, ok = toDec(v), true
+		}
+		if e.want.k == kList && v.t.k == kList && (e.want.elem == nil || e.want.elem.k == kInvalid) {
+			ok = true
+		}
+		if !ok {
+			hint := ""
+			if e.want.k == kBool {
+				hint = "a condition must be true or false, e.g. employees > 10"
+			}
+			r.exprDiag(e, -1, -1, "expr.result_type", hint, fmt.Sprintf("expression must be %s, not %s", describeType(e.want), v.t), nil)
+			return false
+		}
+	}
+	e.t = v.t
+	e.compiled = v
+	return true
+}
+
+func describeType(t *typ) string {
+	switch t.k {
+	case kBool:
+		return "a bool"
+	case kDec:
+		return "a decimal"
+	case kInt:
+		return "an int"
+	case kDate:
+		return "a date"
+	case kList:
+		return "a list"
+	}
+	return t.String()
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// collectNames returns the core facts and the declared names n reads.
+func collectNames(n ast.Node, env *checkEnv) (roots, refs []string) {
+	seenR, seenD := map[string]bool{}, map[string]bool{}
+	ast.Find(n, func(x ast.Node) bool {
+		id, ok := x.(*ast.IdentifierNode)
+		if !ok {
+			return false
+		}
+		if rootField_(id.Value) != nil && !seenR[id.Value] {
+			seenR[id.Value] = true
+			roots = append(roots, id.Value)
+		} else if env.decl(id.Value) != nil && !seenD[id.Value] {
+			seenD[id.Value] = true
+			refs = append(refs, id.Value)
+		}
+		return false
+	})
+	return roots, refs
+}
+
+// exprErr reports an error from expr at its position in the file.
+func (r *reader) exprErr(e *Expr, err error, code, hint string) {
+	var fe *file.Error
+	from, to := -1, -1
+	msg := err.Error()
+	if errors.As(err, &fe) {
+		from, to = fe.From, fe.To
+		msg = fe.Message
+	}
+	r.exprDiag(e, from, to, code, hint, msg, err)
+}
+
+// exprDiag reports a problem at rune offsets [from, to) of e.Src, mapped to
+// the file. When the mapping is not exact (folded scalars, escapes), the
+// subject is the scalar and the detail shows the expression with a caret.
+func (r *reader) exprDiag(e *Expr, from, to int, code, hint, msg string, cause error) {
+	d := &Diagnostic{Severity: SeverityError, Code: code, Summary: msg, Hint: hint, Subject: e.At, Err: cause}
+	if e.node != nil {
+		d.Source = sourceLine(e.fileSrc, e.node.Line)
+	}
+	if from >= 0 {
+		if rg, ok := e.rangeAt(from, to); ok {
+			d.Subject = rg
+			d.Source = sourceLine(e.fileSrc, rg.Start.Line)
+		} else {
+			d.Detail = exprCaret(e.Src, from, to)
+		}
+	}
+	r.diags = append(r.diags, d)
+}
+
+// exprCaret draws the expression with a caret under [from, to).
+func exprCaret(src string, from, to int) string {
+	runes := []rune(src)
+	if from > len(runes) {
+		from = len(runes)
+	}
+	line, col := 0, 0
+	start := 0
+	for i := 0; i < from; i++ {
+		if runes[i] == '\n' {
+			line++
+			col = 0
+			start = i + 1
+		} else {
+			col++
+		}
+	}
+	end := start
+	for end < len(runes) && runes[end] != '\n' {
+		end++
+	}
+	text := string(runes[start:end])
+	n := 1
+	if to > from && to <= end {
+		n = to - from
+	}
+	return fmt.Sprintf("in the expression, line %d:\n| %s\n| %s%s", line+1, text, strings.Repeat(" ", col), strings.Repeat("^", n))
+}
+
+// rangeAt maps rune offsets of e.Src to a range in the file. It reports
+// false when the scalar's text in the file differs from e.Src (escapes,
+// folding), so positions could not be trusted.
+func (e *Expr) rangeAt(from, to int) (Range, bool) {
+	n := e.node
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return Range{}, false
+	}
+	runes := []rune(e.Src)
+	if from > len(runes) {
+		from = len(runes)
+	}
+	if to < from || to > len(runes) {
+		to = from + 1
+		if to > len(runes) {
+			to = len(runes)
+		}
+	}
+	eline, ecol := 0, 0
+	for i := 0; i < from; i++ {
+		if runes[i] == '\n' {
+			eline++
+			ecol = 0
+		} else {
+			ecol++
+		}
+	}
+	width := to - from
+	if width < 1 {
+		width = 1
+	}
+	lines := strings.Split(e.Src, "\n")
+	switch {
+	case n.Style&yaml.LiteralStyle != 0:
+		// Block scalar: content starts on the line after the indicator and
+		// every line carries the block's indentation, taken from its first
+		// non-blank line.
+		indent := -1
+		for k := 0; k < len(lines) && indent < 0; k++ {
+			if strings.TrimSpace(lines[k]) == "" {
+				continue
+			}
+			text := []rune(sourceLine(e.fileSrc, n.Line+1+k))
+			want := []rune(lines[k])
+			if len(text) < len(want) || string(text[len(text)-len(want):]) != lines[k] {
+				return Range{}, false
+			}
+			indent = len(text) - len(want)
+		}
+		if indent < 0 || eline >= len(lines) {
+			return Range{}, false
+		}
+		fileLine := n.Line + 1 + eline
+		text := []rune(sourceLine(e.fileSrc, fileLine))
+		want := []rune(lines[eline])
+		if indent+len(want) != len(text) || string(text[indent:]) != lines[eline] {
+			return Range{}, false
+		}
+		start := Pos{Line: fileLine, Column: indent + ecol + 1}
+		return Range{File: e.At.File, Start: start, End: Pos{Line: fileLine, Column: start.Column + width}}, true
+	case n.Style&yaml.FoldedStyle != 0:
+		return Range{}, false
+	case len(lines) == 1:
+		shift := 0
+		if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			shift = 1
+		}
+		text := []rune(sourceLine(e.fileSrc, n.Line))
+		s := n.Column - 1 + shift
+		if s < 0 || s+len(runes) > len(text) || string(text[s:s+len(runes)]) != e.Src {
+			return Range{}, false
+		}
+		start := Pos{Line: n.Line, Column: s + ecol + 1}
+		return Range{File: e.At.File, Start: start, End: Pos{Line: n.Line, Column: start.Column + width}}, true
+	}
+	return Range{}, false
+}
+
+// zeroFn returns a closure of t's Go type that returns the zero value; the
+// load-time resolver uses it for names whose slots only stacks know.
+func zeroFn(t *typ) any {
+	switch t.k {
+	case kBool:
+		return func(*Eval) bool { return false }
+	case kInt:
+		return func(*Eval) int { return 0 }
+	case kDec:
+		return func(*Eval) decimal.Decimal { return decimal.Decimal{} }
+	case kStr:
+		return func(*Eval) string { return "" }
+	case kDate:
+		return func(*Eval) Date { return Date{} }
+	case kList:
+		switch t.elem.k {
+		case kStr:
+			return func(*Eval) []string { return nil }
+		case kInt:
+			return func(*Eval) []int { return nil }
+		case kDec:
+			return func(*Eval) []decimal.Decimal { return nil }
+		case kObj:
+			return t.elem.obj.list.empty()
+		}
+	case kObj:
+		return t.obj.list.nilPtr()
+	}
+	return nil
+}
+
+// loadResolver resolves declared names at load time, when only their types
+// are known.
+type loadResolver struct{}
+
+func (loadResolver) let(name string, t *typ) (any, error) { return zeroFn(t), nil }
+func (loadResolver) fact(name string, t *typ) (any, func(*Eval) bool, error) {
+	return zeroFn(t), func(*Eval) bool { return false }, nil
+}

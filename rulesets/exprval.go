@@ -1,0 +1,121 @@
+package rulesets
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+)
+
+// Bool evaluates a condition. A nil condition (no when:) is true. A value
+// the condition needs but the facts do not give makes it fail with an
+// *EvalError, never a guess.
+func (e *Expr) Bool(ev *Eval) (bool, error) {
+	if e == nil {
+		return true, nil
+	}
+	f, ok := e.compiled.fn.(func(*Eval) bool)
+	if !ok {
+		return false, fmt.Errorf("%s: expression is %s, not a bool", e.At, e.t)
+	}
+	ev.begin()
+	v := f(ev)
+	if err := ev.result(e); err != nil {
+		return false, err
+	}
+	return v, nil
+}
+
+// Decimal evaluates an amount, rate or factor.
+func (e *Expr) Decimal(ev *Eval) (decimal.Decimal, error) {
+	if e == nil {
+		return decimal.Decimal{}, fmt.Errorf("no expression")
+	}
+	var v decimal.Decimal
+	ev.begin()
+	switch f := e.compiled.fn.(type) {
+	case func(*Eval) decimal.Decimal:
+		v = f(ev)
+	case func(*Eval) int:
+		v = decimal.NewFromInt(int64(f(ev)))
+	default:
+		return v, fmt.Errorf("%s: expression is %s, not a decimal", e.At, e.t)
+	}
+	if err := ev.result(e); err != nil {
+		return decimal.Decimal{}, err
+	}
+	return v, nil
+}
+
+// Date evaluates a date.
+func (e *Expr) Date(ev *Eval) (Date, error) {
+	f, ok := e.compiled.fn.(func(*Eval) Date)
+	if !ok {
+		return Date{}, fmt.Errorf("%s: expression is %s, not a date", e.At, e.t)
+	}
+	ev.begin()
+	v := f(ev)
+	if err := ev.result(e); err != nil {
+		return Date{}, err
+	}
+	return v, nil
+}
+
+// Items evaluates a list of objects and returns pointers to its items
+// (*Accident, *Period …), for penalty rules with each:.
+func (e *Expr) Items(ev *Eval) ([]any, error) {
+	if e.t == nil || e.t.k != kList || e.t.elem.k != kObj {
+		return nil, fmt.Errorf("%s: expression is not a list of objects", e.At)
+	}
+	ev.begin()
+	items := e.t.elem.obj.list.pointers(e.compiled.fn, ev)
+	if err := ev.result(e); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// Value evaluates e to a plain Go value (bool, int, decimal.Decimal, string,
+// Date, or a slice of those), for table lookups and the trace.
+func (e *Expr) Value(ev *Eval) (any, error) {
+	ev.begin()
+	var v any
+	switch f := e.compiled.fn.(type) {
+	case func(*Eval) bool:
+		v = f(ev)
+	case func(*Eval) int:
+		v = f(ev)
+	case func(*Eval) decimal.Decimal:
+		v = f(ev)
+	case func(*Eval) string:
+		v = f(ev)
+	case func(*Eval) Date:
+		v = f(ev)
+	case func(*Eval) []string:
+		v = f(ev)
+	case func(*Eval) []int:
+		v = f(ev)
+	case func(*Eval) []decimal.Decimal:
+		v = f(ev)
+	default:
+		return nil, fmt.Errorf("%s: a %s has no plain value", e.At, e.t)
+	}
+	if err := ev.result(e); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Applies reports whether a citation applies (its when: holds).
+func (c *Cite) Applies(ev *Eval) (bool, error) { return c.When.Bool(ev) }
+
+// Text formats the citation: 《title》(number) article.
+func (c *Cite) Text() string {
+	s := "《" + c.Source.Title + "》"
+	if c.Source.Number != "" {
+		s += "（" + c.Source.Number + "）"
+	}
+	if c.Article != "" {
+		s += c.Article
+	}
+	return s
+}

@@ -1,0 +1,912 @@
+package rulesets
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/shopspring/decimal"
+)
+
+// Registry holds a compiled set of rulesets and builds the stack that applies
+// to a region, date and insurer. A Registry is immutable and safe for
+// concurrent use; stacks are built on first use and cached.
+type Registry struct {
+	rulesets []*Ruleset // in layer order
+	byKey    map[string]*Ruleset
+	names    map[string]int // declared names, interned
+	files    []File
+	replaced map[string]bool
+	warnings Diagnostics
+
+	mu     sync.Mutex
+	stacks map[string]*stackResult
+}
+
+type stackResult struct {
+	st  *Stack
+	err error
+}
+
+// Rulesets returns the loaded rulesets in layer order.
+func (r *Registry) Rulesets() []*Ruleset { return append([]*Ruleset(nil), r.rulesets...) }
+
+// Ruleset returns the ruleset with the key id@version, or nil.
+func (r *Registry) Ruleset(key string) *Ruleset { return r.byKey[key] }
+
+// Warnings returns the warnings found while loading (lint).
+func (r *Registry) Warnings() Diagnostics { return r.warnings }
+
+// Files returns the files the registry was loaded from.
+func (r *Registry) Files() []File { return r.files }
+
+// StackError reports that the rulesets in force for a region, date and
+// insurer cannot be combined (a filing overriding a regulator's factor, two
+// layers declaring one name with different types …), or that none apply.
+type StackError struct {
+	Region      string
+	Date        Date
+	Insurer     string
+	Diagnostics Diagnostics
+}
+
+func (e *StackError) Error() string {
+	where := fmt.Sprintf("region %q on %s", e.Region, e.Date)
+	if e.Insurer != "" {
+		where += " with insurer " + e.Insurer
+	}
+	return "stack for " + where + ": " + e.Diagnostics.Error()
+}
+
+// Layers returns the rulesets in force for region on date with the given
+// insurer, in stack order: national first, most local last, the insurer's
+// filing at the end.
+func (r *Registry) Layers(region string, date Date, insurer string) []*Ruleset {
+	var out []*Ruleset
+	for _, rs := range r.rulesets {
+		if !strings.HasPrefix(region, rs.Region) || !rs.Effective.Contains(date) {
+			continue
+		}
+		if rs.Kind == KindFiling && rs.Insurer != insurer {
+			continue
+		}
+		out = append(out, rs)
+	}
+	return out
+}
+
+// Stack returns the compiled stack for region on date with the given
+// insurer ("" for none). It fails with a *StackError when no ruleset applies
+// or the layers cannot be combined.
+func (r *Registry) Stack(region string, date Date, insurer string) (*Stack, error) {
+	layers := r.Layers(region, date, insurer)
+	return r.StackOf(layers, region, date, insurer)
+}
+
+// StackOf builds the stack of exactly the given layers (a pinned stack).
+func (r *Registry) StackOf(layers []*Ruleset, region string, date Date, insurer string) (*Stack, error) {
+	if len(layers) == 0 {
+		return nil, &StackError{Region: region, Date: date, Insurer: insurer, Diagnostics: Diagnostics{{
+			Severity: SeverityError, Code: "stack.empty",
+			Summary: fmt.Sprintf("no ruleset is in force for region %q on %s", region, date),
+			Hint:    "check the region code and the as-of date; anzexian rulesets lists what is loaded"}}}
+	}
+	var key strings.Builder
+	key.WriteString(insurer)
+	for _, l := range layers {
+		key.WriteByte('|')
+		key.WriteString(l.Key())
+	}
+	k := key.String()
+	r.mu.Lock()
+	if res, ok := r.stacks[k]; ok {
+		r.mu.Unlock()
+		if res.err != nil {
+			return nil, withWhere(res.err, region, date, insurer)
+		}
+		return res.st, nil
+	}
+	r.mu.Unlock()
+	st, diags := r.buildStack(layers, insurer)
+	res := &stackResult{st: st}
+	if diags.HasErrors() {
+		res.st = nil
+		res.err = &StackError{Diagnostics: diags}
+	}
+	r.mu.Lock()
+	if r.stacks == nil {
+		r.stacks = map[string]*stackResult{}
+	}
+	if prev, ok := r.stacks[k]; ok {
+		res = prev
+	} else {
+		r.stacks[k] = res
+	}
+	r.mu.Unlock()
+	if res.err != nil {
+		return nil, withWhere(res.err, region, date, insurer)
+	}
+	return res.st, nil
+}
+
+func withWhere(err error, region string, date Date, insurer string) error {
+	se := *err.(*StackError)
+	se.Region, se.Date, se.Insurer = region, date, insurer
+	return &se
+}
+
+// Boundaries returns the dates on which the stack for region and insurer
+// changes (a ruleset starts, or the day after one ends), sorted.
+func (r *Registry) Boundaries(region, insurer string) []Date {
+	set := map[Date]bool{}
+	for _, rs := range r.rulesets {
+		if !strings.HasPrefix(region, rs.Region) || (rs.Kind == KindFiling && rs.Insurer != insurer) {
+			continue
+		}
+		set[rs.Effective.From] = true
+		if !rs.Effective.Until.IsZero() {
+			set[rs.Effective.Until.AddDays(1)] = true
+		}
+	}
+	out := make([]Date, 0, len(set))
+	for d := range set {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Before(out[j]) })
+	return out
+}
+
+// Stack is the compiled combination of the rulesets that apply together:
+// their rules merged as DESIGN.md's stacking semantics say. A Stack is
+// immutable and safe for concurrent use.
+type Stack struct {
+	Layers  []*Ruleset
+	Insurer string
+	reg     *Registry
+
+	// Coverage, Requirements, Findings, Consequences and References hold
+	// every rule of every layer, in layer order (they accumulate).
+	Coverage     []*CoverageRule
+	Requirements []*RequirementRule
+	Findings     []*FindingRule
+	Consequences []*ConsequenceRule
+	References   []*Reference
+	// Penalties holds one entry per violation id.
+	Penalties []*Violation
+	// Rating is the merged rating pipeline, or nil if no layer rates.
+	Rating *RatingStack
+
+	layerIndex map[*Ruleset]int
+	vocabs     map[string]Vocabulary
+
+	// declared names resolved to slots
+	letSlot  []int // by interned name; -1 when not a let here
+	lets     []*Let
+	letKinds []kind
+	factSlot []int
+	facts    []*FactDecl
+	factTyps []*typ
+}
+
+// LayerIndex returns the position of rs in the stack (0 = national base),
+// or -1.
+func (st *Stack) LayerIndex(rs *Ruleset) int {
+	if i, ok := st.layerIndex[rs]; ok {
+		return i
+	}
+	return -1
+}
+
+// Vocabulary returns the codes the stack accepts for a vocabulary
+// (credit_grade, sectors …): the core codes plus those its rulesets add.
+func (st *Stack) Vocabulary(name string) Vocabulary {
+	if v, ok := st.vocabs[name]; ok {
+		return v
+	}
+	return coreVocabularies[name]
+}
+
+// Violation is a violation as the stack treats it: its defining rule and
+// the rules of other layers that restate it (their citations and measures
+// join the same penalty).
+type Violation struct {
+	ID        string
+	Rule      *PenaltyRule
+	Restating []*PenaltyRule
+}
+
+// RatingStack is the rating pipeline of a stack after merging layers.
+type RatingStack struct {
+	Currency      string
+	Bases         []*Base // most local layer first: the first base whose when holds is used
+	Tables        map[string]*Table
+	Factors       []*Factor
+	Combine       *Combine
+	Clamp         *Clamp
+	Minimum       *Minimum
+	Rounding      *Rounding
+	PreventionCap *PreventionCap
+}
+
+// Table returns the table a base reads its rate from.
+func (rt *RatingStack) Table(b *Base) *Table {
+	if b.Table == nil {
+		return nil
+	}
+	if b.Table.Ruleset != nil {
+		return b.Table
+	}
+	return rt.Tables[b.Table.ID]
+}
+
+func (r *Registry) buildStack(layers []*Ruleset, insurer string) (*Stack, Diagnostics) {
+	var diags Diagnostics
+	errorf := func(at Range, code, hint, format string, args ...any) {
+		diags = append(diags, &Diagnostic{Severity: SeverityError, Code: code, Subject: at, Hint: hint, Summary: fmt.Sprintf(format, args...)})
+	}
+	st := &Stack{Layers: layers, Insurer: insurer, reg: r, layerIndex: map[*Ruleset]int{}, vocabs: map[string]Vocabulary{}}
+	n := len(r.names)
+	st.letSlot = make([]int, n)
+	st.factSlot = make([]int, n)
+	for i := range st.letSlot {
+		st.letSlot[i], st.factSlot[i] = -1, -1
+	}
+	letOwner := map[string]*Ruleset{}
+	factOwner := map[string]*FactDecl{}
+	for i, rs := range layers {
+		st.layerIndex[rs] = i
+		for name, v := range rs.Codes {
+			base := st.vocabs[name]
+			if base == nil {
+				base = append(Vocabulary(nil), coreVocabularies[name]...)
+			}
+			for _, c := range v {
+				if !base.Has(c.Code) {
+					base = append(base, c)
+				}
+			}
+			st.vocabs[name] = base
+		}
+		for _, d := range rs.Facts {
+			idx := r.names[d.Name]
+			if prev, ok := factOwner[d.Name]; ok {
+				if !factTyp(prev).same(factTyp(d)) || prev.Type != d.Type {
+					errorf(d.At, "stack.type_conflict", "declare it with one type", "fact %s is declared as %s by %s and as %s by %s", d.Name, prev.Type, letOrFactOwner(layers, prev), d.Type, rs.Key())
+				}
+				continue
+			}
+			if _, isLet := letOwner[d.Name]; isLet {
+				errorf(d.At, "stack.let_conflict", "choose another name", "%s is a let of %s and a fact of %s", d.Name, letOwner[d.Name].Key(), rs.Key())
+				continue
+			}
+			factOwner[d.Name] = d
+			st.factSlot[idx] = len(st.facts)
+			st.facts = append(st.facts, d)
+			st.factTyps = append(st.factTyps, factTyp(d))
+		}
+		for _, l := range rs.Lets {
+			if l.Expr == nil || l.Expr.t == nil {
+				continue
+			}
+			idx := r.names[l.Name]
+			if prev, ok := letOwner[l.Name]; ok {
+				errorf(l.At, "stack.let_conflict", "rename one of them", "let %s is declared by %s and by %s, which stack together", l.Name, prev.Key(), rs.Key())
+				continue
+			}
+			if _, isFact := factOwner[l.Name]; isFact {
+				errorf(l.At, "stack.let_conflict", "choose another name", "let %s has the name of a declared fact", l.Name)
+				continue
+			}
+			letOwner[l.Name] = rs
+			st.letSlot[idx] = len(st.lets)
+			st.lets = append(st.lets, l)
+			st.letKinds = append(st.letKinds, l.Expr.t.k)
+		}
+	}
+	// Every declared name a layer reads must come from that layer or one
+	// below it, with the type it was checked against.
+	for i, rs := range layers {
+		if rs.env == nil {
+			continue
+		}
+		for name, d := range rs.env.decls {
+			if d.owner == rs {
+				continue
+			}
+			if !rulesetReads(rs, name) {
+				continue
+			}
+			if owner, ok := letOwner[name]; ok {
+				if st.layerIndex[owner] > i || !st.lets[st.letSlot[r.names[name]]].Expr.t.same(d.t) {
+					errorf(rs.At, "stack.missing_name", "", "%s uses let %s, which in this stack comes from %s above it or with another type", rs.Key(), name, owner.Key())
+				}
+				continue
+			}
+			if f, ok := factOwner[name]; ok {
+				if !factTyp(f).same(d.t) {
+					errorf(rs.At, "stack.type_conflict", "", "%s reads fact %s as %s, but this stack declares it as %s", rs.Key(), name, d.t, factTyp(f))
+				}
+				continue
+			}
+			errorf(rs.At, "stack.missing_name", "add the ruleset that declares it to the stack", "%s uses %s, which no ruleset in this stack declares (it was declared by %s)", rs.Key(), name, d.owner.Key())
+		}
+	}
+	for _, rs := range layers {
+		st.Coverage = append(st.Coverage, rs.Coverage...)
+		st.Requirements = append(st.Requirements, rs.Requirements...)
+		st.Findings = append(st.Findings, rs.Findings...)
+		st.Consequences = append(st.Consequences, rs.Consequences...)
+		st.References = append(st.References, rs.References...)
+	}
+	diags = append(diags, st.mergePenalties()...)
+	diags = append(diags, st.mergeRating()...)
+	return st, diags
+}
+
+func letOrFactOwner(layers []*Ruleset, d *FactDecl) string {
+	for _, l := range layers {
+		for _, x := range l.Facts {
+			if x == d {
+				return l.Key()
+			}
+		}
+	}
+	return "?"
+}
+
+// rulesetReads reports whether any expression of rs reads name.
+func rulesetReads(rs *Ruleset, name string) bool {
+	found := false
+	rs.eachExpr(func(e *Expr) {
+		for _, x := range e.refs {
+			if x == name {
+				found = true
+			}
+		}
+	})
+	return found
+}
+
+// eachExpr calls f for every compiled expression of rs.
+func (rs *Ruleset) eachExpr(f func(*Expr)) {
+	visit := func(e *Expr) {
+		if e != nil && e.tree != nil {
+			f(e)
+		}
+	}
+	cites := func(cs []*Cite) {
+		for _, c := range cs {
+			visit(c.When)
+		}
+	}
+	rule := func(r *Rule) {
+		visit(r.When)
+		cites(r.Cite)
+	}
+	for _, l := range rs.Lets {
+		visit(l.Expr)
+	}
+	for _, c := range rs.Coverage {
+		rule(&c.Rule)
+	}
+	for _, q := range rs.Requirements {
+		rule(&q.Rule)
+	}
+	for _, x := range rs.Findings {
+		rule(&x.Rule)
+	}
+	for _, x := range rs.Consequences {
+		rule(&x.Rule)
+	}
+	for _, x := range rs.References {
+		rule(&x.Rule)
+	}
+	for _, p := range rs.Penalties {
+		rule(&p.Rule)
+		visit(p.Each)
+		visit(p.On)
+		if p.Fine != nil {
+			visit(p.Fine.Min)
+			visit(p.Fine.Max)
+		}
+		if p.PerDay != nil {
+			visit(p.PerDay.Amount)
+			visit(p.PerDay.From)
+			visit(p.PerDay.Through)
+		}
+		for _, t := range p.Tiers {
+			visit(t.When)
+		}
+	}
+	if rt := rs.Rating; rt != nil {
+		for _, t := range rt.Tables {
+			for _, d := range t.Dims {
+				visit(d.By)
+			}
+			cites(t.Cite)
+		}
+		for _, b := range rt.Bases {
+			rule(&b.Rule)
+			visit(b.RateExpr)
+			visit(b.Formula)
+			for _, l := range b.Loadings {
+				rule(&l.Rule)
+			}
+		}
+		for _, fc := range rt.Factors {
+			cites(fc.Cite)
+			for _, c := range fc.Cases {
+				visit(c.When)
+				visit(c.Value)
+				cites(c.Cite)
+			}
+			if fc.Default != nil {
+				visit(fc.Default.Value)
+				cites(fc.Default.Cite)
+			}
+		}
+		if rt.Minimum != nil {
+			visit(rt.Minimum.Amount)
+			cites(rt.Minimum.Cite)
+		}
+		if rt.Combine != nil {
+			cites(rt.Combine.Cite)
+		}
+		if rt.Clamp != nil {
+			cites(rt.Clamp.Cite)
+		}
+		if rt.PreventionCap != nil {
+			cites(rt.PreventionCap.Cite)
+		}
+	}
+}
+
+func (st *Stack) mergePenalties() Diagnostics {
+	var diags Diagnostics
+	byID := map[string]*Violation{}
+	var order []string
+	for _, rs := range st.Layers {
+		for _, p := range rs.Penalties {
+			if p.Restates != "" {
+				continue
+			}
+			if prev, ok := byID[p.ID]; ok {
+				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "stack.penalty_conflict", Subject: p.At,
+					Summary: fmt.Sprintf("violation %s is defined by %s and by %s", p.ID, prev.Rule.Ruleset.Key(), rs.Key()),
+					Hint:    "a local rule that restates a national one declares restates: " + p.ID})
+				continue
+			}
+			byID[p.ID] = &Violation{ID: p.ID, Rule: p}
+			order = append(order, p.ID)
+		}
+	}
+	for _, rs := range st.Layers {
+		for _, p := range rs.Penalties {
+			if p.Restates == "" {
+				continue
+			}
+			v := byID[p.Restates]
+			if v == nil {
+				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "penalty.restates", Subject: p.At,
+					Summary: fmt.Sprintf("%s restates %s, which no layer of this stack defines", p.ID, p.Restates)})
+				continue
+			}
+			if st.layerIndex[v.Rule.Ruleset] > st.layerIndex[rs] {
+				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "penalty.restates", Subject: p.At,
+					Summary: fmt.Sprintf("%s restates %s, which is defined by a layer above it", p.ID, p.Restates)})
+				continue
+			}
+			if p.Fine != nil && v.Rule.Fine != nil {
+				a1, ok1 := p.Fine.Min.constDec()
+				a2, ok2 := p.Fine.Max.constDec()
+				b1, ok3 := v.Rule.Fine.Min.constDec()
+				b2, ok4 := v.Rule.Fine.Max.constDec()
+				if ok1 && ok2 && ok3 && ok4 && (!a1.Equal(b1) || !a2.Equal(b2)) {
+					diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "penalty.restates", Subject: p.Fine.At,
+						Summary: fmt.Sprintf("%s restates %s with the fine [%s, %s], but the restated range is [%s, %s]", p.ID, p.Restates, a1, a2, b1, b2),
+						Hint:    "a restatement repeats the range; to narrow it, give tiers:"})
+				}
+			}
+			if len(p.Tiers) > 0 && v.Rule.Fine != nil {
+				lo, ok1 := v.Rule.Fine.Min.constDec()
+				hi, ok2 := v.Rule.Fine.Max.constDec()
+				if ok1 && ok2 {
+					for _, t := range p.Tiers {
+						if t.Min.LessThan(lo) || t.Max.GreaterThan(hi) {
+							diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "penalty.tier_range", Subject: t.At,
+								Summary: fmt.Sprintf("tier %s [%s, %s] is outside the statutory range [%s, %s] of %s", t.ID, t.Min, t.Max, lo, hi, v.ID),
+								Hint:    "a discretion tier can only narrow the statutory range"})
+						}
+					}
+				}
+			}
+			v.Restating = append(v.Restating, p)
+		}
+	}
+	for _, id := range order {
+		st.Penalties = append(st.Penalties, byID[id])
+	}
+	return diags
+}
+
+func (st *Stack) mergeRating() Diagnostics {
+	var diags Diagnostics
+	var rt *RatingStack
+	factorIdx := map[string]int{}
+	factorOwner := map[string]*Ruleset{}
+	var bases [][]*Base // per layer
+	regulatorSet := map[string]*Ruleset{}
+	for _, rs := range st.Layers {
+		x := rs.Rating
+		if x == nil {
+			continue
+		}
+		if rt == nil {
+			rt = &RatingStack{Currency: "CNY", Tables: map[string]*Table{}}
+		}
+		filing := rs.Kind == KindFiling
+		override := func(what string, at Range) bool {
+			if filing {
+				if reg, ok := regulatorSet[what]; ok {
+					diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "stack.filing_override", Subject: at,
+						Summary: fmt.Sprintf("filing %s cannot replace the %s set by %s", rs.Key(), what, reg.Key()),
+						Hint:    "各承保公司应当严格执行规定的费率浮动标准: a filing adds base tables and its own factors only"})
+					return false
+				}
+			} else {
+				regulatorSet[what] = rs
+			}
+			return true
+		}
+		for _, t := range x.Tables {
+			rt.Tables[t.ID] = t
+		}
+		for _, b := range x.Bases {
+			for li := range bases {
+				for bi := 0; bi < len(bases[li]); bi++ {
+					if bases[li][bi].ID == b.ID { // a more local base replaces the lower one
+						bases[li] = append(bases[li][:bi:bi], bases[li][bi+1:]...)
+						bi--
+					}
+				}
+			}
+			if b.Table != nil && b.Table.Ruleset == nil && rt.Tables[b.Table.ID] == nil {
+				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "stack.unknown_table", Subject: b.Table.At,
+					Summary: fmt.Sprintf("base %s reads table %s, which no layer of this stack defines", b.ID, b.Table.ID)})
+			}
+		}
+		bases = append(bases, x.Bases)
+		for _, name := range x.Remove {
+			i, ok := factorIdx[name]
+			if !ok {
+				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "stack.unknown_factor", Subject: x.At,
+					Summary: fmt.Sprintf("%s removes factor %s, which no lower layer defines", rs.Key(), name)})
+				continue
+			}
+			if !override("factor "+name, x.At) {
+				continue
+			}
+			rt.Factors = append(rt.Factors[:i], rt.Factors[i+1:]...)
+			delete(factorIdx, name)
+			for k, v := range factorIdx {
+				if v > i {
+					factorIdx[k] = v - 1
+				}
+			}
+		}
+		for _, f := range x.Factors {
+			if i, ok := factorIdx[f.ID]; ok {
+				if filing {
+					diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "stack.filing_override", Subject: f.At,
+						Summary: fmt.Sprintf("filing %s cannot replace factor %s set by %s", rs.Key(), f.ID, factorOwner[f.ID].Key()),
+						Hint:    "各承保公司应当严格执行规定的费率浮动标准: give the insurer's own factor a new id"})
+					continue
+				}
+				rt.Factors[i] = f
+				factorOwner[f.ID] = rs
+				continue
+			}
+			if !filing {
+				regulatorSet["factor "+f.ID] = rs
+			}
+			factorIdx[f.ID] = len(rt.Factors)
+			factorOwner[f.ID] = rs
+			rt.Factors = append(rt.Factors, f)
+		}
+		if x.Combine != nil && override("combine mode", x.Combine.At) {
+			rt.Combine = x.Combine
+		}
+		if x.Clamp != nil && override("clamp", x.Clamp.At) {
+			rt.Clamp = x.Clamp
+		}
+		if x.Minimum != nil && override("minimum premium", x.Minimum.At) {
+			rt.Minimum = x.Minimum
+		}
+		if x.Rounding != nil && override("rounding", x.Rounding.At) {
+			rt.Rounding = x.Rounding
+		}
+		if x.PreventionCap != nil && override("prevention cap", x.PreventionCap.At) {
+			rt.PreventionCap = x.PreventionCap
+		}
+	}
+	if rt != nil {
+		for i := len(bases) - 1; i >= 0; i-- {
+			rt.Bases = append(rt.Bases, bases[i]...)
+		}
+		if rt.Rounding == nil {
+			rt.Rounding = &Rounding{Scale: 2, Mode: "half_up", Steps: []string{"premium"}}
+		}
+		if rt.Combine == nil {
+			rt.Combine = &Combine{Mode: "multiply"}
+		}
+	}
+	st.Rating = rt
+	return diags
+}
+
+// regResolver compiles references to declared names into slot reads that
+// work in every stack of the registry: the interned name indexes a per-stack
+// table of slots.
+type regResolver struct{ reg *Registry }
+
+func (rr regResolver) let(name string, t *typ) (any, error) {
+	idx := rr.reg.names[name]
+	switch t.k {
+	case kBool:
+		return letRead(idx, func(ev *Eval) []bool { return ev.letBool }), nil
+	case kInt:
+		return letRead(idx, func(ev *Eval) []int { return ev.letInt }), nil
+	case kDec:
+		return letRead(idx, func(ev *Eval) []decimal.Decimal { return ev.letDec }), nil
+	case kStr:
+		return letRead(idx, func(ev *Eval) []string { return ev.letStr }), nil
+	case kDate:
+		return letRead(idx, func(ev *Eval) []Date { return ev.letDate }), nil
+	case kList:
+		switch t.elem.k {
+		case kStr:
+			return letAnyRead[[]string](idx), nil
+		case kInt:
+			return letAnyRead[[]int](idx), nil
+		case kDec:
+			return letAnyRead[[]decimal.Decimal](idx), nil
+		case kObj:
+			return t.elem.obj.list.letRead(idx), nil
+		}
+	}
+	return nil, fmt.Errorf("a let of type %s is not supported", t)
+}
+
+// letRead returns a closure that reads let idx from its typed memo, computing
+// it on first use in the current generation. A value whose computation
+// failed is not memoized, so every reader sees the failure.
+func letRead[T any](idx int, store func(*Eval) []T) func(*Eval) T {
+	return func(ev *Eval) T {
+		slot := ev.st.letSlot[idx]
+		if slot < 0 {
+			ev.fail("internal: let is not in this stack")
+			var zero T
+			return zero
+		}
+		ev.growLets()
+		if ev.letGen[slot] == ev.gen {
+			return store(ev)[slot]
+		}
+		saved := ev.err
+		ev.err = nil
+		v := ev.st.lets[slot].Expr.compiled.fn.(func(*Eval) T)(ev)
+		if ev.err == nil {
+			store(ev)[slot] = v
+			ev.letGen[slot] = ev.gen
+		}
+		if saved != nil {
+			ev.err = saved
+		}
+		return v
+	}
+}
+
+// letAnyRead is letRead for lets whose values are lists, memoized boxed.
+func letAnyRead[T any](idx int) func(*Eval) T {
+	return func(ev *Eval) T {
+		slot := ev.st.letSlot[idx]
+		if slot < 0 {
+			ev.fail("internal: let is not in this stack")
+			var zero T
+			return zero
+		}
+		ev.growLets()
+		if ev.letGen[slot] == ev.gen {
+			v, _ := ev.letAny[slot].(T)
+			return v
+		}
+		saved := ev.err
+		ev.err = nil
+		v := ev.st.lets[slot].Expr.compiled.fn.(func(*Eval) T)(ev)
+		if ev.err == nil {
+			ev.letAny[slot] = v
+			ev.letGen[slot] = ev.gen
+		}
+		if saved != nil {
+			ev.err = saved
+		}
+		return v
+	}
+}
+
+func (ev *Eval) growLets() {
+	n := len(ev.st.lets)
+	if len(ev.letGen) >= n {
+		return
+	}
+	grow := func(k int) int { return n - k }
+	ev.letGen = append(ev.letGen, make([]uint32, grow(len(ev.letGen)))...)
+	ev.letBool = append(ev.letBool, make([]bool, grow(len(ev.letBool)))...)
+	ev.letInt = append(ev.letInt, make([]int, grow(len(ev.letInt)))...)
+	ev.letDec = append(ev.letDec, make([]decimal.Decimal, grow(len(ev.letDec)))...)
+	ev.letStr = append(ev.letStr, make([]string, grow(len(ev.letStr)))...)
+	ev.letDate = append(ev.letDate, make([]Date, grow(len(ev.letDate)))...)
+	ev.letAny = append(ev.letAny, make([]any, grow(len(ev.letAny)))...)
+}
+
+func (rr regResolver) fact(name string, t *typ) (any, func(*Eval) bool, error) {
+	idx := rr.reg.names[name]
+	present := func(ev *Eval) bool {
+		slot := ev.st.factSlot[idx]
+		return slot >= 0 && slot < len(ev.factSet) && ev.factSet[slot]
+	}
+	get := func(ev *Eval) (int, bool) {
+		slot := ev.st.factSlot[idx]
+		if slot < 0 || slot >= len(ev.factSet) || !ev.factSet[slot] {
+			ev.missingValue(name)
+			return 0, false
+		}
+		return slot, true
+	}
+	switch t.k {
+	case kBool:
+		return func(ev *Eval) bool { s, ok := get(ev); return ok && ev.factBool[s] }, present, nil
+	case kInt:
+		return func(ev *Eval) int {
+			if s, ok := get(ev); ok {
+				return ev.factInt[s]
+			}
+			return 0
+		}, present, nil
+	case kDec:
+		return func(ev *Eval) decimal.Decimal {
+			if s, ok := get(ev); ok {
+				return ev.factDec[s]
+			}
+			return decimal.Decimal{}
+		}, present, nil
+	case kStr:
+		return func(ev *Eval) string {
+			if s, ok := get(ev); ok {
+				return ev.factStr[s]
+			}
+			return ""
+		}, present, nil
+	case kDate:
+		return func(ev *Eval) Date {
+			if s, ok := get(ev); ok {
+				return ev.factDate[s]
+			}
+			return Date{}
+		}, present, nil
+	case kList:
+		return func(ev *Eval) []string {
+			if s, ok := get(ev); ok {
+				return ev.factList[s]
+			}
+			return nil
+		}, present, nil
+	}
+	return nil, nil, fmt.Errorf("a fact of type %s is not supported", t)
+}
+
+// bindFacts types the facts declared by the stack's rulesets from the values
+// given, applies defaults, and checks facts against the stack's
+// vocabularies.
+func (ev *Eval) bindFacts(st *Stack) error {
+	n := len(st.facts)
+	if cap(ev.factSet) < n {
+		ev.factSet = make([]bool, n)
+		ev.factBool = make([]bool, n)
+		ev.factInt = make([]int, n)
+		ev.factDec = make([]decimal.Decimal, n)
+		ev.factStr = make([]string, n)
+		ev.factDate = make([]Date, n)
+		ev.factList = make([][]string, n)
+	}
+	ev.factSet = ev.factSet[:n]
+	var diags Diagnostics
+	for i, d := range st.facts {
+		ev.factSet[i] = false
+		v, given := ev.f.Extra[d.Name]
+		if !given || v.IsNull {
+			if d.Default == nil {
+				continue
+			}
+			v = ExtraValue{Text: *d.Default, Kind: "scalar"}
+			if d.Type == FactList {
+				v = ExtraValue{IsList: true, Items: splitDefault(*d.Default)}
+			}
+		}
+		x, msg := typedExtra(d, v)
+		if msg != "" {
+			diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "facts.type", Subject: v.At, Path: d.Name,
+				Summary: fmt.Sprintf("%s %s", d.Name, msg), Hint: declHint(d)})
+			continue
+		}
+		ev.factSet[i] = true
+		switch y := x.(type) {
+		case bool:
+			ev.factBool[i] = y
+		case int:
+			ev.factInt[i] = y
+		case decimal.Decimal:
+			ev.factDec[i] = y
+		case string:
+			ev.factStr[i] = y
+		case Date:
+			ev.factDate[i] = y
+		case []string:
+			ev.factList[i] = y
+		}
+	}
+	if len(ev.f.Extra) > 0 {
+		for _, name := range sortedKeys(ev.f.Extra) {
+			if idx, ok := st.reg.names[name]; ok && st.factSlot[idx] >= 0 {
+				continue
+			}
+			var declared []string
+			for _, d := range st.facts {
+				declared = append(declared, d.Name)
+			}
+			hint := "no ruleset in force here declares it"
+			if len(declared) > 0 {
+				hint = "facts declared by rulesets here: " + strings.Join(declared, ", ")
+			}
+			if s := suggest(name, append(declared, factsKeys...)); s != "" {
+				hint = fmt.Sprintf("did you mean %q?", s)
+			}
+			v := ev.f.Extra[name]
+			diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "facts.unknown_field", Subject: v.At, Path: name,
+				Summary: fmt.Sprintf("unknown field %q", name), Hint: hint})
+		}
+	}
+	if g := ev.f.CreditGrade; g != "" {
+		if v := st.Vocabulary("credit_grade"); len(v) > 0 && !v.Has(g) {
+			hint := "credit grades here: " + strings.Join(v.Codes(), ", ")
+			if s := suggest(g, v.Codes()); s != "" {
+				hint = fmt.Sprintf("did you mean %q?", s)
+			}
+			diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "facts.unknown_code", Path: "credit_grade",
+				Summary: fmt.Sprintf("unknown credit_grade code %q", g), Hint: hint})
+		}
+	}
+	if len(diags) > 0 {
+		return &FactsError{diags}
+	}
+	return nil
+}
+
+func splitDefault(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\x00")
+}
+
+func declHint(d *FactDecl) string {
+	h := "declared as " + string(d.Type)
+	if len(d.Codes) > 0 {
+		h += " with codes " + strings.Join(d.Codes, ", ")
+	}
+	if d.Unit != "" {
+		h += " (" + d.Unit + ")"
+	}
+	return h
+}

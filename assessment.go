@@ -1,0 +1,112 @@
+package anzexian
+
+import (
+	"fmt"
+
+	"github.com/anzexian/anzexian/coverage"
+	"github.com/anzexian/anzexian/penalties"
+	"github.com/anzexian/anzexian/rulesets"
+)
+
+// Assessment is the answer for one enterprise: which rulesets it was built
+// on, whether the enterprise must insure, and what it risks. Its JSON form is
+// the output contract of DESIGN.md.
+type Assessment struct {
+	Enterprise string        `json:"enterprise,omitempty"`
+	Region     string        `json:"region"`
+	AsOf       rulesets.Date `json:"as_of"`
+	Insurer    string        `json:"insurer,omitempty"`
+	// Rulesets names every layer of the stack with its version, status,
+	// dates and content digest.
+	Rulesets []Layer `json:"rulesets"`
+	// Notes say what the answer rests on that a reader must know: a draft,
+	// an assumed date, unverified or illustrative numbers.
+	Notes        []string                `json:"notes"`
+	Coverage     *coverage.Result        `json:"coverage"`
+	Consequences []penalties.Consequence `json:"consequences"`
+	References   []Reference             `json:"references,omitempty"`
+	Trace        *Trace                  `json:"trace,omitempty"`
+}
+
+// Layer identifies one ruleset of the stack.
+type Layer struct {
+	ID        string             `json:"id"`
+	Version   string             `json:"version"`
+	Status    rulesets.Status    `json:"status"`
+	Kind      rulesets.Kind      `json:"kind"`
+	Title     string             `json:"title"`
+	Region    string             `json:"region"`
+	Insurer   string             `json:"insurer,omitempty"`
+	Effective rulesets.Effective `json:"effective"`
+	Digest    string             `json:"digest"`
+}
+
+// Reference is information a ruleset shows for display only.
+type Reference struct {
+	ID    string              `json:"id"`
+	Title string              `json:"title"`
+	Items []string            `json:"items"`
+	Note  string              `json:"note,omitempty"`
+	Cite  []rulesets.Citation `json:"cite"`
+}
+
+// Trace records how the answer was reached.
+type Trace struct {
+	Rules []rulesets.TraceEntry `json:"rules"`
+	// Ignored lists dated facts after the as-of date that were ignored.
+	Ignored []string `json:"ignored,omitempty"`
+}
+
+func layersOf(st *rulesets.Stack) []Layer {
+	out := make([]Layer, len(st.Layers))
+	for i, rs := range st.Layers {
+		out[i] = Layer{ID: rs.ID, Version: rs.Version, Status: rs.Status, Kind: rs.Kind, Title: rs.Title,
+			Region: rs.Region, Insurer: rs.Insurer, Effective: rs.Effective, Digest: rs.Digest}
+	}
+	return out
+}
+
+// stackNotes are the notes every answer built on the stack must carry.
+func stackNotes(st *rulesets.Stack) []string {
+	var notes []string
+	for _, rs := range st.Layers {
+		if rs.Status == rulesets.StatusDraft {
+			notes = append(notes, fmt.Sprintf("本答案部分基于征求意见稿《%s》（%s），该文件尚未生效。", rs.Title, rs.Key()))
+		}
+		if rs.Effective.Assumed {
+			notes = append(notes, fmt.Sprintf("《%s》（%s）的施行日期%s为推定：文件本身未载明日期。", rs.Title, rs.Key(), rs.Effective.From))
+		}
+	}
+	return notes
+}
+
+func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *rulesets.Eval, o options) (*Assessment, error) {
+	f := ev.Facts()
+	a := &Assessment{Enterprise: f.Name, Region: f.Region, AsOf: o.asOf, Insurer: o.insurer,
+		Rulesets: layersOf(st), Notes: stackNotes(st)}
+	var trace []rulesets.TraceEntry
+	cov, ctrace := coverage.Evaluate(st, ev, coverage.Options{Trace: o.trace})
+	a.Coverage = cov
+	trace = append(trace, ctrace...)
+	cons, und, ptrace := penalties.Consequences(st, ev, o.trace)
+	a.Consequences = cons
+	a.Coverage.Undetermined = append(a.Coverage.Undetermined, und...)
+	trace = append(trace, ptrace...)
+	for _, r := range st.References {
+		ok, err := r.When.Bool(ev)
+		if o.trace {
+			trace = append(trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "reference", Outcome: rulesets.Outcome(ok, err)})
+		}
+		if err == nil && ok {
+			a.References = append(a.References, Reference{ID: r.ID, Title: r.Title, Items: r.Items, Note: r.Note,
+				Cite: rulesets.Citations(ev, r.Ruleset, r.Cite)})
+		}
+	}
+	if o.trace {
+		a.Trace = &Trace{Rules: trace, Ignored: ev.Ignored()}
+	}
+	if a.Notes == nil {
+		a.Notes = []string{}
+	}
+	return a, nil
+}

@@ -1,0 +1,194 @@
+package coverage
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/anzexian/anzexian/rulesets"
+)
+
+// Finding is a problem with the current policy or the insurance history.
+type Finding struct {
+	// ID is stable: uninsured, expired, not_yet_in_force,
+	// headcount_under_insured, posts_under_insured, death_limit_too_low,
+	// disability_limit_too_low, non_uniform_limits,
+	// no_occupational_disease_cover, no_prevention_service,
+	// premium_charged_to_employees, other_insurance_not_converted,
+	// renewed_late, surrendered, medical_limit_not_stated, or the id of a
+	// finding rule of a ruleset.
+	ID string `json:"id"`
+	// Severity: violation (a duty is broken), warning or info.
+	Severity string `json:"severity"`
+	Text     string `json:"text"`
+	// Requirement names the requirement field the finding checks.
+	Requirement string              `json:"requirement,omitempty"`
+	Cite        []rulesets.Citation `json:"cite"`
+	Rules       []string            `json:"rules,omitempty"`
+}
+
+// basis returns the citations and rules of a requirement field.
+func basisOf(q Requirements, field string, bindingOnly bool) ([]rulesets.Citation, []string) {
+	it, ok := q.Get(field)
+	if !ok {
+		return nil, nil
+	}
+	var cites []rulesets.Citation
+	var rules []string
+	for _, b := range it.Basis {
+		if bindingOnly && !b.Binding {
+			continue
+		}
+		cites = append(cites, b.Cite...)
+		rules = append(rules, b.Rule)
+	}
+	return cites, rules
+}
+
+// findings checks the policy and its history against the obligation and
+// the merged requirements, then runs the finding rules of the rulesets.
+func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, opt Options) ([]Finding, Trace) {
+	f := ev.Facts()
+	q := res.Requirements
+	asOf := ev.AsOf()
+	out := []Finding{}
+	add := func(id, sev, field, text string, bindingOnly bool) {
+		cites, rules := basisOf(q, field, bindingOnly)
+		out = append(out, Finding{ID: id, Severity: sev, Text: text, Requirement: field, Cite: cites, Rules: rules})
+	}
+	insured, _, late := ev.Timeline()
+	operating := f.Status == "" || f.Status == "operating"
+	mustInsure := res.Obligation == rulesets.ObligationMandatory || res.Obligation == rulesets.ObligationRequired
+	p := f.Policy
+
+	if mustInsure && !insured && operating {
+		var cites []rulesets.Citation
+		var rules []string
+		for _, r := range res.Reasons {
+			if r.Obligation == res.Obligation {
+				cites = append(cites, r.Cite...)
+				rules = append(rules, r.Rule)
+			}
+		}
+		fd := Finding{ID: "uninsured", Severity: "violation", Cite: cites, Rules: rules}
+		switch {
+		case p != nil && p.Insured && p.Start.After(asOf):
+			fd.ID = "not_yet_in_force"
+			fd.Text = fmt.Sprintf("保单自%s起生效，评估日%s尚无有效保单", p.Start, asOf)
+		case p != nil && p.Insured && p.End.Before(asOf):
+			fd.ID = "expired"
+			fd.Text = fmt.Sprintf("保单已于%s到期，评估日%s未续保", p.End, asOf)
+		default:
+			fd.Text = fmt.Sprintf("应当投保，但评估日%s没有有效的安全生产责任保险保单", asOf)
+		}
+		out = append(out, fd)
+	}
+
+	inForce := p != nil && p.Insured && !p.Start.After(asOf) && !p.End.Before(asOf)
+	if inForce {
+		employees := f.Employees
+		if (q.Bool("cover_all_employees") || q.Bool("whole_enterprise")) && employees != nil && p.InsuredEmployees != nil && *p.InsuredEmployees < *employees {
+			field := "cover_all_employees"
+			if !q.Bool("cover_all_employees") {
+				field = "whole_enterprise"
+			}
+			add("headcount_under_insured", "violation", field,
+				fmt.Sprintf("参保人数%d少于从业人员数%d（应覆盖全体从业人员，含劳务派遣人员）", *p.InsuredEmployees, *employees), false)
+		} else if posts := q.List("posts"); len(posts) > 0 && !q.Bool("cover_all_employees") && !q.Bool("whole_enterprise") && p.InsuredEmployees != nil {
+			need := 0
+			for _, s := range f.Sites {
+				for _, k := range posts {
+					if s.Kind == k {
+						need += s.Workers
+					}
+				}
+			}
+			if *p.InsuredEmployees < need {
+				add("posts_under_insured", "violation", "posts",
+					fmt.Sprintf("参保人数%d少于所涉岗位人数%d（%s）", *p.InsuredEmployees, need, labels(rulesets.SiteKinds, posts)), false)
+			}
+		}
+		if min, ok := q.Decimal("death_limit_min"); ok && p.DeathLimit != nil && p.DeathLimit.LessThan(min) {
+			add("death_limit_too_low", "violation", "death_limit_min",
+				fmt.Sprintf("每人死亡赔偿限额%s低于最低要求%s", rulesets.Yuan(*p.DeathLimit), rulesets.Yuan(min)), true)
+		}
+		if min, ok := q.Decimal("disability_limit_min"); ok && p.DisabilityLimit != nil && p.DisabilityLimit.LessThan(min) {
+			add("disability_limit_too_low", "violation", "disability_limit_min",
+				fmt.Sprintf("每人伤残赔偿限额%s低于最低要求%s", rulesets.Yuan(*p.DisabilityLimit), rulesets.Yuan(min)), true)
+		}
+		if q.Bool("uniform_limits") && !p.UniformLimits {
+			add("non_uniform_limits", "violation", "uniform_limits", "保险金额未实行同一标准（因用工方式或工作岗位差别对待）", false)
+		}
+		switch lvl := q.String("occupational_disease_cover"); {
+		case lvl == "required" && !p.OccupationalDiseaseCover:
+			add("no_occupational_disease_cover", "violation", "occupational_disease_cover",
+				fmt.Sprintf("存在%s，保单未增加职业病相关保险", labels(rulesets.OccupationalHazardCodes, f.OccupationalHazards)), true)
+		case lvl == "encouraged" && !p.OccupationalDiseaseCover:
+			add("no_occupational_disease_cover", "info", "occupational_disease_cover",
+				fmt.Sprintf("存在%s，鼓励投保职业病相关保险", labels(rulesets.OccupationalHazardCodes, f.OccupationalHazards)), true)
+		}
+		if q.Bool("prevention_service") && !p.PreventionService {
+			add("no_prevention_service", "violation", "prevention_service", "保单未接受保险机构的事故预防服务", false)
+		}
+		if q.Bool("premium_paid_by_enterprise") && p.PremiumChargedToEmployees {
+			add("premium_charged_to_employees", "violation", "premium_paid_by_enterprise", "保费摊派给了从业人员个人", false)
+		}
+		if q.Bool("disability_medical_limit_in_contract") && p.MedicalLimit == nil {
+			add("medical_limit_not_stated", "warning", "disability_medical_limit_in_contract", "保单未载明伤残医疗费赔偿限额，应在保险合同中约定", false)
+		}
+	}
+	if q.Bool("convert_other_insurance") && len(f.OtherSafetyInsurance) > 0 {
+		add("other_insurance_not_converted", "violation", "convert_other_insurance",
+			fmt.Sprintf("仍持有%s，应调整为安全生产责任保险", labels(rulesets.OtherInsuranceCodes, f.OtherSafetyInsurance)), false)
+	}
+	if q.Bool("no_late_renewal_or_surrender") && operating {
+		for _, g := range late {
+			if g.To.IsZero() {
+				continue // the open gap is reported as expired/uninsured
+			}
+			add("renewed_late", "violation", "no_late_renewal_or_surrender",
+				fmt.Sprintf("保单于%s到期后至%s才续保，延迟续保%d天", g.From.AddDays(-1), g.To.AddDays(1), g.Days(asOf)), false)
+		}
+		for _, h := range f.PolicyHistory {
+			if h.SurrenderedOn != nil && !h.SurrenderedOn.After(asOf) && h.SurrenderedOn.Before(h.End) {
+				add("surrendered", "violation", "no_late_renewal_or_surrender",
+					fmt.Sprintf("于%s退保（保险期间%s至%s）", h.SurrenderedOn, h.Start, h.End), false)
+			}
+		}
+	}
+	_ = insured
+
+	// Finding rules written in rulesets; rules of one id across layers make
+	// one finding with all their citations.
+	var trace Trace
+	byID := map[string]int{}
+	for _, r := range st.Findings {
+		ok, err := r.When.Bool(ev)
+		if opt.Trace {
+			trace = append(trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "finding", Outcome: rulesets.Outcome(ok, err), Missing: rulesets.MissingOf(err)})
+		}
+		if err != nil {
+			res.Undetermined = append(res.Undetermined, rulesets.UndeterminedOf(r.Ref(), "finding", err))
+			continue
+		}
+		if !ok {
+			continue
+		}
+		cites := rulesets.Citations(ev, r.Ruleset, r.Cite)
+		if i, seen := byID[r.ID]; seen {
+			out[i].Cite = append(out[i].Cite, cites...)
+			out[i].Rules = append(out[i].Rules, r.Ref())
+			continue
+		}
+		byID[r.ID] = len(out)
+		out = append(out, Finding{ID: r.ID, Severity: r.Severity, Text: r.Text, Cite: cites, Rules: []string{r.Ref()}})
+	}
+	return out, trace
+}
+
+func labels(v rulesets.Vocabulary, codes []string) string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = v.Label(c)
+	}
+	return strings.Join(out, "、")
+}

@@ -1,0 +1,244 @@
+package coverage
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+
+	"github.com/anzexian/anzexian/rulesets"
+	"github.com/shopspring/decimal"
+)
+
+// Requirements are the terms a compliant policy must meet, merged across the
+// stack, in the order of [rulesets.RequirementFields]. Only fields that some
+// rule sets appear.
+type Requirements struct {
+	Items []Requirement
+}
+
+// Requirement is one merged term.
+type Requirement struct {
+	Field string `json:"field"`
+	Label string `json:"label"`
+	// Value is a decimal.Decimal (minimum amounts), bool (duties),
+	// []string (lists) or string (levels and the term).
+	Value any     `json:"value"`
+	Basis []Basis `json:"basis"`
+}
+
+// Basis is a rule that sets a requirement field. Binding marks the rules
+// whose value is the merged value (a lower minimum of another layer, or a
+// term stated by a less local layer, is shown but does not bind).
+type Basis struct {
+	Rule    string              `json:"rule"`
+	Text    string              `json:"text"`
+	Value   any                 `json:"value"`
+	Binding bool                `json:"binding"`
+	Cite    []rulesets.Citation `json:"cite"`
+}
+
+// Get returns the requirement for field, if any rule set it.
+func (q Requirements) Get(field string) (Requirement, bool) {
+	for _, it := range q.Items {
+		if it.Field == field {
+			return it, true
+		}
+	}
+	return Requirement{}, false
+}
+
+// Decimal returns a minimum amount requirement.
+func (q Requirements) Decimal(field string) (decimal.Decimal, bool) {
+	it, ok := q.Get(field)
+	if !ok {
+		return decimal.Decimal{}, false
+	}
+	d, ok := it.Value.(decimal.Decimal)
+	return d, ok
+}
+
+// Bool reports whether a duty is imposed.
+func (q Requirements) Bool(field string) bool {
+	it, ok := q.Get(field)
+	if !ok {
+		return false
+	}
+	b, _ := it.Value.(bool)
+	return b
+}
+
+// String returns a level or the term.
+func (q Requirements) String(field string) string {
+	it, ok := q.Get(field)
+	if !ok {
+		return ""
+	}
+	s, _ := it.Value.(string)
+	return s
+}
+
+// List returns a list requirement.
+func (q Requirements) List(field string) []string {
+	it, ok := q.Get(field)
+	if !ok {
+		return nil
+	}
+	l, _ := it.Value.([]string)
+	return l
+}
+
+// MarshalJSON writes the requirements as an object keyed by field, in
+// catalogue order, with amounts as decimal strings.
+func (q Requirements) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, it := range q.Items {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(it.Field)
+		b.Write(k)
+		b.WriteByte(':')
+		v, err := json.Marshal(struct {
+			Label string  `json:"label"`
+			Value any     `json:"value"`
+			Basis []Basis `json:"basis"`
+		}{it.Label, jsonValue(it.Value), it.Basis})
+		if err != nil {
+			return nil, err
+		}
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+func jsonValue(v any) any {
+	if d, ok := v.(decimal.Decimal); ok {
+		return d.String()
+	}
+	return v
+}
+
+// MarshalJSON writes a basis with its value in JSON form.
+func (b Basis) MarshalJSON() ([]byte, error) {
+	type plain Basis
+	p := plain(b)
+	p.Value = jsonValue(b.Value)
+	return json.Marshal(p)
+}
+
+var levelRank = map[string]int{"": 0, "encouraged": 1, "required": 2}
+
+// mergeRequirements evaluates the requirement rules of the stack and merges
+// the values they set.
+func mergeRequirements(st *rulesets.Stack, ev *rulesets.Eval, opt Options, und *[]rulesets.Undetermined) (Requirements, Trace) {
+	type set struct {
+		rule  *rulesets.RequirementRule
+		value rulesets.RequirementValue
+		layer int
+		order int
+	}
+	byField := map[string][]set{}
+	var trace Trace
+	for i, r := range st.Requirements {
+		ok, err := r.When.Bool(ev)
+		if opt.Trace {
+			trace = append(trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "requirement", Outcome: rulesets.Outcome(ok, err), Missing: rulesets.MissingOf(err)})
+		}
+		if err != nil {
+			*und = append(*und, rulesets.UndeterminedOf(r.Ref(), "requirement", err))
+			continue
+		}
+		if !ok {
+			continue
+		}
+		for _, v := range r.Set {
+			byField[v.Field.Name] = append(byField[v.Field.Name], set{rule: r, value: v, layer: st.LayerIndex(r.Ruleset), order: i})
+		}
+	}
+	var out Requirements
+	for _, f := range rulesets.RequirementFields {
+		sets := byField[f.Name]
+		if len(sets) == 0 {
+			continue
+		}
+		it := Requirement{Field: f.Name, Label: f.Label}
+		binding := make([]bool, len(sets))
+		switch f.Merge {
+		case rulesets.MergeMax:
+			best := sets[0].value.Dec
+			for _, s := range sets[1:] {
+				if s.value.Dec.GreaterThan(best) {
+					best = s.value.Dec
+				}
+			}
+			it.Value = best
+			for i, s := range sets {
+				binding[i] = s.value.Dec.Equal(best)
+			}
+		case rulesets.MergeOr:
+			it.Value = true
+			for i := range sets {
+				binding[i] = true
+			}
+		case rulesets.MergeUnion:
+			seen := map[string]bool{}
+			var list []string
+			for i, s := range sets {
+				binding[i] = true
+				for _, x := range s.value.List {
+					if !seen[x] {
+						seen[x] = true
+						list = append(list, x)
+					}
+				}
+			}
+			order := map[string]int{}
+			for i, c := range f.Codes {
+				order[c.Code] = i
+			}
+			sort.SliceStable(list, func(i, j int) bool { return order[list[i]] < order[list[j]] })
+			it.Value = list
+		case rulesets.MergeStrongest:
+			best := ""
+			for _, s := range sets {
+				if levelRank[s.value.Str] > levelRank[best] {
+					best = s.value.Str
+				}
+			}
+			it.Value = best
+			for i, s := range sets {
+				binding[i] = s.value.Str == best
+			}
+		case rulesets.MergeLocal:
+			// the most local layer's statement; within a layer the last
+			// rule that applies (rules go from general to specific)
+			win := 0
+			for i, s := range sets {
+				if s.layer > sets[win].layer || (s.layer == sets[win].layer && s.order > sets[win].order) {
+					win = i
+				}
+			}
+			it.Value = sets[win].value.Str
+			binding[win] = true
+		}
+		for i, s := range sets {
+			var v any
+			switch f.Type {
+			case "decimal":
+				v = s.value.Dec
+			case "bool":
+				v = s.value.Bool
+			case "codes":
+				v = s.value.List
+			default:
+				v = s.value.Str
+			}
+			it.Basis = append(it.Basis, Basis{Rule: s.rule.Ref(), Text: s.rule.Text, Value: v, Binding: binding[i],
+				Cite: rulesets.Citations(ev, s.rule.Ruleset, s.rule.Cite)})
+		}
+		out.Items = append(out.Items, it)
+	}
+	return out, trace
+}

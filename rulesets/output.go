@@ -1,0 +1,124 @@
+package rulesets
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// Citation is a citation as answers show it: the document and the article,
+// the ruleset that cites it, and whether the text is a draft or unverified.
+type Citation struct {
+	Ruleset    string `json:"ruleset"`
+	Source     string `json:"source"`
+	Title      string `json:"title"`
+	Number     string `json:"number,omitempty"`
+	Article    string `json:"article,omitempty"`
+	Draft      bool   `json:"draft,omitempty"`
+	Unverified bool   `json:"unverified,omitempty"`
+}
+
+// Text formats c for people: 《title》（number）article.
+func (c Citation) Text() string {
+	s := "《" + c.Title + "》"
+	if c.Number != "" {
+		s += "（" + c.Number + "）"
+	}
+	s += c.Article
+	if c.Draft {
+		s += "【征求意见稿】"
+	}
+	if c.Unverified {
+		s += "【条文未核实】"
+	}
+	return s
+}
+
+// Citation returns c in its output form.
+func (c *Cite) Citation(rs *Ruleset) Citation {
+	out := Citation{Source: c.Source.Key, Title: c.Source.Title, Number: c.Source.Number, Article: c.Article,
+		Draft: c.Source.Draft || (rs != nil && rs.Status == StatusDraft), Unverified: c.Unverified || c.Source.Unverified}
+	if rs != nil {
+		out.Ruleset = rs.Key()
+	}
+	return out
+}
+
+// Citations returns the citations of cites that apply (whose when: holds).
+// A citation whose condition cannot be decided is kept: it is better to show
+// a basis that may apply than to hide one that does.
+func Citations(ev *Eval, rs *Ruleset, cites []*Cite) []Citation {
+	var out []Citation
+	for _, c := range cites {
+		ok, err := c.Applies(ev)
+		if err != nil || ok {
+			out = append(out, c.Citation(rs))
+		}
+	}
+	return out
+}
+
+// TraceEntry records one rule evaluated: whether it matched, or what it
+// needed that was not given.
+type TraceEntry struct {
+	Rule    string   `json:"rule"`
+	Kind    string   `json:"kind"`
+	Outcome string   `json:"outcome"` // matched, not_matched, undetermined, skipped
+	Missing []string `json:"missing,omitempty"`
+	Detail  string   `json:"detail,omitempty"`
+}
+
+// Undetermined is a rule that could not be decided because the facts lack
+// something it needs.
+type Undetermined struct {
+	Rule    string   `json:"rule"`
+	Kind    string   `json:"kind"`
+	Missing []string `json:"missing,omitempty"`
+	Error   string   `json:"error,omitempty"`
+}
+
+// UndeterminedOf describes err as an Undetermined for rule.
+func UndeterminedOf(rule, kind string, err error) Undetermined {
+	u := Undetermined{Rule: rule, Kind: kind}
+	var ee *EvalError
+	if errors.As(err, &ee) {
+		u.Missing = ee.Missing
+		if ee.Msg != "" {
+			u.Error = ee.Msg
+		}
+	} else if err != nil {
+		u.Error = err.Error()
+	}
+	return u
+}
+
+// Outcome names the result of a condition for the trace.
+func Outcome(ok bool, err error) string {
+	switch {
+	case err != nil:
+		return "undetermined"
+	case ok:
+		return "matched"
+	}
+	return "not_matched"
+}
+
+// MissingOf returns the missing facts named by err, if it is an EvalError.
+func MissingOf(err error) []string {
+	var ee *EvalError
+	if errors.As(err, &ee) {
+		return ee.Missing
+	}
+	return nil
+}
+
+// Yuan formats an amount for text output: 300000 → "300000元", with at most
+// the digits it has (no trailing zeros after the point).
+func Yuan(d decimal.Decimal) string {
+	s := d.String()
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s + "元"
+}

@@ -127,10 +127,6 @@ func (r *Registry) With(files ...File) (*Registry, error) {
 		diags = append(diags, ds...)
 		add = append(add, rs...)
 	}
-	if diags.HasErrors() {
-		diags.Sort()
-		return nil, &LoadError{diags}
-	}
 	replaced := map[string]bool{}
 	for _, old := range r.rulesets {
 		for _, n := range add {

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/rulesets"
+)
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func newFlags(name string, env *cliEnv) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	return fs
+}
+
+// loadRegistry returns the bundled registry, with the --with rulesets added
+// or replacing the bundled ones of the same id.
+func loadRegistry(with []string, env *cliEnv) (*rulesets.Registry, bool) {
+	reg, err := rulesets.LoadBundled()
+	if err != nil {
+		printErr(err, env)
+		return nil, false
+	}
+	if len(with) == 0 {
+		return reg, true
+	}
+	var files []rulesets.File
+	for _, p := range with {
+		fs, err := readRulesetPaths(p)
+		if err != nil {
+			env.errorf("%v", err)
+			return nil, false
+		}
+		files = append(files, fs...)
+	}
+	reg, err = reg.With(files...)
+	if err != nil {
+		printErr(err, env)
+		return nil, false
+	}
+	return reg, true
+}
+
+// readRulesetPaths reads a ruleset file, or every .yaml file under a
+// directory.
+func readRulesetPaths(p string) ([]rulesets.File, error) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !info.IsDir() {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		return []rulesets.File{{Name: filepath.ToSlash(p), Data: data}}, nil
+	}
+	var out []rulesets.File
+	err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		out = append(out, rulesets.File{Name: filepath.ToSlash(path), Data: data})
+		return nil
+	})
+	return out, err
+}
+
+// printErr prints an error; diagnostics are printed with their snippets.
+func printErr(err error, env *cliEnv) {
+	var le *rulesets.LoadError
+	var fe *rulesets.FactsError
+	var se *rulesets.StackError
+	switch {
+	case errors.As(err, &le):
+		le.Diagnostics.Print(env.stderr)
+		fmt.Fprintf(env.stderr, "%d error(s) in rulesets\n", len(le.Diagnostics.Errors()))
+	case errors.As(err, &fe):
+		fe.Diagnostics.Print(env.stderr)
+	case errors.As(err, &se):
+		fmt.Fprintf(env.stderr, "anzexian: %s\n", se.Error())
+		se.Diagnostics.Print(env.stderr)
+	default:
+		env.errorf("%v", err)
+	}
+}
+
+func cmdAssess(args []string, env *cliEnv) int {
+	fs := newFlags("assess", env)
+	at := fs.String("at", "", "as-of date YYYY-MM-DD (default: today)")
+	insurer := fs.String("insurer", "", "insurer whose rate filing joins the stack")
+	format := fs.String("format", "text", "output format: json or text")
+	trace := fs.Bool("trace", false, "record every rule evaluated")
+	indent := fs.Bool("indent", false, "indent JSON output")
+	var with multiFlag
+	fs.Var(&with, "with", "ruleset file or directory to add, replacing bundled rulesets of the same id (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *format != "json" && *format != "text" {
+		env.errorf("--format must be json or text, not %q", *format)
+		return 2
+	}
+	if fs.NArg() == 0 {
+		env.errorf("assess needs a facts file (or - for stdin)")
+		return 2
+	}
+	opts := []anzexian.Option{anzexian.Insurer(*insurer)}
+	if *at != "" {
+		d, err := rulesets.ParseDate(*at)
+		if err != nil {
+			env.errorf("--at: %v", err)
+			return 2
+		}
+		opts = append(opts, anzexian.At(d))
+	} else {
+		opts = append(opts, anzexian.At(rulesets.Today()))
+	}
+	if *trace {
+		opts = append(opts, anzexian.WithTrace())
+	}
+	reg, ok := loadRegistry(with, env)
+	if !ok {
+		return 2
+	}
+	eng := anzexian.NewWithRegistry(reg)
+	code := 0
+	first := true
+	for _, name := range fs.Args() {
+		data, err := readInput(name, env.stdin)
+		if err != nil {
+			env.errorf("%v", err)
+			return 2
+		}
+		display := name
+		if name == "-" {
+			display = "<stdin>"
+		}
+		facts, err := rulesets.DecodeFacts(display, data)
+		if err != nil {
+			printErr(err, env)
+			return 2
+		}
+		for _, f := range facts {
+			a, err := eng.Assess(f, opts...)
+			if err != nil {
+				fmt.Fprintf(env.stderr, "%s: %s\n", display, enterpriseName(f))
+				printErr(err, env)
+				code = 2
+				continue
+			}
+			if err := writeAssessment(env.stdout, a, *format, *indent, first); err != nil {
+				env.errorf("%v", err)
+				return 2
+			}
+			first = false
+		}
+	}
+	return code
+}
+
+func enterpriseName(f *rulesets.Facts) string {
+	if f.Name != "" {
+		return f.Name
+	}
+	return "(unnamed enterprise, region " + f.Region + ")"
+}
+
+func readInput(name string, stdin io.Reader) ([]byte, error) {
+	if name == "-" {
+		return io.ReadAll(io.LimitReader(stdin, rulesets.MaxFactsSize+1))
+	}
+	info, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > rulesets.MaxFactsSize {
+		return nil, fmt.Errorf("%s: %d bytes is over the %d-byte limit of a facts document; use batch for portfolios", name, info.Size(), rulesets.MaxFactsSize)
+	}
+	return os.ReadFile(name)
+}
+
+func writeAssessment(w io.Writer, a *anzexian.Assessment, format string, indent, first bool) error {
+	if format == "json" {
+		var b []byte
+		var err error
+		if indent {
+			b, err = json.MarshalIndent(a, "", "  ")
+		} else {
+			b, err = json.Marshal(a)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b)
+		return err
+	}
+	if !first {
+		fmt.Fprintln(w, strings.Repeat("─", 60))
+	}
+	return a.WriteText(w)
+}

@@ -1,0 +1,80 @@
+// Command anzexian assesses enterprises under China's work-safety liability
+// insurance rules, and lets analysts check and test rulesets.
+//
+//	anzexian assess [--at YYYY-MM-DD] [--insurer NAME] [--with RULESET.yaml] [--format json|text] FILE...
+//	anzexian rulesets
+//	anzexian lint [--strict] [PATH...]
+//
+// Exit codes: 0 ok; 1 a check failed; 2 bad usage or bad input.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usage = `anzexian — 安全生产责任保险 rules engine
+
+Usage:
+  anzexian assess [--at YYYY-MM-DD] [--insurer NAME] [--with RULESET.yaml] [--format json|text] [--trace] FILE...
+      Assess the enterprises described in FILE (YAML or JSON; - reads stdin).
+  anzexian rulesets [--with RULESET.yaml]
+      List the loaded rulesets: region, status, effective dates.
+  anzexian lint [--strict] [PATH...]
+      Validate rulesets (files or directories) together with the bundled ones,
+      and every stack they take part in. Without PATH, lint the bundled rulesets.
+
+Exit codes: 0 ok; 1 a check failed; 2 bad usage or bad input.
+`
+
+type command struct {
+	name string
+	run  func(args []string, env *cliEnv) int
+}
+
+// cliEnv carries the streams, so that commands can be tested in-process.
+type cliEnv struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+func (e *cliEnv) errorf(format string, args ...any) {
+	fmt.Fprintf(e.stderr, "anzexian: "+format+"\n", args...)
+}
+
+var commands = map[string]func(args []string, env *cliEnv) int{
+	"assess":   cmdAssess,
+	"rulesets": cmdRulesets,
+	"lint":     cmdLint,
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	env := &cliEnv{stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		io.WriteString(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "help", "-h", "--help":
+		io.WriteString(stdout, usage)
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		var names []string
+		for n := range commands {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		env.errorf("unknown command %q (commands: %s)", args[0], strings.Join(names, ", "))
+		return 2
+	}
+	return cmd(args[1:], env)
+}

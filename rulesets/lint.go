@@ -1,0 +1,183 @@
+package rulesets
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// LintRegistry checks rulesets beyond what loading requires: every stack a
+// ruleset takes part in (on every date its layers change) must build, and
+// rules should cite their basis, lets and declared facts should be used,
+// conditions should not repeat and factor cases should be reachable. files
+// limits the report to rulesets loaded from those files; nil means all.
+func LintRegistry(reg *Registry, files []string) Diagnostics {
+	in := func(rs *Ruleset) bool {
+		if len(files) == 0 {
+			return true
+		}
+		for _, f := range files {
+			if f == rs.File {
+				return true
+			}
+		}
+		return false
+	}
+	var diags Diagnostics
+	for _, w := range reg.Warnings() {
+		if len(files) == 0 || contains(files, w.Subject.File) {
+			diags = append(diags, w)
+		}
+	}
+	// Every region a loaded ruleset names, to build the stacks in which a
+	// national or provincial ruleset sits below local ones.
+	regions := map[string]bool{}
+	for _, rs := range reg.rulesets {
+		regions[rs.Region] = true
+	}
+	seenStack := map[string]bool{}
+	for _, rs := range reg.rulesets {
+		if !in(rs) {
+			continue
+		}
+		diags = append(diags, lintRuleset(reg, rs)...)
+		for region := range regions {
+			if !strings.HasPrefix(region, rs.Region) {
+				continue
+			}
+			for _, d := range reg.Boundaries(region, rs.Insurer) {
+				if !rs.Effective.Contains(d) {
+					continue
+				}
+				key := region + "|" + d.String() + "|" + rs.Insurer
+				if seenStack[key] {
+					continue
+				}
+				seenStack[key] = true
+				if _, err := reg.Stack(region, d, rs.Insurer); err != nil {
+					if se, ok := err.(*StackError); ok {
+						for _, x := range se.Diagnostics {
+							c := *x
+							c.Summary = fmt.Sprintf("in the stack for region %q on %s: %s", region, d, x.Summary)
+							diags = append(diags, &c)
+						}
+					}
+				}
+			}
+		}
+	}
+	diags.Sort()
+	return diags
+}
+
+func lintRuleset(reg *Registry, rs *Ruleset) Diagnostics {
+	var ds Diagnostics
+	warn := func(at Range, code, hint, format string, args ...any) {
+		ds = append(ds, &Diagnostic{Severity: SeverityWarning, Code: code, Subject: at, Hint: hint, Summary: fmt.Sprintf(format, args...)})
+	}
+	noCite := func(kind, id string, cites []*Cite, at Range) {
+		if len(cites) == 0 {
+			warn(at, "lint.no_cite", "add cite: {source: <key>, article: <article>}", "%s %s cites no source", kind, id)
+		}
+	}
+	for _, r := range rs.Coverage {
+		noCite("coverage rule", r.ID, r.Cite, r.At)
+	}
+	for _, r := range rs.Requirements {
+		noCite("requirement", r.ID, r.Cite, r.At)
+	}
+	for _, r := range rs.Findings {
+		noCite("finding", r.ID, r.Cite, r.At)
+	}
+	for _, r := range rs.Consequences {
+		noCite("consequence", r.ID, r.Cite, r.At)
+	}
+	for _, p := range rs.Penalties {
+		noCite("penalty", p.ID, p.Cite, p.At)
+	}
+	if rt := rs.Rating; rt != nil {
+		for _, f := range rt.Factors {
+			if len(f.Cite) == 0 {
+				all := true
+				for _, c := range f.Cases {
+					if len(c.Cite) == 0 {
+						all = false
+					}
+				}
+				if !all {
+					warn(f.At, "lint.no_cite", "cite the document the factor rests on", "factor %s cites no source", f.ID)
+				}
+			}
+			lintCases(f, warn)
+		}
+		for _, t := range rt.Tables {
+			noCite("table", t.ID, t.Cite, t.At)
+		}
+	}
+	// duplicate conditions among coverage rules of one ruleset
+	seen := map[string]*CoverageRule{}
+	for _, r := range rs.Coverage {
+		if r.When == nil {
+			continue
+		}
+		k := normalize(r.When.Src) + "|" + string(r.Obligation)
+		if prev, ok := seen[k]; ok {
+			warn(r.At, "lint.duplicate_condition", "merge the rules or make the conditions differ", "coverage rule %s repeats the condition and obligation of %s", r.ID, prev.ID)
+		}
+		seen[k] = r
+	}
+	// unused lets and declared facts: a name is used if this ruleset or one
+	// that can stack above it reads it
+	used := map[string]bool{}
+	mark := func(e *Expr) {
+		for _, n := range e.refs {
+			used[n] = true
+		}
+	}
+	rs.eachExpr(mark)
+	for _, up := range reg.rulesets {
+		if canStackBelow(rs, up) {
+			up.eachExpr(mark)
+		}
+	}
+	for _, l := range rs.Lets {
+		if !used[l.Name] {
+			warn(l.At, "lint.unused_let", "remove it, or use it in a rule", "let %s is not used by this ruleset or any that stacks above it", l.Name)
+		}
+	}
+	for _, f := range rs.Facts {
+		if !used[f.Name] {
+			warn(f.At, "lint.unused_fact", "remove the declaration, or use the fact in a rule", "declared fact %s is not used by this ruleset or any that stacks above it", f.Name)
+		}
+	}
+	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Subject.Start.Line < ds[j].Subject.Start.Line })
+	return ds
+}
+
+func lintCases(f *Factor, warn func(Range, string, string, string, ...any)) {
+	conds := map[string]string{}
+	for i, c := range f.Cases {
+		if c.When == nil {
+			continue
+		}
+		k := normalize(c.When.Src)
+		if prev, ok := conds[k]; ok {
+			warn(c.At, "lint.duplicate_condition", "merge the cases", "case %s of factor %s repeats the condition of case %s", caseName(c, i), f.ID, prev)
+		}
+		conds[k] = caseName(c, i)
+		if f.Pick == "first" && c.When.compiled.isConst {
+			if b, ok := c.When.compiled.cv.(bool); ok && b && i+1 < len(f.Cases) {
+				warn(f.Cases[i+1].At, "lint.unreachable", "with pick: first, cases after an always-true case never apply", "case %s of factor %s can never apply", caseName(f.Cases[i+1], i+1), f.ID)
+			}
+		}
+	}
+}
+
+func caseName(c *Case, i int) string {
+	if c.ID != "" {
+		return c.ID
+	}
+	return fmt.Sprintf("#%d", i+1)
+}
+
+func normalize(s string) string { return strings.Join(strings.Fields(s), " ") }

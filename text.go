@@ -1,0 +1,188 @@
+package anzexian
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/anzexian/anzexian/coverage"
+	"github.com/anzexian/anzexian/rulesets"
+	"github.com/shopspring/decimal"
+)
+
+var obligationLabel = map[rulesets.Obligation]string{
+	rulesets.ObligationMandatory:  "应当投保（国家规定的高危行业、领域）",
+	rulesets.ObligationRequired:   "应当投保（地方规定）",
+	rulesets.ObligationEncouraged: "鼓励投保",
+	rulesets.ObligationNone:       "无规定",
+}
+
+var statusLabel = map[rulesets.Status]string{
+	rulesets.StatusInForce:  "现行",
+	rulesets.StatusDraft:    "征求意见稿",
+	rulesets.StatusRepealed: "已废止",
+}
+
+var severityLabel = map[string]string{"violation": "违规", "warning": "提示", "info": "信息"}
+
+// WriteText writes the assessment as a readable report for people: the
+// rulesets it rests on, the obligation with its reasons, the requirements,
+// the findings, and what the enterprise risks, each with its legal basis.
+func (a *Assessment) WriteText(w io.Writer) error {
+	var b strings.Builder
+	name := a.Enterprise
+	if name == "" {
+		name = "（未命名企业）"
+	}
+	fmt.Fprintf(&b, "企业：%s　地区：%s　评估日：%s", name, a.Region, a.AsOf)
+	if a.Insurer != "" {
+		fmt.Fprintf(&b, "　保险机构：%s", a.Insurer)
+	}
+	b.WriteString("\n\n规则集：\n")
+	for _, l := range a.Rulesets {
+		dates := l.Effective.From.String() + "起"
+		if !l.Effective.Until.IsZero() {
+			dates = l.Effective.From.String() + "至" + l.Effective.Until.String()
+		}
+		if l.Effective.Assumed {
+			dates += "（推定）"
+		}
+		fmt.Fprintf(&b, "  %s@%s　%s　%s　%s　%s\n", l.ID, l.Version, l.Title, statusLabel[l.Status], dates, shortDigest(l.Digest))
+	}
+	if len(a.Notes) > 0 {
+		b.WriteString("\n说明：\n")
+		for _, n := range a.Notes {
+			fmt.Fprintf(&b, "  ※ %s\n", n)
+		}
+	}
+	writeCoverage(&b, a.Coverage)
+	if len(a.Consequences) > 0 {
+		b.WriteString("\n其他后果：\n")
+		for _, c := range a.Consequences {
+			fmt.Fprintf(&b, "  · %s\n      依据：%s\n", c.Text, citeText(c.Cite))
+		}
+	}
+	for _, r := range a.References {
+		fmt.Fprintf(&b, "\n参考信息：%s\n", r.Title)
+		for i, it := range r.Items {
+			fmt.Fprintf(&b, "  %d. %s\n", i+1, it)
+		}
+		if r.Note != "" {
+			fmt.Fprintf(&b, "  注：%s\n", r.Note)
+		}
+	}
+	if a.Trace != nil {
+		b.WriteString("\n规则评估记录：\n")
+		for _, t := range a.Trace.Rules {
+			fmt.Fprintf(&b, "  %-12s %-12s %s", t.Kind, t.Outcome, t.Rule)
+			if len(t.Missing) > 0 {
+				fmt.Fprintf(&b, "（缺少：%s）", strings.Join(t.Missing, "、"))
+			}
+			if t.Detail != "" {
+				fmt.Fprintf(&b, "（%s）", t.Detail)
+			}
+			b.WriteByte('\n')
+		}
+		for _, ig := range a.Trace.Ignored {
+			fmt.Fprintf(&b, "  已忽略评估日之后的事实：%s\n", ig)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeCoverage(b *strings.Builder, c *coverage.Result) {
+	if c == nil {
+		return
+	}
+	fmt.Fprintf(b, "\n一、投保义务：%s [%s]\n", obligationLabel[c.Obligation], c.Obligation)
+	if c.Incomplete != "" {
+		fmt.Fprintf(b, "  ！结论不完整：%s\n", c.Incomplete)
+	}
+	if len(c.Reasons) > 0 {
+		b.WriteString("  依据：\n")
+		for _, r := range c.Reasons {
+			fmt.Fprintf(b, "  · [%s] %s\n      %s\n", r.Obligation, r.Text, citeText(r.Cite))
+			if r.Note != "" {
+				fmt.Fprintf(b, "      读法：%s\n", r.Note)
+			}
+		}
+	}
+	if len(c.Requirements.Items) > 0 {
+		b.WriteString("  保单应满足：\n")
+		for _, it := range c.Requirements.Items {
+			fmt.Fprintf(b, "  · %s：%s\n", it.Label, valueText(it.Field, it.Value))
+			for _, bs := range it.Basis {
+				mark := "      依据："
+				if !bs.Binding {
+					mark = "      （不约束）"
+				}
+				fmt.Fprintf(b, "%s%s%s\n", mark, citeText(bs.Cite), valueNote(it.Field, bs.Value, bs.Binding))
+			}
+		}
+	}
+	if len(c.Findings) > 0 {
+		b.WriteString("  发现的问题：\n")
+		for _, f := range c.Findings {
+			fmt.Fprintf(b, "  · [%s] %s\n      依据：%s\n", severityLabel[f.Severity], f.Text, citeText(f.Cite))
+		}
+	} else {
+		b.WriteString("  发现的问题：无\n")
+	}
+	if len(c.Undetermined) > 0 {
+		b.WriteString("  无法判断的规则（缺少事实）：\n")
+		for _, u := range c.Undetermined {
+			fmt.Fprintf(b, "  · %s：缺少 %s%s\n", u.Rule, strings.Join(u.Missing, "、"), u.Error)
+		}
+	}
+}
+
+func valueNote(field string, v any, binding bool) string {
+	if binding {
+		return ""
+	}
+	return "（" + valueText(field, v) + "）"
+}
+
+func valueText(field string, v any) string {
+	f := rulesets.RequirementFieldByName(field)
+	switch x := v.(type) {
+	case decimal.Decimal:
+		return rulesets.Yuan(x)
+	case bool:
+		if x {
+			return "是"
+		}
+		return "否"
+	case []string:
+		parts := make([]string, len(x))
+		for i, s := range x {
+			parts[i] = f.Codes.Label(s)
+		}
+		return strings.Join(parts, "、")
+	case string:
+		if f != nil && f.Codes != nil {
+			return f.Codes.Label(x)
+		}
+		return x
+	}
+	return fmt.Sprint(v)
+}
+
+func citeText(cs []rulesets.Citation) string {
+	if len(cs) == 0 {
+		return "（无引用）"
+	}
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = c.Text()
+	}
+	return strings.Join(parts, "；")
+}
+
+func shortDigest(d string) string {
+	if len(d) > 19 {
+		return d[:19] + "…"
+	}
+	return d
+}

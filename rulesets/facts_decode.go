@@ -689,3 +689,14 @@ func (f *Facts) Validate() error {
 	}
 	return nil
 }
+
+// DecodeFactsNode decodes one enterprise from a YAML node of the document
+// src named name (a case file embeds facts this way); positions refer to src.
+func DecodeFactsNode(name string, src []byte, n *yaml.Node) (*Facts, error) {
+	f, ds := decodeFactsNode(name, src, n)
+	if ds.HasErrors() {
+		ds.Sort()
+		return nil, &FactsError{ds}
+	}
+	return f, nil
+}

@@ -1,0 +1,710 @@
+package anzexian
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/anzexian/anzexian/rulesets"
+	"github.com/google/go-cmp/cmp"
+	"gopkg.in/yaml.v3"
+)
+
+// A Case is an analyst's example: an enterprise's facts, an as-of date, and
+// what the answer must say about it. Case files live under examples/ and are
+// run by go test and by anzexian test.
+//
+// A case file holds one case (facts: and expect: at the top) or several
+// (cases:, with optional defaults: merged under each case's facts):
+//
+//	defaults:
+//	  as_of: 2026-01-01
+//	  facts: {region: "430100", employees: 50}
+//	cases:
+//	  - name: storage is mandatory
+//	    facts: {sectors: [hazardous_chemicals.storage]}
+//	    expect:
+//	      obligation: mandatory
+//	      reasons: [cn.hunan/opinions/spli#hazardous-chemicals]
+type Case struct {
+	File    string
+	Line    int
+	Name    string
+	AsOf    rulesets.Date
+	Insurer string
+	Facts   *rulesets.Facts
+	Expect  *Expectation
+	// Golden, when set, compares the whole answer with a golden file.
+	Golden bool
+	// FactsErr is set when the facts are invalid; a case may expect it.
+	FactsErr error
+}
+
+// ID returns "file:line name", which names the case in reports.
+func (c *Case) ID() string { return fmt.Sprintf("%s:%d %s", c.File, c.Line, c.Name) }
+
+// GoldenPath is where the case's golden answer is kept: next to the case
+// file, in <file>.golden/<case>.json.
+func (c *Case) GoldenPath() string {
+	dir := strings.TrimSuffix(c.File, filepath.Ext(c.File)) + ".golden"
+	return filepath.Join(dir, slug(c.Name)+".json")
+}
+
+var slugRe = regexp.MustCompile(`[^\p{L}\p{N}]+`)
+
+func slug(s string) string {
+	s = strings.Trim(slugRe.ReplaceAllString(strings.ToLower(s), "-"), "-")
+	if s == "" {
+		s = "case"
+	}
+	return s
+}
+
+// Expectation is what a case requires of the answer. Every field is
+// optional; lists are "must include" (not_* lists "must not include").
+// Rule references may leave out the version (cn.hunan/opinions/spli#rule).
+type Expectation struct {
+	Obligation      string            `yaml:"obligation"`
+	Reasons         []string          `yaml:"reasons"`
+	NotReasons      []string          `yaml:"not_reasons"`
+	Requirements    map[string]any    `yaml:"requirements"`
+	NotRequirements []string          `yaml:"not_requirements"`
+	Findings        []string          `yaml:"findings"`
+	NotFindings     []string          `yaml:"not_findings"`
+	Consequences    []string          `yaml:"consequences"`
+	NotConsequences []string          `yaml:"not_consequences"`
+	Undetermined    []string          `yaml:"undetermined"`
+	Rulesets        []string          `yaml:"rulesets"`
+	Notes           []string          `yaml:"notes"`
+	// Paths match any part of the JSON answer: "coverage.obligation",
+	// "premium.factors[id=blacklist].value", "penalties[0].fine.min". The
+	// value "absent" requires the path not to exist.
+	Paths map[string]any `yaml:"paths"`
+	// Error, when set, expects the assessment to fail with an error whose
+	// text contains it.
+	Error string `yaml:"error"`
+}
+
+var caseKeys = []string{"name", "as_of", "insurer", "facts", "facts_file", "expect", "golden"}
+
+// LoadCases reads case files (or every .yaml file under directories).
+func LoadCases(paths ...string) ([]*Case, error) {
+	var files []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			// .golden directories hold golden answers and enterprises/ holds
+			// plain facts documents (for assess and facts_file:), not cases.
+			if d.IsDir() && (strings.HasSuffix(path, ".golden") || d.Name() == "enterprises") {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Strings(files)
+	var out []*Case
+	var diags rulesets.Diagnostics
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		cs, ds := parseCaseFile(filepath.ToSlash(f), data)
+		out = append(out, cs...)
+		diags = append(diags, ds...)
+	}
+	if diags.HasErrors() {
+		return out, &CaseFileError{diags}
+	}
+	return out, nil
+}
+
+// CaseFileError reports malformed case files.
+type CaseFileError struct{ Diagnostics rulesets.Diagnostics }
+
+func (e *CaseFileError) Error() string { return "case files: " + e.Diagnostics.Error() }
+
+func caseDiag(file string, n *yaml.Node, format string, args ...any) *rulesets.Diagnostic {
+	d := &rulesets.Diagnostic{Severity: rulesets.SeverityError, Code: "case.invalid", Summary: fmt.Sprintf(format, args...),
+		Subject: rulesets.Range{File: file}}
+	if n != nil {
+		d.Subject.Start = rulesets.Pos{Line: n.Line, Column: n.Column}
+	}
+	return d
+}
+
+func parseCaseFile(file string, data []byte) ([]*Case, rulesets.Diagnostics) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, rulesets.Diagnostics{caseDiag(file, nil, "YAML: %v", err)}
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, rulesets.Diagnostics{caseDiag(file, root, "a case file is a mapping")}
+	}
+	top := mapOf(root)
+	var diags rulesets.Diagnostics
+	var defaults *yaml.Node
+	if d, ok := top["defaults"]; ok {
+		defaults = d
+	}
+	var items []*yaml.Node
+	if cs, ok := top["cases"]; ok {
+		if cs.Kind != yaml.SequenceNode {
+			return nil, rulesets.Diagnostics{caseDiag(file, cs, "cases must be a list")}
+		}
+		items = cs.Content
+		for k, v := range top {
+			if k != "cases" && k != "defaults" && k != "about" {
+				diags = append(diags, caseDiag(file, v, "unknown key %q in a case file (keys: about, defaults, cases)", k))
+			}
+		}
+	} else {
+		items = []*yaml.Node{root}
+		delete(top, "about")
+	}
+	var out []*Case
+	for i, it := range items {
+		c, ds := parseCase(file, data, it, defaults, i, len(items) == 1 && top["cases"] == nil)
+		diags = append(diags, ds...)
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	return out, diags
+}
+
+func mapOf(n *yaml.Node) map[string]*yaml.Node {
+	m := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		m[n.Content[i].Value] = n.Content[i+1]
+	}
+	return m
+}
+
+func parseCase(file string, data []byte, n, defaults *yaml.Node, idx int, single bool) (*Case, rulesets.Diagnostics) {
+	var diags rulesets.Diagnostics
+	if n.Kind != yaml.MappingNode {
+		return nil, rulesets.Diagnostics{caseDiag(file, n, "a case is a mapping")}
+	}
+	m := mapOf(n)
+	for k, v := range m {
+		if !contains(caseKeys, k) && !(single && k == "about") {
+			diags = append(diags, caseDiag(file, v, "unknown key %q in a case (keys: %s)", k, strings.Join(caseKeys, ", ")))
+		}
+	}
+	c := &Case{File: file, Line: n.Line}
+	if v, ok := m["name"]; ok {
+		c.Name = v.Value
+	} else if single {
+		c.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	} else {
+		c.Name = fmt.Sprintf("case %d", idx+1)
+	}
+	var dm map[string]*yaml.Node
+	if defaults != nil {
+		dm = mapOf(defaults)
+	}
+	pick := func(key string) *yaml.Node {
+		if v, ok := m[key]; ok {
+			return v
+		}
+		if dm != nil {
+			return dm[key]
+		}
+		return nil
+	}
+	if v := pick("as_of"); v != nil {
+		d, err := rulesets.ParseDate(v.Value)
+		if err != nil {
+			diags = append(diags, caseDiag(file, v, "as_of: %v", err))
+		}
+		c.AsOf = d
+	} else {
+		diags = append(diags, caseDiag(file, n, "case %q needs as_of: (cases never read the clock)", c.Name))
+	}
+	if v := pick("insurer"); v != nil {
+		c.Insurer = v.Value
+	}
+	if v := pick("golden"); v != nil {
+		c.Golden = v.Value == "true"
+	}
+	facts := m["facts"]
+	factsName, factsData := file, data
+	if ff := pick("facts_file"); ff != nil {
+		p := filepath.Join(filepath.Dir(file), ff.Value)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			diags = append(diags, caseDiag(file, ff, "facts_file: %v", err))
+			return nil, diags
+		}
+		var doc yaml.Node
+		if err := yaml.Unmarshal(b, &doc); err != nil || len(doc.Content) == 0 {
+			diags = append(diags, caseDiag(file, ff, "facts_file %s is not a YAML document", p))
+			return nil, diags
+		}
+		// the case's own facts: refine the file's
+		facts = mergeNodes(doc.Content[0], facts)
+		if m["facts"] == nil {
+			factsName, factsData = filepath.ToSlash(p), b
+		}
+	}
+	if dm != nil && dm["facts"] != nil {
+		facts = mergeNodes(dm["facts"], facts)
+	}
+	if facts == nil {
+		diags = append(diags, caseDiag(file, n, "case %q needs facts: or facts_file:", c.Name))
+		return nil, diags
+	}
+	f, err := rulesets.DecodeFactsNode(factsName, factsData, facts)
+	if err != nil {
+		c.FactsErr = err
+	}
+	c.Facts = f
+	c.Expect = &Expectation{}
+	if v, ok := m["expect"]; ok {
+		if err := decodeStrict(v, c.Expect); err != nil {
+			diags = append(diags, caseDiag(file, v, "expect: %v", err))
+		}
+	}
+	if c.FactsErr != nil && c.Expect.Error == "" {
+		var fe *rulesets.FactsError
+		if errors.As(c.FactsErr, &fe) {
+			diags = append(diags, fe.Diagnostics...)
+		} else {
+			diags = append(diags, caseDiag(file, facts, "facts: %v", c.FactsErr))
+		}
+	}
+	return c, diags
+}
+
+// decodeStrict decodes n into v, rejecting unknown keys.
+func decodeStrict(n *yaml.Node, v any) error {
+	b, err := yaml.Marshal(n)
+	if err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	return dec.Decode(v)
+}
+
+// mergeNodes merges the mapping over onto base: keys of over win, nested
+// mappings merge, lists and values are replaced.
+func mergeNodes(base, over *yaml.Node) *yaml.Node {
+	if over == nil {
+		return base
+	}
+	if base == nil || base.Kind != yaml.MappingNode || over.Kind != yaml.MappingNode {
+		return over
+	}
+	out := &yaml.Node{Kind: yaml.MappingNode, Tag: base.Tag, Line: over.Line, Column: over.Column}
+	om := mapOf(over)
+	for i := 0; i+1 < len(base.Content); i += 2 {
+		k, v := base.Content[i], base.Content[i+1]
+		if ov, ok := om[k.Value]; ok {
+			out.Content = append(out.Content, k, mergeNodes(v, ov))
+			continue
+		}
+		out.Content = append(out.Content, k, v)
+	}
+	bm := mapOf(base)
+	for i := 0; i+1 < len(over.Content); i += 2 {
+		if _, ok := bm[over.Content[i].Value]; !ok {
+			out.Content = append(out.Content, over.Content[i], over.Content[i+1])
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// CaseResult is the outcome of running a case.
+type CaseResult struct {
+	Case       *Case
+	Assessment *Assessment
+	Failures   []Failure
+	// Updated is set when the golden file was (re)written.
+	Updated bool
+}
+
+// Pass reports whether the case passed.
+func (r *CaseResult) Pass() bool { return len(r.Failures) == 0 }
+
+// Failure is one expectation the answer did not meet, with a diff
+// (-want +got).
+type Failure struct {
+	What string
+	Diff string
+}
+
+// RunCase assesses the case's enterprise and checks every expectation. With
+// update, a golden case rewrites its golden file instead of comparing.
+func (e *Engine) RunCase(c *Case, update bool) *CaseResult {
+	res := &CaseResult{Case: c}
+	fail := func(what, diff string) { res.Failures = append(res.Failures, Failure{What: what, Diff: diff}) }
+	if c.FactsErr != nil {
+		if c.Expect.Error != "" && strings.Contains(c.FactsErr.Error(), c.Expect.Error) {
+			return res
+		}
+		fail("facts", c.FactsErr.Error())
+		return res
+	}
+	a, err := e.Assess(c.Facts, At(c.AsOf), Insurer(c.Insurer))
+	if err != nil {
+		if c.Expect.Error != "" && strings.Contains(err.Error(), c.Expect.Error) {
+			return res
+		}
+		fail("assess", err.Error())
+		return res
+	}
+	if c.Expect.Error != "" {
+		fail("error", fmt.Sprintf("want an error containing %q, got an answer", c.Expect.Error))
+	}
+	res.Assessment = a
+	for _, f := range checkExpectation(c.Expect, a) {
+		res.Failures = append(res.Failures, f)
+	}
+	if c.Golden {
+		got, err := json.MarshalIndent(a, "", "  ")
+		if err != nil {
+			fail("golden", err.Error())
+			return res
+		}
+		got = append(got, '\n')
+		path := c.GoldenPath()
+		if update {
+			old, _ := os.ReadFile(path)
+			if !bytes.Equal(old, got) {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					fail("golden", err.Error())
+					return res
+				}
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					fail("golden", err.Error())
+					return res
+				}
+				res.Updated = true
+			}
+			return res
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			fail("golden", fmt.Sprintf("%v (run with --update to create it)", err))
+			return res
+		}
+		if d := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(string(got), "\n")); d != "" {
+			fail("golden "+path, d)
+		}
+	}
+	return res
+}
+
+// ruleMatch reports whether a rule reference matches a pattern that may
+// leave out the version.
+func ruleMatch(pattern, ref string) bool {
+	if pattern == ref {
+		return true
+	}
+	pid, prule, ok1 := strings.Cut(pattern, "#")
+	rid, rrule, ok2 := strings.Cut(ref, "#")
+	if !ok1 || !ok2 || prule != rrule {
+		return false
+	}
+	if strings.Contains(pid, "@") {
+		return false
+	}
+	id, _, _ := strings.Cut(rid, "@")
+	return id == pid
+}
+
+func includes(what string, want, got []string, match func(p, g string) bool) []Failure {
+	if len(want) == 0 {
+		return nil
+	}
+	var present []string
+	for _, w := range want {
+		for _, g := range got {
+			if match(w, g) {
+				present = append(present, w)
+				break
+			}
+		}
+	}
+	if len(present) == len(want) {
+		return nil
+	}
+	return []Failure{{What: what + " (must include)", Diff: cmp.Diff(want, present) + "got: " + strings.Join(got, ", ") + "\n"}}
+}
+
+func excludes(what string, forbid, got []string, match func(p, g string) bool) []Failure {
+	var hit []string
+	for _, w := range forbid {
+		for _, g := range got {
+			if match(w, g) {
+				hit = append(hit, g)
+			}
+		}
+	}
+	if len(hit) == 0 {
+		return nil
+	}
+	return []Failure{{What: what + " (must not include)", Diff: cmp.Diff([]string(nil), hit)}}
+}
+
+func eq(a, b string) bool { return a == b }
+
+func checkExpectation(x *Expectation, a *Assessment) []Failure {
+	var fs []Failure
+	c := a.Coverage
+	if x.Obligation != "" && x.Obligation != string(c.Obligation) {
+		fs = append(fs, Failure{What: "obligation", Diff: cmp.Diff(x.Obligation, string(c.Obligation))})
+	}
+	var reasons []string
+	for _, r := range c.Reasons {
+		reasons = append(reasons, r.Rule)
+	}
+	fs = append(fs, includes("reasons", x.Reasons, reasons, ruleMatch)...)
+	fs = append(fs, excludes("reasons", x.NotReasons, reasons, ruleMatch)...)
+	var findings []string
+	for _, f := range c.Findings {
+		findings = append(findings, f.ID)
+	}
+	fs = append(fs, includes("findings", x.Findings, findings, eq)...)
+	fs = append(fs, excludes("findings", x.NotFindings, findings, eq)...)
+	var cons []string
+	for _, k := range a.Consequences {
+		cons = append(cons, k.Rule)
+	}
+	fs = append(fs, includes("consequences", x.Consequences, cons, ruleMatch)...)
+	fs = append(fs, excludes("consequences", x.NotConsequences, cons, ruleMatch)...)
+	var und []string
+	for _, u := range c.Undetermined {
+		und = append(und, u.Rule)
+	}
+	fs = append(fs, includes("undetermined", x.Undetermined, und, ruleMatch)...)
+	var layers []string
+	for _, l := range a.Rulesets {
+		layers = append(layers, l.ID+"@"+l.Version)
+	}
+	fs = append(fs, includes("rulesets", x.Rulesets, layers, func(p, g string) bool {
+		return p == g || (!strings.Contains(p, "@") && strings.HasPrefix(g, p+"@"))
+	})...)
+	fs = append(fs, includes("notes", x.Notes, a.Notes, func(p, g string) bool { return strings.Contains(g, p) })...)
+	if len(x.Requirements) > 0 {
+		want, got := map[string]string{}, map[string]string{}
+		for k, v := range x.Requirements {
+			want[k] = canon(v)
+			if it, ok := c.Requirements.Get(k); ok {
+				got[k] = canon(jsonValue(it.Value))
+			} else {
+				got[k] = "absent"
+			}
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			fs = append(fs, Failure{What: "requirements", Diff: d})
+		}
+	}
+	for _, k := range x.NotRequirements {
+		if _, ok := c.Requirements.Get(k); ok {
+			fs = append(fs, Failure{What: "requirements (must not be set)", Diff: "+" + k + "\n"})
+		}
+	}
+	if len(x.Paths) > 0 {
+		b, err := json.Marshal(a)
+		if err != nil {
+			return append(fs, Failure{What: "paths", Diff: err.Error()})
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		var doc any
+		if err := dec.Decode(&doc); err != nil {
+			return append(fs, Failure{What: "paths", Diff: err.Error()})
+		}
+		want, got := map[string]string{}, map[string]string{}
+		for p, v := range x.Paths {
+			want[p] = canon(v)
+			val, err := lookupPath(doc, p)
+			switch {
+			case errors.Is(err, errAbsent):
+				got[p] = "absent"
+			case err != nil:
+				got[p] = "error: " + err.Error()
+			default:
+				got[p] = canon(val)
+			}
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			fs = append(fs, Failure{What: "paths", Diff: d})
+		}
+	}
+	return fs
+}
+
+// canon renders a value for comparison: numbers and decimals by their
+// text, lists and maps as JSON.
+func canon(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case bool:
+		return strconv.FormatBool(x)
+	case int:
+		return strconv.Itoa(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	b, err := json.Marshal(normalizeYAML(v))
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+func normalizeYAML(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range x {
+			out[k] = normalizeYAML(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = canonAny(e)
+		}
+		return out
+	}
+	return v
+}
+
+func canonAny(v any) any {
+	switch v.(type) {
+	case map[string]any, []any:
+		return normalizeYAML(v)
+	}
+	return canon(v)
+}
+
+var errAbsent = errors.New("absent")
+
+var segRe = regexp.MustCompile(`^([^\[\]]*)((?:\[[^\]]*\])*)$`)
+
+// lookupPath walks a decoded JSON document along a path of keys, [n]
+// indices and [key=value] selectors.
+func lookupPath(doc any, path string) (any, error) {
+	cur := doc
+	for _, seg := range splitPath(path) {
+		m := segRe.FindStringSubmatch(seg)
+		if m == nil {
+			return nil, fmt.Errorf("bad path segment %q", seg)
+		}
+		if m[1] != "" {
+			obj, ok := cur.(map[string]any)
+			if !ok {
+				return nil, errAbsent
+			}
+			v, ok := obj[m[1]]
+			if !ok {
+				return nil, errAbsent
+			}
+			cur = v
+		}
+		for _, sel := range regexp.MustCompile(`\[([^\]]*)\]`).FindAllStringSubmatch(m[2], -1) {
+			arr, ok := cur.([]any)
+			if !ok {
+				return nil, errAbsent
+			}
+			s := sel[1]
+			if k, v, isSel := strings.Cut(s, "="); isSel {
+				found := false
+				for _, it := range arr {
+					if obj, ok := it.(map[string]any); ok && canon(obj[k]) == v {
+						cur, found = it, true
+						break
+					}
+				}
+				if !found {
+					return nil, errAbsent
+				}
+				continue
+			}
+			i, err := strconv.Atoi(s)
+			if err != nil {
+				return nil, fmt.Errorf("bad index %q", s)
+			}
+			if i < 0 || i >= len(arr) {
+				return nil, errAbsent
+			}
+			cur = arr[i]
+		}
+	}
+	return cur, nil
+}
+
+// splitPath splits on dots that are not inside [ ].
+func splitPath(p string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, r := range p {
+		switch r {
+		case '[':
+			depth++
+		case ']':
+			depth--
+		case '.':
+			if depth == 0 {
+				out = append(out, p[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, p[start:])
+}
+
+func jsonValue(v any) any {
+	if d, ok := v.(interface{ String() string }); ok {
+		if _, isStrs := v.([]string); !isStrs {
+			return d.String()
+		}
+	}
+	return v
+}

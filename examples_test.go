@@ -1,0 +1,34 @@
+package anzexian_test
+
+import (
+	"flag"
+	"testing"
+
+	"github.com/anzexian/anzexian"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of the example cases")
+
+// TestExamples runs every case under examples/: the analysts' examples are
+// the library's acceptance tests.
+func TestExamples(t *testing.T) {
+	cases, err := anzexian.LoadCases("examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) == 0 {
+		t.Fatal("no cases under examples/")
+	}
+	eng, err := anzexian.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		t.Run(c.File+"/"+c.Name, func(t *testing.T) {
+			res := eng.RunCase(c, *update)
+			for _, f := range res.Failures {
+				t.Errorf("%s: %s (-want +got):\n%s", c.ID(), f.What, f.Diff)
+			}
+		})
+	}
+}

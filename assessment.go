@@ -23,6 +23,7 @@ type Assessment struct {
 	// an assumed date, unverified or illustrative numbers.
 	Notes        []string                `json:"notes"`
 	Coverage     *coverage.Result        `json:"coverage"`
+	Penalties    []penalties.Penalty     `json:"penalties"`
 	Consequences []penalties.Consequence `json:"consequences"`
 	References   []Reference             `json:"references,omitempty"`
 	Trace        *Trace                  `json:"trace,omitempty"`
@@ -88,6 +89,18 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *rulesets.Eval, o opt
 	cov, ctrace := coverage.Evaluate(st, ev, coverage.Options{Trace: o.trace})
 	a.Coverage = cov
 	trace = append(trace, ctrace...)
+	pres := penalties.Evaluate(penalties.Input{
+		Stack: st, Eval: ev, Trace: o.trace,
+		StackAt: func(d rulesets.Date) (*rulesets.Stack, error) { return reg.Stack(f.Region, d, o.insurer) },
+		Obligation: func(s *rulesets.Stack, ev *rulesets.Eval) rulesets.Obligation {
+			ob, _ := coverage.Obligation(s, ev)
+			return ob
+		},
+		Boundaries: reg.Boundaries(f.Region, o.insurer),
+	})
+	a.Penalties = pres.Penalties
+	a.Coverage.Undetermined = append(a.Coverage.Undetermined, pres.Undetermined...)
+	trace = append(trace, pres.Trace...)
 	cons, und, ptrace := penalties.Consequences(st, ev, o.trace)
 	a.Consequences = cons
 	a.Coverage.Undetermined = append(a.Coverage.Undetermined, und...)

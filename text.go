@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/anzexian/anzexian/coverage"
+	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/shopspring/decimal"
 )
@@ -56,6 +57,7 @@ func (a *Assessment) WriteText(w io.Writer) error {
 		}
 	}
 	writeCoverage(&b, a.Coverage)
+	writePenalties(&b, a.Penalties)
 	if len(a.Consequences) > 0 {
 		b.WriteString("\n其他后果：\n")
 		for _, c := range a.Consequences {
@@ -185,4 +187,60 @@ func shortDigest(d string) string {
 		return d[:19] + "…"
 	}
 	return d
+}
+
+var targetLabel = map[string]string{"unit": "生产经营单位", "principal": "主要负责人", "responsible_persons": "直接负责的主管人员和其他直接责任人员"}
+
+func writePenalties(b *strings.Builder, ps []penalties.Penalty) {
+	b.WriteString("\n三、可能面临的处罚：")
+	if len(ps) == 0 {
+		b.WriteString("无\n")
+		return
+	}
+	b.WriteByte('\n')
+	for _, p := range ps {
+		fmt.Fprintf(b, "  · %s（%s）\n", p.Title, p.Violation)
+		if p.Occurrence != "" {
+			fmt.Fprintf(b, "      事实：%s\n", p.Occurrence)
+		}
+		fmt.Fprintf(b, "      适用：%s — %s\n", p.Law, p.Governing)
+		fmt.Fprintf(b, "      依据：%s\n", citeText(p.Cite))
+		if len(p.Measures) > 0 {
+			fmt.Fprintf(b, "      措施：%s\n", strings.Join(p.Measures, "；"))
+		}
+		switch {
+		case p.Fine != nil:
+			fmt.Fprintf(b, "      罚款（%s）：%s 至 %s", targetLabel[p.Target], rulesets.Yuan(p.Fine.Min), rulesets.Yuan(p.Fine.Max))
+			if p.FineBasis != "" {
+				fmt.Fprintf(b, "（%s）", p.FineBasis)
+			}
+			if p.Discretionary {
+				b.WriteString("【可以】")
+			}
+			b.WriteByte('\n')
+			if p.Tier != nil {
+				fmt.Fprintf(b, "      裁量档次：%s %s（法定幅度 %s 至 %s）\n", p.Tier.ID, p.Tier.Reason, rulesets.Yuan(p.Statutory.Min), rulesets.Yuan(p.Statutory.Max))
+			}
+		case p.PerDay != nil:
+			fmt.Fprintf(b, "      按日连续处罚：每日%s × %d日（%s至%s）= %s", rulesets.Yuan(p.PerDay.Amount), p.PerDay.Days, p.PerDay.From, p.PerDay.Through, rulesets.Yuan(p.PerDay.Total))
+			if p.Discretionary {
+				b.WriteString("【可以】")
+			}
+			b.WriteByte('\n')
+		case p.NoFine != "":
+			fmt.Fprintf(b, "      不罚款：%s\n", p.NoFine)
+		}
+		if len(p.Undetermined) > 0 {
+			fmt.Fprintf(b, "      罚款数额无法计算：缺少 %s（%s）\n", strings.Join(p.Undetermined, "、"), p.FineBasis)
+		}
+		for _, c := range p.Caveats {
+			fmt.Fprintf(b, "      注意：%s\n", c)
+		}
+		if p.Illustrative {
+			b.WriteString("      ※ 裁量档次为示例数据，非官方基准\n")
+		}
+		if p.Unverified {
+			b.WriteString("      ※ 所引条文未与官方文本核对\n")
+		}
+	}
 }

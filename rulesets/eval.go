@@ -152,6 +152,9 @@ func (ev *Eval) SetObligation(o Obligation) {
 	}
 }
 
+// Obligation returns the obligation set by the coverage rules.
+func (ev *Eval) Obligation() Obligation { return ev.obligation }
+
 // SetItem sets the current occurrence for a penalty rule with each:.
 func (ev *Eval) SetItem(item any) { ev.item = item }
 

@@ -111,8 +111,8 @@ func init() {
 		{name: "add_years", doc: "add_years(d, n): the same day n years later (29 Feb → 28 Feb)", types: []any{new(func(Date, int) Date)}, compile: fnAddYears},
 		{name: "days_between", doc: "days_between(a, b): days from a to b (negative if b is earlier)", types: []any{new(func(Date, Date) int)}, compile: fnDaysBetween},
 		{name: "year", doc: "year(d): the year of d", types: []any{new(func(Date) int)}, compile: fnYear},
-		{name: "max", doc: "max(a, b, …) or max(list): the largest of decimals or of ints", types: []any{new(func(...dd) dd), new(func(...int) int), new(func([]dd) dd), new(func([]int) int)}, compile: fnMinMax(1)},
-		{name: "min", doc: "min(a, b, …) or min(list): the smallest of decimals or of ints", types: []any{new(func(...dd) dd), new(func(...int) int), new(func([]dd) dd), new(func([]int) int)}, compile: fnMinMax(-1)},
+		{name: "max", doc: "max(a, b, …) or max(list): the largest of decimals, ints or dates", types: []any{new(func(...dd) dd), new(func(...int) int), new(func([]dd) dd), new(func([]int) int), new(func(...Date) Date)}, compile: fnMinMax(1)},
+		{name: "min", doc: "min(a, b, …) or min(list): the smallest of decimals, ints or dates", types: []any{new(func(...dd) dd), new(func(...int) int), new(func([]dd) dd), new(func([]int) int), new(func(...Date) Date)}, compile: fnMinMax(-1)},
 		{name: "abs", doc: "abs(x): the absolute value of a decimal or an int", types: []any{new(func(dd) dd), new(func(int) int)}, compile: fnAbs},
 		{name: "round", doc: `round(x, scale) rounds half away from zero; round(x, scale, "half_even"|"down"|"half_up")`, types: []any{new(func(dd, int) dd), new(func(dd, int, string) dd)}, compile: fnRound},
 	} {
@@ -382,6 +382,24 @@ func fnMinMax(sign int) func(c *compiler, n *ast.CallNode, a []cval) cval {
 		}
 		if len(a) == 0 {
 			return c.errorf(n, "", "%s needs arguments", name)
+		}
+		if a[0].t.k == kDate {
+			fs := make([]func(*Eval) Date, len(a))
+			for i := range a {
+				if a[i].t.k != kDate {
+					return c.errorf(n, "", "%s cannot mix dates with %s", name, a[i].t)
+				}
+				fs[i] = fnOf[Date](a[i])
+			}
+			return cval{t: tDate, fn: func(ev *Eval) Date {
+				m := fs[0](ev)
+				for _, f := range fs[1:] {
+					if x := f(ev); x.Compare(m)*sign > 0 {
+						m = x
+					}
+				}
+				return m
+			}}
 		}
 		allInt := true
 		for _, x := range a {

@@ -443,7 +443,12 @@ func (reg *Registry) checkPenalty(rs *Ruleset, p *PenaltyRule, env *checkEnv, re
 					r.exprDiag(p.Each, -1, -1, "expr.result_type", "a continuing violation lists periods, e.g. each: uninsured_periods", "continuing needs a list of periods", nil)
 				}
 				item := p.Each.t.elem
-				for _, e := range []*Expr{p.When, p.On} {
+				for _, cv := range p.Caveats {
+					if cv.When != nil {
+						cv.When.item = item
+					}
+				}
+				for _, e := range []*Expr{p.When, p.On, p.Since} {
 					if e != nil {
 						e.item = item
 					}
@@ -467,8 +472,11 @@ func (reg *Registry) checkPenalty(rs *Ruleset, p *PenaltyRule, env *checkEnv, re
 			}
 		}
 	}
-	for _, e := range []*Expr{p.When, p.On} {
+	for _, e := range []*Expr{p.When, p.On, p.Since} {
 		r.check(e, env, res)
+	}
+	for _, cv := range p.Caveats {
+		r.check(cv.When, env, res)
 	}
 	for _, c := range p.Cite {
 		r.check(c.When, env, res)

@@ -76,6 +76,9 @@ func (t *typ) String() string {
 }
 
 func (t *typ) same(u *typ) bool {
+	if t == nil || u == nil {
+		return t == u
+	}
 	if t.k != u.k {
 		return false
 	}

@@ -598,7 +598,7 @@ func (r *reader) penalties(rs *Ruleset, v *yaml.Node) {
 		path := index("penalties", i)
 		f, ok := r.fields(it, path, "a penalty rule", "id", "title", "each", "on", "continuing", "when", "measures",
 			"fine", "no_fine", "per_day", "tiers", "discretionary", "limitation_years", "restates", "consequences",
-			"cite", "note", "illustrative", "unverified")
+			"cite", "note", "illustrative", "unverified", "since", "caveats", "target")
 		if !ok {
 			continue
 		}
@@ -627,14 +627,37 @@ func (r *reader) penalties(rs *Ruleset, v *yaml.Node) {
 		if p.Each != nil && !p.Continuing && p.On == nil {
 			r.errorf(it, path+".on", "ruleset.missing", "add on: the date of each occurrence, e.g. on: item.date", "a penalty with each: needs on: (or continuing: true)")
 		}
+		p.Since = r.newExpr(f["since"].val, path+".since", ph, tDate)
+		p.Target = "unit"
+		if x := f["target"].val; !isNull(x) {
+			p.Target = r.str(x, path+".target", "target")
+			switch p.Target {
+			case "unit", "principal", "responsible_persons":
+			default:
+				r.errorf(x, path+".target", "ruleset.penalty", "target is unit, principal or responsible_persons", "unknown penalty target %q", p.Target)
+			}
+		}
+		for j, cn := range r.seq(f["caveats"].val, path+".caveats", "caveats") {
+			cp := index(path+".caveats", j)
+			cf, ok := r.fields(cn, cp, "a caveat", "when", "text")
+			if !ok {
+				continue
+			}
+			cv := &Caveat{At: r.rangeOf(cn), When: r.newExpr(cf["when"].val, cp+".when", ph, tBool)}
+			cv.Text = r.required(cf, cn, "text", cp+".text", "add text")
+			p.Caveats = append(p.Caveats, cv)
+		}
 		p.Measures = r.strs(f["measures"].val, path+".measures", "measures")
 		p.Consequences = r.strs(f["consequences"].val, path+".consequences", "consequences")
 		if x := f["fine"].val; !isNull(x) {
-			ff, ok := r.fields(x, path+".fine", "fine", "min", "max")
+			ff, ok := r.fields(x, path+".fine", "fine", "min", "max", "text")
 			if ok {
 				p.Fine = &FineSpec{At: r.rangeOf(x),
 					Min: r.newExpr(ff["min"].val, path+".fine.min", ph, tDec),
 					Max: r.newExpr(ff["max"].val, path+".fine.max", ph, tDec)}
+				if y := ff["text"].val; !isNull(y) {
+					p.Fine.Text = r.str(y, path+".fine.text", "text")
+				}
 				if p.Fine.Min == nil || p.Fine.Max == nil {
 					r.errorf(x, path+".fine", "ruleset.missing", "write fine: {min: \"50000\", max: \"100000\"} (both bounds inclusive)", "fine needs min and max")
 					p.Fine = nil

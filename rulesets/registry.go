@@ -406,6 +406,10 @@ func (rs *Ruleset) eachExpr(f func(*Expr)) {
 		rule(&p.Rule)
 		visit(p.Each)
 		visit(p.On)
+		visit(p.Since)
+		for _, cv := range p.Caveats {
+			visit(cv.When)
+		}
 		if p.Fine != nil {
 			visit(p.Fine.Min)
 			visit(p.Fine.Max)

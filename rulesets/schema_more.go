@@ -356,13 +356,31 @@ type PenaltyRule struct {
 	Restates string
 	// Consequences of the violation beyond fines (blacklist, inspection).
 	Consequences []string
+	// Since is when the violation began, when it is not the occurrence
+	// date (an overdue order: the day after the deadline).
+	Since *Expr
+	// Caveats are warnings shown when their condition holds.
+	Caveats []*Caveat
+	// Target is who is fined: unit (the default), principal (主要负责人)
+	// or responsible_persons (直接负责的主管人员和其他直接责任人员).
+	Target string
 	Provenance
+}
+
+// Caveat is a conditional warning attached to a penalty.
+type Caveat struct {
+	When *Expr
+	Text string
+	At   Range
 }
 
 // FineSpec is a fine range {min, max}, both bounds inclusive.
 type FineSpec struct {
 	Min, Max *Expr
-	At       Range
+	// Text states the basis in words when the bounds are computed, e.g.
+	// 上一年年收入的百分之四十.
+	Text string
+	At   Range
 }
 
 // PerDaySpec is a daily fine (按日连续处罚).

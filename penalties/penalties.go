@@ -1,0 +1,648 @@
+// Package penalties answers the third question about an enterprise: what
+// does it risk? It derives violations from the facts and dates, finds the
+// law that governs each, and returns its measures and its fine range (or
+// daily fine), with the article and the law's version — plus the
+// non-monetary consequences the documents attach.
+//
+// # Which law governs
+//
+// Penalty rules with the same id, across the layers of a stack and across
+// versions of a document, describe the same violation. For an event (an
+// accident, a late renewal) the law in force on the day it happened governs,
+// unless the law in force on the decision date is lighter or no longer
+// treats it as a violation (行政处罚法 第三十七条, 从旧兼从轻). A continuing
+// state (being uninsured) falls under each law while it lasts: one penalty
+// per stretch governed by one law. Past the limitation period (第三十六条,
+// counted from the event or from the end of the state) the answer says so
+// instead of giving a fine.
+//
+// Evaluate is pure; it reads other dates' stacks through the Input's
+// functions and restores the Eval before returning.
+package penalties
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/anzexian/anzexian/rulesets"
+	"github.com/shopspring/decimal"
+)
+
+// Penalty is one violation and what the enterprise risks for it.
+type Penalty struct {
+	Violation string `json:"violation"`
+	Title     string `json:"title"`
+	// Target is who is fined: unit, principal or responsible_persons.
+	Target string `json:"target"`
+	// Occurrence describes what triggered it (an accident, a stretch
+	// without insurance); Since and Until bound it (Until zero: it
+	// continues on the as-of date).
+	Occurrence string        `json:"occurrence,omitempty"`
+	Since      rulesets.Date `json:"since,omitzero"`
+	Until      rulesets.Date `json:"until,omitzero"`
+	// Law is the ruleset (id@version) whose rule governs; Governing says
+	// why that law.
+	Law       string              `json:"law"`
+	Governing string              `json:"governing"`
+	Cite      []rulesets.Citation `json:"cite"`
+	Measures  []string            `json:"measures"`
+	// Fine is the range the enterprise risks (bounds inclusive); Statutory
+	// is the range of the article when a discretion tier narrowed it.
+	Fine      *Range  `json:"fine,omitempty"`
+	FineBasis string  `json:"fine_basis,omitempty"`
+	Statutory *Range  `json:"statutory,omitempty"`
+	Tier      *Tier   `json:"tier,omitempty"`
+	PerDay    *PerDay `json:"per_day,omitempty"`
+	// NoFine explains why no fine applies.
+	NoFine        string      `json:"no_fine,omitempty"`
+	Discretionary bool        `json:"discretionary"`
+	Consequences  []string    `json:"consequences,omitempty"`
+	Caveats       []string    `json:"caveats,omitempty"`
+	Limitation    *Limitation `json:"limitation,omitempty"`
+	Note          string      `json:"note,omitempty"`
+	// Illustrative marks ranges not backed by a cited benchmark;
+	// Unverified marks articles read from unofficial copies.
+	Illustrative bool `json:"illustrative,omitempty"`
+	Unverified   bool `json:"unverified,omitempty"`
+	// Undetermined names facts needed to compute the fine that were not
+	// given (e.g. principal_income).
+	Undetermined []string `json:"undetermined,omitempty"`
+}
+
+// Range is a fine range; both bounds are inclusive.
+type Range struct {
+	Min decimal.Decimal `json:"min"`
+	Max decimal.Decimal `json:"max"`
+}
+
+// MarshalJSON writes the bounds as strings with two decimal places.
+func (r Range) MarshalJSON() ([]byte, error) {
+	return []byte(fmt.Sprintf(`{"min":%q,"max":%q}`, r.Min.StringFixed(2), r.Max.StringFixed(2))), nil
+}
+
+// Tier is the discretion tier that narrowed a range.
+type Tier struct {
+	ID     string `json:"id"`
+	Reason string `json:"reason,omitempty"`
+	Rule   string `json:"rule"`
+}
+
+// PerDay is a daily fine (按日连续处罚): the amount a day, the days counted
+// (From and Through both included) and the total.
+type PerDay struct {
+	Amount  decimal.Decimal `json:"amount"`
+	From    rulesets.Date   `json:"from"`
+	Through rulesets.Date   `json:"through"`
+	Days    int             `json:"days"`
+	Total   decimal.Decimal `json:"total"`
+}
+
+// MarshalJSON writes amounts as strings with two decimal places.
+func (p PerDay) MarshalJSON() ([]byte, error) {
+	return []byte(fmt.Sprintf(`{"amount":%q,"from":%q,"through":%q,"days":%d,"total":%q}`,
+		p.Amount.StringFixed(2), p.From, p.Through, p.Days, p.Total.StringFixed(2))), nil
+}
+
+// Limitation is the limitation period of a violation.
+type Limitation struct {
+	Years int `json:"years"`
+	// From is the day it runs from: the event, or the end of a continuing
+	// state (zero while the state continues).
+	From rulesets.Date `json:"from,omitzero"`
+	// Expires is the last day a penalty can be imposed.
+	Expires rulesets.Date `json:"expires,omitzero"`
+	Expired bool          `json:"expired"`
+}
+
+// Input is what Evaluate needs beyond the decision stack.
+type Input struct {
+	// Stack and Eval are the stack in force on the decision (as-of) date
+	// and an Eval bound to it with the obligation set.
+	Stack *rulesets.Stack
+	Eval  *rulesets.Eval
+	Trace bool
+	// StackAt returns the stack in force on another date.
+	StackAt func(rulesets.Date) (*rulesets.Stack, error)
+	// Obligation decides the obligation under a stack with ev set to its
+	// date (the coverage rules).
+	Obligation func(*rulesets.Stack, *rulesets.Eval) rulesets.Obligation
+	// Boundaries are the dates the stack changes, sorted.
+	Boundaries []rulesets.Date
+}
+
+// Result is the penalties answer.
+type Result struct {
+	Penalties    []Penalty               `json:"penalties"`
+	Undetermined []rulesets.Undetermined `json:"undetermined,omitempty"`
+	Trace        []rulesets.TraceEntry   `json:"-"`
+}
+
+type evaluator struct {
+	in    Input
+	ev    *rulesets.Eval
+	asOf  rulesets.Date
+	oblig rulesets.Obligation
+	res   *Result
+}
+
+// Evaluate derives every violation of the decision stack and what it risks.
+func Evaluate(in Input) *Result {
+	e := &evaluator{in: in, ev: in.Eval, asOf: in.Eval.AsOf(), res: &Result{Penalties: []Penalty{}}}
+	e.oblig = e.obligationNow()
+	defer e.restore()
+	for _, v := range in.Stack.Penalties {
+		e.violation(v)
+	}
+	sort.SliceStable(e.res.Penalties, func(i, j int) bool {
+		a, b := e.res.Penalties[i], e.res.Penalties[j]
+		if !a.Since.IsZero() && !b.Since.IsZero() && a.Since != b.Since {
+			return a.Since.Before(b.Since)
+		}
+		return false
+	})
+	return e.res
+}
+
+// obligationNow is the obligation coverage set on the decision stack.
+func (e *evaluator) obligationNow() rulesets.Obligation { return e.ev.Obligation() }
+
+func (e *evaluator) restore() {
+	e.ev.SetAsOf(e.in.Stack, e.asOf)
+	e.ev.SetObligation(e.oblig)
+	e.ev.SetItem(nil)
+}
+
+// at moves the evaluation to st on date d with its obligation.
+func (e *evaluator) at(st *rulesets.Stack, d rulesets.Date) {
+	if st == e.ev.Stack() && d == e.ev.AsOf() {
+		return
+	}
+	e.ev.SetAsOf(st, d)
+	e.ev.SetObligation(e.in.Obligation(st, e.ev))
+}
+
+func (e *evaluator) trace(rule, outcome string, err error, detail string) {
+	if e.in.Trace {
+		e.res.Trace = append(e.res.Trace, rulesets.TraceEntry{Rule: rule, Kind: "penalty", Outcome: outcome, Missing: rulesets.MissingOf(err), Detail: detail})
+	}
+}
+
+func (e *evaluator) undetermined(r *rulesets.PenaltyRule, err error) {
+	e.res.Undetermined = append(e.res.Undetermined, rulesets.UndeterminedOf(r.Ref(), "penalty", err))
+	e.trace(r.Ref(), "undetermined", err, "")
+}
+
+// violationIn returns the violation with id in st.
+func violationIn(st *rulesets.Stack, id string) *rulesets.Violation {
+	for _, v := range st.Penalties {
+		if v.ID == id {
+			return v
+		}
+	}
+	return nil
+}
+
+func (e *evaluator) violation(v *rulesets.Violation) {
+	r := v.Rule
+	if r.Each == nil {
+		e.state(v)
+		return
+	}
+	e.ev.SetItem(nil)
+	items, err := r.Each.Items(e.ev)
+	if err != nil {
+		e.undetermined(r, err)
+		return
+	}
+	for _, it := range items {
+		if r.Continuing {
+			p, ok := it.(*rulesets.Period)
+			if !ok {
+				continue
+			}
+			e.continuing(v, p)
+		} else {
+			e.event(v, it)
+		}
+	}
+	e.ev.SetItem(nil)
+}
+
+// state handles a violation that is a state on the decision date.
+func (e *evaluator) state(v *rulesets.Violation) {
+	r := v.Rule
+	e.ev.SetItem(nil)
+	ok, err := r.When.Bool(e.ev)
+	if err != nil {
+		e.undetermined(r, err)
+		return
+	}
+	if !ok {
+		e.trace(r.Ref(), "not_matched", nil, "")
+		return
+	}
+	p, ok := e.penalty(v, e.in.Stack, "作出处罚决定时（评估日）的规定")
+	if !ok {
+		return
+	}
+	if r.Since != nil {
+		if d, err := r.Since.Date(e.ev); err == nil {
+			p.Since = d
+		}
+	}
+	e.limitation(&p, r, p.Since, false)
+	e.trace(r.Ref(), "matched", nil, "")
+	e.res.Penalties = append(e.res.Penalties, p)
+}
+
+// event handles one occurrence of an event violation: 从旧兼从轻.
+func (e *evaluator) event(v *rulesets.Violation, item any) {
+	r := v.Rule
+	e.ev.SetItem(item)
+	date, err := r.On.Date(e.ev)
+	if err != nil {
+		e.undetermined(r, err)
+		return
+	}
+	desc := describeItem(item)
+	// the law on the day it happened
+	oldSt, err := e.in.StackAt(date)
+	if err != nil {
+		e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：%s无可适用的规则集", desc, date))
+		return
+	}
+	oldV := violationIn(oldSt, v.ID)
+	var oldP Penalty
+	oldOK := false
+	if oldV != nil {
+		e.at(oldSt, date)
+		e.ev.SetItem(item)
+		ok, err := oldV.Rule.When.Bool(e.ev)
+		if err != nil {
+			e.undetermined(oldV.Rule, err)
+			e.at(e.in.Stack, e.asOf)
+			return
+		}
+		if ok {
+			oldP, oldOK = e.penalty(oldV, oldSt, "")
+		}
+	}
+	// the law on the decision date
+	e.at(e.in.Stack, e.asOf)
+	e.ev.SetItem(item)
+	ok, err := r.When.Bool(e.ev)
+	if err != nil {
+		e.undetermined(r, err)
+		return
+	}
+	var newP Penalty
+	newOK := false
+	if ok {
+		newP, newOK = e.penalty(v, e.in.Stack, "")
+	}
+	var p Penalty
+	switch {
+	case !oldOK && !newOK:
+		e.trace(r.Ref(), "not_matched", nil, desc)
+		return
+	case !oldOK:
+		e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：发生时（%s）的规定不认为是违法行为或未规定处罚，不溯及既往", desc, date))
+		return
+	case !newOK:
+		e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：作出处罚决定时的规定已不认为是违法行为，适用新的规定（从旧兼从轻）", desc))
+		return
+	case lighter(newP, oldP) && oldP.Law != newP.Law:
+		p = newP
+		p.Governing = fmt.Sprintf("从旧兼从轻：违法行为发生时（%s）适用%s，但作出处罚决定时的规定处罚较轻，适用新的规定", date, oldP.Law)
+	default:
+		p = oldP
+		if oldP.Law == newP.Law {
+			p.Governing = "违法行为发生时的规定（至作出处罚决定时未修改）"
+		} else {
+			p.Governing = fmt.Sprintf("违法行为发生时（%s）的规定；作出处罚决定时的%s处罚不轻于它（从旧兼从轻）", date, newP.Law)
+		}
+	}
+	p.Occurrence = desc
+	p.Since = date
+	p.Until = date
+	if r.Since != nil {
+		if d, err := r.Since.Date(e.ev); err == nil {
+			p.Since = d
+		}
+	}
+	e.limitation(&p, r, date, false)
+	e.trace(r.Ref(), "matched", nil, desc)
+	e.res.Penalties = append(e.res.Penalties, p)
+}
+
+// lighter reports whether a punishes less than b: a lower maximum, then a
+// lower minimum; no fine is lighter than a fine.
+func lighter(a, b Penalty) bool {
+	am, bm := maxOf(a), maxOf(b)
+	if am == nil || bm == nil {
+		return am == nil && bm != nil
+	}
+	if c := am.Max.Cmp(bm.Max); c != 0 {
+		return c < 0
+	}
+	return am.Min.LessThan(bm.Min)
+}
+
+func maxOf(p Penalty) *Range {
+	if p.Statutory != nil {
+		return p.Statutory
+	}
+	if p.Fine != nil {
+		return p.Fine
+	}
+	if p.PerDay != nil {
+		return &Range{Min: p.PerDay.Total, Max: p.PerDay.Total}
+	}
+	return nil
+}
+
+// continuing handles a continuing state over a period: it is split where
+// the stack changes, and each stretch governed by one law gives one penalty.
+func (e *evaluator) continuing(v *rulesets.Violation, per *rulesets.Period) {
+	r := v.Rule
+	from, to := per.From, per.To
+	end := to
+	if end.IsZero() || end.After(e.asOf) {
+		end = e.asOf
+	}
+	unknownStart := from.IsZero()
+	if unknownStart && len(e.in.Boundaries) > 0 {
+		from = e.in.Boundaries[0]
+	}
+	if from.After(end) {
+		return
+	}
+	// cut points inside (from, end]
+	cuts := []rulesets.Date{from}
+	for _, b := range e.in.Boundaries {
+		if b.After(from) && !b.After(end) {
+			cuts = append(cuts, b)
+		}
+	}
+	type group struct {
+		p        Penalty
+		law      string
+		from, to rulesets.Date
+	}
+	var groups []*group
+	for i, start := range cuts {
+		segEnd := end
+		if i+1 < len(cuts) {
+			segEnd = cuts[i+1].AddDays(-1)
+		}
+		st, err := e.in.StackAt(start)
+		if err != nil {
+			continue
+		}
+		sv := violationIn(st, v.ID)
+		if sv == nil {
+			continue
+		}
+		e.at(st, segEnd)
+		e.ev.SetItem(per)
+		ok, err := sv.Rule.When.Bool(e.ev)
+		if err != nil {
+			e.undetermined(sv.Rule, err)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		p, ok := e.penalty(sv, st, "")
+		if !ok {
+			continue
+		}
+		segFrom := start
+		if sv.Rule.Since != nil {
+			if d, err := sv.Rule.Since.Date(e.ev); err == nil && d.After(segFrom) {
+				if d.After(segEnd) {
+					continue
+				}
+				segFrom = d
+			}
+		}
+		law := sv.Rule.Ref()
+		if n := len(groups); n > 0 && groups[n-1].law == law && groups[n-1].to.AddDays(1) == segFrom {
+			g := groups[n-1]
+			g.to = segEnd
+			g.p.Cite = mergeCites(g.p.Cite, p.Cite)
+			g.p.Measures = mergeStrings(g.p.Measures, p.Measures)
+			g.p.Caveats = mergeStrings(g.p.Caveats, p.Caveats)
+			continue
+		}
+		groups = append(groups, &group{p: p, law: law, from: segFrom, to: segEnd})
+	}
+	e.at(e.in.Stack, e.asOf)
+	for _, g := range groups {
+		p := g.p
+		p.Since = g.from
+		if g.to != end || (!to.IsZero() && !to.After(e.asOf)) {
+			p.Until = g.to
+		}
+		p.Governing = "继续状态：该时段内施行的规定"
+		desc := fmt.Sprintf("%s至%s", g.from, untilText(p.Until))
+		if unknownStart && g.from == from {
+			desc = fmt.Sprintf("不晚于%s起（开始日期未知）至%s", g.from, untilText(p.Until))
+		}
+		p.Occurrence = desc
+		// the limitation period runs from the end of the whole state
+		e.limitation(&p, r, to, to.IsZero() || to.After(e.asOf))
+		e.trace(g.law, "matched", nil, desc)
+		e.res.Penalties = append(e.res.Penalties, p)
+	}
+}
+
+func untilText(d rulesets.Date) string {
+	if d.IsZero() {
+		return "评估日仍在持续"
+	}
+	return d.String()
+}
+
+// penalty computes the treatment of a violation under st's rules, with ev
+// set to st and the occurrence; ok is false if it cannot be computed at all.
+func (e *evaluator) penalty(v *rulesets.Violation, st *rulesets.Stack, governing string) (Penalty, bool) {
+	r := v.Rule
+	p := Penalty{
+		Violation: v.ID, Title: r.Title, Target: r.Target, Law: r.Ruleset.Key(), Governing: governing,
+		Cite: rulesets.Citations(e.ev, r.Ruleset, r.Cite), Measures: append([]string{}, r.Measures...),
+		NoFine: r.NoFine, Discretionary: r.Discretionary, Consequences: r.Consequences, Note: r.Note,
+		Illustrative: r.Illustrative, Unverified: r.Unverified,
+	}
+	for _, c := range p.Cite {
+		if c.Unverified {
+			p.Unverified = true
+		}
+	}
+	for _, cv := range r.Caveats {
+		if ok, err := cv.When.Bool(e.ev); err == nil && ok {
+			p.Caveats = append(p.Caveats, cv.Text)
+		}
+	}
+	var tiers []*rulesets.Tier
+	tierRule := map[*rulesets.Tier]*rulesets.PenaltyRule{}
+	for _, t := range r.Tiers {
+		tiers = append(tiers, t)
+		tierRule[t] = r
+	}
+	for _, rr := range v.Restating {
+		p.Cite = mergeCites(p.Cite, rulesets.Citations(e.ev, rr.Ruleset, rr.Cite))
+		p.Measures = mergeStrings(p.Measures, rr.Measures)
+		p.Consequences = mergeStrings(p.Consequences, rr.Consequences)
+		if rr.Note != "" {
+			p.Note = joinNote(p.Note, rr.Note)
+		}
+		for _, cv := range rr.Caveats {
+			if ok, err := cv.When.Bool(e.ev); err == nil && ok {
+				p.Caveats = mergeStrings(p.Caveats, []string{cv.Text})
+			}
+		}
+		for _, t := range rr.Tiers {
+			tiers = append(tiers, t)
+			tierRule[t] = rr
+		}
+	}
+	if r.Fine != nil {
+		min, err1 := r.Fine.Min.Decimal(e.ev)
+		max, err2 := r.Fine.Max.Decimal(e.ev)
+		p.FineBasis = r.Fine.Text
+		if err := errors.Join(err1, err2); err != nil {
+			p.Undetermined = append(rulesets.MissingOf(err1), rulesets.MissingOf(err2)...)
+			if len(p.Undetermined) == 0 {
+				p.Undetermined = []string{err.Error()}
+			}
+		} else {
+			p.Fine = &Range{Min: min.Round(2), Max: max.Round(2)}
+			// the most local tier whose condition holds narrows the range
+			for i := len(tiers) - 1; i >= 0; i-- {
+				t := tiers[i]
+				ok, err := t.When.Bool(e.ev)
+				if err != nil || !ok {
+					continue
+				}
+				p.Statutory = p.Fine
+				p.Fine = &Range{Min: t.Min, Max: t.Max}
+				p.Tier = &Tier{ID: t.ID, Reason: t.Reason, Rule: tierRule[t].Ref()}
+				if t.Illustrative || tierRule[t].Illustrative {
+					p.Illustrative = true
+				}
+				break
+			}
+		}
+	}
+	if r.PerDay != nil {
+		amount, err1 := r.PerDay.Amount.Decimal(e.ev)
+		from, err2 := r.PerDay.From.Date(e.ev)
+		through, err3 := r.PerDay.Through.Date(e.ev)
+		if err := errors.Join(err1, err2, err3); err != nil {
+			p.Undetermined = append(p.Undetermined, rulesets.MissingOf(err1)...)
+			p.Undetermined = append(p.Undetermined, rulesets.MissingOf(err2)...)
+			p.Undetermined = append(p.Undetermined, rulesets.MissingOf(err3)...)
+		} else {
+			days := from.DaysUntil(through) + 1
+			if days <= 0 {
+				e.trace(r.Ref(), "not_matched", nil, fmt.Sprintf("按日连续处罚的计日区间为空（%s至%s）", from, through))
+				return p, false
+			}
+			p.PerDay = &PerDay{Amount: amount.Round(2), From: from, Through: through, Days: days,
+				Total: amount.Round(2).Mul(decimal.NewFromInt(int64(days)))}
+		}
+	}
+	return p, true
+}
+
+// limitation sets the limitation period: running from the event or the end
+// of the state; while a state continues it has not started.
+func (e *evaluator) limitation(p *Penalty, r *rulesets.PenaltyRule, from rulesets.Date, continuing bool) {
+	years := r.LimitationYears
+	if years <= 0 {
+		return
+	}
+	l := &Limitation{Years: years}
+	if !continuing && !from.IsZero() {
+		l.From = from
+		l.Expires = from.AddYears(years).AddDays(-1)
+		l.Expired = e.asOf.After(l.Expires)
+	}
+	p.Limitation = l
+	if l.Expired {
+		// past the limitation period: say so instead of a fine
+		p.NoFine = fmt.Sprintf("已超过%d年处罚时效（自%s起算，%s届满）：不再给予行政处罚（《行政处罚法》第三十六条）", years, l.From, l.Expires)
+		if p.Fine != nil {
+			p.Statutory = p.Fine
+		}
+		p.Fine, p.PerDay, p.Tier = nil, nil, nil
+		p.Measures = nil
+		p.Undetermined = nil
+	}
+}
+
+func describeItem(item any) string {
+	switch x := item.(type) {
+	case *rulesets.Accident:
+		g := x.Grade()
+		s := fmt.Sprintf("%s %s（死亡%d人，重伤%d人，直接经济损失%s）", x.Date, g.Label(), x.Deaths, x.SeriousInjuries, rulesets.Yuan(x.DirectLoss))
+		if x.EspeciallySerious {
+			s += "，情节特别严重"
+		}
+		return s
+	case *rulesets.Period:
+		return fmt.Sprintf("%s至%s", x.From, untilText(x.To))
+	case *rulesets.PolicyPeriod:
+		if x.SurrenderedOn != nil {
+			return fmt.Sprintf("%s退保（保险期间%s至%s）", x.SurrenderedOn, x.Start, x.End)
+		}
+		return fmt.Sprintf("保单%s至%s", x.Start, x.End)
+	}
+	return fmt.Sprint(item)
+}
+
+func mergeCites(a, b []rulesets.Citation) []rulesets.Citation {
+	out := append([]rulesets.Citation{}, a...)
+	for _, c := range b {
+		dup := false
+		for _, x := range out {
+			if x == c {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func mergeStrings(a, b []string) []string {
+	out := append([]string{}, a...)
+	for _, s := range b {
+		dup := false
+		for _, x := range out {
+			if x == s {
+				dup = true
+			}
+		}
+		if !dup {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func joinNote(a, b string) string {
+	if a == "" {
+		return b
+	}
+	if strings.Contains(a, b) {
+		return a
+	}
+	return a + "；" + b
+}

@@ -71,18 +71,18 @@ func slug(s string) string {
 // optional; lists are "must include" (not_* lists "must not include").
 // Rule references may leave out the version (cn.hunan/opinions/spli#rule).
 type Expectation struct {
-	Obligation      string            `yaml:"obligation"`
-	Reasons         []string          `yaml:"reasons"`
-	NotReasons      []string          `yaml:"not_reasons"`
-	Requirements    map[string]any    `yaml:"requirements"`
-	NotRequirements []string          `yaml:"not_requirements"`
-	Findings        []string          `yaml:"findings"`
-	NotFindings     []string          `yaml:"not_findings"`
-	Consequences    []string          `yaml:"consequences"`
-	NotConsequences []string          `yaml:"not_consequences"`
-	Undetermined    []string          `yaml:"undetermined"`
-	Rulesets        []string          `yaml:"rulesets"`
-	Notes           []string          `yaml:"notes"`
+	Obligation      string         `yaml:"obligation"`
+	Reasons         []string       `yaml:"reasons"`
+	NotReasons      []string       `yaml:"not_reasons"`
+	Requirements    map[string]any `yaml:"requirements"`
+	NotRequirements []string       `yaml:"not_requirements"`
+	Findings        []string       `yaml:"findings"`
+	NotFindings     []string       `yaml:"not_findings"`
+	Consequences    []string       `yaml:"consequences"`
+	NotConsequences []string       `yaml:"not_consequences"`
+	Undetermined    []string       `yaml:"undetermined"`
+	Rulesets        []string       `yaml:"rulesets"`
+	Notes           []string       `yaml:"notes"`
 	// Paths match any part of the JSON answer: "coverage.obligation",
 	// "premium.factors[id=blacklist].value", "penalties[0].fine.min". The
 	// value "absent" requires the path not to exist.

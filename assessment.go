@@ -1,10 +1,12 @@
 package anzexian
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/anzexian/anzexian/coverage"
 	"github.com/anzexian/anzexian/penalties"
+	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -21,12 +23,17 @@ type Assessment struct {
 	Rulesets []Layer `json:"rulesets"`
 	// Notes say what the answer rests on that a reader must know: a draft,
 	// an assumed date, unverified or illustrative numbers.
-	Notes        []string                `json:"notes"`
-	Coverage     *coverage.Result        `json:"coverage"`
-	Penalties    []penalties.Penalty     `json:"penalties"`
-	Consequences []penalties.Consequence `json:"consequences"`
-	References   []Reference             `json:"references,omitempty"`
-	Trace        *Trace                  `json:"trace,omitempty"`
+	Notes    []string         `json:"notes"`
+	Coverage *coverage.Result `json:"coverage"`
+	// Premium is the premium with its worksheet; nil when no rating rules
+	// apply or the facts do not allow computing it (PremiumIncomplete says
+	// why).
+	Premium           *rating.Premium         `json:"premium"`
+	PremiumIncomplete *rating.Incomplete      `json:"premium_incomplete,omitempty"`
+	Penalties         []penalties.Penalty     `json:"penalties"`
+	Consequences      []penalties.Consequence `json:"consequences"`
+	References        []Reference             `json:"references,omitempty"`
+	Trace             *Trace                  `json:"trace,omitempty"`
 }
 
 // Layer identifies one ruleset of the stack.
@@ -89,6 +96,23 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *rulesets.Eval, o opt
 	cov, ctrace := coverage.Evaluate(st, ev, coverage.Options{Trace: o.trace})
 	a.Coverage = cov
 	trace = append(trace, ctrace...)
+	prem, rtrace, err := rating.Evaluate(st, ev, rating.Options{Trace: o.trace})
+	trace = append(trace, rtrace...)
+	var inc *rating.Incomplete
+	switch {
+	case errors.As(err, &inc):
+		a.PremiumIncomplete = inc
+	case err != nil:
+		return nil, err
+	case prem != nil:
+		a.Premium = prem
+		if prem.Illustrative {
+			a.Notes = append(a.Notes, "保费所用的部分数值（基准费率、浮动系数、上下限）没有官方来源，是示例（illustrative），不能作为实际报价。")
+		}
+		if prem.Unverified {
+			a.Notes = append(a.Notes, "保费所用的部分数值转录自非官方文本（unverified），使用前应与官方文件核对。")
+		}
+	}
 	pres := penalties.Evaluate(penalties.Input{
 		Stack: st, Eval: ev, Trace: o.trace,
 		StackAt: func(d rulesets.Date) (*rulesets.Stack, error) { return reg.Stack(f.Region, d, o.insurer) },

@@ -7,6 +7,7 @@ import (
 
 	"github.com/anzexian/anzexian/coverage"
 	"github.com/anzexian/anzexian/penalties"
+	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/shopspring/decimal"
 )
@@ -57,6 +58,7 @@ func (a *Assessment) WriteText(w io.Writer) error {
 		}
 	}
 	writeCoverage(&b, a.Coverage)
+	writePremium(&b, a.Premium, a.PremiumIncomplete)
 	writePenalties(&b, a.Penalties)
 	if len(a.Consequences) > 0 {
 		b.WriteString("\n其他后果：\n")
@@ -243,4 +245,89 @@ func writePenalties(b *strings.Builder, ps []penalties.Penalty) {
 			b.WriteString("      ※ 所引条文未与官方文本核对\n")
 		}
 	}
+}
+
+var modeLabel = map[string]string{"multiply": "各系数相乘", "add": "各百分比相加", "add_within_family": "同类相加、各类相乘"}
+
+func writePremium(b *strings.Builder, p *rating.Premium, inc *rating.Incomplete) {
+	b.WriteString("\n二、保费：")
+	if p == nil {
+		if inc != nil {
+			fmt.Fprintf(b, "无法计算（%s）\n", inc.Reason)
+			for _, u := range inc.Undetermined {
+				fmt.Fprintf(b, "  · %s：缺少 %s%s\n", u.Rule, strings.Join(u.Missing, "、"), u.Error)
+			}
+		} else {
+			b.WriteString("没有适用的费率规则\n")
+		}
+		return
+	}
+	fmt.Fprintf(b, "%s %s\n", p.Amount.StringFixed(p.Rounding.Scale), p.Currency)
+	bs := p.Base
+	fmt.Fprintf(b, "  基准保费：%s = %s\n", bs.Text, bs.Amount.String())
+	if t := bs.Table; t != nil {
+		var keys []string
+		for _, k := range t.Keys {
+			s := k.Dim + "=" + k.Value
+			if k.Band != "" {
+				s += "（" + k.Band + " " + k.Range + "）"
+			}
+			keys = append(keys, s)
+		}
+		unit := map[string]string{"permille": "‰", "percent": "", "amount": "元", "coefficient": ""}[t.Unit]
+		fmt.Fprintf(b, "    费率表：%s 第%d行（%s）→ %s%s\n      依据：%s\n", t.Title, t.Row+1, strings.Join(keys, "，"), t.Value.String(), unit, citeText(t.Cite))
+	}
+	for _, l := range bs.Loadings {
+		fmt.Fprintf(b, "    加成：%s（+%s）依据：%s\n", l.Text, l.Add.String(), citeText(l.Cite))
+	}
+	fmt.Fprintf(b, "    费率：%s；公式：%s\n", bs.Rate.String(), bs.Formula)
+	fmt.Fprintf(b, "  浮动因子（%s）：\n", modeLabel[p.Combine])
+	for _, f := range p.Factors {
+		mark := ""
+		if f.Illustrative {
+			mark = "【示例值】"
+		}
+		fmt.Fprintf(b, "  · %-14s %s = %s（%s：%s）%s\n      依据：%s\n", f.ID, f.Title, factorText(f), f.Case, f.Reason, mark, citeText(f.Cite))
+	}
+	fmt.Fprintf(b, "  合成浮动系数：%s\n", p.Combined.String())
+	if c := p.Clamp; c != nil {
+		applied := "未触及上下限"
+		if c.Applied {
+			applied = "已按上下限调整"
+		}
+		fmt.Fprintf(b, "  浮动上下限：[%s, %s]（%s）依据：%s\n", c.Min.String(), c.Max.String(), applied, citeText(c.Cite))
+	}
+	fmt.Fprintf(b, "  适用浮动系数：%s\n", p.Applied.String())
+	fmt.Fprintf(b, "  基准保费 × 浮动系数 = %s × %s = %s\n", bs.Amount.String(), p.Applied.String(), p.BeforeMinimum.String())
+	if m := p.Minimum; m != nil {
+		used := "未适用"
+		if p.MinimumApplied {
+			used = "已适用"
+		}
+		fmt.Fprintf(b, "  最低保费：%s（%s）\n", m.Amount.String(), used)
+	}
+	fmt.Fprintf(b, "  舍入：保留%d位小数，%s\n", p.Rounding.Scale, map[string]string{"half_up": "四舍五入", "half_even": "银行家舍入", "down": "舍去"}[p.Rounding.Mode])
+	fmt.Fprintf(b, "  保费：%s %s\n", p.Amount.StringFixed(p.Rounding.Scale), p.Currency)
+	if c := p.PreventionBudgetCap; c != nil {
+		fmt.Fprintf(b, "  事故预防服务费用上限：保费 × %s = %s（不高于）依据：%s\n", c.Share.String(), c.Amount.StringFixed(p.Rounding.Scale), citeText(c.Cite))
+	}
+	for _, c := range p.Caveats {
+		fmt.Fprintf(b, "  注意：%s\n", c)
+	}
+	if p.Illustrative || p.Unverified {
+		fmt.Fprintf(b, "  ※ 非官方数值：%s\n", strings.Join(p.Provenance, "；"))
+	}
+}
+
+// factorText shows a percentage factor as +10% and a coefficient as written.
+func factorText(f rating.Factor) string {
+	if f.Unit == "percent" {
+		pct := f.Value.Shift(2)
+		sign := ""
+		if pct.IsPositive() {
+			sign = "+"
+		}
+		return sign + pct.String() + "%"
+	}
+	return f.Value.String()
 }

@@ -614,6 +614,9 @@ func (reg *Registry) checkRating(rs *Ruleset, rt *Rating, env *checkEnv, res res
 	if rt.PreventionCap != nil {
 		checkCitesList(rt.PreventionCap.Cite, env, res, r)
 	}
+	for _, cv := range rt.Caveats {
+		r.check(cv.When, env, res)
+	}
 }
 
 func checkCitesList(cs []*Cite, env *checkEnv, res resolver, r *reader) {

@@ -729,7 +729,7 @@ func (r *reader) penalties(rs *Ruleset, v *yaml.Node) {
 	}
 }
 
-var ratingKeys = []string{"currency", "tables", "bases", "factors", "remove", "combine", "clamp", "minimum", "rounding", "prevention_cap"}
+var ratingKeys = []string{"currency", "tables", "bases", "factors", "remove", "combine", "clamp", "minimum", "rounding", "prevention_cap", "caveats"}
 
 func (r *reader) rating(rs *Ruleset, v *yaml.Node) *Rating {
 	f, ok := r.fields(v, "rating", "rating", ratingKeys...)
@@ -902,6 +902,16 @@ func (r *reader) rating(rs *Ruleset, v *yaml.Node) *Rating {
 			pc.Cite = r.cites(rs, pf["cite"].val, "rating.prevention_cap.cite", ph)
 			rt.PreventionCap = pc
 		}
+	}
+	for j, cn := range r.seq(f["caveats"].val, "rating.caveats", "caveats") {
+		cp := index("rating.caveats", j)
+		cf, ok := r.fields(cn, cp, "a caveat", "when", "text")
+		if !ok {
+			continue
+		}
+		cv := &Caveat{At: r.rangeOf(cn), When: r.newExpr(cf["when"].val, cp+".when", ph, tBool)}
+		cv.Text = r.required(cf, cn, "text", cp+".text", "add text")
+		rt.Caveats = append(rt.Caveats, cv)
 	}
 	return rt
 }

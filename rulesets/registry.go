@@ -227,6 +227,7 @@ type RatingStack struct {
 	Minimum       *Minimum
 	Rounding      *Rounding
 	PreventionCap *PreventionCap
+	Caveats       []*Caveat
 }
 
 // Table returns the table a base reads its rate from.
@@ -463,6 +464,9 @@ func (rs *Ruleset) eachExpr(f func(*Expr)) {
 		if rt.PreventionCap != nil {
 			cites(rt.PreventionCap.Cite)
 		}
+		for _, cv := range rt.Caveats {
+			visit(cv.When)
+		}
 	}
 }
 
@@ -633,6 +637,7 @@ func (st *Stack) mergeRating() Diagnostics {
 		if x.PreventionCap != nil && override("prevention cap", x.PreventionCap.At) {
 			rt.PreventionCap = x.PreventionCap
 		}
+		rt.Caveats = append(rt.Caveats, x.Caveats...)
 	}
 	if rt != nil {
 		for i := len(bases) - 1; i >= 0; i-- {

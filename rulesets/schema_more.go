@@ -91,7 +91,9 @@ type Rating struct {
 	Minimum       *Minimum
 	Rounding      *Rounding
 	PreventionCap *PreventionCap
-	At            Range
+	// Caveats are warnings attached to premiums this layer takes part in.
+	Caveats []*Caveat
+	At      Range
 }
 
 // Provenance marks numbers that are not taken from an official text.

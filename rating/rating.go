@@ -1,0 +1,571 @@
+// Package rating answers the second question about an enterprise: what will
+// it pay? It runs the rating pipeline of a compiled stack in exact decimals
+// and returns the premium with its worksheet: the base (the table row or the
+// formula used), every factor with its value, case, reason and citation, the
+// combined and the applied (clamped) adjustment, the minimum premium, the
+// rounding and the amount.
+//
+// # The pipeline
+//
+//	base      = formula(rate)                the first base whose when holds, most local first;
+//	                                         rate from a banded table (in its unit) or an expression,
+//	                                         times (1 + the sum of the loadings that apply)
+//	combined  = Π(1+δ) | 1+Σδ | Π_family(1+Σδ)   as the stack's combine mode says; δ = value−1
+//	                                         for coefficients, the value for percentages
+//	applied   = clamp(combined)
+//	premium   = round(max(base × applied, minimum))
+//
+// Rounding (scale and mode) is declared by the stack and applies at the
+// steps it names (base, adjustment; the premium always). No float64 is used
+// anywhere: every number is a decimal.Decimal from the ruleset's text or the
+// facts.
+package rating
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/anzexian/anzexian/rulesets"
+	"github.com/shopspring/decimal"
+)
+
+// Premium is the premium with its worksheet.
+type Premium struct {
+	Base    Base     `json:"base"`
+	Factors []Factor `json:"factors"`
+	// Combine is the combination mode; Combined the adjustment before the
+	// clamp and Applied after it.
+	Combine  string          `json:"combine"`
+	Combined decimal.Decimal `json:"combined"`
+	Clamp    *Clamp          `json:"clamp,omitempty"`
+	Applied  decimal.Decimal `json:"applied"`
+	// BeforeMinimum is base × applied before the minimum premium.
+	BeforeMinimum  decimal.Decimal `json:"before_minimum"`
+	Minimum        *Minimum        `json:"minimum,omitempty"`
+	MinimumApplied bool            `json:"minimum_applied"`
+	// Amount is the premium, rounded as declared.
+	Amount   decimal.Decimal `json:"amount"`
+	Currency string          `json:"currency"`
+	Rounding Rounding        `json:"rounding"`
+	// Illustrative is set when any number used has no official source;
+	// Unverified when any was transcribed from an unofficial copy. Basis
+	// lists which.
+	Illustrative bool     `json:"illustrative"`
+	Unverified   bool     `json:"unverified"`
+	Provenance   []string `json:"provenance,omitempty"`
+	// PreventionBudgetCap is the most the insurer may spend on accident
+	// prevention for this policy, where a cap applies.
+	PreventionBudgetCap *Cap     `json:"prevention_budget_cap,omitempty"`
+	Caveats             []string `json:"caveats,omitempty"`
+}
+
+// Base is the base premium step.
+type Base struct {
+	Rule string `json:"rule"`
+	Text string `json:"text"`
+	// Table is the table row looked up, when the rate comes from a table.
+	Table *TableRow `json:"table,omitempty"`
+	// RawRate is the rate before loadings (in value terms: a permille
+	// table's 1.20 is 0.00120); Rate is the rate after loadings.
+	RawRate  decimal.Decimal     `json:"raw_rate"`
+	Loadings []Loading           `json:"loadings,omitempty"`
+	Rate     decimal.Decimal     `json:"rate"`
+	Formula  string              `json:"formula"`
+	Amount   decimal.Decimal     `json:"amount"`
+	Rounded  bool                `json:"rounded,omitempty"`
+	Cite     []rulesets.Citation `json:"cite"`
+}
+
+// TableRow is the row of a rate table a base used.
+type TableRow struct {
+	Table string              `json:"table"`
+	Title string              `json:"title"`
+	Unit  string              `json:"unit"`
+	Row   int                 `json:"row"`
+	Keys  []Key               `json:"keys"`
+	Value decimal.Decimal     `json:"value"`
+	Cite  []rulesets.Citation `json:"cite"`
+}
+
+// Key is a table row's key for one dimension: the value looked up and the
+// band it fell in.
+type Key struct {
+	Dim   string `json:"dim"`
+	Value string `json:"value"`
+	Band  string `json:"band,omitempty"`
+	Range string `json:"range,omitempty"`
+}
+
+// Loading is a loading applied to the base rate.
+type Loading struct {
+	ID   string              `json:"id"`
+	Add  decimal.Decimal     `json:"add"`
+	Text string              `json:"text"`
+	Cite []rulesets.Citation `json:"cite"`
+}
+
+// Factor is one floating factor as applied.
+type Factor struct {
+	ID     string `json:"id"`
+	Family string `json:"family"`
+	Title  string `json:"title"`
+	Unit   string `json:"unit"`
+	// Value is the factor's value in its unit (a coefficient such as 1.10
+	// or a percentage such as 0.10), Delta its adjustment (value−1 for a
+	// coefficient).
+	Value decimal.Decimal `json:"value"`
+	Delta decimal.Decimal `json:"delta"`
+	// Case is the case that gave the value ("default" when none applied).
+	Case   string              `json:"case"`
+	Reason string              `json:"reason"`
+	Pick   string              `json:"pick"`
+	Cite   []rulesets.Citation `json:"cite"`
+	Rule   string              `json:"rule"`
+	// Matched lists the cases that applied, for highest/lowest picks.
+	Matched      []string `json:"matched,omitempty"`
+	Illustrative bool     `json:"illustrative,omitempty"`
+	Unverified   bool     `json:"unverified,omitempty"`
+}
+
+// Clamp is the bound on the floating adjustment.
+type Clamp struct {
+	Min     decimal.Decimal     `json:"min"`
+	Max     decimal.Decimal     `json:"max"`
+	Applied bool                `json:"applied"`
+	Cite    []rulesets.Citation `json:"cite"`
+}
+
+// Minimum is the minimum premium.
+type Minimum struct {
+	Amount decimal.Decimal     `json:"amount"`
+	Cite   []rulesets.Citation `json:"cite"`
+}
+
+// Rounding is the declared rounding.
+type Rounding struct {
+	Scale int32    `json:"scale"`
+	Mode  string   `json:"mode"`
+	Steps []string `json:"steps"`
+}
+
+// Cap is the prevention-service budget cap.
+type Cap struct {
+	Share  decimal.Decimal     `json:"share"`
+	Amount decimal.Decimal     `json:"amount"`
+	Cite   []rulesets.Citation `json:"cite"`
+}
+
+// Incomplete reports a premium that could not be computed: the facts lack
+// something the rating needs, or no base applies.
+type Incomplete struct {
+	Reason       string                  `json:"reason"`
+	Undetermined []rulesets.Undetermined `json:"undetermined,omitempty"`
+}
+
+func (e *Incomplete) Error() string { return "premium not computed: " + e.Reason }
+
+// Options control an evaluation.
+type Options struct {
+	Trace bool
+}
+
+// Evaluate computes the premium under st's rating pipeline. It returns
+// (nil, nil, nil) when no layer of the stack rates, and an *Incomplete
+// error when the premium cannot be computed from the facts given.
+func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []rulesets.TraceEntry, error) {
+	rt := st.Rating
+	if rt == nil || len(rt.Bases) == 0 {
+		return nil, nil, nil
+	}
+	var trace []rulesets.TraceEntry
+	tr := func(rule, kind string, ok bool, err error, detail string) {
+		if opt.Trace {
+			trace = append(trace, rulesets.TraceEntry{Rule: rule, Kind: kind, Outcome: rulesets.Outcome(ok, err), Missing: rulesets.MissingOf(err), Detail: detail})
+		}
+	}
+	inc := &Incomplete{}
+	p := &Premium{Currency: rt.Currency, Factors: []Factor{}, Combine: rt.Combine.Mode,
+		Rounding: Rounding{Scale: rt.Rounding.Scale, Mode: rt.Rounding.Mode, Steps: rt.Rounding.Steps}}
+	prov := map[string]bool{}
+	mark := func(pv rulesets.Provenance, what string) {
+		if pv.Illustrative {
+			p.Illustrative = true
+			prov["illustrative: "+what] = true
+		}
+		if pv.Unverified {
+			p.Unverified = true
+			prov["unverified: "+what] = true
+		}
+	}
+
+	// Base: the first base that applies, most local first.
+	var base *rulesets.Base
+	for _, b := range rt.Bases {
+		ok, err := b.When.Bool(ev)
+		tr(b.Ref(), "base", ok, err, "")
+		if err != nil {
+			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(b.Ref(), "base", err))
+			inc.Reason = "a base premium rule needs facts that are not given"
+			return nil, trace, inc
+		}
+		if ok {
+			base = b
+			break
+		}
+	}
+	if base == nil {
+		inc.Reason = "no base premium rule applies to this enterprise"
+		return nil, trace, inc
+	}
+	if err := p.base(rt, base, ev, mark); err != nil {
+		var ee *rulesets.EvalError
+		if errors.As(err, &ee) {
+			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(base.Ref(), "base", err))
+		}
+		inc.Reason = fmt.Sprintf("base %s: %v", base.ID, err)
+		return nil, trace, inc
+	}
+
+	// Factors.
+	for _, f := range rt.Factors {
+		fv, err := evalFactor(f, ev, tr)
+		if err != nil {
+			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(f.Ruleset.Key()+"#"+f.ID, "factor", err))
+			continue
+		}
+		if fv.Illustrative {
+			mark(rulesets.Provenance{Illustrative: true}, "factor "+f.ID)
+		}
+		if fv.Unverified {
+			mark(rulesets.Provenance{Unverified: true}, "factor "+f.ID)
+		}
+		p.Factors = append(p.Factors, fv)
+	}
+	if len(inc.Undetermined) > 0 {
+		inc.Reason = "factors need facts that are not given"
+		return nil, trace, inc
+	}
+
+	// Combine, clamp, apply.
+	p.Combined = combine(rt.Combine.Mode, p.Factors)
+	mark(rt.Combine.Provenance, "combine mode")
+	adj := p.Combined
+	if rt.Rounding.HasStep("adjustment") {
+		adj = rt.Rounding.Round(adj)
+	}
+	p.Applied = adj
+	if c := rt.Clamp; c != nil {
+		p.Clamp = &Clamp{Min: c.Min, Max: c.Max, Cite: rulesets.Citations(ev, c.Ruleset, c.Cite)}
+		mark(c.Provenance, "clamp")
+		if adj.LessThan(c.Min) {
+			p.Applied, p.Clamp.Applied = c.Min, true
+		} else if adj.GreaterThan(c.Max) {
+			p.Applied, p.Clamp.Applied = c.Max, true
+		}
+	}
+	p.BeforeMinimum = p.Base.Amount.Mul(p.Applied)
+	amount := p.BeforeMinimum
+	if m := rt.Minimum; m != nil {
+		min, err := m.Amount.Decimal(ev)
+		if err != nil {
+			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(m.Ruleset.Key()+"#minimum", "minimum", err))
+			inc.Reason = "the minimum premium needs facts that are not given"
+			return nil, trace, inc
+		}
+		p.Minimum = &Minimum{Amount: min, Cite: rulesets.Citations(ev, m.Ruleset, m.Cite)}
+		mark(m.Provenance, "minimum premium")
+		if amount.LessThan(min) {
+			amount, p.MinimumApplied = min, true
+		}
+	}
+	p.Amount = rt.Rounding.Round(amount)
+	if pc := rt.PreventionCap; pc != nil {
+		p.PreventionBudgetCap = &Cap{Share: pc.Share, Amount: rt.Rounding.Round(p.Amount.Mul(pc.Share)),
+			Cite: rulesets.Citations(ev, pc.Ruleset, pc.Cite)}
+	}
+	for _, cv := range rt.Caveats {
+		ok, err := cv.When.Bool(ev)
+		if err == nil && ok {
+			p.Caveats = append(p.Caveats, cv.Text)
+		}
+	}
+	for k := range prov {
+		p.Provenance = append(p.Provenance, k)
+	}
+	sort.Strings(p.Provenance)
+	return p, trace, nil
+}
+
+func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, ev *rulesets.Eval, mark func(rulesets.Provenance, string)) error {
+	p.Base = Base{Rule: b.Ref(), Text: b.Text, Formula: b.Formula.Src, Cite: rulesets.Citations(ev, b.Ruleset, b.Cite)}
+	mark(b.Provenance, "base "+b.ID)
+	var rate decimal.Decimal
+	switch {
+	case b.Table != nil:
+		t := rt.Table(b)
+		if t == nil {
+			return fmt.Errorf("table %s is not in the stack", b.Table.ID)
+		}
+		row, keys, err := Lookup(t, ev)
+		if err != nil {
+			return err
+		}
+		p.Base.Table = &TableRow{Table: t.ID, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: keys, Value: row.Value,
+			Cite: rulesets.Citations(ev, t.Ruleset, t.Cite)}
+		mark(t.Provenance, "table "+t.ID)
+		rate = unitValue(t.Unit, row.Value)
+	case b.RateExpr != nil:
+		r, err := b.RateExpr.Decimal(ev)
+		if err != nil {
+			return err
+		}
+		rate = r
+	}
+	p.Base.RawRate = rate
+	sum := decimal.Zero
+	for _, l := range b.Loadings {
+		ok, err := l.When.Bool(ev)
+		if err != nil {
+			return err
+		}
+		if ok {
+			p.Base.Loadings = append(p.Base.Loadings, Loading{ID: l.ID, Add: l.Add, Text: l.Text, Cite: rulesets.Citations(ev, l.Ruleset, l.Cite)})
+			mark(l.Provenance, "loading "+l.ID)
+			sum = sum.Add(l.Add)
+		}
+	}
+	if len(p.Base.Loadings) > 0 {
+		rate = rate.Mul(decimal.NewFromInt(1).Add(sum))
+	}
+	p.Base.Rate = rate
+	ev.SetRate(rate)
+	amount, err := b.Formula.Decimal(ev)
+	if err != nil {
+		return err
+	}
+	if rt.Rounding.HasStep("base") {
+		amount = rt.Rounding.Round(amount)
+		p.Base.Rounded = true
+	}
+	p.Base.Amount = amount
+	return nil
+}
+
+// unitValue converts a table value to a plain number: ‰ values are divided
+// by a thousand; coefficients, fractions and amounts stay as they are.
+func unitValue(unit string, v decimal.Decimal) decimal.Decimal {
+	if unit == "permille" {
+		return v.Shift(-3)
+	}
+	return v
+}
+
+// Lookup finds the row of t for the values its dimensions read from ev.
+func Lookup(t *rulesets.Table, ev *rulesets.Eval) (*rulesets.Row, []Key, error) {
+	type dimVal struct {
+		dec  decimal.Decimal
+		text string
+		band *rulesets.Band
+		kind string
+	}
+	vals := make([]dimVal, len(t.Dims))
+	keys := make([]Key, len(t.Dims))
+	for i, d := range t.Dims {
+		v, err := d.By.Value(ev)
+		if err != nil {
+			return nil, nil, err
+		}
+		dv := dimVal{}
+		switch x := v.(type) {
+		case decimal.Decimal:
+			dv.dec, dv.kind, dv.text = x, "number", x.String()
+		case int:
+			dv.dec, dv.kind, dv.text = decimal.NewFromInt(int64(x)), "number", fmt.Sprint(x)
+		case string:
+			dv.text, dv.kind = x, "string"
+		case bool:
+			dv.text, dv.kind = fmt.Sprint(x), "bool"
+		default:
+			return nil, nil, fmt.Errorf("dimension %s: cannot look up a %T", d.Name, v)
+		}
+		keys[i] = Key{Dim: d.Name, Value: dv.text}
+		if d.Bands != nil {
+			for _, b := range d.Bands {
+				if b.Contains(dv.dec) {
+					dv.band = b
+					keys[i].Band = b.ID
+					if b.Label != "" {
+						keys[i].Band = b.Label
+					}
+					keys[i].Range = b.Interval()
+					break
+				}
+			}
+			if dv.band == nil {
+				return nil, nil, fmt.Errorf("table %s: %s = %s falls in no band", t.ID, d.Name, dv.text)
+			}
+		}
+		vals[i] = dv
+	}
+	for _, row := range t.Rows {
+		match := true
+		for i, k := range row.Keys {
+			v := vals[i]
+			switch {
+			case k.Band != nil:
+				match = k.Band == v.band
+			case k.Kind == "int" || k.Kind == "decimal":
+				match = v.kind == "number" && k.Dec.Equal(v.dec)
+			case k.Kind == "bool":
+				match = v.kind == "bool" && fmt.Sprint(k.Bool) == v.text
+			default:
+				match = v.text == k.Text
+			}
+			if !match {
+				break
+			}
+		}
+		if match {
+			return row, keys, nil
+		}
+	}
+	var parts []string
+	for _, k := range keys {
+		s := k.Dim + "=" + k.Value
+		if k.Band != "" {
+			s += "（" + k.Band + "）"
+		}
+		parts = append(parts, s)
+	}
+	return nil, nil, fmt.Errorf("table %s has no row for %s", t.ID, strings.Join(parts, ", "))
+}
+
+// evalFactor evaluates a factor's cases.
+func evalFactor(f *rulesets.Factor, ev *rulesets.Eval, tr func(rule, kind string, ok bool, err error, detail string)) (Factor, error) {
+	out := Factor{ID: f.ID, Family: f.Family, Title: f.Title, Unit: f.Unit, Pick: f.Pick, Rule: f.Ruleset.Key() + "#" + f.ID,
+		Illustrative: f.Illustrative, Unverified: f.Unverified}
+	cites := rulesets.Citations(ev, f.Ruleset, f.Cite)
+	var chosen *rulesets.Case
+	var value decimal.Decimal
+	for i, c := range f.Cases {
+		ok, err := c.When.Bool(ev)
+		tr(out.Rule+"/"+caseID(c, i), "factor_case", ok, err, "")
+		if err != nil {
+			return out, err
+		}
+		if !ok {
+			continue
+		}
+		v, err := c.Value.Decimal(ev)
+		if err != nil {
+			return out, err
+		}
+		out.Matched = append(out.Matched, caseID(c, i))
+		if chosen == nil || (f.Pick == "highest" && delta(f.Unit, v).GreaterThan(delta(f.Unit, value))) ||
+			(f.Pick == "lowest" && delta(f.Unit, v).LessThan(delta(f.Unit, value))) {
+			chosen, value = c, v
+		}
+		if f.Pick == "first" {
+			break
+		}
+	}
+	if chosen == nil {
+		chosen = f.Default
+		v, err := chosen.Value.Decimal(ev)
+		if err != nil {
+			return out, err
+		}
+		value = v
+		out.Case = "default"
+	} else {
+		out.Case = caseID(chosen, indexOf(f.Cases, chosen))
+	}
+	if f.Pick == "first" {
+		out.Matched = nil
+	}
+	out.Value = value
+	out.Delta = delta(f.Unit, value)
+	out.Reason = chosen.Reason
+	out.Cite = append(cites, rulesets.Citations(ev, f.Ruleset, chosen.Cite)...)
+	if chosen.Illustrative {
+		out.Illustrative = true
+	}
+	if chosen.Unverified {
+		out.Unverified = true
+	}
+	return out, nil
+}
+
+func caseID(c *rulesets.Case, i int) string {
+	if c.ID != "" {
+		return c.ID
+	}
+	return fmt.Sprintf("case-%d", i+1)
+}
+
+func indexOf(cs []*rulesets.Case, c *rulesets.Case) int {
+	for i, x := range cs {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+var one = decimal.NewFromInt(1)
+
+func delta(unit string, v decimal.Decimal) decimal.Decimal {
+	if unit == "percent" {
+		return v
+	}
+	return v.Sub(one)
+}
+
+// combine folds the factors' deltas into the adjustment.
+func combine(mode string, fs []Factor) decimal.Decimal {
+	switch mode {
+	case "add":
+		sum := decimal.Zero
+		for _, f := range fs {
+			sum = sum.Add(f.Delta)
+		}
+		return one.Add(sum)
+	case "add_within_family":
+		var order []string
+		sums := map[string]decimal.Decimal{}
+		for _, f := range fs {
+			if _, ok := sums[f.Family]; !ok {
+				order = append(order, f.Family)
+				sums[f.Family] = decimal.Zero
+			}
+			sums[f.Family] = sums[f.Family].Add(f.Delta)
+		}
+		prod := one
+		for _, fam := range order {
+			prod = prod.Mul(one.Add(sums[fam]))
+		}
+		return prod
+	}
+	prod := one
+	for _, f := range fs {
+		prod = prod.Mul(one.Add(f.Delta))
+	}
+	return prod
+}
+
+// MarshalJSON writes money with the declared scale and rates as exact
+// decimal strings.
+func (p Premium) MarshalJSON() ([]byte, error) {
+	type plain Premium
+	scale := p.Rounding.Scale
+	return json.Marshal(struct {
+		plain
+		Combined      string `json:"combined"`
+		Applied       string `json:"applied"`
+		BeforeMinimum string `json:"before_minimum"`
+		Amount        string `json:"amount"`
+	}{plain(p), p.Combined.String(), p.Applied.String(), p.BeforeMinimum.String(), p.Amount.StringFixed(scale)})
+}

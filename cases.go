@@ -41,6 +41,9 @@ type Case struct {
 	Insurer string
 	Facts   *rulesets.Facts
 	Expect  *Expectation
+	// With lists ruleset files (relative to the case file) added to the
+	// bundled ones for this case, replacing those of the same id.
+	With []string
 	// Golden, when set, compares the whole answer with a golden file.
 	Golden bool
 	// FactsErr is set when the facts are invalid; a case may expect it.
@@ -92,7 +95,7 @@ type Expectation struct {
 	Error string `yaml:"error"`
 }
 
-var caseKeys = []string{"name", "as_of", "insurer", "facts", "facts_file", "expect", "golden"}
+var caseKeys = []string{"name", "as_of", "insurer", "with", "facts", "facts_file", "expect", "golden"}
 
 // LoadCases reads case files (or every .yaml file under directories).
 func LoadCases(paths ...string) ([]*Case, error) {
@@ -255,6 +258,15 @@ func parseCase(file string, data []byte, n, defaults *yaml.Node, idx int, single
 	if v := pick("golden"); v != nil {
 		c.Golden = v.Value == "true"
 	}
+	if v := pick("with"); v != nil {
+		items := []*yaml.Node{v}
+		if v.Kind == yaml.SequenceNode {
+			items = v.Content
+		}
+		for _, it := range items {
+			c.With = append(c.With, filepath.ToSlash(filepath.Join(filepath.Dir(file), it.Value)))
+		}
+	}
 	facts := m["facts"]
 	factsName, factsData := file, data
 	if ff := pick("facts_file"); ff != nil {
@@ -383,7 +395,16 @@ func (e *Engine) RunCase(c *Case, update bool) *CaseResult {
 		fail("facts", c.FactsErr.Error())
 		return res
 	}
-	a, err := e.Assess(c.Facts, At(c.AsOf), Insurer(c.Insurer))
+	opts := []Option{At(c.AsOf), Insurer(c.Insurer)}
+	if len(c.With) > 0 {
+		reg, err := e.registryWith(c.With)
+		if err != nil {
+			fail("with", err.Error())
+			return res
+		}
+		opts = append(opts, Using(reg))
+	}
+	a, err := e.Assess(c.Facts, opts...)
 	if err != nil {
 		if c.Expect.Error != "" && strings.Contains(err.Error(), c.Expect.Error) {
 			return res
@@ -707,4 +728,32 @@ func jsonValue(v any) any {
 		}
 	}
 	return v
+}
+
+// registryWith returns the engine's registry with the ruleset files added,
+// cached per set of files.
+func (e *Engine) registryWith(paths []string) (*rulesets.Registry, error) {
+	key := strings.Join(paths, "\x00")
+	e.withMu.Lock()
+	defer e.withMu.Unlock()
+	if e.withCache == nil {
+		e.withCache = map[string]*rulesets.Registry{}
+	}
+	if reg, ok := e.withCache[key]; ok {
+		return reg, nil
+	}
+	var files []rulesets.File
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, rulesets.File{Name: p, Data: data})
+	}
+	reg, err := e.Registry().With(files...)
+	if err != nil {
+		return nil, err
+	}
+	e.withCache[key] = reg
+	return reg, nil
 }

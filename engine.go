@@ -44,6 +44,9 @@ import (
 type Engine struct {
 	reg  atomic.Pointer[rulesets.Registry]
 	pool sync.Pool
+
+	withMu    sync.Mutex
+	withCache map[string]*rulesets.Registry
 }
 
 // New returns an Engine over the bundled rulesets.

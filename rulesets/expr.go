@@ -129,12 +129,14 @@ func (e *checkEnv) typesMap(item *typ, ph phase) types.Map {
 	for n, d := range e.decls {
 		m[n] = types.TypeOf(reflect.Zero(viewType(d.t)).Interface())
 	}
+	// item and rate are always declared so that, used out of place, the
+	// compiler can say where they are defined instead of "unknown name".
 	if item != nil {
 		m["item"] = types.TypeOf(reflect.Zero(viewType(item)).Interface())
+	} else {
+		m["item"] = types.Any
 	}
-	if ph&phaseRate != 0 {
-		m["rate"] = types.TypeOf(decimal.Decimal{})
-	}
+	m["rate"] = types.TypeOf(decimal.Decimal{})
 	return m
 }
 
@@ -143,6 +145,8 @@ func exprOptions(src []rune, lits *[]*compileError) []expr.Option {
 	opts := []expr.Option{
 		expr.MaxNodes(MaxExprNodes),
 		expr.Patch(&literalPatch{src: src, errs: lits}),
+		expr.Patch(&promotePatch{}),
+		expr.Patch(&memberPatch{errs: lits}),
 		expr.Patch(&negPatch{}),
 	}
 	for _, f := range functions {
@@ -205,6 +209,104 @@ func (p *literalPatch) Visit(n *ast.Node) {
 	}
 }
 
+// promotePatch turns whole-number literals into decimals where they sit
+// next to decimals: in a list literal ([1, 2.5]), on the left of in over
+// such a list, and among the arguments of max and min. expr would
+// otherwise reject the mix.
+type promotePatch struct{}
+
+var decType = reflect.TypeOf(decimal.Decimal{})
+
+func isDecConst(n ast.Node) bool {
+	c, ok := n.(*ast.ConstantNode)
+	if !ok {
+		return false
+	}
+	_, ok = c.Value.(decimal.Decimal)
+	return ok
+}
+
+func promote(n *ast.Node) {
+	if i, ok := (*n).(*ast.IntegerNode); ok {
+		c := &ast.ConstantNode{Value: decimal.NewFromInt(int64(i.Value))}
+		ast.Patch(n, c)
+		c.SetType(decType)
+	}
+}
+
+func promoteList(nodes []ast.Node) bool {
+	anyDec := false
+	for _, x := range nodes {
+		if isDecConst(x) || x.Type() == decType {
+			anyDec = true
+		}
+	}
+	if anyDec {
+		for i := range nodes {
+			promote(&nodes[i])
+		}
+	}
+	return anyDec
+}
+
+func (promotePatch) Visit(n *ast.Node) {
+	switch x := (*n).(type) {
+	case *ast.ArrayNode:
+		promoteList(x.Nodes)
+	case *ast.BinaryNode:
+		if x.Operator == "in" {
+			if arr, ok := x.Right.(*ast.ArrayNode); ok && promoteList(arr.Nodes) {
+				promote(&x.Left)
+			}
+		}
+	case *ast.CallNode:
+		if id, ok := x.Callee.(*ast.IdentifierNode); ok && (id.Value == "max" || id.Value == "min") {
+			promoteList(x.Arguments)
+		}
+	}
+}
+
+// memberPatch reports access to a field an object does not have, naming
+// the object and suggesting the field meant (expr's own message would
+// print the checker's view type).
+type memberPatch struct{ errs *[]*compileError }
+
+func (p *memberPatch) Visit(n *ast.Node) {
+	m, ok := (*n).(*ast.MemberNode)
+	if !ok {
+		return
+	}
+	prop, ok := m.Property.(*ast.StringNode)
+	if !ok {
+		return
+	}
+	bt := m.Node.Type()
+	if bt == nil {
+		return
+	}
+	if bt.Kind() == reflect.Slice {
+		return
+	}
+	o := typeOfView(bt)
+	if o.k != kObj || o.obj.byName[prop.Value] != nil {
+		return
+	}
+	names := make([]string, len(o.obj.fields))
+	for i, f := range o.obj.fields {
+		names[i] = f.name
+	}
+	hint := "fields: " + strings.Join(names, ", ")
+	if s := suggest(prop.Value, names); s != "" {
+		hint = fmt.Sprintf("did you mean %q?", s)
+	}
+	for _, e := range *p.errs {
+		if e.node == m {
+			return
+		}
+	}
+	*p.errs = append(*p.errs, &compileError{node: m, msg: fmt.Sprintf("%s has no field %s", o.obj.name, prop.Value), hint: hint})
+}
+
 // negPatch rewrites unary minus on a decimal into dec_neg (expr cannot
 // overload unary operators). It repeats until the tree stops changing, like
 // expr's operator overloading.
@@ -259,7 +361,11 @@ func (r *reader) check(e *Expr, env *checkEnv, res resolver) bool {
 	_, err = new(checker.Checker).PatchAndCheck(tree, cfg)
 	for _, le := range litErrs {
 		loc := le.node.Location()
-		r.exprDiag(e, loc.From, loc.To, "expr.decimal", le.hint, le.msg, nil)
+		code := "expr.decimal"
+		if strings.Contains(le.msg, "has no field") {
+			code = "expr.type"
+		}
+		r.exprDiag(e, loc.From, loc.To, code, le.hint, le.msg, nil)
 	}
 	if len(litErrs) > 0 {
 		return false
@@ -294,7 +400,7 @@ func (r *reader) check(e *Expr, env *checkEnv, res resolver) bool {
 			code = "expr.unknown_name"
 		case strings.Contains(ce.msg, " code"):
 			code = "expr.unknown_code"
-		case strings.Contains(ce.msg, "not known yet"):
+		case strings.Contains(ce.msg, "not known yet"), strings.Contains(ce.msg, "only defined"):
 			code = "expr.phase"
 		}
 		r.exprDiag(e, loc.From, loc.To, code, ce.hint, ce.msg, nil)

@@ -285,12 +285,13 @@ func (r *reader) integer(n *yaml.Node, path, what string, lo, hi int) (int, bool
 	return int(v), true
 }
 
-// Limits on decimals read from rulesets and facts: amounts up to a trillion
-// yuan with at most 12 decimal places cover every rate, ratio and amount in
-// scope, and keep hostile input ("1e999999999") from exhausting memory.
+// Limits on decimals read from rulesets and facts: amounts below 10^15 yuan
+// with at most 16 decimal places (the scale a division keeps) cover every
+// rate, ratio and amount in scope, and keep hostile input ("1e999999999")
+// from exhausting memory.
 const (
 	maxDecimalIntDigits  = 15
-	maxDecimalFracDigits = 12
+	maxDecimalFracDigits = 16
 )
 
 // parseDecimal parses s exactly (never through float64) and checks the

@@ -113,9 +113,10 @@ func LoadCases(paths ...string) ([]*Case, error) {
 			if err != nil {
 				return err
 			}
-			// .golden directories hold golden answers and enterprises/ holds
-			// plain facts documents (for assess and facts_file:), not cases.
-			if d.IsDir() && (strings.HasSuffix(path, ".golden") || d.Name() == "enterprises") {
+			// .golden directories hold golden answers, enterprises/ plain facts
+			// documents (for assess and facts_file:) and rulesets/ example
+			// rulesets (for --with and with:); none of them are cases.
+			if d.IsDir() && (strings.HasSuffix(path, ".golden") || d.Name() == "enterprises" || d.Name() == "rulesets") {
 				return filepath.SkipDir
 			}
 			if !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {

@@ -47,6 +47,10 @@ type Layer struct {
 	Insurer   string             `json:"insurer,omitempty"`
 	Effective rulesets.Effective `json:"effective"`
 	Digest    string             `json:"digest"`
+	// Role is empty for the layers of the stack in force on the as-of
+	// date, and "governs an earlier violation" for a ruleset no longer in
+	// force that a penalty applies (the law of the day it happened).
+	Role string `json:"role,omitempty"`
 }
 
 // Reference is information a ruleset shows for display only.
@@ -68,10 +72,39 @@ type Trace struct {
 func layersOf(st *rulesets.Stack) []Layer {
 	out := make([]Layer, len(st.Layers))
 	for i, rs := range st.Layers {
-		out[i] = Layer{ID: rs.ID, Version: rs.Version, Status: rs.Status, Kind: rs.Kind, Title: rs.Title,
-			Region: rs.Region, Insurer: rs.Insurer, Effective: rs.Effective, Digest: rs.Digest}
+		out[i] = layerOf(rs, "")
 	}
 	return out
+}
+
+func layerOf(rs *rulesets.Ruleset, role string) Layer {
+	return Layer{ID: rs.ID, Version: rs.Version, Status: rs.Status, Kind: rs.Kind, Title: rs.Title,
+		Region: rs.Region, Insurer: rs.Insurer, Effective: rs.Effective, Digest: rs.Digest, Role: role}
+}
+
+// addGoverning lists the rulesets that penalties applied but that are not
+// in the stack of the as-of date, so the answer names every document it
+// used.
+func addGoverning(a *Assessment, reg *rulesets.Registry, ps []penalties.Penalty) {
+	have := map[string]bool{}
+	for _, l := range a.Rulesets {
+		have[l.ID+"@"+l.Version] = true
+	}
+	for _, p := range ps {
+		keys := []string{p.Law}
+		for _, c := range p.Cite {
+			keys = append(keys, c.Ruleset)
+		}
+		for _, k := range keys {
+			if have[k] {
+				continue
+			}
+			if rs := reg.Ruleset(k); rs != nil {
+				have[k] = true
+				a.Rulesets = append(a.Rulesets, layerOf(rs, "governs an earlier violation"))
+			}
+		}
+	}
 }
 
 // stackNotes are the notes every answer built on the stack must carry.
@@ -123,6 +156,7 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *rulesets.Eval, o opt
 		Boundaries: reg.Boundaries(f.Region, o.insurer),
 	})
 	a.Penalties = pres.Penalties
+	addGoverning(a, reg, pres.Penalties)
 	a.Coverage.Undetermined = append(a.Coverage.Undetermined, pres.Undetermined...)
 	trace = append(trace, pres.Trace...)
 	cons, und, ptrace := penalties.Consequences(st, ev, o.trace)

@@ -49,7 +49,11 @@ func (a *Assessment) WriteText(w io.Writer) error {
 		if l.Effective.Assumed {
 			dates += "（推定）"
 		}
-		fmt.Fprintf(&b, "  %s@%s　%s　%s　%s　%s\n", l.ID, l.Version, l.Title, statusLabel[l.Status], dates, shortDigest(l.Digest))
+		role := ""
+		if l.Role != "" {
+			role = "　（用于评估日之前的违法行为）"
+		}
+		fmt.Fprintf(&b, "  %s@%s　%s　%s　%s　%s%s\n", l.ID, l.Version, l.Title, statusLabel[l.Status], dates, shortDigest(l.Digest), role)
 	}
 	if len(a.Notes) > 0 {
 		b.WriteString("\n说明：\n")

@@ -231,9 +231,9 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 
 	// Factors.
 	for _, f := range rt.Factors {
-		fv, err := evalFactor(f, ev, tr)
+		fv, err := evalFactor(f, ev, opt.Trace, tr)
 		if err != nil {
-			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(f.Ruleset.Key()+"#"+f.ID, "factor", err))
+			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(f.Ref(), "factor", err))
 			continue
 		}
 		if fv.Illustrative {
@@ -444,15 +444,17 @@ func Lookup(t *rulesets.Table, ev *rulesets.Eval) (*rulesets.Row, []Key, error) 
 }
 
 // evalFactor evaluates a factor's cases.
-func evalFactor(f *rulesets.Factor, ev *rulesets.Eval, tr func(rule, kind string, ok bool, err error, detail string)) (Factor, error) {
-	out := Factor{ID: f.ID, Family: f.Family, Title: f.Title, Unit: f.Unit, Pick: f.Pick, Rule: f.Ruleset.Key() + "#" + f.ID,
+func evalFactor(f *rulesets.Factor, ev *rulesets.Eval, trace bool, tr func(rule, kind string, ok bool, err error, detail string)) (Factor, error) {
+	out := Factor{ID: f.ID, Family: f.Family, Title: f.Title, Unit: f.Unit, Pick: f.Pick, Rule: f.Ref(),
 		Illustrative: f.Illustrative, Unverified: f.Unverified}
 	cites := rulesets.Citations(ev, f.Ruleset, f.Cite)
 	var chosen *rulesets.Case
 	var value decimal.Decimal
 	for i, c := range f.Cases {
 		ok, err := c.When.Bool(ev)
-		tr(out.Rule+"/"+caseID(c, i), "factor_case", ok, err, "")
+		if trace {
+			tr(c.Ref, "factor_case", ok, err, "")
+		}
 		if err != nil {
 			return out, err
 		}

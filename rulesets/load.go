@@ -270,8 +270,57 @@ func (reg *Registry) build(all []*Ruleset) Diagnostics {
 		reg.compileRuleset(rs, all[:i], r)
 		diags = append(diags, r.diags...)
 	}
+	for _, rs := range all {
+		rs.freezeRefs()
+	}
 	reg.rulesets = all
 	return diags
+}
+
+// freezeRefs computes the references rules are named by once, so that
+// evaluation does not build strings.
+func (rs *Ruleset) freezeRefs() {
+	rs.key = rs.ID + "@" + rs.Version
+	set := func(r *Rule) { r.ref = rs.key + "#" + r.ID }
+	for _, r := range rs.Coverage {
+		set(&r.Rule)
+	}
+	for _, r := range rs.Requirements {
+		set(&r.Rule)
+	}
+	for _, r := range rs.Findings {
+		set(&r.Rule)
+	}
+	for _, r := range rs.Consequences {
+		set(&r.Rule)
+	}
+	for _, r := range rs.References {
+		set(&r.Rule)
+	}
+	for _, r := range rs.Penalties {
+		set(&r.Rule)
+	}
+	if rt := rs.Rating; rt != nil {
+		for _, b := range rt.Bases {
+			set(&b.Rule)
+			for _, l := range b.Loadings {
+				set(&l.Rule)
+			}
+		}
+		for _, f := range rt.Factors {
+			f.ref = rs.key + "#" + f.ID
+			for i, c := range f.Cases {
+				id := c.ID
+				if id == "" {
+					id = fmt.Sprintf("case-%d", i+1)
+				}
+				c.Ref = f.ref + "/" + id
+			}
+			if f.Default != nil {
+				f.Default.Ref = f.ref + "/default"
+			}
+		}
+	}
 }
 
 func laterOf(a, b Date) Date {

@@ -67,10 +67,16 @@ type Ruleset struct {
 	sources map[string]*Source
 	// env is the type-checking environment of this ruleset's expressions.
 	env *checkEnv
+	key string
 }
 
 // Key returns "id@version".
-func (rs *Ruleset) Key() string { return rs.ID + "@" + rs.Version }
+func (rs *Ruleset) Key() string {
+	if rs.key != "" {
+		return rs.key
+	}
+	return rs.ID + "@" + rs.Version
+}
 
 // Source returns the source with the given key, or nil.
 func (rs *Ruleset) Source(key string) *Source { return rs.sources[key] }
@@ -158,10 +164,16 @@ type Rule struct {
 	At   Range
 	// Ruleset is the document the rule belongs to.
 	Ruleset *Ruleset
+	ref     string
 }
 
 // Ref returns "ruleset-id@version#rule-id".
-func (r *Rule) Ref() string { return r.Ruleset.Key() + "#" + r.ID }
+func (r *Rule) Ref() string {
+	if r.ref != "" {
+		return r.ref
+	}
+	return r.Ruleset.Key() + "#" + r.ID
+}
 
 // Obligation is how strongly the rules require an enterprise to insure.
 type Obligation string

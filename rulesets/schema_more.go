@@ -236,6 +236,15 @@ type Factor struct {
 	Provenance
 	Ruleset *Ruleset
 	At      Range
+	ref     string
+}
+
+// Ref returns "ruleset-id@version#factor-id".
+func (f *Factor) Ref() string {
+	if f.ref != "" {
+		return f.ref
+	}
+	return f.Ruleset.Key() + "#" + f.ID
 }
 
 // Case is one case of a factor.
@@ -247,6 +256,8 @@ type Case struct {
 	Cite   []*Cite
 	Provenance
 	At Range
+	// Ref is "ruleset@version#factor/case", set at load.
+	Ref string
 }
 
 // Combine says how factors combine into the floating adjustment.

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/anzexian/anzexian/rulesets"
@@ -94,5 +93,3 @@ func names(files []rulesets.File) []string {
 	sort.Strings(out)
 	return out
 }
-
-var _ = strings.TrimSpace

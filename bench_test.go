@@ -1,0 +1,190 @@
+package anzexian_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/coverage"
+	"github.com/anzexian/anzexian/rating"
+	"github.com/anzexian/anzexian/rulesets"
+)
+
+// Representative enterprises of each bundled jurisdiction.
+var benchEnterprises = []struct{ name, doc string }{
+	{"hunan-hazchem", ""}, // examples/enterprises/hunan-hazchem-storage.yaml
+	{"yueqing-key-unit", `
+region: "330382"
+sectors: [machinery]
+employees: 85
+risk_level: high
+standardization_level: 3
+credit_grade: b
+sites: [{kind: confined_space, workers: 12}]
+accidents: [{date: 2023-03-01, deaths: 1, unit_liable: true}]
+policy: {start: 2025-06-01, end: 2026-05-31, insured_employees: 12, death_limit: 400000}
+`},
+	{"national-construction", `
+region: "440300"
+sectors: [construction.civil]
+employees: 300
+risk_level: high
+standardization_level: 2
+loss_ratio: 0.45
+policy: {start: 2025-09-01, end: 2026-08-31, insured_employees: 300, death_limit: 500000}
+`},
+	{"hunan-construction-project", `
+region: "430100"
+sectors: [construction.municipal]
+employees: 150
+risk_level: moderate
+project: {contract_value: 42000000, high_risk_works: true, metro: true}
+aggregate_limit: 4000000
+policy: {start: 2025-09-01, end: 2026-08-31, death_limit: 500000}
+`},
+	{"never-insured-with-accidents", `
+region: "430100"
+sectors: [hazardous_chemicals.production]
+employees: 80
+risk_level: major
+operating_since: 2016-03-01
+principal_income: 400000
+accidents:
+  - {date: 2019-06-01, deaths: 1, unit_liable: true}
+  - {date: 2025-06-01, deaths: 3, unit_liable: true}
+enforcement: {ordered_on: 2025-11-01, deadline: 2025-11-30, fined_on: 2025-11-01, fine_amount: 60000}
+`},
+}
+
+func benchFacts(b *testing.B, doc string) *rulesets.Facts {
+	b.Helper()
+	data := []byte(doc)
+	if doc == "" {
+		var err error
+		data, err = os.ReadFile("examples/enterprises/hunan-hazchem-storage.yaml")
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	fs, err := rulesets.DecodeFacts("bench.yaml", data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return fs[0]
+}
+
+// BenchmarkAssess is the full answer (coverage, premium, penalties,
+// consequences) for one enterprise, trace off and on.
+func BenchmarkAssess(b *testing.B) {
+	eng, err := anzexian.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, e := range benchEnterprises {
+		f := benchFacts(b, e.doc)
+		for _, trace := range []bool{false, true} {
+			name := e.name + "/trace=off"
+			opts := []anzexian.Option{anzexian.At(asOf2026)}
+			if trace {
+				name = e.name + "/trace=on"
+				opts = append(opts, anzexian.WithTrace())
+			}
+			b.Run(name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := eng.Assess(f, opts...); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkAssessParallel shares one Engine across goroutines.
+func BenchmarkAssessParallel(b *testing.B) {
+	eng, err := anzexian.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := benchFacts(b, "")
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := eng.Assess(f, anzexian.At(asOf2026)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkPremium compares the engine's rating pipeline alone with the
+// hand-written reference, on the Hunan hazardous-chemicals enterprise.
+func BenchmarkPremium(b *testing.B) {
+	reg, err := rulesets.LoadBundled()
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := benchFacts(b, "")
+	st, err := reg.Stack(f.Region, asOf2026, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	want, _ := refPremium(f, asOf2026)
+	b.Run("engine", func(b *testing.B) {
+		ev := rulesets.NewEval()
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := ev.Reset(st, f, asOf2026, ""); err != nil {
+				b.Fatal(err)
+			}
+			p, _, err := rating.Evaluate(st, ev, rating.Options{})
+			if err != nil || !p.Amount.Equal(want) {
+				b.Fatalf("premium %v, %v; want %s", p, err, want)
+			}
+		}
+	})
+	b.Run("reference", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if p, ok := refPremium(f, asOf2026); !ok || !p.Equal(want) {
+				b.Fatal("reference disagrees")
+			}
+		}
+	})
+}
+
+// BenchmarkCoverage is the coverage answer alone.
+func BenchmarkCoverage(b *testing.B) {
+	reg, err := rulesets.LoadBundled()
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := benchFacts(b, "")
+	st, err := reg.Stack(f.Region, asOf2026, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ev := rulesets.NewEval()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := ev.Reset(st, f, asOf2026, ""); err != nil {
+			b.Fatal(err)
+		}
+		coverage.Evaluate(st, ev, coverage.Options{})
+	}
+}
+
+// BenchmarkLoadBundled loads, validates and compiles every bundled ruleset.
+func BenchmarkLoadBundled(b *testing.B) {
+	files, err := rulesets.ReadFiles(rulesets.Bundled())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := rulesets.LoadFiles(files...); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

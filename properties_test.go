@@ -129,7 +129,7 @@ func TestPremiumProperties(t *testing.T) {
 		}
 	}
 	for _, m := range mutations {
-		if checked[m.name] < 20 {
+		if checked[m.name] < n/100 {
 			t.Errorf("property %q was checked on only %d enterprises", m.name, checked[m.name])
 		}
 	}
@@ -226,7 +226,7 @@ func TestFineRangeProperties(t *testing.T) {
 			}
 		}
 	}
-	if ranges < 50 || tiers < 5 {
+	if ranges < n/20 || tiers < n/1000+1 {
 		t.Errorf("too few fines checked: %d ranges, %d tiered", ranges, tiers)
 	}
 	t.Logf("%s", fmt.Sprintf("checked %d fine ranges, %d narrowed by tiers", ranges, tiers))

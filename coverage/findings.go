@@ -56,7 +56,7 @@ func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, opt Options) (
 		out = append(out, Finding{ID: id, Severity: sev, Text: text, Requirement: field, Cite: cites, Rules: rules})
 	}
 	insured, _, late := ev.Timeline()
-	operating := f.Status == "" || f.Status == "operating"
+	operating := f.Status != "closed" // only closure excuses (依法关闭取缔、完全停止生产经营活动)
 	mustInsure := res.Obligation == rulesets.ObligationMandatory || res.Obligation == rulesets.ObligationRequired
 	p := f.Policy
 

@@ -252,7 +252,9 @@ func (e *evaluator) state(v *rulesets.Violation) {
 			p.Since = d
 		}
 	}
-	e.limitation(&p, r, p.Since, false)
+	// a state on the decision date continues: its limitation period has
+	// not started to run
+	e.limitation(&p, r, p.Since, true)
 	e.trace(r.Ref(), "matched", nil, "")
 	e.res.Penalties = append(e.res.Penalties, p)
 }
@@ -430,8 +432,15 @@ func (e *evaluator) continuing(v *rulesets.Violation, per *rulesets.Period) {
 		}
 		law := sv.Rule.Ref()
 		if n := len(groups); n > 0 && groups[n-1].law == law && groups[n-1].to.AddDays(1) == segFrom {
+			// One continuing violation under one law is one penalty: it
+			// is judged with the treatment of its latest stretch (a local
+			// discretion tier that came into force meanwhile applies), and
+			// keeps every citation and measure that applied along the way.
 			g := groups[n-1]
 			g.to = segEnd
+			g.p.Fine, g.p.Statutory, g.p.Tier, g.p.PerDay = p.Fine, p.Statutory, p.Tier, p.PerDay
+			g.p.NoFine, g.p.FineBasis, g.p.Undetermined = p.NoFine, p.FineBasis, p.Undetermined
+			g.p.Illustrative = g.p.Illustrative || p.Illustrative
 			g.p.Cite = mergeCites(g.p.Cite, p.Cite)
 			g.p.Measures = mergeStrings(g.p.Measures, p.Measures)
 			g.p.Caveats = mergeStrings(g.p.Caveats, p.Caveats)
@@ -448,8 +457,8 @@ func (e *evaluator) continuing(v *rulesets.Violation, per *rulesets.Period) {
 		}
 		p.Governing = "继续状态：该时段内施行的规定"
 		desc := fmt.Sprintf("%s至%s", g.from, untilText(p.Until))
-		if unknownStart && g.from == from {
-			desc = fmt.Sprintf("不晚于%s起（开始日期未知）至%s", g.from, untilText(p.Until))
+		if unknownStart && g == groups[0] {
+			desc = fmt.Sprintf("%s（开始生产经营的日期未知；若更晚，自开始生产经营之日）至%s", g.from, untilText(p.Until))
 		}
 		p.Occurrence = desc
 		// the limitation period runs from the end of the whole state
@@ -514,7 +523,7 @@ func (e *evaluator) penalty(v *rulesets.Violation, st *rulesets.Stack, governing
 		max, err2 := r.Fine.Max.Decimal(e.ev)
 		p.FineBasis = r.Fine.Text
 		if err := errors.Join(err1, err2); err != nil {
-			p.Undetermined = append(rulesets.MissingOf(err1), rulesets.MissingOf(err2)...)
+			p.Undetermined = mergeStrings(rulesets.MissingOf(err1), rulesets.MissingOf(err2))
 			if len(p.Undetermined) == 0 {
 				p.Undetermined = []string{err.Error()}
 			}
@@ -542,9 +551,9 @@ func (e *evaluator) penalty(v *rulesets.Violation, st *rulesets.Stack, governing
 		from, err2 := r.PerDay.From.Date(e.ev)
 		through, err3 := r.PerDay.Through.Date(e.ev)
 		if err := errors.Join(err1, err2, err3); err != nil {
-			p.Undetermined = append(p.Undetermined, rulesets.MissingOf(err1)...)
-			p.Undetermined = append(p.Undetermined, rulesets.MissingOf(err2)...)
-			p.Undetermined = append(p.Undetermined, rulesets.MissingOf(err3)...)
+			p.Undetermined = mergeStrings(p.Undetermined, rulesets.MissingOf(err1))
+			p.Undetermined = mergeStrings(p.Undetermined, rulesets.MissingOf(err2))
+			p.Undetermined = mergeStrings(p.Undetermined, rulesets.MissingOf(err3))
 		} else {
 			days := from.DaysUntil(through) + 1
 			if days <= 0 {
@@ -567,8 +576,10 @@ func (e *evaluator) limitation(p *Penalty, r *rulesets.PenaltyRule, from ruleset
 	}
 	l := &Limitation{Years: years}
 	if !continuing && !from.IsZero() {
+		// The day it runs from is not counted; the period ends on the
+		// corresponding day (民法典 第二百零一条、第二百零二条).
 		l.From = from
-		l.Expires = from.AddYears(years).AddDays(-1)
+		l.Expires = from.AddYears(years)
 		l.Expired = e.asOf.After(l.Expires)
 	}
 	p.Limitation = l

@@ -282,7 +282,7 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 		}
 	}
 	p.Amount = rt.Rounding.Round(amount)
-	if pc := rt.PreventionCap; pc != nil {
+	if pc := rt.PreventionCap; pc != nil && capApplies(pc, ev) {
 		p.PreventionBudgetCap = &Cap{Share: pc.Share, Amount: rt.Rounding.Round(p.Amount.Mul(pc.Share)),
 			Cite: rulesets.Citations(ev, pc.Ruleset, pc.Cite)}
 	}
@@ -558,16 +558,41 @@ func combine(mode string, fs []Factor) decimal.Decimal {
 	return prod
 }
 
-// MarshalJSON writes money with the declared scale and rates as exact
-// decimal strings.
+// MarshalJSON writes the rounded money (the amount, the minimum premium
+// and the prevention cap) with the declared scale, and rates, factors and
+// intermediate products as exact decimal strings.
 func (p Premium) MarshalJSON() ([]byte, error) {
 	type plain Premium
 	scale := p.Rounding.Scale
+	type money struct {
+		Amount string              `json:"amount"`
+		Cite   []rulesets.Citation `json:"cite"`
+	}
+	type capMoney struct {
+		Share  string              `json:"share"`
+		Amount string              `json:"amount"`
+		Cite   []rulesets.Citation `json:"cite"`
+	}
+	var min *money
+	if p.Minimum != nil {
+		min = &money{p.Minimum.Amount.StringFixed(scale), p.Minimum.Cite}
+	}
+	var cp *capMoney
+	if c := p.PreventionBudgetCap; c != nil {
+		cp = &capMoney{c.Share.String(), c.Amount.StringFixed(scale), c.Cite}
+	}
 	return json.Marshal(struct {
 		plain
-		Combined      string `json:"combined"`
-		Applied       string `json:"applied"`
-		BeforeMinimum string `json:"before_minimum"`
-		Amount        string `json:"amount"`
-	}{plain(p), p.Combined.String(), p.Applied.String(), p.BeforeMinimum.String(), p.Amount.StringFixed(scale)})
+		Combined            string    `json:"combined"`
+		Applied             string    `json:"applied"`
+		BeforeMinimum       string    `json:"before_minimum"`
+		Minimum             *money    `json:"minimum,omitempty"`
+		Amount              string    `json:"amount"`
+		PreventionBudgetCap *capMoney `json:"prevention_budget_cap,omitempty"`
+	}{plain(p), p.Combined.String(), p.Applied.String(), p.BeforeMinimum.String(), min, p.Amount.StringFixed(scale), cp})
+}
+
+func capApplies(pc *rulesets.PreventionCap, ev *rulesets.Eval) bool {
+	ok, err := pc.When.Bool(ev)
+	return err == nil && ok
 }

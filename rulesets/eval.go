@@ -352,7 +352,10 @@ func computeTimeline(f *Facts, hist []PolicyPeriod, asOf Date) timeline {
 			t.insured = true
 		}
 	}
-	operating := f.Status == "" || f.Status == "operating"
+	// Only an enterprise closed by law or that has stopped operating entirely
+	// (依法关闭取缔、完全停止生产经营活动) is excused from keeping insurance;
+	// a suspension (停产停业) is not.
+	operating := f.Status != "closed"
 	// Gaps between policies (and after the last one) are late renewals; an
 	// enterprise that closed or stopped is not required to renew.
 	for i, m := range merged {

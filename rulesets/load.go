@@ -661,6 +661,7 @@ func (reg *Registry) checkRating(rs *Ruleset, rt *Rating, env *checkEnv, res res
 		checkCitesList(rt.Clamp.Cite, env, res, r)
 	}
 	if rt.PreventionCap != nil {
+		r.check(rt.PreventionCap.When, env, res)
 		checkCitesList(rt.PreventionCap.Cite, env, res, r)
 	}
 	for _, cv := range rt.Caveats {

@@ -238,7 +238,13 @@ var (
 	)
 	hazardsObj = newObj[Hazards]("hazards",
 		fld("major_unrectified", tBool, "存在未整改的重大事故隐患", false, always(func(h *Hazards) bool { return h.MajorUnrectified })),
-		fld("refused_rectification", tBool, "拒不整改重大事故隐患", false, always(func(h *Hazards) bool { return h.RefusedRectification })),
+		fld("refused_rectification", tBool, "拒不整改重大事故隐患（拒不整改的日期在评估日之后的，不计）", false, func(ev *Eval, h *Hazards) (bool, bool) {
+			if h.RefusedOn != nil && h.RefusedOn.After(ev.asOf) {
+				ev.ignore("hazards.refused_on", *h.RefusedOn)
+				return false, true
+			}
+			return h.RefusedRectification, true
+		}),
 		fld("refused_on", tDate, "拒不整改的日期", true, optDateAsOf(func(h *Hazards) *Date { return h.RefusedOn }, "hazards.refused_on")),
 	)
 	policyObj = newObj[Policy]("policy",

@@ -49,7 +49,7 @@ func (c *Cite) Citation(rs *Ruleset) Citation {
 // A citation whose condition cannot be decided is kept: it is better to show
 // a basis that may apply than to hide one that does.
 func Citations(ev *Eval, rs *Ruleset, cites []*Cite) []Citation {
-	var out []Citation
+	out := []Citation{}
 	for _, c := range cites {
 		ok, err := c.Applies(ev)
 		if err != nil || ok {

@@ -888,9 +888,9 @@ func (r *reader) rating(rs *Ruleset, v *yaml.Node) *Rating {
 		}
 	}
 	if x := f["prevention_cap"].val; !isNull(x) {
-		pf, ok := r.fields(x, "rating.prevention_cap", "prevention_cap", "share", "cite")
+		pf, ok := r.fields(x, "rating.prevention_cap", "prevention_cap", "when", "share", "cite")
 		if ok {
-			pc := &PreventionCap{At: r.rangeOf(x), Ruleset: rs}
+			pc := &PreventionCap{At: r.rangeOf(x), Ruleset: rs, When: r.newExpr(pf["when"].val, "rating.prevention_cap.when", ph, tBool)}
 			if y := pf["share"].val; !isNull(y) {
 				pc.Share, _ = r.dec(y, "rating.prevention_cap.share", "share")
 			} else {

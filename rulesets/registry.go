@@ -462,6 +462,7 @@ func (rs *Ruleset) eachExpr(f func(*Expr)) {
 			cites(rt.Clamp.Cite)
 		}
 		if rt.PreventionCap != nil {
+			visit(rt.PreventionCap.When)
 			cites(rt.PreventionCap.Cite)
 		}
 		for _, cv := range rt.Caveats {

@@ -332,6 +332,8 @@ func (r *Rounding) HasStep(step string) bool {
 // PreventionCap is the cap on the insurer's accident-prevention budget as a
 // share of the premium (不高于实际收取保费的21%).
 type PreventionCap struct {
+	// When limits the cap to the policies it applies to (nil: all).
+	When    *Expr
 	Share   decimal.Decimal
 	Cite    []*Cite
 	At      Range

@@ -3,6 +3,7 @@ package anzexian
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/anzexian/anzexian/coverage"
 	"github.com/anzexian/anzexian/penalties"
@@ -107,9 +108,16 @@ func addGoverning(a *Assessment, reg *rulesets.Registry, ps []penalties.Penalty)
 	}
 }
 
-// stackNotes are the notes every answer built on the stack must carry.
+var notesCache sync.Map // *rulesets.Stack → []string
+
+// stackNotes are the notes every answer built on the stack must carry. They
+// depend only on the (immutable) stack, so they are written once per stack;
+// callers get a copy to append to.
 func stackNotes(st *rulesets.Stack) []string {
-	var notes []string
+	if v, ok := notesCache.Load(st); ok {
+		return append([]string{}, v.([]string)...)
+	}
+	notes := []string{}
 	for _, rs := range st.Layers {
 		if rs.Status == rulesets.StatusDraft {
 			notes = append(notes, fmt.Sprintf("本答案部分基于征求意见稿《%s》（%s），该文件尚未生效。", rs.Title, rs.Key()))
@@ -118,7 +126,8 @@ func stackNotes(st *rulesets.Stack) []string {
 			notes = append(notes, fmt.Sprintf("《%s》（%s）的施行日期%s为推定：文件本身未载明日期。", rs.Title, rs.Key(), rs.Effective.From))
 		}
 	}
-	return notes
+	notesCache.Store(st, notes)
+	return append([]string{}, notes...)
 }
 
 func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *rulesets.Eval, o options) (*Assessment, error) {

@@ -268,11 +268,12 @@ func (e *evaluator) event(v *rulesets.Violation, item any) {
 		e.undetermined(r, err)
 		return
 	}
-	desc := describeItem(item)
 	// the law on the day it happened
 	oldSt, err := e.in.StackAt(date)
 	if err != nil {
-		e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：%s无可适用的规则集", desc, date))
+		if e.in.Trace {
+			e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：%s无可适用的规则集", describeItem(item), date))
+		}
 		return
 	}
 	oldV := violationIn(oldSt, v.ID)
@@ -307,13 +308,19 @@ func (e *evaluator) event(v *rulesets.Violation, item any) {
 	var p Penalty
 	switch {
 	case !oldOK && !newOK:
-		e.trace(r.Ref(), "not_matched", nil, desc)
+		if e.in.Trace {
+			e.trace(r.Ref(), "not_matched", nil, describeItem(item))
+		}
 		return
 	case !oldOK:
-		e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：发生时（%s）的规定不认为是违法行为或未规定处罚，不溯及既往", desc, date))
+		if e.in.Trace {
+			e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：发生时（%s）的规定不认为是违法行为或未规定处罚，不溯及既往", describeItem(item), date))
+		}
 		return
 	case !newOK:
-		e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：作出处罚决定时的规定已不认为是违法行为，适用新的规定（从旧兼从轻）", desc))
+		if e.in.Trace {
+			e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：作出处罚决定时的规定已不认为是违法行为，适用新的规定（从旧兼从轻）", describeItem(item)))
+		}
 		return
 	case lighter(newP, oldP) && oldP.Law != newP.Law:
 		p = newP
@@ -326,6 +333,7 @@ func (e *evaluator) event(v *rulesets.Violation, item any) {
 			p.Governing = fmt.Sprintf("违法行为发生时（%s）的规定；作出处罚决定时的%s处罚不轻于它（从旧兼从轻）", date, newP.Law)
 		}
 	}
+	desc := describeItem(item)
 	p.Occurrence = desc
 	p.Since = date
 	p.Until = date

@@ -3,7 +3,6 @@ package anzexian
 import (
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/anzexian/anzexian/coverage"
 	"github.com/anzexian/anzexian/penalties"
@@ -108,15 +107,17 @@ func addGoverning(a *Assessment, reg *rulesets.Registry, ps []penalties.Penalty)
 	}
 }
 
-var notesCache sync.Map // *rulesets.Stack → []string
+type notesKey struct{}
 
 // stackNotes are the notes every answer built on the stack must carry. They
 // depend only on the (immutable) stack, so they are written once per stack;
 // callers get a copy to append to.
 func stackNotes(st *rulesets.Stack) []string {
-	if v, ok := notesCache.Load(st); ok {
-		return append([]string{}, v.([]string)...)
-	}
+	notes := st.Memo(notesKey{}, func() any { return writeStackNotes(st) }).([]string)
+	return append([]string{}, notes...)
+}
+
+func writeStackNotes(st *rulesets.Stack) []string {
 	notes := []string{}
 	for _, rs := range st.Layers {
 		if rs.Status == rulesets.StatusDraft {
@@ -126,8 +127,7 @@ func stackNotes(st *rulesets.Stack) []string {
 			notes = append(notes, fmt.Sprintf("《%s》（%s）的施行日期%s为推定：文件本身未载明日期。", rs.Title, rs.Key(), rs.Effective.From))
 		}
 	}
-	notesCache.Store(st, notes)
-	return append([]string{}, notes...)
+	return notes
 }
 
 func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *rulesets.Eval, o options) (*Assessment, error) {

@@ -179,6 +179,7 @@ type Stack struct {
 
 	layerIndex map[*Ruleset]int
 	vocabs     map[string]Vocabulary
+	memo       sync.Map
 
 	// declared names resolved to slots
 	letSlot  []int // by interned name; -1 when not a let here
@@ -187,6 +188,18 @@ type Stack struct {
 	factSlot []int
 	facts    []*FactDecl
 	factTyps []*typ
+}
+
+// Memo returns the value cached on the stack under key, computing it on
+// first use. Answer packages use it for what depends on the stack alone
+// (notes, indexes), so that it lives exactly as long as the stack. compute
+// must be pure; it may run more than once under contention.
+func (st *Stack) Memo(key any, compute func() any) any {
+	if v, ok := st.memo.Load(key); ok {
+		return v
+	}
+	v, _ := st.memo.LoadOrStore(key, compute())
+	return v
 }
 
 // LayerIndex returns the position of rs in the stack (0 = national base),

@@ -95,12 +95,20 @@ func (d Date) Month() time.Month { return d.Time().Month() }
 func (d Date) Day() int          { return d.Time().Day() }
 
 // AddDays returns d moved by n days (n may be negative).
+// A result outside the years 1–9999 is the zero Date.
 func (d Date) AddDays(n int) Date {
 	if d.IsZero() {
 		return d
 	}
-	return Date{n: d.n + int32(n)}
+	x := int64(d.n) + int64(n)
+	if n > 1<<22 || n < -(1<<22) || x < 1 || x > int64(maxCivil) {
+		return Date{}
+	}
+	return Date{n: int32(x)}
 }
+
+// maxCivil is n of 9999-12-31.
+var maxCivil = NewDate(9999, 12, 31).n
 
 // AddYears returns the same month and day n years later (earlier for negative
 // n). 29 February maps to 28 February in a year that has no 29th.

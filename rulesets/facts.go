@@ -130,9 +130,9 @@ type Policy struct {
 	// a policy is given. insured: false records that there is none.
 	Insured bool   `json:"insured"`
 	Insurer string `json:"insurer,omitempty"`
-	Start   Date   `json:"start"`
+	Start   Date   `json:"start,omitzero"`
 	// End is the last day covered (保险期间至…24时止), inclusive.
-	End                       Date             `json:"end"`
+	End                       Date             `json:"end,omitzero"`
 	InsuredEmployees          *int             `json:"insured_employees,omitempty"`
 	DeathLimit                *decimal.Decimal `json:"death_limit,omitempty"`
 	DisabilityLimit           *decimal.Decimal `json:"disability_limit,omitempty"`

@@ -197,8 +197,9 @@ func decodeFactsNode(name string, src []byte, n *yaml.Node) (*Facts, Diagnostics
 		f.Name = r.str(v, "name", "name")
 	}
 	if v := get("region"); v != nil {
+		before := len(r.diags)
 		f.Region = r.str(v, "region", "region")
-		if f.Region != "" && !validRegion(f.Region) {
+		if len(r.diags) == before && !validRegion(f.Region) {
 			r.errorf(v, "region", "facts.region", "a GB/T 2260 code has 2, 4, 6, 9 or 12 digits, e.g. \"330382\"; quote it", "region %q is not a GB/T 2260 code", f.Region)
 		}
 	} else {
@@ -208,7 +209,11 @@ func decodeFactsNode(name string, src []byte, n *yaml.Node) (*Facts, Diagnostics
 		for i, it := range r.seq(v, "sectors", "sectors") {
 			p := index("sectors", i)
 			s := r.str(it, p, "a sector")
-			if s != "" && r.checkCode(it, p, "sector", s, Sectors) {
+			if s == "" {
+				r.errorf(it, p, "facts.missing", "write a sector code, e.g. hazardous_chemicals.storage", "a sector code must not be empty")
+				continue
+			}
+			if r.checkCode(it, p, "sector", s, Sectors) {
 				f.Sectors = append(f.Sectors, s)
 			}
 		}

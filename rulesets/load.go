@@ -606,7 +606,7 @@ func (e *Expr) constDec() (decimal.Decimal, bool) {
 func (reg *Registry) checkRating(rs *Ruleset, rt *Rating, env *checkEnv, res resolver, r *reader) {
 	for _, t := range rt.Tables {
 		for _, d := range t.Dims {
-			if !r.check(d.By, env, res) {
+			if d.By == nil || !r.check(d.By, env, res) {
 				continue
 			}
 			k := d.By.t.k

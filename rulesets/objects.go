@@ -282,9 +282,14 @@ var (
 		fld("reinspected_on", tDate, "复查日期", true, optDateAsOf(func(e *Enforcement) *Date { return e.ReinspectedOn }, "enforcement.reinspected_on")),
 	)
 	periodObj = newObj[Period]("period",
-		fld("from", tDate, "起始日", false, always(func(p *Period) Date { return p.From })),
+		fld("from", tDate, "起始日；开始日期未知的（从未投保且未给出开始生产经营日期）未给出", true, func(_ *Eval, p *Period) (Date, bool) { return p.From, !p.From.IsZero() }),
 		fld("to", tDate, "终止日（含）；持续中则未给出", true, func(_ *Eval, p *Period) (Date, bool) { return p.To, !p.To.IsZero() }),
-		fld("days", tInt, "天数（持续中的计至评估日）", false, func(ev *Eval, p *Period) (int, bool) { return p.Days(ev.asOf), true }),
+		fld("days", tInt, "天数（持续中的计至评估日）；开始日期未知的无法计算", true, func(ev *Eval, p *Period) (int, bool) {
+			if p.From.IsZero() {
+				return 0, false
+			}
+			return p.Days(ev.asOf), true
+		}),
 	)
 )
 

@@ -34,9 +34,13 @@ func parseFile(name string, data []byte) ([]*Ruleset, Diagnostics) {
 	}
 	docs, diags := parseYAMLStream(name, data, "ruleset")
 	var out []*Ruleset
-	for i, doc := range docs {
+	for _, doc := range docs {
 		r := &reader{file: name, src: data, prefix: "ruleset"}
-		rs := r.ruleset(doc, docText(data, docs, i))
+		text := data
+		if len(docs) > 1 {
+			text = docText(doc)
+		}
+		rs := r.ruleset(doc, text)
 		diags = append(diags, r.diags...)
 		if rs != nil {
 			out = append(out, rs)
@@ -49,23 +53,16 @@ func parseFile(name string, data []byte) ([]*Ruleset, Diagnostics) {
 	return out, diags
 }
 
-// docText returns the bytes of document i of a stream (for its digest): from
-// its first line to the line before the next document.
-func docText(data []byte, docs []*yaml.Node, i int) []byte {
-	lines := strings.SplitAfter(string(data), "\n")
-	start := docs[i].Line - 1
-	end := len(lines)
-	if i+1 < len(docs) {
-		end = docs[i+1].Line - 1
-		// drop the --- separator that introduces the next document
-		for end > start && strings.HasPrefix(strings.TrimSpace(lines[end-1]), "---") {
-			end--
-		}
+// docText returns the text a document's digest is taken of. A file with one
+// document is digested as it is; in a stream of several, each document is
+// digested in its canonical YAML form (comments included), which does not
+// depend on how the stream separates documents or breaks lines.
+func docText(doc *yaml.Node) []byte {
+	b, err := yaml.Marshal(doc)
+	if err != nil {
+		return []byte(fmt.Sprintf("%d:%d", doc.Line, doc.Column))
 	}
-	if start < 0 || start > end {
-		return data
-	}
-	return []byte(strings.Join(lines[start:end], ""))
+	return b
 }
 
 func (r *reader) ruleset(n *yaml.Node, text []byte) *Ruleset {

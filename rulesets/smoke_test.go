@@ -60,8 +60,18 @@ accidents:
 	if err := ev.Reset(st, facts[0], MustParseDate("2026-01-01"), ""); err != nil {
 		t.Fatal(err)
 	}
+	want := map[string]bool{"hc": true, "fatal": true, "money": false}
 	for _, c := range st.Coverage {
 		v, err := c.When.Bool(ev)
-		t.Logf("%s: %v %v", c.ID, v, err)
+		if err != nil {
+			t.Errorf("%s: %v", c.ID, err)
+		}
+		if v != want[c.ID] {
+			t.Errorf("%s = %v, want %v", c.ID, v, want[c.ID])
+		}
+		delete(want, c.ID)
+	}
+	if len(want) > 0 {
+		t.Errorf("rules not in the stack: %v", want)
 	}
 }

@@ -35,6 +35,7 @@ type compileError struct {
 	node ast.Node
 	msg  string
 	hint string
+	code string // when empty, check() derives it from the message
 }
 
 func (e *compileError) Error() string { return e.msg }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Pos is a position in a source file. Line and Column are 1-based; Column
@@ -292,13 +294,33 @@ func runeWidth(r rune) int {
 	return 1
 }
 
-// sourceLine returns line n (1-based) of src without its newline.
+// lineBreak reports the length of the line break at src[i], counting
+// breaks as YAML does: LF, CR LF, a lone CR, NEL (U+0085), LS (U+2028) and
+// PS (U+2029); 0 if there is none.
+func lineBreak(src []byte, i int) int {
+	switch c := src[i]; {
+	case c == '\n':
+		return 1
+	case c == '\r':
+		if i+1 < len(src) && src[i+1] == '\n' {
+			return 2
+		}
+		return 1
+	case c == 0xC2 && i+1 < len(src) && src[i+1] == 0x85:
+		return 2
+	case c == 0xE2 && i+2 < len(src) && src[i+1] == 0x80 && (src[i+2] == 0xA8 || src[i+2] == 0xA9):
+		return 3
+	}
+	return 0
+}
+
+// sourceLine returns line n (1-based) of src, lines being ended by "\n" as
+// editors and grep -n count them, without its line break.
 func sourceLine(src []byte, n int) string {
 	if n < 1 {
 		return ""
 	}
-	line := 1
-	start := 0
+	line, start := 1, 0
 	for i := 0; i < len(src) && line < n; i++ {
 		if src[i] == '\n' {
 			line++
@@ -312,9 +334,58 @@ func sourceLine(src []byte, n int) string {
 	for end < len(src) && src[end] != '\n' {
 		end++
 	}
-	s := string(src[start:end])
+	s := strings.TrimSuffix(string(src[start:end]), "\r")
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	return strings.TrimRight(s, "\r")
+	return s
+}
+
+// renumber rewrites the positions yaml.v3 gave the nodes of root, which
+// count a lone CR, NEL, LS and PS as line breaks, into positions counted
+// by "\n" alone, as diagnostics report them. Documents without such
+// characters are left untouched.
+func renumber(src []byte, root *yaml.Node) {
+	exotic := false
+	for i := 0; i < len(src); i++ {
+		if k := lineBreak(src, i); k > 0 && !(k == 1 && src[i] == '\n') && !(k == 2 && src[i] == '\r') {
+			exotic = true
+			break
+		}
+	}
+	if !exotic {
+		return
+	}
+	// byte offsets where yaml's lines start
+	yamlStarts := []int{0}
+	for i := 0; i < len(src); {
+		if k := lineBreak(src, i); k > 0 {
+			i += k
+			yamlStarts = append(yamlStarts, i)
+			continue
+		}
+		i++
+	}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Line >= 1 && n.Line <= len(yamlStarts) {
+			off := yamlStarts[n.Line-1]
+			for c := 1; c < n.Column && off < len(src); c++ {
+				_, size := utf8.DecodeRune(src[off:])
+				off += size
+			}
+			line, start := 1, 0
+			for i := 0; i < off; i++ {
+				if src[i] == '\n' {
+					line++
+					start = i + 1
+				}
+			}
+			n.Line, n.Column = line, utf8.RuneCount(src[start:off])+1
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(root)
 }

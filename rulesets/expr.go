@@ -226,11 +226,23 @@ func isDecConst(n ast.Node) bool {
 	return ok
 }
 
+var intType = reflect.TypeOf(0)
+
+// promote turns an int-valued node into a decimal one: a literal becomes a
+// decimal constant, any other int expression is wrapped in decimal().
 func promote(n *ast.Node) {
-	if i, ok := (*n).(*ast.IntegerNode); ok {
-		c := &ast.ConstantNode{Value: decimal.NewFromInt(int64(i.Value))}
+	switch x := (*n).(type) {
+	case *ast.IntegerNode:
+		c := &ast.ConstantNode{Value: decimal.NewFromInt(int64(x.Value))}
 		ast.Patch(n, c)
 		c.SetType(decType)
+	default:
+		if (*n).Type() == intType {
+			inner := *n
+			call := &ast.CallNode{Callee: &ast.IdentifierNode{Value: "decimal"}, Arguments: []ast.Node{inner}}
+			ast.Patch(n, call)
+			call.SetType(decType)
+		}
 	}
 }
 
@@ -254,14 +266,29 @@ func (promotePatch) Visit(n *ast.Node) {
 	case *ast.ArrayNode:
 		promoteList(x.Nodes)
 	case *ast.BinaryNode:
-		if x.Operator == "in" {
+		switch x.Operator {
+		case "in":
 			if arr, ok := x.Right.(*ast.ArrayNode); ok && promoteList(arr.Nodes) {
+				promote(&x.Left)
+			}
+		case "??":
+			// a decimal fact with a whole-number default: (annual_revenue ?? 0)
+			if x.Left.Type() == decType {
+				promote(&x.Right)
+			} else if x.Right.Type() == decType || isDecConst(x.Right) {
 				promote(&x.Left)
 			}
 		}
 	case *ast.CallNode:
-		if id, ok := x.Callee.(*ast.IdentifierNode); ok && (id.Value == "max" || id.Value == "min") {
-			promoteList(x.Arguments)
+		if id, ok := x.Callee.(*ast.IdentifierNode); ok {
+			switch id.Value {
+			case "max", "min":
+				promoteList(x.Arguments)
+			case "round", "abs":
+				if len(x.Arguments) > 0 && id.Value == "round" {
+					promote(&x.Arguments[0])
+				}
+			}
 		}
 	}
 }
@@ -392,6 +419,8 @@ func (r *reader) check(e *Expr, env *checkEnv, res resolver) bool {
 		loc := ce.node.Location()
 		code := "expr.type"
 		switch {
+		case ce.code != "":
+			code = ce.code
 		case strings.Contains(ce.msg, "float"):
 			code = "expr.float"
 		case strings.Contains(ce.msg, "not supported") || strings.Contains(ce.msg, "not available"):

@@ -48,6 +48,10 @@ func (e *Expr) Decimal(ev *Eval) (decimal.Decimal, error) {
 
 // Date evaluates a date.
 func (e *Expr) Date(ev *Eval) (Date, error) {
+	if e == nil {
+		var zero Date
+		return zero, fmt.Errorf("no expression")
+	}
 	f, ok := e.compiled.fn.(func(*Eval) Date)
 	if !ok {
 		return Date{}, fmt.Errorf("%s: expression is %s, not a date", e.At, e.t)
@@ -63,6 +67,10 @@ func (e *Expr) Date(ev *Eval) (Date, error) {
 // Items evaluates a list of objects and returns pointers to its items
 // (*Accident, *Period …), for penalty rules with each:.
 func (e *Expr) Items(ev *Eval) ([]any, error) {
+	if e == nil {
+		var zero []any
+		return zero, fmt.Errorf("no expression")
+	}
 	if e.t == nil || e.t.k != kList || e.t.elem.k != kObj {
 		return nil, fmt.Errorf("%s: expression is not a list of objects", e.At)
 	}
@@ -77,6 +85,10 @@ func (e *Expr) Items(ev *Eval) ([]any, error) {
 // Value evaluates e to a plain Go value (bool, int, decimal.Decimal, string,
 // Date, or a slice of those), for table lookups and the trace.
 func (e *Expr) Value(ev *Eval) (any, error) {
+	if e == nil {
+		var zero any
+		return zero, fmt.Errorf("no expression")
+	}
 	ev.begin()
 	var v any
 	switch f := e.compiled.fn.(type) {

@@ -82,6 +82,7 @@ func parseYAMLStream(name string, data []byte, prefix string) ([]*yaml.Node, Dia
 			break
 		}
 		if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+			renumber(data, &n)
 			if depth(n.Content[0], 0) > maxDepth {
 				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: prefix + ".too_deep",
 					Summary: fmt.Sprintf("document is nested more than %d levels deep", maxDepth),

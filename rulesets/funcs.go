@@ -111,8 +111,8 @@ func init() {
 		{name: "add_years", doc: "add_years(d, n): the same day n years later (29 Feb → 28 Feb)", types: []any{new(func(Date, int) Date)}, compile: fnAddYears},
 		{name: "days_between", doc: "days_between(a, b): days from a to b (negative if b is earlier)", types: []any{new(func(Date, Date) int)}, compile: fnDaysBetween},
 		{name: "year", doc: "year(d): the year of d", types: []any{new(func(Date) int)}, compile: fnYear},
-		{name: "max", doc: "max(a, b, …) or max(list): the largest of decimals, ints or dates", types: []any{new(func(...dd) dd), new(func(...int) int), new(func([]dd) dd), new(func([]int) int), new(func(...Date) Date)}, compile: fnMinMax(1)},
-		{name: "min", doc: "min(a, b, …) or min(list): the smallest of decimals, ints or dates", types: []any{new(func(...dd) dd), new(func(...int) int), new(func([]dd) dd), new(func([]int) int), new(func(...Date) Date)}, compile: fnMinMax(-1)},
+		{name: "max", doc: "max(a, b, …) or max(list): the largest of decimals, ints or dates", types: []any{new(func(...dd) dd), new(func(...int) int), new(func([]dd) dd), new(func([]int) int), new(func(...Date) Date), new(func([]any) any)}, compile: fnMinMax(1)},
+		{name: "min", doc: "min(a, b, …) or min(list): the smallest of decimals, ints or dates", types: []any{new(func(...dd) dd), new(func(...int) int), new(func([]dd) dd), new(func([]int) int), new(func(...Date) Date), new(func([]any) any)}, compile: fnMinMax(-1)},
 		{name: "abs", doc: "abs(x): the absolute value of a decimal or an int", types: []any{new(func(dd) dd), new(func(int) int)}, compile: fnAbs},
 		{name: "round", doc: `round(x, scale) rounds half away from zero; round(x, scale, "half_even"|"down"|"half_up")`, types: []any{new(func(dd, int) dd), new(func(dd, int, string) dd)}, compile: fnRound},
 	} {
@@ -150,6 +150,7 @@ func (c *compiler) constStrings(n *ast.CallNode, a []cval, vocab Vocabulary, wha
 		s, isStr := x.cv.(string)
 		if !x.isConst || !isStr {
 			c.errorf(n.Arguments[i], "", "%s() takes constant codes", n.Callee.(*ast.IdentifierNode).Value)
+			c.errs[len(c.errs)-1].code = "expr.args"
 			ok = false
 			continue
 		}
@@ -166,6 +167,7 @@ func (c *compiler) constStrings(n *ast.CallNode, a []cval, vocab Vocabulary, wha
 	}
 	if len(out) == 0 && ok {
 		c.errorf(n, "", "%s() needs at least one code", n.Callee.(*ast.IdentifierNode).Value)
+		c.errs[len(c.errs)-1].code = "expr.args"
 		ok = false
 	}
 	return out, ok

@@ -75,6 +75,14 @@ func lintRuleset(reg *Registry, rs *Ruleset) Diagnostics {
 	warn := func(at Range, code, hint, format string, args ...any) {
 		ds = append(ds, &Diagnostic{Severity: SeverityWarning, Code: code, Subject: at, Hint: hint, Summary: fmt.Sprintf(format, args...)})
 	}
+	if len(rs.Region) == 6 && strings.HasSuffix(rs.Region, "00") {
+		at := rs.regionAt
+		if !at.Start.IsValid() {
+			at = rs.At
+		}
+		warn(at, "lint.region_prefix", fmt.Sprintf("write region: %q to cover the whole city or province", strings.TrimRight(rs.Region, "0")),
+			"region %q applies only to enterprises registered at exactly that code, not to its districts (%s01, %s02 …)", rs.Region, rs.Region[:4], rs.Region[:4])
+	}
 	noCite := func(kind, id string, cites []*Cite, at Range) {
 		if len(cites) == 0 {
 			warn(at, "lint.no_cite", "add cite: {source: <key>, article: <article>}", "%s %s cites no source", kind, id)

@@ -85,12 +85,20 @@ func ReadFiles(fsys fs.FS, patterns ...string) ([]File, error) {
 	return files, nil
 }
 
+// matchPattern matches name against pat (path.Match syntax); a leading
+// "**/" matches any number of directories.
 func matchPattern(pat, name string) bool {
-	if strings.HasPrefix(pat, "**/") {
-		if ok, _ := path.Match(pat[3:], path.Base(name)); ok {
-			return true
+	if rest, ok := strings.CutPrefix(pat, "**/"); ok {
+		for suffix := name; ; {
+			if ok, _ := path.Match(rest, suffix); ok {
+				return true
+			}
+			i := strings.IndexByte(suffix, '/')
+			if i < 0 {
+				return false
+			}
+			suffix = suffix[i+1:]
 		}
-		return false
 	}
 	ok, _ := path.Match(pat, name)
 	return ok
@@ -107,6 +115,7 @@ func LoadFiles(files ...File) (*Registry, error) {
 	}
 	reg := &Registry{files: files}
 	diags = append(diags, reg.build(all)...)
+	fillSources(diags, files)
 	diags.Sort()
 	reg.warnings = diags.Warnings()
 	if diags.HasErrors() {
@@ -148,12 +157,29 @@ func (r *Registry) With(files ...File) (*Registry, error) {
 	}
 	reg := &Registry{files: append(append([]File(nil), r.files...), files...), replaced: replaced}
 	diags = append(diags, reg.build(append(kept, add...))...)
+	fillSources(diags, reg.files)
 	diags.Sort()
 	reg.warnings = diags.Warnings()
 	if diags.HasErrors() {
 		return nil, &LoadError{diags}
 	}
 	return reg, nil
+}
+
+// fillSources gives the diagnostics found after parsing (across rulesets)
+// the source line they point at.
+func fillSources(diags Diagnostics, files []File) {
+	for _, d := range diags {
+		if d.Source != "" || !d.Subject.Start.IsValid() {
+			continue
+		}
+		for _, f := range files {
+			if f.Name == d.Subject.File {
+				d.Source = sourceLine(f.Data, d.Subject.Start.Line)
+				break
+			}
+		}
+	}
 }
 
 func overlaps(a, b Effective) bool {
@@ -167,9 +193,14 @@ func overlaps(a, b Effective) bool {
 	return !a.From.After(bEnd) && !b.From.After(aEnd)
 }
 
-// layerLess orders rulesets as stacks hold them: national first, most local
-// last; within a region by kind (law … filing), then id.
+// layerLess orders rulesets as stacks hold them: regulators' layers national
+// first, most local last, within a region by kind (law … rating), then
+// insurers' filings (national before local), then id.
 func layerLess(a, b *Ruleset) bool {
+	// an insurer's filing comes after every regulator layer
+	if fa, fb := a.Kind == KindFiling, b.Kind == KindFiling; fa != fb {
+		return fb
+	}
 	if len(a.Region) != len(b.Region) {
 		return len(a.Region) < len(b.Region)
 	}
@@ -216,7 +247,7 @@ func (reg *Registry) build(all []*Ruleset) Diagnostics {
 	// supersedes: the superseded document must exist; its end is inferred
 	// from its successor when it gives none.
 	for _, rs := range all {
-		for _, s := range rs.Supersedes {
+		for i, s := range rs.Supersedes {
 			old := reg.byKey[s]
 			if old == nil {
 				hint := ""
@@ -227,7 +258,11 @@ func (reg *Registry) build(all []*Ruleset) Diagnostics {
 				if sg := suggest(s, keys); sg != "" {
 					hint = fmt.Sprintf("did you mean %q?", sg)
 				}
-				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "ruleset.supersedes", Subject: rs.At, Path: "supersedes",
+				at := rs.At
+				if i < len(rs.supersedesAt) {
+					at = rs.supersedesAt[i]
+				}
+				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "ruleset.supersedes", Subject: at, Path: index("supersedes", i),
 					Summary: fmt.Sprintf("%s supersedes %s, which is not loaded", rs.Key(), s), Hint: hint})
 				continue
 			}
@@ -247,7 +282,11 @@ func (reg *Registry) build(all []*Ruleset) Diagnostics {
 			for j := i + 1; j < len(vs); j++ {
 				a, b := vs[i], vs[j]
 				if a.Version != b.Version && a.Region == b.Region && a.Insurer == b.Insurer && overlaps(a.Effective, b.Effective) {
-					diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "ruleset.overlap", Subject: b.At, Path: "effective",
+					at := b.effectiveAt
+					if !at.Start.IsValid() {
+						at = b.At
+					}
+					diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "ruleset.overlap", Subject: at, Path: "effective",
 						Summary: fmt.Sprintf("versions %s and %s of %s are both in force on %s", a.Version, b.Version, id, laterOf(a.Effective.From, b.Effective.From)),
 						Hint:    fmt.Sprintf("end the earlier one (effective.until) or declare supersedes: [%s]", a.Key())})
 				}

@@ -151,6 +151,15 @@ func fld[E, T any](name string, t *typ, doc string, optional bool, get func(ev *
 	}
 }
 
+// missingAs makes reading f, when it is not given, report the fact named
+// path as missing: the length of an uninsured period of unknown start
+// needs operating_since, not "days".
+func missingAs(path string, f *objField) *objField {
+	inner := f.member
+	f.member = func(base any, _ string) any { return inner(base, path) }
+	return f
+}
+
 func parentPath(p string) string {
 	if i := strings.LastIndexByte(p, '.'); i > 0 {
 		return p[:i]
@@ -282,14 +291,14 @@ var (
 		fld("reinspected_on", tDate, "复查日期", true, optDateAsOf(func(e *Enforcement) *Date { return e.ReinspectedOn }, "enforcement.reinspected_on")),
 	)
 	periodObj = newObj[Period]("period",
-		fld("from", tDate, "起始日；开始日期未知的（从未投保且未给出开始生产经营日期）未给出", true, func(_ *Eval, p *Period) (Date, bool) { return p.From, !p.From.IsZero() }),
+		missingAs("operating_since", fld("from", tDate, "起始日；开始日期未知的（从未投保且未给出开始生产经营日期）未给出", true, func(_ *Eval, p *Period) (Date, bool) { return p.From, !p.From.IsZero() })),
 		fld("to", tDate, "终止日（含）；持续中则未给出", true, func(_ *Eval, p *Period) (Date, bool) { return p.To, !p.To.IsZero() }),
-		fld("days", tInt, "天数（持续中的计至评估日）；开始日期未知的无法计算", true, func(ev *Eval, p *Period) (int, bool) {
+		missingAs("operating_since", fld("days", tInt, "天数（持续中的计至评估日）；开始日期未知的无法计算，缺少 operating_since", true, func(ev *Eval, p *Period) (int, bool) {
 			if p.From.IsZero() {
 				return 0, false
 			}
 			return p.Days(ev.asOf), true
-		}),
+		})),
 	)
 )
 

@@ -113,6 +113,7 @@ func (r *reader) ruleset(n *yaml.Node, text []byte) *Ruleset {
 	}
 	rs.Title = r.required(f, n, "title", "title", "add title: the document's full title")
 	if v := f["region"].val; v != nil {
+		rs.regionAt = r.rangeOf(v)
 		rs.Region = r.str(v, "region", "region")
 		if rs.Region != "" && !validRegion(rs.Region) {
 			r.errorf(v, "region", "ruleset.region", `region is "" for national rules or a GB/T 2260 code such as "43" (quoted)`, "region %q is not a GB/T 2260 code", rs.Region)
@@ -137,6 +138,7 @@ func (r *reader) ruleset(n *yaml.Node, text []byte) *Ruleset {
 			continue
 		}
 		rs.Supersedes = append(rs.Supersedes, s)
+		rs.supersedesAt = append(rs.supersedesAt, r.rangeOf(it))
 	}
 	r.sources(rs, f["sources"].val)
 	r.factDecls(rs, f["facts"].val)
@@ -171,6 +173,7 @@ func (r *reader) required(f map[string]field, parent *yaml.Node, key, path, hint
 }
 
 func (r *reader) effective(rs *Ruleset, v, parent *yaml.Node) {
+	rs.effectiveAt = r.rangeOf(v)
 	if isNull(v) {
 		r.errorf(parent, "effective", "ruleset.missing", "add effective: {from: YYYY-MM-DD}; add assumed: true where the document gives no date", "effective is required")
 		return
@@ -250,6 +253,9 @@ func (r *reader) factDecls(rs *Ruleset, v *yaml.Node) {
 				r.errorf(f["name"].val, path+".name", "ruleset.name", "fact names are lowercase words joined by _", "fact name %q is not valid", d.Name)
 			case rootField_(d.Name) != nil || d.Name == "item" || d.Name == "rate":
 				r.errorf(f["name"].val, path+".name", "ruleset.fact_redeclared", "choose another name; core facts cannot be redeclared", "%s is a core fact", d.Name)
+			case suggest(d.Name, factsKeys) != "":
+				r.errorf(f["name"].val, path+".name", "ruleset.fact_name", "choose a name that is not a near-miss of a core fact",
+					"fact %s could never be given: the facts decoder would take it for a typo of %s", d.Name, suggest(d.Name, factsKeys))
 			case seen[d.Name]:
 				r.errorf(f["name"].val, path+".name", "ruleset.duplicate_id", "", "fact %s is declared twice", d.Name)
 			}

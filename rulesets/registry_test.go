@@ -75,10 +75,10 @@ func TestLayers(t *testing.T) {
 		name, region, date, insurer string
 		want                        []string
 	}{
-		{"city with an insurer: national, province (law<…<filing), city", "430100", "2021-09-01", "人保", []string{
+		{"city with an insurer: national, province (law<…<rating), city, then the insurer's filing", "430100", "2021-09-01", "人保", []string{
 			"cn/test/law@2021", "cn/test/regulation@1", "cn/test/measures@1",
-			"cn.hunan/test/policy@1", "cn.hunan/test/rating@1", "cn.hunan/test/filing@1",
-			"cn.changsha/test/policy@1"}},
+			"cn.hunan/test/policy@1", "cn.hunan/test/rating@1",
+			"cn.changsha/test/policy@1", "cn.hunan/test/filing@1"}},
 		{"without an insurer there is no filing", "430100", "2021-09-01", "", []string{
 			"cn/test/law@2021", "cn/test/regulation@1", "cn/test/measures@1",
 			"cn.hunan/test/policy@1", "cn.hunan/test/rating@1", "cn.changsha/test/policy@1"}},

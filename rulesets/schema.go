@@ -65,6 +65,10 @@ type Ruleset struct {
 	Digest string
 
 	sources map[string]*Source
+	// positions of supersedes items and of effective, for diagnostics
+	supersedesAt []Range
+	effectiveAt  Range
+	regionAt     Range
 	// env is the type-checking environment of this ruleset's expressions.
 	env *checkEnv
 	key string

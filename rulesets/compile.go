@@ -303,50 +303,30 @@ func describeVal(v cval) string {
 }
 
 func coalesce(l, r cval) cval {
-	lp := l.present
 	switch l.t.k {
 	case kInt:
-		lf, rf := fnOf[int](l), fnOf[int](r)
-		return cval{t: l.t, fn: func(ev *Eval) int {
-			if lp(ev) {
-				return lf(ev)
-			}
-			return rf(ev)
-		}}
+		return coalesceOf[int](l, r)
 	case kDec:
-		lf, rf := fnOf[decimal.Decimal](l), fnOf[decimal.Decimal](r)
-		return cval{t: l.t, fn: func(ev *Eval) decimal.Decimal {
-			if lp(ev) {
-				return lf(ev)
-			}
-			return rf(ev)
-		}}
+		return coalesceOf[decimal.Decimal](l, r)
 	case kStr:
-		lf, rf := fnOf[string](l), fnOf[string](r)
-		return cval{t: l.t, fn: func(ev *Eval) string {
-			if lp(ev) {
-				return lf(ev)
-			}
-			return rf(ev)
-		}}
+		return coalesceOf[string](l, r)
 	case kDate:
-		lf, rf := fnOf[Date](l), fnOf[Date](r)
-		return cval{t: l.t, fn: func(ev *Eval) Date {
-			if lp(ev) {
-				return lf(ev)
-			}
-			return rf(ev)
-		}}
+		return coalesceOf[Date](l, r)
 	case kBool:
-		lf, rf := fnOf[bool](l), fnOf[bool](r)
-		return cval{t: l.t, fn: func(ev *Eval) bool {
-			if lp(ev) {
-				return lf(ev)
-			}
-			return rf(ev)
-		}}
+		return coalesceOf[bool](l, r)
 	}
 	return cval{t: tInvalid}
+}
+
+// coalesceOf is l ?? r for values of Go type T: l when it was given, else r.
+func coalesceOf[T any](l, r cval) cval {
+	lp, lf, rf := l.present, fnOf[T](l), fnOf[T](r)
+	return cval{t: l.t, fn: func(ev *Eval) T {
+		if lp(ev) {
+			return lf(ev)
+		}
+		return rf(ev)
+	}}
 }
 
 func toDec(v cval) cval {

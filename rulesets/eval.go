@@ -245,61 +245,45 @@ func (ev *Eval) result(e *Expr) error {
 // accidents returns the accidents on or before the as-of date; later ones
 // are ignored and recorded for the trace.
 func (ev *Eval) accidents() []Accident {
-	if ev.accDone {
-		return ev.accView
+	if !ev.accDone {
+		ev.accDone = true
+		ev.accView = asOfView(ev, ev.f.Accidents, "accidents[%d].date", func(a *Accident) Date { return a.Date })
 	}
-	ev.accDone = true
-	all := ev.f.Accidents
-	future := false
-	for i := range all {
-		if all[i].Date.After(ev.asOf) {
-			future = true
-			break
-		}
-	}
-	if !future {
-		ev.accView = all
-		return all
-	}
-	view := make([]Accident, 0, len(all))
-	for i := range all {
-		if all[i].Date.After(ev.asOf) {
-			ev.ignore(fmt.Sprintf("accidents[%d].date", i), all[i].Date)
-			continue
-		}
-		view = append(view, all[i])
-	}
-	ev.accView = view
-	return view
+	return ev.accView
 }
 
 // history returns the earlier policies that started on or before as-of.
 func (ev *Eval) history() []PolicyPeriod {
-	if ev.histDone {
-		return ev.histView
+	if !ev.histDone {
+		ev.histDone = true
+		ev.histView = asOfView(ev, ev.f.PolicyHistory, "policy_history[%d].start", func(p *PolicyPeriod) Date { return p.Start })
 	}
-	ev.histDone = true
-	all := ev.f.PolicyHistory
-	future := false
+	return ev.histView
+}
+
+// asOfView returns the items of all dated on or before the as-of date,
+// recording the later ones as ignored. It returns all itself, without
+// copying, when none is later.
+func asOfView[T any](ev *Eval, all []T, path string, date func(*T) Date) []T {
+	first := -1
 	for i := range all {
-		if all[i].Start.After(ev.asOf) {
-			future = true
+		if date(&all[i]).After(ev.asOf) {
+			first = i
 			break
 		}
 	}
-	if !future {
-		ev.histView = all
+	if first < 0 {
 		return all
 	}
-	view := make([]PolicyPeriod, 0, len(all))
-	for i := range all {
-		if all[i].Start.After(ev.asOf) {
-			ev.ignore(fmt.Sprintf("policy_history[%d].start", i), all[i].Start)
+	view := make([]T, 0, len(all))
+	view = append(view, all[:first]...)
+	for i := first; i < len(all); i++ {
+		if d := date(&all[i]); d.After(ev.asOf) {
+			ev.ignore(fmt.Sprintf(path, i), d)
 			continue
 		}
 		view = append(view, all[i])
 	}
-	ev.histView = view
 	return view
 }
 

@@ -199,3 +199,7 @@ func DateP(s string) *Date {
 	d := MustParseDate(s)
 	return &d
 }
+
+// MustDecimal parses s and panics if it is not a decimal; for constants
+// and tests.
+func MustDecimal(s string) decimal.Decimal { return decimal.RequireFromString(s) }

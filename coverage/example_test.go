@@ -1,0 +1,37 @@
+package coverage_test
+
+import (
+	"fmt"
+
+	"github.com/anzexian/anzexian/coverage"
+	"github.com/anzexian/anzexian/rulesets"
+)
+
+// Evaluate a stack's coverage rules for one enterprise: the obligation, its
+// reasons, the merged requirements and the findings on the policy.
+func ExampleEvaluate() {
+	reg, _ := rulesets.LoadBundled()
+	asOf := rulesets.MustParseDate("2026-01-01")
+	facts, _ := rulesets.DecodeFacts("yq.yaml", []byte(`
+region: "330382"
+sectors: [machinery]
+employees: 40
+sites: [{kind: confined_space, workers: 6}]
+policy: {start: 2025-07-01, end: 2026-06-30, insured_employees: 4, death_limit: 400000}
+`))
+	st, _ := reg.Stack(facts[0].Region, asOf, "")
+	ev := rulesets.NewEval()
+	if err := ev.Reset(st, facts[0], asOf, ""); err != nil {
+		panic(err)
+	}
+	res, _ := coverage.Evaluate(st, ev, coverage.Options{})
+	fmt.Println(res.Obligation)
+	fmt.Println(res.Requirements.List("posts"))
+	for _, f := range res.Findings {
+		fmt.Println(f.ID, f.Text)
+	}
+	// Output:
+	// required
+	// [confined_space]
+	// posts_under_insured 参保人数4少于所涉岗位人数6（有限空间作业场所）
+}

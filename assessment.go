@@ -56,6 +56,7 @@ type Layer struct {
 // Reference is information a ruleset shows for display only.
 type Reference struct {
 	ID    string              `json:"id"`
+	Rule  string              `json:"rule"`
 	Title string              `json:"title"`
 	Items []string            `json:"items"`
 	Note  string              `json:"note,omitempty"`
@@ -178,7 +179,7 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *rulesets.Eval, o opt
 			trace = append(trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "reference", Outcome: rulesets.Outcome(ok, err)})
 		}
 		if err == nil && ok {
-			a.References = append(a.References, Reference{ID: r.ID, Title: r.Title, Items: r.Items, Note: r.Note,
+			a.References = append(a.References, Reference{ID: r.ID, Rule: r.Ref(), Title: r.Title, Items: r.Items, Note: r.Note,
 				Cite: rulesets.Citations(ev, r.Ruleset, r.Cite)})
 		}
 	}

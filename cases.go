@@ -93,6 +93,11 @@ type Expectation struct {
 	// Error, when set, expects the assessment to fail with an error whose
 	// text contains it.
 	Error string `yaml:"error"`
+
+	// nodes are where the single-valued expectations are written in the
+	// case file ("obligation", "requirements/<field>", "paths/<path>"), so
+	// that --update can rewrite them in place.
+	nodes map[string]*yaml.Node
 }
 
 var caseKeys = []string{"name", "as_of", "insurer", "with", "facts", "facts_file", "expect", "golden"}
@@ -305,6 +310,7 @@ func parseCase(file string, data []byte, n, defaults *yaml.Node, idx int, single
 		if err := decodeStrict(v, c.Expect); err != nil {
 			diags = append(diags, caseDiag(file, v, "expect: %v", err))
 		}
+		c.Expect.nodes = expectationNodes(v)
 	}
 	if c.FactsErr != nil && c.Expect.Error == "" {
 		var fe *rulesets.FactsError
@@ -315,6 +321,32 @@ func parseCase(file string, data []byte, n, defaults *yaml.Node, idx int, single
 		}
 	}
 	return c, diags
+}
+
+// expectationNodes finds the value nodes of the single-valued expectations.
+func expectationNodes(expect *yaml.Node) map[string]*yaml.Node {
+	out := map[string]*yaml.Node{}
+	if expect.Kind != yaml.MappingNode {
+		return out
+	}
+	for k, v := range mapOf(expect) {
+		switch k {
+		case "obligation":
+			if v.Kind == yaml.ScalarNode {
+				out["obligation"] = v
+			}
+		case "requirements", "paths":
+			if v.Kind != yaml.MappingNode {
+				continue
+			}
+			for i := 0; i+1 < len(v.Content); i += 2 {
+				if val := v.Content[i+1]; val.Kind == yaml.ScalarNode {
+					out[k+"/"+v.Content[i].Value] = val
+				}
+			}
+		}
+	}
+	return out
 }
 
 // decodeStrict decodes n into v, rejecting unknown keys.
@@ -382,6 +414,14 @@ func (r *CaseResult) Pass() bool { return len(r.Failures) == 0 }
 type Failure struct {
 	What string
 	Diff string
+	// fixes rewrite single-valued expectations to what the answer says.
+	fixes []fix
+}
+
+// fix replaces the scalar at node with the text of got.
+type fix struct {
+	node *yaml.Node
+	got  string
 }
 
 // RunCase assesses the case's enterprise and checks every expectation. With
@@ -417,9 +457,28 @@ func (e *Engine) RunCase(c *Case, update bool) *CaseResult {
 		fail("error", fmt.Sprintf("want an error containing %q, got an answer", c.Expect.Error))
 	}
 	res.Assessment = a
-	for _, f := range checkExpectation(c.Expect, a) {
-		res.Failures = append(res.Failures, f)
+	failures := checkExpectation(c.Expect, a)
+	if update {
+		var fixes []fix
+		for _, f := range failures {
+			fixes = append(fixes, f.fixes...)
+		}
+		if ok, err := applyFixes(c.File, fixes); err != nil {
+			fail("update", err.Error())
+		} else if ok {
+			res.Updated = true
+			// the rewritten expectations now hold; keep only what could
+			// not be rewritten
+			kept := failures[:0]
+			for _, f := range failures {
+				if len(f.fixes) == 0 {
+					kept = append(kept, f)
+				}
+			}
+			failures = kept
+		}
 	}
+	res.Failures = append(res.Failures, failures...)
 	if c.Golden {
 		got, err := json.MarshalIndent(a, "", "  ")
 		if err != nil {
@@ -453,6 +512,70 @@ func (e *Engine) RunCase(c *Case, update bool) *CaseResult {
 		}
 	}
 	return res
+}
+
+func (x *Expectation) fixFor(key, got string) []fix {
+	if n := x.nodes[key]; n != nil {
+		return []fix{{node: n, got: got}}
+	}
+	return nil
+}
+
+// applyFixes rewrites, in the case file, the expectations that failed to
+// what the answer says, keeping the rest of the file (comments, layout) as
+// it is. Lists of rules and findings are not rewritten: a rule that stops
+// firing is for a person to judge.
+func applyFixes(file string, fixes []fix) (bool, error) {
+	if len(fixes) == 0 {
+		return false, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return false, err
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	// from the bottom up, so that earlier positions stay valid
+	sort.Slice(fixes, func(i, j int) bool {
+		a, b := fixes[i].node, fixes[j].node
+		if a.Line != b.Line {
+			return a.Line > b.Line
+		}
+		return a.Column > b.Column
+	})
+	changed := false
+	for _, f := range fixes {
+		n := f.node
+		if n.Line < 1 || n.Line > len(lines) || n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+			continue
+		}
+		line := []rune(lines[n.Line-1])
+		start := n.Column - 1
+		width := len([]rune(n.Value))
+		switch {
+		case n.Style&yaml.DoubleQuotedStyle != 0:
+			width = len([]rune(strconv.Quote(n.Value)))
+		case n.Style&yaml.SingleQuotedStyle != 0:
+			width = len([]rune(n.Value)) + 2 + strings.Count(n.Value, "'")
+		}
+		if start < 0 || start+width > len(line) {
+			continue
+		}
+		lines[n.Line-1] = string(line[:start]) + yamlScalar(f.got) + string(line[start+width:])
+		changed = true
+	}
+	if !changed {
+		return false, nil
+	}
+	return true, os.WriteFile(file, []byte(strings.Join(lines, "")), 0o644)
+}
+
+// yamlScalar writes s as a YAML scalar that reads back as the same string.
+func yamlScalar(s string) string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return strconv.Quote(s)
+	}
+	return string(b) // a JSON string is a valid double-quoted YAML scalar
 }
 
 // ruleMatch reports whether a rule reference matches a pattern that may
@@ -513,7 +636,8 @@ func checkExpectation(x *Expectation, a *Assessment) []Failure {
 	var fs []Failure
 	c := a.Coverage
 	if x.Obligation != "" && x.Obligation != string(c.Obligation) {
-		fs = append(fs, Failure{What: "obligation", Diff: cmp.Diff(x.Obligation, string(c.Obligation))})
+		fs = append(fs, Failure{What: "obligation", Diff: cmp.Diff(x.Obligation, string(c.Obligation)),
+			fixes: x.fixFor("obligation", string(c.Obligation))})
 	}
 	var reasons []string
 	for _, r := range c.Reasons {
@@ -557,7 +681,13 @@ func checkExpectation(x *Expectation, a *Assessment) []Failure {
 			}
 		}
 		if d := cmp.Diff(want, got); d != "" {
-			fs = append(fs, Failure{What: "requirements", Diff: d})
+			var fixes []fix
+			for k := range want {
+				if want[k] != got[k] && got[k] != "absent" {
+					fixes = append(fixes, x.fixFor("requirements/"+k, got[k])...)
+				}
+			}
+			fs = append(fs, Failure{What: "requirements", Diff: d, fixes: fixes})
 		}
 	}
 	for _, k := range x.NotRequirements {
@@ -590,7 +720,13 @@ func checkExpectation(x *Expectation, a *Assessment) []Failure {
 			}
 		}
 		if d := cmp.Diff(want, got); d != "" {
-			fs = append(fs, Failure{What: "paths", Diff: d})
+			var fixes []fix
+			for k := range want {
+				if want[k] != got[k] && !strings.HasPrefix(got[k], "error: ") {
+					fixes = append(fixes, x.fixFor("paths/"+k, got[k])...)
+				}
+			}
+			fs = append(fs, Failure{What: "paths", Diff: d, fixes: fixes})
 		}
 	}
 	return fs
@@ -757,4 +893,57 @@ func (e *Engine) registryWith(paths []string) (*rulesets.Registry, error) {
 	}
 	e.withCache[key] = reg
 	return reg, nil
+}
+
+// CaseRun is the outcome of running a set of cases.
+type CaseRun struct {
+	Results []*CaseResult
+	// Rulesets are the rulesets the cases could exercise: the engine's, and
+	// those the cases loaded with with:.
+	Rulesets []*rulesets.Ruleset
+}
+
+// Failed counts the cases that failed.
+func (r *CaseRun) Failed() int {
+	n := 0
+	for _, x := range r.Results {
+		if !x.Pass() {
+			n++
+		}
+	}
+	return n
+}
+
+// Coverage measures which rules the cases exercised.
+func (r *CaseRun) Coverage() *CoverageReport {
+	answers := make([]*Assessment, len(r.Results))
+	for i, x := range r.Results {
+		answers[i] = x.Assessment
+	}
+	return MeasureCoverage(r.Rulesets, answers)
+}
+
+// RunCases runs every case; with update, golden cases rewrite their golden
+// files.
+func (e *Engine) RunCases(cases []*Case, update bool) *CaseRun {
+	run := &CaseRun{}
+	seen := map[string]bool{}
+	addRulesets := func(reg *rulesets.Registry) {
+		for _, rs := range reg.Rulesets() {
+			if !seen[rs.Key()] {
+				seen[rs.Key()] = true
+				run.Rulesets = append(run.Rulesets, rs)
+			}
+		}
+	}
+	addRulesets(e.Registry())
+	for _, c := range cases {
+		if len(c.With) > 0 {
+			if reg, err := e.registryWith(c.With); err == nil {
+				addRulesets(reg)
+			}
+		}
+		run.Results = append(run.Results, e.RunCase(c, update))
+	}
+	return run
 }

@@ -44,10 +44,13 @@ type Penalty struct {
 	Until      rulesets.Date `json:"until,omitzero"`
 	// Law is the ruleset (id@version) whose rule governs; Governing says
 	// why that law.
-	Law       string              `json:"law"`
-	Governing string              `json:"governing"`
-	Cite      []rulesets.Citation `json:"cite"`
-	Measures  []string            `json:"measures"`
+	Law       string `json:"law"`
+	Governing string `json:"governing"`
+	// Rules are the rules the penalty rests on: the one defining the
+	// violation and those of other layers restating it.
+	Rules    []string            `json:"rules"`
+	Cite     []rulesets.Citation `json:"cite"`
+	Measures []string            `json:"measures"`
 	// Fine is the range the enterprise risks (bounds inclusive); Statutory
 	// is the range of the article when a discretion tier narrowed it.
 	Fine      *Range  `json:"fine,omitempty"`
@@ -449,6 +452,7 @@ func (e *evaluator) continuing(v *rulesets.Violation, per *rulesets.Period) {
 			g.p.Fine, g.p.Statutory, g.p.Tier, g.p.PerDay = p.Fine, p.Statutory, p.Tier, p.PerDay
 			g.p.NoFine, g.p.FineBasis, g.p.Undetermined = p.NoFine, p.FineBasis, p.Undetermined
 			g.p.Illustrative = g.p.Illustrative || p.Illustrative
+			g.p.Rules = mergeStrings(g.p.Rules, p.Rules)
 			g.p.Cite = mergeCites(g.p.Cite, p.Cite)
 			g.p.Measures = mergeStrings(g.p.Measures, p.Measures)
 			g.p.Caveats = mergeStrings(g.p.Caveats, p.Caveats)
@@ -488,7 +492,7 @@ func untilText(d rulesets.Date) string {
 func (e *evaluator) penalty(v *rulesets.Violation, st *rulesets.Stack, governing string) (Penalty, bool) {
 	r := v.Rule
 	p := Penalty{
-		Violation: v.ID, Title: r.Title, Target: r.Target, Law: r.Ruleset.Key(), Governing: governing,
+		Violation: v.ID, Title: r.Title, Target: r.Target, Law: r.Ruleset.Key(), Governing: governing, Rules: []string{r.Ref()},
 		Cite: rulesets.Citations(e.ev, r.Ruleset, r.Cite), Measures: append([]string{}, r.Measures...),
 		NoFine: r.NoFine, Discretionary: r.Discretionary, Consequences: r.Consequences, Note: r.Note,
 		Illustrative: r.Illustrative, Unverified: r.Unverified,
@@ -510,6 +514,7 @@ func (e *evaluator) penalty(v *rulesets.Violation, st *rulesets.Stack, governing
 		tierRule[t] = r
 	}
 	for _, rr := range v.Restating {
+		p.Rules = append(p.Rules, rr.Ref())
 		p.Cite = mergeCites(p.Cite, rulesets.Citations(e.ev, rr.Ruleset, rr.Cite))
 		p.Measures = mergeStrings(p.Measures, rr.Measures)
 		p.Consequences = mergeStrings(p.Consequences, rr.Consequences)

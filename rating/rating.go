@@ -81,7 +81,9 @@ type Base struct {
 
 // TableRow is the row of a rate table a base used.
 type TableRow struct {
-	Table string              `json:"table"`
+	Table string `json:"table"`
+	// Ref is "ruleset@version#table-id".
+	Ref   string              `json:"ref"`
 	Title string              `json:"title"`
 	Unit  string              `json:"unit"`
 	Row   int                 `json:"row"`
@@ -95,13 +97,17 @@ type TableRow struct {
 type Key struct {
 	Dim   string `json:"dim"`
 	Value string `json:"value"`
-	Band  string `json:"band,omitempty"`
-	Range string `json:"range,omitempty"`
+	// Band is the band's label (or id) and BandID its id, for banded
+	// dimensions; Range the band in interval notation.
+	Band   string `json:"band,omitempty"`
+	BandID string `json:"band_id,omitempty"`
+	Range  string `json:"range,omitempty"`
 }
 
 // Loading is a loading applied to the base rate.
 type Loading struct {
 	ID   string              `json:"id"`
+	Rule string              `json:"rule"`
 	Add  decimal.Decimal     `json:"add"`
 	Text string              `json:"text"`
 	Cite []rulesets.Citation `json:"cite"`
@@ -313,7 +319,7 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, ev *rulesets.
 		if err != nil {
 			return err
 		}
-		p.Base.Table = &TableRow{Table: t.ID, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: keys, Value: row.Value,
+		p.Base.Table = &TableRow{Table: t.ID, Ref: t.Ruleset.Key() + "#" + t.ID, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: keys, Value: row.Value,
 			Cite: rulesets.Citations(ev, t.Ruleset, t.Cite)}
 		mark(t.Provenance, "table "+t.ID)
 		rate = unitValue(t.Unit, row.Value)
@@ -332,7 +338,7 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, ev *rulesets.
 			return err
 		}
 		if ok {
-			p.Base.Loadings = append(p.Base.Loadings, Loading{ID: l.ID, Add: l.Add, Text: l.Text, Cite: rulesets.Citations(ev, l.Ruleset, l.Cite)})
+			p.Base.Loadings = append(p.Base.Loadings, Loading{ID: l.ID, Rule: l.Ref(), Add: l.Add, Text: l.Text, Cite: rulesets.Citations(ev, l.Ruleset, l.Cite)})
 			mark(l.Provenance, "loading "+l.ID)
 			sum = sum.Add(l.Add)
 		}
@@ -396,7 +402,7 @@ func Lookup(t *rulesets.Table, ev *rulesets.Eval) (*rulesets.Row, []Key, error) 
 			for _, b := range d.Bands {
 				if b.Contains(dv.dec) {
 					dv.band = b
-					keys[i].Band = b.ID
+					keys[i].Band, keys[i].BandID = b.ID, b.ID
 					if b.Label != "" {
 						keys[i].Band = b.Label
 					}

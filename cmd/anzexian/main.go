@@ -4,6 +4,7 @@
 //	anzexian assess [--at YYYY-MM-DD] [--insurer NAME] [--with RULESET.yaml] [--format json|text] FILE...
 //	anzexian rulesets
 //	anzexian lint [--strict] [PATH...]
+//	anzexian test [--update] [--coverage] [--run REGEX] [PATH...]
 //
 // Exit codes: 0 ok; 1 a check failed; 2 bad usage or bad input.
 package main
@@ -30,6 +31,9 @@ Usage:
   anzexian lint [--strict] [PATH...]
       Validate rulesets (files or directories) together with the bundled ones,
       and every stack they take part in. Without PATH, lint the bundled rulesets.
+  anzexian test [--update] [--coverage] [--min-coverage PCT] [--run REGEX] [--format text|json] [PATH...]
+      Run the analysts' cases (default: examples/), print diffs (-want +got) naming
+      the case file and line, and report which rules the cases exercised.
 
 Exit codes: 0 ok; 1 a check failed; 2 bad usage or bad input.
 `
@@ -53,6 +57,7 @@ var commands = map[string]func(args []string, env *cliEnv) int{
 	"assess":   cmdAssess,
 	"rulesets": cmdRulesets,
 	"lint":     cmdLint,
+	"test":     cmdTest,
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -32,3 +32,31 @@ func TestExamples(t *testing.T) {
 		})
 	}
 }
+
+// TestRuleCoverage holds the bundled and example rulesets at 100% rule
+// coverage by examples/: every rule, factor case, table band and penalty
+// rule is exercised by some case, and every cited article with it.
+func TestRuleCoverage(t *testing.T) {
+	cases, err := anzexian.LoadCases("examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := anzexian.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := eng.RunCases(cases, false).Coverage()
+	for _, rc := range rep.Rulesets {
+		for _, u := range rc.Uncovered {
+			t.Errorf("no case exercises %s", u)
+		}
+		for _, a := range rc.Articles {
+			if !a.Covered {
+				t.Errorf("no case exercises %s of %s", a.Article, rc.Ruleset)
+			}
+		}
+	}
+	if rep.Items < 150 {
+		t.Errorf("only %d coverable items: is the coverage model missing something?", rep.Items)
+	}
+}

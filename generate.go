@@ -2,6 +2,7 @@ package anzexian
 
 import (
 	"fmt"
+	"iter"
 	"math/rand/v2"
 
 	"github.com/anzexian/anzexian/rulesets"
@@ -17,12 +18,24 @@ import (
 // every machine. It feeds the property tests, the benchmarks and the impact
 // examples.
 func Generate(seed uint64, n int) []*rulesets.Facts {
-	r := rand.New(rand.NewPCG(seed, 0x616e7a65786961))
-	out := make([]*rulesets.Facts, n)
-	for i := range out {
-		out[i] = generateOne(r, i)
+	out := make([]*rulesets.Facts, 0, n)
+	for f := range GenerateSeq(seed, n) {
+		out = append(out, f)
 	}
 	return out
+}
+
+// GenerateSeq yields the enterprises Generate returns one at a time, for
+// portfolios too large to hold in memory.
+func GenerateSeq(seed uint64, n int) iter.Seq[*rulesets.Facts] {
+	return func(yield func(*rulesets.Facts) bool) {
+		r := rand.New(rand.NewPCG(seed, 0x616e7a65786961))
+		for i := 0; i < n; i++ {
+			if !yield(generateOne(r, i)) {
+				return
+			}
+		}
+	}
 }
 
 type weighted[T any] struct {

@@ -1,0 +1,133 @@
+package anzexian_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/shopspring/decimal"
+
+	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/rulesets"
+)
+
+var factsCmp = cmp.Options{
+	cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) }),
+	cmpopts.EquateComparable(rulesets.Date{}),
+	cmpopts.IgnoreFields(rulesets.Facts{}, "Extra"),
+}
+
+func readAll(t *testing.T, name string, data []byte, format anzexian.Format) []anzexian.Record {
+	t.Helper()
+	r, err := anzexian.NewPortfolioReader(name, bytes.NewReader(data), format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []anzexian.Record
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, rec)
+	}
+}
+
+// A generated portfolio written as JSONL or CSV reads back as the same
+// enterprises, line numbers included.
+func TestPortfolioRoundTrip(t *testing.T) {
+	want := anzexian.Generate(7, 400)
+	for _, format := range []anzexian.Format{anzexian.JSONL, anzexian.CSV} {
+		t.Run(string(format), func(t *testing.T) {
+			var buf bytes.Buffer
+			w := anzexian.NewPortfolioWriter(&buf, format)
+			for _, f := range want {
+				if err := w.Write(f); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			recs := readAll(t, "book."+string(format), buf.Bytes(), format)
+			if len(recs) != len(want) {
+				t.Fatalf("read %d enterprises, wrote %d", len(recs), len(want))
+			}
+			first := 1
+			if format == anzexian.CSV {
+				first = 2 // after the header
+			}
+			for i, rec := range recs {
+				if rec.Err != nil {
+					t.Fatalf("record %d: %v", i, rec.Err)
+				}
+				if rec.Line != first+i {
+					t.Errorf("record %d on line %d, want %d", i, rec.Line, first+i)
+				}
+				if diff := cmp.Diff(want[i], rec.Facts, factsCmp); diff != "" {
+					t.Fatalf("enterprise %d changed (-written +read):\n%s", i, diff)
+				}
+			}
+		})
+	}
+}
+
+// A bad record is reported with its line and the field, and reading goes
+// on with the next one.
+func TestPortfolioBadRecords(t *testing.T) {
+	jsonl := strings.Join([]string{
+		`{"region": "430100", "sectors": ["coal_mine"]}`,
+		``,
+		`{"region": "430100", "sectors": ["coal_mine"], "employees": "many"}`,
+		`{"region": "430100", "sectors": ["coal_mine"]`,
+		`{"region": "430100", "sectors": ["coal_mine"], "employes": 3}`,
+		`{"region": "430100", "sectors": ["coal_mine"]}`,
+	}, "\n")
+	csvText := "region,sectors,employees,accidents,policy.start\n" +
+		"430100,coal_mine,12,,\n" +
+		"430100,coal_mine;fireworkz,4,,\n" +
+		"430100,coal_mine,3,[{\"date\": \"2024-01-02\", \"deaths\": 1},\n" +
+		"430100,coal_mine,3,,\n" +
+		"430100,coal_mine,3,\"[{\"\"date\"\": \"\"2024-13-02\"\"}]\",2025-01-01\n" +
+		"430100,coal_mine,3,,2025-02-30\n"
+	tests := []struct {
+		format anzexian.Format
+		data   string
+		want   []string // per record: "" for good, else code@line:path
+	}{
+		{anzexian.JSONL, jsonl, []string{"", "facts.type@3:employees", "facts.syntax@4:", "facts.unknown_field@5:employes", ""}},
+		{anzexian.CSV, csvText, []string{"", "facts.unknown_code@3:sectors[1]", "facts.syntax@4:", "", "facts.date@6:accidents[0].date", "facts.date@7:policy.start"}},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.format), func(t *testing.T) {
+			recs := readAll(t, "book", []byte(tt.data), tt.format)
+			var got []string
+			for _, rec := range recs {
+				if rec.Err == nil {
+					got = append(got, "")
+					continue
+				}
+				var fe *rulesets.FactsError
+				if !errors.As(rec.Err, &fe) {
+					t.Fatalf("line %d: %v is not a *rulesets.FactsError", rec.Line, rec.Err)
+				}
+				d := fe.Diagnostics[0]
+				if d.Subject.Start.Line != rec.Line {
+					t.Errorf("record on line %d, diagnostic on line %d", rec.Line, d.Subject.Start.Line)
+				}
+				got = append(got, d.Code+"@"+strconv.Itoa(d.Subject.Start.Line)+":"+d.Path)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("records (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -1,0 +1,429 @@
+package rulesets
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// DecodeFactsLine decodes one enterprise from one line of a JSONL portfolio
+// named name: a JSON object on the line numbered line. Positions in its
+// errors name that line, so a bad record in a portfolio of millions is
+// found at once.
+//
+// It reads JSON with a parser of its own, several times faster than the YAML
+// parser DecodeFacts uses for any document, then applies exactly the same
+// checks: the facts are the same, and so are the diagnostics.
+func DecodeFactsLine(name string, line int, data []byte) (*Facts, error) {
+	if len(data) > MaxFactsSize {
+		return nil, &FactsError{Diagnostics{{Severity: SeverityError, Code: "facts.too_large",
+			Summary: fmt.Sprintf("the record is %d bytes; the limit is %d", len(data), MaxFactsSize),
+			Hint:    "an enterprise's facts are a few kilobytes; check the record is one enterprise",
+			Subject: Range{File: name, Start: Pos{Line: line, Column: 1}}}}}
+	}
+	p := jsonParser{src: data}
+	root, err := p.document()
+	var ds Diagnostics
+	var f *Facts
+	if err != nil {
+		d := &Diagnostic{Severity: SeverityError, Code: "facts.syntax", Summary: "JSON syntax error: " + err.msg,
+			Hint:    "each line of a JSONL portfolio is one JSON object, e.g. {\"region\": \"430100\", \"sectors\": [\"mining\"]}",
+			Subject: Range{File: name, Start: Pos{Line: 1, Column: p.column(err.off)}}, Source: sourceLine(data, 1)}
+		if err.code != "" {
+			d.Code = err.code
+		}
+		ds = Diagnostics{d}
+	} else {
+		f, ds = decodeFactsNode(name, data, root)
+	}
+	if line != 1 {
+		for _, d := range ds {
+			shiftRange(&d.Subject, line-1)
+		}
+		if f != nil {
+			for k, v := range f.Extra {
+				shiftRange(&v.At, line-1)
+				f.Extra[k] = v
+			}
+		}
+	}
+	if ds.HasErrors() {
+		ds.Sort()
+		return nil, &FactsError{ds}
+	}
+	return f, nil
+}
+
+func shiftRange(r *Range, by int) {
+	if r.Start.Line > 0 {
+		r.Start.Line += by
+	}
+	if r.End.Line > 0 {
+		r.End.Line += by
+	}
+}
+
+// jsonParser reads one JSON value into the yaml.Node tree yaml.v3 would
+// build for it (same kinds, tags and styles), so that one reader checks
+// facts whichever syntax they came in. Columns count runes, as yaml.v3's do.
+type jsonParser struct {
+	src   []byte
+	off   int
+	nodes []yaml.Node // allocated in blocks
+	// column cache: the rune column of byte offset colOff
+	colOff, col int
+}
+
+type jsonError struct {
+	off  int
+	msg  string
+	code string
+}
+
+func (p *jsonParser) column(off int) int {
+	if off < p.colOff {
+		p.colOff, p.col = 0, 1
+	}
+	if p.col == 0 {
+		p.col = 1
+	}
+	p.col += utf8.RuneCount(p.src[p.colOff:off])
+	p.colOff = off
+	return p.col
+}
+
+func (p *jsonParser) node(kind yaml.Kind, tag string, off int) *yaml.Node {
+	if len(p.nodes) == 0 {
+		p.nodes = make([]yaml.Node, 32)
+	}
+	n := &p.nodes[0]
+	p.nodes = p.nodes[1:]
+	n.Kind, n.Tag, n.Line, n.Column = kind, tag, 1, p.column(off)
+	return n
+}
+
+func (p *jsonParser) document() (*yaml.Node, *jsonError) {
+	p.space()
+	if p.off < len(p.src) && p.src[p.off] != '{' {
+		return nil, &jsonError{off: p.off, msg: "a record must be a JSON object ({...})", code: "facts.type"}
+	}
+	n, err := p.value(0)
+	if err != nil {
+		return nil, err
+	}
+	p.space()
+	if p.off < len(p.src) {
+		return nil, &jsonError{off: p.off, msg: fmt.Sprintf("unexpected %s after the object", p.describe())}
+	}
+	return n, nil
+}
+
+func (p *jsonParser) space() {
+	for p.off < len(p.src) {
+		switch p.src[p.off] {
+		case ' ', '\t', '\r', '\n':
+			p.off++
+		default:
+			return
+		}
+	}
+}
+
+func (p *jsonParser) describe() string {
+	if p.off >= len(p.src) {
+		return "end of line"
+	}
+	r, _ := utf8.DecodeRune(p.src[p.off:])
+	return strconv.QuoteRune(r)
+}
+
+func (p *jsonParser) value(depth int) (*yaml.Node, *jsonError) {
+	if depth > maxDepth {
+		return nil, &jsonError{off: p.off, msg: fmt.Sprintf("the record is nested more than %d levels deep", maxDepth), code: "facts.too_deep"}
+	}
+	p.space()
+	if p.off >= len(p.src) {
+		return nil, &jsonError{off: p.off, msg: "unexpected end of line: a value is missing"}
+	}
+	start := p.off
+	switch c := p.src[p.off]; {
+	case c == '{':
+		n := p.node(yaml.MappingNode, "!!map", start)
+		n.Style = yaml.FlowStyle
+		p.off++
+		p.space()
+		if p.off < len(p.src) && p.src[p.off] == '}' {
+			p.off++
+			return n, nil
+		}
+		for {
+			p.space()
+			if p.off >= len(p.src) || p.src[p.off] != '"' {
+				return nil, &jsonError{off: p.off, msg: fmt.Sprintf("expected a quoted key, found %s", p.describe())}
+			}
+			k, err := p.str()
+			if err != nil {
+				return nil, err
+			}
+			p.space()
+			if p.off >= len(p.src) || p.src[p.off] != ':' {
+				return nil, &jsonError{off: p.off, msg: fmt.Sprintf("expected ':' after the key %q, found %s", k.Value, p.describe())}
+			}
+			p.off++
+			v, err := p.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, k, v)
+			p.space()
+			if p.off < len(p.src) && p.src[p.off] == ',' {
+				p.off++
+				continue
+			}
+			if p.off < len(p.src) && p.src[p.off] == '}' {
+				p.off++
+				return n, nil
+			}
+			return nil, &jsonError{off: p.off, msg: fmt.Sprintf("expected ',' or '}' in the object, found %s", p.describe())}
+		}
+	case c == '[':
+		n := p.node(yaml.SequenceNode, "!!seq", start)
+		n.Style = yaml.FlowStyle
+		p.off++
+		p.space()
+		if p.off < len(p.src) && p.src[p.off] == ']' {
+			p.off++
+			return n, nil
+		}
+		for {
+			v, err := p.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, v)
+			p.space()
+			if p.off < len(p.src) && p.src[p.off] == ',' {
+				p.off++
+				continue
+			}
+			if p.off < len(p.src) && p.src[p.off] == ']' {
+				p.off++
+				return n, nil
+			}
+			return nil, &jsonError{off: p.off, msg: fmt.Sprintf("expected ',' or ']' in the list, found %s", p.describe())}
+		}
+	case c == '"':
+		return p.str()
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number()
+	default:
+		for _, lit := range [...]struct{ text, tag string }{{"true", "!!bool"}, {"false", "!!bool"}, {"null", "!!null"}} {
+			if bytes.HasPrefix(p.src[p.off:], []byte(lit.text)) {
+				n := p.node(yaml.ScalarNode, lit.tag, start)
+				n.Value = lit.text
+				p.off += len(lit.text)
+				return n, nil
+			}
+		}
+		return nil, &jsonError{off: p.off, msg: fmt.Sprintf("unexpected %s: a value is a string, number, true, false, null, object or list", p.describe())}
+	}
+}
+
+func (p *jsonParser) str() (*yaml.Node, *jsonError) {
+	start := p.off
+	p.off++ // opening quote
+	escaped := false
+	for p.off < len(p.src) {
+		c := p.src[p.off]
+		switch {
+		case c == '"':
+			p.off++
+			raw := p.src[start:p.off]
+			n := p.node(yaml.ScalarNode, "!!str", start)
+			n.Style = yaml.DoubleQuotedStyle
+			if !escaped {
+				if !utf8.Valid(raw) {
+					return nil, &jsonError{off: start, msg: "the string is not valid UTF-8"}
+				}
+				n.Value = string(raw[1 : len(raw)-1])
+				return n, nil
+			}
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return nil, &jsonError{off: start, msg: "bad escape in the string: " + err.Error()}
+			}
+			if !utf8.ValidString(s) || bytes.Contains(raw, []byte(`\ud`)) && !validSurrogates(raw) {
+				return nil, &jsonError{off: start, msg: "the string is not valid UTF-8"}
+			}
+			n.Value = s
+			return n, nil
+		case c == '\\':
+			escaped = true
+			p.off += 2
+		case c < 0x20:
+			return nil, &jsonError{off: p.off, msg: "a control character in a string must be escaped (\\n, \\t, \\u0000)"}
+		default:
+			p.off++
+		}
+	}
+	return nil, &jsonError{off: start, msg: "the string is not closed with '\"'"}
+}
+
+// validSurrogates reports whether every \ud800–\udfff escape in raw is half
+// of a pair; encoding/json replaces lone halves with U+FFFD, which would
+// silently change the text.
+func validSurrogates(raw []byte) bool {
+	for i := 0; i+6 <= len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		if raw[i+1] != 'u' {
+			i++
+			continue
+		}
+		v, err := strconv.ParseUint(string(raw[i+2:i+6]), 16, 16)
+		if err != nil {
+			return false
+		}
+		switch {
+		case v >= 0xd800 && v < 0xdc00:
+			if i+12 > len(raw) || raw[i+6] != '\\' || raw[i+7] != 'u' {
+				return false
+			}
+			w, err := strconv.ParseUint(string(raw[i+8:i+12]), 16, 16)
+			if err != nil || w < 0xdc00 || w > 0xdfff {
+				return false
+			}
+			i += 11
+		case v >= 0xdc00 && v <= 0xdfff:
+			return false
+		default:
+			i += 5
+		}
+	}
+	return true
+}
+
+// number reads a JSON number as its text: never through float64.
+func (p *jsonParser) number() (*yaml.Node, *jsonError) {
+	start := p.off
+	digits := func() int {
+		s := p.off
+		for p.off < len(p.src) && p.src[p.off] >= '0' && p.src[p.off] <= '9' {
+			p.off++
+		}
+		return p.off - s
+	}
+	if p.src[p.off] == '-' {
+		p.off++
+	}
+	intStart := p.off
+	if digits() == 0 {
+		return nil, &jsonError{off: start, msg: "a number needs digits after '-'"}
+	}
+	if p.src[intStart] == '0' && p.off-intStart > 1 {
+		return nil, &jsonError{off: start, msg: "a number cannot start with 0 (write 7, not 07; quote codes such as \"0731\")"}
+	}
+	tag := "!!int"
+	if p.off < len(p.src) && p.src[p.off] == '.' {
+		p.off++
+		tag = "!!float"
+		if digits() == 0 {
+			return nil, &jsonError{off: start, msg: "a number needs digits after '.'"}
+		}
+	}
+	if p.off < len(p.src) && (p.src[p.off] == 'e' || p.src[p.off] == 'E') {
+		p.off++
+		tag = "!!float"
+		if p.off < len(p.src) && (p.src[p.off] == '+' || p.src[p.off] == '-') {
+			p.off++
+		}
+		if digits() == 0 {
+			return nil, &jsonError{off: start, msg: "a number needs digits in its exponent"}
+		}
+	}
+	n := p.node(yaml.ScalarNode, tag, start)
+	n.Value = string(p.src[start:p.off])
+	return n, nil
+}
+
+// MarshalJSON writes the facts as DecodeFacts reads them, the facts declared
+// by rulesets (Extra) included, in order of name.
+func (f Facts) MarshalJSON() ([]byte, error) {
+	type plain Facts
+	b, err := json.Marshal(plain(f))
+	if err != nil || len(f.Extra) == 0 {
+		return b, err
+	}
+	keys := make([]string, 0, len(f.Extra))
+	for k := range f.Extra {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := bytes.NewBuffer(make([]byte, 0, len(b)+32*len(keys)))
+	out.Write(b[:len(b)-1])
+	for i, k := range keys {
+		if i > 0 || len(b) > 2 {
+			out.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		out.Write(kb)
+		out.WriteByte(':')
+		v := f.Extra[k]
+		switch {
+		case v.IsNull:
+			out.WriteString("null")
+		case v.IsList:
+			items := v.Items
+			if items == nil {
+				items = []string{}
+			}
+			ib, _ := json.Marshal(items)
+			out.Write(ib)
+		case !v.Quoted && plainJSONScalar(v.Text):
+			out.WriteString(v.Text)
+		default:
+			sb, _ := json.Marshal(v.Text)
+			out.Write(sb)
+		}
+	}
+	out.WriteByte('}')
+	return out.Bytes(), nil
+}
+
+// plainJSONScalar reports whether s is a JSON number, true or false.
+func plainJSONScalar(s string) bool {
+	if s == "true" || s == "false" {
+		return true
+	}
+	p := jsonParser{src: []byte(s)}
+	if len(s) == 0 || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) {
+		return false
+	}
+	_, err := p.number()
+	return err == nil && p.off == len(s)
+}
+
+// ParseJSONNode parses one JSON value into the yaml.Node tree yaml.v3 would
+// build for it, numbers kept as their text; for callers that assemble facts
+// from parts (a CSV cell holding a list of accidents). Positions are on
+// line 1.
+func ParseJSONNode(data []byte) (*yaml.Node, error) {
+	p := jsonParser{src: data}
+	n, err := p.value(0)
+	if err == nil {
+		p.space()
+		if p.off < len(p.src) {
+			err = &jsonError{off: p.off, msg: fmt.Sprintf("unexpected %s after the value", p.describe())}
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("column %d: %s", p.column(err.off), err.msg)
+	}
+	return n, nil
+}

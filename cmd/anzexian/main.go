@@ -5,6 +5,8 @@
 //	anzexian rulesets
 //	anzexian lint [--strict] [PATH...]
 //	anzexian test [--update] [--coverage] [--run REGEX] [PATH...]
+//	anzexian batch [--at DATE] [--workers N] [--skip-bad] [--out FILE] PORTFOLIO
+//	anzexian generate [--seed N] [--count N] [--format jsonl|csv] [--out FILE]
 //
 // Exit codes: 0 ok; 1 a check failed; 2 bad usage or bad input.
 package main
@@ -34,8 +36,16 @@ Usage:
   anzexian test [--update] [--coverage] [--min-coverage PCT] [--run REGEX] [--format text|json] [PATH...]
       Run the analysts' cases (default: examples/), print diffs (-want +got) naming
       the case file and line, and report which rules the cases exercised.
+  anzexian batch [--at YYYY-MM-DD] [--insurer NAME] [--with RULESET.yaml] [--workers N] [--skip-bad] [--out FILE] PORTFOLIO
+      Assess every enterprise of a portfolio (JSONL, or CSV with a header of fact paths;
+      - reads stdin), streaming: one JSON line {"line": N, "assessment": {...}} per
+      enterprise, in input order, on every core; a summary on stderr.
+  anzexian generate [--seed N] [--count N] [--format jsonl|csv] [--out FILE]
+      Write a deterministic sample portfolio (a realistic mix of regions, sectors, sizes,
+      policies, accidents and enforcement records).
 
-Exit codes: 0 ok; 1 a check failed; 2 bad usage or bad input.
+Exit codes: 0 ok; 1 a check failed (or batch skipped records); 2 bad usage or bad input;
+130 batch interrupted (its output holds complete lines only).
 `
 
 type command struct {
@@ -58,6 +68,8 @@ var commands = map[string]func(args []string, env *cliEnv) int{
 	"rulesets": cmdRulesets,
 	"lint":     cmdLint,
 	"test":     cmdTest,
+	"batch":    cmdBatch,
+	"generate": cmdGenerate,
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -1,0 +1,211 @@
+package anzexian
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/anzexian/anzexian/rulesets"
+)
+
+// BatchOptions configure [Engine.Batch].
+type BatchOptions struct {
+	// Name names the portfolio in errors (a file name; "-" for stdin).
+	Name string
+	// Format is the portfolio's format; see [FormatOf].
+	Format Format
+	// At is the as-of date of every assessment; the zero date is today,
+	// read once when the batch starts.
+	At rulesets.Date
+	// Insurer names the insurer whose filing joins the stack.
+	Insurer string
+	// Workers is the number of goroutines assessing; 0 is GOMAXPROCS.
+	Workers int
+	// SkipBad skips a record whose facts do not decode or cannot be
+	// assessed, counting it and telling Rejected; without it the first
+	// such record stops the batch with its error.
+	SkipBad bool
+	// Rejected, when not nil, is called with each record skipped or the
+	// one that stopped the batch, in input order.
+	Rejected func(line int, err error)
+	// Full writes each assessment in full, {"line": N, "assessment": {...}}
+	// (about 15 KB an enterprise); otherwise its brief form, see
+	// [Assessment.AppendBrief].
+	Full bool
+	// Progress, when not nil, is called in input order after each chunk of
+	// records with the running summary and the bytes of input consumed.
+	Progress func(s *BatchSummary, consumed int64)
+}
+
+// BatchSummary counts what a batch did. Read = Written + Skipped + Failed
+// always holds, also for a batch stopped by an error or an interrupt.
+type BatchSummary struct {
+	Read    int `json:"read"`
+	Written int `json:"written"`
+	Skipped int `json:"skipped"`
+	// Failed is 1 when a bad record stopped the batch.
+	Failed int `json:"failed"`
+	// Interrupted is set when the context ended the batch before the end
+	// of the portfolio.
+	Interrupted bool `json:"interrupted"`
+	// Obligations counts the assessments by obligation.
+	Obligations map[rulesets.Obligation]int `json:"obligations"`
+	// Priced counts the assessments with a premium, TotalPremium sums
+	// them; PremiumIncomplete counts those whose facts did not allow one.
+	Priced            int             `json:"priced"`
+	TotalPremium      decimal.Decimal `json:"total_premium"`
+	PremiumIncomplete int             `json:"premium_incomplete"`
+	// Penalised counts the assessments with at least one penalty.
+	Penalised int           `json:"penalised"`
+	Elapsed   time.Duration `json:"elapsed_ns"`
+}
+
+// batchResult is one record's outcome: the output line or the error.
+type batchResult struct {
+	line       []byte
+	err        error
+	obligation rulesets.Obligation
+	premium    *decimal.Decimal
+	incomplete bool
+	penalised  bool
+}
+
+// Batch assesses every enterprise of the portfolio r and writes one JSON
+// line per assessment to w, in input order: its brief form (see
+// [Assessment.AppendBrief]), or with Full
+//
+//	{"line": 12, "assessment": {...}}
+//
+// where line is the record's line in the portfolio. It streams: memory
+// stays bounded whatever the portfolio's size, and every core is busy.
+// Output holds complete lines only, also when ctx is cancelled (the
+// summary says Interrupted; the error is nil) or a bad record stops the
+// batch (the error names the record's line).
+func (e *Engine) Batch(ctx context.Context, r io.Reader, w io.Writer, o BatchOptions) (*BatchSummary, error) {
+	start := time.Now()
+	if o.At.IsZero() {
+		o.At = rulesets.Today()
+	}
+	if o.Name == "" {
+		o.Name = "portfolio"
+	}
+	if o.Format == "" {
+		o.Format = FormatOf(o.Name)
+	}
+	p, err := NewPortfolioReader(o.Name, r, o.Format)
+	if err != nil {
+		return nil, err
+	}
+	reg := e.reg.Load() // one registry for the whole batch, even across a reload
+	opts := []Option{At(o.At), Using(reg)}
+	if o.Insurer != "" {
+		opts = append(opts, Insurer(o.Insurer))
+	}
+	work := func(_ int, raw *rawRecord) batchResult {
+		f, err := p.decode(raw)
+		if err != nil {
+			return batchResult{err: err}
+		}
+		a, err := e.Assess(f, opts...)
+		if err != nil {
+			return batchResult{err: fmt.Errorf("%s:%d: %w", o.Name, raw.line, err)}
+		}
+		var out []byte
+		if o.Full {
+			var buf bytes.Buffer
+			buf.Grow(16 << 10)
+			buf.WriteString(`{"line":`)
+			buf.WriteString(strconv.Itoa(raw.line))
+			buf.WriteString(`,"assessment":`)
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(a); err != nil {
+				return batchResult{err: fmt.Errorf("%s:%d: encoding the assessment: %w", o.Name, raw.line, err)}
+			}
+			buf.Truncate(buf.Len() - 1) // Encode's newline
+			buf.WriteString("}\n")
+			out = buf.Bytes()
+		} else {
+			out = append(a.AppendBrief(make([]byte, 0, 1024), raw.line), '\n')
+		}
+		res := batchResult{line: out, obligation: a.Coverage.Obligation, penalised: len(a.Penalties) > 0}
+		if a.Premium != nil {
+			res.premium = &a.Premium.Amount
+		}
+		res.incomplete = a.PremiumIncomplete != nil
+		return res
+	}
+
+	s := &BatchSummary{Obligations: map[rulesets.Obligation]int{}}
+	bw := bufio.NewWriterSize(w, 256<<10)
+	lastChunkEnd := int64(-1)
+	emit := func(raw *rawRecord, res batchResult) error {
+		s.Read++
+		if res.err != nil {
+			if o.Rejected != nil {
+				o.Rejected(raw.line, res.err)
+			}
+			if !o.SkipBad {
+				s.Failed++
+				return &BatchError{Line: raw.line, Err: res.err}
+			}
+			s.Skipped++
+			return nil
+		}
+		if _, err := bw.Write(res.line); err != nil {
+			s.Failed++
+			return err
+		}
+		s.Written++
+		s.Obligations[res.obligation]++
+		if res.premium != nil {
+			s.Priced++
+			s.TotalPremium = s.TotalPremium.Add(*res.premium)
+		}
+		if res.incomplete {
+			s.PremiumIncomplete++
+		}
+		if res.penalised {
+			s.Penalised++
+		}
+		if o.Progress != nil && s.Read%chunkSize == 0 && raw.end != lastChunkEnd {
+			lastChunkEnd = raw.end
+			o.Progress(s, raw.end)
+		}
+		return nil
+	}
+	err = runOrdered(ctx, p, o.Workers, work, emit)
+	if ferr := bw.Flush(); err == nil && ferr != nil {
+		err = ferr
+	}
+	s.Interrupted = ctx.Err() != nil
+	s.Elapsed = time.Since(start)
+	if o.Progress != nil {
+		o.Progress(s, -1)
+	}
+	return s, err
+}
+
+// BatchError is the bad record that stopped a batch.
+type BatchError struct {
+	Line int
+	Err  error
+}
+
+func (e *BatchError) Error() string {
+	var fe *rulesets.FactsError
+	if errors.As(e.Err, &fe) {
+		return fe.Error()
+	}
+	return e.Err.Error()
+}
+
+func (e *BatchError) Unwrap() error { return e.Err }

@@ -1,0 +1,167 @@
+package anzexian
+
+import (
+	"strconv"
+	"unicode/utf8"
+)
+
+// AppendBrief appends the assessment's brief form to b as one line of JSON
+// (with no newline): the answers without their explanations, for books of
+// millions of enterprises, where the full form (about 15 KB an enterprise)
+// would be gigabytes. Every fact it gives is in the full form under the
+// same name; the rules, articles and worksheets behind them are one
+// `anzexian assess` away.
+//
+//	{"line": 12, "enterprise": "…", "region": "430100", "as_of": "2026-01-01",
+//	 "rulesets": ["cn/law/safety-production@2021#sha256:…", …],
+//	 "obligation": "mandatory", "incomplete": false,
+//	 "reasons": ["cn.hunan/opinions/spli@2018#hazchem", …],
+//	 "findings": ["uninsured", …],
+//	 "premium": "12345.60", "premium_incomplete": "", "illustrative": true,
+//	 "factors": {"accident_history": "1.10", …},
+//	 "penalties": [{"violation": "uninsured", "target": "unit", "law": "…", "min": "50000.00", "max": "100000.00"}, …]}
+//
+// line is the record's line in the portfolio (0 when not from one).
+func (a *Assessment) AppendBrief(b []byte, line int) []byte {
+	b = append(b, `{"line":`...)
+	b = strconv.AppendInt(b, int64(line), 10)
+	if a.Enterprise != "" {
+		b = append(b, `,"enterprise":`...)
+		b = appendJSONString(b, a.Enterprise)
+	}
+	b = append(b, `,"region":`...)
+	b = appendJSONString(b, a.Region)
+	b = append(b, `,"as_of":"`...)
+	b = append(b, a.AsOf.String()...)
+	b = append(b, `","rulesets":[`...)
+	for i, l := range a.Rulesets {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, l.ID+"@"+l.Version+"#"+l.Digest)
+	}
+	b = append(b, `],"obligation":"`...)
+	b = append(b, a.Coverage.Obligation...)
+	b = append(b, `","incomplete":`...)
+	b = strconv.AppendBool(b, a.Coverage.Incomplete != "")
+	b = append(b, `,"reasons":[`...)
+	for i, r := range a.Coverage.Reasons {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, r.Rule)
+	}
+	b = append(b, `],"findings":[`...)
+	for i, f := range a.Coverage.Findings {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, f.ID)
+	}
+	b = append(b, ']')
+	if p := a.Premium; p != nil {
+		b = append(b, `,"premium":"`...)
+		b = append(b, p.Amount.StringFixed(p.Rounding.Scale)...)
+		b = append(b, `","illustrative":`...)
+		b = strconv.AppendBool(b, p.Illustrative)
+		b = append(b, `,"factors":{`...)
+		for i, f := range p.Factors {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, f.ID)
+			b = append(b, ':', '"')
+			b = append(b, f.Value.String()...)
+			b = append(b, '"')
+		}
+		b = append(b, '}')
+	} else {
+		b = append(b, `,"premium":null`...)
+		if a.PremiumIncomplete != nil {
+			b = append(b, `,"premium_incomplete":`...)
+			b = appendJSONString(b, a.PremiumIncomplete.Reason)
+		}
+	}
+	b = append(b, `,"penalties":[`...)
+	for i, p := range a.Penalties {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"violation":`...)
+		b = appendJSONString(b, p.Violation)
+		b = append(b, `,"target":`...)
+		b = appendJSONString(b, p.Target)
+		b = append(b, `,"law":`...)
+		b = appendJSONString(b, p.Law)
+		if p.Fine != nil {
+			b = append(b, `,"min":"`...)
+			b = append(b, p.Fine.Min.StringFixed(2)...)
+			b = append(b, `","max":"`...)
+			b = append(b, p.Fine.Max.StringFixed(2)...)
+			b = append(b, '"')
+		}
+		if p.PerDay != nil {
+			b = append(b, `,"per_day_total":"`...)
+			b = append(b, p.PerDay.Total.StringFixed(2)...)
+			b = append(b, '"')
+		}
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
+}
+
+// appendJSONString appends s as a JSON string. Like encoding/json with
+// HTML escaping off, it escapes quotes, backslashes, control characters,
+// U+2028 and U+2029, and replaces invalid UTF-8 with U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -189,9 +189,10 @@ func parseCaseFile(file string, data []byte) ([]*Case, rulesets.Diagnostics) {
 			return nil, rulesets.Diagnostics{caseDiag(file, cs, "cases must be a list")}
 		}
 		items = cs.Content
-		for k, v := range top {
-			if k != "cases" && k != "defaults" && k != "about" {
-				diags = append(diags, caseDiag(file, v, "unknown key %q in a case file (keys: about, defaults, cases)", k))
+		// in document order (not the map's), so that the report is stable
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if k := root.Content[i].Value; k != "cases" && k != "defaults" && k != "about" {
+				diags = append(diags, caseDiag(file, root.Content[i+1], "unknown key %q in a case file (keys: about, defaults, cases)", k))
 			}
 		}
 	} else {
@@ -223,9 +224,9 @@ func parseCase(file string, data []byte, n, defaults *yaml.Node, idx int, single
 		return nil, rulesets.Diagnostics{caseDiag(file, n, "a case is a mapping")}
 	}
 	m := mapOf(n)
-	for k, v := range m {
-		if !contains(caseKeys, k) && !(single && k == "about") {
-			diags = append(diags, caseDiag(file, v, "unknown key %q in a case (keys: %s)", k, strings.Join(caseKeys, ", ")))
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i].Value; !contains(caseKeys, k) && !(single && k == "about") {
+			diags = append(diags, caseDiag(file, n.Content[i+1], "unknown key %q in a case (keys: %s)", k, strings.Join(caseKeys, ", ")))
 		}
 	}
 	c := &Case{File: file, Line: n.Line}
@@ -868,13 +869,15 @@ func jsonValue(v any) any {
 }
 
 // registryWith returns the engine's registry with the ruleset files added,
-// cached per set of files.
+// cached per set of files for the registry the engine serves: after a
+// reload the files are added to the new registry.
 func (e *Engine) registryWith(paths []string) (*rulesets.Registry, error) {
 	key := strings.Join(paths, "\x00")
+	base := e.Registry()
 	e.withMu.Lock()
 	defer e.withMu.Unlock()
-	if e.withCache == nil {
-		e.withCache = map[string]*rulesets.Registry{}
+	if e.withCache == nil || e.withBase != base {
+		e.withBase, e.withCache = base, map[string]*rulesets.Registry{}
 	}
 	if reg, ok := e.withCache[key]; ok {
 		return reg, nil
@@ -887,7 +890,7 @@ func (e *Engine) registryWith(paths []string) (*rulesets.Registry, error) {
 		}
 		files = append(files, rulesets.File{Name: p, Data: data})
 	}
-	reg, err := e.Registry().With(files...)
+	reg, err := base.With(files...)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@
 //	anzexian lint [--strict] [PATH...]
 //	anzexian test [--update] [--coverage] [--run REGEX] [PATH...]
 //	anzexian batch [--at DATE] [--workers N] [--skip-bad] [--out FILE] PORTFOLIO
+//	anzexian impact --with EDITED.yaml [--at DATE] [--format text|json|html] [--out FILE] PORTFOLIO
 //	anzexian generate [--seed N] [--count N] [--format jsonl|csv] [--out FILE]
 //
 // Exit codes: 0 ok; 1 a check failed; 2 bad usage or bad input.
@@ -40,6 +41,11 @@ Usage:
       Assess every enterprise of a portfolio (JSONL, or CSV with a header of fact paths;
       - reads stdin), streaming: one JSON line {"line": N, "assessment": {...}} per
       enterprise, in input order, on every core; a summary on stderr.
+  anzexian impact --with EDITED.yaml [--at YYYY-MM-DD] [--format text|json|html] [--out FILE] [--top N] PORTFOLIO
+      Assess every enterprise of a portfolio under the bundled stack and under the stack
+      with the edited ruleset, both at --at: obligation changes, the distribution of
+      premium changes, the largest movers and what moved them, new and vanished penalties.
+      --format html writes one self-contained page (histogram drawn inline).
   anzexian generate [--seed N] [--count N] [--format jsonl|csv] [--out FILE]
       Write a deterministic sample portfolio (a realistic mix of regions, sectors, sizes,
       policies, accidents and enforcement records).
@@ -70,6 +76,7 @@ var commands = map[string]func(args []string, env *cliEnv) int{
 	"test":     cmdTest,
 	"batch":    cmdBatch,
 	"generate": cmdGenerate,
+	"impact":   cmdImpact,
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

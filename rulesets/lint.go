@@ -121,6 +121,7 @@ func lintRuleset(reg *Registry, rs *Ruleset) Diagnostics {
 		for _, t := range rt.Tables {
 			noCite("table", t.ID, t.Cite, t.At)
 		}
+		lintSources(rs, warn)
 	}
 	// duplicate conditions among coverage rules of one ruleset
 	seen := map[string]*CoverageRule{}
@@ -189,3 +190,62 @@ func caseName(c *Case, i int) string {
 }
 
 func normalize(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// lintSources warns about numbers that no citation backs and that are not
+// marked illustrative: a rate, a factor value, a loading, a clamp, a
+// minimum or a cap must come from a document, or say that it does not, so
+// that every output built on it can say so.
+func lintSources(rs *Ruleset, warn func(Range, string, string, string, ...any)) {
+	const code = "lint.unsourced_number"
+	const hint = "cite the document that gives the number, or mark it illustrative: true if none does"
+	backed := func(cites []*Cite, p Provenance) bool { return len(cites) > 0 || p.Illustrative }
+	rt := rs.Rating
+	tables := map[*Table]bool{}
+	for _, t := range rt.Tables {
+		tables[t] = backed(t.Cite, t.Provenance)
+		if !tables[t] {
+			warn(t.At, code, hint, "the rates of table %s have no source and are not marked illustrative", t.ID)
+		}
+	}
+	for _, b := range rt.Bases {
+		if backed(b.Cite, b.Provenance) || b.Table != nil && (tables[b.Table] || backed(b.Table.Cite, b.Table.Provenance)) {
+			continue
+		}
+		warn(b.At, code, hint, "base %s computes a premium from numbers with no source, not marked illustrative", b.ID)
+	}
+	for _, b := range rt.Bases {
+		for _, l := range b.Loadings {
+			if !backed(l.Cite, l.Provenance) && !backed(b.Cite, b.Provenance) {
+				warn(l.At, code, hint, "loading %s (%s) has no source and is not marked illustrative", l.ID, l.Add)
+			}
+		}
+	}
+	for _, f := range rt.Factors {
+		if backed(f.Cite, f.Provenance) {
+			continue
+		}
+		cases := f.Cases
+		if f.Default != nil {
+			cases = append(cases[:len(cases):len(cases)], f.Default)
+		}
+		for i, c := range cases {
+			if c.Value == nil || backed(c.Cite, c.Provenance) {
+				continue
+			}
+			name := caseName(c, i)
+			if c == f.Default {
+				name = "default"
+			}
+			warn(c.At, code, hint, "the value of case %s of factor %s has no source and is not marked illustrative", name, f.ID)
+		}
+	}
+	if c := rt.Clamp; c != nil && !backed(c.Cite, c.Provenance) {
+		warn(c.At, code, hint, "the clamp [%s, %s] has no source and is not marked illustrative", c.Min, c.Max)
+	}
+	if m := rt.Minimum; m != nil && !backed(m.Cite, m.Provenance) {
+		warn(m.At, code, hint, "the minimum premium has no source and is not marked illustrative")
+	}
+	if c := rt.PreventionCap; c != nil && len(c.Cite) == 0 {
+		warn(c.At, code, "cite the document that sets the cap", "the prevention budget cap %s has no source", c.Share)
+	}
+}

@@ -378,6 +378,8 @@ func (f Facts) MarshalJSON() ([]byte, error) {
 		switch {
 		case v.IsNull:
 			out.WriteString("null")
+		case v.Kind == "mapping":
+			out.WriteString("{}") // not a fact any ruleset can declare; kept so the stack reports it
 		case v.IsList:
 			items := v.Items
 			if items == nil {

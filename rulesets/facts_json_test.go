@@ -222,3 +222,33 @@ func FuzzDecodeFactsLine(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkDecodeFactsLine(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("..", "examples", "enterprises", "hunan-hazchem-storage.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	fs, err := rulesets.DecodeFacts("x.yaml", data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	line, _ := json.Marshal(fs[0])
+	b.Run("json", func(b *testing.B) {
+		b.SetBytes(int64(len(line)))
+		b.ReportAllocs()
+		for range b.N {
+			if _, err := rulesets.DecodeFactsLine("b.jsonl", 1, line); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("yaml", func(b *testing.B) {
+		b.SetBytes(int64(len(line)))
+		b.ReportAllocs()
+		for range b.N {
+			if _, err := rulesets.DecodeFacts("b.jsonl", line); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -133,12 +133,15 @@ func (ev *Eval) Reset(st *Stack, f *Facts, asOf Date, insurer string) error {
 // SetAsOf moves the evaluation to another date (penalties look at the law
 // in force when a violation happened); memoized values are dropped.
 func (ev *Eval) SetAsOf(st *Stack, asOf Date) {
+	rebind := st != ev.st
 	ev.st = st
-	ev.asOf = asOf
-	ev.accDone, ev.histDone, ev.tlDone = false, false, false
-	ev.accView, ev.histView = ev.accView[:0], ev.histView[:0]
+	if asOf != ev.asOf {
+		ev.asOf = asOf
+		ev.accDone, ev.histDone, ev.tlDone = false, false, false
+		ev.accView, ev.histView = ev.accView[:0], ev.histView[:0]
+	}
 	ev.newGeneration()
-	if st != nil {
+	if st != nil && rebind {
 		_ = ev.bindFacts(st) // the facts were checked against the stack at the decision date
 	}
 }

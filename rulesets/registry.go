@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/shopspring/decimal"
 )
@@ -22,11 +23,149 @@ type Registry struct {
 
 	mu     sync.Mutex
 	stacks map[string]*stackResult
+
+	// index finds the stack for a region, date and insurer without
+	// scanning the rulesets: see stackIndex.
+	index       atomic.Pointer[map[indexKey]*stackIndex]
+	indexMu     sync.Mutex
+	regionsOnce sync.Once
+	regions     []string // the distinct regions of the rulesets, longest first
+	insurers    map[string]bool
 }
 
 type stackResult struct {
 	st  *Stack
 	err error
+	// empty: no ruleset is in force (the error names the caller's region
+	// and date, so it is made per call).
+	empty bool
+}
+
+// indexKey names a stack index: the longest ruleset region that contains
+// the enterprise's region (every region with the same longest prefix has
+// the same rulesets), and the insurer.
+type indexKey struct{ prefix, insurer string }
+
+// stackIndex is the timeline of stacks for one indexKey: the dates the
+// stack changes, and the stack of each stretch between them, built on first
+// use. It is what makes choosing a stack a lookup (a binary search over a
+// handful of dates) instead of a scan of every ruleset and a key string.
+type stackIndex struct {
+	bounds []Date
+	slots  []atomic.Pointer[stackResult] // slots[i]: [bounds[i], bounds[i+1])
+}
+
+// maxIndexed bounds the number of stack indexes a registry keeps; the
+// number of keys is bounded by the rulesets' regions and filings, so this
+// only guards against misuse.
+const maxIndexed = 1024
+
+func (r *Registry) initRegions() {
+	seen := map[string]bool{}
+	r.insurers = map[string]bool{"": true}
+	for _, rs := range r.rulesets {
+		if !seen[rs.Region] {
+			seen[rs.Region] = true
+			r.regions = append(r.regions, rs.Region)
+		}
+		if rs.Kind == KindFiling {
+			r.insurers[rs.Insurer] = true
+		}
+	}
+	sort.Slice(r.regions, func(i, j int) bool { return len(r.regions[i]) > len(r.regions[j]) })
+}
+
+// stackIndexFor returns the stack index for region and insurer, or nil for
+// an insurer no filing names (those take the scan, as before).
+func (r *Registry) stackIndexFor(region, insurer string) *stackIndex {
+	r.regionsOnce.Do(r.initRegions)
+	if !r.insurers[insurer] {
+		return nil
+	}
+	prefix, found := "", false
+	for _, p := range r.regions {
+		if strings.HasPrefix(region, p) {
+			prefix, found = p, true
+			break
+		}
+	}
+	if !found {
+		prefix = "\x00none" // no ruleset applies at any date
+	}
+	k := indexKey{prefix, insurer}
+	if m := r.index.Load(); m != nil {
+		if ix := (*m)[k]; ix != nil {
+			return ix
+		}
+	}
+	r.indexMu.Lock()
+	defer r.indexMu.Unlock()
+	old := r.index.Load()
+	if old != nil {
+		if ix := (*old)[k]; ix != nil {
+			return ix
+		}
+		if len(*old) >= maxIndexed {
+			return nil
+		}
+	}
+	ix := &stackIndex{bounds: r.boundaries(region, insurer)}
+	ix.slots = make([]atomic.Pointer[stackResult], len(ix.bounds))
+	m := make(map[indexKey]*stackIndex, 1)
+	if old != nil {
+		for k, v := range *old {
+			m[k] = v
+		}
+	}
+	m[k] = ix
+	r.index.Store(&m)
+	return ix
+}
+
+// indexedStack returns the stack on date from the index.
+func (r *Registry) indexedStack(ix *stackIndex, region string, date Date, insurer string) (*Stack, error) {
+	// the last boundary on or before date
+	lo, hi := 0, len(ix.bounds)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if !ix.bounds[m].After(date) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	i := lo - 1
+	if i < 0 {
+		return nil, emptyStackError(region, date, insurer)
+	}
+	res := ix.slots[i].Load()
+	if res == nil {
+		layers := r.Layers(region, ix.bounds[i], insurer)
+		if len(layers) == 0 {
+			res = &stackResult{empty: true}
+		} else {
+			st, err := r.StackOf(layers, region, ix.bounds[i], insurer)
+			res = &stackResult{st: st}
+			if err != nil {
+				res.err = err
+			}
+		}
+		ix.slots[i].Store(res)
+	}
+	switch {
+	case res.empty:
+		return nil, emptyStackError(region, date, insurer)
+	case res.err != nil:
+		return nil, withWhere(res.err, region, date, insurer)
+	}
+	return res.st, nil
+}
+
+func emptyStackError(region string, date Date, insurer string) error {
+	return &StackError{Region: region, Date: date, Insurer: insurer, Diagnostics: Diagnostics{{
+		Severity: SeverityError, Code: "stack.empty",
+		Summary: fmt.Sprintf("no ruleset is in force for region %q on %s", region, date),
+		Hint:    "check the region code and the as-of date; anzexian rulesets lists what is loaded"}}}
 }
 
 // Rulesets returns the loaded rulesets in layer order.
@@ -80,6 +219,9 @@ func (r *Registry) Layers(region string, date Date, insurer string) []*Ruleset {
 // insurer ("" for none). It fails with a *StackError when no ruleset applies
 // or the layers cannot be combined.
 func (r *Registry) Stack(region string, date Date, insurer string) (*Stack, error) {
+	if ix := r.stackIndexFor(region, insurer); ix != nil {
+		return r.indexedStack(ix, region, date, insurer)
+	}
 	layers := r.Layers(region, date, insurer)
 	return r.StackOf(layers, region, date, insurer)
 }
@@ -87,10 +229,7 @@ func (r *Registry) Stack(region string, date Date, insurer string) (*Stack, erro
 // StackOf builds the stack of exactly the given layers (a pinned stack).
 func (r *Registry) StackOf(layers []*Ruleset, region string, date Date, insurer string) (*Stack, error) {
 	if len(layers) == 0 {
-		return nil, &StackError{Region: region, Date: date, Insurer: insurer, Diagnostics: Diagnostics{{
-			Severity: SeverityError, Code: "stack.empty",
-			Summary: fmt.Sprintf("no ruleset is in force for region %q on %s", region, date),
-			Hint:    "check the region code and the as-of date; anzexian rulesets lists what is loaded"}}}
+		return nil, emptyStackError(region, date, insurer)
 	}
 	var key strings.Builder
 	key.WriteString(insurer)
@@ -139,6 +278,13 @@ func withWhere(err error, region string, date Date, insurer string) error {
 // Boundaries returns the dates on which the stack for region and insurer
 // changes (a ruleset starts, or the day after one ends), sorted.
 func (r *Registry) Boundaries(region, insurer string) []Date {
+	if ix := r.stackIndexFor(region, insurer); ix != nil {
+		return append(make([]Date, 0, len(ix.bounds)), ix.bounds...)
+	}
+	return r.boundaries(region, insurer)
+}
+
+func (r *Registry) boundaries(region, insurer string) []Date {
 	set := map[Date]bool{}
 	for _, rs := range r.rulesets {
 		if !strings.HasPrefix(region, rs.Region) || (rs.Kind == KindFiling && rs.Insurer != insurer) {

@@ -18,6 +18,7 @@ package coverage
 
 import (
 	"errors"
+	"math/bits"
 
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -83,11 +84,20 @@ func Obligation(st *rulesets.Stack, ev *rulesets.Eval) (rulesets.Obligation, err
 // Evaluate answers whether the enterprise must insure. It sets the
 // obligation on ev, so that rules evaluated afterwards (penalties, rating)
 // can read it.
+//
+// The Result shares slices (citations, merged requirements) with the
+// stack's prepared data: treat it as read-only.
 func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Result, Trace) {
-	res := &Result{Obligation: rulesets.ObligationNone, Reasons: []Reason{}, Findings: []Finding{}}
+	m := memoOf(st)
+	res := &Result{Obligation: rulesets.ObligationNone, Findings: []Finding{}}
 	var trace Trace
 	topUndetermined := rulesets.ObligationNone
-	for _, r := range st.Coverage {
+	// First pass: decide every rule; remember which apply (up to 64 in a
+	// bit set, so that the reasons are allocated once).
+	var hits uint64
+	var hitList []int
+	n := 0
+	for i, r := range st.Coverage {
 		ok, err := r.When.Bool(ev)
 		if opt.Trace {
 			trace = append(trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "coverage", Outcome: rulesets.Outcome(ok, err), Missing: rulesets.MissingOf(err)})
@@ -102,22 +112,39 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Result, Trac
 		if !ok {
 			continue
 		}
-		res.Reasons = append(res.Reasons, Reason{
-			Rule: r.Ref(), Obligation: r.Obligation, Text: r.Text, Note: r.Note,
-			Cite: rulesets.Citations(ev, r.Ruleset, r.Cite),
-		})
+		n++
+		if i < 64 {
+			hits |= 1 << uint(i)
+		} else {
+			hitList = append(hitList, i)
+		}
 		if r.Obligation.Rank() > res.Obligation.Rank() {
 			res.Obligation = r.Obligation
 		}
+	}
+	res.Reasons = make([]Reason, 0, n)
+	add := func(i int) {
+		r := st.Coverage[i]
+		res.Reasons = append(res.Reasons, Reason{
+			Rule: r.Ref(), Obligation: r.Obligation, Text: r.Text, Note: r.Note,
+			Cite: m.coverage[i].get(ev, r.Ruleset, r.Cite),
+		})
+	}
+	for h := hits; h != 0; h &= h - 1 {
+		add(bits.TrailingZeros64(h))
+	}
+	for _, i := range hitList {
+		add(i)
 	}
 	if topUndetermined.Rank() > res.Obligation.Rank() {
 		res.Incomplete = "the obligation may be " + string(topUndetermined) + ": a rule that could decide it needs facts that are not given"
 	}
 	ev.SetObligation(res.Obligation)
-	var rtrace Trace
-	res.Requirements, rtrace = mergeRequirements(st, ev, opt, &res.Undetermined)
+	mg, rtrace := mergeRequirements(st, ev, opt, &res.Undetermined)
+	res.Requirements = mg.q
 	trace = append(trace, rtrace...)
-	res.Findings, rtrace = findings(st, ev, res, opt)
-	trace = append(trace, rtrace...)
+	var ftrace Trace
+	res.Findings, ftrace = findings(st, ev, res, mg, m, opt)
+	trace = append(trace, ftrace...)
 	return res, trace
 }

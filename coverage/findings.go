@@ -26,33 +26,30 @@ type Finding struct {
 	Rules       []string            `json:"rules,omitempty"`
 }
 
-// basis returns the citations and rules of a requirement field.
-func basisOf(q Requirements, field string, bindingOnly bool) ([]rulesets.Citation, []string) {
-	it, ok := q.Get(field)
-	if !ok {
-		return nil, nil
-	}
-	var cites []rulesets.Citation
-	var rules []string
-	for _, b := range it.Basis {
-		if bindingOnly && !b.Binding {
+// basis returns the citations and rules of a requirement field: of every
+// rule that sets it, or only of those whose value binds.
+func (x *merged) basis(field string, bindingOnly bool) ([]rulesets.Citation, []string) {
+	for i := range x.q.Items {
+		if x.q.Items[i].Field != field {
 			continue
 		}
-		cites = append(cites, b.Cite...)
-		rules = append(rules, b.Rule)
+		if bindingOnly {
+			return x.bindingCites[i], x.bindingRules[i]
+		}
+		return x.cites[i], x.rules[i]
 	}
-	return cites, rules
+	return nil, nil
 }
 
 // findings checks the policy and its history against the obligation and
 // the merged requirements, then runs the finding rules of the rulesets.
-func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, opt Options) ([]Finding, Trace) {
+func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, mg *merged, m *stackMemo, opt Options) ([]Finding, Trace) {
 	f := ev.Facts()
 	q := res.Requirements
 	asOf := ev.AsOf()
 	out := []Finding{}
 	add := func(id, sev, field, text string, bindingOnly bool) {
-		cites, rules := basisOf(q, field, bindingOnly)
+		cites, rules := mg.basis(field, bindingOnly)
 		out = append(out, Finding{ID: id, Severity: sev, Text: text, Requirement: field, Cite: cites, Rules: rules})
 	}
 	insured, _, late := ev.Timeline()
@@ -160,8 +157,8 @@ func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, opt Options) (
 	// Finding rules written in rulesets; rules of one id across layers make
 	// one finding with all their citations.
 	var trace Trace
-	byID := map[string]int{}
-	for _, r := range st.Findings {
+	var byID map[string]int
+	for i, r := range st.Findings {
 		ok, err := r.When.Bool(ev)
 		if opt.Trace {
 			trace = append(trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "finding", Outcome: rulesets.Outcome(ok, err), Missing: rulesets.MissingOf(err)})
@@ -173,11 +170,14 @@ func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, opt Options) (
 		if !ok {
 			continue
 		}
-		cites := rulesets.Citations(ev, r.Ruleset, r.Cite)
-		if i, seen := byID[r.ID]; seen {
-			out[i].Cite = append(out[i].Cite, cites...)
-			out[i].Rules = append(out[i].Rules, r.Ref())
+		cites := m.findings[i].get(ev, r.Ruleset, r.Cite)
+		if j, seen := byID[r.ID]; seen {
+			out[j].Cite = append(out[j].Cite, cites...)
+			out[j].Rules = append(out[j].Rules, r.Ref())
 			continue
+		}
+		if byID == nil {
+			byID = map[string]int{}
 		}
 		byID[r.ID] = len(out)
 		out = append(out, Finding{ID: r.ID, Severity: r.Severity, Text: r.Text, Cite: cites, Rules: []string{r.Ref()}})

@@ -131,16 +131,13 @@ func (b Basis) MarshalJSON() ([]byte, error) {
 var levelRank = map[string]int{"": 0, "encouraged": 1, "required": 2}
 
 // mergeRequirements evaluates the requirement rules of the stack and merges
-// the values they set.
-func mergeRequirements(st *rulesets.Stack, ev *rulesets.Eval, opt Options, und *[]rulesets.Undetermined) (Requirements, Trace) {
-	type set struct {
-		rule  *rulesets.RequirementRule
-		value rulesets.RequirementValue
-		layer int
-		order int
-	}
-	byField := map[string][]set{}
+// the values they set. The merge depends only on which rules apply, so it
+// is prepared once per stack for each such set (see stackMemo).
+func mergeRequirements(st *rulesets.Stack, ev *rulesets.Eval, opt Options, und *[]rulesets.Undetermined) (*merged, Trace) {
+	m := memoOf(st)
 	var trace Trace
+	var mask uint64
+	var matched []int
 	for i, r := range st.Requirements {
 		ok, err := r.When.Bool(ev)
 		if opt.Trace {
@@ -153,8 +150,44 @@ func mergeRequirements(st *rulesets.Stack, ev *rulesets.Eval, opt Options, und *
 		if !ok {
 			continue
 		}
+		if m.mergeable {
+			mask |= 1 << uint(i)
+		} else {
+			matched = append(matched, i)
+		}
+	}
+	if m.mergeable {
+		return m.mergedFor(st, mask), trace
+	}
+	return newMerged(mergeRules(st, ev, m, matched)), trace
+}
+
+// mergeSets merges the requirement rules in mask (bit i: rule i), whose
+// citations are static.
+func mergeSets(st *rulesets.Stack, ev *rulesets.Eval, m *stackMemo, mask uint64) Requirements {
+	var idx []int
+	for i := range st.Requirements {
+		if mask&(1<<uint(i)) != 0 {
+			idx = append(idx, i)
+		}
+	}
+	return mergeRules(st, ev, m, idx)
+}
+
+// mergeRules merges the values set by the requirement rules idx (indexes
+// of Stack.Requirements, in order).
+func mergeRules(st *rulesets.Stack, ev *rulesets.Eval, m *stackMemo, idx []int) Requirements {
+	type set struct {
+		rule  *rulesets.RequirementRule
+		value rulesets.RequirementValue
+		layer int
+		order int
+	}
+	byField := map[string][]set{}
+	for _, i := range idx {
+		r := st.Requirements[i]
 		for _, v := range r.Set {
-			byField[v.Field.Name] = append(byField[v.Field.Name], set{rule: r, value: v, layer: st.LayerIndex(r.Ruleset), order: i})
+			byField[v.Field.Name] = append(byField[v.Field.Name], set{rule: r, value: v, layer: m.layer[i], order: i})
 		}
 	}
 	var out Requirements
@@ -199,7 +232,7 @@ func mergeRequirements(st *rulesets.Stack, ev *rulesets.Eval, opt Options, und *
 				order[c.Code] = i
 			}
 			sort.SliceStable(list, func(i, j int) bool { return order[list[i]] < order[list[j]] })
-			it.Value = list
+			it.Value = clip(list)
 		case rulesets.MergeStrongest:
 			best := ""
 			for _, s := range sets {
@@ -223,6 +256,7 @@ func mergeRequirements(st *rulesets.Stack, ev *rulesets.Eval, opt Options, und *
 			it.Value = sets[win].value.Str
 			binding[win] = true
 		}
+		it.Basis = make([]Basis, 0, len(sets))
 		for i, s := range sets {
 			var v any
 			switch f.Type {
@@ -236,9 +270,10 @@ func mergeRequirements(st *rulesets.Stack, ev *rulesets.Eval, opt Options, und *
 				v = s.value.Str
 			}
 			it.Basis = append(it.Basis, Basis{Rule: s.rule.Ref(), Text: s.rule.Text, Value: v, Binding: binding[i],
-				Cite: rulesets.Citations(ev, s.rule.Ruleset, s.rule.Cite)})
+				Cite: m.reqs[s.order].get(ev, s.rule.Ruleset, s.rule.Cite)})
 		}
 		out.Items = append(out.Items, it)
 	}
-	return out, trace
+	out.Items = clip(out.Items)
+	return out
 }

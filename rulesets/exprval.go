@@ -117,6 +117,57 @@ func (e *Expr) Value(ev *Eval) (any, error) {
 	return v, nil
 }
 
+// Scalar is the value of an expression of a scalar type, without boxing:
+// Kind says which field holds it.
+type Scalar struct {
+	Kind ScalarKind
+	Bool bool
+	Int  int
+	Dec  decimal.Decimal
+	Str  string
+	Date Date
+}
+
+// ScalarKind is the type of a Scalar.
+type ScalarKind uint8
+
+const (
+	ScalarNone ScalarKind = iota
+	ScalarBool
+	ScalarInt
+	ScalarDecimal
+	ScalarString
+	ScalarDate
+)
+
+// Scalar evaluates an expression of a scalar type (bool, int, decimal,
+// string or code, date), e.g. the value a rate table is looked up by.
+func (e *Expr) Scalar(ev *Eval) (Scalar, error) {
+	if e == nil {
+		return Scalar{}, fmt.Errorf("no expression")
+	}
+	ev.begin()
+	var v Scalar
+	switch f := e.compiled.fn.(type) {
+	case func(*Eval) bool:
+		v.Kind, v.Bool = ScalarBool, f(ev)
+	case func(*Eval) int:
+		v.Kind, v.Int = ScalarInt, f(ev)
+	case func(*Eval) decimal.Decimal:
+		v.Kind, v.Dec = ScalarDecimal, f(ev)
+	case func(*Eval) string:
+		v.Kind, v.Str = ScalarString, f(ev)
+	case func(*Eval) Date:
+		v.Kind, v.Date = ScalarDate, f(ev)
+	default:
+		return Scalar{}, fmt.Errorf("%s: a %s is not a scalar", e.At, e.t)
+	}
+	if err := ev.result(e); err != nil {
+		return Scalar{}, err
+	}
+	return v, nil
+}
+
 // Applies reports whether a citation applies (its when: holds).
 func (c *Cite) Applies(ev *Eval) (bool, error) { return c.When.Bool(ev) }
 

@@ -59,6 +59,23 @@ func Citations(ev *Eval, rs *Ruleset, cites []*Cite) []Citation {
 	return out
 }
 
+// StaticCitations returns the citations of cites in output form when none
+// has a condition, so that they are the same for every enterprise and can
+// be prepared once per stack; ok is false when some citation has a when:.
+// The slice returned is fresh; callers that share it must not modify it.
+func StaticCitations(rs *Ruleset, cites []*Cite) (out []Citation, ok bool) {
+	for _, c := range cites {
+		if c.When != nil {
+			return nil, false
+		}
+	}
+	out = make([]Citation, len(cites))
+	for i, c := range cites {
+		out[i] = c.Citation(rs)
+	}
+	return out, true
+}
+
 // TraceEntry records one rule evaluated: whether it matched, or what it
 // needed that was not given.
 type TraceEntry struct {

@@ -1,0 +1,132 @@
+package coverage
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/anzexian/anzexian/rulesets"
+)
+
+// What depends only on the stack is prepared once per stack (Stack.Memo)
+// and shared by every answer built on it: the citations of rules whose
+// citations carry no condition, and the merged requirements for each
+// combination of requirement rules that apply. Answers share these slices;
+// they are never modified after they are built.
+
+type memoKey struct{}
+
+type stackMemo struct {
+	coverage []citeMemo // parallel to Stack.Coverage
+	findings []citeMemo // parallel to Stack.Findings
+	reqs     []citeMemo // parallel to Stack.Requirements
+	layer    []int      // layer index of each requirement rule
+	// merged holds the merged requirements by the set of requirement rules
+	// that apply (bit i: rule i), when every requirement rule's citations
+	// are static and there are at most 64 rules.
+	mergeable bool
+	mu        sync.Mutex
+	merged    atomic.Pointer[map[uint64]*merged]
+}
+
+// citeMemo is the citations of one rule, when they are the same for every
+// enterprise.
+type citeMemo struct {
+	cites  []rulesets.Citation
+	static bool
+}
+
+func (m *citeMemo) get(ev *rulesets.Eval, rs *rulesets.Ruleset, cites []*rulesets.Cite) []rulesets.Citation {
+	if m.static {
+		return m.cites
+	}
+	return rulesets.Citations(ev, rs, cites)
+}
+
+func newCiteMemo(rs *rulesets.Ruleset, cites []*rulesets.Cite) citeMemo {
+	out, ok := rulesets.StaticCitations(rs, cites)
+	return citeMemo{cites: out, static: ok}
+}
+
+func memoOf(st *rulesets.Stack) *stackMemo {
+	return st.Memo(memoKey{}, func() any { return newStackMemo(st) }).(*stackMemo)
+}
+
+func newStackMemo(st *rulesets.Stack) *stackMemo {
+	m := &stackMemo{mergeable: len(st.Requirements) <= 64}
+	for _, r := range st.Coverage {
+		m.coverage = append(m.coverage, newCiteMemo(r.Ruleset, r.Cite))
+	}
+	for _, r := range st.Findings {
+		m.findings = append(m.findings, newCiteMemo(r.Ruleset, r.Cite))
+	}
+	for _, r := range st.Requirements {
+		c := newCiteMemo(r.Ruleset, r.Cite)
+		m.reqs = append(m.reqs, c)
+		m.layer = append(m.layer, st.LayerIndex(r.Ruleset))
+		if !c.static {
+			m.mergeable = false
+		}
+	}
+	return m
+}
+
+// merged is the requirements merged for one set of rules that apply, with
+// the basis of each field as findings cite it.
+type merged struct {
+	q Requirements
+	// per item of q: the citations and rules of every basis, and of the
+	// binding ones
+	cites, bindingCites [][]rulesets.Citation
+	rules, bindingRules [][]string
+}
+
+// mergedFor returns the requirements merged for the rules in mask.
+func (m *stackMemo) mergedFor(st *rulesets.Stack, mask uint64) *merged {
+	if mp := m.merged.Load(); mp != nil {
+		if x := (*mp)[mask]; x != nil {
+			return x
+		}
+	}
+	x := newMerged(mergeSets(st, nil, m, mask))
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := m.merged.Load()
+	if old != nil {
+		if y := (*old)[mask]; y != nil {
+			return y
+		}
+	}
+	mp := make(map[uint64]*merged, 1)
+	if old != nil {
+		for k, v := range *old {
+			mp[k] = v
+		}
+	}
+	mp[mask] = x
+	m.merged.Store(&mp)
+	return x
+}
+
+func newMerged(q Requirements) *merged {
+	x := &merged{q: q}
+	for _, it := range q.Items {
+		var cs, bcs []rulesets.Citation
+		var rs, brs []string
+		for _, b := range it.Basis {
+			cs = append(cs, b.Cite...)
+			rs = append(rs, b.Rule)
+			if b.Binding {
+				bcs = append(bcs, b.Cite...)
+				brs = append(brs, b.Rule)
+			}
+		}
+		x.cites = append(x.cites, clip(cs))
+		x.rules = append(x.rules, clip(rs))
+		x.bindingCites = append(x.bindingCites, clip(bcs))
+		x.bindingRules = append(x.bindingRules, clip(brs))
+	}
+	return x
+}
+
+// clip makes appending to a shared slice copy it.
+func clip[T any](s []T) []T { return s[:len(s):len(s)] }

@@ -25,7 +25,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/anzexian/anzexian/rulesets"
@@ -181,91 +181,79 @@ type Options struct {
 // Evaluate computes the premium under st's rating pipeline. It returns
 // (nil, nil, nil) when no layer of the stack rates, and an *Incomplete
 // error when the premium cannot be computed from the facts given.
+//
+// The Premium shares slices (citations, provenance) with the stack's
+// prepared data: treat it as read-only.
 func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []rulesets.TraceEntry, error) {
 	rt := st.Rating
 	if rt == nil || len(rt.Bases) == 0 {
 		return nil, nil, nil
 	}
-	var trace []rulesets.TraceEntry
-	tr := func(rule, kind string, ok bool, err error, detail string) {
-		if opt.Trace {
-			trace = append(trace, rulesets.TraceEntry{Rule: rule, Kind: kind, Outcome: rulesets.Outcome(ok, err), Missing: rulesets.MissingOf(err), Detail: detail})
-		}
-	}
+	m := memoOf(st)
+	tr := tracer{on: opt.Trace}
 	inc := &Incomplete{}
-	p := &Premium{Currency: rt.Currency, Factors: []Factor{}, Combine: rt.Combine.Mode,
+	p := &Premium{Currency: rt.Currency, Combine: rt.Combine.Mode,
 		Rounding: Rounding{Scale: rt.Rounding.Scale, Mode: rt.Rounding.Mode, Steps: rt.Rounding.Steps}}
-	prov := map[string]bool{}
-	mark := func(pv rulesets.Provenance, what string) {
-		if pv.Illustrative {
-			p.Illustrative = true
-			prov["illustrative: "+what] = true
-		}
-		if pv.Unverified {
-			p.Unverified = true
-			prov["unverified: "+what] = true
-		}
-	}
+	mk := marks{m: m}
 
 	// Base: the first base that applies, most local first.
-	var base *rulesets.Base
-	for _, b := range rt.Bases {
+	bi := -1
+	for i, b := range rt.Bases {
 		ok, err := b.When.Bool(ev)
-		tr(b.Ref(), "base", ok, err, "")
+		tr.add(b.Ref(), "base", ok, err, "")
 		if err != nil {
 			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(b.Ref(), "base", err))
 			inc.Reason = "a base premium rule needs facts that are not given"
-			return nil, trace, inc
+			return nil, tr.entries, inc
 		}
 		if ok {
-			base = b
+			bi = i
 			break
 		}
 	}
-	if base == nil {
+	if bi < 0 {
 		inc.Reason = "no base premium rule applies to this enterprise"
-		return nil, trace, inc
+		return nil, tr.entries, inc
 	}
-	if err := p.base(rt, base, ev, mark); err != nil {
+	base := rt.Bases[bi]
+	if err := p.base(rt, base, &m.bases[bi], m, ev, &mk); err != nil {
 		var ee *rulesets.EvalError
 		if errors.As(err, &ee) {
 			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(base.Ref(), "base", err))
 		}
 		inc.Reason = fmt.Sprintf("base %s: %v", base.ID, err)
-		return nil, trace, inc
+		return nil, tr.entries, inc
 	}
 
 	// Factors.
-	for _, f := range rt.Factors {
-		fv, err := evalFactor(f, ev, opt.Trace, tr)
-		if err != nil {
+	p.Factors = make([]Factor, 0, len(rt.Factors))
+	for i, f := range rt.Factors {
+		fm := &m.factors[i]
+		p.Factors = append(p.Factors, Factor{})
+		fv := &p.Factors[len(p.Factors)-1]
+		if err := evalFactor(f, fm, fv, ev, &tr); err != nil {
+			p.Factors = p.Factors[:len(p.Factors)-1]
 			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(f.Ref(), "factor", err))
 			continue
 		}
-		if fv.Illustrative {
-			mark(rulesets.Provenance{Illustrative: true}, "factor "+f.ID)
-		}
-		if fv.Unverified {
-			mark(rulesets.Provenance{Unverified: true}, "factor "+f.ID)
-		}
-		p.Factors = append(p.Factors, fv)
+		mk.add(p, rulesets.Provenance{Illustrative: fv.Illustrative, Unverified: fv.Unverified}, fm.mark)
 	}
 	if len(inc.Undetermined) > 0 {
 		inc.Reason = "factors need facts that are not given"
-		return nil, trace, inc
+		return nil, tr.entries, inc
 	}
 
 	// Combine, clamp, apply.
-	p.Combined = combine(rt.Combine.Mode, p.Factors)
-	mark(rt.Combine.Provenance, "combine mode")
+	p.Combined = combine(rt.Combine.Mode, p.Factors, m.one, m.zero)
+	mk.add(p, rt.Combine.Provenance, m.combineMark)
 	adj := p.Combined
 	if rt.Rounding.HasStep("adjustment") {
 		adj = rt.Rounding.Round(adj)
 	}
 	p.Applied = adj
 	if c := rt.Clamp; c != nil {
-		p.Clamp = &Clamp{Min: c.Min, Max: c.Max, Cite: rulesets.Citations(ev, c.Ruleset, c.Cite)}
-		mark(c.Provenance, "clamp")
+		p.Clamp = &Clamp{Min: c.Min, Max: c.Max, Cite: m.clamp.get(ev, c.Ruleset, c.Cite)}
+		mk.add(p, c.Provenance, m.clampMark)
 		if adj.LessThan(c.Min) {
 			p.Applied, p.Clamp.Applied = c.Min, true
 		} else if adj.GreaterThan(c.Max) {
@@ -274,15 +262,15 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 	}
 	p.BeforeMinimum = p.Base.Amount.Mul(p.Applied)
 	amount := p.BeforeMinimum
-	if m := rt.Minimum; m != nil {
-		min, err := m.Amount.Decimal(ev)
+	if mn := rt.Minimum; mn != nil {
+		min, err := mn.Amount.Decimal(ev)
 		if err != nil {
-			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(m.Ruleset.Key()+"#minimum", "minimum", err))
+			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(mn.Ruleset.Key()+"#minimum", "minimum", err))
 			inc.Reason = "the minimum premium needs facts that are not given"
-			return nil, trace, inc
+			return nil, tr.entries, inc
 		}
-		p.Minimum = &Minimum{Amount: min, Cite: rulesets.Citations(ev, m.Ruleset, m.Cite)}
-		mark(m.Provenance, "minimum premium")
+		p.Minimum = &Minimum{Amount: min, Cite: m.minimum.get(ev, mn.Ruleset, mn.Cite)}
+		mk.add(p, mn.Provenance, m.minMark)
 		if amount.LessThan(min) {
 			amount, p.MinimumApplied = min, true
 		}
@@ -290,7 +278,7 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 	p.Amount = rt.Rounding.Round(amount)
 	if pc := rt.PreventionCap; pc != nil && capApplies(pc, ev) {
 		p.PreventionBudgetCap = &Cap{Share: pc.Share, Amount: rt.Rounding.Round(p.Amount.Mul(pc.Share)),
-			Cite: rulesets.Citations(ev, pc.Ruleset, pc.Cite)}
+			Cite: m.prevCap.get(ev, pc.Ruleset, pc.Cite)}
 	}
 	for _, cv := range rt.Caveats {
 		ok, err := cv.When.Bool(ev)
@@ -298,16 +286,25 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 			p.Caveats = append(p.Caveats, cv.Text)
 		}
 	}
-	for k := range prov {
-		p.Provenance = append(p.Provenance, k)
-	}
-	sort.Strings(p.Provenance)
-	return p, trace, nil
+	p.Provenance = mk.list()
+	return p, tr.entries, nil
 }
 
-func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, ev *rulesets.Eval, mark func(rulesets.Provenance, string)) error {
-	p.Base = Base{Rule: b.Ref(), Text: b.Text, Formula: b.Formula.Src, Cite: rulesets.Citations(ev, b.Ruleset, b.Cite)}
-	mark(b.Provenance, "base "+b.ID)
+// tracer records the rules evaluated, when asked.
+type tracer struct {
+	on      bool
+	entries []rulesets.TraceEntry
+}
+
+func (t *tracer) add(rule, kind string, ok bool, err error, detail string) {
+	if t.on {
+		t.entries = append(t.entries, rulesets.TraceEntry{Rule: rule, Kind: kind, Outcome: rulesets.Outcome(ok, err), Missing: rulesets.MissingOf(err), Detail: detail})
+	}
+}
+
+func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo, m *stackMemo, ev *rulesets.Eval, mk *marks) error {
+	p.Base = Base{Rule: b.Ref(), Text: b.Text, Formula: b.Formula.Src, Cite: bm.cites.get(ev, b.Ruleset, b.Cite)}
+	mk.add(p, b.Provenance, bm.mark)
 	var rate decimal.Decimal
 	switch {
 	case b.Table != nil:
@@ -319,9 +316,10 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, ev *rulesets.
 		if err != nil {
 			return err
 		}
-		p.Base.Table = &TableRow{Table: t.ID, Ref: t.Ruleset.Key() + "#" + t.ID, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: keys, Value: row.Value,
-			Cite: rulesets.Citations(ev, t.Ruleset, t.Cite)}
-		mark(t.Provenance, "table "+t.ID)
+		tm := m.tables[t]
+		p.Base.Table = &TableRow{Table: t.ID, Ref: tm.ref, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: keys, Value: row.Value,
+			Cite: tm.cites.get(ev, t.Ruleset, t.Cite)}
+		mk.add(p, t.Provenance, tm.mark)
 		rate = unitValue(t.Unit, row.Value)
 	case b.RateExpr != nil:
 		r, err := b.RateExpr.Decimal(ev)
@@ -332,19 +330,20 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, ev *rulesets.
 	}
 	p.Base.RawRate = rate
 	sum := decimal.Zero
-	for _, l := range b.Loadings {
+	for i, l := range b.Loadings {
 		ok, err := l.When.Bool(ev)
 		if err != nil {
 			return err
 		}
 		if ok {
-			p.Base.Loadings = append(p.Base.Loadings, Loading{ID: l.ID, Rule: l.Ref(), Add: l.Add, Text: l.Text, Cite: rulesets.Citations(ev, l.Ruleset, l.Cite)})
-			mark(l.Provenance, "loading "+l.ID)
+			lm := &bm.loadings[i]
+			p.Base.Loadings = append(p.Base.Loadings, Loading{ID: l.ID, Rule: l.Ref(), Add: l.Add, Text: l.Text, Cite: lm.cites.get(ev, l.Ruleset, l.Cite)})
+			mk.add(p, l.Provenance, lm.mark)
 			sum = sum.Add(l.Add)
 		}
 	}
 	if len(p.Base.Loadings) > 0 {
-		rate = rate.Mul(decimal.NewFromInt(1).Add(sum))
+		rate = rate.Mul(one.Add(sum))
 	}
 	p.Base.Rate = rate
 	ev.SetRate(rate)
@@ -369,6 +368,9 @@ func unitValue(unit string, v decimal.Decimal) decimal.Decimal {
 	return v
 }
 
+// maxDims is the number of table dimensions looked up without allocating.
+const maxDims = 8
+
 // Lookup finds the row of t for the values its dimensions read from ev.
 func Lookup(t *rulesets.Table, ev *rulesets.Eval) (*rulesets.Row, []Key, error) {
 	type dimVal struct {
@@ -377,25 +379,38 @@ func Lookup(t *rulesets.Table, ev *rulesets.Eval) (*rulesets.Row, []Key, error) 
 		band *rulesets.Band
 		kind string
 	}
-	vals := make([]dimVal, len(t.Dims))
+	var buf [maxDims]dimVal
+	vals := buf[:0]
+	if len(t.Dims) > maxDims {
+		vals = make([]dimVal, 0, len(t.Dims))
+	}
 	keys := make([]Key, len(t.Dims))
 	for i, d := range t.Dims {
-		v, err := d.By.Value(ev)
-		if err != nil {
-			return nil, nil, err
-		}
 		dv := dimVal{}
-		switch x := v.(type) {
-		case decimal.Decimal:
-			dv.dec, dv.kind, dv.text = x, "number", x.String()
-		case int:
-			dv.dec, dv.kind, dv.text = decimal.NewFromInt(int64(x)), "number", fmt.Sprint(x)
-		case string:
-			dv.text, dv.kind = x, "string"
-		case bool:
-			dv.text, dv.kind = fmt.Sprint(x), "bool"
+		v, err := d.By.Scalar(ev)
+		if err != nil {
+			var ee *rulesets.EvalError
+			if errors.As(err, &ee) {
+				return nil, nil, err
+			}
+			// not a scalar: say what it is
+			x, err := d.By.Value(ev)
+			if err != nil {
+				return nil, nil, err
+			}
+			return nil, nil, fmt.Errorf("dimension %s: cannot look up a %T", d.Name, x)
+		}
+		switch v.Kind {
+		case rulesets.ScalarDecimal:
+			dv.dec, dv.kind, dv.text = v.Dec, "number", v.Dec.String()
+		case rulesets.ScalarInt:
+			dv.dec, dv.kind, dv.text = decimal.NewFromInt(int64(v.Int)), "number", strconv.Itoa(v.Int)
+		case rulesets.ScalarString:
+			dv.text, dv.kind = v.Str, "string"
+		case rulesets.ScalarBool:
+			dv.text, dv.kind = strconv.FormatBool(v.Bool), "bool"
 		default:
-			return nil, nil, fmt.Errorf("dimension %s: cannot look up a %T", d.Name, v)
+			return nil, nil, fmt.Errorf("dimension %s: cannot look up a %T", d.Name, v.Date)
 		}
 		keys[i] = Key{Dim: d.Name, Value: dv.text}
 		if d.Bands != nil {
@@ -414,7 +429,7 @@ func Lookup(t *rulesets.Table, ev *rulesets.Eval) (*rulesets.Row, []Key, error) 
 				return nil, nil, fmt.Errorf("table %s: %s = %s falls in no band", t.ID, d.Name, dv.text)
 			}
 		}
-		vals[i] = dv
+		vals = append(vals, dv)
 	}
 	for _, row := range t.Rows {
 		match := true
@@ -426,7 +441,7 @@ func Lookup(t *rulesets.Table, ev *rulesets.Eval) (*rulesets.Row, []Key, error) 
 			case k.Kind == "int" || k.Kind == "decimal":
 				match = v.kind == "number" && k.Dec.Equal(v.dec)
 			case k.Kind == "bool":
-				match = v.kind == "bool" && fmt.Sprint(k.Bool) == v.text
+				match = v.kind == "bool" && strconv.FormatBool(k.Bool) == v.text
 			default:
 				match = v.text == k.Text
 			}
@@ -449,62 +464,69 @@ func Lookup(t *rulesets.Table, ev *rulesets.Eval) (*rulesets.Row, []Key, error) 
 	return nil, nil, fmt.Errorf("table %s has no row for %s", t.ID, strings.Join(parts, ", "))
 }
 
-// evalFactor evaluates a factor's cases.
-func evalFactor(f *rulesets.Factor, ev *rulesets.Eval, trace bool, tr func(rule, kind string, ok bool, err error, detail string)) (Factor, error) {
-	out := Factor{ID: f.ID, Family: f.Family, Title: f.Title, Unit: f.Unit, Pick: f.Pick, Rule: f.Ref(),
+// evalFactor evaluates a factor's cases into out.
+func evalFactor(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *rulesets.Eval, tr *tracer) error {
+	*out = Factor{ID: f.ID, Family: f.Family, Title: f.Title, Unit: f.Unit, Pick: f.Pick, Rule: f.Ref(),
 		Illustrative: f.Illustrative, Unverified: f.Unverified}
-	cites := rulesets.Citations(ev, f.Ruleset, f.Cite)
 	var chosen *rulesets.Case
-	var value decimal.Decimal
+	var cm *caseMemo
+	var value, d decimal.Decimal
 	for i, c := range f.Cases {
 		ok, err := c.When.Bool(ev)
-		if trace {
-			tr(c.Ref, "factor_case", ok, err, "")
+		if tr.on {
+			tr.add(c.Ref, "factor_case", ok, err, "")
 		}
 		if err != nil {
-			return out, err
+			return err
 		}
 		if !ok {
 			continue
 		}
-		v, err := c.Value.Decimal(ev)
-		if err != nil {
-			return out, err
+		x := &fm.cases[i]
+		v, vd := x.value, x.delta
+		if !x.literal {
+			if v, err = c.Value.Decimal(ev); err != nil {
+				return err
+			}
+			vd = delta(f.Unit, v)
 		}
-		out.Matched = append(out.Matched, caseID(c, i))
-		if chosen == nil || (f.Pick == "highest" && delta(f.Unit, v).GreaterThan(delta(f.Unit, value))) ||
-			(f.Pick == "lowest" && delta(f.Unit, v).LessThan(delta(f.Unit, value))) {
-			chosen, value = c, v
+		if f.Pick != "first" {
+			out.Matched = append(out.Matched, x.id)
+		}
+		if chosen == nil || (f.Pick == "highest" && vd.GreaterThan(d)) || (f.Pick == "lowest" && vd.LessThan(d)) {
+			chosen, cm, value, d = c, x, v, vd
 		}
 		if f.Pick == "first" {
 			break
 		}
 	}
 	if chosen == nil {
-		chosen = f.Default
-		v, err := chosen.Value.Decimal(ev)
-		if err != nil {
-			return out, err
+		chosen, cm = f.Default, &fm.def
+		value, d = cm.value, cm.delta
+		if !cm.literal {
+			v, err := chosen.Value.Decimal(ev)
+			if err != nil {
+				return err
+			}
+			value, d = v, delta(f.Unit, v)
 		}
-		value = v
-		out.Case = "default"
-	} else {
-		out.Case = caseID(chosen, indexOf(f.Cases, chosen))
 	}
-	if f.Pick == "first" {
-		out.Matched = nil
-	}
+	out.Case = cm.id
 	out.Value = value
-	out.Delta = delta(f.Unit, value)
+	out.Delta = d
 	out.Reason = chosen.Reason
-	out.Cite = append(cites, rulesets.Citations(ev, f.Ruleset, chosen.Cite)...)
+	if cm.allStatic {
+		out.Cite = cm.all
+	} else {
+		out.Cite = append(fm.cites.get(ev, f.Ruleset, f.Cite), cm.cites.get(ev, f.Ruleset, chosen.Cite)...)
+	}
 	if chosen.Illustrative {
 		out.Illustrative = true
 	}
 	if chosen.Unverified {
 		out.Unverified = true
 	}
-	return out, nil
+	return nil
 }
 
 func caseID(c *rulesets.Case, i int) string {
@@ -512,15 +534,6 @@ func caseID(c *rulesets.Case, i int) string {
 		return c.ID
 	}
 	return fmt.Sprintf("case-%d", i+1)
-}
-
-func indexOf(cs []*rulesets.Case, c *rulesets.Case) int {
-	for i, x := range cs {
-		if x == c {
-			return i
-		}
-	}
-	return -1
 }
 
 var one = decimal.NewFromInt(1)
@@ -532,11 +545,12 @@ func delta(unit string, v decimal.Decimal) decimal.Decimal {
 	return v.Sub(one)
 }
 
-// combine folds the factors' deltas into the adjustment.
-func combine(mode string, fs []Factor) decimal.Decimal {
+// combine folds the factors' deltas into the adjustment; one and zero are
+// pre-scaled to the exponent of the factors' literal values.
+func combine(mode string, fs []Factor, one, zero decimal.Decimal) decimal.Decimal {
 	switch mode {
 	case "add":
-		sum := decimal.Zero
+		sum := zero
 		for _, f := range fs {
 			sum = sum.Add(f.Delta)
 		}
@@ -547,7 +561,7 @@ func combine(mode string, fs []Factor) decimal.Decimal {
 		for _, f := range fs {
 			if _, ok := sums[f.Family]; !ok {
 				order = append(order, f.Family)
-				sums[f.Family] = decimal.Zero
+				sums[f.Family] = zero
 			}
 			sums[f.Family] = sums[f.Family].Add(f.Delta)
 		}

@@ -1,0 +1,276 @@
+package rating
+
+import (
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/anzexian/anzexian/rulesets"
+	"github.com/shopspring/decimal"
+)
+
+// What depends only on the stack is prepared once per stack (Stack.Memo)
+// and shared by every premium built on it: citations without conditions
+// (a factor's together with each of its cases'), case ids, literal case
+// values and their deltas pre-scaled to one exponent (so that combining
+// them does not rescale), and the sorted provenance list for each set of
+// marks. Premiums share these slices; they are never modified.
+
+type memoKey struct{}
+
+type stackMemo struct {
+	bases   []baseMemo   // parallel to RatingStack.Bases
+	factors []factorMemo // parallel to RatingStack.Factors
+	tables  map[*rulesets.Table]*tableMemo
+	clamp   citeMemo
+	minimum citeMemo
+	prevCap citeMemo
+	// combine marks
+	combineMark markPair
+	clampMark   markPair
+	minMark     markPair
+	// one and zero at the exponent of the literal factor values
+	one, zero decimal.Decimal
+
+	// marks are every provenance mark the stack can produce, sorted; a
+	// premium's marks are a bit set over them (when there are at most 64).
+	marks   []string
+	markIdx map[string]int
+	provMu  sync.Mutex
+	prov    atomic.Pointer[map[uint64][]string]
+}
+
+// markPair is the indexes of "illustrative: x" and "unverified: x".
+type markPair struct{ ill, unv int }
+
+type citeMemo struct {
+	cites  []rulesets.Citation
+	static bool
+}
+
+func newCiteMemo(rs *rulesets.Ruleset, cites []*rulesets.Cite) citeMemo {
+	out, ok := rulesets.StaticCitations(rs, cites)
+	return citeMemo{cites: out[:len(out):len(out)], static: ok}
+}
+
+func (m *citeMemo) get(ev *rulesets.Eval, rs *rulesets.Ruleset, cites []*rulesets.Cite) []rulesets.Citation {
+	if m.static {
+		return m.cites
+	}
+	return rulesets.Citations(ev, rs, cites)
+}
+
+type baseMemo struct {
+	cites    citeMemo
+	mark     markPair
+	loadings []loadingMemo
+}
+
+type loadingMemo struct {
+	cites citeMemo
+	mark  markPair
+}
+
+type tableMemo struct {
+	ref   string
+	cites citeMemo
+	mark  markPair
+}
+
+type factorMemo struct {
+	cites citeMemo
+	mark  markPair
+	cases []caseMemo
+	def   caseMemo
+}
+
+type caseMemo struct {
+	id    string
+	cites citeMemo // the case's own
+	// all is the factor's citations followed by the case's, when both are
+	// static
+	all       []rulesets.Citation
+	allStatic bool
+	// literal values, pre-scaled, and their deltas
+	literal      bool
+	value, delta decimal.Decimal
+}
+
+func memoOf(st *rulesets.Stack) *stackMemo {
+	return st.Memo(memoKey{}, func() any { return newStackMemo(st) }).(*stackMemo)
+}
+
+func newStackMemo(st *rulesets.Stack) *stackMemo {
+	rt := st.Rating
+	m := &stackMemo{tables: map[*rulesets.Table]*tableMemo{}, markIdx: map[string]int{}}
+	var names []string
+	name := func(what string) markPair {
+		names = append(names, "illustrative: "+what, "unverified: "+what)
+		return markPair{len(names) - 2, len(names) - 1}
+	}
+	var pairs []*markPair
+	keep := func(p *markPair, what string) {
+		*p = name(what)
+		pairs = append(pairs, p)
+	}
+	m.bases = make([]baseMemo, len(rt.Bases))
+	for i, b := range rt.Bases {
+		bm := &m.bases[i]
+		bm.cites = newCiteMemo(b.Ruleset, b.Cite)
+		keep(&bm.mark, "base "+b.ID)
+		bm.loadings = make([]loadingMemo, len(b.Loadings))
+		for j, l := range b.Loadings {
+			bm.loadings[j].cites = newCiteMemo(l.Ruleset, l.Cite)
+			keep(&bm.loadings[j].mark, "loading "+l.ID)
+		}
+		if t := rt.Table(b); t != nil && m.tables[t] == nil {
+			tm := &tableMemo{ref: t.Ruleset.Key() + "#" + t.ID, cites: newCiteMemo(t.Ruleset, t.Cite)}
+			keep(&tm.mark, "table "+t.ID)
+			m.tables[t] = tm
+		}
+	}
+	// the exponent of the literal factor values
+	exp := int32(0)
+	for _, f := range rt.Factors {
+		for _, c := range append(append([]*rulesets.Case(nil), f.Cases...), f.Default) {
+			if c == nil {
+				continue
+			}
+			if v, ok := c.Value.Literal(); ok && v.Exponent() < exp {
+				exp = v.Exponent()
+			}
+		}
+	}
+	if exp < -16 {
+		exp = -16
+	}
+	m.zero = decimal.New(0, exp)
+	m.one = m.zero.Add(one)
+	caseOf := func(f *rulesets.Factor, fc citeMemo, c *rulesets.Case, id string) caseMemo {
+		cm := caseMemo{id: id, cites: newCiteMemo(f.Ruleset, c.Cite)}
+		if fc.static && cm.cites.static {
+			all := append(append([]rulesets.Citation{}, fc.cites...), cm.cites.cites...)
+			cm.all, cm.allStatic = all[:len(all):len(all)], true
+		}
+		if v, ok := c.Value.Literal(); ok {
+			cm.literal = true
+			if v.Exponent() > exp {
+				v = m.zero.Add(v)
+			}
+			cm.value = v
+			cm.delta = delta(f.Unit, v)
+			if f.Unit != "percent" && cm.delta.Exponent() > exp {
+				cm.delta = m.zero.Add(cm.delta)
+			}
+		}
+		return cm
+	}
+	m.factors = make([]factorMemo, len(rt.Factors))
+	for i, f := range rt.Factors {
+		fm := &m.factors[i]
+		fm.cites = newCiteMemo(f.Ruleset, f.Cite)
+		keep(&fm.mark, "factor "+f.ID)
+		for j, c := range f.Cases {
+			fm.cases = append(fm.cases, caseOf(f, fm.cites, c, caseID(c, j)))
+		}
+		if f.Default != nil {
+			fm.def = caseOf(f, fm.cites, f.Default, "default")
+		}
+	}
+	keep(&m.combineMark, "combine mode")
+	if c := rt.Clamp; c != nil {
+		m.clamp = newCiteMemo(c.Ruleset, c.Cite)
+	}
+	keep(&m.clampMark, "clamp")
+	if mn := rt.Minimum; mn != nil {
+		m.minimum = newCiteMemo(mn.Ruleset, mn.Cite)
+	}
+	keep(&m.minMark, "minimum premium")
+	if pc := rt.PreventionCap; pc != nil {
+		m.prevCap = newCiteMemo(pc.Ruleset, pc.Cite)
+	}
+	// sort and deduplicate the marks; renumber the pairs
+	sorted := append([]string(nil), names...)
+	sort.Strings(sorted)
+	for _, s := range sorted {
+		if _, ok := m.markIdx[s]; !ok {
+			m.markIdx[s] = len(m.marks)
+			m.marks = append(m.marks, s)
+		}
+	}
+	for _, p := range pairs {
+		p.ill, p.unv = m.markIdx[names[p.ill]], m.markIdx[names[p.unv]]
+	}
+	return m
+}
+
+// marks collects a premium's provenance marks.
+type marks struct {
+	m    *stackMemo
+	mask uint64
+	set  map[string]bool // when the stack has more than 64 marks
+}
+
+func (k *marks) add(p *Premium, pv rulesets.Provenance, mp markPair) {
+	if pv.Illustrative {
+		p.Illustrative = true
+		k.put(mp.ill)
+	}
+	if pv.Unverified {
+		p.Unverified = true
+		k.put(mp.unv)
+	}
+}
+
+func (k *marks) put(i int) {
+	if len(k.m.marks) <= 64 {
+		k.mask |= 1 << uint(i)
+		return
+	}
+	if k.set == nil {
+		k.set = map[string]bool{}
+	}
+	k.set[k.m.marks[i]] = true
+}
+
+// list returns the marks in sorted order (shared; nil when none).
+func (k *marks) list() []string {
+	if len(k.m.marks) > 64 {
+		var out []string
+		for s := range k.set {
+			out = append(out, s)
+		}
+		sort.Strings(out)
+		return out
+	}
+	if k.mask == 0 {
+		return nil
+	}
+	if mp := k.m.prov.Load(); mp != nil {
+		if l, ok := (*mp)[k.mask]; ok {
+			return l
+		}
+	}
+	var out []string
+	for i, s := range k.m.marks {
+		if k.mask&(1<<uint(i)) != 0 {
+			out = append(out, s)
+		}
+	}
+	out = out[:len(out):len(out)]
+	k.m.provMu.Lock()
+	defer k.m.provMu.Unlock()
+	old := k.m.prov.Load()
+	mp := make(map[uint64][]string, 1)
+	if old != nil {
+		if l, ok := (*old)[k.mask]; ok {
+			return l
+		}
+		for a, b := range *old {
+			mp[a] = b
+		}
+	}
+	mp[k.mask] = out
+	k.m.prov.Store(&mp)
+	return out
+}

@@ -148,24 +148,60 @@ type evaluator struct {
 	asOf  rulesets.Date
 	oblig rulesets.Obligation
 	res   *Result
+	memo  *stackMemo // of the decision stack
+	// obligations decided under other stacks and dates, and the
+	// occurrences of each each: expression (evaluated on the decision
+	// date), so that violations of one kind share them
+	obls  []oblEntry
+	items []itemsEntry
+}
+
+type oblEntry struct {
+	st *rulesets.Stack
+	d  rulesets.Date
+	ob rulesets.Obligation
+}
+
+type itemsEntry struct {
+	src   string
+	items []any
+	err   error
 }
 
 // Evaluate derives every violation of the decision stack and what it risks.
+//
+// The Result shares slices (rules, citations, measures) with the stack's
+// prepared data: treat it as read-only.
 func Evaluate(in Input) *Result {
-	e := &evaluator{in: in, ev: in.Eval, asOf: in.Eval.AsOf(), res: &Result{Penalties: []Penalty{}}}
+	var obls [8]oblEntry
+	var items [4]itemsEntry
+	e := &evaluator{in: in, ev: in.Eval, asOf: in.Eval.AsOf(), res: &Result{Penalties: []Penalty{}}, memo: memoOf(in.Stack),
+		obls: obls[:0], items: items[:0]}
 	e.oblig = e.obligationNow()
 	defer e.restore()
-	for _, v := range in.Stack.Penalties {
-		e.violation(v)
+	for i, v := range in.Stack.Penalties {
+		e.violation(v, &e.memo.vios[i])
 	}
-	sort.SliceStable(e.res.Penalties, func(i, j int) bool {
-		a, b := e.res.Penalties[i], e.res.Penalties[j]
-		if !a.Since.IsZero() && !b.Since.IsZero() && a.Since != b.Since {
-			return a.Since.Before(b.Since)
-		}
-		return false
-	})
+	sortBySince(e.res.Penalties)
 	return e.res
+}
+
+// sortBySince orders penalties by the day they began, stably; a penalty
+// without one keeps its place relative to the others.
+func sortBySince(ps []Penalty) {
+	less := func(a, b *Penalty) bool {
+		return !a.Since.IsZero() && !b.Since.IsZero() && a.Since != b.Since && a.Since.Before(b.Since)
+	}
+	if len(ps) > 20 {
+		sort.SliceStable(ps, func(i, j int) bool { return less(&ps[i], &ps[j]) })
+		return
+	}
+	// what sort.SliceStable does for up to 20 elements: an insertion sort
+	for i := 1; i < len(ps); i++ {
+		for j := i; j > 0 && less(&ps[j], &ps[j-1]); j-- {
+			ps[j], ps[j-1] = ps[j-1], ps[j]
+		}
+	}
 }
 
 // obligationNow is the obligation coverage set on the decision stack.
@@ -183,7 +219,32 @@ func (e *evaluator) at(st *rulesets.Stack, d rulesets.Date) {
 		return
 	}
 	e.ev.SetAsOf(st, d)
-	e.ev.SetObligation(e.in.Obligation(st, e.ev))
+	if st == e.in.Stack && d == e.asOf {
+		e.ev.SetObligation(e.oblig)
+		return
+	}
+	for _, o := range e.obls {
+		if o.st == st && o.d == d {
+			e.ev.SetObligation(o.ob)
+			return
+		}
+	}
+	ob := e.in.Obligation(st, e.ev)
+	e.obls = append(e.obls, oblEntry{st, d, ob})
+	e.ev.SetObligation(ob)
+}
+
+// occurrences evaluates a violation's each: on the decision date; rules
+// with the same expression share the result.
+func (e *evaluator) occurrences(each *rulesets.Expr) ([]any, error) {
+	for _, it := range e.items {
+		if it.src == each.Src {
+			return it.items, it.err
+		}
+	}
+	items, err := each.Items(e.ev)
+	e.items = append(e.items, itemsEntry{each.Src, items, err})
+	return items, err
 }
 
 func (e *evaluator) trace(rule, outcome string, err error, detail string) {
@@ -197,24 +258,14 @@ func (e *evaluator) undetermined(r *rulesets.PenaltyRule, err error) {
 	e.trace(r.Ref(), "undetermined", err, "")
 }
 
-// violationIn returns the violation with id in st.
-func violationIn(st *rulesets.Stack, id string) *rulesets.Violation {
-	for _, v := range st.Penalties {
-		if v.ID == id {
-			return v
-		}
-	}
-	return nil
-}
-
-func (e *evaluator) violation(v *rulesets.Violation) {
+func (e *evaluator) violation(v *rulesets.Violation, vm *vioMemo) {
 	r := v.Rule
 	if r.Each == nil {
-		e.state(v)
+		e.state(v, vm)
 		return
 	}
 	e.ev.SetItem(nil)
-	items, err := r.Each.Items(e.ev)
+	items, err := e.occurrences(r.Each)
 	if err != nil {
 		e.undetermined(r, err)
 		return
@@ -227,14 +278,14 @@ func (e *evaluator) violation(v *rulesets.Violation) {
 			}
 			e.continuing(v, p)
 		} else {
-			e.event(v, it)
+			e.event(v, vm, it)
 		}
 	}
 	e.ev.SetItem(nil)
 }
 
 // state handles a violation that is a state on the decision date.
-func (e *evaluator) state(v *rulesets.Violation) {
+func (e *evaluator) state(v *rulesets.Violation, vm *vioMemo) {
 	r := v.Rule
 	e.ev.SetItem(nil)
 	ok, err := r.When.Bool(e.ev)
@@ -246,7 +297,7 @@ func (e *evaluator) state(v *rulesets.Violation) {
 		e.trace(r.Ref(), "not_matched", nil, "")
 		return
 	}
-	p, ok := e.penalty(v, e.in.Stack, "作出处罚决定时（评估日）的规定")
+	p, ok := e.penalty(v, vm, "作出处罚决定时（评估日）的规定")
 	if !ok {
 		return
 	}
@@ -263,7 +314,7 @@ func (e *evaluator) state(v *rulesets.Violation) {
 }
 
 // event handles one occurrence of an event violation: 从旧兼从轻.
-func (e *evaluator) event(v *rulesets.Violation, item any) {
+func (e *evaluator) event(v *rulesets.Violation, vm *vioMemo, item any) {
 	r := v.Rule
 	e.ev.SetItem(item)
 	date, err := r.On.Date(e.ev)
@@ -279,7 +330,7 @@ func (e *evaluator) event(v *rulesets.Violation, item any) {
 		}
 		return
 	}
-	oldV := violationIn(oldSt, v.ID)
+	oldV, oldVM := vm.self(v, oldSt, e.in.Stack)
 	var oldP Penalty
 	oldOK := false
 	if oldV != nil {
@@ -292,7 +343,7 @@ func (e *evaluator) event(v *rulesets.Violation, item any) {
 			return
 		}
 		if ok {
-			oldP, oldOK = e.penalty(oldV, oldSt, "")
+			oldP, oldOK = e.penalty(oldV, oldVM, "")
 		}
 	}
 	// the law on the decision date
@@ -306,7 +357,7 @@ func (e *evaluator) event(v *rulesets.Violation, item any) {
 	var newP Penalty
 	newOK := false
 	if ok {
-		newP, newOK = e.penalty(v, e.in.Stack, "")
+		newP, newOK = e.penalty(v, vm, "")
 	}
 	var p Penalty
 	switch {
@@ -414,7 +465,7 @@ func (e *evaluator) continuing(v *rulesets.Violation, per *rulesets.Period) {
 		if err != nil {
 			continue
 		}
-		sv := violationIn(st, v.ID)
+		sv, svm := memoOf(st).violation(st, v.ID)
 		if sv == nil {
 			continue
 		}
@@ -428,7 +479,7 @@ func (e *evaluator) continuing(v *rulesets.Violation, per *rulesets.Period) {
 		if !ok {
 			continue
 		}
-		p, ok := e.penalty(sv, st, "")
+		p, ok := e.penalty(sv, svm, "")
 		if !ok {
 			continue
 		}
@@ -487,19 +538,30 @@ func untilText(d rulesets.Date) string {
 	return d.String()
 }
 
-// penalty computes the treatment of a violation under st's rules, with ev
-// set to st and the occurrence; ok is false if it cannot be computed at all.
-func (e *evaluator) penalty(v *rulesets.Violation, st *rulesets.Stack, governing string) (Penalty, bool) {
+// penalty computes the treatment of a violation under its stack's rules,
+// with ev set to that stack and the occurrence; ok is false if it cannot be
+// computed at all.
+func (e *evaluator) penalty(v *rulesets.Violation, vm *vioMemo, governing string) (Penalty, bool) {
 	r := v.Rule
 	p := Penalty{
-		Violation: v.ID, Title: r.Title, Target: r.Target, Law: r.Ruleset.Key(), Governing: governing, Rules: []string{r.Ref()},
-		Cite: rulesets.Citations(e.ev, r.Ruleset, r.Cite), Measures: append([]string{}, r.Measures...),
-		NoFine: r.NoFine, Discretionary: r.Discretionary, Consequences: r.Consequences, Note: r.Note,
-		Illustrative: r.Illustrative, Unverified: r.Unverified,
+		Violation: v.ID, Title: r.Title, Target: r.Target, Law: r.Ruleset.Key(), Governing: governing, Rules: vm.rules,
+		Measures: vm.measures, NoFine: r.NoFine, Discretionary: r.Discretionary, Consequences: vm.consequences, Note: vm.note,
+		Illustrative: r.Illustrative, Unverified: r.Unverified || vm.unverified,
 	}
-	for _, c := range p.Cite {
-		if c.Unverified {
-			p.Unverified = true
+	switch {
+	case vm.citesStatic:
+		p.Cite = vm.cites
+	default:
+		p.Cite = rulesets.Citations(e.ev, r.Ruleset, r.Cite)
+		if !vm.mainStatic {
+			for _, c := range p.Cite {
+				if c.Unverified {
+					p.Unverified = true
+				}
+			}
+		}
+		for _, rr := range v.Restating {
+			p.Cite = mergeCites(p.Cite, rulesets.Citations(e.ev, rr.Ruleset, rr.Cite))
 		}
 	}
 	for _, cv := range r.Caveats {
@@ -507,52 +569,41 @@ func (e *evaluator) penalty(v *rulesets.Violation, st *rulesets.Stack, governing
 			p.Caveats = append(p.Caveats, cv.Text)
 		}
 	}
-	var tiers []*rulesets.Tier
-	tierRule := map[*rulesets.Tier]*rulesets.PenaltyRule{}
-	for _, t := range r.Tiers {
-		tiers = append(tiers, t)
-		tierRule[t] = r
-	}
 	for _, rr := range v.Restating {
-		p.Rules = append(p.Rules, rr.Ref())
-		p.Cite = mergeCites(p.Cite, rulesets.Citations(e.ev, rr.Ruleset, rr.Cite))
-		p.Measures = mergeStrings(p.Measures, rr.Measures)
-		p.Consequences = mergeStrings(p.Consequences, rr.Consequences)
-		if rr.Note != "" {
-			p.Note = joinNote(p.Note, rr.Note)
-		}
 		for _, cv := range rr.Caveats {
 			if ok, err := cv.When.Bool(e.ev); err == nil && ok {
 				p.Caveats = mergeStrings(p.Caveats, []string{cv.Text})
 			}
 		}
-		for _, t := range rr.Tiers {
-			tiers = append(tiers, t)
-			tierRule[t] = rr
-		}
 	}
 	if r.Fine != nil {
-		min, err1 := r.Fine.Min.Decimal(e.ev)
-		max, err2 := r.Fine.Max.Decimal(e.ev)
 		p.FineBasis = r.Fine.Text
-		if err := errors.Join(err1, err2); err != nil {
-			p.Undetermined = mergeStrings(rulesets.MissingOf(err1), rulesets.MissingOf(err2))
-			if len(p.Undetermined) == 0 {
-				p.Undetermined = []string{err.Error()}
-			}
+		if vm.fine != nil {
+			p.Fine = vm.fine
 		} else {
-			p.Fine = &Range{Min: min.Round(2), Max: max.Round(2)}
+			min, err1 := r.Fine.Min.Decimal(e.ev)
+			max, err2 := r.Fine.Max.Decimal(e.ev)
+			if err := errors.Join(err1, err2); err != nil {
+				p.Undetermined = mergeStrings(rulesets.MissingOf(err1), rulesets.MissingOf(err2))
+				if len(p.Undetermined) == 0 {
+					p.Undetermined = []string{err.Error()}
+				}
+			} else {
+				p.Fine = &Range{Min: min.Round(2), Max: max.Round(2)}
+			}
+		}
+		if p.Fine != nil {
 			// the most local tier whose condition holds narrows the range
-			for i := len(tiers) - 1; i >= 0; i-- {
-				t := tiers[i]
+			for i := len(vm.tiers) - 1; i >= 0; i-- {
+				t := vm.tiers[i]
 				ok, err := t.When.Bool(e.ev)
 				if err != nil || !ok {
 					continue
 				}
 				p.Statutory = p.Fine
 				p.Fine = &Range{Min: t.Min, Max: t.Max}
-				p.Tier = &Tier{ID: t.ID, Reason: t.Reason, Rule: tierRule[t].Ref()}
-				if t.Illustrative || tierRule[t].Illustrative {
+				p.Tier = &Tier{ID: t.ID, Reason: t.Reason, Rule: vm.tierRules[i].Ref()}
+				if t.Illustrative || vm.tierRules[i].Illustrative {
 					p.Illustrative = true
 				}
 				break
@@ -578,6 +629,15 @@ func (e *evaluator) penalty(v *rulesets.Violation, st *rulesets.Stack, governing
 		}
 	}
 	return p, true
+}
+
+// self returns v (and its memo) in st: the same violation under the layers
+// of another date.
+func (vm *vioMemo) self(v *rulesets.Violation, st, decision *rulesets.Stack) (*rulesets.Violation, *vioMemo) {
+	if st == decision {
+		return v, vm
+	}
+	return memoOf(st).violation(st, v.ID)
 }
 
 // limitation sets the limitation period: running from the event or the end

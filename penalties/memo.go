@@ -1,0 +1,103 @@
+package penalties
+
+import (
+	"github.com/anzexian/anzexian/rulesets"
+)
+
+// What depends only on the stack is prepared once per stack (Stack.Memo)
+// and shared by every answer built on it: for each violation, the rules it
+// rests on, its citations, measures, consequences and note merged across
+// the restating rules, its discretion tiers, and a constant fine range
+// rounded once. Penalties share these slices; they are never modified.
+
+type memoKey struct{}
+
+type stackMemo struct {
+	byID map[string]int // violation id -> index in Stack.Penalties
+	vios []vioMemo      // parallel to Stack.Penalties
+}
+
+type vioMemo struct {
+	rules []string
+	// cites are the merged citations when every rule's are static;
+	// unverified: some citation of the defining rule is unverified.
+	cites       []rulesets.Citation
+	citesStatic bool
+	unverified  bool
+	mainStatic  bool // the defining rule's citations are static
+	measures     []string
+	consequences []string
+	note         string
+	tiers        []*rulesets.Tier
+	tierRules    []*rulesets.PenaltyRule
+	// fine is the rounded range when both bounds are constants.
+	fine *Range
+}
+
+func memoOf(st *rulesets.Stack) *stackMemo {
+	return st.Memo(memoKey{}, func() any { return newStackMemo(st) }).(*stackMemo)
+}
+
+func newStackMemo(st *rulesets.Stack) *stackMemo {
+	m := &stackMemo{byID: make(map[string]int, len(st.Penalties)), vios: make([]vioMemo, len(st.Penalties))}
+	for i, v := range st.Penalties {
+		m.byID[v.ID] = i
+		r := v.Rule
+		vm := &m.vios[i]
+		vm.rules = []string{r.Ref()}
+		main, ok := rulesets.StaticCitations(r.Ruleset, r.Cite)
+		vm.mainStatic, vm.citesStatic = ok, ok
+		for _, c := range main {
+			if c.Unverified {
+				vm.unverified = true
+			}
+		}
+		cites := main
+		vm.measures = append([]string{}, r.Measures...)
+		vm.consequences = r.Consequences
+		vm.note = r.Note
+		vm.tiers = append(vm.tiers, r.Tiers...)
+		for range r.Tiers {
+			vm.tierRules = append(vm.tierRules, r)
+		}
+		for _, rr := range v.Restating {
+			vm.rules = append(vm.rules, rr.Ref())
+			rc, ok := rulesets.StaticCitations(rr.Ruleset, rr.Cite)
+			vm.citesStatic = vm.citesStatic && ok
+			cites = mergeCites(cites, rc)
+			vm.measures = mergeStrings(vm.measures, rr.Measures)
+			vm.consequences = mergeStrings(vm.consequences, rr.Consequences)
+			if rr.Note != "" {
+				vm.note = joinNote(vm.note, rr.Note)
+			}
+			vm.tiers = append(vm.tiers, rr.Tiers...)
+			for range rr.Tiers {
+				vm.tierRules = append(vm.tierRules, rr)
+			}
+		}
+		if vm.citesStatic {
+			vm.cites = clip(cites)
+		}
+		vm.rules, vm.measures, vm.consequences = clip(vm.rules), clip(vm.measures), clip(vm.consequences)
+		if f := r.Fine; f != nil {
+			lo, ok1 := f.Min.Literal()
+			hi, ok2 := f.Max.Literal()
+			if ok1 && ok2 {
+				vm.fine = &Range{Min: lo.Round(2), Max: hi.Round(2)}
+			}
+		}
+	}
+	return m
+}
+
+// violation returns the violation with id in st and its memo, or nil.
+func (m *stackMemo) violation(st *rulesets.Stack, id string) (*rulesets.Violation, *vioMemo) {
+	i, ok := m.byID[id]
+	if !ok {
+		return nil, nil
+	}
+	return st.Penalties[i], &m.vios[i]
+}
+
+// clip makes appending to a shared slice copy it.
+func clip[T any](s []T) []T { return s[:len(s):len(s)] }

@@ -21,10 +21,10 @@ type vioMemo struct {
 	rules []string
 	// cites are the merged citations when every rule's are static;
 	// unverified: some citation of the defining rule is unverified.
-	cites       []rulesets.Citation
-	citesStatic bool
-	unverified  bool
-	mainStatic  bool // the defining rule's citations are static
+	cites        []rulesets.Citation
+	citesStatic  bool
+	unverified   bool
+	mainStatic   bool // the defining rule's citations are static
 	measures     []string
 	consequences []string
 	note         string

@@ -22,10 +22,12 @@ const GradeCitation = "《生产安全事故报告和调查处理条例》(国�
 var (
 	gradeDeaths   = [...]int{3, 10, 30}   // 较大, 重大, 特别重大
 	gradeInjuries = [...]int{10, 50, 100} // serious injuries incl. acute industrial poisoning
-	gradeLoss     = [...]decimal.Decimal{ // direct economic loss, CNY
-		decimal.New(1000, 4), // 1000万
-		decimal.New(5000, 4), // 5000万
-		decimal.New(1, 8),    // 1亿
+	// direct economic loss, CNY, at exponent 0 like the losses facts give,
+	// so that comparing does not rescale (which allocates)
+	gradeLoss = [...]decimal.Decimal{
+		decimal.NewFromInt(10_000_000),  // 1000万
+		decimal.NewFromInt(50_000_000),  // 5000万
+		decimal.NewFromInt(100_000_000), // 1亿
 	}
 )
 

@@ -1,6 +1,7 @@
 package anzexian_test
 
 import (
+	"encoding/json"
 	"os"
 	"testing"
 
@@ -91,11 +92,13 @@ func BenchmarkAssess(b *testing.B) {
 			}
 			b.Run(name, func(b *testing.B) {
 				b.ReportAllocs()
+				c := startCPU()
 				for b.Loop() {
 					if _, err := eng.Assess(f, opts...); err != nil {
 						b.Fatal(err)
 					}
 				}
+				c.report(b)
 			})
 		}
 		if e.name == "hunan-hazchem" {
@@ -104,11 +107,13 @@ func BenchmarkAssess(b *testing.B) {
 			ref := newRefStack(eng.Registry())
 			b.Run(e.name+"/reference", func(b *testing.B) {
 				b.ReportAllocs()
+				c := startCPU()
 				for b.Loop() {
 					if _, ok := ref.assess(f, asOf2026); !ok {
 						b.Fatal("the reference does not cover it")
 					}
 				}
+				c.report(b)
 			})
 		}
 	}
@@ -132,23 +137,27 @@ func BenchmarkAssessMix(b *testing.B) {
 	b.Run("engine", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
+		c := startCPU()
 		for b.Loop() {
 			if _, err := eng.Assess(fs[i%len(fs)], anzexian.At(asOf2026)); err != nil {
 				b.Fatal(err)
 			}
 			i++
 		}
+		c.report(b)
 	})
 	ref := newRefStack(eng.Registry())
 	b.Run("reference", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
+		c := startCPU()
 		for b.Loop() {
 			if _, ok := ref.assess(fs[i%len(fs)], asOf2026); !ok {
 				b.Fatal("the reference does not cover it")
 			}
 			i++
 		}
+		c.report(b)
 	})
 }
 
@@ -160,6 +169,7 @@ func BenchmarkAssessParallel(b *testing.B) {
 	}
 	f := benchFacts(b, "")
 	b.ReportAllocs()
+	c := startCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			if _, err := eng.Assess(f, anzexian.At(asOf2026)); err != nil {
@@ -167,6 +177,7 @@ func BenchmarkAssessParallel(b *testing.B) {
 			}
 		}
 	})
+	c.report(b)
 }
 
 // BenchmarkAssessParallelReference is the hand-written reference on every
@@ -179,6 +190,7 @@ func BenchmarkAssessParallelReference(b *testing.B) {
 	ref := newRefStack(reg)
 	f := benchFacts(b, "")
 	b.ReportAllocs()
+	c := startCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			if _, ok := ref.assess(f, asOf2026); !ok {
@@ -186,6 +198,7 @@ func BenchmarkAssessParallelReference(b *testing.B) {
 			}
 		}
 	})
+	c.report(b)
 }
 
 // BenchmarkPremium compares the engine's rating pipeline alone with the
@@ -204,6 +217,7 @@ func BenchmarkPremium(b *testing.B) {
 	b.Run("engine", func(b *testing.B) {
 		ev := rulesets.NewEval()
 		b.ReportAllocs()
+		c := startCPU()
 		for b.Loop() {
 			if err := ev.Reset(st, f, asOf2026, ""); err != nil {
 				b.Fatal(err)
@@ -213,14 +227,17 @@ func BenchmarkPremium(b *testing.B) {
 				b.Fatalf("premium %v, %v; want %s", p, err, want)
 			}
 		}
+		c.report(b)
 	})
 	b.Run("reference", func(b *testing.B) {
 		b.ReportAllocs()
+		c := startCPU()
 		for b.Loop() {
 			if p, inc := refPremiumWorksheet(f, asOf2026, rulesets.ObligationMandatory); inc != nil || !p.Amount.Equal(want) {
 				b.Fatal("reference disagrees")
 			}
 		}
+		c.report(b)
 	})
 }
 
@@ -237,12 +254,14 @@ func BenchmarkCoverage(b *testing.B) {
 	}
 	ev := rulesets.NewEval()
 	b.ReportAllocs()
+	c := startCPU()
 	for b.Loop() {
 		if err := ev.Reset(st, f, asOf2026, ""); err != nil {
 			b.Fatal(err)
 		}
 		coverage.Evaluate(st, ev, coverage.Options{})
 	}
+	c.report(b)
 }
 
 // BenchmarkLoadBundled loads, validates and compiles every bundled ruleset.
@@ -252,9 +271,32 @@ func BenchmarkLoadBundled(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
+	c := startCPU()
 	for b.Loop() {
 		if _, err := rulesets.LoadFiles(files...); err != nil {
 			b.Fatal(err)
 		}
 	}
+	c.report(b)
+}
+
+// BenchmarkAssessmentJSON encodes the Hunan hazardous-chemicals answer as
+// the batch command does (one compact JSON object).
+func BenchmarkAssessmentJSON(b *testing.B) {
+	eng, err := anzexian.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, err := eng.Assess(benchFacts(b, ""), anzexian.At(asOf2026))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	c := startCPU()
+	for b.Loop() {
+		if _, err := json.Marshal(a); err != nil {
+			b.Fatal(err)
+		}
+	}
+	c.report(b)
 }

@@ -1,12 +1,15 @@
 package rulesets
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
+	"weak"
 
 	"gopkg.in/yaml.v3"
 )
@@ -84,6 +87,83 @@ type Diagnostic struct {
 	Detail string `json:"detail,omitempty"`
 	// Err is the underlying cause, if any (e.g. an expr *file.Error).
 	Err error `json:"-"`
+
+	more int // for a .too_many_errors diagnostic: how many errors it stands for
+}
+
+// MaxErrors is the most errors reported for one file: past it, a file is
+// more likely hostile or not a ruleset at all than a ruleset with many
+// mistakes, and the first errors say what is wrong. The rest are counted in
+// one "<kind>.too_many_errors" diagnostic.
+const MaxErrors = 100
+
+// errorBudget counts the errors a reader may still report for its file,
+// and the expressions it has read from it.
+type errorBudget struct{ left, dropped, exprs int }
+
+func newErrorBudget() *errorBudget { return &errorBudget{left: MaxErrors} }
+
+// take reports whether one more error may be reported, counting it.
+func (b *errorBudget) take() bool {
+	if b == nil {
+		return true
+	}
+	if b.left <= 0 {
+		b.dropped++
+		return false
+	}
+	b.left--
+	return true
+}
+
+func tooManyErrors(file, prefix string, n int) *Diagnostic {
+	d := &Diagnostic{Severity: SeverityError, Code: prefix + ".too_many_errors", Subject: Range{File: file},
+		Hint: fmt.Sprintf("fix the first %d errors and load the file again", MaxErrors), more: n}
+	d.setMore(n)
+	return d
+}
+
+func (d *Diagnostic) setMore(n int) {
+	d.more = n
+	d.Summary = fmt.Sprintf("%d more errors are not shown", n)
+}
+
+// capErrors keeps the first MaxErrors errors of each file of the sorted ds
+// and counts the rest in one .too_many_errors diagnostic per file, which
+// a reader may already have made for the errors it did not report.
+func capErrors(ds Diagnostics, prefix string) Diagnostics {
+	count := map[string]int{}
+	extra := map[string]*Diagnostic{}
+	for _, d := range ds {
+		if d.more > 0 {
+			extra[d.Subject.File] = d
+		}
+	}
+	out := ds[:0]
+	for _, d := range ds {
+		if d.Severity != SeverityError || d.more > 0 {
+			out = append(out, d)
+			continue
+		}
+		f := d.Subject.File
+		if count[f] < MaxErrors {
+			count[f]++
+			out = append(out, d)
+			continue
+		}
+		// one element out for one in: out never overtakes the loop
+		if x := extra[f]; x != nil {
+			x.setMore(x.more + 1)
+			continue
+		}
+		x := tooManyErrors(f, prefix, 1)
+		extra[f] = x
+		out = append(out, x)
+	}
+	for i := len(out); i < len(ds); i++ {
+		ds[i] = nil
+	}
+	return out
 }
 
 // Error formats d on one line: "file:line:col: summary".
@@ -320,19 +400,24 @@ func sourceLine(src []byte, n int) string {
 	if n < 1 {
 		return ""
 	}
-	line, start := 1, 0
-	for i := 0; i < len(src) && line < n; i++ {
-		if src[i] == '\n' {
-			line++
-			start = i + 1
+	if len(src) >= lineIndexMin {
+		return bigSourceLine(src, n)
+	}
+	return scanLine(src, n)
+}
+
+func scanLine(src []byte, n int) string {
+	start := 0
+	for line := 1; line < n; line++ {
+		i := bytes.IndexByte(src[start:], '\n')
+		if i < 0 {
+			return ""
 		}
+		start += i + 1
 	}
-	if line != n {
-		return ""
-	}
-	end := start
-	for end < len(src) && src[end] != '\n' {
-		end++
+	end := len(src)
+	if i := bytes.IndexByte(src[start:], '\n'); i >= 0 {
+		end = start + i
 	}
 	s := strings.TrimSuffix(string(src[start:end]), "\r")
 	if !utf8.ValidString(s) {
@@ -341,31 +426,109 @@ func sourceLine(src []byte, n int) string {
 	return s
 }
 
-// renumber rewrites the positions yaml.v3 gave the nodes of root, which
-// count a lone CR, NEL, LS and PS as line breaks, into positions counted
-// by "\n" alone, as diagnostics report them. Documents without such
-// characters are left untouched.
-func renumber(src []byte, root *yaml.Node) {
-	exotic := false
-	for i := 0; i < len(src); i++ {
-		if k := lineBreak(src, i); k > 0 && !(k == 1 && src[i] == '\n') && !(k == 2 && src[i] == '\r') {
-			exotic = true
+// Big sources get an index of where their lines start, so that the many
+// diagnostics a hostile file can produce do not each scan it from the
+// start; and the diagnostics on one line share its text, which matters
+// when a file is one long line. The index holds its source weakly.
+const (
+	lineIndexMin   = 64 << 10
+	lineIndexes    = 4  // sources indexed at a time
+	lineIndexTexts = 64 // line texts kept per source
+)
+
+type lineIndex struct {
+	src    weak.Pointer[byte]
+	size   int
+	starts []int          // byte offsets where lines start
+	texts  map[int]string // line number -> text, a few at a time
+}
+
+var lineIdx struct {
+	sync.Mutex
+	list [lineIndexes]*lineIndex
+	next int
+}
+
+func bigSourceLine(src []byte, n int) string {
+	lineIdx.Lock()
+	defer lineIdx.Unlock()
+	var x *lineIndex
+	for _, c := range lineIdx.list {
+		if c != nil && c.size == len(src) && c.src.Value() == &src[0] {
+			x = c
 			break
 		}
 	}
-	if !exotic {
-		return
+	if x == nil {
+		x = &lineIndex{src: weak.Make(&src[0]), size: len(src), starts: []int{0}, texts: map[int]string{}}
+		for i, c := range src {
+			if c == '\n' {
+				x.starts = append(x.starts, i+1)
+			}
+		}
+		lineIdx.list[lineIdx.next] = x
+		lineIdx.next = (lineIdx.next + 1) % lineIndexes
 	}
-	// byte offsets where yaml's lines start
-	yamlStarts := []int{0}
+	if n > len(x.starts) {
+		return ""
+	}
+	if s, ok := x.texts[n]; ok {
+		return s
+	}
+	start, end := x.starts[n-1], len(src)
+	if n < len(x.starts) {
+		end = x.starts[n] - 1
+	}
+	s := strings.TrimSuffix(string(src[start:end]), "\r")
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	if len(x.texts) >= lineIndexTexts {
+		clear(x.texts)
+	}
+	x.texts[n] = s
+	return s
+}
+
+// exoticBreaks reports whether src has line breaks other than "\n" and
+// "\r\n", which yaml.v3 counts as lines and diagnostics do not.
+func exoticBreaks(src []byte) bool {
+	for i := 0; i < len(src); i++ {
+		if k := lineBreak(src, i); k > 0 && !(k == 1 && src[i] == '\n') && !(k == 2 && src[i] == '\r') {
+			return true
+		}
+	}
+	return false
+}
+
+// lineMap maps yaml.v3's line numbers, which count a lone CR, NEL, LS and
+// PS as line breaks, to lines counted by "\n" alone, as diagnostics report
+// them.
+type lineMap struct {
+	yamlStarts []int // byte offsets where yaml's lines start
+	nlStarts   []int // byte offsets where "\n" lines start
+}
+
+func newLineMap(src []byte) *lineMap {
+	m := &lineMap{yamlStarts: []int{0}, nlStarts: []int{0}}
 	for i := 0; i < len(src); {
 		if k := lineBreak(src, i); k > 0 {
 			i += k
-			yamlStarts = append(yamlStarts, i)
+			m.yamlStarts = append(m.yamlStarts, i)
+			if src[i-1] == '\n' {
+				m.nlStarts = append(m.nlStarts, i)
+			}
 			continue
 		}
 		i++
 	}
+	return m
+}
+
+// renumber rewrites the positions of the nodes of root. Build the map only
+// when exoticBreaks(src): documents without such characters need nothing.
+func (m *lineMap) renumber(src []byte, root *yaml.Node) {
+	yamlStarts, nlStarts := m.yamlStarts, m.nlStarts
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {
 		if n.Line >= 1 && n.Line <= len(yamlStarts) {
@@ -374,13 +537,9 @@ func renumber(src []byte, root *yaml.Node) {
 				_, size := utf8.DecodeRune(src[off:])
 				off += size
 			}
-			line, start := 1, 0
-			for i := 0; i < off; i++ {
-				if src[i] == '\n' {
-					line++
-					start = i + 1
-				}
-			}
+			// the last "\n" line that starts at or before off
+			line := sort.SearchInts(nlStarts, off+1)
+			start := nlStarts[line-1]
 			n.Line, n.Column = line, utf8.RuneCount(src[start:off])+1
 		}
 		for _, c := range n.Content {

@@ -45,14 +45,18 @@ func DecodeFacts(name string, data []byte) ([]*Facts, error) {
 			Hint:    "split the portfolio into one document per enterprise, or use batch with JSONL",
 			Subject: Range{File: name}}}}
 	}
-	docs, diags := parseYAMLStream(name, data, "facts")
+	docs, diags := parseYAMLStream(name, data, "facts", 0)
+	budget := newErrorBudget()
 	var out []*Facts
 	for _, doc := range docs {
-		f, ds := decodeFactsNode(name, data, doc)
+		f, ds := decodeFacts(name, data, doc, budget)
 		diags = append(diags, ds...)
 		if f != nil {
 			out = append(out, f)
 		}
+	}
+	if budget.dropped > 0 {
+		diags = append(diags, tooManyErrors(name, "facts", budget.dropped))
 	}
 	if diags.HasErrors() {
 		diags.Sort()
@@ -66,12 +70,17 @@ func DecodeFacts(name string, data []byte) ([]*Facts, error) {
 }
 
 // parseYAMLStream splits data into its YAML documents, reporting syntax errors
-// and documents nested too deep.
-func parseYAMLStream(name string, data []byte, prefix string) ([]*yaml.Node, Diagnostics) {
+// and documents nested too deep. It stops after maxDocs+1 documents (0: no
+// limit), enough for the caller to tell that there are too many.
+func parseYAMLStream(name string, data []byte, prefix string, maxDocs int) ([]*yaml.Node, Diagnostics) {
 	var diags Diagnostics
 	var docs []*yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for {
+	var lines *lineMap
+	if exoticBreaks(data) {
+		lines = newLineMap(data)
+	}
+	for maxDocs == 0 || len(docs) <= maxDocs {
 		var n yaml.Node
 		err := dec.Decode(&n)
 		if errors.Is(err, io.EOF) {
@@ -82,11 +91,15 @@ func parseYAMLStream(name string, data []byte, prefix string) ([]*yaml.Node, Dia
 			break
 		}
 		if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
-			renumber(data, &n)
-			if depth(n.Content[0], 0) > maxDepth {
+			if lines != nil {
+				lines.renumber(data, &n)
+			}
+			if deep := tooDeep(n.Content[0], 0); deep != nil {
 				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: prefix + ".too_deep",
 					Summary: fmt.Sprintf("document is nested more than %d levels deep", maxDepth),
-					Subject: Range{File: name, Start: Pos{Line: n.Line, Column: n.Column}}})
+					Hint:    tooDeepHint,
+					Subject: Range{File: name, Start: Pos{Line: deep.Line, Column: deep.Column}},
+					Source:  sourceLine(data, deep.Line)})
 				continue
 			}
 			docs = append(docs, n.Content[0])
@@ -95,17 +108,20 @@ func parseYAMLStream(name string, data []byte, prefix string) ([]*yaml.Node, Dia
 	return docs, diags
 }
 
-func depth(n *yaml.Node, d int) int {
+const tooDeepHint = "no ruleset or enterprise needs more than a few levels: flatten the structure"
+
+// tooDeep returns the first node of n (at depth d) that lies deeper than
+// maxDepth, or nil.
+func tooDeep(n *yaml.Node, d int) *yaml.Node {
 	if d > maxDepth {
-		return d
+		return n
 	}
-	m := d
 	for _, c := range n.Content {
-		if x := depth(c, d+1); x > m {
-			m = x
+		if x := tooDeep(c, d+1); x != nil {
+			return x
 		}
 	}
-	return m
+	return nil
 }
 
 // syntaxDiagnostic turns a yaml.v3 error ("yaml: line 3: ...") into a
@@ -120,15 +136,117 @@ func syntaxDiagnostic(name string, data []byte, prefix string, err error) *Diagn
 	if i := strings.Index(msg, ": "); i >= 0 && strings.HasPrefix(msg, "line ") {
 		msg = msg[i+2:]
 	}
+	if line > 0 && isParserProblem(msg) {
+		// yaml.v3 names a parser error by the 0-based line where the
+		// construct it was reading began (the mapping, the flow
+		// collection); the line that breaks it is the first after the
+		// longest prefix of the text that still parses.
+		line = problemLine(data, line+1)
+	}
 	d := &Diagnostic{Severity: SeverityError, Code: prefix + ".syntax", Summary: "YAML syntax error: " + msg,
 		Subject: Range{File: name, Start: Pos{Line: line, Column: 1}}, Err: err,
 		Hint: "check indentation and quoting; JSON must be a single object"}
+	if strings.HasPrefix(msg, "exceeded max depth") {
+		// yaml.v3 stops at 10000 levels, long before our own limit would
+		// see the tree: report it as what it is.
+		d.Code = prefix + ".too_deep"
+		d.Summary = fmt.Sprintf("document is nested more than %d levels deep", maxDepth)
+		d.Hint = tooDeepHint
+	}
 	if line == 0 {
 		d.Subject.Start = Pos{}
 	} else {
 		d.Source = sourceLine(data, line)
 	}
 	return d
+}
+
+// yamlParserProblems are the problems yaml.v3's parser (not its scanner)
+// reports; it gives their lines 0-based, and those of the scanner 1-based.
+var yamlParserProblems = []string{
+	"did not find expected key",
+	"did not find expected node content",
+	"did not find expected '-' indicator",
+	"did not find expected ',' or '}'",
+	"did not find expected ',' or ']'",
+	"did not find expected <document start>",
+	"found undefined tag handle",
+	"found incompatible YAML document",
+	"found duplicate %YAML directive",
+	"found duplicate %TAG directive",
+}
+
+func isParserProblem(msg string) bool {
+	for _, p := range yamlParserProblems {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Bounds on the search for the line of a parser error: each step parses a
+// prefix of the text, so the search runs only on small documents and
+// takes a bounded number of steps.
+const (
+	maxProblemSearchBytes = 256 << 10
+	maxProblemSearchSteps = 16
+)
+
+// problemLine returns the line (1-based) at which data stops being valid
+// YAML, looking no earlier than from, the line where the construct that
+// failed began: the line after the longest prefix of whole lines that
+// parses. Without an answer within the bounds it returns from.
+func problemLine(data []byte, from int) int {
+	if len(data) > maxProblemSearchBytes {
+		return from
+	}
+	// ends[i] is the offset just past line i+1 (its "\n" included).
+	var ends []int
+	for i, c := range data {
+		if c == '\n' {
+			ends = append(ends, i+1)
+		}
+	}
+	if len(ends) == 0 || ends[len(ends)-1] != len(data) {
+		ends = append(ends, len(data))
+	}
+	parses := func(n int) bool { // the first n lines
+		dec := yaml.NewDecoder(bytes.NewReader(data[:ends[n-1]]))
+		for {
+			var v yaml.Node
+			err := dec.Decode(&v)
+			if errors.Is(err, io.EOF) {
+				return true
+			}
+			if err != nil {
+				return false
+			}
+		}
+	}
+	// The prefixes that end at or after the problem all fail; before it,
+	// all parse but those that cut a construct in two (a flow collection
+	// over several lines). Look down from the end for the longest prefix
+	// that parses, then bisect what is left.
+	lo, hi := from-1, len(ends)
+	if lo >= hi {
+		return from
+	}
+	for steps := 0; hi-1 > lo && hi-1 >= 1 && steps < maxProblemSearchSteps; steps++ {
+		if parses(hi - 1) {
+			return hi
+		}
+		hi--
+	}
+	for steps := 0; hi-lo > 1 && steps < maxProblemSearchSteps; steps++ {
+		mid := (lo + hi) / 2
+		if mid >= 1 && parses(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
 }
 
 var factsKeys = []string{
@@ -142,7 +260,13 @@ var factsKeys = []string{
 
 // decodeFactsNode decodes one enterprise document.
 func decodeFactsNode(name string, src []byte, n *yaml.Node) (*Facts, Diagnostics) {
-	r := &reader{file: name, src: src, prefix: "facts"}
+	return decodeFacts(name, src, n, newErrorBudget())
+}
+
+// decodeFacts decodes one enterprise document, reporting at most the
+// errors budget allows.
+func decodeFacts(name string, src []byte, n *yaml.Node, budget *errorBudget) (*Facts, Diagnostics) {
+	r := &reader{file: name, src: src, prefix: "facts", budget: budget}
 	r.checkAliases(n, "")
 	if len(r.diags) > 0 {
 		return nil, r.diags
@@ -207,7 +331,8 @@ func decodeFactsNode(name string, src []byte, n *yaml.Node) (*Facts, Diagnostics
 		r.errorf(n, "region", "facts.missing", "add region: \"<GB/T 2260 code>\", e.g. region: \"430100\"", "region is required: it chooses the rulesets that apply")
 	}
 	if v := get("sectors"); v != nil {
-		for i, it := range r.seq(v, "sectors", "sectors") {
+		items := r.seq(v, "sectors", "sectors")
+		for i, it := range items {
 			p := index("sectors", i)
 			s := r.str(it, p, "a sector")
 			if s == "" {
@@ -218,7 +343,7 @@ func decodeFactsNode(name string, src []byte, n *yaml.Node) (*Facts, Diagnostics
 				f.Sectors = append(f.Sectors, s)
 			}
 		}
-		if len(r.seq(v, "sectors", "sectors")) == 0 {
+		if len(items) == 0 && v.Kind == yaml.SequenceNode {
 			r.errorf(v, "sectors", "facts.missing", "list at least one sector code, e.g. [hazardous_chemicals.storage]; use [other] if none fits", "sectors must not be empty")
 		}
 	} else {

@@ -115,8 +115,9 @@ func LoadFiles(files ...File) (*Registry, error) {
 	}
 	reg := &Registry{files: files}
 	diags = append(diags, reg.build(all)...)
-	fillSources(diags, files)
 	diags.Sort()
+	diags = capErrors(diags, "ruleset")
+	fillSources(diags, files)
 	reg.warnings = diags.Warnings()
 	if diags.HasErrors() {
 		return nil, &LoadError{diags}
@@ -157,8 +158,9 @@ func (r *Registry) With(files ...File) (*Registry, error) {
 	}
 	reg := &Registry{files: append(append([]File(nil), r.files...), files...), replaced: replaced}
 	diags = append(diags, reg.build(append(kept, add...))...)
-	fillSources(diags, reg.files)
 	diags.Sort()
+	diags = capErrors(diags, "ruleset")
+	fillSources(diags, reg.files)
 	reg.warnings = diags.Warnings()
 	if diags.HasErrors() {
 		return nil, &LoadError{diags}
@@ -421,8 +423,8 @@ func (reg *Registry) compileRuleset(rs *Ruleset, lower []*Ruleset, r *reader) {
 		}
 		t := factTyp(d)
 		if prev, ok := env.decls[d.Name]; ok && prev.owner != rs && !prev.t.same(t) {
-			r.errorf(nil, "facts", "stack.type_conflict", "use the same type, or another name", "fact %s is declared as %s here and as %s by %s", d.Name, t, prev.t, prev.owner.Key())
-			r.diags[len(r.diags)-1].Subject = d.At
+			x := r.errorf(nil, "facts", "stack.type_conflict", "use the same type, or another name", "fact %s is declared as %s here and as %s by %s", d.Name, t, prev.t, prev.owner.Key())
+			x.Subject = d.At
 			continue
 		}
 		env.decls[d.Name] = &declInfo{name: d.Name, t: t, fact: d, owner: rs}

@@ -14,6 +14,17 @@ import (
 // MaxRulesetSize is the largest ruleset file the loader accepts.
 const MaxRulesetSize = 4 << 20
 
+// MaxExprsPerFile is the most expressions one ruleset file may hold. The
+// largest bundled ruleset has about a hundred; each costs a compilation at
+// load (a fraction of a millisecond), so the bound keeps a hostile file
+// under MaxRulesetSize from taking many seconds to load.
+const MaxExprsPerFile = 5000
+
+// MaxRulesetsPerFile is the most ruleset documents one file may hold: a
+// file holds a document and perhaps a few versions of it, and checks
+// across the versions of one id take time quadratic in their number.
+const MaxRulesetsPerFile = 64
+
 var (
 	idPattern      = regexp.MustCompile(`^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*(/[a-z0-9][a-z0-9_.-]*)+$`)
 	ruleIDPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
@@ -32,10 +43,16 @@ func parseFile(name string, data []byte) ([]*Ruleset, Diagnostics) {
 			Summary: fmt.Sprintf("file is %d bytes; the limit is %d", len(data), MaxRulesetSize),
 			Hint:    "split it into one file per ruleset"}}
 	}
-	docs, diags := parseYAMLStream(name, data, "ruleset")
+	docs, diags := parseYAMLStream(name, data, "ruleset", MaxRulesetsPerFile)
+	if len(docs) > MaxRulesetsPerFile {
+		return nil, append(diags, &Diagnostic{Severity: SeverityError, Code: "ruleset.too_large", Subject: Range{File: name},
+			Summary: fmt.Sprintf("file holds more than %d rulesets", MaxRulesetsPerFile),
+			Hint:    "split it into one file per ruleset"})
+	}
+	budget := newErrorBudget()
 	var out []*Ruleset
 	for _, doc := range docs {
-		r := &reader{file: name, src: data, prefix: "ruleset"}
+		r := &reader{file: name, src: data, prefix: "ruleset", budget: budget}
 		text := data
 		if len(docs) > 1 {
 			text = docText(doc)
@@ -45,6 +62,15 @@ func parseFile(name string, data []byte) ([]*Ruleset, Diagnostics) {
 		if rs != nil {
 			out = append(out, rs)
 		}
+	}
+	if budget.exprs > MaxExprsPerFile {
+		// reported alone: the rulesets are not compiled
+		return nil, Diagnostics{{Severity: SeverityError, Code: "ruleset.too_large", Subject: Range{File: name},
+			Summary: fmt.Sprintf("file holds %d expressions; the limit is %d", budget.exprs, MaxExprsPerFile),
+			Hint:    "no ruleset needs that many: split the file, or move values from expressions into rating tables"}}
+	}
+	if budget.dropped > 0 {
+		diags = append(diags, tooManyErrors(name, "ruleset", budget.dropped))
 	}
 	if len(docs) == 0 && len(diags) == 0 {
 		diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "ruleset.empty", Subject: Range{File: name},
@@ -330,6 +356,9 @@ func (r *reader) newExpr(n *yaml.Node, path string, ph phase, want *typ) *Expr {
 	if n.Kind != yaml.ScalarNode {
 		r.errorf(n, path, "ruleset.type", "write the expression as text, quoted if it starts with a special character", "an expression must be text, not %s", describe(n))
 		return nil
+	}
+	if r.budget != nil {
+		r.budget.exprs++
 	}
 	return &Expr{Src: n.Value, At: r.rangeOf(n), node: n, fileSrc: r.src, phase: ph, want: want}
 }

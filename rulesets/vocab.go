@@ -3,6 +3,7 @@ package rulesets
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // A Code is one entry of a vocabulary: the code used in facts and rules, and
@@ -189,11 +190,25 @@ func SectorMatch(code, prefix string) bool {
 	return code == prefix || (len(code) > len(prefix) && code[len(prefix)] == '.' && strings.HasPrefix(code, prefix))
 }
 
+// maxSuggestLen bounds the names suggest compares: no name or code is
+// longer, and comparing is quadratic in the length.
+const maxSuggestLen = 64
+
 // suggest returns the candidate closest to s, if it is close enough to be a
 // plausible typo, for "did you mean" hints.
 func suggest(s string, candidates []string) string {
+	n := utf8.RuneCountInString(s)
+	if n > maxSuggestLen {
+		return ""
+	}
+	limit := min(n/3+1, 4)
 	best, bestD := "", -1
 	for _, c := range candidates {
+		// the distance is at least the difference in length: a candidate
+		// too far off could only be suggested as containing s
+		if diff := utf8.RuneCountInString(c) - n; (diff > limit || -diff > limit) && !(len(s) >= 3 && strings.Contains(c, s)) {
+			continue
+		}
 		d := editDistance(s, c)
 		if bestD < 0 || d < bestD || (d == bestD && c < best) {
 			best, bestD = c, d
@@ -202,42 +217,38 @@ func suggest(s string, candidates []string) string {
 	if best == "" {
 		return ""
 	}
-	limit := len([]rune(s))/3 + 1
-	if limit > 4 {
-		limit = 4
-	}
 	if bestD <= limit || (strings.Contains(best, s) && len(s) >= 3) {
 		return best
 	}
 	return ""
 }
 
+// editDistance is the optimal string alignment distance of a and b:
+// insertions, deletions, substitutions and adjacent transpositions each
+// cost one. It keeps three rows of the table.
 func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
-	// Optimal string alignment distance: insertions, deletions,
-	// substitutions and adjacent transpositions each cost one.
-	rows := make([][]int, len(ra)+1)
-	for i := range rows {
-		rows[i] = make([]int, len(rb)+1)
-		rows[i][0] = i
-	}
-	for j := range rows[0] {
-		rows[0][j] = j
+	buf := make([]int, 3*(len(rb)+1))
+	prev2, prev, cur := buf[:len(rb)+1], buf[len(rb)+1:2*(len(rb)+1)], buf[2*(len(rb)+1):]
+	for j := range prev {
+		prev[j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			d := min(rows[i-1][j]+1, rows[i][j-1]+1, rows[i-1][j-1]+cost)
+			d := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d = min(d, rows[i-2][j-2]+1)
+				d = min(d, prev2[j-2]+1)
 			}
-			rows[i][j] = d
+			cur[j] = d
 		}
+		prev2, prev, cur = prev, cur, prev2
 	}
-	return rows[len(ra)][len(rb)]
+	return prev[len(rb)]
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -20,6 +20,9 @@ type reader struct {
 	diags Diagnostics
 	// prefix is the code prefix of diagnostics ("ruleset" or "facts").
 	prefix string
+	// budget, shared by the readers of one file, bounds the errors they
+	// report (nil: no bound).
+	budget *errorBudget
 }
 
 func (r *reader) rangeOf(n *yaml.Node) Range {
@@ -40,6 +43,9 @@ func (r *reader) rangeOf(n *yaml.Node) Range {
 }
 
 func (r *reader) add(sev Severity, n *yaml.Node, path, code, hint, format string, args ...any) *Diagnostic {
+	if sev == SeverityError && !r.budget.take() {
+		return &Diagnostic{Severity: sev, Code: code} // counted, not reported
+	}
 	d := &Diagnostic{
 		Severity: sev,
 		Code:     code,
@@ -53,6 +59,17 @@ func (r *reader) add(sev Severity, n *yaml.Node, path, code, hint, format string
 	}
 	r.diags = append(r.diags, d)
 	return d
+}
+
+// full reports whether the reader has reported as many errors as its file
+// may have, and counts one more: past that, errors are only counted, and
+// the work of explaining them (a "did you mean") can be skipped.
+func (r *reader) full() bool {
+	if r.budget != nil && r.budget.left <= 0 {
+		r.budget.dropped++
+		return true
+	}
+	return false
 }
 
 func (r *reader) errorf(n *yaml.Node, path, code, hint, format string, args ...any) *Diagnostic {
@@ -130,6 +147,9 @@ func (r *reader) fields(n *yaml.Node, path string, what string, allowed ...strin
 			}
 		}
 		if !known && allowed != nil {
+			if r.full() {
+				continue // counted; no need for a hint nobody sees
+			}
 			hint := "allowed keys: " + strings.Join(allowed, ", ")
 			if s := suggest(name, allowed); s != "" {
 				hint = fmt.Sprintf("did you mean %q?", s)
@@ -400,15 +420,36 @@ func (r *reader) checkCode(n *yaml.Node, path, what, code string, vocab Vocabula
 	if vocab.Has(code) {
 		return true
 	}
+	if r.full() {
+		return false
+	}
 	codes := vocab.Codes()
 	hint := ""
 	if s := suggest(code, codes); s != "" {
 		hint = fmt.Sprintf("did you mean %q?", s)
-	} else if len(codes) <= 12 {
-		hint = "known codes: " + strings.Join(codes, ", ")
+	} else {
+		hint = codesHint(codes)
 	}
 	r.errorf(n, path, r.prefix+".unknown_code", hint, "unknown %s code %q", what, code)
 	return false
+}
+
+// codesHint lists the codes of a vocabulary for a hint: all of them when
+// there are few, else the top-level ones and how sub-codes are written.
+func codesHint(codes []string) string {
+	var top []string
+	sub := ""
+	for _, c := range codes {
+		if i := strings.IndexByte(c, '.'); i < 0 {
+			top = append(top, c)
+		} else if sub == "" {
+			sub = c
+		}
+	}
+	if len(codes) <= 12 || sub == "" {
+		return "known codes: " + strings.Join(codes, ", ")
+	}
+	return fmt.Sprintf("top-level codes: %s; a sub-code is written parent.child, e.g. %s", strings.Join(top, ", "), sub)
 }
 
 const maxInt = math.MaxInt32

@@ -12,9 +12,9 @@ import (
 // What depends only on the stack is prepared once per stack (Stack.Memo)
 // and shared by every premium built on it: citations without conditions
 // (a factor's together with each of its cases'), case ids, literal case
-// values and their deltas pre-scaled to one exponent (so that combining
-// them does not rescale), and the sorted provenance list for each set of
-// marks. Premiums share these slices; they are never modified.
+// values and their deltas (with the deltas pre-scaled to one exponent for
+// combining, so that adding them does not rescale; the values shown keep
+// their own), and the sorted provenance list for each set of marks. Premiums share these slices; they are never modified.
 
 type memoKey struct{}
 
@@ -91,9 +91,11 @@ type caseMemo struct {
 	// static
 	all       []rulesets.Citation
 	allStatic bool
-	// literal values, pre-scaled, and their deltas
+	// literal values and their deltas as written (they are shown), and the
+	// delta pre-scaled for combining
 	literal      bool
 	value, delta decimal.Decimal
+	scaled       decimal.Decimal
 }
 
 func memoOf(st *rulesets.Stack) *stackMemo {
@@ -154,13 +156,11 @@ func newStackMemo(st *rulesets.Stack) *stackMemo {
 		}
 		if v, ok := c.Value.Literal(); ok {
 			cm.literal = true
-			if v.Exponent() > exp {
-				v = m.zero.Add(v)
-			}
 			cm.value = v
 			cm.delta = delta(f.Unit, v)
-			if f.Unit != "percent" && cm.delta.Exponent() > exp {
-				cm.delta = m.zero.Add(cm.delta)
+			cm.scaled = cm.delta
+			if cm.scaled.Exponent() > exp {
+				cm.scaled = m.zero.Add(cm.scaled)
 			}
 		}
 		return cm

@@ -225,13 +225,19 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 		return nil, tr.entries, inc
 	}
 
-	// Factors.
+	// Factors; scaled holds their deltas for combining.
 	p.Factors = make([]Factor, 0, len(rt.Factors))
+	var buf [16]decimal.Decimal
+	scaled := buf[:0]
 	for i, f := range rt.Factors {
 		fm := &m.factors[i]
 		p.Factors = append(p.Factors, Factor{})
 		fv := &p.Factors[len(p.Factors)-1]
-		if err := evalFactor(f, fm, fv, ev, &tr); err != nil {
+		sd, err := evalFactor(f, fm, fv, ev, &tr)
+		if err == nil {
+			scaled = append(scaled, sd)
+		}
+		if err != nil {
 			p.Factors = p.Factors[:len(p.Factors)-1]
 			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(f.Ref(), "factor", err))
 			continue
@@ -244,7 +250,7 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 	}
 
 	// Combine, clamp, apply.
-	p.Combined = combine(rt.Combine.Mode, p.Factors, m.one, m.zero)
+	p.Combined = combine(rt.Combine.Mode, p.Factors, scaled, m.one, m.zero)
 	mk.add(p, rt.Combine.Provenance, m.combineMark)
 	adj := p.Combined
 	if rt.Rounding.HasStep("adjustment") {
@@ -464,37 +470,39 @@ func Lookup(t *rulesets.Table, ev *rulesets.Eval) (*rulesets.Row, []Key, error) 
 	return nil, nil, fmt.Errorf("table %s has no row for %s", t.ID, strings.Join(parts, ", "))
 }
 
-// evalFactor evaluates a factor's cases into out.
-func evalFactor(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *rulesets.Eval, tr *tracer) error {
+// evalFactor evaluates a factor's cases into out; it returns the delta
+// for combining (pre-scaled when the case value is a literal).
+func evalFactor(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *rulesets.Eval, tr *tracer) (decimal.Decimal, error) {
 	*out = Factor{ID: f.ID, Family: f.Family, Title: f.Title, Unit: f.Unit, Pick: f.Pick, Rule: f.Ref(),
 		Illustrative: f.Illustrative, Unverified: f.Unverified}
 	var chosen *rulesets.Case
 	var cm *caseMemo
-	var value, d decimal.Decimal
+	var value, d, sd decimal.Decimal
 	for i, c := range f.Cases {
 		ok, err := c.When.Bool(ev)
 		if tr.on {
 			tr.add(c.Ref, "factor_case", ok, err, "")
 		}
 		if err != nil {
-			return err
+			return sd, err
 		}
 		if !ok {
 			continue
 		}
 		x := &fm.cases[i]
-		v, vd := x.value, x.delta
+		v, vd, vs := x.value, x.delta, x.scaled
 		if !x.literal {
 			if v, err = c.Value.Decimal(ev); err != nil {
-				return err
+				return sd, err
 			}
 			vd = delta(f.Unit, v)
+			vs = vd
 		}
 		if f.Pick != "first" {
 			out.Matched = append(out.Matched, x.id)
 		}
 		if chosen == nil || (f.Pick == "highest" && vd.GreaterThan(d)) || (f.Pick == "lowest" && vd.LessThan(d)) {
-			chosen, cm, value, d = c, x, v, vd
+			chosen, cm, value, d, sd = c, x, v, vd, vs
 		}
 		if f.Pick == "first" {
 			break
@@ -502,13 +510,14 @@ func evalFactor(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *rulesets.Ev
 	}
 	if chosen == nil {
 		chosen, cm = f.Default, &fm.def
-		value, d = cm.value, cm.delta
+		value, d, sd = cm.value, cm.delta, cm.scaled
 		if !cm.literal {
 			v, err := chosen.Value.Decimal(ev)
 			if err != nil {
-				return err
+				return sd, err
 			}
 			value, d = v, delta(f.Unit, v)
+			sd = d
 		}
 	}
 	out.Case = cm.id
@@ -526,7 +535,7 @@ func evalFactor(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *rulesets.Ev
 	if chosen.Unverified {
 		out.Unverified = true
 	}
-	return nil
+	return sd, nil
 }
 
 func caseID(c *rulesets.Case, i int) string {
@@ -545,25 +554,26 @@ func delta(unit string, v decimal.Decimal) decimal.Decimal {
 	return v.Sub(one)
 }
 
-// combine folds the factors' deltas into the adjustment; one and zero are
-// pre-scaled to the exponent of the factors' literal values.
-func combine(mode string, fs []Factor, one, zero decimal.Decimal) decimal.Decimal {
+// combine folds the factors' deltas into the adjustment; deltas are the
+// factors' deltas, and one and zero, pre-scaled to a common exponent so
+// that adding does not rescale.
+func combine(mode string, fs []Factor, deltas []decimal.Decimal, one, zero decimal.Decimal) decimal.Decimal {
 	switch mode {
 	case "add":
 		sum := zero
-		for _, f := range fs {
-			sum = sum.Add(f.Delta)
+		for _, d := range deltas {
+			sum = sum.Add(d)
 		}
 		return one.Add(sum)
 	case "add_within_family":
 		var order []string
 		sums := map[string]decimal.Decimal{}
-		for _, f := range fs {
+		for i, f := range fs {
 			if _, ok := sums[f.Family]; !ok {
 				order = append(order, f.Family)
 				sums[f.Family] = zero
 			}
-			sums[f.Family] = sums[f.Family].Add(f.Delta)
+			sums[f.Family] = sums[f.Family].Add(deltas[i])
 		}
 		prod := one
 		for _, fam := range order {
@@ -572,8 +582,8 @@ func combine(mode string, fs []Factor, one, zero decimal.Decimal) decimal.Decima
 		return prod
 	}
 	prod := one
-	for _, f := range fs {
-		prod = prod.Mul(one.Add(f.Delta))
+	for _, d := range deltas {
+		prod = prod.Mul(one.Add(d))
 	}
 	return prod
 }

@@ -251,6 +251,15 @@ func (reg *Registry) build(all []*Ruleset) Diagnostics {
 	for _, rs := range all {
 		for i, s := range rs.Supersedes {
 			old := reg.byKey[s]
+			if s == rs.Key() {
+				at := rs.At
+				if i < len(rs.supersedesAt) {
+					at = rs.supersedesAt[i]
+				}
+				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "ruleset.supersedes", Subject: at, Path: index("supersedes", i),
+					Summary: fmt.Sprintf("%s supersedes itself", s), Hint: "name the earlier version it replaces, e.g. " + rs.ID + "@<earlier version>"})
+				continue
+			}
 			if old == nil {
 				hint := ""
 				var keys []string
@@ -317,6 +326,18 @@ func (reg *Registry) build(all []*Ruleset) Diagnostics {
 	reg.rulesets = all
 	return diags
 }
+
+// readsCyclic reports whether an "unknown name" summary names a let of cyc.
+func readsCyclic(summary string, cyc []*Let) bool {
+	for _, l := range cyc {
+		if rest, ok := strings.CutPrefix(summary, "unknown name "+l.Name); ok && (rest == "" || !isNameByte(rest[0])) {
+			return true
+		}
+	}
+	return false
+}
+
+func isNameByte(c byte) bool { return c == '_' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') }
 
 // freezeRefs computes the references rules are named by once, so that
 // evaluation does not build strings.
@@ -437,6 +458,21 @@ func (reg *Registry) compileRuleset(rs *Ruleset, lower []*Ruleset, r *reader) {
 	for _, c := range cyc {
 		r.diags = append(r.diags, &Diagnostic{Severity: SeverityError, Code: "let.cycle", Subject: c.At, Source: sourceLine(c.Expr.fileSrc, c.At.Start.Line),
 			Summary: fmt.Sprintf("let %s depends on itself: %s", c.Name, cycleText(rs.Lets, c.Name)), Hint: "break the cycle: a let may use only lets that do not use it"})
+	}
+	if len(cyc) > 0 {
+		// A let in a cycle has no type, so every expression that reads it
+		// would also get "unknown name": the cycle is the one problem.
+		from := len(r.diags)
+		defer func() {
+			kept := r.diags[:from]
+			for _, d := range r.diags[from:] {
+				if d.Code == "expr.unknown_name" && readsCyclic(d.Summary, cyc) {
+					continue
+				}
+				kept = append(kept, d)
+			}
+			r.diags = kept
+		}()
 	}
 	for _, l := range order {
 		if prev, ok := env.decls[l.Name]; ok && prev.owner != rs {

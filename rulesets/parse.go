@@ -191,8 +191,9 @@ func (r *reader) required(f map[string]field, parent *yaml.Node, key, path, hint
 		r.errorf(parent, path, "ruleset.missing", hint, "%s is required", key)
 		return ""
 	}
+	before := len(r.diags)
 	s := r.str(v, path, key)
-	if strings.TrimSpace(s) == "" {
+	if strings.TrimSpace(s) == "" && len(r.diags) == before {
 		r.errorf(v, path, "ruleset.missing", hint, "%s must not be empty", key)
 	}
 	return s
@@ -712,7 +713,8 @@ func (r *reader) penalties(rs *Ruleset, v *yaml.Node) {
 				}
 			}
 		}
-		if p.Restates == "" && p.Fine == nil && p.NoFine == "" && p.PerDay == nil {
+		given := !isNull(f["fine"].val) || !isNull(f["per_day"].val) // reported above when incomplete
+		if p.Restates == "" && p.Fine == nil && p.NoFine == "" && p.PerDay == nil && !given {
 			r.errorf(it, path+".fine", "ruleset.missing", "add fine: {min, max}, per_day:, or no_fine: \"why the document provides no fine\"", "a penalty rule needs fine, per_day or no_fine")
 		}
 		if p.Fine != nil && p.NoFine != "" {
@@ -739,9 +741,12 @@ func (r *reader) penalties(rs *Ruleset, v *yaml.Node) {
 			if x := tf["max"].val; !isNull(x) {
 				t.Max, okMax = r.dec(x, tp+".max", "max")
 			}
-			if !okMin || !okMax {
+			if isNull(tf["min"].val) || isNull(tf["max"].val) {
 				r.errorf(tn, tp, "ruleset.missing", "a tier gives min and max as decimal literals", "tier needs min and max")
 				continue
+			}
+			if !okMin || !okMax {
+				continue // reported where the bound is
 			}
 			if t.Max.LessThan(t.Min) {
 				r.errorf(tf["max"].val, tp+".max", "ruleset.range", "", "tier max %s is below min %s", t.Max, t.Min)
@@ -863,8 +868,10 @@ func (r *reader) rating(rs *Ruleset, v *yaml.Node) *Rating {
 			if y := cf["max"].val; !isNull(y) {
 				c.Max, okMax = r.dec(y, "rating.clamp.max", "clamp max")
 			}
-			if !okMin || !okMax {
+			if isNull(cf["min"].val) || isNull(cf["max"].val) {
 				r.errorf(x, "rating.clamp", "ruleset.missing", `write clamp: {min: "0.70", max: "1.30"} for ±30%`, "clamp needs min and max")
+			} else if !okMin || !okMax {
+				// reported where the bound is
 			} else if c.Max.LessThan(c.Min) || c.Min.IsNegative() {
 				r.errorf(x, "rating.clamp", "ruleset.range", "min ≤ max, both positive coefficients", "clamp [%s, %s] is not a valid range", c.Min, c.Max)
 			} else {

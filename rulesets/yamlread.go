@@ -3,6 +3,7 @@ package rulesets
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -314,6 +315,10 @@ const (
 	maxDecimalFracDigits = 16
 )
 
+// exponentForm is a number in scientific notation; the group is the
+// exponent.
+var exponentForm = regexp.MustCompile(`^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)e([+-]?[0-9]+)$`)
+
 // parseDecimal parses s exactly (never through float64) and checks the
 // limits. It returns a message for the user when s is not acceptable.
 func parseDecimal(s string) (decimal.Decimal, string) {
@@ -328,11 +333,13 @@ func parseDecimal(s string) (decimal.Decimal, string) {
 	if strings.ContainsAny(t, "_,") {
 		return decimal.Decimal{}, "must not contain separators such as , or _"
 	}
-	if i := strings.IndexAny(lower, "e"); i >= 0 {
-		exp, err := strconv.Atoi(lower[i+1:])
+	if m := exponentForm.FindStringSubmatch(lower); m != nil {
+		exp, err := strconv.Atoi(m[1])
 		if err != nil || exp > 40 || exp < -40 {
 			return decimal.Decimal{}, "has an exponent out of range"
 		}
+	} else if strings.Contains(lower, "e") {
+		return decimal.Decimal{}, "is not a decimal number"
 	}
 	if len(t) > 64 {
 		return decimal.Decimal{}, "has too many digits"

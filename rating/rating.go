@@ -554,39 +554,55 @@ func delta(unit string, v decimal.Decimal) decimal.Decimal {
 	return v.Sub(one)
 }
 
-// combine folds the factors' deltas into the adjustment; deltas are the
-// factors' deltas, and one and zero, pre-scaled to a common exponent so
-// that adding does not rescale.
-func combine(mode string, fs []Factor, deltas []decimal.Decimal, one, zero decimal.Decimal) decimal.Decimal {
+// combine folds the factors' deltas into the adjustment. The result is
+// the same number with the same exponent as adding or multiplying the
+// deltas as shown; when adding, the deltas pre-scaled to the stack's
+// common exponent are used if that gives the same exponent (it saves a
+// rescale, which allocates, per factor).
+func combine(mode string, fs []Factor, scaled []decimal.Decimal, one, zero decimal.Decimal) decimal.Decimal {
 	switch mode {
 	case "add":
-		sum := zero
-		for _, d := range deltas {
-			sum = sum.Add(d)
+		exp := int32(0)
+		for _, f := range fs {
+			exp = min(exp, f.Delta.Exponent())
 		}
-		return one.Add(sum)
+		if exp == zero.Exponent() && len(scaled) == len(fs) {
+			sum := zero
+			for _, d := range scaled {
+				sum = sum.Add(d)
+			}
+			return one.Add(sum)
+		}
+		sum := decimal.Zero
+		for _, f := range fs {
+			sum = sum.Add(f.Delta)
+		}
+		return unit.Add(sum)
 	case "add_within_family":
 		var order []string
 		sums := map[string]decimal.Decimal{}
-		for i, f := range fs {
+		for _, f := range fs {
 			if _, ok := sums[f.Family]; !ok {
 				order = append(order, f.Family)
-				sums[f.Family] = zero
+				sums[f.Family] = decimal.Zero
 			}
-			sums[f.Family] = sums[f.Family].Add(deltas[i])
+			sums[f.Family] = sums[f.Family].Add(f.Delta)
 		}
-		prod := one
+		prod := unit
 		for _, fam := range order {
-			prod = prod.Mul(one.Add(sums[fam]))
+			prod = prod.Mul(unit.Add(sums[fam]))
 		}
 		return prod
 	}
-	prod := one
-	for _, d := range deltas {
-		prod = prod.Mul(one.Add(d))
+	prod := unit
+	for _, f := range fs {
+		prod = prod.Mul(unit.Add(f.Delta))
 	}
 	return prod
 }
+
+// unit is 1 at exponent 0.
+var unit = decimal.NewFromInt(1)
 
 // MarshalJSON writes the rounded money (the amount, the minimum premium
 // and the prevention cap) with the declared scale, and rates, factors and

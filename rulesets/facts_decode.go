@@ -64,7 +64,8 @@ func DecodeFacts(name string, data []byte) ([]*Facts, error) {
 	}
 	if len(out) == 0 {
 		return nil, &FactsError{Diagnostics{{Severity: SeverityError, Code: "facts.empty",
-			Summary: "no enterprise in the document", Subject: Range{File: name}}}}
+			Summary: "no enterprise in the document", Subject: Range{File: name},
+			Hint: "an enterprise is a mapping such as region: \"430100\" and sectors: [other]; several are separated by ---"}}}
 	}
 	return out, nil
 }
@@ -408,7 +409,7 @@ func decodeFacts(name string, src []byte, n *yaml.Node, budget *errorBudget) (*F
 	if v := get("workers_without_injury_insurance"); v != nil {
 		f.WorkersWithoutInjuryInsurance, _ = r.integer(v, "workers_without_injury_insurance", "workers_without_injury_insurance", 0, maxInt)
 		if f.Employees != nil && f.WorkersWithoutInjuryInsurance > *f.Employees {
-			r.errorf(v, "workers_without_injury_insurance", "facts.inconsistent", "", "workers_without_injury_insurance (%d) exceeds employees (%d)", f.WorkersWithoutInjuryInsurance, *f.Employees)
+			r.errorf(v, "workers_without_injury_insurance", "facts.inconsistent", "employees counts all workers, these included", "workers_without_injury_insurance (%d) exceeds employees (%d)", f.WorkersWithoutInjuryInsurance, *f.Employees)
 		}
 	}
 	if v := get("annual_revenue"); v != nil {
@@ -433,7 +434,7 @@ func decodeFacts(name string, src []byte, n *yaml.Node, budget *errorBudget) (*F
 			p.Start = r.optDate(pf["start"].val, "project.start", "project start")
 			p.End = r.optDate(pf["end"].val, "project.end", "project end")
 			if p.Start != nil && p.End != nil && p.End.Before(*p.Start) {
-				r.errorf(pf["end"].val, "project.end", "facts.inconsistent", "", "project ends (%s) before it starts (%s)", p.End, p.Start)
+				r.errorf(pf["end"].val, "project.end", "facts.inconsistent", "end is the project's last day and cannot precede start", "project ends (%s) before it starts (%s)", p.End, p.Start)
 			}
 			f.Project = p
 		}
@@ -561,7 +562,7 @@ func decodeFacts(name string, src []byte, n *yaml.Node, budget *errorBudget) (*F
 			}
 			h.SurrenderedOn = r.optDate(hf["surrendered_on"].val, p+".surrendered_on", "surrendered_on")
 			if h.SurrenderedOn != nil && okS && okE && (h.SurrenderedOn.Before(h.Start) || h.SurrenderedOn.After(h.End)) {
-				r.errorf(hf["surrendered_on"].val, p+".surrendered_on", "facts.inconsistent", "", "surrendered_on (%s) lies outside the policy period %s–%s", h.SurrenderedOn, h.Start, h.End)
+				r.errorf(hf["surrendered_on"].val, p+".surrendered_on", "facts.inconsistent", "a policy is surrendered (退保) between its start and end", "surrendered_on (%s) lies outside the policy period %s–%s", h.SurrenderedOn, h.Start, h.End)
 			}
 			if x := hf["insurer"].val; !isNull(x) {
 				h.Insurer = r.str(x, p+".insurer", "insurer")
@@ -604,7 +605,7 @@ func (r *reader) nonNegDec(n *yaml.Node, path, what string) *decimal.Decimal {
 		return nil
 	}
 	if d.IsNegative() {
-		r.errorf(n, path, "facts.range", "", "%s must not be negative: %s", what, n.Value)
+		r.errorf(n, path, "facts.range", "amounts and ratios are 0 or more", "%s must not be negative: %s", what, n.Value)
 		return nil
 	}
 	return &d

@@ -67,6 +67,7 @@ func LintRegistry(reg *Registry, files []string) Diagnostics {
 		}
 	}
 	diags.Sort()
+	fillSources(diags, reg.files)
 	return diags
 }
 

@@ -284,7 +284,7 @@ func (r *reader) factDecls(rs *Ruleset, v *yaml.Node) {
 				r.errorf(f["name"].val, path+".name", "ruleset.fact_name", "choose a name that is not a near-miss of a core fact",
 					"fact %s could never be given: the facts decoder would take it for a typo of %s", d.Name, suggest(d.Name, factsKeys))
 			case seen[d.Name]:
-				r.errorf(f["name"].val, path+".name", "ruleset.duplicate_id", "", "fact %s is declared twice", d.Name)
+				r.errorf(f["name"].val, path+".name", "ruleset.duplicate_id", "keep one declaration", "fact %s is declared twice", d.Name)
 			}
 			seen[d.Name] = true
 		}
@@ -315,7 +315,7 @@ func (r *reader) factDecls(rs *Ruleset, v *yaml.Node) {
 			}
 			if d.Type != "" {
 				if _, err := typedExtra(d, ev); err != "" {
-					r.errorf(x, path+".default", "ruleset.fact_default", "", "default of %s %s", d.Name, err)
+					r.errorf(x, path+".default", "ruleset.fact_default", "the default must be a value of the declared type ("+string(d.Type)+")", "default of %s %s", d.Name, err)
 				}
 			}
 			d.Default = &s
@@ -517,7 +517,7 @@ func (r *reader) requirements(rs *Ruleset, v *yaml.Node) {
 					continue
 				}
 				if d.IsNegative() {
-					r.errorf(x.val, p, "ruleset.range", "", "%s must not be negative", name)
+					r.errorf(x.val, p, "ruleset.range", "amounts are in yuan: 0 or more", "%s must not be negative", name)
 					continue
 				}
 				rv.Dec = d
@@ -749,7 +749,7 @@ func (r *reader) penalties(rs *Ruleset, v *yaml.Node) {
 				continue // reported where the bound is
 			}
 			if t.Max.LessThan(t.Min) {
-				r.errorf(tf["max"].val, tp+".max", "ruleset.range", "", "tier max %s is below min %s", t.Max, t.Min)
+				r.errorf(tf["max"].val, tp+".max", "ruleset.range", "min ≤ max; both bounds are inclusive", "tier max %s is below min %s", t.Max, t.Min)
 			}
 			if x := tf["reason"].val; !isNull(x) {
 				t.Reason = r.str(x, tp+".reason", "reason")
@@ -788,7 +788,7 @@ func (r *reader) rating(rs *Ruleset, v *yaml.Node) *Rating {
 			continue
 		}
 		if _, dup := tables[t.ID]; dup {
-			r.errorf(tn, index("rating.tables", i)+".id", "ruleset.duplicate_id", "", "table id %q is used twice", t.ID)
+			r.errorf(tn, index("rating.tables", i)+".id", "ruleset.duplicate_id", "give each table its own id; a more local layer replaces a table by using the same id in its own file", "table id %q is used twice", t.ID)
 			continue
 		}
 		tables[t.ID] = t
@@ -1072,7 +1072,7 @@ func (r *reader) table(rs *Ruleset, tn *yaml.Node, path string) *Table {
 		d := &Dim{At: r.rangeOf(dn)}
 		d.Name = r.required(df, dn, "name", dp+".name", "add name")
 		if dimSeen[d.Name] {
-			r.errorf(df["name"].val, dp+".name", "ruleset.duplicate_id", "", "dimension %q is used twice", d.Name)
+			r.errorf(df["name"].val, dp+".name", "ruleset.duplicate_id", "give each dimension of a table its own name", "dimension %q is used twice", d.Name)
 		}
 		dimSeen[d.Name] = true
 		d.By = r.newExpr(df["by"].val, dp+".by", phaseObligation, nil)
@@ -1089,7 +1089,7 @@ func (r *reader) table(rs *Ruleset, tn *yaml.Node, path string) *Table {
 			b := &Band{At: r.rangeOf(bn)}
 			b.ID = r.required(bf, bn, "id", bp+".id", "add id")
 			if bseen[b.ID] {
-				r.errorf(bf["id"].val, bp+".id", "ruleset.duplicate_id", "", "band id %q is used twice", b.ID)
+				r.errorf(bf["id"].val, bp+".id", "ruleset.duplicate_id", "give each band of a dimension its own id", "band id %q is used twice", b.ID)
 			}
 			bseen[b.ID] = true
 			if x := bf["label"].val; !isNull(x) {

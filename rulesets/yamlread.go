@@ -126,13 +126,13 @@ func (r *reader) fields(n *yaml.Node, path string, what string, allowed ...strin
 		return out, true
 	}
 	if n.Kind != yaml.MappingNode {
-		r.errorf(n, path, r.prefix+".type", "", "%s must be a mapping of keys to values, not %s", what, describe(n))
+		r.errorf(n, path, r.prefix+".type", mappingHint(allowed), "%s must be a mapping of keys to values, not %s", what, describe(n))
 		return out, false
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			r.errorf(k, path, r.prefix+".type", "", "keys of %s must be plain names", what)
+			r.errorf(k, path, r.prefix+".type", "write the key as a plain name followed by a colon", "keys of %s must be plain names", what)
 			continue
 		}
 		name := k.Value
@@ -170,7 +170,7 @@ func (r *reader) pairs(n *yaml.Node, path, what string) []field {
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		r.errorf(n, path, r.prefix+".type", "", "%s must be a mapping, not %s", what, describe(n))
+		r.errorf(n, path, r.prefix+".type", "write one \"name: value\" a line, indented under the key", "%s must be a mapping, not %s", what, describe(n))
 		return nil
 	}
 	var out []field
@@ -178,7 +178,7 @@ func (r *reader) pairs(n *yaml.Node, path, what string) []field {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			r.errorf(k, path, r.prefix+".type", "", "keys of %s must be plain names", what)
+			r.errorf(k, path, r.prefix+".type", "write the key as a plain name followed by a colon", "keys of %s must be plain names", what)
 			continue
 		}
 		if line, dup := seen[k.Value]; dup {
@@ -235,7 +235,7 @@ func describe(n *yaml.Node) string {
 
 func (r *reader) scalar(n *yaml.Node, path, what string) (string, bool) {
 	if n == nil || n.Kind != yaml.ScalarNode {
-		r.errorf(n, path, r.prefix+".type", "", "%s must be a single value, not %s", what, describe(n))
+		r.errorf(n, path, r.prefix+".type", "write a single value: a number, a date, or text (quoted if it has special characters)", "%s must be a single value, not %s", what, describe(n))
 		return "", false
 	}
 	return n.Value, true
@@ -414,7 +414,7 @@ func (r *reader) strs(n *yaml.Node, path, what string) []string {
 	out := make([]string, 0, len(items))
 	for i, it := range items {
 		if it.Kind != yaml.ScalarNode || isNull(it) {
-			r.errorf(it, index(path, i), r.prefix+".type", "", "items of %s must be single values, not %s", what, describe(it))
+			r.errorf(it, index(path, i), r.prefix+".type", "write each item as a code or text: [a, b]", "items of %s must be single values, not %s", what, describe(it))
 			continue
 		}
 		out = append(out, it.Value)
@@ -439,6 +439,14 @@ func (r *reader) checkCode(n *yaml.Node, path, what, code string, vocab Vocabula
 	}
 	r.errorf(n, path, r.prefix+".unknown_code", hint, "unknown %s code %q", what, code)
 	return false
+}
+
+// mappingHint says how to write a mapping whose keys are allowed.
+func mappingHint(allowed []string) string {
+	if len(allowed) == 0 {
+		return "write one \"key: value\" a line, indented under the key"
+	}
+	return "write one \"key: value\" a line, indented under the key; the keys are " + strings.Join(allowed, ", ")
 }
 
 // codesHint lists the codes of a vocabulary for a hint: all of them when

@@ -1,0 +1,176 @@
+package anzexian
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/anzexian/anzexian/rulesets"
+	"github.com/shopspring/decimal"
+)
+
+// plainAssessment is an Assessment without its MarshalJSON: encoding/json
+// encodes it by reflection (and the nested types by their own MarshalJSON
+// methods), which is the specification AppendJSON must match byte for byte.
+type plainAssessment Assessment
+
+func reflectJSON(t testing.TB, a *Assessment) []byte {
+	t.Helper()
+	b, err := json.Marshal((*plainAssessment)(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// jsonAssessments are the answers of every example case (trace off and
+// on) and of a generated portfolio of every region.
+func jsonAssessments(t *testing.T) (names []string, as []*Assessment) {
+	eng, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := LoadCases("examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.FactsErr != nil || c.Facts == nil {
+			continue
+		}
+		opts := []Option{At(c.AsOf), Insurer(c.Insurer)}
+		if len(c.With) > 0 {
+			reg, err := eng.registryWith(c.With)
+			if err != nil {
+				continue
+			}
+			opts = append(opts, Using(reg))
+		}
+		for _, trace := range []bool{false, true} {
+			o := opts
+			if trace {
+				o = append(o[:len(o):len(o)], WithTrace())
+			}
+			a, err := eng.Assess(c.Facts, o...)
+			if err != nil {
+				continue
+			}
+			names, as = append(names, c.ID()), append(as, a)
+		}
+	}
+	if len(as) < 500 {
+		t.Fatalf("only %d example answers", len(as))
+	}
+	for i, f := range Generate(5, 1500) {
+		a, err := eng.Assess(f, At(rulesets.MustParseDate("2026-01-01")), func(o *options) { o.trace = i%3 == 0 })
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, as = append(names, f.Name), append(as, a)
+	}
+	return names, as
+}
+
+// AppendJSON writes exactly what encoding/json writes for an Assessment,
+// compact and indented, on every example case and a generated portfolio.
+func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
+	names, as := jsonAssessments(t)
+	failed := 0
+	for i, a := range as {
+		want := reflectJSON(t, a)
+		got := a.AppendJSON(nil)
+		if !bytes.Equal(got, want) {
+			failed++
+			if failed <= 3 {
+				t.Errorf("%s: AppendJSON differs from encoding/json at byte %d:\n got %s\nwant %s", names[i], firstDiff(got, want), clipAt(got, firstDiff(got, want)), clipAt(want, firstDiff(got, want)))
+			}
+			continue
+		}
+		viaMarshal, err := json.Marshal(a)
+		if err != nil || !bytes.Equal(viaMarshal, want) {
+			t.Errorf("%s: json.Marshal(a) differs from the reflected encoding", names[i])
+		}
+		if i%10 == 0 {
+			ind, err := json.MarshalIndent(a, "", "  ")
+			wantInd, _ := json.MarshalIndent((*plainAssessment)(a), "", "  ")
+			if err != nil || !bytes.Equal(ind, wantInd) {
+				t.Errorf("%s: indented form differs", names[i])
+			}
+		}
+	}
+	if failed > 0 {
+		t.Errorf("%d of %d answers differ", failed, len(as))
+	}
+	t.Logf("%d answers encoded identically", len(as))
+}
+
+// Decimal's process-wide formatting settings (which an embedding
+// application may set) are honoured as decimal's MarshalJSON honours them.
+func TestAppendJSONDecimalSettings(t *testing.T) {
+	names, as := jsonAssessments(t)
+	defer func(q, z, s bool) {
+		decimal.MarshalJSONWithoutQuotes, decimal.TrimTrailingZeros, decimal.UseScientificNotation = q, z, s
+	}(decimal.MarshalJSONWithoutQuotes, decimal.TrimTrailingZeros, decimal.UseScientificNotation)
+	for _, set := range [][3]bool{{true, true, false}, {false, false, false}, {false, true, true}} {
+		decimal.MarshalJSONWithoutQuotes, decimal.TrimTrailingZeros, decimal.UseScientificNotation = set[0], set[1], set[2]
+		for i := 0; i < len(as); i += 7 {
+			want, got := reflectJSON(t, as[i]), as[i].AppendJSON(nil)
+			if !bytes.Equal(got, want) {
+				t.Fatalf("%v %s: AppendJSON differs from encoding/json at byte %d:\n got %s\nwant %s", set, names[i], firstDiff(got, want), clipAt(got, firstDiff(got, want)), clipAt(want, firstDiff(got, want)))
+			}
+		}
+	}
+}
+
+// The decimal and string writers agree with decimal's and encoding/json's
+// on awkward values.
+func TestAppendDecimalAndString(t *testing.T) {
+	for _, s := range []string{"0", "-0", "0.00", "1", "-1", "10", "1E3", "-1E3", "0.5", "-0.05", "123.4500", "1000000.000001",
+		"999999999999999999", "-999999999999999999", "9999999999999999999", "0.0000000000000000000001", "1E-40", "1E40",
+		"19584.00", "4112.64", "0.1", "300", "-0.10"} {
+		d := decimal.RequireFromString(s)
+		if got, want := string(appendDecimal(nil, d)), d.String(); got != want {
+			t.Errorf("appendDecimal(%s) = %q, want %q", s, got, want)
+		}
+		for _, places := range []int32{0, 1, 2, 3, 6} {
+			if got, want := string(appendFixed(nil, d, places)), d.StringFixed(places); got != want {
+				t.Errorf("appendFixed(%s, %d) = %q, want %q", s, places, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"", "plain", `quote " and \ backslash`, "<tag> & amp", "tab\tnew\nline\r\x00\x1f\x7f",
+		"中文，全角（）", "\u2028\u2029", "bad \xff utf8 \xe4\xb8", "emoji 😀"} {
+		want, _ := json.Marshal(s)
+		if got := appendString(nil, s); !bytes.Equal(got, want) {
+			t.Errorf("appendString(%q) = %s, want %s", s, got, want)
+		}
+	}
+	for _, s := range []string{"2026-01-01", "0001-01-01", "1949-10-01", "9999-12-31"} {
+		d := rulesets.MustParseDate(s)
+		want, _ := json.Marshal(d)
+		if got := appendDate(nil, d); !bytes.Equal(got, want) {
+			t.Errorf("appendDate(%s) = %s, want %s", s, got, want)
+		}
+	}
+	if got := appendDate(nil, rulesets.Date{}); string(got) != `""` {
+		t.Errorf("appendDate(zero) = %s", got)
+	}
+	var nilA *Assessment
+	if got := nilA.AppendJSON(nil); string(got) != "null" {
+		t.Errorf("nil Assessment: %s", got)
+	}
+}
+
+func firstDiff(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+func clipAt(b []byte, i int) string {
+	lo, hi := max(0, i-80), min(len(b), i+80)
+	return string(b[lo:hi])
+}

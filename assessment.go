@@ -70,12 +70,18 @@ type Trace struct {
 	Ignored []string `json:"ignored,omitempty"`
 }
 
+type layersKey struct{}
+
+// layersOf describes the stack's layers; the slice is prepared once per
+// stack and shared (appending to it copies).
 func layersOf(st *rulesets.Stack) []Layer {
-	out := make([]Layer, len(st.Layers))
-	for i, rs := range st.Layers {
-		out[i] = layerOf(rs, "")
-	}
-	return out
+	return st.Memo(layersKey{}, func() any {
+		out := make([]Layer, len(st.Layers))
+		for i, rs := range st.Layers {
+			out[i] = layerOf(rs, "")
+		}
+		return out
+	}).([]Layer)
 }
 
 func layerOf(rs *rulesets.Ruleset, role string) Layer {
@@ -87,25 +93,30 @@ func layerOf(rs *rulesets.Ruleset, role string) Layer {
 // in the stack of the as-of date, so the answer names every document it
 // used.
 func addGoverning(a *Assessment, reg *rulesets.Registry, ps []penalties.Penalty) {
-	have := map[string]bool{}
-	for _, l := range a.Rulesets {
-		have[l.ID+"@"+l.Version] = true
-	}
-	for _, p := range ps {
-		keys := []string{p.Law}
-		for _, c := range p.Cite {
-			keys = append(keys, c.Ruleset)
-		}
-		for _, k := range keys {
-			if have[k] {
-				continue
-			}
-			if rs := reg.Ruleset(k); rs != nil {
-				have[k] = true
-				a.Rulesets = append(a.Rulesets, layerOf(rs, "governs an earlier violation"))
+	add := func(key string) {
+		for i := range a.Rulesets {
+			if l := &a.Rulesets[i]; len(key) == len(l.ID)+1+len(l.Version) && key[len(l.ID)] == '@' &&
+				key[:len(l.ID)] == l.ID && key[len(l.ID)+1:] == l.Version {
+				return
 			}
 		}
+		if rs := reg.Ruleset(key); rs != nil {
+			a.Rulesets = append(a.Rulesets, layerOf(rs, "governs an earlier violation"))
+		}
 	}
+	for i := range ps {
+		add(ps[i].Law)
+		for _, c := range ps[i].Cite {
+			add(c.Ruleset)
+		}
+	}
+}
+
+// obligationOf decides the obligation under another date's stack, for
+// penalties.
+func obligationOf(s *rulesets.Stack, ev *rulesets.Eval) rulesets.Obligation {
+	ob, _ := coverage.Obligation(s, ev)
+	return ob
 }
 
 type notesKey struct{}
@@ -115,7 +126,7 @@ type notesKey struct{}
 // callers get a copy to append to.
 func stackNotes(st *rulesets.Stack) []string {
 	notes := st.Memo(notesKey{}, func() any { return writeStackNotes(st) }).([]string)
-	return append([]string{}, notes...)
+	return notes[:len(notes):len(notes)]
 }
 
 func writeStackNotes(st *rulesets.Stack) []string {
@@ -158,11 +169,8 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *rulesets.Eval, o opt
 	}
 	pres := penalties.Evaluate(penalties.Input{
 		Stack: st, Eval: ev, Trace: o.trace,
-		StackAt: func(d rulesets.Date) (*rulesets.Stack, error) { return reg.Stack(f.Region, d, o.insurer) },
-		Obligation: func(s *rulesets.Stack, ev *rulesets.Eval) rulesets.Obligation {
-			ob, _ := coverage.Obligation(s, ev)
-			return ob
-		},
+		StackAt:    func(d rulesets.Date) (*rulesets.Stack, error) { return reg.Stack(f.Region, d, o.insurer) },
+		Obligation: obligationOf,
 		Boundaries: reg.Boundaries(f.Region, o.insurer),
 	})
 	a.Penalties = pres.Penalties

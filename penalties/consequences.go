@@ -1,6 +1,8 @@
 package penalties
 
 import (
+	"math/bits"
+
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -16,12 +18,17 @@ type Consequence struct {
 }
 
 // Consequences returns the consequences of the stack that apply. The
-// obligation must be set on ev (coverage runs first).
+// obligation must be set on ev (coverage runs first). Their citations are
+// prepared once per stack when they carry no condition, and shared: treat
+// the result as read-only.
 func Consequences(st *rulesets.Stack, ev *rulesets.Eval, trace bool) ([]Consequence, []rulesets.Undetermined, []rulesets.TraceEntry) {
-	out := []Consequence{}
+	m := consequencesOf(st)
 	var und []rulesets.Undetermined
 	var tr []rulesets.TraceEntry
-	for _, c := range st.Consequences {
+	var hits uint64
+	var hitList []int
+	n := 0
+	for i, c := range st.Consequences {
 		ok, err := c.When.Bool(ev)
 		if trace {
 			tr = append(tr, rulesets.TraceEntry{Rule: c.Ref(), Kind: "consequence", Outcome: rulesets.Outcome(ok, err), Missing: rulesets.MissingOf(err)})
@@ -31,8 +38,48 @@ func Consequences(st *rulesets.Stack, ev *rulesets.Eval, trace bool) ([]Conseque
 			continue
 		}
 		if ok {
-			out = append(out, Consequence{ID: c.ID, Rule: c.Ref(), Kind: c.Kind, Text: c.Text, Cite: rulesets.Citations(ev, c.Ruleset, c.Cite)})
+			n++
+			if i < 64 {
+				hits |= 1 << uint(i)
+			} else {
+				hitList = append(hitList, i)
+			}
 		}
 	}
+	out := make([]Consequence, 0, n)
+	add := func(i int) {
+		c := st.Consequences[i]
+		cites := m[i].cites
+		if !m[i].static {
+			cites = rulesets.Citations(ev, c.Ruleset, c.Cite)
+		}
+		out = append(out, Consequence{ID: c.ID, Rule: c.Ref(), Kind: c.Kind, Text: c.Text, Cite: cites})
+	}
+	for h := hits; h != 0; h &= h - 1 {
+		add(bits.TrailingZeros64(h))
+	}
+	for _, i := range hitList {
+		add(i)
+	}
 	return out, und, tr
+}
+
+type consequencesKey struct{}
+
+type consequenceMemo struct {
+	cites  []rulesets.Citation
+	static bool
+}
+
+// consequencesOf returns the citations of the stack's consequences,
+// prepared once per stack.
+func consequencesOf(st *rulesets.Stack) []consequenceMemo {
+	return st.Memo(consequencesKey{}, func() any {
+		m := make([]consequenceMemo, len(st.Consequences))
+		for i, c := range st.Consequences {
+			cs, ok := rulesets.StaticCitations(c.Ruleset, c.Cite)
+			m[i] = consequenceMemo{cites: clip(cs), static: ok}
+		}
+		return m
+	}).([]consequenceMemo)
 }

@@ -582,7 +582,15 @@ func (e *evaluator) penalty(v *rulesets.Violation, vm *vioMemo, governing string
 			p.Fine = vm.fine
 		} else {
 			min, err1 := r.Fine.Min.Decimal(e.ev)
-			max, err2 := r.Fine.Max.Decimal(e.ev)
+			var max decimal.Decimal
+			var err2 error
+			if r.Fine.Max.Src == r.Fine.Min.Src && onlyMissing(err1) {
+				// the same expression (a share of an income): the same
+				// value, or the same facts missing
+				max, err2 = min, err1
+			} else {
+				max, err2 = r.Fine.Max.Decimal(e.ev)
+			}
 			if err := errors.Join(err1, err2); err != nil {
 				p.Undetermined = mergeStrings(rulesets.MissingOf(err1), rulesets.MissingOf(err2))
 				if len(p.Undetermined) == 0 {
@@ -629,6 +637,16 @@ func (e *evaluator) penalty(v *rulesets.Violation, vm *vioMemo, governing string
 		}
 	}
 	return p, true
+}
+
+// onlyMissing reports whether err is nil or says only which facts are
+// missing (so that it names no expression).
+func onlyMissing(err error) bool {
+	if err == nil {
+		return true
+	}
+	var ee *rulesets.EvalError
+	return errors.As(err, &ee) && ee.Msg == "" && len(ee.Missing) > 0
 }
 
 // self returns v (and its memo) in st: the same violation under the layers

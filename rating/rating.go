@@ -567,6 +567,9 @@ func combine(mode string, fs []Factor, scaled []decimal.Decimal, one, zero decim
 			exp = min(exp, f.Delta.Exponent())
 		}
 		if exp == zero.Exponent() && len(scaled) == len(fs) {
+			if v, ok := addSmall(scaled, exp); ok {
+				return v
+			}
 			sum := zero
 			for _, d := range scaled {
 				sum = sum.Add(d)
@@ -600,6 +603,36 @@ func combine(mode string, fs []Factor, scaled []decimal.Decimal, one, zero decim
 	}
 	return prod
 }
+
+// addSmall is 1 + Σ deltas when every delta is at exponent exp with a
+// small coefficient: summed as integers, one decimal made at the end (each
+// decimal addition allocates). The result is the same number at the same
+// exponent.
+func addSmall(deltas []decimal.Decimal, exp int32) (decimal.Decimal, bool) {
+	if exp < -15 || exp > 0 || len(deltas) > 1000 {
+		return decimal.Decimal{}, false
+	}
+	sum := int64(1)
+	for range -exp {
+		sum *= 10
+	}
+	for _, d := range deltas {
+		if d.Exponent() != exp || d.Cmp(smallBound[-exp][0]) < 0 || d.Cmp(smallBound[-exp][1]) > 0 {
+			return decimal.Decimal{}, false
+		}
+		sum += d.CoefficientInt64()
+	}
+	return decimal.New(sum, exp), true
+}
+
+// smallBound[k] are ±10^15 at exponent -k: a coefficient between them is
+// small enough to add many of without overflow.
+var smallBound = func() (b [16][2]decimal.Decimal) {
+	for k := range b {
+		b[k] = [2]decimal.Decimal{decimal.New(-1e15, int32(-k)), decimal.New(1e15, int32(-k))}
+	}
+	return b
+}()
 
 // unit is 1 at exponent 0.
 var unit = decimal.NewFromInt(1)

@@ -146,15 +146,12 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *rulesets.Eval, o opt
 	f := ev.Facts()
 	a := &Assessment{Enterprise: f.Name, Region: f.Region, AsOf: o.asOf, Insurer: o.insurer,
 		Rulesets: layersOf(st), Notes: stackNotes(st)}
-	var trace []rulesets.TraceEntry
 	cov, ctrace := coverage.Evaluate(st, ev, coverage.Options{Trace: o.trace})
 	a.Coverage = cov
-	trace = append(trace, ctrace...)
 	prem, rtrace, err := rating.Evaluate(st, ev, rating.Options{Trace: o.trace})
-	trace = append(trace, rtrace...)
-	var inc *rating.Incomplete
+	inc, isInc := err.(*rating.Incomplete)
 	switch {
-	case errors.As(err, &inc):
+	case isInc || (err != nil && errors.As(err, &inc)):
 		a.PremiumIncomplete = inc
 	case err != nil:
 		return nil, err
@@ -176,15 +173,14 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *rulesets.Eval, o opt
 	a.Penalties = pres.Penalties
 	addGoverning(a, reg, pres.Penalties)
 	a.Coverage.Undetermined = append(a.Coverage.Undetermined, pres.Undetermined...)
-	trace = append(trace, pres.Trace...)
 	cons, und, ptrace := penalties.Consequences(st, ev, o.trace)
 	a.Consequences = cons
 	a.Coverage.Undetermined = append(a.Coverage.Undetermined, und...)
-	trace = append(trace, ptrace...)
+	var xtrace []rulesets.TraceEntry
 	for _, r := range st.References {
 		ok, err := r.When.Bool(ev)
 		if o.trace {
-			trace = append(trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "reference", Outcome: rulesets.Outcome(ok, err)})
+			xtrace = append(xtrace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "reference", Outcome: rulesets.Outcome(ok, err)})
 		}
 		if err == nil && ok {
 			a.References = append(a.References, Reference{ID: r.ID, Rule: r.Ref(), Title: r.Title, Items: r.Items, Note: r.Note,
@@ -192,6 +188,13 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *rulesets.Eval, o opt
 		}
 	}
 	if o.trace {
+		var trace []rulesets.TraceEntry
+		if n := len(ctrace) + len(rtrace) + len(pres.Trace) + len(ptrace) + len(xtrace); n > 0 {
+			trace = make([]rulesets.TraceEntry, 0, n)
+			for _, t := range [][]rulesets.TraceEntry{ctrace, rtrace, pres.Trace, ptrace, xtrace} {
+				trace = append(trace, t...)
+			}
+		}
 		a.Trace = &Trace{Rules: trace, Ignored: ev.Ignored()}
 	}
 	if a.Notes == nil {

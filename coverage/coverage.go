@@ -91,6 +91,9 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Result, Trac
 	m := memoOf(st)
 	res := &Result{Obligation: rulesets.ObligationNone, Findings: []Finding{}}
 	var trace Trace
+	if opt.Trace {
+		trace = make(Trace, 0, len(st.Coverage)+len(st.Requirements)+len(st.Findings))
+	}
 	topUndetermined := rulesets.ObligationNone
 	// First pass: decide every rule; remember which apply (up to 64 in a
 	// bit set, so that the reasons are allocated once).
@@ -140,11 +143,8 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Result, Trac
 		res.Incomplete = "the obligation may be " + string(topUndetermined) + ": a rule that could decide it needs facts that are not given"
 	}
 	ev.SetObligation(res.Obligation)
-	mg, rtrace := mergeRequirements(st, ev, opt, &res.Undetermined)
+	mg := mergeRequirements(st, ev, opt, &res.Undetermined, &trace)
 	res.Requirements = mg.q
-	trace = append(trace, rtrace...)
-	var ftrace Trace
-	res.Findings, ftrace = findings(st, ev, res, mg, m, opt)
-	trace = append(trace, ftrace...)
+	res.Findings = findings(st, ev, res, mg, m, opt, &trace)
 	return res, trace
 }

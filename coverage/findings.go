@@ -43,7 +43,7 @@ func (x *merged) basis(field string, bindingOnly bool) ([]rulesets.Citation, []s
 
 // findings checks the policy and its history against the obligation and
 // the merged requirements, then runs the finding rules of the rulesets.
-func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, mg *merged, m *stackMemo, opt Options) ([]Finding, Trace) {
+func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, mg *merged, m *stackMemo, opt Options, trace *Trace) []Finding {
 	f := ev.Facts()
 	q := res.Requirements
 	asOf := ev.AsOf()
@@ -156,12 +156,11 @@ func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, mg *merged, m 
 
 	// Finding rules written in rulesets; rules of one id across layers make
 	// one finding with all their citations.
-	var trace Trace
 	var byID map[string]int
 	for i, r := range st.Findings {
 		ok, err := r.When.Bool(ev)
 		if opt.Trace {
-			trace = append(trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "finding", Outcome: rulesets.Outcome(ok, err), Missing: rulesets.MissingOf(err)})
+			*trace = append(*trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "finding", Outcome: rulesets.Outcome(ok, err), Missing: rulesets.MissingOf(err)})
 		}
 		if err != nil {
 			res.Undetermined = append(res.Undetermined, rulesets.UndeterminedOf(r.Ref(), "finding", err))
@@ -182,7 +181,7 @@ func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, mg *merged, m 
 		byID[r.ID] = len(out)
 		out = append(out, Finding{ID: r.ID, Severity: r.Severity, Text: r.Text, Cite: cites, Rules: []string{r.Ref()}})
 	}
-	return out, trace
+	return out
 }
 
 func labels(v rulesets.Vocabulary, codes []string) string {

@@ -133,15 +133,14 @@ var levelRank = map[string]int{"": 0, "encouraged": 1, "required": 2}
 // mergeRequirements evaluates the requirement rules of the stack and merges
 // the values they set. The merge depends only on which rules apply, so it
 // is prepared once per stack for each such set (see stackMemo).
-func mergeRequirements(st *rulesets.Stack, ev *rulesets.Eval, opt Options, und *[]rulesets.Undetermined) (*merged, Trace) {
+func mergeRequirements(st *rulesets.Stack, ev *rulesets.Eval, opt Options, und *[]rulesets.Undetermined, trace *Trace) *merged {
 	m := memoOf(st)
-	var trace Trace
 	var mask uint64
 	var matched []int
 	for i, r := range st.Requirements {
 		ok, err := r.When.Bool(ev)
 		if opt.Trace {
-			trace = append(trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "requirement", Outcome: rulesets.Outcome(ok, err), Missing: rulesets.MissingOf(err)})
+			*trace = append(*trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "requirement", Outcome: rulesets.Outcome(ok, err), Missing: rulesets.MissingOf(err)})
 		}
 		if err != nil {
 			*und = append(*und, rulesets.UndeterminedOf(r.Ref(), "requirement", err))
@@ -157,9 +156,9 @@ func mergeRequirements(st *rulesets.Stack, ev *rulesets.Eval, opt Options, und *
 		}
 	}
 	if m.mergeable {
-		return m.mergedFor(st, mask), trace
+		return m.mergedFor(st, mask)
 	}
-	return newMerged(mergeRules(st, ev, m, matched)), trace
+	return newMerged(mergeRules(st, ev, m, matched))
 }
 
 // mergeSets merges the requirement rules in mask (bit i: rule i), whose

@@ -25,6 +25,9 @@ func Consequences(st *rulesets.Stack, ev *rulesets.Eval, trace bool) ([]Conseque
 	m := consequencesOf(st)
 	var und []rulesets.Undetermined
 	var tr []rulesets.TraceEntry
+	if trace {
+		tr = make([]rulesets.TraceEntry, 0, len(st.Consequences))
+	}
 	var hits uint64
 	var hitList []int
 	n := 0

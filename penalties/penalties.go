@@ -154,6 +154,25 @@ type evaluator struct {
 	// date), so that violations of one kind share them
 	obls  []oblEntry
 	items []itemsEntry
+	descs []descEntry
+}
+
+type descEntry struct {
+	item any
+	desc string
+}
+
+// describe describes an occurrence, once per evaluation (the trace names
+// it for every rule of its kind).
+func (e *evaluator) describe(item any) string {
+	for _, d := range e.descs {
+		if d.item == item {
+			return d.desc
+		}
+	}
+	s := describeItem(item)
+	e.descs = append(e.descs, descEntry{item, s})
+	return s
 }
 
 type oblEntry struct {
@@ -175,8 +194,12 @@ type itemsEntry struct {
 func Evaluate(in Input) *Result {
 	var obls [8]oblEntry
 	var items [4]itemsEntry
+	var descs [4]descEntry
 	e := &evaluator{in: in, ev: in.Eval, asOf: in.Eval.AsOf(), res: &Result{Penalties: []Penalty{}}, memo: memoOf(in.Stack),
-		obls: obls[:0], items: items[:0]}
+		obls: obls[:0], items: items[:0], descs: descs[:0]}
+	if in.Trace {
+		e.res.Trace = make([]rulesets.TraceEntry, 0, 2*len(in.Stack.Penalties))
+	}
 	e.oblig = e.obligationNow()
 	defer e.restore()
 	for i, v := range in.Stack.Penalties {
@@ -326,7 +349,7 @@ func (e *evaluator) event(v *rulesets.Violation, vm *vioMemo, item any) {
 	oldSt, err := e.in.StackAt(date)
 	if err != nil {
 		if e.in.Trace {
-			e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：%s无可适用的规则集", describeItem(item), date))
+			e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：%s无可适用的规则集", e.describe(item), date))
 		}
 		return
 	}
@@ -363,17 +386,17 @@ func (e *evaluator) event(v *rulesets.Violation, vm *vioMemo, item any) {
 	switch {
 	case !oldOK && !newOK:
 		if e.in.Trace {
-			e.trace(r.Ref(), "not_matched", nil, describeItem(item))
+			e.trace(r.Ref(), "not_matched", nil, e.describe(item))
 		}
 		return
 	case !oldOK:
 		if e.in.Trace {
-			e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：发生时（%s）的规定不认为是违法行为或未规定处罚，不溯及既往", describeItem(item), date))
+			e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：发生时（%s）的规定不认为是违法行为或未规定处罚，不溯及既往", e.describe(item), date))
 		}
 		return
 	case !newOK:
 		if e.in.Trace {
-			e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：作出处罚决定时的规定已不认为是违法行为，适用新的规定（从旧兼从轻）", describeItem(item)))
+			e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：作出处罚决定时的规定已不认为是违法行为，适用新的规定（从旧兼从轻）", e.describe(item)))
 		}
 		return
 	case lighter(newP, oldP) && oldP.Law != newP.Law:
@@ -387,7 +410,7 @@ func (e *evaluator) event(v *rulesets.Violation, vm *vioMemo, item any) {
 			p.Governing = fmt.Sprintf("违法行为发生时（%s）的规定；作出处罚决定时的%s处罚不轻于它（从旧兼从轻）", date, newP.Law)
 		}
 	}
-	desc := describeItem(item)
+	desc := e.describe(item)
 	p.Occurrence = desc
 	p.Since = date
 	p.Until = date
@@ -645,8 +668,8 @@ func onlyMissing(err error) bool {
 	if err == nil {
 		return true
 	}
-	var ee *rulesets.EvalError
-	return errors.As(err, &ee) && ee.Msg == "" && len(ee.Missing) > 0
+	ee, ok := err.(*rulesets.EvalError)
+	return ok && ee.Msg == "" && len(ee.Missing) > 0
 }
 
 // self returns v (and its memo) in st: the same violation under the layers

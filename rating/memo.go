@@ -31,6 +31,8 @@ type stackMemo struct {
 	minMark     markPair
 	// one and zero at the exponent of the literal factor values
 	one, zero decimal.Decimal
+	// traceCap is the most trace entries a premium can have.
+	traceCap int
 
 	// marks are every provenance mark the stack can produce, sorted; a
 	// premium's marks are a bit set over them (when there are at most 64).
@@ -165,8 +167,10 @@ func newStackMemo(st *rulesets.Stack) *stackMemo {
 		}
 		return cm
 	}
+	m.traceCap = len(rt.Bases)
 	m.factors = make([]factorMemo, len(rt.Factors))
 	for i, f := range rt.Factors {
+		m.traceCap += len(f.Cases)
 		fm := &m.factors[i]
 		fm.cites = newCiteMemo(f.Ruleset, f.Cite)
 		keep(&fm.mark, "factor "+f.ID)

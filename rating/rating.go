@@ -191,6 +191,9 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 	}
 	m := memoOf(st)
 	tr := tracer{on: opt.Trace}
+	if opt.Trace {
+		tr.entries = make([]rulesets.TraceEntry, 0, m.traceCap)
+	}
 	inc := &Incomplete{}
 	p := &Premium{Currency: rt.Currency, Combine: rt.Combine.Mode,
 		Rounding: Rounding{Scale: rt.Rounding.Scale, Mode: rt.Rounding.Mode, Steps: rt.Rounding.Steps}}

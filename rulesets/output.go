@@ -98,8 +98,7 @@ type Undetermined struct {
 // UndeterminedOf describes err as an Undetermined for rule.
 func UndeterminedOf(rule, kind string, err error) Undetermined {
 	u := Undetermined{Rule: rule, Kind: kind}
-	var ee *EvalError
-	if errors.As(err, &ee) {
+	if ee := evalErrorOf(err); ee != nil {
 		u.Missing = ee.Missing
 		if ee.Msg != "" {
 			u.Error = ee.Msg
@@ -123,9 +122,24 @@ func Outcome(ok bool, err error) string {
 
 // MissingOf returns the missing facts named by err, if it is an EvalError.
 func MissingOf(err error) []string {
+	if ee := evalErrorOf(err); ee != nil {
+		return ee.Missing
+	}
+	return nil
+}
+
+// evalErrorOf is errors.As for *EvalError, without its allocation in the
+// common cases (no error, or an *EvalError itself).
+func evalErrorOf(err error) *EvalError {
+	if err == nil {
+		return nil
+	}
+	if ee, ok := err.(*EvalError); ok {
+		return ee
+	}
 	var ee *EvalError
 	if errors.As(err, &ee) {
-		return ee.Missing
+		return ee
 	}
 	return nil
 }

@@ -2,9 +2,7 @@ package anzexian
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -120,19 +118,12 @@ func (e *Engine) Batch(ctx context.Context, r io.Reader, w io.Writer, o BatchOpt
 		}
 		var out []byte
 		if o.Full {
-			var buf bytes.Buffer
-			buf.Grow(16 << 10)
-			buf.WriteString(`{"line":`)
-			buf.WriteString(strconv.Itoa(raw.line))
-			buf.WriteString(`,"assessment":`)
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			if err := enc.Encode(a); err != nil {
-				return batchResult{err: fmt.Errorf("%s:%d: encoding the assessment: %w", o.Name, raw.line, err)}
-			}
-			buf.Truncate(buf.Len() - 1) // Encode's newline
-			buf.WriteString("}\n")
-			out = buf.Bytes()
+			out = make([]byte, 0, 16<<10)
+			out = append(out, `{"line":`...)
+			out = strconv.AppendInt(out, int64(raw.line), 10)
+			out = append(out, `,"assessment":`...)
+			out = a.AppendJSON(out)
+			out = append(out, "}\n"...)
 		} else {
 			out = append(a.AppendBrief(make([]byte, 0, 1024), raw.line), '\n')
 		}

@@ -26,7 +26,7 @@ func DecodeFactsLine(name string, line int, data []byte) (*Facts, error) {
 			Hint:    "an enterprise's facts are a few kilobytes; check the record is one enterprise",
 			Subject: Range{File: name, Start: Pos{Line: line, Column: 1}}}}}
 	}
-	p := jsonParser{src: data}
+	p := jsonParser{src: data, text: string(data)}
 	root, err := p.document()
 	var ds Diagnostics
 	var f *Facts
@@ -73,6 +73,7 @@ func shiftRange(r *Range, by int) {
 // facts whichever syntax they came in. Columns count runes, as yaml.v3's do.
 type jsonParser struct {
 	src   []byte
+	text  string // src as a string, converted once: values are substrings of it
 	off   int
 	nodes []yaml.Node // allocated in blocks
 	// column cache: the rune column of byte offset colOff
@@ -99,7 +100,8 @@ func (p *jsonParser) column(off int) int {
 
 func (p *jsonParser) node(kind yaml.Kind, tag string, off int) *yaml.Node {
 	if len(p.nodes) == 0 {
-		p.nodes = make([]yaml.Node, 32)
+		// about one node for every 8 bytes of a typical record
+		p.nodes = make([]yaml.Node, min(max(len(p.src)/8, 16), 256))
 	}
 	n := &p.nodes[0]
 	p.nodes = p.nodes[1:]
@@ -250,7 +252,7 @@ func (p *jsonParser) str() (*yaml.Node, *jsonError) {
 				if !utf8.Valid(raw) {
 					return nil, &jsonError{off: start, msg: "the string is not valid UTF-8"}
 				}
-				n.Value = string(raw[1 : len(raw)-1])
+				n.Value = p.text[start+1 : p.off-1]
 				return n, nil
 			}
 			var s string
@@ -348,7 +350,11 @@ func (p *jsonParser) number() (*yaml.Node, *jsonError) {
 		}
 	}
 	n := p.node(yaml.ScalarNode, tag, start)
-	n.Value = string(p.src[start:p.off])
+	if p.text != "" {
+		n.Value = p.text[start:p.off]
+	} else {
+		n.Value = string(p.src[start:p.off])
+	}
 	return n, nil
 }
 
@@ -416,7 +422,7 @@ func plainJSONScalar(s string) bool {
 // from parts (a CSV cell holding a list of accidents). Positions are on
 // line 1.
 func ParseJSONNode(data []byte) (*yaml.Node, error) {
-	p := jsonParser{src: data}
+	p := jsonParser{src: data, text: string(data)}
 	n, err := p.value(0)
 	if err == nil {
 		p.space()

@@ -225,11 +225,11 @@ func (w *jw) date(k string, d rulesets.Date) {
 func (w *jw) dec(k string, d decimal.Decimal) {
 	w.key(k)
 	if decimal.MarshalJSONWithoutQuotes {
-		w.b = appendDecimal(w.b, d)
+		w.b = rulesets.AppendDecimal(w.b, d)
 		return
 	}
 	w.b = append(w.b, '"')
-	w.b = appendDecimal(w.b, d)
+	w.b = rulesets.AppendDecimal(w.b, d)
 	w.b = append(w.b, '"')
 }
 
@@ -237,7 +237,7 @@ func (w *jw) dec(k string, d decimal.Decimal) {
 func (w *jw) decString(k string, d decimal.Decimal) {
 	w.key(k)
 	w.b = append(w.b, '"')
-	w.b = appendDecimal(w.b, d)
+	w.b = rulesets.AppendDecimal(w.b, d)
 	w.b = append(w.b, '"')
 }
 
@@ -245,7 +245,7 @@ func (w *jw) decString(k string, d decimal.Decimal) {
 func (w *jw) fixed(k string, d decimal.Decimal, places int32) {
 	w.key(k)
 	w.b = append(w.b, '"')
-	w.b = appendFixed(w.b, d, places)
+	w.b = rulesets.AppendFixed(w.b, d, places)
 	w.b = append(w.b, '"')
 }
 
@@ -431,7 +431,7 @@ func (w *jw) requirementValue(v any) {
 	switch x := v.(type) {
 	case decimal.Decimal:
 		w.b = append(w.b, '"')
-		w.b = appendDecimal(w.b, x)
+		w.b = rulesets.AppendDecimal(w.b, x)
 		w.b = append(w.b, '"')
 	case bool:
 		w.b = strconv.AppendBool(w.b, x)
@@ -777,129 +777,3 @@ func appendDate(dst []byte, d rulesets.Date) []byte {
 	return append(dst, '"')
 }
 
-// decBounds[e+decBoundsOff] are ±(10^18−1) at exponent e: a decimal with
-// exponent e between them has a coefficient that fits an int64, and
-// comparing with them does not rescale.
-const decBoundsOff = 32
-
-var decBounds = func() (b [2 * decBoundsOff][2]decimal.Decimal) {
-	const max = 999_999_999_999_999_999
-	for i := range b {
-		e := int32(i - decBoundsOff)
-		b[i] = [2]decimal.Decimal{decimal.New(-max, e), decimal.New(max, e)}
-	}
-	return b
-}()
-
-// coefficient returns d's coefficient when it fits an int64 and the
-// exponent is in the table's range.
-func coefficient(d decimal.Decimal) (int64, bool) {
-	i := int(d.Exponent()) + decBoundsOff
-	if i < 0 || i >= len(decBounds) {
-		return 0, false
-	}
-	if d.Cmp(decBounds[i][0]) < 0 || d.Cmp(decBounds[i][1]) > 0 {
-		return 0, false
-	}
-	return d.CoefficientInt64(), true
-}
-
-// appendDecimal appends d.String() without allocating in the common
-// case (a coefficient that fits an int64, decimal's default settings).
-func appendDecimal(dst []byte, d decimal.Decimal) []byte {
-	c, ok := coefficient(d)
-	if !ok || !decimal.TrimTrailingZeros || decimal.UseScientificNotation {
-		return append(dst, d.String()...)
-	}
-	exp := int(d.Exponent())
-	if c < 0 {
-		dst = append(dst, '-')
-		c = -c
-	}
-	var buf [20]byte
-	digits := strconv.AppendUint(buf[:0], uint64(c), 10)
-	if exp >= 0 {
-		dst = append(dst, digits...)
-		if c != 0 {
-			for ; exp > 0; exp-- {
-				dst = append(dst, '0')
-			}
-		}
-		return dst
-	}
-	// a fraction: integer part, then the fraction without trailing zeros
-	frac := -exp
-	var intPart, fracPart []byte
-	var lead int
-	if len(digits) > frac {
-		intPart, fracPart = digits[:len(digits)-frac], digits[len(digits)-frac:]
-	} else {
-		intPart, lead, fracPart = []byte{'0'}, frac-len(digits), digits
-	}
-	n := len(fracPart)
-	for n > 0 && fracPart[n-1] == '0' {
-		n--
-	}
-	fracPart = fracPart[:n]
-	if n == 0 {
-		lead = 0
-	}
-	dst = append(dst, intPart...)
-	if lead+n > 0 {
-		dst = append(dst, '.')
-		for ; lead > 0; lead-- {
-			dst = append(dst, '0')
-		}
-		dst = append(dst, fracPart...)
-	}
-	return dst
-}
-
-// appendFixed appends d.StringFixed(places) without allocating when no
-// rounding is needed and the coefficient fits an int64.
-func appendFixed(dst []byte, d decimal.Decimal, places int32) []byte {
-	c, ok := coefficient(d)
-	exp := d.Exponent()
-	if !ok || exp < -places || places < 0 {
-		return append(dst, d.StringFixed(places)...)
-	}
-	if c < 0 {
-		dst = append(dst, '-')
-		c = -c
-	}
-	var buf [20]byte
-	digits := strconv.AppendUint(buf[:0], uint64(c), 10)
-	// the coefficient at exponent -places: digits followed by zeros
-	zeros := int(exp + places)
-	if c == 0 {
-		zeros = 0
-	}
-	total := len(digits) + zeros
-	p := int(places)
-	if total <= p {
-		dst = append(dst, '0')
-		if p > 0 {
-			dst = append(dst, '.')
-			for i := total; i < p; i++ {
-				dst = append(dst, '0')
-			}
-		}
-		dst = append(dst, digits...)
-		for i := 0; i < zeros; i++ {
-			dst = append(dst, '0')
-		}
-		return dst
-	}
-	// integer part: the first total-p characters of digits+zeros
-	for i := 0; i < total; i++ {
-		if i == total-p {
-			dst = append(dst, '.')
-		}
-		if i < len(digits) {
-			dst = append(dst, digits[i])
-		} else {
-			dst = append(dst, '0')
-		}
-	}
-	return dst
-}

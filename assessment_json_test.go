@@ -129,11 +129,11 @@ func TestAppendDecimalAndString(t *testing.T) {
 		"999999999999999999", "-999999999999999999", "9999999999999999999", "0.0000000000000000000001", "1E-40", "1E40",
 		"19584.00", "4112.64", "0.1", "300", "-0.10"} {
 		d := decimal.RequireFromString(s)
-		if got, want := string(appendDecimal(nil, d)), d.String(); got != want {
+		if got, want := string(rulesets.AppendDecimal(nil, d)), d.String(); got != want {
 			t.Errorf("appendDecimal(%s) = %q, want %q", s, got, want)
 		}
 		for _, places := range []int32{0, 1, 2, 3, 6} {
-			if got, want := string(appendFixed(nil, d, places)), d.StringFixed(places); got != want {
+			if got, want := string(rulesets.AppendFixed(nil, d, places)), d.StringFixed(places); got != want {
 				t.Errorf("appendFixed(%s, %d) = %q, want %q", s, places, got, want)
 			}
 		}

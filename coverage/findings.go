@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/anzexian/anzexian/rulesets"
@@ -47,7 +48,7 @@ func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, mg *merged, m 
 	f := ev.Facts()
 	q := res.Requirements
 	asOf := ev.AsOf()
-	out := []Finding{}
+	out := make([]Finding, 0, 4)
 	add := func(id, sev, field, text string, bindingOnly bool) {
 		cites, rules := mg.basis(field, bindingOnly)
 		out = append(out, Finding{ID: id, Severity: sev, Text: text, Requirement: field, Cite: cites, Rules: rules})
@@ -89,7 +90,7 @@ func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, mg *merged, m 
 				field = "whole_enterprise"
 			}
 			add("headcount_under_insured", "violation", field,
-				fmt.Sprintf("参保人数%d少于从业人员数%d（应覆盖全体从业人员，含劳务派遣人员）", *p.InsuredEmployees, *employees), false)
+				"参保人数"+strconv.Itoa(*p.InsuredEmployees)+"少于从业人员数"+strconv.Itoa(*employees)+"（应覆盖全体从业人员，含劳务派遣人员）", false)
 		} else if posts := q.List("posts"); len(posts) > 0 && !q.Bool("cover_all_employees") && !q.Bool("whole_enterprise") && p.InsuredEmployees != nil {
 			need := 0
 			for _, s := range f.Sites {
@@ -106,11 +107,11 @@ func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, mg *merged, m 
 		}
 		if min, ok := q.Decimal("death_limit_min"); ok && p.DeathLimit != nil && p.DeathLimit.LessThan(min) {
 			add("death_limit_too_low", "violation", "death_limit_min",
-				fmt.Sprintf("每人死亡赔偿限额%s低于最低要求%s", rulesets.Yuan(*p.DeathLimit), rulesets.Yuan(min)), true)
+				"每人死亡赔偿限额"+rulesets.Yuan(*p.DeathLimit)+"低于最低要求"+rulesets.Yuan(min), true)
 		}
 		if min, ok := q.Decimal("disability_limit_min"); ok && p.DisabilityLimit != nil && p.DisabilityLimit.LessThan(min) {
 			add("disability_limit_too_low", "violation", "disability_limit_min",
-				fmt.Sprintf("每人伤残赔偿限额%s低于最低要求%s", rulesets.Yuan(*p.DisabilityLimit), rulesets.Yuan(min)), true)
+				"每人伤残赔偿限额"+rulesets.Yuan(*p.DisabilityLimit)+"低于最低要求"+rulesets.Yuan(min), true)
 		}
 		if q.Bool("uniform_limits") && !p.UniformLimits {
 			add("non_uniform_limits", "violation", "uniform_limits", "保险金额未实行同一标准（因用工方式或工作岗位差别对待）", false)

@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/anzexian/anzexian/rulesets"
@@ -710,23 +711,53 @@ func (e *evaluator) limitation(p *Penalty, r *rulesets.PenaltyRule, from ruleset
 }
 
 func describeItem(item any) string {
+	var buf [160]byte
+	b := buf[:0]
 	switch x := item.(type) {
 	case *rulesets.Accident:
-		g := x.Grade()
-		s := fmt.Sprintf("%s %s（死亡%d人，重伤%d人，直接经济损失%s）", x.Date, g.Label(), x.Deaths, x.SeriousInjuries, rulesets.Yuan(x.DirectLoss))
+		b = appendDate(b, x.Date)
+		b = append(b, ' ')
+		b = append(b, x.Grade().Label()...)
+		b = append(b, "（死亡"...)
+		b = strconv.AppendInt(b, int64(x.Deaths), 10)
+		b = append(b, "人，重伤"...)
+		b = strconv.AppendInt(b, int64(x.SeriousInjuries), 10)
+		b = append(b, "人，直接经济损失"...)
+		b = append(b, rulesets.Yuan(x.DirectLoss)...)
+		b = append(b, "）"...)
 		if x.EspeciallySerious {
-			s += "，情节特别严重"
+			b = append(b, "，情节特别严重"...)
 		}
-		return s
 	case *rulesets.Period:
-		return fmt.Sprintf("%s至%s", x.From, untilText(x.To))
+		b = appendDate(b, x.From)
+		b = append(b, "至"...)
+		if x.To.IsZero() {
+			b = append(b, untilText(x.To)...)
+		} else {
+			b = appendDate(b, x.To)
+		}
 	case *rulesets.PolicyPeriod:
 		if x.SurrenderedOn != nil {
 			return fmt.Sprintf("%s退保（保险期间%s至%s）", x.SurrenderedOn, x.Start, x.End)
 		}
 		return fmt.Sprintf("保单%s至%s", x.Start, x.End)
+	default:
+		return fmt.Sprint(item)
 	}
-	return fmt.Sprint(item)
+	return string(b)
+}
+
+// appendDate appends d as Date.String writes it (YYYY-MM-DD).
+func appendDate(b []byte, d rulesets.Date) []byte {
+	if d.IsZero() {
+		return b
+	}
+	y, m, day := d.Time().Date()
+	if y < 0 || y > 9999 {
+		return append(b, d.String()...)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+day/10), byte('0'+day%10))
 }
 
 func mergeCites(a, b []rulesets.Citation) []rulesets.Citation {

@@ -776,4 +776,3 @@ func appendDate(dst []byte, d rulesets.Date) []byte {
 	}
 	return append(dst, '"')
 }
-

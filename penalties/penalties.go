@@ -26,6 +26,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/shopspring/decimal"
@@ -193,11 +194,10 @@ type itemsEntry struct {
 // The Result shares slices (rules, citations, measures) with the stack's
 // prepared data: treat it as read-only.
 func Evaluate(in Input) *Result {
-	var obls [8]oblEntry
-	var items [4]itemsEntry
-	var descs [4]descEntry
-	e := &evaluator{in: in, ev: in.Eval, asOf: in.Eval.AsOf(), res: &Result{Penalties: []Penalty{}}, memo: memoOf(in.Stack),
-		obls: obls[:0], items: items[:0], descs: descs[:0]}
+	e := evaluators.Get().(*evaluator)
+	*e = evaluator{in: in, ev: in.Eval, asOf: in.Eval.AsOf(), res: &Result{Penalties: []Penalty{}}, memo: memoOf(in.Stack),
+		obls: e.obls[:0], items: e.items[:0], descs: e.descs[:0]}
+	defer e.release()
 	if in.Trace {
 		e.res.Trace = make([]rulesets.TraceEntry, 0, 2*len(in.Stack.Penalties))
 	}
@@ -208,6 +208,19 @@ func Evaluate(in Input) *Result {
 	}
 	sortBySince(e.res.Penalties)
 	return e.res
+}
+
+// evaluators are reused, so that the per-evaluation caches keep their
+// storage (one goroutine at a time uses one).
+var evaluators = sync.Pool{New: func() any { return new(evaluator) }}
+
+// release returns e to the pool without what it referred to.
+func (e *evaluator) release() {
+	clear(e.obls)
+	clear(e.items)
+	clear(e.descs)
+	*e = evaluator{obls: e.obls[:0], items: e.items[:0], descs: e.descs[:0]}
+	evaluators.Put(e)
 }
 
 // sortBySince orders penalties by the day they began, stably; a penalty

@@ -194,7 +194,7 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 	if opt.Trace {
 		tr.entries = make([]rulesets.TraceEntry, 0, m.traceCap)
 	}
-	inc := &Incomplete{}
+	var inc Incomplete // returned (as a pointer) only when the premium cannot be computed
 	p := &Premium{Currency: rt.Currency, Combine: rt.Combine.Mode,
 		Rounding: Rounding{Scale: rt.Rounding.Scale, Mode: rt.Rounding.Mode, Steps: rt.Rounding.Steps}}
 	mk := marks{m: m}
@@ -207,7 +207,7 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 		if err != nil {
 			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(b.Ref(), "base", err))
 			inc.Reason = "a base premium rule needs facts that are not given"
-			return nil, tr.entries, inc
+			return nil, tr.entries, &inc
 		}
 		if ok {
 			bi = i
@@ -216,7 +216,7 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 	}
 	if bi < 0 {
 		inc.Reason = "no base premium rule applies to this enterprise"
-		return nil, tr.entries, inc
+		return nil, tr.entries, &inc
 	}
 	base := rt.Bases[bi]
 	if err := p.base(rt, base, &m.bases[bi], m, ev, &mk); err != nil {
@@ -225,7 +225,7 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(base.Ref(), "base", err))
 		}
 		inc.Reason = fmt.Sprintf("base %s: %v", base.ID, err)
-		return nil, tr.entries, inc
+		return nil, tr.entries, &inc
 	}
 
 	// Factors; scaled holds their deltas for combining.
@@ -249,7 +249,7 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 	}
 	if len(inc.Undetermined) > 0 {
 		inc.Reason = "factors need facts that are not given"
-		return nil, tr.entries, inc
+		return nil, tr.entries, &inc
 	}
 
 	// Combine, clamp, apply.
@@ -276,7 +276,7 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 		if err != nil {
 			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(mn.Ruleset.Key()+"#minimum", "minimum", err))
 			inc.Reason = "the minimum premium needs facts that are not given"
-			return nil, tr.entries, inc
+			return nil, tr.entries, &inc
 		}
 		p.Minimum = &Minimum{Amount: min, Cite: m.minimum.get(ev, mn.Ruleset, mn.Cite)}
 		mk.add(p, mn.Provenance, m.minMark)

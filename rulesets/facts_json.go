@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
+	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
 )
 
@@ -395,6 +397,9 @@ func (f Facts) MarshalJSON() ([]byte, error) {
 			out.Write(ib)
 		case !v.Quoted && plainJSONScalar(v.Text):
 			out.WriteString(v.Text)
+		case !v.Quoted && canonicalNumber(v.Text) != "":
+			// a number YAML reads but JSON does not write so (080, +80, .5)
+			out.WriteString(canonicalNumber(v.Text))
 		default:
 			sb, _ := json.Marshal(v.Text)
 			out.Write(sb)
@@ -434,4 +439,24 @@ func ParseJSONNode(data []byte) (*yaml.Node, error) {
 		return nil, fmt.Errorf("column %d: %s", p.column(err.off), err.msg)
 	}
 	return n, nil
+}
+
+// canonicalNumber writes a number as JSON does, keeping its value and, for
+// decimals, its places (080 → 80, +1.50 → 1.50, .5 → 0.5); "" when s is no
+// number.
+func canonicalNumber(s string) string {
+	if n, err := strconv.Atoi(s); err == nil {
+		return strconv.Itoa(n)
+	}
+	if strings.ContainsAny(s, "eE_") {
+		return ""
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return ""
+	}
+	if d.Exponent() < 0 {
+		return d.StringFixed(-d.Exponent())
+	}
+	return d.String()
 }

@@ -12,7 +12,14 @@ import (
 
 // Assessment is the answer for one enterprise: which rulesets it was built
 // on, whether the enterprise must insure, and what it risks. Its JSON form is
-// the output contract of DESIGN.md.
+// the output contract of DESIGN.md; [Assessment.AppendJSON] writes it
+// without reflection.
+//
+// An Assessment is read-only: what depends only on the stack of rulesets
+// (citations, merged requirements, the rules a penalty rests on …) is
+// prepared once per stack and shared by every answer built on it. Appending
+// to its slices is safe (they are full, so append copies); to change an
+// element, copy the slice first.
 type Assessment struct {
 	Enterprise string        `json:"enterprise,omitempty"`
 	Region     string        `json:"region"`

@@ -70,6 +70,9 @@ func newStackMemo(st *rulesets.Stack) *stackMemo {
 	return m
 }
 
+// maxMerged bounds the sets of matching requirement rules kept per stack.
+const maxMerged = 4096
+
 // merged is the requirements merged for one set of rules that apply, with
 // the basis of each field as findings cite it.
 type merged struct {
@@ -94,6 +97,9 @@ func (m *stackMemo) mergedFor(st *rulesets.Stack, mask uint64) *merged {
 	if old != nil {
 		if y := (*old)[mask]; y != nil {
 			return y
+		}
+		if len(*old) >= maxMerged {
+			return x // keep the memory bounded: merge without keeping it
 		}
 	}
 	mp := make(map[uint64]*merged, 1)

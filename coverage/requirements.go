@@ -1,10 +1,11 @@
 package coverage
 
 import (
-	"bytes"
 	"encoding/json"
 	"sort"
+	"strconv"
 
+	"github.com/anzexian/anzexian/internal/jsonw"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/shopspring/decimal"
 )
@@ -89,43 +90,76 @@ func (q Requirements) List(field string) []string {
 
 // MarshalJSON writes the requirements as an object keyed by field, in
 // catalogue order, with amounts as decimal strings.
-func (q Requirements) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, it := range q.Items {
-		if i > 0 {
-			b.WriteByte(',')
+func (q Requirements) MarshalJSON() ([]byte, error) { return q.AppendJSON(nil), nil }
+
+// AppendJSON appends the JSON form of q (the bytes MarshalJSON writes) to
+// dst, without reflection.
+func (q Requirements) AppendJSON(dst []byte) []byte {
+	w := jsonw.W{B: append(dst, '{')}
+	for i := range q.Items {
+		it := &q.Items[i]
+		w.Elem(i)
+		w.B = jsonw.AppendString(w.B, it.Field)
+		w.B = append(w.B, ':')
+		w.Open()
+		w.Str("label", it.Label)
+		w.Key("value")
+		appendValue(&w, it.Value)
+		w.Key("basis")
+		if it.Basis == nil {
+			w.Null()
+		} else {
+			w.B = append(w.B, '[')
+			for j := range it.Basis {
+				w.Elem(j)
+				it.Basis[j].appendJSON(&w)
+			}
+			w.B = append(w.B, ']')
 		}
-		k, _ := json.Marshal(it.Field)
-		b.Write(k)
-		b.WriteByte(':')
-		v, err := json.Marshal(struct {
-			Label string  `json:"label"`
-			Value any     `json:"value"`
-			Basis []Basis `json:"basis"`
-		}{it.Label, jsonValue(it.Value), it.Basis})
-		if err != nil {
-			return nil, err
-		}
-		b.Write(v)
+		w.Close()
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return append(w.B, '}')
 }
 
-func jsonValue(v any) any {
-	if d, ok := v.(decimal.Decimal); ok {
-		return d.String()
+// appendValue writes a requirement's value: an amount as a decimal
+// string, anything else as encoding/json writes it.
+func appendValue(w *jsonw.W, v any) {
+	switch x := v.(type) {
+	case decimal.Decimal:
+		w.DecValue(x)
+	case bool:
+		w.B = strconv.AppendBool(w.B, x)
+	case string:
+		w.B = jsonw.AppendString(w.B, x)
+	case []string:
+		w.StrList(x)
+	case nil:
+		w.Null()
+	default:
+		b, err := json.Marshal(x)
+		if err != nil {
+			b = []byte("null")
+		}
+		w.B = append(w.B, b...)
 	}
-	return v
 }
 
 // MarshalJSON writes a basis with its value in JSON form.
 func (b Basis) MarshalJSON() ([]byte, error) {
-	type plain Basis
-	p := plain(b)
-	p.Value = jsonValue(b.Value)
-	return json.Marshal(p)
+	var w jsonw.W
+	b.appendJSON(&w)
+	return w.B, nil
+}
+
+func (b *Basis) appendJSON(w *jsonw.W) {
+	w.Open()
+	w.Str("rule", b.Rule)
+	w.Str("text", b.Text)
+	w.Key("value")
+	appendValue(w, b.Value)
+	w.Bool("binding", b.Binding)
+	w.Cites("cite", b.Cite)
+	w.Close()
 }
 
 var levelRank = map[string]int{"": 0, "encouraged": 1, "required": 2}

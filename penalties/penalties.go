@@ -28,6 +28,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/anzexian/anzexian/internal/jsonw"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/shopspring/decimal"
 )
@@ -84,7 +85,12 @@ type Range struct {
 
 // MarshalJSON writes the bounds as strings with two decimal places.
 func (r Range) MarshalJSON() ([]byte, error) {
-	return []byte(fmt.Sprintf(`{"min":%q,"max":%q}`, r.Min.StringFixed(2), r.Max.StringFixed(2))), nil
+	var w jsonw.W
+	w.Open()
+	w.Fixed("min", r.Min, 2)
+	w.Fixed("max", r.Max, 2)
+	w.Close()
+	return w.B, nil
 }
 
 // Tier is the discretion tier that narrowed a range.
@@ -106,8 +112,15 @@ type PerDay struct {
 
 // MarshalJSON writes amounts as strings with two decimal places.
 func (p PerDay) MarshalJSON() ([]byte, error) {
-	return []byte(fmt.Sprintf(`{"amount":%q,"from":%q,"through":%q,"days":%d,"total":%q}`,
-		p.Amount.StringFixed(2), p.From, p.Through, p.Days, p.Total.StringFixed(2))), nil
+	var w jsonw.W
+	w.Open()
+	w.Fixed("amount", p.Amount, 2)
+	w.Date("from", p.From)
+	w.Date("through", p.Through)
+	w.Int("days", int64(p.Days))
+	w.Fixed("total", p.Total, 2)
+	w.Close()
+	return w.B, nil
 }
 
 // Limitation is the limitation period of a violation.

@@ -270,6 +270,9 @@ func (k *marks) list() []string {
 		if l, ok := (*old)[k.mask]; ok {
 			return l
 		}
+		if len(*old) >= 4096 {
+			return out // keep the memory bounded
+		}
 		for a, b := range *old {
 			mp[a] = b
 		}

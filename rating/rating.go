@@ -22,12 +22,12 @@
 package rating
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/anzexian/anzexian/internal/jsonw"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/shopspring/decimal"
 )
@@ -643,35 +643,162 @@ var unit = decimal.NewFromInt(1)
 // MarshalJSON writes the rounded money (the amount, the minimum premium
 // and the prevention cap) with the declared scale, and rates, factors and
 // intermediate products as exact decimal strings.
-func (p Premium) MarshalJSON() ([]byte, error) {
-	type plain Premium
+func (p Premium) MarshalJSON() ([]byte, error) { return p.AppendJSON(nil), nil }
+
+// AppendJSON appends the JSON form of p (the bytes MarshalJSON writes) to
+// dst, without reflection.
+func (p *Premium) AppendJSON(dst []byte) []byte {
+	w := jsonw.W{B: dst}
 	scale := p.Rounding.Scale
-	type money struct {
-		Amount string              `json:"amount"`
-		Cite   []rulesets.Citation `json:"cite"`
+	w.Open()
+	w.Key("base")
+	w.Open()
+	b := &p.Base
+	w.Str("rule", b.Rule)
+	w.Str("text", b.Text)
+	if t := b.Table; t != nil {
+		w.Key("table")
+		w.Open()
+		w.Str("table", t.Table)
+		w.Str("ref", t.Ref)
+		w.Str("title", t.Title)
+		w.Str("unit", t.Unit)
+		w.Int("row", int64(t.Row))
+		w.Key("keys")
+		if t.Keys == nil {
+			w.Null()
+		} else {
+			w.B = append(w.B, '[')
+			for i := range t.Keys {
+				k := &t.Keys[i]
+				w.Elem(i)
+				w.Open()
+				w.Str("dim", k.Dim)
+				w.Str("value", k.Value)
+				if k.Band != "" {
+					w.Str("band", k.Band)
+				}
+				if k.BandID != "" {
+					w.Str("band_id", k.BandID)
+				}
+				if k.Range != "" {
+					w.Str("range", k.Range)
+				}
+				w.Close()
+			}
+			w.B = append(w.B, ']')
+		}
+		w.Dec("value", t.Value)
+		w.Cites("cite", t.Cite)
+		w.Close()
 	}
-	type capMoney struct {
-		Share  string              `json:"share"`
-		Amount string              `json:"amount"`
-		Cite   []rulesets.Citation `json:"cite"`
+	w.Dec("raw_rate", b.RawRate)
+	if len(b.Loadings) > 0 {
+		w.Key("loadings")
+		w.B = append(w.B, '[')
+		for i := range b.Loadings {
+			l := &b.Loadings[i]
+			w.Elem(i)
+			w.Open()
+			w.Str("id", l.ID)
+			w.Str("rule", l.Rule)
+			w.Dec("add", l.Add)
+			w.Str("text", l.Text)
+			w.Cites("cite", l.Cite)
+			w.Close()
+		}
+		w.B = append(w.B, ']')
 	}
-	var min *money
-	if p.Minimum != nil {
-		min = &money{p.Minimum.Amount.StringFixed(scale), p.Minimum.Cite}
+	w.Dec("rate", b.Rate)
+	w.Str("formula", b.Formula)
+	w.Dec("amount", b.Amount)
+	if b.Rounded {
+		w.Bool("rounded", true)
 	}
-	var cp *capMoney
+	w.Cites("cite", b.Cite)
+	w.Close()
+
+	w.Key("factors")
+	if p.Factors == nil {
+		w.Null()
+	} else {
+		w.B = append(w.B, '[')
+		for i := range p.Factors {
+			f := &p.Factors[i]
+			w.Elem(i)
+			w.Open()
+			w.Str("id", f.ID)
+			w.Str("family", f.Family)
+			w.Str("title", f.Title)
+			w.Str("unit", f.Unit)
+			w.Dec("value", f.Value)
+			w.Dec("delta", f.Delta)
+			w.Str("case", f.Case)
+			w.Str("reason", f.Reason)
+			w.Str("pick", f.Pick)
+			w.Cites("cite", f.Cite)
+			w.Str("rule", f.Rule)
+			if len(f.Matched) > 0 {
+				w.Strs("matched", f.Matched)
+			}
+			if f.Illustrative {
+				w.Bool("illustrative", true)
+			}
+			if f.Unverified {
+				w.Bool("unverified", true)
+			}
+			w.Close()
+		}
+		w.B = append(w.B, ']')
+	}
+	w.Str("combine", p.Combine)
+	if c := p.Clamp; c != nil {
+		w.Key("clamp")
+		w.Open()
+		w.Dec("min", c.Min)
+		w.Dec("max", c.Max)
+		w.Bool("applied", c.Applied)
+		w.Cites("cite", c.Cite)
+		w.Close()
+	}
+	w.Bool("minimum_applied", p.MinimumApplied)
+	w.Str("currency", p.Currency)
+	w.Key("rounding")
+	w.Open()
+	w.Int("scale", int64(p.Rounding.Scale))
+	w.Str("mode", p.Rounding.Mode)
+	w.Strs("steps", p.Rounding.Steps)
+	w.Close()
+	w.Bool("illustrative", p.Illustrative)
+	w.Bool("unverified", p.Unverified)
+	if len(p.Provenance) > 0 {
+		w.Strs("provenance", p.Provenance)
+	}
+	if len(p.Caveats) > 0 {
+		w.Strs("caveats", p.Caveats)
+	}
+	// the money and the products, as strings, after the rest
+	w.DecString("combined", p.Combined)
+	w.DecString("applied", p.Applied)
+	w.DecString("before_minimum", p.BeforeMinimum)
+	if m := p.Minimum; m != nil {
+		w.Key("minimum")
+		w.Open()
+		w.Fixed("amount", m.Amount, scale)
+		w.Cites("cite", m.Cite)
+		w.Close()
+	}
+	w.Fixed("amount", p.Amount, scale)
 	if c := p.PreventionBudgetCap; c != nil {
-		cp = &capMoney{c.Share.String(), c.Amount.StringFixed(scale), c.Cite}
+		w.Key("prevention_budget_cap")
+		w.Open()
+		w.DecString("share", c.Share)
+		w.Fixed("amount", c.Amount, scale)
+		w.Cites("cite", c.Cite)
+		w.Close()
 	}
-	return json.Marshal(struct {
-		plain
-		Combined            string    `json:"combined"`
-		Applied             string    `json:"applied"`
-		BeforeMinimum       string    `json:"before_minimum"`
-		Minimum             *money    `json:"minimum,omitempty"`
-		Amount              string    `json:"amount"`
-		PreventionBudgetCap *capMoney `json:"prevention_budget_cap,omitempty"`
-	}{plain(p), p.Combined.String(), p.Applied.String(), p.BeforeMinimum.String(), min, p.Amount.StringFixed(scale), cp})
+	w.Close()
+	return w.B
 }
 
 func capApplies(pc *rulesets.PreventionCap, ev *rulesets.Eval) bool {

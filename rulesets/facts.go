@@ -178,8 +178,10 @@ type ExtraValue struct {
 	At     Range
 	Path   string
 	Kind   string // "scalar" or "sequence" or "mapping"
-	// Quoted records whether the scalar was quoted in YAML/JSON (a quoted
-	// "true" is a string, not a bool).
+	// Quoted records whether the scalar is a string: quoted in YAML or
+	// JSON (a quoted "true" is a string, not a bool), or plain text that
+	// JSON could only write as a string (0_0, 1e, .inf), so that a value
+	// reads the same from YAML and from the JSON Facts.MarshalJSON writes.
 	Quoted bool
 }
 

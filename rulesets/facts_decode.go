@@ -714,7 +714,7 @@ func extraValue(r *reader, name string, v *yaml.Node) ExtraValue {
 	case v.Kind == yaml.ScalarNode:
 		ev.Kind = "scalar"
 		ev.Text = v.Value
-		ev.Quoted = v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 || v.Tag == "!!str"
+		ev.Quoted = v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 || v.Tag == "!!str" || !jsonBare(v.Value)
 	case v.Kind == yaml.SequenceNode:
 		ev.Kind = "sequence"
 		ev.IsList = true

@@ -409,6 +409,12 @@ func (f Facts) MarshalJSON() ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+// jsonBare reports whether JSON can write the plain scalar s without
+// quotes, as itself or as the same number (080 → 80).
+func jsonBare(s string) bool {
+	return plainJSONScalar(s) || canonicalNumber(s) != ""
+}
+
 // plainJSONScalar reports whether s is a JSON number, true or false.
 func plainJSONScalar(s string) bool {
 	if s == "true" || s == "false" {

@@ -539,7 +539,7 @@ func TestCaseFileLimits(t *testing.T) {
 		default:
 			failures = append(failures, fmt.Sprintf("LoadCases accepted a facts_file of %d bytes (MaxFactsSize is %d): err %v", b.Len(), rulesets.MaxFactsSize, err))
 		}
-		knownBug(t, "cases.go parseCase reads facts_file with os.ReadFile and yaml.Unmarshal and decodes it with DecodeFactsNode, which checks neither MaxFactsSize nor the nesting depth: a facts document that DecodeFacts rejects as too large is accepted when a case file names it (and os.ReadFile is unbounded: facts_file: /dev/zero, or with: [/dev/zero], reads until memory runs out)", failures)
+		knownBug(t, "cases.go parseCase reads facts_file with os.ReadFile and yaml.Unmarshal and decodes it with DecodeFactsNode, which does not check MaxFactsSize: a facts document that DecodeFacts rejects as too large is accepted when a case file names it (and os.ReadFile is unbounded: facts_file: /dev/zero, or with: [/dev/zero], reads until memory runs out)", failures)
 	})
 	t.Run("facts nested deeper than 64 levels", func(t *testing.T) {
 		facts := "region: \"430100\"\nsectors: [other]\ncustom: " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n"

@@ -336,6 +336,11 @@ func FuzzLoadRuleset(f *testing.F) {
 	if addFiles(f, os.DirFS("testdata"), "*.yaml") == 0 {
 		f.Fatal("no testdata to seed from")
 	}
+	// the bad-input catalogue: one problem a file, each a path into the
+	// error handling
+	if addFiles(f, os.DirFS(filepath.Join("..", "testdata", "bad", "rulesets")), "*.yaml") == 0 {
+		f.Fatal("no catalogue rulesets to seed from")
+	}
 	for _, s := range trickyRulesets {
 		f.Add([]byte(s))
 	}

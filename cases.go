@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -137,7 +138,7 @@ func LoadCases(paths ...string) ([]*Case, error) {
 	var out []*Case
 	var diags rulesets.Diagnostics
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, err := readFileMax(f, rulesets.MaxRulesetSize, "case file")
 		if err != nil {
 			return nil, err
 		}
@@ -271,14 +272,14 @@ func parseCase(file string, data []byte, n, defaults *yaml.Node, idx int, single
 			items = v.Content
 		}
 		for _, it := range items {
-			c.With = append(c.With, filepath.ToSlash(filepath.Join(filepath.Dir(file), it.Value)))
+			c.With = append(c.With, filepath.ToSlash(besideFile(file, it.Value)))
 		}
 	}
 	facts := m["facts"]
 	factsName, factsData := file, data
 	if ff := pick("facts_file"); ff != nil {
-		p := filepath.Join(filepath.Dir(file), ff.Value)
-		b, err := os.ReadFile(p)
+		p := besideFile(file, ff.Value)
+		b, err := readFileMax(p, rulesets.MaxFactsSize, "facts document")
 		if err != nil {
 			diags = append(diags, caseDiag(file, ff, "facts_file: %v", err))
 			return nil, diags
@@ -884,7 +885,7 @@ func (e *Engine) registryWith(paths []string) (*rulesets.Registry, error) {
 	}
 	var files []rulesets.File
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		data, err := readFileMax(p, rulesets.MaxRulesetSize, "ruleset file")
 		if err != nil {
 			return nil, err
 		}
@@ -949,4 +950,42 @@ func (e *Engine) RunCases(cases []*Case, update bool) *CaseRun {
 		run.Results = append(run.Results, e.RunCase(c, update))
 	}
 	return run
+}
+
+// readFileMax reads a regular file of at most max bytes; what, the kind of
+// file, names the limit in the error. A device or a pipe (facts_file:
+// /dev/zero) is refused rather than read until memory runs out.
+func readFileMax(name string, max int64, what string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", name)
+	}
+	if info.Size() > max {
+		return nil, fmt.Errorf("%s: %d bytes is over the %d-byte limit of a %s", name, info.Size(), max, what)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max { // grew while read
+		return nil, fmt.Errorf("%s: over the %d-byte limit of a %s", name, max, what)
+	}
+	return data, nil
+}
+
+// besideFile resolves a path named in a case file: relative to the case
+// file's folder, unless it is absolute.
+func besideFile(file, name string) string {
+	if filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(filepath.Dir(file), name)
 }

@@ -176,6 +176,9 @@ type ExtraValue struct {
 	IsList bool
 	IsNull bool
 	At     Range
+	// Source is the line of the document the value is on, for the snippet
+	// of an error found when the facts meet a stack.
+	Source string
 	Path   string
 	Kind   string // "scalar" or "sequence" or "mapping"
 	// Quoted records whether the scalar is a string: quoted in YAML or

@@ -707,7 +707,7 @@ func (r *reader) enforcement(v *yaml.Node) *Enforcement {
 }
 
 func extraValue(r *reader, name string, v *yaml.Node) ExtraValue {
-	ev := ExtraValue{At: r.rangeOf(v), Path: name}
+	ev := ExtraValue{At: r.rangeOf(v), Path: name, Source: r.lineOf(v.Line)}
 	switch {
 	case isNull(v):
 		ev.IsNull = true

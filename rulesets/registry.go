@@ -1005,7 +1005,7 @@ func (ev *Eval) bindFacts(st *Stack) error {
 		}
 		x, msg := typedExtra(d, v)
 		if msg != "" {
-			diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "facts.type", Subject: v.At, Path: d.Name,
+			diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "facts.type", Subject: v.At, Source: v.Source, Path: d.Name,
 				Summary: fmt.Sprintf("%s %s", d.Name, msg), Hint: declHint(d)})
 			continue
 		}
@@ -1042,7 +1042,7 @@ func (ev *Eval) bindFacts(st *Stack) error {
 				hint = fmt.Sprintf("did you mean %q?", s)
 			}
 			v := ev.f.Extra[name]
-			diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "facts.unknown_field", Subject: v.At, Path: name,
+			diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "facts.unknown_field", Subject: v.At, Source: v.Source, Path: name,
 				Summary: fmt.Sprintf("unknown field %q", name), Hint: hint})
 		}
 	}

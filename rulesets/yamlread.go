@@ -24,6 +24,18 @@ type reader struct {
 	// budget, shared by the readers of one file, bounds the errors they
 	// report (nil: no bound).
 	budget *errorBudget
+	// lineNo and lineText remember the last line lineOf returned: the
+	// extra facts of a JSON record all sit on its one line.
+	lineNo   int
+	lineText string
+}
+
+// lineOf returns line n of the source, for a snippet kept beside a value.
+func (r *reader) lineOf(n int) string {
+	if n != r.lineNo {
+		r.lineNo, r.lineText = n, sourceLine(r.src, n)
+	}
+	return r.lineText
 }
 
 func (r *reader) rangeOf(n *yaml.Node) Range {

@@ -417,15 +417,43 @@ func jsonBare(s string) bool {
 
 // plainJSONScalar reports whether s is a JSON number, true or false.
 func plainJSONScalar(s string) bool {
-	if s == "true" || s == "false" {
-		return true
+	return s == "true" || s == "false" || isJSONNumber(s)
+}
+
+// isJSONNumber reports whether s is a number as JSON writes it:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func isJSONNumber(s string) bool {
+	i := 0
+	digits := func() int {
+		j := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i - j
 	}
-	p := jsonParser{src: []byte(s)}
-	if len(s) == 0 || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) {
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	start := i
+	if n := digits(); n == 0 || (n > 1 && s[start] == '0') {
 		return false
 	}
-	_, err := p.number()
-	return err == nil && p.off == len(s)
+	if i < len(s) && s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
 }
 
 // ParseJSONNode parses one JSON value into the yaml.Node tree yaml.v3 would

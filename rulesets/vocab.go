@@ -227,8 +227,14 @@ func suggest(s string, candidates []string) string {
 // insertions, deletions, substitutions and adjacent transpositions each
 // cost one. It keeps three rows of the table.
 func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	buf := make([]int, 3*(len(rb)+1))
+	// small strings (all the suggestions are for) stay on the stack
+	var ra0, rb0 [72]rune
+	var buf0 [3 * 73]int
+	ra, rb := appendRunes(ra0[:0], a), appendRunes(rb0[:0], b)
+	buf := buf0[:]
+	if n := 3 * (len(rb) + 1); n > len(buf) {
+		buf = make([]int, n)
+	}
 	prev2, prev, cur := buf[:len(rb)+1], buf[len(rb)+1:2*(len(rb)+1)], buf[2*(len(rb)+1):]
 	for j := range prev {
 		prev[j] = j
@@ -249,6 +255,13 @@ func editDistance(a, b string) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
+}
+
+func appendRunes(dst []rune, s string) []rune {
+	for _, r := range s {
+		dst = append(dst, r)
+	}
+	return dst
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -358,8 +358,8 @@ func (c *compiler) checkCodeLit(t *typ, lit cval, at ast.Node) {
 	hint := ""
 	if sg := suggest(s, v.Codes()); sg != "" {
 		hint = fmt.Sprintf("did you mean %q?", sg)
-	} else if len(v) <= 12 {
-		hint = "known codes: " + strings.Join(v.Codes(), ", ")
+	} else {
+		hint = codesHint(v.Codes())
 	}
 	c.errorf(at, hint, "%q is not a %s code", s, vocabName(t.vocab))
 }
@@ -792,7 +792,7 @@ func (c *compiler) builtin(n *ast.BuiltinNode) cval {
 		return c.errorf(n, "", "len needs a list, not %s", l.t)
 	case "all", "any", "none", "one", "filter", "count", "map", "find", "sum":
 	default:
-		return c.errorf(n, "", "%s() is not available in rulesets", n.Name)
+		return c.errorf(n, builtinHint(n.Name), "%s() is not available in rulesets", n.Name)
 	}
 	if len(n.Arguments) < 1 {
 		return c.errorf(n, "", "%s needs a list", n.Name)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strings"
 
 	"github.com/expr-lang/expr"
@@ -113,6 +114,9 @@ func (e *checkEnv) suggestName(name string) string {
 	}
 	for n := range e.decls {
 		names = append(names, n)
+	}
+	for _, f := range functions {
+		names = append(names, f.name)
 	}
 	if s := suggest(name, names); s != "" {
 		return fmt.Sprintf("did you mean %s?", s)
@@ -382,10 +386,18 @@ func (r *reader) check(e *Expr, env *checkEnv, res resolver) bool {
 	cfg.Check()
 	tree, err := parser.ParseWithConfig(e.Src, cfg)
 	if err != nil {
-		r.exprErr(e, err, "expr.syntax", "")
+		if !r.nodeLimit(e, err) {
+			r.exprErr(e, err, "expr.syntax", "")
+		}
+		return false
+	}
+	if r.clockCalls(e, tree.Node) {
 		return false
 	}
 	_, err = new(checker.Checker).PatchAndCheck(tree, cfg)
+	if r.nodeLimit(e, err) {
+		return false
+	}
 	for _, le := range litErrs {
 		loc := le.node.Location()
 		code := "expr.decimal"
@@ -515,7 +527,81 @@ func (r *reader) exprErr(e *Expr, err error, code, hint string) {
 		from, to = fe.From, fe.To
 		msg = fe.Message
 	}
-	r.exprDiag(e, from, to, code, hint, msg, err)
+	r.exprDiag(e, from, to, code, hint, authorTypes(msg), err)
+}
+
+// nodeLimit reports expr's limit on the size of an expression, if err is
+// that, as the limit it is: the whole expression is too large.
+func (r *reader) nodeLimit(e *Expr, err error) bool {
+	if err == nil || !strings.Contains(err.Error(), "exceeds maximum allowed nodes") {
+		return false
+	}
+	r.exprDiag(e, -1, -1, "expr.too_large", "split it: name its parts in let: and combine the names",
+		fmt.Sprintf("expression has more than %d nodes; the limit is %d", MaxExprNodes, MaxExprNodes), nil)
+	return true
+}
+
+// clockCalls reports calls of now(): evaluation never reads the clock, and
+// the checker would otherwise report now() > as_of as a mismatch of types.
+func (r *reader) clockCalls(e *Expr, root ast.Node) bool {
+	found := false
+	ast.Find(root, func(x ast.Node) bool {
+		name := ""
+		switch n := x.(type) {
+		case *ast.CallNode:
+			if id, ok := n.Callee.(*ast.IdentifierNode); ok {
+				name = id.Value
+			}
+		case *ast.BuiltinNode:
+			name = n.Name
+		}
+		if name == "now" {
+			loc := x.Location()
+			r.exprDiag(e, loc.From, loc.To, "expr.unsupported", builtinHint(name), "now() is not available in rulesets", nil)
+			found = true
+		}
+		return false
+	})
+	return found
+}
+
+// builtinHint says what to use instead of one of expr's builtins that rules
+// may not call.
+func builtinHint(name string) string {
+	switch name {
+	case "now":
+		return "rules never read the clock: as_of is the date the answer is for"
+	case "duration", "timezone":
+		return "dates are days: compare dates, or use add_days, add_years and years_between"
+	}
+	return "rules call the functions listed in README (in_sector, grade, within_years …) and expr's list builtins (all, any, count, filter, map, sum …)"
+}
+
+// goType is a Go type name in one of expr's messages.
+var goType = regexp.MustCompile(`\*?\b(rulesets|time|decimal|reflect)\.([A-Za-z_]\w*)`)
+
+// authorTypes rewrites the Go type names of expr's messages as the types
+// a ruleset's author writes (a date, a decimal).
+func authorTypes(msg string) string {
+	if !strings.Contains(msg, ".") {
+		return msg
+	}
+	return goType.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := goType.FindStringSubmatch(m)
+		switch sub[1] + "." + sub[2] {
+		case "rulesets.Date":
+			return "date"
+		case "decimal.Decimal":
+			return "decimal"
+		case "time.Time":
+			return "time"
+		case "time.Duration":
+			return "duration"
+		case "reflect.Value":
+			return "value"
+		}
+		return strings.ToLower(strings.TrimSuffix(sub[2], "View"))
+	})
 }
 
 // exprDiag reports a problem at rune offsets [from, to) of e.Src, mapped to

@@ -158,6 +158,8 @@ func (c *compiler) constStrings(n *ast.CallNode, a []cval, vocab Vocabulary, wha
 			hint := ""
 			if sg := suggest(s, vocab.Codes()); sg != "" {
 				hint = fmt.Sprintf("did you mean %q?", sg)
+			} else {
+				hint = codesHint(vocab.Codes())
 			}
 			c.errorf(n.Arguments[i], hint, "%q is not a %s code", s, what)
 			ok = false

@@ -248,6 +248,7 @@ func (r *Registry) StackOf(layers []*Ruleset, region string, date Date, insurer 
 	}
 	r.mu.Unlock()
 	st, diags := r.buildStack(layers, insurer)
+	fillSources(diags, r.files)
 	res := &stackResult{st: st}
 	if diags.HasErrors() {
 		res.st = nil

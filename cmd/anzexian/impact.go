@@ -9,6 +9,7 @@ import (
 )
 
 func cmdImpact(args []string, env *cliEnv) int {
+	defer streamGC()()
 	fs := newFlags("impact", env)
 	at := fs.String("at", "", "as-of date YYYY-MM-DD of both stacks (default: today)")
 	insurer := fs.String("insurer", "", "insurer whose rate filing joins both stacks")

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -28,7 +29,8 @@ func DecodeFactsLine(name string, line int, data []byte) (*Facts, error) {
 			Hint:    "an enterprise's facts are a few kilobytes; check the record is one enterprise",
 			Subject: Range{File: name, Start: Pos{Line: line, Column: 1}}}}}
 	}
-	p := jsonParser{src: data, text: string(data)}
+	p := jsonParser{src: data, text: string(data), pool: true}
+	defer p.release()
 	root, err := p.document()
 	var ds Diagnostics
 	var f *Facts
@@ -78,8 +80,31 @@ type jsonParser struct {
 	text  string // src as a string, converted once: values are substrings of it
 	off   int
 	nodes []yaml.Node // allocated in blocks
+	// pooled are the blocks taken from nodeBlocks, given back by release
+	// (DecodeFactsLine: its facts keep no node); nil for callers that keep
+	// the tree (ParseJSONNode).
+	pooled []*nodeBlock
+	pool   bool
 	// column cache: the rune column of byte offset colOff
 	colOff, col int
+}
+
+// release gives the parser's pooled blocks back, every node zeroed but for
+// the capacity of its Content, which the next record's objects reuse.
+func (p *jsonParser) release() {
+	for _, b := range p.pooled {
+		for i := range b {
+			n := &b[i]
+			if n.Kind == 0 {
+				break // the rest of the block was not used
+			}
+			c := n.Content
+			clear(c)
+			*n = yaml.Node{Content: c[:0]}
+		}
+		nodeBlocks.Put(b)
+	}
+	p.pooled, p.nodes = nil, nil
 }
 
 type jsonError struct {
@@ -100,10 +125,24 @@ func (p *jsonParser) column(off int) int {
 	return p.col
 }
 
+// nodeBlock is a block of nodes the JSONL decoder reuses from record to
+// record: a portfolio's records build trees of the same shape, and their
+// nodes (with the Content slices of objects and lists) were most of what a
+// record allocated.
+type nodeBlock [128]yaml.Node
+
+var nodeBlocks = sync.Pool{New: func() any { return new(nodeBlock) }}
+
 func (p *jsonParser) node(kind yaml.Kind, tag string, off int) *yaml.Node {
 	if len(p.nodes) == 0 {
-		// about one node for every 8 bytes of a typical record
-		p.nodes = make([]yaml.Node, min(max(len(p.src)/8, 16), 256))
+		if p.pool {
+			b := nodeBlocks.Get().(*nodeBlock)
+			p.pooled = append(p.pooled, b)
+			p.nodes = b[:]
+		} else {
+			// about one node for every 8 bytes of a typical record
+			p.nodes = make([]yaml.Node, min(max(len(p.src)/8, 16), 256))
+		}
 	}
 	n := &p.nodes[0]
 	p.nodes = p.nodes[1:]

@@ -83,6 +83,42 @@ func TestDecodeFactsLineAgrees(t *testing.T) {
 	}
 }
 
+// TestDecodeFactsLineReuse: the decoder reuses its nodes from record to
+// record; facts decoded earlier stay as they were while later records,
+// good and bad, are decoded.
+func TestDecodeFactsLineReuse(t *testing.T) {
+	samples := jsonFactsSamples(t)
+	var lines [][]byte
+	for _, l := range samples {
+		lines = append(lines, l, []byte(`{"region": "430100", "sectors": ["other"], "accidents": [{"date": "2024-01-01"}, 5]}`))
+	}
+	var kept []*rulesets.Facts
+	for round := 0; round < 3; round++ {
+		for i, l := range lines {
+			f, err := rulesets.DecodeFactsLine("p.jsonl", i+1, l)
+			if err == nil {
+				kept = append(kept, f)
+			}
+		}
+	}
+	k := 0
+	for round := 0; round < 3; round++ {
+		for _, l := range lines {
+			want, err := rulesets.DecodeFacts("p.jsonl", l)
+			if err != nil {
+				continue
+			}
+			if diff := cmp.Diff(want[0], kept[k], factsOpts, cmpopts.IgnoreFields(rulesets.ExtraValue{}, "At")); diff != "" {
+				t.Fatalf("facts changed after later records were decoded (-fresh +kept):\n%s", diff)
+			}
+			k++
+		}
+	}
+	if k != len(kept) || k == 0 {
+		t.Fatalf("compared %d of %d", k, len(kept))
+	}
+}
+
 func TestDecodeFactsLineErrors(t *testing.T) {
 	tests := []struct {
 		name, line string

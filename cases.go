@@ -562,13 +562,34 @@ func applyFixes(file string, fixes []fix) (bool, error) {
 		if start < 0 || start+width > len(line) {
 			continue
 		}
-		lines[n.Line-1] = string(line[:start]) + yamlScalar(f.got) + string(line[start+width:])
+		text := yamlScalar(f.got)
+		if keepsPlain(n, f.got) {
+			text = f.got // minimum_applied: true stays a plain bool
+		}
+		lines[n.Line-1] = string(line[:start]) + text + string(line[start+width:])
 		changed = true
 	}
 	if !changed {
 		return false, nil
 	}
 	return true, os.WriteFile(file, []byte(strings.Join(lines, "")), 0o644)
+}
+
+// keepsPlain reports whether got can replace the plain scalar n unquoted
+// and read back as the same kind of value (a bool for a bool, a whole
+// number for a whole number).
+func keepsPlain(n *yaml.Node, got string) bool {
+	if n.Style != 0 {
+		return false
+	}
+	switch n.Tag {
+	case "!!bool":
+		return got == "true" || got == "false"
+	case "!!int":
+		_, err := strconv.Atoi(got)
+		return err == nil && got == strings.TrimLeft(got, "+") && (got == "0" || !strings.HasPrefix(strings.TrimPrefix(got, "-"), "0"))
+	}
+	return false
 }
 
 // yamlScalar writes s as a YAML scalar that reads back as the same string.

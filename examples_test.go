@@ -2,7 +2,12 @@ package anzexian_test
 
 import (
 	"flag"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/anzexian/anzexian"
 )
@@ -58,5 +63,63 @@ func TestRuleCoverage(t *testing.T) {
 	}
 	if rep.Items < 150 {
 		t.Errorf("only %d coverable items: is the coverage model missing something?", rep.Items)
+	}
+}
+
+// TestUpdateRewritesExpectations: with update, failed single-valued
+// expectations are rewritten to what the answer says, keeping the kind of
+// scalar (a plain bool stays a bool) and the rest of the file; the case
+// then passes.
+func TestUpdateRewritesExpectations(t *testing.T) {
+	eng, err := anzexian.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := `# a comment that must survive
+cases:
+  - name: 乌鲁木齐烟花爆竹专卖店
+    as_of: 2026-01-01
+    facts:
+      region: "650100"
+      sectors: [fireworks.retail_store]
+      employees: 1
+      risk_level: moderate
+    expect:
+      obligation: encouraged # wrong: fireworks are a high-risk sector
+      paths:
+        premium.minimum_applied: false # wrong: the minimum applies
+        premium.amount: "1.00"
+`
+	path := filepath.Join(t.TempDir(), "case.yaml")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(update bool) *anzexian.CaseResult {
+		cs, err := anzexian.LoadCases(path)
+		if err != nil || len(cs) != 1 {
+			t.Fatalf("LoadCases: %v (%d cases)", err, len(cs))
+		}
+		return eng.RunCase(cs[0], update)
+	}
+	if r := run(false); len(r.Failures) != 2 {
+		t.Fatalf("before the update: %d failures, want 2 (obligation, paths): %+v", len(r.Failures), r.Failures)
+	}
+	if r := run(true); !r.Pass() || !r.Updated {
+		t.Fatalf("update: pass %v, updated %v: %+v", r.Pass(), r.Updated, r.Failures)
+	}
+	if r := run(false); !r.Pass() {
+		t.Fatalf("after the update: %+v", r.Failures)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.NewReplacer(
+		"obligation: encouraged", `obligation: "mandatory"`,
+		"minimum_applied: false", "minimum_applied: true",
+		`amount: "1.00"`, `amount: "300.00"`,
+	).Replace(doc)
+	if d := cmp.Diff(want, string(got)); d != "" {
+		t.Errorf("rewritten file (-want +got):\n%s", d)
 	}
 }

@@ -86,7 +86,8 @@ type batchResult struct {
 // stays bounded whatever the portfolio's size, and every core is busy.
 // Output holds complete lines only, also when ctx is cancelled (the
 // summary says Interrupted; the error is nil) or a bad record stops the
-// batch (the error names the record's line).
+// batch (the error names the record's line). The summary is never nil, also
+// when the portfolio cannot be read at all (a CSV header without region).
 func (e *Engine) Batch(ctx context.Context, r io.Reader, w io.Writer, o BatchOptions) (*BatchSummary, error) {
 	start := time.Now()
 	if o.At.IsZero() {
@@ -100,7 +101,9 @@ func (e *Engine) Batch(ctx context.Context, r io.Reader, w io.Writer, o BatchOpt
 	}
 	p, err := NewPortfolioReader(o.Name, r, o.Format)
 	if err != nil {
-		return nil, err
+		// nothing read: an empty summary, so that callers can always
+		// report one
+		return &BatchSummary{Obligations: map[rulesets.Obligation]int{}, Elapsed: time.Since(start)}, err
 	}
 	reg := e.reg.Load() // one registry for the whole batch, even across a reload
 	opts := []Option{At(o.At), Using(reg)}

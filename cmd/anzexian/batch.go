@@ -177,7 +177,7 @@ func cmdBatch(args []string, env *cliEnv) int {
 	if cerr := closeOut(); err == nil && cerr != nil {
 		err = cerr
 	}
-	if s != nil {
+	if s != nil && (err == nil || s.Read > 0) {
 		printBatchSummary(env.stderr, s)
 	}
 	switch {

@@ -1,0 +1,109 @@
+package anzexian_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/anzexian/anzexian")
+
+// FuzzBatch streams any bytes as a portfolio, JSONL or CSV, skipping bad
+// records or stopping at the first. Batch never panics, and whatever the
+// input: Read = Written + Skipped + Failed; the output is Written complete
+// JSON lines naming strictly increasing input lines; every record skipped
+// or stopping the batch is reported once, in order, with its line; with
+// skipping nothing fails, without it at most one record does and the batch
+// returns its error.
+func FuzzBatch(f *testing.F) {
+	for _, format := range []anzexian.Format{anzexian.JSONL, anzexian.CSV} {
+		good := portfolioBytes(f, 7, 3, format)
+		f.Add(good, format == anzexian.CSV, true)
+		f.Add(good, format == anzexian.CSV, false)
+		lines := strings.SplitAfter(string(good), "\n")
+		bad := lines[0] + "{\"region\": 43}\n" + strings.Join(lines[1:], "")
+		if format == anzexian.CSV {
+			bad = lines[0] + lines[1] + "\"unclosed,\n" + strings.Join(lines[2:], "")
+		}
+		f.Add([]byte(bad), format == anzexian.CSV, true)
+		f.Add([]byte(bad), format == anzexian.CSV, false)
+	}
+	f.Add([]byte("\n\n{\"region\": \"430100\", \"sectors\": [\"other\"]}\r\n{"), false, true)
+	f.Add([]byte("region,sectors,employees\n430100,other,-1\n430100,coal_mine,5\n"), true, true)
+	f.Add([]byte("sectors,region\n\"other;coal_mine\",\"330382\"\n"), true, false)
+	var once sync.Once
+	var eng *anzexian.Engine
+	f.Fuzz(func(t *testing.T, data []byte, isCSV, skip bool) {
+		defer fuzzWatchdog(fuzzInputLimit)()
+		once.Do(func() { eng = anzexian.NewWithRegistry(bundledForFuzz(t)) })
+		if bytes.Count(data, []byte("\n")) > 200 {
+			return // long portfolios add nothing but time
+		}
+		format := anzexian.JSONL
+		if isCSV {
+			format = anzexian.CSV
+		}
+		var out bytes.Buffer
+		var rejected []int
+		o := anzexian.BatchOptions{Name: "fuzz", Format: format, At: asOf2026, Workers: 2, SkipBad: skip,
+			Rejected: func(line int, err error) {
+				if err == nil {
+					t.Errorf("line %d rejected without an error", line)
+				}
+				rejected = append(rejected, line)
+			}}
+		var s *anzexian.BatchSummary
+		var err error
+		catchPanic(t, "Batch", func() { s, err = eng.Batch(context.Background(), bytes.NewReader(data), &out, o) })
+		if s == nil {
+			t.Fatalf("Batch returned no summary (err %v)", err)
+		}
+		if s.Read != s.Written+s.Skipped+s.Failed {
+			t.Fatalf("read %d ≠ written %d + skipped %d + failed %d", s.Read, s.Written, s.Skipped, s.Failed)
+		}
+		if skip && s.Failed != 0 {
+			t.Fatalf("skipping bad records, %d failed (err %v)", s.Failed, err)
+		}
+		if s.Failed > 1 {
+			t.Fatalf("%d records failed; the first stops the batch", s.Failed)
+		}
+		if s.Failed == 1 {
+			var be *anzexian.BatchError
+			if !errors.As(err, &be) {
+				t.Fatalf("a record failed but Batch returned %T %v", err, err)
+			}
+		}
+		if err == nil && s.Failed+s.Skipped != len(rejected) {
+			t.Fatalf("%d skipped + %d failed, but %d rejections reported", s.Skipped, s.Failed, len(rejected))
+		}
+		for i := 1; i < len(rejected); i++ {
+			if rejected[i] <= rejected[i-1] {
+				t.Fatalf("rejections out of order: %v", rejected)
+			}
+		}
+		text := out.String()
+		if text != "" && !strings.HasSuffix(text, "\n") {
+			t.Fatalf("output ends with an incomplete line: %q", text[max(0, len(text)-80):])
+		}
+		n, last := 0, 0
+		for l := range strings.Lines(text) {
+			var rec struct {
+				Line int `json:"line"`
+			}
+			if err := json.Unmarshal([]byte(l), &rec); err != nil {
+				t.Fatalf("output line %d is not JSON: %v\n%s", n+1, err, l)
+			}
+			if rec.Line <= last {
+				t.Fatalf("output line %d names input line %d after %d", n+1, rec.Line, last)
+			}
+			last = rec.Line
+			n++
+		}
+		if n != s.Written {
+			t.Fatalf("%d lines written, summary says %d", n, s.Written)
+		}
+	})
+}

@@ -9,7 +9,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/anzexian/anzexian")
+	"github.com/anzexian/anzexian"
+)
 
 // FuzzBatch streams any bytes as a portfolio, JSONL or CSV, skipping bad
 // records or stopping at the first. Batch never panics, and whatever the

@@ -464,7 +464,10 @@ func decodeFacts(name string, src []byte, n *yaml.Node, budget *errorBudget) (*F
 				a.SeriousInjuries, _ = r.integer(x, p+".serious_injuries", "serious_injuries", 0, maxInt)
 			}
 			if x := af["direct_loss"].val; !isNull(x) {
-				if d := r.nonNegDec(x, p+".direct_loss", "direct_loss"); d != nil {
+				// a zero loss is no loss, whatever places it was written
+				// with (0.00 would otherwise not survive JSON, which omits
+				// a zero direct_loss)
+				if d := r.nonNegDec(x, p+".direct_loss", "direct_loss"); d != nil && !d.IsZero() {
 					a.DirectLoss = *d
 				}
 			}

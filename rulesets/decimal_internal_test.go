@@ -231,3 +231,16 @@ func TestRoundMode(t *testing.T) {
 		})
 	}
 }
+
+// trimPlaces gives a fact the exponent JSON gives it back with.
+func TestTrimPlaces(t *testing.T) {
+	for in, want := range map[string]string{
+		"1.50": "1.5", "1500.00": "1500", "0.000": "0", ".00000": "0", "100": "100", "2.5": "2.5", "0.0100": "0.01", "-2.10": "-2.1",
+	} {
+		d := trimPlaces(decimal.RequireFromString(in))
+		w := decimal.RequireFromString(want)
+		if !d.Equal(w) || d.Exponent() != w.Exponent() {
+			t.Errorf("trimPlaces(%s) = %s (exponent %d), want %s (exponent %d)", in, d, d.Exponent(), want, w.Exponent())
+		}
+	}
+}

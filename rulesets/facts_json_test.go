@@ -17,7 +17,7 @@ import (
 )
 
 // factsOpts compares facts by value, decimals by amount and exponent (the
-// exponent is the scale the user wrote, which outputs keep).
+// exponent is part of what decoding must agree on: facts keep no trailing zeros).
 var factsOpts = cmp.Options{
 	cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) && a.Exponent() == b.Exponent() }),
 	cmpopts.EquateComparable(rulesets.Date{}),

@@ -392,6 +392,9 @@ func (r *reader) dec(n *yaml.Node, path, what string) (decimal.Decimal, bool) {
 		r.errorf(n, path, code, "write a plain decimal such as 1250.50", "%s %s: %q", what, msg, s)
 		return decimal.Decimal{}, false
 	}
+	if r.prefix == "facts" {
+		d = trimPlaces(d)
+	}
 	return d, true
 }
 
@@ -480,3 +483,20 @@ func codesHint(codes []string) string {
 }
 
 const maxInt = math.MaxInt32
+
+// trimPlaces drops the trailing zeros after the point of a fact: 1.50 is
+// 1.5 and 300000.00 is 300000, as JSON writes them, so that facts read the
+// same from YAML, from JSON and from the JSON they are written to. (The
+// places of an amount are the ruleset's to declare, not the facts'.)
+func trimPlaces(d decimal.Decimal) decimal.Decimal {
+	if d.Exponent() >= 0 {
+		return d
+	}
+	if d.IsZero() {
+		return decimal.Decimal{}
+	}
+	if n := d.Normalize(); n.Exponent() <= 0 {
+		return n
+	}
+	return d.Truncate(0) // a whole number: exponent 0, not 15e2
+}

@@ -627,6 +627,10 @@ func TestLimitManyDiagnostics(t *testing.T) {
 			t.Fatalf("not checked against the stack within %s", took)
 		}
 		wantCode(t, ds, "facts.unknown_field")
+		wantCode(t, ds, "facts.too_many_errors")
+		if len(ds) != rulesets.MaxErrors+1 {
+			t.Errorf("%d diagnostics, want the first %d and one counting the rest", len(ds), rulesets.MaxErrors)
+		}
 		t.Logf("checked against the stack in %s, %d MB allocated, %d diagnostics", took, alloc>>20, len(ds))
 	})
 }

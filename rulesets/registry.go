@@ -1057,6 +1057,12 @@ func (ev *Eval) bindFacts(st *Stack) error {
 				Summary: fmt.Sprintf("unknown credit_grade code %q", g), Hint: hint})
 		}
 	}
+	if len(diags) > MaxErrors {
+		// as the decoder does: the first errors say what is wrong
+		file := diags[0].Subject.File
+		more := len(diags) - MaxErrors
+		diags = append(diags[:MaxErrors:MaxErrors], tooManyErrors(file, "facts", more))
+	}
 	if len(diags) > 0 {
 		return &FactsError{diags}
 	}

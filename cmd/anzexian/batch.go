@@ -273,9 +273,9 @@ func group(n int) string {
 // the user set GOGC: what a batch keeps alive is small and bounded (the
 // chunks in flight, some 20 MB), while every enterprise allocates short-lived
 // memory, so the default target of twice the live heap makes the collector
-// run every few milliseconds. A target of five times the live heap halves
-// the CPU a batch spends (33 s → 18 s for a million enterprises on 2 cores)
-// for about 120 MB of peak RSS instead of 40. It returns a function that
+// run every few milliseconds. A target of five times the live heap nearly
+// halves the time of a batch (29 s → 16 s for a million enterprises on 2
+// cores) for about 90 MB of peak RSS instead of 31 (BENCHMARKS.md). It returns a function that
 // restores the previous setting.
 func streamGC() func() {
 	if os.Getenv("GOGC") != "" {

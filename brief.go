@@ -2,7 +2,8 @@ package anzexian
 
 import (
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/anzexian/anzexian/internal/jsonw"
 )
 
 // AppendBrief appends the assessment's brief form to b as one line of JSON
@@ -27,10 +28,10 @@ func (a *Assessment) AppendBrief(b []byte, line int) []byte {
 	b = strconv.AppendInt(b, int64(line), 10)
 	if a.Enterprise != "" {
 		b = append(b, `,"enterprise":`...)
-		b = appendJSONString(b, a.Enterprise)
+		b = jsonw.AppendStringNoHTML(b, a.Enterprise)
 	}
 	b = append(b, `,"region":`...)
-	b = appendJSONString(b, a.Region)
+	b = jsonw.AppendStringNoHTML(b, a.Region)
 	b = append(b, `,"as_of":"`...)
 	b = append(b, a.AsOf.String()...)
 	b = append(b, `","rulesets":[`...)
@@ -38,7 +39,7 @@ func (a *Assessment) AppendBrief(b []byte, line int) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, l.ID+"@"+l.Version+"#"+l.Digest)
+		b = jsonw.AppendStringNoHTML(b, l.ID+"@"+l.Version+"#"+l.Digest)
 	}
 	b = append(b, `],"obligation":"`...)
 	b = append(b, a.Coverage.Obligation...)
@@ -49,14 +50,14 @@ func (a *Assessment) AppendBrief(b []byte, line int) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, r.Rule)
+		b = jsonw.AppendStringNoHTML(b, r.Rule)
 	}
 	b = append(b, `],"findings":[`...)
 	for i, f := range a.Coverage.Findings {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, f.ID)
+		b = jsonw.AppendStringNoHTML(b, f.ID)
 	}
 	b = append(b, ']')
 	if p := a.Premium; p != nil {
@@ -69,7 +70,7 @@ func (a *Assessment) AppendBrief(b []byte, line int) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, f.ID)
+			b = jsonw.AppendStringNoHTML(b, f.ID)
 			b = append(b, ':', '"')
 			b = append(b, f.Value.String()...)
 			b = append(b, '"')
@@ -79,7 +80,7 @@ func (a *Assessment) AppendBrief(b []byte, line int) []byte {
 		b = append(b, `,"premium":null`...)
 		if a.PremiumIncomplete != nil {
 			b = append(b, `,"premium_incomplete":`...)
-			b = appendJSONString(b, a.PremiumIncomplete.Reason)
+			b = jsonw.AppendStringNoHTML(b, a.PremiumIncomplete.Reason)
 		}
 	}
 	b = append(b, `,"penalties":[`...)
@@ -88,11 +89,11 @@ func (a *Assessment) AppendBrief(b []byte, line int) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"violation":`...)
-		b = appendJSONString(b, p.Violation)
+		b = jsonw.AppendStringNoHTML(b, p.Violation)
 		b = append(b, `,"target":`...)
-		b = appendJSONString(b, p.Target)
+		b = jsonw.AppendStringNoHTML(b, p.Target)
 		b = append(b, `,"law":`...)
-		b = appendJSONString(b, p.Law)
+		b = jsonw.AppendStringNoHTML(b, p.Law)
 		if p.Fine != nil {
 			b = append(b, `,"min":"`...)
 			b = append(b, p.Fine.Min.StringFixed(2)...)
@@ -108,60 +109,4 @@ func (a *Assessment) AppendBrief(b []byte, line int) []byte {
 		b = append(b, '}')
 	}
 	return append(b, "]}"...)
-}
-
-// appendJSONString appends s as a JSON string. Like encoding/json with
-// HTML escaping off, it escapes quotes, backslashes, control characters,
-// U+2028 and U+2029, and replaces invalid UTF-8 with U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

@@ -201,10 +201,14 @@ const (
 	other         // the rest: decoded with package utf8
 )
 
-var class = func() (c [256]uint8) {
+// htmlClass classes bytes as encoding/json does by default, with < > &
+// escaped; plainClass as it does with SetEscapeHTML(false).
+var htmlClass, plainClass = classes(true), classes(false)
+
+func classes(html bool) (c [256]uint8) {
 	for i := range c {
 		switch b := byte(i); {
-		case b < 0x20 || b == '"' || b == '\\' || b == '<' || b == '>' || b == '&':
+		case b < 0x20 || b == '"' || b == '\\' || html && (b == '<' || b == '>' || b == '&'):
 			c[i] = escape
 		case b < utf8.RuneSelf:
 			c[i] = safe
@@ -217,12 +221,18 @@ var class = func() (c [256]uint8) {
 		}
 	}
 	return c
-}()
+}
 
 // AppendString appends s as a JSON string exactly as encoding/json does
 // (HTML-safe: <, > and & escaped; invalid UTF-8 replaced by U+FFFD; U+2028
 // and U+2029 escaped).
-func AppendString(dst []byte, s string) []byte {
+func AppendString(dst []byte, s string) []byte { return appendString(dst, s, &htmlClass) }
+
+// AppendStringNoHTML appends s as encoding/json does with HTML escaping off
+// (SetEscapeHTML(false)): < > & as they are.
+func AppendStringNoHTML(dst []byte, s string) []byte { return appendString(dst, s, &plainClass) }
+
+func appendString(dst []byte, s string, class *[256]uint8) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0

@@ -126,16 +126,14 @@ func cmdAssess(args []string, env *cliEnv) int {
 		return 2
 	}
 	opts := []anzexian.Option{anzexian.Insurer(*insurer)}
-	if *at != "" {
-		d, err := rulesets.ParseDate(*at)
-		if err != nil {
-			env.errorf("--at: %v", err)
-			return 2
-		}
-		opts = append(opts, anzexian.At(d))
-	} else {
-		opts = append(opts, anzexian.At(rulesets.Today()))
+	d, ok := parseAt(*at, env)
+	if !ok {
+		return 2
 	}
+	if d.IsZero() {
+		d = rulesets.Today()
+	}
+	opts = append(opts, anzexian.At(d))
 	if *trace {
 		opts = append(opts, anzexian.WithTrace())
 	}
@@ -219,4 +217,18 @@ func writeAssessment(w io.Writer, a *anzexian.Assessment, format string, indent,
 		fmt.Fprintln(w, strings.Repeat("─", 60))
 	}
 	return a.WriteText(w)
+}
+
+// parseAt reads the --at flag: the zero date when it is not given, the
+// caller's default.
+func parseAt(at string, env *cliEnv) (rulesets.Date, bool) {
+	if at == "" {
+		return rulesets.Date{}, true
+	}
+	d, err := rulesets.ParseDate(at)
+	if err != nil {
+		env.errorf("--at: %v", err)
+		return rulesets.Date{}, false
+	}
+	return d, true
 }

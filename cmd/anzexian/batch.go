@@ -142,13 +142,8 @@ func cmdBatch(args []string, env *cliEnv) int {
 	if o.Format, ok = portfolioFormat(*format, name, env); !ok {
 		return 2
 	}
-	if *at != "" {
-		d, err := rulesets.ParseDate(*at)
-		if err != nil {
-			env.errorf("--at: %v", err)
-			return 2
-		}
-		o.At = d
+	if o.At, ok = parseAt(*at, env); !ok {
+		return 2
 	}
 	reg, ok := loadRegistry(with, env)
 	if !ok {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/anzexian/anzexian"
-	"github.com/anzexian/anzexian/rulesets"
 )
 
 func cmdImpact(args []string, env *cliEnv) int {
@@ -42,13 +41,8 @@ func cmdImpact(args []string, env *cliEnv) int {
 	if o.Format, ok = portfolioFormat(*input, name, env); !ok {
 		return 2
 	}
-	if *at != "" {
-		d, err := rulesets.ParseDate(*at)
-		if err != nil {
-			env.errorf("--at: %v", err)
-			return 2
-		}
-		o.At = d
+	if o.At, ok = parseAt(*at, env); !ok {
+		return 2
 	}
 	before, ok := loadRegistry(nil, env)
 	if !ok {

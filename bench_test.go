@@ -221,7 +221,7 @@ func BenchmarkPremium(b *testing.B) {
 		b.ReportAllocs()
 		c := startCPU()
 		for b.Loop() {
-			if err := ev.Reset(st, f, asOf2026, ""); err != nil {
+			if err := st.Bind(ev, f, asOf2026, ""); err != nil {
 				b.Fatal(err)
 			}
 			p, _, err := rating.Evaluate(st, ev, rating.Options{})
@@ -270,7 +270,7 @@ func BenchmarkCoverage(b *testing.B) {
 	b.ReportAllocs()
 	c := startCPU()
 	for b.Loop() {
-		if err := ev.Reset(st, f, asOf2026, ""); err != nil {
+		if err := st.Bind(ev, f, asOf2026, ""); err != nil {
 			b.Fatal(err)
 		}
 		coverage.Evaluate(st, ev, coverage.Options{})

@@ -145,7 +145,7 @@ func (e *Engine) Assess(f *rulesets.Facts, opts ...Option) (*Assessment, error) 
 	}
 	ev := e.pool.Get().(*rulesets.Eval)
 	defer e.pool.Put(ev)
-	if err := ev.Reset(st, f, o.asOf, o.insurer); err != nil {
+	if err := st.Bind(ev, f, o.asOf, o.insurer); err != nil {
 		return nil, err
 	}
 	return assess(reg, st, ev, o)

@@ -142,7 +142,7 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Result, Trac
 	if topUndetermined.Rank() > res.Obligation.Rank() {
 		res.Incomplete = "the obligation may be " + string(topUndetermined) + ": a rule that could decide it needs facts that are not given"
 	}
-	ev.SetObligation(res.Obligation)
+	ev.SetObligation(string(res.Obligation))
 	mg := mergeRequirements(st, ev, opt, &res.Undetermined, &trace)
 	res.Requirements = mg.q
 	res.Findings = findings(st, ev, res, mg, m, opt, &trace)

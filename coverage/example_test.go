@@ -21,7 +21,7 @@ policy: {start: 2025-07-01, end: 2026-06-30, insured_employees: 4, death_limit: 
 `))
 	st, _ := reg.Stack(facts[0].Region, asOf, "")
 	ev := rulesets.NewEval()
-	if err := ev.Reset(st, facts[0], asOf, ""); err != nil {
+	if err := st.Bind(ev, facts[0], asOf, ""); err != nil {
 		panic(err)
 	}
 	res, _ := coverage.Evaluate(st, ev, coverage.Options{})

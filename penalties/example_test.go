@@ -25,7 +25,7 @@ accidents:
 `))
 	st, _ := reg.Stack(facts[0].Region, asOf, "")
 	ev := rulesets.NewEval()
-	if err := ev.Reset(st, facts[0], asOf, ""); err != nil {
+	if err := st.Bind(ev, facts[0], asOf, ""); err != nil {
 		panic(err)
 	}
 	coverage.Evaluate(st, ev, coverage.Options{}) // sets the obligation

@@ -255,33 +255,33 @@ func sortBySince(ps []Penalty) {
 }
 
 // obligationNow is the obligation coverage set on the decision stack.
-func (e *evaluator) obligationNow() rulesets.Obligation { return e.ev.Obligation() }
+func (e *evaluator) obligationNow() rulesets.Obligation { return rulesets.Obligation(e.ev.Obligation()) }
 
 func (e *evaluator) restore() {
-	e.ev.SetAsOf(e.in.Stack, e.asOf)
-	e.ev.SetObligation(e.oblig)
+	e.in.Stack.MoveTo(e.ev, e.asOf)
+	e.ev.SetObligation(string(e.oblig))
 	e.ev.SetItem(nil)
 }
 
 // at moves the evaluation to st on date d with its obligation.
 func (e *evaluator) at(st *rulesets.Stack, d rulesets.Date) {
-	if st == e.ev.Stack() && d == e.ev.AsOf() {
+	if st.Binds(e.ev) && d == e.ev.AsOf() {
 		return
 	}
-	e.ev.SetAsOf(st, d)
+	st.MoveTo(e.ev, d)
 	if st == e.in.Stack && d == e.asOf {
-		e.ev.SetObligation(e.oblig)
+		e.ev.SetObligation(string(e.oblig))
 		return
 	}
 	for _, o := range e.obls {
 		if o.st == st && o.d == d {
-			e.ev.SetObligation(o.ob)
+			e.ev.SetObligation(string(o.ob))
 			return
 		}
 	}
 	ob := e.in.Obligation(st, e.ev)
 	e.obls = append(e.obls, oblEntry{st, d, ob})
-	e.ev.SetObligation(ob)
+	e.ev.SetObligation(string(ob))
 }
 
 // occurrences evaluates a violation's each: on the decision date; rules

@@ -24,7 +24,7 @@ policy: {start: 2025-09-01, end: 2026-08-31, death_limit: 500000}
 `))
 	st, _ := reg.Stack(facts[0].Region, asOf, "")
 	ev := rulesets.NewEval()
-	if err := ev.Reset(st, facts[0], asOf, ""); err != nil {
+	if err := st.Bind(ev, facts[0], asOf, ""); err != nil {
 		panic(err)
 	}
 	p, _, err := rating.Evaluate(st, ev, rating.Options{})

@@ -197,7 +197,7 @@ func TestBundledStacks(t *testing.T) {
 func evalStack(t *testing.T, st *rulesets.Stack, f *rulesets.Facts, d rulesets.Date) {
 	t.Helper()
 	ev := rulesets.NewEval()
-	if err := ev.Reset(st, f, d, ""); err != nil {
+	if err := st.Bind(ev, f, d, ""); err != nil {
 		t.Fatalf("Reset: %v", err)
 	}
 	check := func(what string, e *rulesets.Expr) {
@@ -211,7 +211,7 @@ func evalStack(t *testing.T, st *rulesets.Stack, f *rulesets.Facts, d rulesets.D
 		check(r.Ref(), r.When)
 	}
 	for _, o := range []rulesets.Obligation{rulesets.ObligationMandatory, rulesets.ObligationNone} {
-		ev.SetObligation(o)
+		ev.SetObligation(string(o))
 		for _, r := range st.Requirements {
 			check(r.Ref(), r.When)
 		}

@@ -448,7 +448,7 @@ func (e *catEntry) diagnose(t testing.TB) (rulesets.Diagnostics, []string) {
 				fails = append(fails, fmt.Sprintf("Stack: %T %v", err, err))
 				continue
 			}
-			if err := rulesets.NewEval().Reset(st, f, date, ""); err != nil {
+			if err := st.Bind(rulesets.NewEval(), f, date, ""); err != nil {
 				if errors.As(err, &fe) {
 					ds = append(ds, fe.Diagnostics...)
 				} else {

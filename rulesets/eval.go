@@ -16,11 +16,11 @@ import (
 // enterprises.
 type Eval struct {
 	f       *Facts
-	st      *Stack
+	scope   *Scope
 	asOf    Date
 	insurer string
 
-	obligation Obligation
+	obligation string
 	// item is the current occurrence of a penalty rule with each:.
 	item any
 	rate decimal.Decimal
@@ -105,16 +105,15 @@ func plural(n int, one, many string) string {
 // NewEval returns an empty Eval. Reset binds it to a stack and facts.
 func NewEval() *Eval { return &Eval{} }
 
-// Reset prepares ev to evaluate st for f at asOf with the given insurer. It
-// binds the facts declared by the stack's rulesets and reports facts that do
-// not fit the stack (unknown extra facts, codes not in the stack's
-// vocabularies) as a *FactsError.
-func (ev *Eval) Reset(st *Stack, f *Facts, asOf Date, insurer string) error {
+// Reset prepares ev to evaluate the rules of a stack's scope for f at asOf
+// with the given insurer; the stack then binds its declared facts
+// (ClearFacts, SetFact).
+func (ev *Eval) Reset(scope *Scope, f *Facts, asOf Date, insurer string) {
 	ev.f = f
-	ev.st = st
+	ev.scope = scope
 	ev.asOf = asOf
 	ev.insurer = insurer
-	ev.obligation = ObligationNone
+	ev.obligation = "none"
 	ev.item = nil
 	ev.rate = decimal.Decimal{}
 	ev.accDone, ev.histDone, ev.tlDone = false, false, false
@@ -124,31 +123,62 @@ func (ev *Eval) Reset(st *Stack, f *Facts, asOf Date, insurer string) error {
 	ev.missing = ev.missing[:0]
 	ev.ignored = ev.ignored[:0]
 	ev.newGeneration()
-	if st == nil {
-		return nil
-	}
-	return ev.bindFacts(st)
 }
 
-// SetAsOf moves the evaluation to another date (penalties look at the law
-// in force when a violation happened); memoized values are dropped.
-func (ev *Eval) SetAsOf(st *Stack, asOf Date) {
-	rebind := st != ev.st
-	ev.st = st
+// ClearFacts makes room for n declared facts, none of them set.
+func (ev *Eval) ClearFacts(n int) {
+	if cap(ev.factSet) < n {
+		ev.factSet = make([]bool, n)
+		ev.factBool = make([]bool, n)
+		ev.factInt = make([]int, n)
+		ev.factDec = make([]decimal.Decimal, n)
+		ev.factStr = make([]string, n)
+		ev.factDate = make([]Date, n)
+		ev.factList = make([][]string, n)
+	}
+	ev.factSet = ev.factSet[:n]
+	clear(ev.factSet)
+}
+
+// SetFact sets declared fact i to v: a bool, int, decimal.Decimal, string,
+// Date or []string, as the fact's type says.
+func (ev *Eval) SetFact(i int, v any) {
+	ev.factSet[i] = true
+	switch y := v.(type) {
+	case bool:
+		ev.factBool[i] = y
+	case int:
+		ev.factInt[i] = y
+	case decimal.Decimal:
+		ev.factDec[i] = y
+	case string:
+		ev.factStr[i] = y
+	case Date:
+		ev.factDate[i] = y
+	case []string:
+		ev.factList[i] = y
+	}
+}
+
+// SetAsOf moves the evaluation to another scope and date (penalties look
+// at the law in force when a violation happened); memoized values are
+// dropped. It reports whether the scope changed: the facts declared there
+// must then be bound again.
+func (ev *Eval) SetAsOf(scope *Scope, asOf Date) (rebind bool) {
+	rebind = scope != ev.scope
+	ev.scope = scope
 	if asOf != ev.asOf {
 		ev.asOf = asOf
 		ev.accDone, ev.histDone, ev.tlDone = false, false, false
 		ev.accView, ev.histView = ev.accView[:0], ev.histView[:0]
 	}
 	ev.newGeneration()
-	if st != nil && rebind {
-		_ = ev.bindFacts(st) // the facts were checked against the stack at the decision date
-	}
+	return rebind
 }
 
 // SetObligation makes the obligation visible to rules that run after the
 // coverage rules.
-func (ev *Eval) SetObligation(o Obligation) {
+func (ev *Eval) SetObligation(o string) {
 	if ev.obligation != o {
 		ev.obligation = o
 		ev.newGeneration()
@@ -156,7 +186,7 @@ func (ev *Eval) SetObligation(o Obligation) {
 }
 
 // Obligation returns the obligation set by the coverage rules.
-func (ev *Eval) Obligation() Obligation { return ev.obligation }
+func (ev *Eval) Obligation() string { return ev.obligation }
 
 // SetItem sets the current occurrence for a penalty rule with each:.
 func (ev *Eval) SetItem(item any) { ev.item = item }
@@ -167,7 +197,7 @@ func (ev *Eval) SetRate(r decimal.Decimal) { ev.rate = r }
 // AsOf returns the as-of date. Facts returns the facts being evaluated.
 func (ev *Eval) AsOf() Date      { return ev.asOf }
 func (ev *Eval) Facts() *Facts   { return ev.f }
-func (ev *Eval) Stack() *Stack   { return ev.st }
+func (ev *Eval) Scope() *Scope   { return ev.scope }
 func (ev *Eval) Insurer() string { return ev.insurer }
 
 // Ignored returns the dated facts after the as-of date that evaluation

@@ -20,7 +20,7 @@ func evalFor(t *testing.T, facts, at string) (*rulesets.Eval, *rulesets.Stack) {
 		t.Fatal(err)
 	}
 	ev := rulesets.NewEval()
-	if err := ev.Reset(st, mustFacts(t, facts), d, ""); err != nil {
+	if err := st.Bind(ev, mustFacts(t, facts), d, ""); err != nil {
 		t.Fatal(err)
 	}
 	return ev, st
@@ -188,12 +188,12 @@ requirements:
 		t.Fatal(err)
 	}
 	ev := rulesets.NewEval()
-	if err := ev.Reset(st, mustFacts(t, bareFacts), rulesets.MustParseDate(asOf), ""); err != nil {
+	if err := st.Bind(ev, mustFacts(t, bareFacts), rulesets.MustParseDate(asOf), ""); err != nil {
 		t.Fatal(err)
 	}
 	var got []bool
 	for _, o := range []rulesets.Obligation{rulesets.ObligationNone, rulesets.ObligationMandatory, rulesets.ObligationEncouraged, rulesets.ObligationRequired} {
-		ev.SetObligation(o)
+		ev.SetObligation(string(o))
 		ok, err := st.Requirements[0].When.Bool(ev)
 		if err != nil {
 			t.Fatal(err)
@@ -213,18 +213,18 @@ func TestSetAsOf(t *testing.T) {
 	f := mustFacts(t, bareFacts+"accidents: [{date: 2024-06-01, deaths: 1}, {date: 2025-06-01}]\n")
 	st, _ := reg.Stack("430100", rulesets.MustParseDate("2024-12-31"), "")
 	ev := rulesets.NewEval()
-	if err := ev.Reset(st, f, rulesets.MustParseDate("2024-12-31"), ""); err != nil {
+	if err := st.Bind(ev, f, rulesets.MustParseDate("2024-12-31"), ""); err != nil {
 		t.Fatal(err)
 	}
 	ok, err := st.Coverage[0].When.Bool(ev)
 	if err != nil || !ok {
 		t.Fatalf("on 2024-12-31: %v %v", ok, err)
 	}
-	ev.SetAsOf(st, rulesets.MustParseDate("2025-12-31"))
+	st.MoveTo(ev, rulesets.MustParseDate("2025-12-31"))
 	if ok, _ := st.Coverage[0].When.Bool(ev); ok {
 		t.Error("after SetAsOf(2025-12-31) the second accident still does not count")
 	}
-	if ev.AsOf() != rulesets.MustParseDate("2025-12-31") || ev.Stack() != st || ev.Facts() != f {
+	if ev.AsOf() != rulesets.MustParseDate("2025-12-31") || !st.Binds(ev) || ev.Facts() != f {
 		t.Error("accessors do not reflect SetAsOf")
 	}
 }
@@ -280,7 +280,7 @@ coverage:
 		t.Fatal(err)
 	}
 	ev := rulesets.NewEval()
-	if err := ev.Reset(st, mustFacts(t, "region: \"330382\"\nsectors: [other]\n"), rulesets.MustParseDate(asOf), ""); err != nil {
+	if err := st.Bind(ev, mustFacts(t, "region: \"330382\"\nsectors: [other]\n"), rulesets.MustParseDate(asOf), ""); err != nil {
 		t.Fatal(err)
 	}
 	r := st.Coverage[0]

@@ -400,7 +400,7 @@ func TestLetFailureReachesEveryReader(t *testing.T) {
 	}
 	ev := rulesets.NewEval()
 	run := func(f *rulesets.Facts) map[string]string {
-		if err := ev.Reset(st, f, rulesets.MustParseDate(asOf), ""); err != nil {
+		if err := st.Bind(ev, f, rulesets.MustParseDate(asOf), ""); err != nil {
 			t.Fatal(err)
 		}
 		out := map[string]string{}

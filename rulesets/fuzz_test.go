@@ -146,7 +146,7 @@ enforcement: {ordered_on: 2199-01-01, fine_amount: "0", fined_on: 2199-01-02}
 // panic; errors are expected (missing facts, division by zero …).
 func exercise(t *testing.T, st *rulesets.Stack, f *rulesets.Facts, d rulesets.Date) {
 	ev := rulesets.NewEval()
-	if err := ev.Reset(st, f, d, st.Insurer); err != nil {
+	if err := st.Bind(ev, f, d, st.Insurer); err != nil {
 		var fe *rulesets.FactsError
 		if !errors.As(err, &fe) {
 			t.Fatalf("Reset error %T: %v", err, err)
@@ -187,7 +187,7 @@ func exercise(t *testing.T, st *rulesets.Stack, f *rulesets.Facts, d rulesets.Da
 		}
 	}
 	for _, o := range []rulesets.Obligation{rulesets.ObligationNone, rulesets.ObligationMandatory} {
-		ev.SetObligation(o)
+		ev.SetObligation(string(o))
 		for _, r := range st.Requirements {
 			eval(r.When)
 			cites(r.Cite, r.Ruleset)

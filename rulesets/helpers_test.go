@@ -142,7 +142,7 @@ func evalRule(t testing.TB, reg *rulesets.Registry, f *rulesets.Facts, asOf, id 
 		t.Fatalf("Stack(%q, %s): %v\n%s", f.Region, d, err, formatDiags(err))
 	}
 	ev := rulesets.NewEval()
-	if err := ev.Reset(st, f, d, ""); err != nil {
+	if err := st.Bind(ev, f, d, ""); err != nil {
 		t.Fatalf("Reset: %v", err)
 	}
 	for _, c := range st.Coverage {

@@ -538,7 +538,7 @@ func TestLimitLongLists(t *testing.T) {
 		}
 		took, _, ok = bounded(t, 30*time.Second, 0, func() {
 			ev := rulesets.NewEval()
-			if err := ev.Reset(st, fs[0], d, ""); err != nil {
+			if err := st.Bind(ev, fs[0], d, ""); err != nil {
 				t.Errorf("Reset: %v", err)
 				return
 			}
@@ -622,7 +622,7 @@ func TestLimitManyDiagnostics(t *testing.T) {
 			t.Fatal(err)
 		}
 		var ds rulesets.Diagnostics
-		took, alloc, ok = bounded(t, 30*time.Second, 256<<20, func() { ds = diagsOf(t, rulesets.NewEval().Reset(st, fs[0], d, "")) })
+		took, alloc, ok = bounded(t, 30*time.Second, 256<<20, func() { ds = diagsOf(t, st.Bind(rulesets.NewEval(), fs[0], d, "")) })
 		if !ok {
 			t.Fatalf("not checked against the stack within %s", took)
 		}

@@ -436,7 +436,7 @@ func (reg *Registry) compileRuleset(rs *Ruleset, lower []*Ruleset, r *reader) {
 		}
 	}
 	addVocab(rs)
-	res := regResolver{reg}
+	res := regResolver{reg.names}
 	// declared facts
 	for _, d := range rs.Facts {
 		if d.Name == "" || d.Type == "" {

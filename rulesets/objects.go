@@ -390,7 +390,7 @@ var rootFields = []*rootField{
 	derivedRF(rf("insured", tBool, "评估日有有效保单", func(ev *Eval) bool { return ev.timeline().insured })),
 	derivedRF(rf("uninsured_periods", listT(periodObj), "生产经营期间无有效保单的时段（至评估日）", func(ev *Eval) []Period { return ev.timeline().uninsured })),
 	derivedRF(rf("late_renewals", listT(periodObj), "保单到期后未及时续保的间断时段", func(ev *Eval) []Period { return ev.timeline().late })),
-	phased(derivedRF(rf("obligation", code("obligation"), "投保义务（由 coverage 规则得出）", func(ev *Eval) string { return string(ev.obligation) })), phaseObligation),
+	phased(derivedRF(rf("obligation", code("obligation"), "投保义务（由 coverage 规则得出）", func(ev *Eval) string { return ev.obligation })), phaseObligation),
 }
 
 func derivedRF(r *rootField) *rootField { r.derived = true; return r }

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-
-	"github.com/shopspring/decimal"
 )
 
 // Registry holds a compiled set of rulesets and builds the stack that applies
@@ -329,10 +327,9 @@ type Stack struct {
 	memo       sync.Map
 
 	// declared names resolved to slots
-	letSlot  []int // by interned name; -1 when not a let here
+	scope    Scope
 	lets     []*Let
 	letKinds []kind
-	factSlot []int
 	facts    []*FactDecl
 	factTyps []*typ
 }
@@ -408,10 +405,10 @@ func (r *Registry) buildStack(layers []*Ruleset, insurer string) (*Stack, Diagno
 	}
 	st := &Stack{Layers: layers, Insurer: insurer, reg: r, layerIndex: map[*Ruleset]int{}, vocabs: map[string]Vocabulary{}}
 	n := len(r.names)
-	st.letSlot = make([]int, n)
-	st.factSlot = make([]int, n)
-	for i := range st.letSlot {
-		st.letSlot[i], st.factSlot[i] = -1, -1
+	st.scope.LetSlot = make([]int, n)
+	st.scope.FactSlot = make([]int, n)
+	for i := range st.scope.LetSlot {
+		st.scope.LetSlot[i], st.scope.FactSlot[i] = -1, -1
 	}
 	letOwner := map[string]*Ruleset{}
 	factOwner := map[string]*FactDecl{}
@@ -442,7 +439,7 @@ func (r *Registry) buildStack(layers []*Ruleset, insurer string) (*Stack, Diagno
 				continue
 			}
 			factOwner[d.Name] = d
-			st.factSlot[idx] = len(st.facts)
+			st.scope.FactSlot[idx] = len(st.facts)
 			st.facts = append(st.facts, d)
 			st.factTyps = append(st.factTyps, factTyp(d))
 		}
@@ -460,8 +457,9 @@ func (r *Registry) buildStack(layers []*Ruleset, insurer string) (*Stack, Diagno
 				continue
 			}
 			letOwner[l.Name] = rs
-			st.letSlot[idx] = len(st.lets)
+			st.scope.LetSlot[idx] = len(st.lets)
 			st.lets = append(st.lets, l)
+			st.scope.Lets = append(st.scope.Lets, l.Expr)
 			st.letKinds = append(st.letKinds, l.Expr.t.k)
 		}
 	}
@@ -479,7 +477,7 @@ func (r *Registry) buildStack(layers []*Ruleset, insurer string) (*Stack, Diagno
 				continue
 			}
 			if owner, ok := letOwner[name]; ok {
-				if st.layerIndex[owner] > i || !st.lets[st.letSlot[r.names[name]]].Expr.t.same(d.t) {
+				if st.layerIndex[owner] > i || !st.lets[st.scope.LetSlot[r.names[name]]].Expr.t.same(d.t) {
 					errorf(rs.At, "stack.missing_name", "", "%s uses let %s, which in this stack comes from %s above it or with another type", rs.Key(), name, owner.Key())
 				}
 				continue
@@ -815,274 +813,23 @@ func (st *Stack) mergeRating() Diagnostics {
 	return diags
 }
 
-// regResolver compiles references to declared names into slot reads that
-// work in every stack of the registry: the interned name indexes a per-stack
-// table of slots.
-type regResolver struct{ reg *Registry }
-
-func (rr regResolver) let(name string, t *typ) (any, error) {
-	idx := rr.reg.names[name]
-	switch t.k {
-	case kBool:
-		return letRead(idx, func(ev *Eval) []bool { return ev.letBool }), nil
-	case kInt:
-		return letRead(idx, func(ev *Eval) []int { return ev.letInt }), nil
-	case kDec:
-		return letRead(idx, func(ev *Eval) []decimal.Decimal { return ev.letDec }), nil
-	case kStr:
-		return letRead(idx, func(ev *Eval) []string { return ev.letStr }), nil
-	case kDate:
-		return letRead(idx, func(ev *Eval) []Date { return ev.letDate }), nil
-	case kList:
-		switch t.elem.k {
-		case kStr:
-			return letAnyRead[[]string](idx), nil
-		case kInt:
-			return letAnyRead[[]int](idx), nil
-		case kDec:
-			return letAnyRead[[]decimal.Decimal](idx), nil
-		case kObj:
-			return t.elem.obj.list.letRead(idx), nil
-		}
-	}
-	return nil, fmt.Errorf("a let of type %s is not supported", t)
+// Bind prepares ev to evaluate the stack's rules for f at asOf with the
+// given insurer, and binds the facts the stack's rulesets declare. Facts
+// that do not fit the stack (unknown extra facts, codes not in the stack's
+// vocabularies) are reported as a *FactsError.
+func (st *Stack) Bind(ev *Eval, f *Facts, asOf Date, insurer string) error {
+	ev.Reset(&st.scope, f, asOf, insurer)
+	return st.bindFacts(ev)
 }
 
-// letRead returns a closure that reads let idx from its typed memo, computing
-// it on first use in the current generation. A value whose computation
-// failed is not memoized, so every reader sees the failure.
-func letRead[T any](idx int, store func(*Eval) []T) func(*Eval) T {
-	return func(ev *Eval) T {
-		slot := ev.st.letSlot[idx]
-		if slot < 0 {
-			ev.fail("internal: let is not in this stack")
-			var zero T
-			return zero
-		}
-		ev.growLets()
-		if ev.letGen[slot] == ev.gen {
-			return store(ev)[slot]
-		}
-		saved := ev.err
-		ev.err = nil
-		v := ev.st.lets[slot].Expr.compiled.fn.(func(*Eval) T)(ev)
-		if ev.err == nil {
-			store(ev)[slot] = v
-			ev.letGen[slot] = ev.gen
-		}
-		if saved != nil {
-			ev.err = saved
-		}
-		return v
+// MoveTo moves an evaluation bound to another stack of the same facts to
+// this stack on date asOf (penalties look at the law in force when a
+// violation happened).
+func (st *Stack) MoveTo(ev *Eval, asOf Date) {
+	if ev.SetAsOf(&st.scope, asOf) {
+		_ = st.bindFacts(ev) // the facts were checked against the stack at the decision date
 	}
 }
 
-// letAnyRead is letRead for lets whose values are lists, memoized boxed.
-func letAnyRead[T any](idx int) func(*Eval) T {
-	return func(ev *Eval) T {
-		slot := ev.st.letSlot[idx]
-		if slot < 0 {
-			ev.fail("internal: let is not in this stack")
-			var zero T
-			return zero
-		}
-		ev.growLets()
-		if ev.letGen[slot] == ev.gen {
-			v, _ := ev.letAny[slot].(T)
-			return v
-		}
-		saved := ev.err
-		ev.err = nil
-		v := ev.st.lets[slot].Expr.compiled.fn.(func(*Eval) T)(ev)
-		if ev.err == nil {
-			ev.letAny[slot] = v
-			ev.letGen[slot] = ev.gen
-		}
-		if saved != nil {
-			ev.err = saved
-		}
-		return v
-	}
-}
-
-func (ev *Eval) growLets() {
-	n := len(ev.st.lets)
-	if len(ev.letGen) >= n {
-		return
-	}
-	grow := func(k int) int { return n - k }
-	ev.letGen = append(ev.letGen, make([]uint32, grow(len(ev.letGen)))...)
-	ev.letBool = append(ev.letBool, make([]bool, grow(len(ev.letBool)))...)
-	ev.letInt = append(ev.letInt, make([]int, grow(len(ev.letInt)))...)
-	ev.letDec = append(ev.letDec, make([]decimal.Decimal, grow(len(ev.letDec)))...)
-	ev.letStr = append(ev.letStr, make([]string, grow(len(ev.letStr)))...)
-	ev.letDate = append(ev.letDate, make([]Date, grow(len(ev.letDate)))...)
-	ev.letAny = append(ev.letAny, make([]any, grow(len(ev.letAny)))...)
-}
-
-func (rr regResolver) fact(name string, t *typ) (any, func(*Eval) bool, error) {
-	idx := rr.reg.names[name]
-	present := func(ev *Eval) bool {
-		slot := ev.st.factSlot[idx]
-		return slot >= 0 && slot < len(ev.factSet) && ev.factSet[slot]
-	}
-	get := func(ev *Eval) (int, bool) {
-		slot := ev.st.factSlot[idx]
-		if slot < 0 || slot >= len(ev.factSet) || !ev.factSet[slot] {
-			ev.missingValue(name)
-			return 0, false
-		}
-		return slot, true
-	}
-	switch t.k {
-	case kBool:
-		return func(ev *Eval) bool { s, ok := get(ev); return ok && ev.factBool[s] }, present, nil
-	case kInt:
-		return func(ev *Eval) int {
-			if s, ok := get(ev); ok {
-				return ev.factInt[s]
-			}
-			return 0
-		}, present, nil
-	case kDec:
-		return func(ev *Eval) decimal.Decimal {
-			if s, ok := get(ev); ok {
-				return ev.factDec[s]
-			}
-			return decimal.Decimal{}
-		}, present, nil
-	case kStr:
-		return func(ev *Eval) string {
-			if s, ok := get(ev); ok {
-				return ev.factStr[s]
-			}
-			return ""
-		}, present, nil
-	case kDate:
-		return func(ev *Eval) Date {
-			if s, ok := get(ev); ok {
-				return ev.factDate[s]
-			}
-			return Date{}
-		}, present, nil
-	case kList:
-		return func(ev *Eval) []string {
-			if s, ok := get(ev); ok {
-				return ev.factList[s]
-			}
-			return nil
-		}, present, nil
-	}
-	return nil, nil, fmt.Errorf("a fact of type %s is not supported", t)
-}
-
-// bindFacts types the facts declared by the stack's rulesets from the values
-// given, applies defaults, and checks facts against the stack's
-// vocabularies.
-func (ev *Eval) bindFacts(st *Stack) error {
-	n := len(st.facts)
-	if cap(ev.factSet) < n {
-		ev.factSet = make([]bool, n)
-		ev.factBool = make([]bool, n)
-		ev.factInt = make([]int, n)
-		ev.factDec = make([]decimal.Decimal, n)
-		ev.factStr = make([]string, n)
-		ev.factDate = make([]Date, n)
-		ev.factList = make([][]string, n)
-	}
-	ev.factSet = ev.factSet[:n]
-	var diags Diagnostics
-	for i, d := range st.facts {
-		ev.factSet[i] = false
-		v, given := ev.f.Extra[d.Name]
-		if !given || v.IsNull {
-			if d.Default == nil {
-				continue
-			}
-			v = ExtraValue{Text: *d.Default, Kind: "scalar"}
-			if d.Type == FactList {
-				v = ExtraValue{IsList: true, Items: splitDefault(*d.Default)}
-			}
-		}
-		x, msg := typedExtra(d, v)
-		if msg != "" {
-			diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "facts.type", Subject: v.At, Source: v.Source, Path: d.Name,
-				Summary: fmt.Sprintf("%s %s", d.Name, msg), Hint: declHint(d)})
-			continue
-		}
-		ev.factSet[i] = true
-		switch y := x.(type) {
-		case bool:
-			ev.factBool[i] = y
-		case int:
-			ev.factInt[i] = y
-		case decimal.Decimal:
-			ev.factDec[i] = y
-		case string:
-			ev.factStr[i] = y
-		case Date:
-			ev.factDate[i] = y
-		case []string:
-			ev.factList[i] = y
-		}
-	}
-	if len(ev.f.Extra) > 0 {
-		for _, name := range sortedKeys(ev.f.Extra) {
-			if idx, ok := st.reg.names[name]; ok && st.factSlot[idx] >= 0 {
-				continue
-			}
-			var declared []string
-			for _, d := range st.facts {
-				declared = append(declared, d.Name)
-			}
-			hint := "no ruleset in force here declares it"
-			if len(declared) > 0 {
-				hint = "facts declared by rulesets here: " + strings.Join(declared, ", ")
-			}
-			if s := suggest(name, append(declared, factsKeys...)); s != "" {
-				hint = fmt.Sprintf("did you mean %q?", s)
-			}
-			v := ev.f.Extra[name]
-			diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "facts.unknown_field", Subject: v.At, Source: v.Source, Path: name,
-				Summary: fmt.Sprintf("unknown field %q", name), Hint: hint})
-		}
-	}
-	if g := ev.f.CreditGrade; g != "" {
-		if v := st.Vocabulary("credit_grade"); len(v) > 0 && !v.Has(g) {
-			hint := "credit grades here: " + strings.Join(v.Codes(), ", ")
-			if s := suggest(g, v.Codes()); s != "" {
-				hint = fmt.Sprintf("did you mean %q?", s)
-			}
-			diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "facts.unknown_code", Path: "credit_grade",
-				Summary: fmt.Sprintf("unknown credit_grade code %q", g), Hint: hint})
-		}
-	}
-	if len(diags) > MaxErrors {
-		// as the decoder does: the first errors say what is wrong
-		file := diags[0].Subject.File
-		more := len(diags) - MaxErrors
-		diags = append(diags[:MaxErrors:MaxErrors], tooManyErrors(file, "facts", more))
-	}
-	if len(diags) > 0 {
-		return &FactsError{diags}
-	}
-	return nil
-}
-
-func splitDefault(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, "\x00")
-}
-
-func declHint(d *FactDecl) string {
-	h := "declared as " + string(d.Type)
-	if len(d.Codes) > 0 {
-		h += " with codes " + strings.Join(d.Codes, ", ")
-	}
-	if d.Unit != "" {
-		h += " (" + d.Unit + ")"
-	}
-	return h
-}
+// Binds reports whether ev is bound to st.
+func (st *Stack) Binds(ev *Eval) bool { return ev.Scope() == &st.scope }

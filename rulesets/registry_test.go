@@ -315,7 +315,7 @@ coverage:
 		t.Run(c.name, func(t *testing.T) {
 			f := mustFacts(t, c.facts)
 			ev := rulesets.NewEval()
-			err := ev.Reset(st, f, rulesets.MustParseDate(asOf), "")
+			err := st.Bind(ev, f, rulesets.MustParseDate(asOf), "")
 			if c.resetErr != "" {
 				var fe *rulesets.FactsError
 				if !errors.As(err, &fe) || findDiag(fe.Diagnostics, c.resetErr) == nil {
@@ -679,7 +679,7 @@ func TestStackMissingName(t *testing.T) {
 	}
 	ev := rulesets.NewEval()
 	f := mustFacts(t, "region: \"430100\"\nsectors: [hazardous_chemicals.storage]\n")
-	if err := ev.Reset(st, f, rulesets.MustParseDate("2025-03-29"), ""); err != nil {
+	if err := st.Bind(ev, f, rulesets.MustParseDate("2025-03-29"), ""); err != nil {
 		t.Fatal(err)
 	}
 	ok, err := st.Coverage[0].When.Bool(ev)

@@ -57,7 +57,7 @@ accidents:
 		t.Fatal(err)
 	}
 	ev := NewEval()
-	if err := ev.Reset(st, facts[0], MustParseDate("2026-01-01"), ""); err != nil {
+	if err := st.Bind(ev, facts[0], MustParseDate("2026-01-01"), ""); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]bool{"hc": true, "fatal": true, "money": false}

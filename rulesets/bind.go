@@ -1,0 +1,93 @@
+package rulesets
+
+import (
+	"fmt"
+	"strings"
+)
+
+// bindFacts types the facts declared by the stack's rulesets from the values
+// given, applies defaults, and checks facts against the stack's
+// vocabularies.
+func (st *Stack) bindFacts(ev *Eval) error {
+	f := ev.Facts()
+	ev.ClearFacts(len(st.facts))
+	var diags Diagnostics
+	for i, d := range st.facts {
+		v, given := f.Extra[d.Name]
+		if !given || v.IsNull {
+			if d.Default == nil {
+				continue
+			}
+			v = ExtraValue{Text: *d.Default, Kind: "scalar"}
+			if d.Type == FactList {
+				v = ExtraValue{IsList: true, Items: splitDefault(*d.Default)}
+			}
+		}
+		x, msg := typedExtra(d, v)
+		if msg != "" {
+			diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "facts.type", Subject: v.At, Source: v.Source, Path: d.Name,
+				Summary: fmt.Sprintf("%s %s", d.Name, msg), Hint: declHint(d)})
+			continue
+		}
+		ev.SetFact(i, x)
+	}
+	if len(f.Extra) > 0 {
+		for _, name := range sortedKeys(f.Extra) {
+			if idx, ok := st.reg.names[name]; ok && st.scope.FactSlot[idx] >= 0 {
+				continue
+			}
+			var declared []string
+			for _, d := range st.facts {
+				declared = append(declared, d.Name)
+			}
+			hint := "no ruleset in force here declares it"
+			if len(declared) > 0 {
+				hint = "facts declared by rulesets here: " + strings.Join(declared, ", ")
+			}
+			if s := suggest(name, append(declared, factsKeys...)); s != "" {
+				hint = fmt.Sprintf("did you mean %q?", s)
+			}
+			v := f.Extra[name]
+			diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "facts.unknown_field", Subject: v.At, Source: v.Source, Path: name,
+				Summary: fmt.Sprintf("unknown field %q", name), Hint: hint})
+		}
+	}
+	if g := f.CreditGrade; g != "" {
+		if v := st.Vocabulary("credit_grade"); len(v) > 0 && !v.Has(g) {
+			hint := "credit grades here: " + strings.Join(v.Codes(), ", ")
+			if s := suggest(g, v.Codes()); s != "" {
+				hint = fmt.Sprintf("did you mean %q?", s)
+			}
+			diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "facts.unknown_code", Path: "credit_grade",
+				Summary: fmt.Sprintf("unknown credit_grade code %q", g), Hint: hint})
+		}
+	}
+	if len(diags) > MaxErrors {
+		// as the decoder does: the first errors say what is wrong
+		file := diags[0].Subject.File
+		more := len(diags) - MaxErrors
+		diags = append(diags[:MaxErrors:MaxErrors], tooManyErrors(file, "facts", more))
+	}
+	if len(diags) > 0 {
+		return &FactsError{diags}
+	}
+	return nil
+}
+
+func splitDefault(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\x00")
+}
+
+func declHint(d *FactDecl) string {
+	h := "declared as " + string(d.Type)
+	if len(d.Codes) > 0 {
+		h += " with codes " + strings.Join(d.Codes, ", ")
+	}
+	if d.Unit != "" {
+		h += " (" + d.Unit + ")"
+	}
+	return h
+}

@@ -255,7 +255,9 @@ func sortBySince(ps []Penalty) {
 }
 
 // obligationNow is the obligation coverage set on the decision stack.
-func (e *evaluator) obligationNow() rulesets.Obligation { return rulesets.Obligation(e.ev.Obligation()) }
+func (e *evaluator) obligationNow() rulesets.Obligation {
+	return rulesets.Obligation(e.ev.Obligation())
+}
 
 func (e *evaluator) restore() {
 	e.in.Stack.MoveTo(e.ev, e.asOf)

@@ -2,6 +2,8 @@ package rulesets
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -32,7 +34,7 @@ func (st *Stack) bindFacts(ev *Eval) error {
 		ev.SetFact(i, x)
 	}
 	if len(f.Extra) > 0 {
-		for _, name := range sortedKeys(f.Extra) {
+		for _, name := range slices.Sorted(maps.Keys(f.Extra)) {
 			if idx, ok := st.reg.names[name]; ok && st.scope.FactSlot[idx] >= 0 {
 				continue
 			}
@@ -44,7 +46,7 @@ func (st *Stack) bindFacts(ev *Eval) error {
 			if len(declared) > 0 {
 				hint = "facts declared by rulesets here: " + strings.Join(declared, ", ")
 			}
-			if s := suggest(name, append(declared, factsKeys...)); s != "" {
+			if s := suggest(name, append(declared, FieldNames()...)); s != "" {
 				hint = fmt.Sprintf("did you mean %q?", s)
 			}
 			v := f.Extra[name]

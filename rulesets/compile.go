@@ -152,7 +152,7 @@ func (c *compiler) ident(n *ast.IdentifierNode) cval {
 		return v
 	}
 	if d := c.env.decl(name); d != nil {
-		if d.let != nil {
+		if d.isLet {
 			fn, err := c.res.let(name, d.t)
 			if err != nil {
 				return c.errorf(n, "", "%v", err)
@@ -164,7 +164,7 @@ func (c *compiler) ident(n *ast.IdentifierNode) cval {
 			return c.errorf(n, "", "%v", err)
 		}
 		v := cval{t: d.t, fn: fn, path: name}
-		if d.fact.Default == nil {
+		if !d.hasDefault {
 			v.present = present
 		}
 		return v

@@ -59,6 +59,38 @@ func (e *Expr) Literal() (decimal.Decimal, bool) {
 func (e *Expr) Refs() []string  { return e.refs }
 func (e *Expr) Roots() []string { return e.roots }
 
+// AST returns the checked expression tree, or nil when e did not compile.
+func (e *Expr) AST() ast.Node {
+	if e == nil || e.tree == nil {
+		return nil
+	}
+	return e.tree.Node
+}
+
+// Const returns the value of an expression that compiled to a constant.
+func (e *Expr) Const() (any, bool) {
+	if e == nil || !e.compiled.isConst {
+		return nil, false
+	}
+	return e.compiled.cv, true
+}
+
+// ConstDec returns the value of an expression that compiled to a constant
+// number.
+func (e *Expr) ConstDec() (decimal.Decimal, bool) {
+	v, ok := e.Const()
+	if !ok {
+		return decimal.Decimal{}, false
+	}
+	switch x := v.(type) {
+	case decimal.Decimal:
+		return x, true
+	case int:
+		return decimal.NewFromInt(int64(x)), true
+	}
+	return decimal.Decimal{}, false
+}
+
 // MaxExprNodes bounds the size of one expression.
 const MaxExprNodes = 2000
 
@@ -67,18 +99,23 @@ const MaxExprLen = 8000
 
 // declInfo is a name declared by a ruleset: a let or an extra fact.
 type declInfo struct {
-	name  string
-	t     *typ
-	let   *Let
-	fact  *FactDecl
-	owner *Ruleset
+	name string
+	t    *typ
+	// isLet: a let; otherwise a declared fact, with its codes and whether
+	// it has a default (then it is never missing).
+	isLet      bool
+	codes      []string
+	hasDefault bool
+	// owner is who declared it (a *rulesets.Ruleset); the checker only
+	// compares it.
+	owner any
 }
 
 // checkEnv is the environment a ruleset's expressions are typed in: the core
 // facts, the engine's values, and the names declared by the ruleset and by
 // the rulesets that can stack below it.
 type checkEnv struct {
-	rs     *Ruleset
+	owner  any // the ruleset whose expressions are checked
 	decls  map[string]*declInfo
 	vocabs map[string]Vocabulary
 }
@@ -92,9 +129,9 @@ func (e *checkEnv) decl(name string) *declInfo {
 
 func (e *checkEnv) vocab(name string) Vocabulary {
 	if strings.HasPrefix(name, "fact:") {
-		if d := e.decls[name[5:]]; d != nil && d.fact != nil {
+		if d := e.decls[name[5:]]; d != nil && !d.isLet {
 			var v Vocabulary
-			for _, c := range d.fact.Codes {
+			for _, c := range d.codes {
 				v = append(v, Code{Code: c, Label: c})
 			}
 			return v
@@ -104,7 +141,8 @@ func (e *checkEnv) vocab(name string) Vocabulary {
 	if v, ok := e.vocabs[name]; ok {
 		return v
 	}
-	return coreVocabularies[name]
+	v, _ := CoreVocabulary(name)
+	return v
 }
 
 func (e *checkEnv) suggestName(name string) string {
@@ -361,16 +399,16 @@ func (p *negPatch) ShouldRepeat() bool { return p.applied }
 
 // check parses and type-checks e in env and compiles it with res. It
 // reports every problem as a diagnostic of r.
-func (r *reader) check(e *Expr, env *checkEnv, res resolver) bool {
+func (e *Expr) check(r *reader, env *checkEnv, res resolver) bool {
 	if e == nil {
 		return true
 	}
 	if len(e.Src) > MaxExprLen {
-		r.exprDiag(e, -1, -1, "expr.too_large", "", fmt.Sprintf("expression is %d characters long; the limit is %d", len(e.Src), MaxExprLen), nil)
+		e.exprDiag(r, -1, -1, "expr.too_large", "", fmt.Sprintf("expression is %d characters long; the limit is %d", len(e.Src), MaxExprLen), nil)
 		return false
 	}
 	if strings.TrimSpace(e.Src) == "" {
-		r.exprDiag(e, -1, -1, "expr.syntax", "write an expression, e.g. true", "expression is empty", nil)
+		e.exprDiag(r, -1, -1, "expr.syntax", "write an expression, e.g. true", "expression is empty", nil)
 		return false
 	}
 	if d, msg := parseDecimal(e.Src); msg == "" {
@@ -386,16 +424,16 @@ func (r *reader) check(e *Expr, env *checkEnv, res resolver) bool {
 	cfg.Check()
 	tree, err := parser.ParseWithConfig(e.Src, cfg)
 	if err != nil {
-		if !r.nodeLimit(e, err) {
-			r.exprErr(e, err, "expr.syntax", "")
+		if !e.nodeLimit(r, err) {
+			e.exprErr(r, err, "expr.syntax", "")
 		}
 		return false
 	}
-	if r.clockCalls(e, tree.Node) {
+	if e.clockCalls(r, tree.Node) {
 		return false
 	}
 	_, err = new(checker.Checker).PatchAndCheck(tree, cfg)
-	if r.nodeLimit(e, err) {
+	if e.nodeLimit(r, err) {
 		return false
 	}
 	for _, le := range litErrs {
@@ -404,7 +442,7 @@ func (r *reader) check(e *Expr, env *checkEnv, res resolver) bool {
 		if strings.Contains(le.msg, "has no field") {
 			code = "expr.type"
 		}
-		r.exprDiag(e, loc.From, loc.To, code, le.hint, le.msg, nil)
+		e.exprDiag(r, loc.From, loc.To, code, le.hint, le.msg, nil)
 	}
 	if len(litErrs) > 0 {
 		return false
@@ -420,7 +458,7 @@ func (r *reader) check(e *Expr, env *checkEnv, res resolver) bool {
 		case strings.Contains(msg, "float"):
 			code = "expr.float"
 		}
-		r.exprErr(e, err, code, hint)
+		e.exprErr(r, err, code, hint)
 		return false
 	}
 	e.tree = tree
@@ -444,13 +482,13 @@ func (r *reader) check(e *Expr, env *checkEnv, res resolver) bool {
 		case strings.Contains(ce.msg, "not known yet"), strings.Contains(ce.msg, "only defined"):
 			code = "expr.phase"
 		}
-		r.exprDiag(e, loc.From, loc.To, code, ce.hint, ce.msg, nil)
+		e.exprDiag(r, loc.From, loc.To, code, ce.hint, ce.msg, nil)
 	}
 	if len(c.errs) > 0 {
 		return false
 	}
 	if v.t.k == kNil {
-		r.exprDiag(e, -1, -1, "expr.type", "", "expression is nil", nil)
+		e.exprDiag(r, -1, -1, "expr.type", "", "expression is nil", nil)
 		return false
 	}
 	if e.want != nil {
@@ -466,7 +504,7 @@ func (r *reader) check(e *Expr, env *checkEnv, res resolver) bool {
 			if e.want.k == kBool {
 				hint = "a condition must be true or false, e.g. employees > 10"
 			}
-			r.exprDiag(e, -1, -1, "expr.result_type", hint, fmt.Sprintf("expression must be %s, not %s", describeType(e.want), v.t), nil)
+			e.exprDiag(r, -1, -1, "expr.result_type", hint, fmt.Sprintf("expression must be %s, not %s", describeType(e.want), v.t), nil)
 			return false
 		}
 	}
@@ -519,7 +557,7 @@ func collectNames(n ast.Node, env *checkEnv) (roots, refs []string) {
 }
 
 // exprErr reports an error from expr at its position in the file.
-func (r *reader) exprErr(e *Expr, err error, code, hint string) {
+func (e *Expr) exprErr(r *reader, err error, code, hint string) {
 	var fe *file.Error
 	from, to := -1, -1
 	msg := err.Error()
@@ -527,23 +565,23 @@ func (r *reader) exprErr(e *Expr, err error, code, hint string) {
 		from, to = fe.From, fe.To
 		msg = fe.Message
 	}
-	r.exprDiag(e, from, to, code, hint, authorTypes(msg), err)
+	e.exprDiag(r, from, to, code, hint, authorTypes(msg), err)
 }
 
 // nodeLimit reports expr's limit on the size of an expression, if err is
 // that, as the limit it is: the whole expression is too large.
-func (r *reader) nodeLimit(e *Expr, err error) bool {
+func (e *Expr) nodeLimit(r *reader, err error) bool {
 	if err == nil || !strings.Contains(err.Error(), "exceeds maximum allowed nodes") {
 		return false
 	}
-	r.exprDiag(e, -1, -1, "expr.too_large", "split it: name its parts in let: and combine the names",
+	e.exprDiag(r, -1, -1, "expr.too_large", "split it: name its parts in let: and combine the names",
 		fmt.Sprintf("expression has more than %d nodes; the limit is %d", MaxExprNodes, MaxExprNodes), nil)
 	return true
 }
 
 // clockCalls reports calls of now(): evaluation never reads the clock, and
 // the checker would otherwise report now() > as_of as a mismatch of types.
-func (r *reader) clockCalls(e *Expr, root ast.Node) bool {
+func (e *Expr) clockCalls(r *reader, root ast.Node) bool {
 	found := false
 	ast.Find(root, func(x ast.Node) bool {
 		name := ""
@@ -557,7 +595,7 @@ func (r *reader) clockCalls(e *Expr, root ast.Node) bool {
 		}
 		if name == "now" {
 			loc := x.Location()
-			r.exprDiag(e, loc.From, loc.To, "expr.unsupported", builtinHint(name), "now() is not available in rulesets", nil)
+			e.exprDiag(r, loc.From, loc.To, "expr.unsupported", builtinHint(name), "now() is not available in rulesets", nil)
 			found = true
 		}
 		return false
@@ -607,7 +645,7 @@ func authorTypes(msg string) string {
 // exprDiag reports a problem at rune offsets [from, to) of e.Src, mapped to
 // the file. When the mapping is not exact (folded scalars, escapes), the
 // subject is the scalar and the detail shows the expression with a caret.
-func (r *reader) exprDiag(e *Expr, from, to int, code, hint, msg string, cause error) {
+func (e *Expr) exprDiag(r *reader, from, to int, code, hint, msg string, cause error) {
 	d := &Diagnostic{Severity: SeverityError, Code: code, Summary: msg, Hint: hint, Subject: e.At, Err: cause}
 	if e.node != nil {
 		d.Source = sourceLine(e.fileSrc, e.node.Line)

@@ -167,18 +167,3 @@ func (e *Expr) Scalar(ev *Eval) (Scalar, error) {
 	}
 	return v, nil
 }
-
-// Applies reports whether a citation applies (its when: holds).
-func (c *Cite) Applies(ev *Eval) (bool, error) { return c.When.Bool(ev) }
-
-// Text formats the citation: 《title》(number) article.
-func (c *Cite) Text() string {
-	s := "《" + c.Source.Title + "》"
-	if c.Source.Number != "" {
-		s += "（" + c.Source.Number + "）"
-	}
-	if c.Article != "" {
-		s += c.Article
-	}
-	return s
-}

@@ -140,7 +140,7 @@ func lintRuleset(reg *Registry, rs *Ruleset) Diagnostics {
 	// that can stack above it reads it
 	used := map[string]bool{}
 	mark := func(e *Expr) {
-		for _, n := range e.refs {
+		for _, n := range e.Refs() {
 			used[n] = true
 		}
 	}
@@ -175,8 +175,8 @@ func lintCases(f *Factor, warn func(Range, string, string, string, ...any)) {
 			warn(c.At, "lint.duplicate_condition", "merge the cases", "case %s of factor %s repeats the condition of case %s", caseName(c, i), f.ID, prev)
 		}
 		conds[k] = caseName(c, i)
-		if f.Pick == "first" && c.When.compiled.isConst {
-			if b, ok := c.When.compiled.cv.(bool); ok && b && i+1 < len(f.Cases) {
+		if f.Pick == "first" {
+			if v, ok := c.When.Const(); ok && v == true && i+1 < len(f.Cases) {
 				warn(f.Cases[i+1].At, "lint.unreachable", "with pick: first, cases after an always-true case never apply", "case %s of factor %s can never apply", caseName(f.Cases[i+1], i+1), f.ID)
 			}
 		}

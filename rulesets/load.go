@@ -3,14 +3,15 @@ package rulesets
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
-	"github.com/shopspring/decimal"
 )
 
 // LoadError reports problems in rulesets: every problem found, each at its
@@ -28,12 +29,6 @@ func (e *LoadError) Unwrap() []error {
 		out[i] = d
 	}
 	return out
-}
-
-// File is a ruleset file given by name and content.
-type File struct {
-	Name string
-	Data []byte
 }
 
 // Load reads the ruleset files of fsys that match the patterns (path.Match
@@ -287,7 +282,7 @@ func (reg *Registry) build(all []*Ruleset) Diagnostics {
 	for _, rs := range all {
 		byID[rs.ID] = append(byID[rs.ID], rs)
 	}
-	for _, id := range sortedKeys(byID) {
+	for _, id := range slices.Sorted(maps.Keys(byID)) {
 		vs := byID[id]
 		for i := 0; i < len(vs); i++ {
 			for j := i + 1; j < len(vs); j++ {
@@ -405,14 +400,15 @@ func (reg *Registry) intern(name string) int {
 // declarations and those of the rulesets that can stack below it, then
 // checks and compiles all its expressions.
 func (reg *Registry) compileRuleset(rs *Ruleset, lower []*Ruleset, r *reader) {
-	env := &checkEnv{rs: rs, decls: map[string]*declInfo{}, vocabs: map[string]Vocabulary{}}
+	env := &checkEnv{owner: rs, decls: map[string]*declInfo{}, vocabs: map[string]Vocabulary{}}
 	rs.env = env
 	ambiguous := map[string]bool{}
 	addVocab := func(from *Ruleset) {
 		for name, v := range from.Codes {
 			base := env.vocabs[name]
 			if base == nil {
-				base = append(Vocabulary(nil), coreVocabularies[name]...)
+				core, _ := CoreVocabulary(name)
+				base = append(Vocabulary(nil), core...)
 			}
 			for _, c := range v {
 				if !base.Has(c.Code) {
@@ -444,11 +440,11 @@ func (reg *Registry) compileRuleset(rs *Ruleset, lower []*Ruleset, r *reader) {
 		}
 		t := factTyp(d)
 		if prev, ok := env.decls[d.Name]; ok && prev.owner != rs && !prev.t.same(t) {
-			x := r.errorf(nil, "facts", "stack.type_conflict", "use the same type, or another name", "fact %s is declared as %s here and as %s by %s", d.Name, t, prev.t, prev.owner.Key())
+			x := r.errorf(nil, "facts", "stack.type_conflict", "use the same type, or another name", "fact %s is declared as %s here and as %s by %s", d.Name, t, prev.t, prev.owner.(*Ruleset).Key())
 			x.Subject = d.At
 			continue
 		}
-		env.decls[d.Name] = &declInfo{name: d.Name, t: t, fact: d, owner: rs}
+		env.decls[d.Name] = &declInfo{name: d.Name, t: t, codes: d.Codes, hasDefault: d.Default != nil, owner: rs}
 	}
 	for name := range ambiguous {
 		delete(env.decls, name)
@@ -477,23 +473,23 @@ func (reg *Registry) compileRuleset(rs *Ruleset, lower []*Ruleset, r *reader) {
 	for _, l := range order {
 		if prev, ok := env.decls[l.Name]; ok && prev.owner != rs {
 			r.diags = append(r.diags, &Diagnostic{Severity: SeverityError, Code: "stack.let_conflict", Subject: l.At,
-				Summary: fmt.Sprintf("let %s is also declared by %s, which can stack below this ruleset", l.Name, prev.owner.Key()), Hint: "choose another name"})
+				Summary: fmt.Sprintf("let %s is also declared by %s, which can stack below this ruleset", l.Name, prev.owner.(*Ruleset).Key()), Hint: "choose another name"})
 			continue
 		}
-		if prev, ok := env.decls[l.Name]; ok && prev.fact != nil {
+		if prev, ok := env.decls[l.Name]; ok && !prev.isLet {
 			r.diags = append(r.diags, &Diagnostic{Severity: SeverityError, Code: "stack.let_conflict", Subject: l.At,
 				Summary: fmt.Sprintf("let %s has the name of a declared fact", l.Name), Hint: "choose another name"})
 			continue
 		}
-		if r.check(l.Expr, env, res) {
+		if l.Expr.check(r, env, res) {
 			if l.Expr.t.k == kObj {
-				r.exprDiag(l.Expr, -1, -1, "expr.result_type", "a let holds a value: a bool, number, date, code or list", fmt.Sprintf("a let cannot hold an object (%s)", l.Expr.t), nil)
+				l.Expr.exprDiag(r, -1, -1, "expr.result_type", "a let holds a value: a bool, number, date, code or list", fmt.Sprintf("a let cannot hold an object (%s)", l.Expr.t), nil)
 				continue
 			}
-			env.decls[l.Name] = &declInfo{name: l.Name, t: l.Expr.t, let: l, owner: rs}
+			env.decls[l.Name] = &declInfo{name: l.Name, t: l.Expr.t, isLet: true, owner: rs}
 		}
 	}
-	check := func(e *Expr) { r.check(e, env, res) }
+	check := func(e *Expr) { e.check(r, env, res) }
 	checkCites := func(cs []*Cite) {
 		for _, c := range cs {
 			check(c.When)
@@ -502,7 +498,7 @@ func (reg *Registry) compileRuleset(rs *Ruleset, lower []*Ruleset, r *reader) {
 	for _, c := range rs.Coverage {
 		check(c.When)
 		checkCites(c.Cite)
-		if c.When != nil && c.When.t != nil && c.When.t.k == kBool && c.When.compiled.isConst && !c.When.compiled.cv.(bool) {
+		if v, ok := c.When.Const(); ok && v == false {
 			r.warnf(c.When.node, "", "lint.never", "remove the rule, or fix its condition", "rule %s can never apply", c.ID)
 		}
 	}
@@ -533,7 +529,7 @@ func (reg *Registry) compileRuleset(rs *Ruleset, lower []*Ruleset, r *reader) {
 func (e *checkEnv) own() []*declInfo {
 	var out []*declInfo
 	for _, d := range e.decls {
-		if d.owner == e.rs {
+		if d.owner == e.owner {
 			out = append(out, d)
 		}
 	}
@@ -561,12 +557,12 @@ func factTyp(d *FactDecl) *typ {
 
 func (reg *Registry) checkPenalty(rs *Ruleset, p *PenaltyRule, env *checkEnv, res resolver, r *reader) {
 	if p.Each != nil {
-		if r.check(p.Each, env, res) {
+		if p.Each.check(r, env, res) {
 			if p.Each.t.elem == nil || p.Each.t.elem.k != kObj {
-				r.exprDiag(p.Each, -1, -1, "expr.result_type", "each lists objects: accidents, late_renewals, uninsured_periods or a filter() of them", "each must be a list of objects, not "+p.Each.t.String(), nil)
+				p.Each.exprDiag(r, -1, -1, "expr.result_type", "each lists objects: accidents, late_renewals, uninsured_periods or a filter() of them", "each must be a list of objects, not "+p.Each.t.String(), nil)
 			} else {
 				if p.Continuing && p.Each.t.elem.obj != periodObj {
-					r.exprDiag(p.Each, -1, -1, "expr.result_type", "a continuing violation lists periods, e.g. each: uninsured_periods", "continuing needs a list of periods", nil)
+					p.Each.exprDiag(r, -1, -1, "expr.result_type", "a continuing violation lists periods, e.g. each: uninsured_periods", "continuing needs a list of periods", nil)
 				}
 				item := p.Each.t.elem
 				for _, cv := range p.Caveats {
@@ -599,21 +595,21 @@ func (reg *Registry) checkPenalty(rs *Ruleset, p *PenaltyRule, env *checkEnv, re
 		}
 	}
 	for _, e := range []*Expr{p.When, p.On, p.Since} {
-		r.check(e, env, res)
+		e.check(r, env, res)
 	}
 	for _, cv := range p.Caveats {
-		r.check(cv.When, env, res)
+		cv.When.check(r, env, res)
 	}
 	for _, c := range p.Cite {
-		r.check(c.When, env, res)
+		c.When.check(r, env, res)
 	}
 	if p.Fine != nil {
-		okMin, okMax := r.check(p.Fine.Min, env, res), r.check(p.Fine.Max, env, res)
+		okMin, okMax := p.Fine.Min.check(r, env, res), p.Fine.Max.check(r, env, res)
 		if okMin && okMax {
-			lo, l1 := p.Fine.Min.constDec()
-			hi, l2 := p.Fine.Max.constDec()
+			lo, l1 := p.Fine.Min.ConstDec()
+			hi, l2 := p.Fine.Max.ConstDec()
 			if l1 && l2 && hi.LessThan(lo) {
-				r.exprDiag(p.Fine.Max, -1, -1, "penalty.range", "min ≤ max; both bounds are inclusive", fmt.Sprintf("fine max %s is below min %s", hi, lo), nil)
+				p.Fine.Max.exprDiag(r, -1, -1, "penalty.range", "min ≤ max; both bounds are inclusive", fmt.Sprintf("fine max %s is below min %s", hi, lo), nil)
 			}
 			if l1 && l2 {
 				for _, t := range p.Tiers {
@@ -627,12 +623,12 @@ func (reg *Registry) checkPenalty(rs *Ruleset, p *PenaltyRule, env *checkEnv, re
 		}
 	}
 	if p.PerDay != nil {
-		r.check(p.PerDay.Amount, env, res)
-		r.check(p.PerDay.From, env, res)
-		r.check(p.PerDay.Through, env, res)
+		p.PerDay.Amount.check(r, env, res)
+		p.PerDay.From.check(r, env, res)
+		p.PerDay.Through.check(r, env, res)
 	}
 	for _, t := range p.Tiers {
-		r.check(t.When, env, res)
+		t.When.check(r, env, res)
 	}
 	if len(p.Tiers) > 0 && p.Fine == nil && p.Restates == "" {
 		r.diags = append(r.diags, &Diagnostic{Severity: SeverityError, Code: "penalty.tier_range", Subject: p.At,
@@ -667,47 +663,34 @@ func (reg *Registry) candidatesBelow(rs *Ruleset) []*Ruleset {
 	return out
 }
 
-func (e *Expr) constDec() (decimal.Decimal, bool) {
-	if e == nil || !e.compiled.isConst {
-		return decimal.Decimal{}, false
-	}
-	d, ok := e.compiled.cv.(decimal.Decimal)
-	if !ok {
-		if i, isInt := e.compiled.cv.(int); isInt {
-			return decimal.NewFromInt(int64(i)), true
-		}
-	}
-	return d, ok
-}
-
 func (reg *Registry) checkRating(rs *Ruleset, rt *Rating, env *checkEnv, res resolver, r *reader) {
 	for _, t := range rt.Tables {
 		for _, d := range t.Dims {
-			if d.By == nil || !r.check(d.By, env, res) {
+			if d.By == nil || !d.By.check(r, env, res) {
 				continue
 			}
 			k := d.By.t.k
 			if d.Bands != nil && k != kDec && k != kInt {
-				r.exprDiag(d.By, -1, -1, "ruleset.band", "banded dimensions are looked up by a number", fmt.Sprintf("dimension %s has bands, so by must be a number, not %s", d.Name, d.By.t), nil)
+				d.By.exprDiag(r, -1, -1, "ruleset.band", "banded dimensions are looked up by a number", fmt.Sprintf("dimension %s has bands, so by must be a number, not %s", d.Name, d.By.t), nil)
 			}
 			if d.Bands == nil && k != kStr && k != kInt && k != kDec && k != kBool {
-				r.exprDiag(d.By, -1, -1, "expr.result_type", "", fmt.Sprintf("dimension %s must be looked up by a code, number or bool, not %s", d.Name, d.By.t), nil)
+				d.By.exprDiag(r, -1, -1, "expr.result_type", "", fmt.Sprintf("dimension %s must be looked up by a code, number or bool, not %s", d.Name, d.By.t), nil)
 			}
 		}
 		checkCitesList(t.Cite, env, res, r)
 		lintTable(t, r)
 	}
 	for _, b := range rt.Bases {
-		r.check(b.When, env, res)
-		r.check(b.RateExpr, env, res)
-		r.check(b.Formula, env, res)
+		b.When.check(r, env, res)
+		b.RateExpr.check(r, env, res)
+		b.Formula.check(r, env, res)
 		checkCitesList(b.Cite, env, res, r)
 		for _, l := range b.Loadings {
-			r.check(l.When, env, res)
+			l.When.check(r, env, res)
 			checkCitesList(l.Cite, env, res, r)
 		}
 		if b.Table == nil && b.RateExpr == nil && b.Formula != nil && refersTo(b.Formula, "rate") {
-			r.exprDiag(b.Formula, -1, -1, "ruleset.rating", "give table: or rate: to define rate", "the formula uses rate, but the base has no table: or rate:", nil)
+			b.Formula.exprDiag(r, -1, -1, "ruleset.rating", "give table: or rate: to define rate", "the formula uses rate, but the base has no table: or rate:", nil)
 		}
 	}
 	for _, f := range rt.Factors {
@@ -717,16 +700,16 @@ func (reg *Registry) checkRating(rs *Ruleset, rt *Rating, env *checkEnv, res res
 			cases = append(append([]*Case(nil), cases...), f.Default)
 		}
 		for _, c := range cases {
-			r.check(c.When, env, res)
-			r.check(c.Value, env, res)
+			c.When.check(r, env, res)
+			c.Value.check(r, env, res)
 			checkCitesList(c.Cite, env, res, r)
-			if v, ok := c.Value.constDec(); ok && f.Unit == "coefficient" && v.IsNegative() {
-				r.exprDiag(c.Value, -1, -1, "ruleset.range", "coefficients are positive, e.g. 0.90 or 1.10; use unit: percent for adjustments such as -0.10", fmt.Sprintf("coefficient %s is negative", v), nil)
+			if v, ok := c.Value.ConstDec(); ok && f.Unit == "coefficient" && v.IsNegative() {
+				c.Value.exprDiag(r, -1, -1, "ruleset.range", "coefficients are positive, e.g. 0.90 or 1.10; use unit: percent for adjustments such as -0.10", fmt.Sprintf("coefficient %s is negative", v), nil)
 			}
 		}
 	}
 	if rt.Minimum != nil {
-		r.check(rt.Minimum.Amount, env, res)
+		rt.Minimum.Amount.check(r, env, res)
 		checkCitesList(rt.Minimum.Cite, env, res, r)
 	}
 	for _, c := range []*Combine{rt.Combine} {
@@ -738,26 +721,26 @@ func (reg *Registry) checkRating(rs *Ruleset, rt *Rating, env *checkEnv, res res
 		checkCitesList(rt.Clamp.Cite, env, res, r)
 	}
 	if rt.PreventionCap != nil {
-		r.check(rt.PreventionCap.When, env, res)
+		rt.PreventionCap.When.check(r, env, res)
 		checkCitesList(rt.PreventionCap.Cite, env, res, r)
 	}
 	for _, cv := range rt.Caveats {
-		r.check(cv.When, env, res)
+		cv.When.check(r, env, res)
 	}
 }
 
 func checkCitesList(cs []*Cite, env *checkEnv, res resolver, r *reader) {
 	for _, c := range cs {
-		r.check(c.When, env, res)
+		c.When.check(r, env, res)
 	}
 }
 
 func refersTo(e *Expr, name string) bool {
-	if e == nil || e.tree == nil {
+	if e == nil || e.AST() == nil {
 		return strings.Contains(e.Src, name)
 	}
 	found := false
-	ast.Find(e.tree.Node, func(n ast.Node) bool {
+	ast.Find(e.AST(), func(n ast.Node) bool {
 		if id, ok := n.(*ast.IdentifierNode); ok && id.Value == name {
 			found = true
 		}

@@ -4,7 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -210,12 +212,12 @@ func (r *reader) effective(rs *Ruleset, v, parent *yaml.Node) {
 		return
 	}
 	if x := f["from"].val; !isNull(x) {
-		rs.Effective.From, _ = r.date(x, "effective.from", "effective.from")
+		rs.Effective.From, _ = readRulesetDate(r, x, "effective.from", "effective.from")
 	} else {
 		r.errorf(v, "effective.from", "ruleset.missing", "add from: YYYY-MM-DD", "effective.from is required")
 	}
 	if x := f["until"].val; !isNull(x) {
-		rs.Effective.Until, _ = r.date(x, "effective.until", "effective.until")
+		rs.Effective.Until, _ = readRulesetDate(r, x, "effective.until", "effective.until")
 		if !rs.Effective.Until.IsZero() && !rs.Effective.From.IsZero() && rs.Effective.Until.Before(rs.Effective.From) {
 			r.errorf(x, "effective.until", "ruleset.effective", "until is the last day in force and cannot precede from", "effective.until (%s) is before effective.from (%s)", rs.Effective.Until, rs.Effective.From)
 		}
@@ -245,7 +247,7 @@ func (r *reader) sources(rs *Ruleset, v *yaml.Node) {
 			s.Issuer = r.str(x, path+".issuer", "issuer")
 		}
 		if x := f["date"].val; !isNull(x) {
-			s.Date, _ = r.date(x, path+".date", "date")
+			s.Date, _ = readRulesetDate(r, x, path+".date", "date")
 		}
 		if x := f["url"].val; !isNull(x) {
 			s.URL = r.str(x, path+".url", "url")
@@ -280,9 +282,9 @@ func (r *reader) factDecls(rs *Ruleset, v *yaml.Node) {
 				r.errorf(f["name"].val, path+".name", "ruleset.name", "fact names are lowercase words joined by _", "fact name %q is not valid", d.Name)
 			case rootField_(d.Name) != nil || d.Name == "item" || d.Name == "rate":
 				r.errorf(f["name"].val, path+".name", "ruleset.fact_redeclared", "choose another name; core facts cannot be redeclared", "%s is a core fact", d.Name)
-			case suggest(d.Name, factsKeys) != "":
+			case suggest(d.Name, FieldNames()) != "":
 				r.errorf(f["name"].val, path+".name", "ruleset.fact_name", "choose a name that is not a near-miss of a core fact",
-					"fact %s could never be given: the facts decoder would take it for a typo of %s", d.Name, suggest(d.Name, factsKeys))
+					"fact %s could never be given: the facts decoder would take it for a typo of %s", d.Name, suggest(d.Name, FieldNames()))
 			case seen[d.Name]:
 				r.errorf(f["name"].val, path+".name", "ruleset.duplicate_id", "keep one declaration", "fact %s is declared twice", d.Name)
 			}
@@ -328,7 +330,7 @@ func (r *reader) codes(rs *Ruleset, v *yaml.Node) {
 	for _, p := range r.pairs(v, "codes", "codes") {
 		name := p.key.Value
 		path := join("codes", name)
-		if _, core := coreVocabularies[name]; !core {
+		if _, core := CoreVocabulary(name); !core {
 			r.errorf(p.key, path, "ruleset.codes", "codes: extends a vocabulary of the facts: credit_grade, sectors, …", "%s is not a vocabulary of the facts", name)
 			continue
 		}
@@ -421,7 +423,7 @@ func (r *reader) cites(rs *Ruleset, v *yaml.Node, path string, ph phase) []*Cite
 			c.Source = rs.sources[key]
 			if c.Source == nil {
 				hint := "declare it under sources:"
-				if s := suggest(key, sortedKeys(rs.sources)); s != "" {
+				if s := suggest(key, slices.Sorted(maps.Keys(rs.sources))); s != "" {
 					hint = fmt.Sprintf("did you mean %q?", s)
 				}
 				r.errorf(f["source"].val, p+".source", "cite.unknown_source", hint, "citation of unknown source %q", key)
@@ -1220,4 +1222,9 @@ func parseInterval(s string, b *Band) string {
 		}
 	}
 	return ""
+}
+
+// readRulesetDate reads a date of a ruleset.
+func readRulesetDate(r *reader, n *yaml.Node, path, what string) (Date, bool) {
+	return readDate(r, n, path, what, ParseDate, MinDate, MaxDate)
 }

@@ -361,7 +361,8 @@ func (st *Stack) Vocabulary(name string) Vocabulary {
 	if v, ok := st.vocabs[name]; ok {
 		return v
 	}
-	return coreVocabularies[name]
+	v, _ := CoreVocabulary(name)
+	return v
 }
 
 // Violation is a violation as the stack treats it: its defining rule and
@@ -417,7 +418,8 @@ func (r *Registry) buildStack(layers []*Ruleset, insurer string) (*Stack, Diagno
 		for name, v := range rs.Codes {
 			base := st.vocabs[name]
 			if base == nil {
-				base = append(Vocabulary(nil), coreVocabularies[name]...)
+				core, _ := CoreVocabulary(name)
+				base = append(Vocabulary(nil), core...)
 			}
 			for _, c := range v {
 				if !base.Has(c.Code) {
@@ -488,7 +490,7 @@ func (r *Registry) buildStack(layers []*Ruleset, insurer string) (*Stack, Diagno
 				}
 				continue
 			}
-			errorf(rs.At, "stack.missing_name", "add the ruleset that declares it to the stack", "%s uses %s, which no ruleset in this stack declares (it was declared by %s)", rs.Key(), name, d.owner.Key())
+			errorf(rs.At, "stack.missing_name", "add the ruleset that declares it to the stack", "%s uses %s, which no ruleset in this stack declares (it was declared by %s)", rs.Key(), name, d.owner.(*Ruleset).Key())
 		}
 	}
 	for _, rs := range layers {
@@ -518,7 +520,7 @@ func letOrFactOwner(layers []*Ruleset, d *FactDecl) string {
 func rulesetReads(rs *Ruleset, name string) bool {
 	found := false
 	rs.eachExpr(func(e *Expr) {
-		for _, x := range e.refs {
+		for _, x := range e.Refs() {
 			if x == name {
 				found = true
 			}
@@ -530,7 +532,7 @@ func rulesetReads(rs *Ruleset, name string) bool {
 // eachExpr calls f for every compiled expression of rs.
 func (rs *Ruleset) eachExpr(f func(*Expr)) {
 	visit := func(e *Expr) {
-		if e != nil && e.tree != nil {
+		if e != nil && e.AST() != nil {
 			f(e)
 		}
 	}
@@ -665,10 +667,10 @@ func (st *Stack) mergePenalties() Diagnostics {
 				continue
 			}
 			if p.Fine != nil && v.Rule.Fine != nil {
-				a1, ok1 := p.Fine.Min.constDec()
-				a2, ok2 := p.Fine.Max.constDec()
-				b1, ok3 := v.Rule.Fine.Min.constDec()
-				b2, ok4 := v.Rule.Fine.Max.constDec()
+				a1, ok1 := p.Fine.Min.ConstDec()
+				a2, ok2 := p.Fine.Max.ConstDec()
+				b1, ok3 := v.Rule.Fine.Min.ConstDec()
+				b2, ok4 := v.Rule.Fine.Max.ConstDec()
 				if ok1 && ok2 && ok3 && ok4 && (!a1.Equal(b1) || !a2.Equal(b2)) {
 					diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "penalty.restates", Subject: p.Fine.At,
 						Summary: fmt.Sprintf("%s restates %s with the fine [%s, %s], but the restated range is [%s, %s]", p.ID, p.Restates, a1, a2, b1, b2),
@@ -676,8 +678,8 @@ func (st *Stack) mergePenalties() Diagnostics {
 				}
 			}
 			if len(p.Tiers) > 0 && v.Rule.Fine != nil {
-				lo, ok1 := v.Rule.Fine.Min.constDec()
-				hi, ok2 := v.Rule.Fine.Max.constDec()
+				lo, ok1 := v.Rule.Fine.Min.ConstDec()
+				hi, ok2 := v.Rule.Fine.Max.ConstDec()
 				if ok1 && ok2 {
 					for _, t := range p.Tiers {
 						if t.Min.LessThan(lo) || t.Max.GreaterThan(hi) {

@@ -307,18 +307,6 @@ func (r *Rounding) Round(d decimal.Decimal) decimal.Decimal {
 	return RoundMode(d, r.Scale, r.Mode)
 }
 
-// RoundMode rounds d to scale places with the named mode.
-func RoundMode(d decimal.Decimal, scale int32, mode string) decimal.Decimal {
-	switch mode {
-	case "half_even":
-		return d.RoundBank(scale)
-	case "down":
-		return d.RoundDown(scale)
-	default:
-		return d.Round(scale) // half_up: half away from zero
-	}
-}
-
 // HasStep reports whether r applies at step.
 func (r *Rounding) HasStep(step string) bool {
 	for _, s := range r.Steps {

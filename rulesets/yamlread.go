@@ -398,27 +398,37 @@ func (r *reader) dec(n *yaml.Node, path, what string) (decimal.Decimal, bool) {
 	return d, true
 }
 
-func (r *reader) date(n *yaml.Node, path, what string) (Date, bool) {
+// dateLike is a date type the reader can check a range of.
+type dateLike[D any] interface {
+	Before(D) bool
+	After(D) bool
+	String() string
+}
+
+// readDate reads a date scalar with parse and checks it lies between lo and
+// hi.
+func readDate[D dateLike[D]](r *reader, n *yaml.Node, path, what string, parse func(string) (D, error), lo, hi D) (D, bool) {
+	var zero D
 	s, ok := r.scalar(n, path, what)
 	if !ok {
-		return Date{}, false
+		return zero, false
 	}
 	if n.Tag != "!!timestamp" && n.Tag != "!!str" {
 		r.errorf(n, path, r.prefix+".date", "write the date as YYYY-MM-DD, e.g. 2021-09-01", "%s must be a date, not %s", what, describe(n))
-		return Date{}, false
+		return zero, false
 	}
-	d, err := ParseDate(s)
+	d, err := parse(s)
 	if err != nil {
 		hint := "write the date as YYYY-MM-DD, e.g. 2021-09-01"
 		if strings.ContainsAny(s, "T ") && len(s) > 10 {
 			hint = "give the date only, without a time of day"
 		}
 		r.errorf(n, path, r.prefix+".date", hint, "%s: %v", what, err)
-		return Date{}, false
+		return zero, false
 	}
-	if d.Before(MinDate) || d.After(MaxDate) {
-		r.errorf(n, path, r.prefix+".date_range", fmt.Sprintf("dates must lie between %s and %s", MinDate, MaxDate), "%s is out of range: %s", what, s)
-		return Date{}, false
+	if d.Before(lo) || d.After(hi) {
+		r.errorf(n, path, r.prefix+".date_range", fmt.Sprintf("dates must lie between %s and %s", lo, hi), "%s is out of range: %s", what, s)
+		return zero, false
 	}
 	return d, true
 }
@@ -438,7 +448,13 @@ func (r *reader) strs(n *yaml.Node, path, what string) []string {
 }
 
 // checkCode reports a code that is not in vocab, with a suggestion.
-func (r *reader) checkCode(n *yaml.Node, path, what, code string, vocab Vocabulary) bool {
+// codeSet is a vocabulary as the reader checks codes against it.
+type codeSet interface {
+	Has(code string) bool
+	Codes() []string
+}
+
+func (r *reader) checkCode(n *yaml.Node, path, what, code string, vocab codeSet) bool {
 	if vocab.Has(code) {
 		return true
 	}
@@ -454,32 +470,6 @@ func (r *reader) checkCode(n *yaml.Node, path, what, code string, vocab Vocabula
 	}
 	r.errorf(n, path, r.prefix+".unknown_code", hint, "unknown %s code %q", what, code)
 	return false
-}
-
-// mappingHint says how to write a mapping whose keys are allowed.
-func mappingHint(allowed []string) string {
-	if len(allowed) == 0 {
-		return "write one \"key: value\" a line, indented under the key"
-	}
-	return "write one \"key: value\" a line, indented under the key; the keys are " + strings.Join(allowed, ", ")
-}
-
-// codesHint lists the codes of a vocabulary for a hint: all of them when
-// there are few, else the top-level ones and how sub-codes are written.
-func codesHint(codes []string) string {
-	var top []string
-	sub := ""
-	for _, c := range codes {
-		if i := strings.IndexByte(c, '.'); i < 0 {
-			top = append(top, c)
-		} else if sub == "" {
-			sub = c
-		}
-	}
-	if len(codes) <= 12 || sub == "" {
-		return "known codes: " + strings.Join(codes, ", ")
-	}
-	return fmt.Sprintf("top-level codes: %s; a sub-code is written parent.child, e.g. %s", strings.Join(top, ", "), sub)
 }
 
 const maxInt = math.MaxInt32

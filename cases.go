@@ -275,7 +275,7 @@ func parseCase(file string, data []byte, n, defaults *yaml.Node, idx int, single
 			c.With = append(c.With, filepath.ToSlash(besideFile(file, it.Value)))
 		}
 	}
-	facts := m["facts"]
+	factsNode := m["facts"]
 	factsName, factsData := file, data
 	if ff := pick("facts_file"); ff != nil {
 		p := besideFile(file, ff.Value)
@@ -290,19 +290,19 @@ func parseCase(file string, data []byte, n, defaults *yaml.Node, idx int, single
 			return nil, diags
 		}
 		// the case's own facts: refine the file's
-		facts = mergeNodes(doc.Content[0], facts)
+		factsNode = mergeNodes(doc.Content[0], factsNode)
 		if m["facts"] == nil {
 			factsName, factsData = filepath.ToSlash(p), b
 		}
 	}
 	if dm != nil && dm["facts"] != nil {
-		facts = mergeNodes(dm["facts"], facts)
+		factsNode = mergeNodes(dm["facts"], factsNode)
 	}
-	if facts == nil {
+	if factsNode == nil {
 		diags = append(diags, caseDiag(file, n, "case %q needs facts: or facts_file:", c.Name))
 		return nil, diags
 	}
-	f, err := rulesets.DecodeFactsNode(factsName, factsData, facts)
+	f, err := rulesets.DecodeFactsNode(factsName, factsData, factsNode)
 	if err != nil {
 		c.FactsErr = err
 	}
@@ -319,7 +319,7 @@ func parseCase(file string, data []byte, n, defaults *yaml.Node, idx int, single
 		if errors.As(c.FactsErr, &fe) {
 			diags = append(diags, fe.Diagnostics...)
 		} else {
-			diags = append(diags, caseDiag(file, facts, "facts: %v", c.FactsErr))
+			diags = append(diags, caseDiag(file, factsNode, "facts: %v", c.FactsErr))
 		}
 	}
 	return c, diags

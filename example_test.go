@@ -16,7 +16,7 @@ func ExampleEngine_Assess() {
 	if err != nil {
 		panic(err)
 	}
-	facts, err := rulesets.DecodeFacts("elevator.json", []byte(`{
+	fs, err := rulesets.DecodeFacts("elevator.json", []byte(`{
 		"name": "湘江电梯维保有限公司",
 		"region": "430100",
 		"sectors": ["special_equipment.elevator"],
@@ -26,7 +26,7 @@ func ExampleEngine_Assess() {
 	if err != nil {
 		panic(err)
 	}
-	a, err := eng.Assess(facts[0], anzexian.At(rulesets.MustParseDate("2026-01-01")))
+	a, err := eng.Assess(fs[0], anzexian.At(rulesets.MustParseDate("2026-01-01")))
 	if err != nil {
 		panic(err)
 	}
@@ -46,7 +46,7 @@ func ExampleEngine_Assess() {
 // The premium and its worksheet: base, factors, clamp, minimum, rounding.
 func ExampleEngine_Assess_premium() {
 	eng, _ := anzexian.New()
-	facts, _ := rulesets.DecodeFacts("mine.yaml", []byte(`
+	fs, _ := rulesets.DecodeFacts("mine.yaml", []byte(`
 region: "430100"
 sectors: [non_coal_mine.open_pit]
 employees: 200
@@ -55,7 +55,7 @@ standardization_level: 1
 blacklisted: true
 policy: {start: 2026-01-01, end: 2026-12-31, death_limit: 500000}
 `))
-	a, _ := eng.Assess(facts[0], anzexian.At(rulesets.MustParseDate("2026-01-01")))
+	a, _ := eng.Assess(fs[0], anzexian.At(rulesets.MustParseDate("2026-01-01")))
 	p := a.Premium
 	fmt.Printf("base %s = %s\n", p.Base.Text, p.Base.Amount)
 	for _, f := range p.Factors {

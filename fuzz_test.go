@@ -276,9 +276,9 @@ func FuzzAssess(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte, day int32) {
 		defer fuzzWatchdog(fuzzInputLimit)()
-		var facts []*rulesets.Facts
+		var fs []*rulesets.Facts
 		var err error
-		catchPanic(t, "DecodeFacts", func() { facts, err = rulesets.DecodeFacts("fuzz.yaml", data) })
+		catchPanic(t, "DecodeFacts", func() { fs, err = rulesets.DecodeFacts("fuzz.yaml", data) })
 		if err != nil {
 			var fe *rulesets.FactsError
 			if !errors.As(err, &fe) {
@@ -286,14 +286,14 @@ func FuzzAssess(f *testing.F) {
 			}
 			return
 		}
-		if len(facts) > 4 {
-			facts = facts[:4] // a long stream adds nothing but time
+		if len(fs) > 4 {
+			fs = fs[:4] // a long stream adds nothing but time
 		}
 		reg := bundledForFuzz(t)
 		fuzzEngine.once.Do(func() { fuzzEngine.eng = anzexian.NewWithRegistry(reg) })
 		eng := fuzzEngine.eng
 		asOf := fuzzDay(day)
-		for i, fa := range facts {
+		for i, fa := range fs {
 			for _, insurer := range []string{"", "某保险公司"} {
 				what := fmt.Sprintf("enterprise %d on %s (insurer %q)", i, asOf, insurer)
 				opts := []anzexian.Option{anzexian.At(asOf), anzexian.Insurer(insurer), anzexian.WithTrace()}
@@ -564,12 +564,12 @@ func TestCaseFileLimits(t *testing.T) {
 		bug(t, "os.ReadFile is unbounded: facts_file: /dev/zero, or with: [/dev/zero], read until memory ran out")
 	})
 	t.Run("facts nested deeper than 64 levels", func(t *testing.T) {
-		facts := "region: \"430100\"\nsectors: [other]\ncustom: " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n"
-		if _, err := rulesets.DecodeFacts("deep.yaml", []byte(facts)); err == nil || !strings.Contains(err.Error(), "nested") {
+		factsText := "region: \"430100\"\nsectors: [other]\ncustom: " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n"
+		if _, err := rulesets.DecodeFacts("deep.yaml", []byte(factsText)); err == nil || !strings.Contains(err.Error(), "nested") {
 			t.Fatalf("DecodeFacts of the same document = %v, want the depth limit", err)
 		}
 		path := filepath.Join(t.TempDir(), "case.yaml")
-		doc := "as_of: 2026-01-01\nfacts:\n  " + strings.ReplaceAll(strings.TrimSuffix(facts, "\n"), "\n", "\n  ") + "\n"
+		doc := "as_of: 2026-01-01\nfacts:\n  " + strings.ReplaceAll(strings.TrimSuffix(factsText, "\n"), "\n", "\n  ") + "\n"
 		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -1441,7 +1441,7 @@ var refCmp = cmp.Options{cmp.Comparer(func(a, b rulesets.Date) bool { return a =
 // Hunan hazardous-chemicals enterprises on or after 2025-03-29 (with no
 // edited rulesets or insurer), the README's enterprise, and generated
 // enterprises of that stack.
-func refCases(t testing.TB) (names []string, facts []*rulesets.Facts, dates []rulesets.Date) {
+func refCases(t testing.TB) (names []string, fs []*rulesets.Facts, dates []rulesets.Date) {
 	cs, err := anzexian.LoadCases("examples")
 	if err != nil {
 		t.Fatal(err)
@@ -1450,15 +1450,15 @@ func refCases(t testing.TB) (names []string, facts []*rulesets.Facts, dates []ru
 		if c.FactsErr != nil || len(c.With) > 0 || c.Insurer != "" || c.Facts == nil || !refCovers(c.Facts, c.AsOf) {
 			continue
 		}
-		names, facts, dates = append(names, c.ID()), append(facts, c.Facts), append(dates, c.AsOf)
+		names, fs, dates = append(names, c.ID()), append(fs, c.Facts), append(dates, c.AsOf)
 	}
-	names, facts, dates = append(names, "hunan-hazchem-storage.yaml"), append(facts, readEnterprise(t, "examples/enterprises/hunan-hazchem-storage.yaml")), append(dates, asOf2026)
+	names, fs, dates = append(names, "hunan-hazchem-storage.yaml"), append(fs, readEnterprise(t, "examples/enterprises/hunan-hazchem-storage.yaml")), append(dates, asOf2026)
 	for _, f := range anzexian.Generate(11, 20000) {
 		if refCovers(f, asOf2026) {
-			names, facts, dates = append(names, f.Name), append(facts, f), append(dates, asOf2026)
+			names, fs, dates = append(names, f.Name), append(fs, f), append(dates, asOf2026)
 		}
 	}
-	return names, facts, dates
+	return names, fs, dates
 }
 
 // The full reference and the engine give the same Assessment.
@@ -1468,9 +1468,9 @@ func TestReferenceAssessAgrees(t *testing.T) {
 		t.Fatal(err)
 	}
 	ref := newRefStack(eng.Registry())
-	names, facts, dates := refCases(t)
+	names, fs, dates := refCases(t)
 	examples, failed := 0, 0
-	for i, f := range facts {
+	for i, f := range fs {
 		if !strings.HasPrefix(names[i], "示例企业") {
 			examples++
 		}
@@ -1490,12 +1490,12 @@ func TestReferenceAssessAgrees(t *testing.T) {
 		}
 	}
 	if failed > 0 {
-		t.Errorf("%d of %d differ", failed, len(facts))
+		t.Errorf("%d of %d differ", failed, len(fs))
 	}
-	if examples < 20 || len(facts)-examples < 500 {
-		t.Errorf("only %d example cases and %d generated enterprises compared", examples, len(facts)-examples)
+	if examples < 20 || len(fs)-examples < 500 {
+		t.Errorf("only %d example cases and %d generated enterprises compared", examples, len(fs)-examples)
 	}
-	t.Logf("%d example cases and %d generated enterprises agree", examples, len(facts)-examples)
+	t.Logf("%d example cases and %d generated enterprises agree", examples, len(fs)-examples)
 }
 
 func readEnterprise(t testing.TB, path string) *rulesets.Facts {

@@ -12,16 +12,16 @@ import (
 func ExampleEvaluate() {
 	reg, _ := rulesets.LoadBundled()
 	asOf := rulesets.MustParseDate("2026-01-01")
-	facts, _ := rulesets.DecodeFacts("yq.yaml", []byte(`
+	fs, _ := rulesets.DecodeFacts("yq.yaml", []byte(`
 region: "330382"
 sectors: [machinery]
 employees: 40
 sites: [{kind: confined_space, workers: 6}]
 policy: {start: 2025-07-01, end: 2026-06-30, insured_employees: 4, death_limit: 400000}
 `))
-	st, _ := reg.Stack(facts[0].Region, asOf, "")
+	st, _ := reg.Stack(fs[0].Region, asOf, "")
 	ev := rulesets.NewEval()
-	if err := st.Bind(ev, facts[0], asOf, ""); err != nil {
+	if err := st.Bind(ev, fs[0], asOf, ""); err != nil {
 		panic(err)
 	}
 	res, _ := coverage.Evaluate(st, ev, coverage.Options{})

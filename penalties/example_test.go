@@ -14,7 +14,7 @@ import (
 func ExampleEvaluate() {
 	reg, _ := rulesets.LoadBundled()
 	asOf := rulesets.MustParseDate("2026-01-01")
-	facts, _ := rulesets.DecodeFacts("plant.yaml", []byte(`
+	fs, _ := rulesets.DecodeFacts("plant.yaml", []byte(`
 region: "320500"
 sectors: [metal_smelting]
 employees: 300
@@ -23,20 +23,20 @@ accidents:
   - {date: 2021-03-01, deaths: 1, unit_liable: true}
   - {date: 2025-10-01, deaths: 4, unit_liable: true}
 `))
-	st, _ := reg.Stack(facts[0].Region, asOf, "")
+	st, _ := reg.Stack(fs[0].Region, asOf, "")
 	ev := rulesets.NewEval()
-	if err := st.Bind(ev, facts[0], asOf, ""); err != nil {
+	if err := st.Bind(ev, fs[0], asOf, ""); err != nil {
 		panic(err)
 	}
 	coverage.Evaluate(st, ev, coverage.Options{}) // sets the obligation
 	res := penalties.Evaluate(penalties.Input{
 		Stack: st, Eval: ev,
-		StackAt: func(d rulesets.Date) (*rulesets.Stack, error) { return reg.Stack(facts[0].Region, d, "") },
+		StackAt: func(d rulesets.Date) (*rulesets.Stack, error) { return reg.Stack(fs[0].Region, d, "") },
 		Obligation: func(s *rulesets.Stack, ev *rulesets.Eval) rulesets.Obligation {
 			o, _ := coverage.Obligation(s, ev)
 			return o
 		},
-		Boundaries: reg.Boundaries(facts[0].Region, ""),
+		Boundaries: reg.Boundaries(fs[0].Region, ""),
 	})
 	for _, p := range res.Penalties {
 		fine := fmt.Sprintf("needs %v (%s)", p.Undetermined, p.FineBasis)

@@ -12,7 +12,7 @@ import (
 func ExampleEvaluate() {
 	reg, _ := rulesets.LoadBundled()
 	asOf := rulesets.MustParseDate("2026-01-01")
-	facts, _ := rulesets.DecodeFacts("metro.yaml", []byte(`
+	fs, _ := rulesets.DecodeFacts("metro.yaml", []byte(`
 region: "430100"
 sectors: [construction.municipal]
 employees: 150
@@ -22,9 +22,9 @@ project: {contract_value: 42000000, metro: true}
 aggregate_limit: 4000000
 policy: {start: 2025-09-01, end: 2026-08-31, death_limit: 500000}
 `))
-	st, _ := reg.Stack(facts[0].Region, asOf, "")
+	st, _ := reg.Stack(fs[0].Region, asOf, "")
 	ev := rulesets.NewEval()
-	if err := st.Bind(ev, facts[0], asOf, ""); err != nil {
+	if err := st.Bind(ev, fs[0], asOf, ""); err != nil {
 		panic(err)
 	}
 	p, _, err := rating.Evaluate(st, ev, rating.Options{})

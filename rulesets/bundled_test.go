@@ -153,7 +153,7 @@ func TestBundledStacks(t *testing.T) {
 		},
 	}
 	layers["430100"] = layers["43"]
-	facts := []*rulesets.Facts{
+	fs := []*rulesets.Facts{
 		mustFacts(t, "region: \"430100\"\nsectors: [other]\n"),
 		mustFacts(t, completeFactsYAML),
 	}
@@ -182,7 +182,7 @@ func TestBundledStacks(t *testing.T) {
 						t.Errorf("layer %s (region %q, %v) does not apply to %s on %s", l.Key(), l.Region, l.Effective, region, d)
 					}
 				}
-				for _, f := range facts {
+				for _, f := range fs {
 					g := *f
 					g.Region = region
 					evalStack(t, st, &g, d)

@@ -334,8 +334,8 @@ func generatedCatalogue() []*catEntry {
 	}
 	// more errors than MaxErrors: the first MaxErrors, by line, and one
 	// diagnostic that counts the rest
-	tooMany := func(name string, facts bool, head, line string, col int, summary string) *catEntry {
-		e := &catEntry{name: name, facts: facts}
+	tooMany := func(name string, hasFacts bool, head, line string, col int, summary string) *catEntry {
+		e := &catEntry{name: name, facts: hasFacts}
 		var b strings.Builder
 		b.WriteString(head)
 		first := strings.Count(head, "\n") + 1

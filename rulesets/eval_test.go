@@ -11,7 +11,7 @@ import (
 )
 
 // evalFor returns an Eval reset for facts on asOf over a one-rule stack.
-func evalFor(t *testing.T, facts, at string) (*rulesets.Eval, *rulesets.Stack) {
+func evalFor(t *testing.T, factsText, at string) (*rulesets.Eval, *rulesets.Stack) {
 	t.Helper()
 	reg := loadDoc(t, exprDoc("true"))
 	d := rulesets.MustParseDate(at)
@@ -20,7 +20,7 @@ func evalFor(t *testing.T, facts, at string) (*rulesets.Eval, *rulesets.Stack) {
 		t.Fatal(err)
 	}
 	ev := rulesets.NewEval()
-	if err := st.Bind(ev, mustFacts(t, facts), d, ""); err != nil {
+	if err := st.Bind(ev, mustFacts(t, factsText), d, ""); err != nil {
 		t.Fatal(err)
 	}
 	return ev, st

@@ -51,11 +51,11 @@ func runExprCases(t *testing.T, cases []exprCase) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			reg := loadDoc(t, exprDoc(c.when, c.lets...))
-			facts := c.facts
-			if facts == "" {
-				facts = richFacts
+			factsText := c.facts
+			if factsText == "" {
+				factsText = richFacts
 			}
-			got, err, _ := evalRule(t, reg, mustFacts(t, facts), asOf, "r")
+			got, err, _ := evalRule(t, reg, mustFacts(t, factsText), asOf, "r")
 			if c.missing != nil {
 				var ee *rulesets.EvalError
 				if !errors.As(err, &ee) {
@@ -214,7 +214,7 @@ func TestExprPredicates(t *testing.T) {
 // TestExprFutureDatesIgnored checks that dated facts after the as-of date
 // do not count and are listed by Eval.Ignored.
 func TestExprFutureDatesIgnored(t *testing.T) {
-	facts := bareFacts + `accidents:
+	factsText := bareFacts + `accidents:
   - {date: 2025-06-01, deaths: 1}
   - {date: 2026-01-02, deaths: 3}
   - {date: 2027-05-01, deaths: 30}
@@ -236,7 +236,7 @@ enforcement: {ordered_on: 2026-03-01, deadline: 2026-04-01}
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			reg := loadDoc(t, exprDoc(c.when))
-			got, err, ev := evalRule(t, reg, mustFacts(t, facts), asOf, "r")
+			got, err, ev := evalRule(t, reg, mustFacts(t, factsText), asOf, "r")
 			if err != nil {
 				t.Fatal(err)
 			}

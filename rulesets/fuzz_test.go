@@ -264,7 +264,7 @@ func exercise(t *testing.T, st *rulesets.Stack, f *rulesets.Facts, d rulesets.Da
 
 // exerciseRegistry builds, for every ruleset, the stack of its own region
 // at its first day (and at its last, if it ends) and evaluates it.
-func exerciseRegistry(t *testing.T, reg *rulesets.Registry, facts []*rulesets.Facts) {
+func exerciseRegistry(t *testing.T, reg *rulesets.Registry, fs []*rulesets.Facts) {
 	for _, rs := range reg.Rulesets() {
 		dates := []rulesets.Date{rs.Effective.From}
 		if !rs.Effective.Until.IsZero() {
@@ -280,7 +280,7 @@ func exerciseRegistry(t *testing.T, reg *rulesets.Registry, facts []*rulesets.Fa
 				checkDiagnostics(t, se.Diagnostics, nil, regexp.MustCompile(`.`))
 				continue
 			}
-			for _, f := range facts {
+			for _, f := range fs {
 				exercise(t, st, f, d)
 			}
 		}
@@ -344,11 +344,11 @@ func FuzzLoadRuleset(f *testing.F) {
 	for _, s := range trickyRulesets {
 		f.Add([]byte(s))
 	}
-	var facts []*rulesets.Facts
+	var fs []*rulesets.Facts
 	f.Fuzz(func(t *testing.T, data []byte) {
 		defer watchdog(fuzzLimit)()
-		if facts == nil {
-			facts = fuzzFacts(t)
+		if fs == nil {
+			fs = fuzzFacts(t)
 		}
 		var reg *rulesets.Registry
 		var err error
@@ -362,7 +362,7 @@ func FuzzLoadRuleset(f *testing.F) {
 			return
 		}
 		checkDiagnostics(t, append(reg.Warnings(), &rulesets.Diagnostic{Severity: rulesets.SeverityWarning, Code: "lint.sentinel", Summary: "x"}), data, allowedCode)
-		noPanic(t, func() { exerciseRegistry(t, reg, facts) })
+		noPanic(t, func() { exerciseRegistry(t, reg, fs) })
 	})
 }
 
@@ -510,11 +510,11 @@ func FuzzExpr(f *testing.F) {
 			f.Add(s, slot)
 		}
 	}
-	var facts []*rulesets.Facts
+	var fs []*rulesets.Facts
 	f.Fuzz(func(t *testing.T, src string, slot uint8) {
 		defer watchdog(fuzzLimit)()
-		if facts == nil {
-			facts = fuzzFacts(t)
+		if fs == nil {
+			fs = fuzzFacts(t)
 		}
 		doc := exprSlotDoc(src, slot%5)
 		var reg *rulesets.Registry
@@ -528,7 +528,7 @@ func FuzzExpr(f *testing.F) {
 			checkDiagnostics(t, le.Diagnostics, []byte(doc), exprCodes)
 			return
 		}
-		noPanic(t, func() { exerciseRegistry(t, reg, facts) })
+		noPanic(t, func() { exerciseRegistry(t, reg, fs) })
 	})
 }
 

@@ -191,18 +191,18 @@ func TestSchemaKeysMatchLoader(t *testing.T) {
 		"facts":   schemaDoc(t, "facts.schema.json"),
 	}
 	type place struct{ doc, ptr string }
-	facts := "/definitions/facts/properties/"
+	factsText := "/definitions/facts/properties/"
 	places := map[string]place{
 		"the enterprise":     {"facts", "/definitions/facts"},
-		"a site":             {"facts", facts + "sites/items"},
-		"park":               {"facts", facts + "park"},
-		"project":            {"facts", facts + "project"},
-		"an accident":        {"facts", facts + "accidents/items"},
-		"work_injury_rank":   {"facts", facts + "work_injury_rank"},
-		"hazards":            {"facts", facts + "hazards"},
-		"an earlier policy":  {"facts", facts + "policy_history/items"},
-		"policy":             {"facts", facts + "policy"},
-		"enforcement":        {"facts", facts + "enforcement"},
+		"a site":             {"facts", factsText + "sites/items"},
+		"park":               {"facts", factsText + "park"},
+		"project":            {"facts", factsText + "project"},
+		"an accident":        {"facts", factsText + "accidents/items"},
+		"work_injury_rank":   {"facts", factsText + "work_injury_rank"},
+		"hazards":            {"facts", factsText + "hazards"},
+		"an earlier policy":  {"facts", factsText + "policy_history/items"},
+		"policy":             {"facts", factsText + "policy"},
+		"enforcement":        {"facts", factsText + "enforcement"},
 		"the ruleset":        {"ruleset", ""},
 		"effective":          {"ruleset", "/properties/effective"},
 		"a source":           {"ruleset", "/definitions/source"},

@@ -907,18 +907,18 @@ func TestSchemaEnumsMatchGo(t *testing.T) {
 		string(rulesets.FactDate), string(rulesets.FactCode), string(rulesets.FactList)}, schemaEnum(t, rj, "definitions", "factDecl", "properties", "type"))
 
 	fj := schemaJSON(t, factsSchemaFile)
-	facts := fj["definitions"].(map[string]any)["facts"].(map[string]any)["properties"].(map[string]any)
-	schemaSameSet(t, "sectors", schemaEnum(t, facts, "sectors", "items"), vocabCodes(rulesets.Sectors))
-	schemaSameSet(t, "statuses", schemaEnum(t, facts, "status"), vocabCodes(rulesets.Statuses))
-	schemaSameSet(t, "risk levels", schemaEnum(t, facts, "risk_level"), vocabCodes(rulesets.RiskLevels))
-	schemaSameSet(t, "occupational hazards", schemaEnum(t, facts, "occupational_hazards", "items"), vocabCodes(rulesets.OccupationalHazardCodes))
-	schemaSameSet(t, "other insurance", schemaEnum(t, facts, "other_safety_insurance", "items"), vocabCodes(rulesets.OtherInsuranceCodes))
-	sites := facts["sites"].(map[string]any)["items"].(map[string]any)
+	factProps := fj["definitions"].(map[string]any)["facts"].(map[string]any)["properties"].(map[string]any)
+	schemaSameSet(t, "sectors", schemaEnum(t, factProps, "sectors", "items"), vocabCodes(rulesets.Sectors))
+	schemaSameSet(t, "statuses", schemaEnum(t, factProps, "status"), vocabCodes(rulesets.Statuses))
+	schemaSameSet(t, "risk levels", schemaEnum(t, factProps, "risk_level"), vocabCodes(rulesets.RiskLevels))
+	schemaSameSet(t, "occupational hazards", schemaEnum(t, factProps, "occupational_hazards", "items"), vocabCodes(rulesets.OccupationalHazardCodes))
+	schemaSameSet(t, "other insurance", schemaEnum(t, factProps, "other_safety_insurance", "items"), vocabCodes(rulesets.OtherInsuranceCodes))
+	sites := factProps["sites"].(map[string]any)["items"].(map[string]any)
 	schemaSameSet(t, "site kinds", schemaEnum(t, sites, "properties", "kind"), vocabCodes(rulesets.SiteKinds))
 
 	// The facts of the facts schema are the fields of rulesets.Facts (by
 	// their JSON names, which are the names the decoder reads) ...
-	props := func(m map[string]any, keys ...string) []string {
+	propsOf := func(m map[string]any, keys ...string) []string {
 		for _, k := range keys {
 			m = m[k].(map[string]any)
 		}
@@ -930,7 +930,7 @@ func TestSchemaEnumsMatchGo(t *testing.T) {
 	for _, d := range declared {
 		declaredNames = append(declaredNames, d.Name)
 	}
-	schemaSameSet(t, "facts", slices.Collect(schemaKeys(facts)),
+	schemaSameSet(t, "facts", slices.Collect(schemaKeys(factProps)),
 		append(schemaJSONNames(reflect.TypeOf(rulesets.Facts{})), declaredNames...))
 	for _, c := range []struct {
 		path []string
@@ -946,7 +946,7 @@ func TestSchemaEnumsMatchGo(t *testing.T) {
 		{[]string{"policy_history", "items"}, rulesets.PolicyPeriod{}},
 		{[]string{"enforcement"}, rulesets.Enforcement{}},
 	} {
-		schemaSameSet(t, "facts "+strings.Join(c.path, "."), props(facts, c.path...), schemaJSONNames(reflect.TypeOf(c.typ)))
+		schemaSameSet(t, "facts "+strings.Join(c.path, "."), propsOf(factProps, c.path...), schemaJSONNames(reflect.TypeOf(c.typ)))
 	}
 
 	// The expectation keys are those the case runner decodes.

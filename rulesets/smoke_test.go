@@ -41,7 +41,7 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	facts, err := DecodeFacts("f.yaml", []byte(`
+	fs, err := DecodeFacts("f.yaml", []byte(`
 region: "430100"
 sectors: [hazardous_chemicals.storage]
 employees: 150
@@ -57,7 +57,7 @@ accidents:
 		t.Fatal(err)
 	}
 	ev := NewEval()
-	if err := st.Bind(ev, facts[0], MustParseDate("2026-01-01"), ""); err != nil {
+	if err := st.Bind(ev, fs[0], MustParseDate("2026-01-01"), ""); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]bool{"hc": true, "fatal": true, "money": false}

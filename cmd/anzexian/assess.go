@@ -154,12 +154,12 @@ func cmdAssess(args []string, env *cliEnv) int {
 		if name == "-" {
 			display = "<stdin>"
 		}
-		facts, err := rulesets.DecodeFacts(display, data)
+		fs, err := rulesets.DecodeFacts(display, data)
 		if err != nil {
 			printErr(err, env)
 			return 2
 		}
-		for _, f := range facts {
+		for _, f := range fs {
 			a, err := eng.Assess(f, opts...)
 			if err != nil {
 				fmt.Fprintf(env.stderr, "%s: %s\n", display, enterpriseName(f))

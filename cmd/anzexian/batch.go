@@ -39,8 +39,8 @@ func cmdGenerate(args []string, env *cliEnv) int {
 		return 2
 	}
 	pw := anzexian.NewPortfolioWriter(w, f)
-	for facts := range anzexian.GenerateSeq(*seed, *count) {
-		if err := pw.Write(facts); err != nil {
+	for fa := range anzexian.GenerateSeq(*seed, *count) {
+		if err := pw.Write(fa); err != nil {
 			env.errorf("%v", err)
 			return 2
 		}

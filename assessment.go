@@ -5,6 +5,9 @@ import (
 	"fmt"
 
 	"github.com/anzexian/anzexian/coverage"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
@@ -21,10 +24,10 @@ import (
 // to its slices is safe (they are full, so append copies); to change an
 // element, copy the slice first.
 type Assessment struct {
-	Enterprise string        `json:"enterprise,omitempty"`
-	Region     string        `json:"region"`
-	AsOf       rulesets.Date `json:"as_of"`
-	Insurer    string        `json:"insurer,omitempty"`
+	Enterprise string     `json:"enterprise,omitempty"`
+	Region     string     `json:"region"`
+	AsOf       facts.Date `json:"as_of"`
+	Insurer    string     `json:"insurer,omitempty"`
 	// Rulesets names every layer of the stack with its version, status,
 	// dates and content digest.
 	Rulesets []Layer `json:"rulesets"`
@@ -121,7 +124,7 @@ func addGoverning(a *Assessment, reg *rulesets.Registry, ps []penalties.Penalty)
 
 // obligationOf decides the obligation under another date's stack, for
 // penalties.
-func obligationOf(s *rulesets.Stack, ev *rulesets.Eval) rulesets.Obligation {
+func obligationOf(s *rulesets.Stack, ev *lang.Eval) rulesets.Obligation {
 	ob, _ := coverage.Obligation(s, ev)
 	return ob
 }
@@ -149,7 +152,7 @@ func writeStackNotes(st *rulesets.Stack) []string {
 	return notes
 }
 
-func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *rulesets.Eval, o options) (*Assessment, error) {
+func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options) (*Assessment, error) {
 	f := ev.Facts()
 	a := &Assessment{Enterprise: f.Name, Region: f.Region, AsOf: o.asOf, Insurer: o.insurer,
 		Rulesets: layersOf(st), Notes: stackNotes(st)}
@@ -173,7 +176,7 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *rulesets.Eval, o opt
 	}
 	pres := penalties.Evaluate(penalties.Input{
 		Stack: st, Eval: ev, Trace: o.trace,
-		StackAt:    func(d rulesets.Date) (*rulesets.Stack, error) { return reg.Stack(f.Region, d, o.insurer) },
+		StackAt:    func(d facts.Date) (*rulesets.Stack, error) { return reg.Stack(f.Region, d, o.insurer) },
 		Obligation: obligationOf,
 		Boundaries: reg.Boundaries(f.Region, o.insurer),
 	})
@@ -187,11 +190,11 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *rulesets.Eval, o opt
 	for _, r := range st.References {
 		ok, err := r.When.Bool(ev)
 		if o.trace {
-			xtrace = append(xtrace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "reference", Outcome: rulesets.Outcome(ok, err)})
+			xtrace = append(xtrace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "reference", Outcome: answer.Outcome(ok, err)})
 		}
 		if err == nil && ok {
 			a.References = append(a.References, Reference{ID: r.ID, Rule: r.Ref(), Title: r.Title, Items: r.Items, Note: r.Note,
-				Cite: rulesets.Citations(ev, r.Ruleset, r.Cite)})
+				Cite: answer.Citations(ev, r.Ruleset, r.Cite)})
 		}
 	}
 	if o.trace {

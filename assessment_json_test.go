@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/anzexian/anzexian/coverage"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/decfmt"
 	"github.com/anzexian/anzexian/internal/jsonw"
 	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/rating"
@@ -195,7 +197,7 @@ func jsonAssessments(t *testing.T) (names []string, as []*Assessment) {
 		t.Fatalf("only %d example answers", len(as))
 	}
 	for i, f := range Generate(5, 1500) {
-		a, err := eng.Assess(f, At(rulesets.MustParseDate("2026-01-01")), func(o *options) { o.trace = i%3 == 0 })
+		a, err := eng.Assess(f, At(facts.MustParseDate("2026-01-01")), func(o *options) { o.trace = i%3 == 0 })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -258,11 +260,11 @@ func TestAppendDecimalAndString(t *testing.T) {
 		"999999999999999999", "-999999999999999999", "9999999999999999999", "0.0000000000000000000001", "1E-40", "1E40",
 		"19584.00", "4112.64", "0.1", "300", "-0.10"} {
 		d := decimal.RequireFromString(s)
-		if got, want := string(rulesets.AppendDecimal(nil, d)), d.String(); got != want {
+		if got, want := string(decfmt.AppendDecimal(nil, d)), d.String(); got != want {
 			t.Errorf("appendDecimal(%s) = %q, want %q", s, got, want)
 		}
 		for _, places := range []int32{0, 1, 2, 3, 6} {
-			if got, want := string(rulesets.AppendFixed(nil, d, places)), d.StringFixed(places); got != want {
+			if got, want := string(decfmt.AppendFixed(nil, d, places)), d.StringFixed(places); got != want {
 				t.Errorf("appendFixed(%s, %d) = %q, want %q", s, places, got, want)
 			}
 		}
@@ -275,13 +277,13 @@ func TestAppendDecimalAndString(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"2026-01-01", "0001-01-01", "1949-10-01", "9999-12-31"} {
-		d := rulesets.MustParseDate(s)
+		d := facts.MustParseDate(s)
 		want, _ := json.Marshal(d)
 		if got := jsonw.AppendDate(nil, d); !bytes.Equal(got, want) {
 			t.Errorf("appendDate(%s) = %s, want %s", s, got, want)
 		}
 	}
-	if got := jsonw.AppendDate(nil, rulesets.Date{}); string(got) != `""` {
+	if got := jsonw.AppendDate(nil, facts.Date{}); string(got) != `""` {
 		t.Errorf("appendDate(zero) = %s", got)
 	}
 	var nilA *Assessment

@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -22,7 +23,7 @@ type BatchOptions struct {
 	Format Format
 	// At is the as-of date of every assessment; the zero date is today,
 	// read once when the batch starts.
-	At rulesets.Date
+	At facts.Date
 	// Insurer names the insurer whose filing joins the stack.
 	Insurer string
 	// Workers is the number of goroutines assessing; 0 is GOMAXPROCS.
@@ -91,7 +92,7 @@ type batchResult struct {
 func (e *Engine) Batch(ctx context.Context, r io.Reader, w io.Writer, o BatchOptions) (*BatchSummary, error) {
 	start := time.Now()
 	if o.At.IsZero() {
-		o.At = rulesets.Today()
+		o.At = facts.Today()
 	}
 	if o.Name == "" {
 		o.Name = "portfolio"
@@ -195,7 +196,7 @@ type BatchError struct {
 }
 
 func (e *BatchError) Error() string {
-	var fe *rulesets.FactsError
+	var fe *facts.Error
 	if errors.As(e.Err, &fe) {
 		return fe.Error()
 	}

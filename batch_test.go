@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -159,7 +160,7 @@ func TestBatchBadRecords(t *testing.T) {
 		s, err := eng.Batch(context.Background(), strings.NewReader(data), &out, anzexian.BatchOptions{
 			Name: "book.jsonl", At: asOf2026, SkipBad: true, Workers: 2,
 			Rejected: func(line int, err error) {
-				var fe *rulesets.FactsError
+				var fe *facts.Error
 				if !errors.As(err, &fe) || !strings.Contains(err.Error(), fmt.Sprintf("book.jsonl:%d:", line)) {
 					t.Errorf("line %d: %v does not name its line", line, err)
 				}
@@ -194,7 +195,7 @@ func TestBatchBadRecords(t *testing.T) {
 		if !errors.As(err, &be) || be.Line != bad[0] {
 			t.Fatalf("got %v, want a *BatchError at line %d", err, bad[0])
 		}
-		var fe *rulesets.FactsError
+		var fe *facts.Error
 		if !errors.As(err, &fe) {
 			t.Errorf("%v does not unwrap to the facts error", err)
 		}

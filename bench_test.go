@@ -7,6 +7,8 @@ import (
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/coverage"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -57,7 +59,7 @@ enforcement: {ordered_on: 2025-11-01, deadline: 2025-11-30, fined_on: 2025-11-01
 `},
 }
 
-func benchFacts(b *testing.B, doc string) *rulesets.Facts {
+func benchFacts(b *testing.B, doc string) *facts.Facts {
 	b.Helper()
 	data := []byte(doc)
 	if doc == "" {
@@ -67,7 +69,7 @@ func benchFacts(b *testing.B, doc string) *rulesets.Facts {
 			b.Fatal(err)
 		}
 	}
-	fs, err := rulesets.DecodeFacts("bench.yaml", data)
+	fs, err := facts.Decode("bench.yaml", data)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -128,7 +130,7 @@ func BenchmarkAssessMix(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var fs []*rulesets.Facts
+	var fs []*facts.Facts
 	for _, f := range anzexian.Generate(11, 20000) {
 		if refCovers(f, asOf2026) {
 			fs = append(fs, f)
@@ -217,7 +219,7 @@ func BenchmarkPremium(b *testing.B) {
 	}
 	want, _ := refPremiumAmount(f, asOf2026)
 	b.Run("engine", func(b *testing.B) {
-		ev := rulesets.NewEval()
+		ev := lang.NewEval()
 		b.ReportAllocs()
 		c := startCPU()
 		for b.Loop() {
@@ -266,7 +268,7 @@ func BenchmarkCoverage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ev := rulesets.NewEval()
+	ev := lang.NewEval()
 	b.ReportAllocs()
 	c := startCPU()
 	for b.Loop() {

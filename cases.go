@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
@@ -38,9 +40,9 @@ type Case struct {
 	File    string
 	Line    int
 	Name    string
-	AsOf    rulesets.Date
+	AsOf    facts.Date
 	Insurer string
-	Facts   *rulesets.Facts
+	Facts   *facts.Facts
 	Expect  *Expectation
 	// With lists ruleset files (relative to the case file) added to the
 	// bundled ones for this case, replacing those of the same id.
@@ -136,7 +138,7 @@ func LoadCases(paths ...string) ([]*Case, error) {
 	}
 	sort.Strings(files)
 	var out []*Case
-	var diags rulesets.Diagnostics
+	var diags diag.Diagnostics
 	for _, f := range files {
 		data, err := readFileMax(f, rulesets.MaxRulesetSize, "case file")
 		if err != nil {
@@ -153,33 +155,33 @@ func LoadCases(paths ...string) ([]*Case, error) {
 }
 
 // CaseFileError reports malformed case files.
-type CaseFileError struct{ Diagnostics rulesets.Diagnostics }
+type CaseFileError struct{ Diagnostics diag.Diagnostics }
 
 func (e *CaseFileError) Error() string { return "case files: " + e.Diagnostics.Error() }
 
-func caseDiag(file string, n *yaml.Node, format string, args ...any) *rulesets.Diagnostic {
-	d := &rulesets.Diagnostic{Severity: rulesets.SeverityError, Code: "case.invalid", Summary: fmt.Sprintf(format, args...),
-		Subject: rulesets.Range{File: file}}
+func caseDiag(file string, n *yaml.Node, format string, args ...any) *diag.Diagnostic {
+	d := &diag.Diagnostic{Severity: diag.SeverityError, Code: "case.invalid", Summary: fmt.Sprintf(format, args...),
+		Subject: diag.Range{File: file}}
 	if n != nil {
-		d.Subject.Start = rulesets.Pos{Line: n.Line, Column: n.Column}
+		d.Subject.Start = diag.Pos{Line: n.Line, Column: n.Column}
 	}
 	return d
 }
 
-func parseCaseFile(file string, data []byte) ([]*Case, rulesets.Diagnostics) {
+func parseCaseFile(file string, data []byte) ([]*Case, diag.Diagnostics) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, rulesets.Diagnostics{caseDiag(file, nil, "YAML: %v", err)}
+		return nil, diag.Diagnostics{caseDiag(file, nil, "YAML: %v", err)}
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, rulesets.Diagnostics{caseDiag(file, root, "a case file is a mapping")}
+		return nil, diag.Diagnostics{caseDiag(file, root, "a case file is a mapping")}
 	}
 	top := mapOf(root)
-	var diags rulesets.Diagnostics
+	var diags diag.Diagnostics
 	var defaults *yaml.Node
 	if d, ok := top["defaults"]; ok {
 		defaults = d
@@ -187,7 +189,7 @@ func parseCaseFile(file string, data []byte) ([]*Case, rulesets.Diagnostics) {
 	var items []*yaml.Node
 	if cs, ok := top["cases"]; ok {
 		if cs.Kind != yaml.SequenceNode {
-			return nil, rulesets.Diagnostics{caseDiag(file, cs, "cases must be a list")}
+			return nil, diag.Diagnostics{caseDiag(file, cs, "cases must be a list")}
 		}
 		items = cs.Content
 		// in document order (not the map's), so that the report is stable
@@ -219,10 +221,10 @@ func mapOf(n *yaml.Node) map[string]*yaml.Node {
 	return m
 }
 
-func parseCase(file string, data []byte, n, defaults *yaml.Node, idx int, single bool) (*Case, rulesets.Diagnostics) {
-	var diags rulesets.Diagnostics
+func parseCase(file string, data []byte, n, defaults *yaml.Node, idx int, single bool) (*Case, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	if n.Kind != yaml.MappingNode {
-		return nil, rulesets.Diagnostics{caseDiag(file, n, "a case is a mapping")}
+		return nil, diag.Diagnostics{caseDiag(file, n, "a case is a mapping")}
 	}
 	m := mapOf(n)
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -252,7 +254,7 @@ func parseCase(file string, data []byte, n, defaults *yaml.Node, idx int, single
 		return nil
 	}
 	if v := pick("as_of"); v != nil {
-		d, err := rulesets.ParseDate(v.Value)
+		d, err := facts.ParseDate(v.Value)
 		if err != nil {
 			diags = append(diags, caseDiag(file, v, "as_of: %v", err))
 		}
@@ -279,7 +281,7 @@ func parseCase(file string, data []byte, n, defaults *yaml.Node, idx int, single
 	factsName, factsData := file, data
 	if ff := pick("facts_file"); ff != nil {
 		p := besideFile(file, ff.Value)
-		b, err := readFileMax(p, rulesets.MaxFactsSize, "facts document")
+		b, err := readFileMax(p, facts.MaxSize, "facts document")
 		if err != nil {
 			diags = append(diags, caseDiag(file, ff, "facts_file: %v", err))
 			return nil, diags
@@ -302,7 +304,7 @@ func parseCase(file string, data []byte, n, defaults *yaml.Node, idx int, single
 		diags = append(diags, caseDiag(file, n, "case %q needs facts: or facts_file:", c.Name))
 		return nil, diags
 	}
-	f, err := rulesets.DecodeFactsNode(factsName, factsData, factsNode)
+	f, err := facts.DecodeNode(factsName, factsData, factsNode)
 	if err != nil {
 		c.FactsErr = err
 	}
@@ -315,7 +317,7 @@ func parseCase(file string, data []byte, n, defaults *yaml.Node, idx int, single
 		c.Expect.nodes = expectationNodes(v)
 	}
 	if c.FactsErr != nil && c.Expect.Error == "" {
-		var fe *rulesets.FactsError
+		var fe *facts.Error
 		if errors.As(c.FactsErr, &fe) {
 			diags = append(diags, fe.Diagnostics...)
 		} else {
@@ -904,13 +906,13 @@ func (e *Engine) registryWith(paths []string) (*rulesets.Registry, error) {
 	if reg, ok := e.withCache[key]; ok {
 		return reg, nil
 	}
-	var files []rulesets.File
+	var files []diag.File
 	for _, p := range paths {
 		data, err := readFileMax(p, rulesets.MaxRulesetSize, "ruleset file")
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, rulesets.File{Name: p, Data: data})
+		files = append(files, diag.File{Name: p, Data: data})
 	}
 	reg, err := base.With(files...)
 	if err != nil {

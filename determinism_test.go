@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -26,14 +27,14 @@ func TestDeterministicAcrossGOMAXPROCS(t *testing.T) {
 	}
 	ents := append(anzexian.Generate(20260101, n), exampleEnterprises(t)...)
 	type job struct {
-		f     *rulesets.Facts
+		f     *facts.Facts
 		opts  []anzexian.Option
 		label string
 	}
 	var jobs []job
 	for _, d := range []string{"2026-01-01", "2020-06-30"} {
 		for i, f := range ents {
-			opts := []anzexian.Option{anzexian.At(rulesets.MustParseDate(d))}
+			opts := []anzexian.Option{anzexian.At(facts.MustParseDate(d))}
 			if i%3 == 0 {
 				opts = append(opts, anzexian.WithTrace())
 			}

@@ -37,6 +37,9 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -65,7 +68,7 @@ func New() (*Engine, error) {
 func NewWithRegistry(reg *rulesets.Registry) *Engine {
 	e := &Engine{}
 	e.reg.Store(reg)
-	e.pool.New = func() any { return rulesets.NewEval() }
+	e.pool.New = func() any { return lang.NewEval() }
 	return e
 }
 
@@ -75,7 +78,7 @@ func (e *Engine) Registry() *rulesets.Registry { return e.reg.Load() }
 // Reload loads the given ruleset files and, if they all load, makes them the
 // engine's registry in one atomic step. If loading fails the previous
 // registry keeps serving and the error (a *rulesets.LoadError) says why.
-func (e *Engine) Reload(ctx context.Context, files ...rulesets.File) error {
+func (e *Engine) Reload(ctx context.Context, files ...diag.File) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -94,7 +97,7 @@ func (e *Engine) Reload(ctx context.Context, files ...rulesets.File) error {
 type Option func(*options)
 
 type options struct {
-	asOf    rulesets.Date
+	asOf    facts.Date
 	insurer string
 	trace   bool
 	reg     *rulesets.Registry
@@ -103,7 +106,7 @@ type options struct {
 
 // At sets the as-of date: the law in force and the facts as they stood on
 // that day. Without it the as-of date is today.
-func At(d rulesets.Date) Option { return func(o *options) { o.asOf = d } }
+func At(d facts.Date) Option { return func(o *options) { o.asOf = d } }
 
 // Insurer names the insurer whose rate filing joins the stack.
 func Insurer(name string) Option { return func(o *options) { o.insurer = name } }
@@ -121,13 +124,13 @@ func Using(reg *rulesets.Registry) Option { return func(o *options) { o.reg = re
 func Pinned(keys ...string) Option { return func(o *options) { o.pinned = keys } }
 
 // Assess answers the three questions for one enterprise.
-func (e *Engine) Assess(f *rulesets.Facts, opts ...Option) (*Assessment, error) {
+func (e *Engine) Assess(f *facts.Facts, opts ...Option) (*Assessment, error) {
 	o := options{}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	if o.asOf.IsZero() {
-		o.asOf = rulesets.Today()
+		o.asOf = facts.Today()
 	}
 	reg := o.reg
 	if reg == nil {
@@ -143,7 +146,7 @@ func (e *Engine) Assess(f *rulesets.Facts, opts ...Option) (*Assessment, error) 
 	if err != nil {
 		return nil, err
 	}
-	ev := e.pool.Get().(*rulesets.Eval)
+	ev := e.pool.Get().(*lang.Eval)
 	defer e.pool.Put(ev)
 	if err := st.Bind(ev, f, o.asOf, o.insurer); err != nil {
 		return nil, err
@@ -151,7 +154,7 @@ func (e *Engine) Assess(f *rulesets.Facts, opts ...Option) (*Assessment, error) 
 	return assess(reg, st, ev, o)
 }
 
-func (e *Engine) stack(reg *rulesets.Registry, f *rulesets.Facts, o options) (*rulesets.Stack, error) {
+func (e *Engine) stack(reg *rulesets.Registry, f *facts.Facts, o options) (*rulesets.Stack, error) {
 	if len(o.pinned) == 0 {
 		return reg.Stack(f.Region, o.asOf, o.insurer)
 	}
@@ -159,8 +162,8 @@ func (e *Engine) stack(reg *rulesets.Registry, f *rulesets.Facts, o options) (*r
 	for _, k := range o.pinned {
 		rs := reg.Ruleset(k)
 		if rs == nil {
-			return nil, &rulesets.StackError{Region: f.Region, Date: o.asOf, Insurer: o.insurer, Diagnostics: rulesets.Diagnostics{{
-				Severity: rulesets.SeverityError, Code: "stack.unknown_ruleset", Summary: fmt.Sprintf("pinned ruleset %s is not loaded", k)}}}
+			return nil, &rulesets.StackError{Region: f.Region, Date: o.asOf, Insurer: o.insurer, Diagnostics: diag.Diagnostics{{
+				Severity: diag.SeverityError, Code: "stack.unknown_ruleset", Summary: fmt.Sprintf("pinned ruleset %s is not loaded", k)}}}
 		}
 		layers = append(layers, rs)
 	}

@@ -13,28 +13,30 @@ import (
 	"testing"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
-func mustFacts(t *testing.T, doc string) *rulesets.Facts {
+func mustFacts(t *testing.T, doc string) *facts.Facts {
 	t.Helper()
-	fs, err := rulesets.DecodeFacts("test.yaml", []byte(doc))
+	fs, err := facts.Decode("test.yaml", []byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return fs[0]
 }
 
-func mustFile(t *testing.T, path string) rulesets.File {
+func mustFile(t *testing.T, path string) diag.File {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rulesets.File{Name: path, Data: data}
+	return diag.File{Name: path, Data: data}
 }
 
-var asOf2026 = rulesets.MustParseDate("2026-01-01")
+var asOf2026 = facts.MustParseDate("2026-01-01")
 
 // A filing joins the stack only for its insurer, and cannot replace a
 // factor a regulator sets.
@@ -72,7 +74,7 @@ fleet_vehicles: 80
 	// Without the insurer the filing is not in the stack, and its declared
 	// fact is unknown there.
 	_, err = eng.Assess(f, anzexian.At(asOf2026), anzexian.Using(reg))
-	var fe *rulesets.FactsError
+	var fe *facts.Error
 	if !errors.As(err, &fe) || !strings.Contains(fe.Error(), "fleet_vehicles") {
 		t.Errorf("without the insurer, fleet_vehicles should be an unknown fact; got %v", err)
 	}
@@ -96,7 +98,7 @@ func TestReloadKeepsServingOnFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := eng.Registry()
-	err = eng.Reload(context.Background(), rulesets.File{Name: "broken.yaml", Data: []byte("schema: anzexian/v1\nid: [\n")})
+	err = eng.Reload(context.Background(), diag.File{Name: "broken.yaml", Data: []byte("schema: anzexian/v1\nid: [\n")})
 	var le *rulesets.LoadError
 	if !errors.As(err, &le) {
 		t.Fatalf("want a LoadError, got %v", err)
@@ -131,7 +133,7 @@ func TestAssessDeterministic(t *testing.T) {
 	}
 	var first []byte
 	for i := 0; i < 20; i++ {
-		fs, err := rulesets.DecodeFacts("x.yaml", data)
+		fs, err := facts.Decode("x.yaml", data)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -23,7 +25,7 @@ func ExampleEngine_Batch() {
 `)
 	var out bytes.Buffer
 	s, err := eng.Batch(context.Background(), book, &out, anzexian.BatchOptions{
-		Name: "book.jsonl", At: rulesets.MustParseDate("2026-01-01"), SkipBad: true,
+		Name: "book.jsonl", At: facts.MustParseDate("2026-01-01"), SkipBad: true,
 		Rejected: func(line int, err error) { fmt.Println("skipped line", line) },
 	})
 	if err != nil {
@@ -48,13 +50,13 @@ func ExampleEngine_Impact() {
 		panic(err)
 	}
 	reg := eng.Registry()
-	var baseline rulesets.File
+	var baseline diag.File
 	for _, f := range reg.Files() {
 		if strings.HasSuffix(f.Name, "cn/rating-baseline.yaml") {
 			baseline = f
 		}
 	}
-	edited, err := reg.With(rulesets.File{Name: "blacklist-30.yaml", Data: bytes.Replace(baseline.Data,
+	edited, err := reg.With(diag.File{Name: "blacklist-30.yaml", Data: bytes.Replace(baseline.Data,
 		[]byte(`value: "0.10", reason: 被纳入联合惩戒名单`), []byte(`value: "0.30", reason: 被纳入联合惩戒名单`), 1)})
 	if err != nil {
 		panic(err)
@@ -66,7 +68,7 @@ func ExampleEngine_Impact() {
 	}
 	w.Flush()
 	rep, err := eng.Impact(context.Background(), &book, edited, anzexian.ImpactOptions{
-		Name: "book.jsonl", At: rulesets.MustParseDate("2026-01-01"), Top: 3})
+		Name: "book.jsonl", At: facts.MustParseDate("2026-01-01"), Top: 3})
 	if err != nil {
 		panic(err)
 	}

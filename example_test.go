@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -16,7 +18,7 @@ func ExampleEngine_Assess() {
 	if err != nil {
 		panic(err)
 	}
-	fs, err := rulesets.DecodeFacts("elevator.json", []byte(`{
+	fs, err := facts.Decode("elevator.json", []byte(`{
 		"name": "湘江电梯维保有限公司",
 		"region": "430100",
 		"sectors": ["special_equipment.elevator"],
@@ -26,7 +28,7 @@ func ExampleEngine_Assess() {
 	if err != nil {
 		panic(err)
 	}
-	a, err := eng.Assess(fs[0], anzexian.At(rulesets.MustParseDate("2026-01-01")))
+	a, err := eng.Assess(fs[0], anzexian.At(facts.MustParseDate("2026-01-01")))
 	if err != nil {
 		panic(err)
 	}
@@ -46,7 +48,7 @@ func ExampleEngine_Assess() {
 // The premium and its worksheet: base, factors, clamp, minimum, rounding.
 func ExampleEngine_Assess_premium() {
 	eng, _ := anzexian.New()
-	fs, _ := rulesets.DecodeFacts("mine.yaml", []byte(`
+	fs, _ := facts.Decode("mine.yaml", []byte(`
 region: "430100"
 sectors: [non_coal_mine.open_pit]
 employees: 200
@@ -55,7 +57,7 @@ standardization_level: 1
 blacklisted: true
 policy: {start: 2026-01-01, end: 2026-12-31, death_limit: 500000}
 `))
-	a, _ := eng.Assess(fs[0], anzexian.At(rulesets.MustParseDate("2026-01-01")))
+	a, _ := eng.Assess(fs[0], anzexian.At(facts.MustParseDate("2026-01-01")))
 	p := a.Premium
 	fmt.Printf("base %s = %s\n", p.Base.Text, p.Base.Amount)
 	for _, f := range p.Factors {
@@ -78,7 +80,7 @@ policy: {start: 2026-01-01, end: 2026-12-31, death_limit: 500000}
 // A ruleset error names the file, line and column, shows the line and says
 // how to fix it.
 func ExampleLoadError() {
-	_, err := rulesets.LoadFiles(rulesets.File{Name: "mine.yaml", Data: []byte(`schema: anzexian/v1
+	_, err := rulesets.LoadFiles(diag.File{Name: "mine.yaml", Data: []byte(`schema: anzexian/v1
 id: cn/test/mine
 version: "1"
 status: in_force

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -234,12 +235,12 @@ var assessDates = []string{"2010-06-30", "2014-12-01", "2018-01-01", "2021-08-31
 
 // fuzzEpoch is the date FuzzAssess's day counts from, so that small
 // numbers land among the dates the rulesets change on.
-var fuzzEpoch = rulesets.MustParseDate("2000-01-01")
+var fuzzEpoch = facts.MustParseDate("2000-01-01")
 
 // fuzzDay turns the fuzzed day into an as-of date: fuzzEpoch plus day
 // days, anywhere from year 1 to 9999 (outside the range facts may use:
 // Assess must cope with any date a caller passes).
-func fuzzDay(day int32) rulesets.Date {
+func fuzzDay(day int32) facts.Date {
 	d := fuzzEpoch.AddDays(int(day))
 	if d.IsZero() {
 		d = fuzzEpoch.AddDays(int(day % 2_900_000))
@@ -271,16 +272,16 @@ func FuzzAssess(f *testing.F) {
 	exampleSeeds(f, "FuzzAssess", func(_ string, data []byte) { f.Add(data, int32(fuzzEpoch.DaysUntil(asOf2026))) })
 	for _, s := range trickyAssessFacts {
 		for _, d := range assessDates {
-			f.Add([]byte(s), int32(fuzzEpoch.DaysUntil(rulesets.MustParseDate(d))))
+			f.Add([]byte(s), int32(fuzzEpoch.DaysUntil(facts.MustParseDate(d))))
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte, day int32) {
 		defer fuzzWatchdog(fuzzInputLimit)()
-		var fs []*rulesets.Facts
+		var fs []*facts.Facts
 		var err error
-		catchPanic(t, "DecodeFacts", func() { fs, err = rulesets.DecodeFacts("fuzz.yaml", data) })
+		catchPanic(t, "DecodeFacts", func() { fs, err = facts.Decode("fuzz.yaml", data) })
 		if err != nil {
-			var fe *rulesets.FactsError
+			var fe *facts.Error
 			if !errors.As(err, &fe) {
 				t.Fatalf("DecodeFacts error %T: %v", err, err)
 			}
@@ -303,7 +304,7 @@ func FuzzAssess(f *testing.F) {
 					if a != nil {
 						t.Fatalf("%s: Assess returned an answer and the error %v", what, err)
 					}
-					var fe *rulesets.FactsError
+					var fe *facts.Error
 					var se *rulesets.StackError
 					if !errors.As(err, &fe) && !errors.As(err, &se) {
 						t.Fatalf("%s: Assess error %T: %v", what, err, err)
@@ -340,17 +341,14 @@ func FuzzAssess(f *testing.F) {
 	})
 }
 
-var knownObligations = map[rulesets.Obligation]bool{
-	rulesets.ObligationMandatory: true, rulesets.ObligationRequired: true,
-	rulesets.ObligationEncouraged: true, rulesets.ObligationNone: true,
-}
+var knownObligations = map[rulesets.Obligation]bool{rulesets.ObligationMandatory: true, rulesets.ObligationRequired: true, rulesets.ObligationEncouraged: true, rulesets.ObligationNone: true}
 
 // checkInvariants checks what every answer must satisfy whatever the
 // facts: it is for the date asked, names its rulesets with digests, its
 // obligation is one of the four levels, its premium (when there is one)
 // is not negative and its adjustment lies within its clamp, and every fine
 // is a range of non-negative amounts.
-func checkInvariants(t *testing.T, what string, a *anzexian.Assessment, asOf rulesets.Date) {
+func checkInvariants(t *testing.T, what string, a *anzexian.Assessment, asOf facts.Date) {
 	t.Helper()
 	if a.AsOf != asOf {
 		t.Errorf("%s: the answer is as of %s, not %s", what, a.AsOf, asOf)
@@ -513,7 +511,7 @@ func TestCaseFileLimits(t *testing.T) {
 		dir := t.TempDir()
 		var b strings.Builder
 		b.WriteString("region: \"430100\"\nsectors: [other]\n")
-		for b.Len() <= rulesets.MaxFactsSize {
+		for b.Len() <= facts.MaxSize {
 			b.WriteString("# " + strings.Repeat("x", 76) + "\n")
 		}
 		if err := os.WriteFile(filepath.Join(dir, "big.yaml"), []byte(b.String()), 0o644); err != nil {
@@ -523,7 +521,7 @@ func TestCaseFileLimits(t *testing.T) {
 		if err := os.WriteFile(path, []byte("as_of: 2026-01-01\nfacts_file: big.yaml\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := rulesets.DecodeFacts("big.yaml", []byte(b.String())); err == nil || !strings.Contains(err.Error(), "limit") {
+		if _, err := facts.Decode("big.yaml", []byte(b.String())); err == nil || !strings.Contains(err.Error(), "limit") {
 			t.Fatalf("DecodeFacts of the same document = %v, want the size limit", err)
 		}
 		cases, err := anzexian.LoadCases(path)
@@ -531,7 +529,7 @@ func TestCaseFileLimits(t *testing.T) {
 		case err != nil && strings.Contains(err.Error(), "limit"):
 		case err == nil && len(cases) == 1 && cases[0].FactsErr != nil && strings.Contains(cases[0].FactsErr.Error(), "limit"):
 		default:
-			t.Errorf("LoadCases accepted a facts_file of %d bytes (MaxFactsSize is %d): err %v", b.Len(), rulesets.MaxFactsSize, err)
+			t.Errorf("LoadCases accepted a facts_file of %d bytes (MaxFactsSize is %d): err %v", b.Len(), facts.MaxSize, err)
 		}
 		bug(t, "cases.go read facts_file with os.ReadFile and decoded it with DecodeFactsNode, which does not check MaxFactsSize")
 	})
@@ -565,7 +563,7 @@ func TestCaseFileLimits(t *testing.T) {
 	})
 	t.Run("facts nested deeper than 64 levels", func(t *testing.T) {
 		factsText := "region: \"430100\"\nsectors: [other]\ncustom: " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n"
-		if _, err := rulesets.DecodeFacts("deep.yaml", []byte(factsText)); err == nil || !strings.Contains(err.Error(), "nested") {
+		if _, err := facts.Decode("deep.yaml", []byte(factsText)); err == nil || !strings.Contains(err.Error(), "nested") {
 			t.Fatalf("DecodeFacts of the same document = %v, want the depth limit", err)
 		}
 		path := filepath.Join(t.TempDir(), "case.yaml")

@@ -5,7 +5,7 @@ import (
 	"iter"
 	"math/rand/v2"
 
-	"github.com/anzexian/anzexian/rulesets"
+	"github.com/anzexian/anzexian/facts"
 	"github.com/shopspring/decimal"
 )
 
@@ -17,8 +17,8 @@ import (
 // dangers and enforcement records. The same seed gives the same portfolio on
 // every machine. It feeds the property tests, the benchmarks and the impact
 // examples.
-func Generate(seed uint64, n int) []*rulesets.Facts {
-	out := make([]*rulesets.Facts, 0, n)
+func Generate(seed uint64, n int) []*facts.Facts {
+	out := make([]*facts.Facts, 0, n)
 	for f := range GenerateSeq(seed, n) {
 		out = append(out, f)
 	}
@@ -27,8 +27,8 @@ func Generate(seed uint64, n int) []*rulesets.Facts {
 
 // GenerateSeq yields the enterprises Generate returns one at a time, for
 // portfolios too large to hold in memory.
-func GenerateSeq(seed uint64, n int) iter.Seq[*rulesets.Facts] {
-	return func(yield func(*rulesets.Facts) bool) {
+func GenerateSeq(seed uint64, n int) iter.Seq[*facts.Facts] {
+	return func(yield func(*facts.Facts) bool) {
 		r := rand.New(rand.NewPCG(seed, 0x616e7a65786961))
 		for i := 0; i < n; i++ {
 			if !yield(generateOne(r, i)) {
@@ -77,9 +77,9 @@ var genSectors = []weighted[string]{
 	{4, "commerce.catering"}, {2, "power"}, {3, "crowded_place.mall"}, {8, "other"},
 }
 
-func generateOne(r *rand.Rand, i int) *rulesets.Facts {
+func generateOne(r *rand.Rand, i int) *facts.Facts {
 	region := pickW(r, genRegions)
-	f := &rulesets.Facts{
+	f := &facts.Facts{
 		Name:   fmt.Sprintf("示例企业%06d", i+1),
 		Region: region,
 		Status: "operating",
@@ -120,13 +120,13 @@ func generateOne(r *rand.Rand, i int) *rulesets.Facts {
 	// sites that make Yueqing key units
 	if r.IntN(15) == 0 {
 		kind := pickW(r, []weighted[string]{{2, "ammonia_refrigeration"}, {2, "ship_repair"}, {1, "ship_dismantling"}, {4, "explosive_dust"}, {4, "spray_painting"}, {4, "confined_space"}})
-		f.Sites = []rulesets.Site{{Kind: kind, Workers: 1 + r.IntN(emp)}}
+		f.Sites = []facts.Site{{Kind: kind, Workers: 1 + r.IntN(emp)}}
 	}
 	if r.IntN(20) == 0 {
-		f.Park = &rulesets.Park{Name: "示例工业园", FactoryInFactory: r.IntN(2) == 0}
+		f.Park = &facts.Park{Name: "示例工业园", FactoryInFactory: r.IntN(2) == 0}
 	}
 	if region == "330382" && r.IntN(10) == 0 {
-		f.WorkInjuryRank = &rulesets.WorkInjuryRank{Year: 2021, Rank: 1 + r.IntN(40)}
+		f.WorkInjuryRank = &facts.WorkInjuryRank{Year: 2021, Rank: 1 + r.IntN(40)}
 	}
 	// accidents over the last six years
 	switch k := r.IntN(100); {
@@ -139,13 +139,13 @@ func generateOne(r *rand.Rand, i int) *rulesets.Facts {
 		}
 	}
 	// insurance
-	asOf := rulesets.MustParseDate("2026-01-01")
+	asOf := facts.MustParseDate("2026-01-01")
 	switch k := r.IntN(100); {
 	case k < 72: // a current policy
 		start := asOf.AddDays(-r.IntN(360))
 		f.Policy = genPolicy(r, start, emp)
 		if r.IntN(3) == 0 {
-			f.PolicyHistory = []rulesets.PolicyPeriod{{Start: start.AddYears(-1), End: start.AddDays(-1 - r.IntN(2)*r.IntN(40))}}
+			f.PolicyHistory = []facts.PolicyPeriod{{Start: start.AddYears(-1), End: start.AddDays(-1 - r.IntN(2)*r.IntN(40))}}
 		}
 	case k < 82: // expired
 		start := asOf.AddDays(-400 - r.IntN(300))
@@ -167,7 +167,7 @@ func generateOne(r *rand.Rand, i int) *rulesets.Facts {
 		deadline := ordered.AddDays(30)
 		fined := ordered
 		amount := decimal.NewFromInt(int64(50000 + 10000*r.IntN(6)))
-		f.Enforcement = &rulesets.Enforcement{OrderedOn: &ordered, Deadline: &deadline, FinedOn: &fined, FineAmount: &amount}
+		f.Enforcement = &facts.Enforcement{OrderedOn: &ordered, Deadline: &deadline, FinedOn: &fined, FineAmount: &amount}
 	}
 	if r.IntN(4) == 0 {
 		inc := decimal.NewFromInt(int64(120000 + r.IntN(900000)))
@@ -177,19 +177,19 @@ func generateOne(r *rand.Rand, i int) *rulesets.Facts {
 		f.OtherSafetyInsurance = []string{pickW(r, []weighted[string]{{3, "employer_liability"}, {2, "group_accident"}, {1, "public_liability"}})}
 	}
 	// construction projects
-	if rulesets.SectorMatch(f.Sectors[0], "construction") && r.IntN(2) == 0 {
+	if facts.SectorMatch(f.Sectors[0], "construction") && r.IntN(2) == 0 {
 		cv := decimal.NewFromInt(int64(1+r.IntN(200)) * 1000000)
-		f.Project = &rulesets.Project{Name: "示例工程", ContractValue: &cv, HighRiskWorks: r.IntN(4) == 0, Metro: r.IntN(20) == 0}
+		f.Project = &facts.Project{Name: "示例工程", ContractValue: &cv, HighRiskWorks: r.IntN(4) == 0, Metro: r.IntN(20) == 0}
 		if region[:2] == "43" {
-			f.Extra = map[string]rulesets.ExtraValue{"aggregate_limit": {Text: fmt.Sprint(2000000 * (1 + r.IntN(3))), Kind: "scalar", Path: "aggregate_limit"}}
+			f.Extra = map[string]facts.ExtraValue{"aggregate_limit": {Text: fmt.Sprint(2000000 * (1 + r.IntN(3))), Kind: "scalar", Path: "aggregate_limit"}}
 		}
 	}
 	return f
 }
 
-func genAccident(r *rand.Rand) rulesets.Accident {
-	asOf := rulesets.MustParseDate("2026-01-01")
-	a := rulesets.Accident{Date: asOf.AddDays(-r.IntN(6 * 365)), UnitLiable: r.IntN(3) > 0}
+func genAccident(r *rand.Rand) facts.Accident {
+	asOf := facts.MustParseDate("2026-01-01")
+	a := facts.Accident{Date: asOf.AddDays(-r.IntN(6 * 365)), UnitLiable: r.IntN(3) > 0}
 	switch k := r.IntN(100); {
 	case k < 70:
 		a.SeriousInjuries = r.IntN(4)
@@ -207,13 +207,13 @@ func genAccident(r *rand.Rand) rulesets.Accident {
 	return a
 }
 
-func genPolicy(r *rand.Rand, start rulesets.Date, emp int) *rulesets.Policy {
+func genPolicy(r *rand.Rand, start facts.Date, emp int) *facts.Policy {
 	limit := decimal.NewFromInt(int64(pickW(r, []weighted[int]{{25, 300000}, {45, 400000}, {20, 500000}, {10, 600000}})))
 	insured := emp
 	if r.IntN(8) == 0 {
 		insured = emp - r.IntN(emp/3+1)
 	}
-	p := &rulesets.Policy{
+	p := &facts.Policy{
 		Insured: true, Insurer: "示例财产保险股份有限公司", Start: start, End: start.AddYears(1).AddDays(-1),
 		InsuredEmployees: &insured, DeathLimit: &limit, DisabilityLimit: &limit,
 		UniformLimits: r.IntN(30) > 0, PreventionService: r.IntN(5) > 0,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -21,7 +22,7 @@ type ImpactOptions struct {
 	Format Format
 	// At is the as-of date of every assessment under both stacks; the zero
 	// date is today, read once.
-	At      rulesets.Date
+	At      facts.Date
 	Insurer string
 	// Workers is the number of goroutines assessing; 0 is GOMAXPROCS.
 	Workers int
@@ -38,9 +39,9 @@ type ImpactOptions struct {
 // enterprise assessed under the engine's registry (before) and under an
 // edited one (after), at the same as-of date.
 type ImpactReport struct {
-	Portfolio string        `json:"portfolio"`
-	AsOf      rulesets.Date `json:"as_of"`
-	Insurer   string        `json:"insurer,omitempty"`
+	Portfolio string     `json:"portfolio"`
+	AsOf      facts.Date `json:"as_of"`
+	Insurer   string     `json:"insurer,omitempty"`
 	// Changes are the rulesets that differ between the two registries.
 	Changes []RulesetChange `json:"changes"`
 	// Enterprises counts the records assessed under both stacks; InScope
@@ -175,7 +176,7 @@ type PenaltyCount struct {
 // impactOne is what a worker finds for one enterprise.
 type impactOne struct {
 	skipped, failed *RecordError
-	facts           *rulesets.Facts
+	facts           *facts.Facts
 	before, after   *Assessment
 	inScope         bool
 }
@@ -187,7 +188,7 @@ type impactOne struct {
 // on every core; memory grows only with the number of premiums that change.
 func (e *Engine) Impact(ctx context.Context, r io.Reader, edited *rulesets.Registry, o ImpactOptions) (*ImpactReport, error) {
 	if o.At.IsZero() {
-		o.At = rulesets.Today()
+		o.At = facts.Today()
 	}
 	if o.Name == "" {
 		o.Name = "portfolio"
@@ -368,7 +369,7 @@ var hundred = decimal.NewFromInt(100)
 
 // add compares one enterprise's two assessments; it reports whether
 // anything changed.
-func (g *impactAgg) add(line int, f *rulesets.Facts, a, b *Assessment) bool {
+func (g *impactAgg) add(line int, f *facts.Facts, a, b *Assessment) bool {
 	changed := false
 	ia, ib := levelIndex(a.Coverage.Obligation), levelIndex(b.Coverage.Obligation)
 	g.matrix[ia][ib]++
@@ -416,7 +417,7 @@ func (g *impactAgg) add(line int, f *rulesets.Facts, a, b *Assessment) bool {
 
 // mover keeps the enterprise if its change is among the top largest (by
 // absolute amount; the earlier line first on ties).
-func (g *impactAgg) mover(line int, f *rulesets.Facts, a, b *Assessment, d decimal.Decimal, pct *decimal.Decimal) {
+func (g *impactAgg) mover(line int, f *facts.Facts, a, b *Assessment, d decimal.Decimal, pct *decimal.Decimal) {
 	less := func(x, y *Mover) bool { // x ranks before y
 		if c := x.Change.Abs().Cmp(y.Change.Abs()); c != 0 {
 			return c > 0

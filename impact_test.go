@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -24,7 +25,7 @@ func blacklistEdit(t testing.TB) *rulesets.Registry {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var baseline rulesets.File
+	var baseline diag.File
 	for _, f := range reg.Files() {
 		if strings.HasSuffix(f.Name, "cn/rating-baseline.yaml") {
 			baseline = f
@@ -34,7 +35,7 @@ func blacklistEdit(t testing.TB) *rulesets.Registry {
 	if !bytes.Contains(baseline.Data, []byte(old)) {
 		t.Fatalf("the blacklist case of %s changed; update this test", baseline.Name)
 	}
-	edited := rulesets.File{Name: "edited/rating-baseline.yaml", Data: bytes.Replace(baseline.Data, []byte(old), []byte(`value: "0.30", reason: 被纳入联合惩戒名单`), 1)}
+	edited := diag.File{Name: "edited/rating-baseline.yaml", Data: bytes.Replace(baseline.Data, []byte(old), []byte(`value: "0.30", reason: 被纳入联合惩戒名单`), 1)}
 	after, err := reg.With(edited)
 	if err != nil {
 		t.Fatal(err)

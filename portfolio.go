@@ -11,7 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/anzexian/anzexian/rulesets"
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/yamlx"
 	"gopkg.in/yaml.v3"
 )
 
@@ -54,7 +56,7 @@ type PortfolioReader struct {
 }
 
 // MaxRecordSize bounds one JSONL line or CSV record.
-const MaxRecordSize = rulesets.MaxFactsSize
+const MaxRecordSize = facts.MaxSize
 
 // NewPortfolioReader reads the portfolio r named name in format.
 func NewPortfolioReader(name string, r io.Reader, format Format) (*PortfolioReader, error) {
@@ -117,7 +119,7 @@ func (c *countingReader) Read(b []byte) (int, error) {
 // that stopped it from being read, and the line it starts on.
 type Record struct {
 	Line  int
-	Facts *rulesets.Facts
+	Facts *facts.Facts
 	Err   error
 }
 
@@ -183,11 +185,11 @@ func (p *PortfolioReader) nextRaw(arena *[]byte) (rawRecord, error) {
 		}
 		rec := buf[start:]
 		if len(rec) > MaxRecordSize {
-			return rawRecord{line: p.line, end: p.offset, err: &rulesets.FactsError{Diagnostics: rulesets.Diagnostics{{
-				Severity: rulesets.SeverityError, Code: "facts.too_large",
+			return rawRecord{line: p.line, end: p.offset, err: &facts.Error{Diagnostics: diag.Diagnostics{{
+				Severity: diag.SeverityError, Code: "facts.too_large",
 				Summary: fmt.Sprintf("the record is longer than %d bytes", MaxRecordSize),
 				Hint:    "an enterprise's facts are a few kilobytes; check the line holds one enterprise",
-				Subject: rulesets.Range{File: p.name, Start: rulesets.Pos{Line: p.line, Column: 1}}}}}}, nil
+				Subject: diag.Range{File: p.name, Start: diag.Pos{Line: p.line, Column: 1}}}}}}, nil
 		}
 		rec = bytes.TrimSpace(rec)
 		if len(rec) == 0 {
@@ -215,11 +217,11 @@ func (p *PortfolioReader) nextCSV() (rawRecord, error) {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			p.line = pe.Line
-			return rawRecord{line: pe.Line, end: p.cnt.n, err: &rulesets.FactsError{Diagnostics: rulesets.Diagnostics{{
-				Severity: rulesets.SeverityError, Code: "facts.syntax",
+			return rawRecord{line: pe.Line, end: p.cnt.n, err: &facts.Error{Diagnostics: diag.Diagnostics{{
+				Severity: diag.SeverityError, Code: "facts.syntax",
 				Summary: "CSV syntax error: " + pe.Err.Error(),
 				Hint:    "quote a cell that holds commas, quotes or line breaks, doubling the quotes inside it",
-				Subject: rulesets.Range{File: p.name, Start: rulesets.Pos{Line: pe.Line, Column: pe.Column}}}}}}, nil
+				Subject: diag.Range{File: p.name, Start: diag.Pos{Line: pe.Line, Column: pe.Column}}}}}}, nil
 		}
 		return rawRecord{}, err
 	}
@@ -231,22 +233,22 @@ func (p *PortfolioReader) nextCSV() (rawRecord, error) {
 	}
 	rec := rawRecord{line: line, row: row, cols: cols, end: p.cnt.n}
 	if len(row) != len(p.header) {
-		rec.err = &rulesets.FactsError{Diagnostics: rulesets.Diagnostics{{
-			Severity: rulesets.SeverityError, Code: "facts.syntax",
+		rec.err = &facts.Error{Diagnostics: diag.Diagnostics{{
+			Severity: diag.SeverityError, Code: "facts.syntax",
 			Summary: fmt.Sprintf("the row has %d cells; the header has %d columns", len(row), len(p.header)),
 			Hint:    "every row has one cell per column of the header, empty when the fact is not given",
-			Subject: rulesets.Range{File: p.name, Start: rulesets.Pos{Line: line, Column: 1}}}}}
+			Subject: diag.Range{File: p.name, Start: diag.Pos{Line: line, Column: 1}}}}}
 	}
 	return rec, nil
 }
 
 // decode turns a raw record into facts.
-func (p *PortfolioReader) decode(raw *rawRecord) (*rulesets.Facts, error) {
+func (p *PortfolioReader) decode(raw *rawRecord) (*facts.Facts, error) {
 	if raw.err != nil {
 		return nil, raw.err
 	}
 	if p.format != CSV {
-		return rulesets.DecodeFactsLine(p.name, raw.line, raw.data)
+		return facts.DecodeLine(p.name, raw.line, raw.data)
 	}
 	root := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: raw.line, Column: 1}
 	objects := map[string]*yaml.Node{}
@@ -257,11 +259,11 @@ func (p *PortfolioReader) decode(raw *rawRecord) (*rulesets.Facts, error) {
 		col, cellCol := p.header[i], raw.cols[i]
 		val, err := cellNode(col, cell, raw.line, cellCol)
 		if err != nil {
-			return nil, &rulesets.FactsError{Diagnostics: rulesets.Diagnostics{{
-				Severity: rulesets.SeverityError, Code: "facts.syntax", Path: col,
+			return nil, &facts.Error{Diagnostics: diag.Diagnostics{{
+				Severity: diag.SeverityError, Code: "facts.syntax", Path: col,
 				Summary: fmt.Sprintf("column %s: %v", col, err),
 				Hint:    "lists of objects (accidents, sites, policy_history) are JSON in the cell, e.g. [{\"date\": \"2024-05-01\", \"deaths\": 1}]",
-				Subject: rulesets.Range{File: p.name, Start: rulesets.Pos{Line: raw.line, Column: cellCol}}}}}
+				Subject: diag.Range{File: p.name, Start: diag.Pos{Line: raw.line, Column: cellCol}}}}}
 		}
 		// dotted columns build nested mappings
 		parts := strings.Split(col, ".")
@@ -278,7 +280,7 @@ func (p *PortfolioReader) decode(raw *rawRecord) (*rulesets.Facts, error) {
 		}
 		parent.Content = append(parent.Content, scalarNode(parts[len(parts)-1], raw.line, cellCol), val)
 	}
-	return rulesets.DecodeFactsNode(p.name, nil, root)
+	return facts.DecodeNode(p.name, nil, root)
 }
 
 func scalarNode(s string, line, col int) *yaml.Node {
@@ -301,7 +303,7 @@ func cellNode(col, cell string, line, column int) (*yaml.Node, error) {
 	if !objectColumns[col] && !strings.HasPrefix(trimmed, "[") && !strings.HasPrefix(trimmed, "{") {
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: plainTag(trimmed), Value: trimmed, Line: line, Column: column}, nil
 	}
-	n, err := rulesets.ParseJSONNode([]byte(trimmed))
+	n, err := yamlx.ParseJSONNode([]byte(trimmed))
 	if err != nil {
 		return nil, fmt.Errorf("not valid JSON: %v", err)
 	}
@@ -385,7 +387,7 @@ var csvColumns = []string{
 }
 
 // Write writes one enterprise.
-func (p *PortfolioWriter) Write(f *rulesets.Facts) error {
+func (p *PortfolioWriter) Write(f *facts.Facts) error {
 	b, err := json.Marshal(f)
 	if err != nil {
 		return err

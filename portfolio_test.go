@@ -13,13 +13,13 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/anzexian/anzexian"
-	"github.com/anzexian/anzexian/rulesets"
+	"github.com/anzexian/anzexian/facts"
 )
 
 var factsCmp = cmp.Options{
 	cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) }),
-	cmpopts.EquateComparable(rulesets.Date{}),
-	cmpopts.IgnoreFields(rulesets.Facts{}, "Extra"),
+	cmpopts.EquateComparable(facts.Date{}),
+	cmpopts.IgnoreFields(facts.Facts{}, "Extra"),
 }
 
 func readAll(t *testing.T, name string, data []byte, format anzexian.Format) []anzexian.Record {
@@ -115,7 +115,7 @@ func TestPortfolioBadRecords(t *testing.T) {
 					got = append(got, "")
 					continue
 				}
-				var fe *rulesets.FactsError
+				var fe *facts.Error
 				if !errors.As(rec.Err, &fe) {
 					t.Fatalf("line %d: %v is not a *rulesets.FactsError", rec.Line, rec.Err)
 				}

@@ -7,20 +7,21 @@ import (
 	"testing"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rating"
-	"github.com/anzexian/anzexian/rulesets"
 	"github.com/shopspring/decimal"
 )
 
 // clone copies facts deeply enough for the mutations below.
-func clone(f *rulesets.Facts) *rulesets.Facts {
+func clone(f *facts.Facts) *facts.Facts {
 	g := *f
-	g.Accidents = append([]rulesets.Accident(nil), f.Accidents...)
+	g.Accidents = append([]facts.Accident(nil), f.Accidents...)
 	g.Sectors = append([]string(nil), f.Sectors...)
 	return &g
 }
 
-func premium(t *testing.T, eng *anzexian.Engine, f *rulesets.Facts) *rating.Premium {
+func premium(t *testing.T, eng *anzexian.Engine, f *facts.Facts) *rating.Premium {
 	t.Helper()
 	a, err := eng.Assess(f, anzexian.At(asOf2026))
 	if err != nil {
@@ -34,21 +35,21 @@ func premium(t *testing.T, eng *anzexian.Engine, f *rulesets.Facts) *rating.Prem
 type mutation struct {
 	name   string
 	dir    int
-	mutate func(f *rulesets.Facts) bool // false: not applicable
+	mutate func(f *facts.Facts) bool // false: not applicable
 }
 
 var lastYear = asOf2026.AddDays(-100)
 
 var mutations = []mutation{
-	{"one more ordinary accident", +1, func(f *rulesets.Facts) bool {
-		f.Accidents = append(f.Accidents, rulesets.Accident{Date: lastYear, Deaths: 1})
+	{"one more ordinary accident", +1, func(f *facts.Facts) bool {
+		f.Accidents = append(f.Accidents, facts.Accident{Date: lastYear, Deaths: 1})
 		return true
 	}},
-	{"one more major accident", +1, func(f *rulesets.Facts) bool {
-		f.Accidents = append(f.Accidents, rulesets.Accident{Date: lastYear, Deaths: 12})
+	{"one more major accident", +1, func(f *facts.Facts) bool {
+		f.Accidents = append(f.Accidents, facts.Accident{Date: lastYear, Deaths: 12})
 		return true
 	}},
-	{"a graver grade for an accident of the last year", +1, func(f *rulesets.Facts) bool {
+	{"a graver grade for an accident of the last year", +1, func(f *facts.Facts) bool {
 		for i := range f.Accidents {
 			if f.Accidents[i].Date.After(asOf2026.AddYears(-1)) && f.Accidents[i].Deaths < 30 {
 				f.Accidents[i].Deaths += 10
@@ -57,7 +58,7 @@ var mutations = []mutation{
 		}
 		return false
 	}},
-	{"a better standardization level", -1, func(f *rulesets.Facts) bool {
+	{"a better standardization level", -1, func(f *facts.Facts) bool {
 		// 0 (none) < 3 < 2 < 1 (best)
 		switch f.StandardizationLevel {
 		case 0:
@@ -69,22 +70,22 @@ var mutations = []mutation{
 		}
 		return true
 	}},
-	{"blacklisted", +1, func(f *rulesets.Facts) bool {
+	{"blacklisted", +1, func(f *facts.Facts) bool {
 		if f.Blacklisted {
 			return false
 		}
 		f.Blacklisted = true
 		return true
 	}},
-	{"refused to rectify a major hidden danger", +1, func(f *rulesets.Facts) bool {
+	{"refused to rectify a major hidden danger", +1, func(f *facts.Facts) bool {
 		if f.Hazards.RefusedRectification {
 			return false
 		}
 		f.Hazards.MajorUnrectified, f.Hazards.RefusedRectification = true, true
-		f.Hazards.RefusedOn = rulesets.DateP("2025-10-01")
+		f.Hazards.RefusedOn = facts.DateP("2025-10-01")
 		return true
 	}},
-	{"a higher risk level", +1, func(f *rulesets.Facts) bool {
+	{"a higher risk level", +1, func(f *facts.Facts) bool {
 		next := map[string]string{"low": "moderate", "moderate": "high", "high": "major"}[f.RiskLevel]
 		if next == "" {
 			return false
@@ -138,7 +139,7 @@ func TestPremiumProperties(t *testing.T) {
 // checkWorksheet: the applied adjustment lies inside the clamp, the amount
 // has exactly the declared scale, and recomputing from the printed parts
 // gives the amount to the cent.
-func checkWorksheet(t *testing.T, f *rulesets.Facts, p *rating.Premium) {
+func checkWorksheet(t *testing.T, f *facts.Facts, p *rating.Premium) {
 	t.Helper()
 	if c := p.Clamp; c != nil && (p.Applied.LessThan(c.Min) || p.Applied.GreaterThan(c.Max)) {
 		t.Errorf("%s: applied %s outside the clamp [%s, %s]", f.Name, p.Applied, c.Min, c.Max)
@@ -174,7 +175,7 @@ func checkWorksheet(t *testing.T, f *rulesets.Facts, p *rating.Premium) {
 	if p.Minimum != nil && amount.LessThan(p.Minimum.Amount) {
 		amount = p.Minimum.Amount
 	}
-	amount = rulesets.RoundMode(amount, p.Rounding.Scale, p.Rounding.Mode)
+	amount = lang.RoundMode(amount, p.Rounding.Scale, p.Rounding.Mode)
 	if !amount.Equal(p.Amount) {
 		t.Errorf("%s: recomputed %s from the worksheet, the amount is %s", f.Name, amount, p.Amount)
 	}

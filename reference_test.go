@@ -9,6 +9,8 @@ import (
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/coverage"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/decfmt"
 	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
@@ -110,12 +112,12 @@ var (
 )
 
 var (
-	date2014 = rulesets.MustParseDate("2014-12-01")
-	date2018 = rulesets.MustParseDate("2018-01-01")
-	date2021 = rulesets.MustParseDate("2021-09-01")
-	date2025 = rulesets.MustParseDate("2025-03-29")
+	date2014 = facts.MustParseDate("2014-12-01")
+	date2018 = facts.MustParseDate("2018-01-01")
+	date2021 = facts.MustParseDate("2021-09-01")
+	date2025 = facts.MustParseDate("2025-03-29")
 	// refBoundaries are the dates the Hunan stack changes.
-	refBoundaries = []rulesets.Date{date2014, date2018, date2021, date2025}
+	refBoundaries = []facts.Date{date2014, date2018, date2021, date2025}
 )
 
 var (
@@ -175,12 +177,12 @@ const refIllustrativeNote = "保费所用的部分数值（基准费率、浮动
 // refCovers reports whether the reference covers f at asOf: a Hunan
 // enterprise whose sectors are all hazardous chemicals, with a headcount,
 // no ruleset-declared facts, on or after 2025-03-29.
-func refCovers(f *rulesets.Facts, asOf rulesets.Date) bool {
+func refCovers(f *facts.Facts, asOf facts.Date) bool {
 	if !strings.HasPrefix(f.Region, "43") || len(f.Sectors) == 0 || f.Employees == nil || len(f.Extra) > 0 || asOf.Before(date2025) {
 		return false
 	}
 	for _, s := range f.Sectors {
-		if !rulesets.SectorMatch(s, "hazardous_chemicals") {
+		if !facts.SectorMatch(s, "hazardous_chemicals") {
 			return false
 		}
 	}
@@ -195,12 +197,12 @@ func refCovers(f *rulesets.Facts, asOf rulesets.Date) bool {
 // stretches and the late renewals.
 type refTimeline struct {
 	insured   bool
-	uninsured []rulesets.Period
-	late      []rulesets.Period
+	uninsured []facts.Period
+	late      []facts.Period
 }
 
-func refHistory(f *rulesets.Facts, asOf rulesets.Date) []rulesets.PolicyPeriod {
-	var out []rulesets.PolicyPeriod
+func refHistory(f *facts.Facts, asOf facts.Date) []facts.PolicyPeriod {
+	var out []facts.PolicyPeriod
 	for _, h := range f.PolicyHistory {
 		if !h.Start.After(asOf) {
 			out = append(out, h)
@@ -209,20 +211,20 @@ func refHistory(f *rulesets.Facts, asOf rulesets.Date) []rulesets.PolicyPeriod {
 	return out
 }
 
-func newRefTimeline(f *rulesets.Facts, asOf rulesets.Date) refTimeline {
-	var cov []rulesets.Period
+func newRefTimeline(f *facts.Facts, asOf facts.Date) refTimeline {
+	var cov []facts.Period
 	for _, h := range refHistory(f, asOf) {
 		end := h.End
 		if h.SurrenderedOn != nil && !h.SurrenderedOn.After(asOf) && h.SurrenderedOn.Before(end) {
 			end = *h.SurrenderedOn
 		}
-		cov = append(cov, rulesets.Period{From: h.Start, To: end})
+		cov = append(cov, facts.Period{From: h.Start, To: end})
 	}
 	if p := f.Policy; p != nil && p.Insured && !p.Start.After(asOf) {
-		cov = append(cov, rulesets.Period{From: p.Start, To: p.End})
+		cov = append(cov, facts.Period{From: p.Start, To: p.End})
 	}
 	sort.Slice(cov, func(i, j int) bool { return cov[i].From.Before(cov[j].From) })
-	var merged []rulesets.Period
+	var merged []facts.Period
 	for _, c := range cov {
 		if n := len(merged); n > 0 && !c.From.After(merged[n-1].To.AddDays(1)) {
 			if c.To.After(merged[n-1].To) {
@@ -243,7 +245,7 @@ func newRefTimeline(f *rulesets.Facts, asOf rulesets.Date) refTimeline {
 		if !m.To.Before(asOf) {
 			continue
 		}
-		gap := rulesets.Period{From: m.To.AddDays(1)}
+		gap := facts.Period{From: m.To.AddDays(1)}
 		if i+1 < len(merged) {
 			gap.To = merged[i+1].From.AddDays(-1)
 		}
@@ -254,26 +256,26 @@ func newRefTimeline(f *rulesets.Facts, asOf rulesets.Date) refTimeline {
 	if !operating {
 		return t
 	}
-	var start rulesets.Date
+	var start facts.Date
 	if f.OperatingSince != nil {
 		start = *f.OperatingSince
 	}
 	if len(merged) == 0 {
-		t.uninsured = append(t.uninsured, rulesets.Period{From: start})
+		t.uninsured = append(t.uninsured, facts.Period{From: start})
 		return t
 	}
 	if f.OperatingSince != nil && start.Before(merged[0].From) {
-		t.uninsured = append(t.uninsured, rulesets.Period{From: start, To: merged[0].From.AddDays(-1)})
+		t.uninsured = append(t.uninsured, facts.Period{From: start, To: merged[0].From.AddDays(-1)})
 	}
 	t.uninsured = append(t.uninsured, t.late...)
 	return t
 }
 
 // refAccidents are the accidents on or before asOf.
-func refAccidents(f *rulesets.Facts, asOf rulesets.Date) []rulesets.Accident {
+func refAccidents(f *facts.Facts, asOf facts.Date) []facts.Accident {
 	for _, a := range f.Accidents {
 		if a.Date.After(asOf) {
-			var out []rulesets.Accident
+			var out []facts.Accident
 			for _, b := range f.Accidents {
 				if !b.Date.After(asOf) {
 					out = append(out, b)
@@ -285,12 +287,12 @@ func refAccidents(f *rulesets.Facts, asOf rulesets.Date) []rulesets.Accident {
 	return f.Accidents
 }
 
-func refNational(f *rulesets.Facts) (national, keyUser, pipeline bool) {
+func refNational(f *facts.Facts) (national, keyUser, pipeline bool) {
 	for _, s := range f.Sectors {
 		switch {
-		case rulesets.SectorMatch(s, "hazardous_chemicals.key_user"):
+		case facts.SectorMatch(s, "hazardous_chemicals.key_user"):
 			keyUser = true
-		case rulesets.SectorMatch(s, "hazardous_chemicals.pipeline"):
+		case facts.SectorMatch(s, "hazardous_chemicals.pipeline"):
 			pipeline = true
 		default:
 			national = true
@@ -301,7 +303,7 @@ func refNational(f *rulesets.Facts) (national, keyUser, pipeline bool) {
 
 // refRefused is hazards.refused_rectification on asOf (a refusal dated
 // after asOf has not happened yet).
-func refRefused(f *rulesets.Facts, asOf rulesets.Date) bool {
+func refRefused(f *facts.Facts, asOf facts.Date) bool {
 	h := f.Hazards
 	if h.RefusedOn != nil && h.RefusedOn.After(asOf) {
 		return false
@@ -311,7 +313,7 @@ func refRefused(f *rulesets.Facts, asOf rulesets.Date) bool {
 
 // refAssess is the hand-written answer for f at asOf; ok is false when the
 // reference does not cover f (see refCovers).
-func (r *refStack) assess(f *rulesets.Facts, asOf rulesets.Date) (*anzexian.Assessment, bool) {
+func (r *refStack) assess(f *facts.Facts, asOf facts.Date) (*anzexian.Assessment, bool) {
 	if !refCovers(f, asOf) {
 		return nil, false
 	}
@@ -382,7 +384,7 @@ func (r *refStack) addLayer(a *anzexian.Assessment, key string) {
 
 // ---- coverage ----
 
-func refCoverage(f *rulesets.Facts, asOf rulesets.Date, tl refTimeline, oblig rulesets.Obligation, national, keyUser, pipeline bool) *coverage.Result {
+func refCoverage(f *facts.Facts, asOf facts.Date, tl refTimeline, oblig rulesets.Obligation, national, keyUser, pipeline bool) *coverage.Result {
 	res := &coverage.Result{Obligation: oblig, Findings: []coverage.Finding{}}
 	res.Reasons = []coverage.Reason{{Rule: kLaw21 + "#encouraged", Obligation: rulesets.ObligationEncouraged,
 		Text: "国家鼓励生产经营单位投保安全生产责任保险。", Cite: citeLaw21Art51}}
@@ -436,7 +438,7 @@ func refBasis(rule, text string, v any, binding bool, c []rulesets.Citation) cov
 	return coverage.Basis{Rule: rule, Text: text, Value: v, Binding: binding, Cite: c}
 }
 
-func refRequirements(f *rulesets.Facts, oblig rulesets.Obligation) coverage.Requirements {
+func refRequirements(f *facts.Facts, oblig rulesets.Obligation) coverage.Requirements {
 	m := oblig == rulesets.ObligationMandatory
 	var q coverage.Requirements
 	add := func(field string, v any, basis ...coverage.Basis) {
@@ -482,7 +484,7 @@ func refRequirements(f *rulesets.Facts, oblig rulesets.Obligation) coverage.Requ
 	return q
 }
 
-func refLabels(v rulesets.Vocabulary, codes []string) string {
+func refLabels(v facts.Vocabulary, codes []string) string {
 	out := make([]string, len(codes))
 	for i, c := range codes {
 		out[i] = v.Label(c)
@@ -490,7 +492,7 @@ func refLabels(v rulesets.Vocabulary, codes []string) string {
 	return strings.Join(out, "、")
 }
 
-func refFindings(f *rulesets.Facts, asOf rulesets.Date, tl refTimeline, res *coverage.Result) []coverage.Finding {
+func refFindings(f *facts.Facts, asOf facts.Date, tl refTimeline, res *coverage.Result) []coverage.Finding {
 	q := res.Requirements
 	out := []coverage.Finding{}
 	add := func(id, sev, field, text string, bindingOnly bool) {
@@ -536,18 +538,18 @@ func refFindings(f *rulesets.Facts, asOf rulesets.Date, tl refTimeline, res *cov
 		}
 		if min, _ := q.Decimal("death_limit_min"); p.DeathLimit != nil && p.DeathLimit.LessThan(min) {
 			add("death_limit_too_low", "violation", "death_limit_min",
-				fmt.Sprintf("每人死亡赔偿限额%s低于最低要求%s", rulesets.Yuan(*p.DeathLimit), rulesets.Yuan(min)), true)
+				fmt.Sprintf("每人死亡赔偿限额%s低于最低要求%s", decfmt.Yuan(*p.DeathLimit), decfmt.Yuan(min)), true)
 		}
 		if min, ok := q.Decimal("disability_limit_min"); ok && p.DisabilityLimit != nil && p.DisabilityLimit.LessThan(min) {
 			add("disability_limit_too_low", "violation", "disability_limit_min",
-				fmt.Sprintf("每人伤残赔偿限额%s低于最低要求%s", rulesets.Yuan(*p.DisabilityLimit), rulesets.Yuan(min)), true)
+				fmt.Sprintf("每人伤残赔偿限额%s低于最低要求%s", decfmt.Yuan(*p.DisabilityLimit), decfmt.Yuan(min)), true)
 		}
 		if !p.UniformLimits {
 			add("non_uniform_limits", "violation", "uniform_limits", "保险金额未实行同一标准（因用工方式或工作岗位差别对待）", false)
 		}
 		if len(f.OccupationalHazards) > 0 && !p.OccupationalDiseaseCover {
 			add("no_occupational_disease_cover", "violation", "occupational_disease_cover",
-				fmt.Sprintf("存在%s，保单未增加职业病相关保险", refLabels(rulesets.OccupationalHazardCodes, f.OccupationalHazards)), true)
+				fmt.Sprintf("存在%s，保单未增加职业病相关保险", refLabels(facts.OccupationalHazardCodes, f.OccupationalHazards)), true)
 		}
 		if !p.PreventionService {
 			add("no_prevention_service", "violation", "prevention_service", "保单未接受保险机构的事故预防服务", false)
@@ -561,7 +563,7 @@ func refFindings(f *rulesets.Facts, asOf rulesets.Date, tl refTimeline, res *cov
 	}
 	if len(f.OtherSafetyInsurance) > 0 {
 		add("other_insurance_not_converted", "violation", "convert_other_insurance",
-			fmt.Sprintf("仍持有%s，应调整为安全生产责任保险", refLabels(rulesets.OtherInsuranceCodes, f.OtherSafetyInsurance)), false)
+			fmt.Sprintf("仍持有%s，应调整为安全生产责任保险", refLabels(facts.OtherInsuranceCodes, f.OtherSafetyInsurance)), false)
 	}
 	if operating {
 		for _, g := range tl.late {
@@ -615,7 +617,7 @@ var refLimitBands = [4]struct{ id, label, rng string }{
 
 // refPremiumWorksheet is the premium of the national baseline with its
 // worksheet, for a hazardous-chemicals enterprise (rate class 1).
-func refPremiumWorksheet(f *rulesets.Facts, asOf rulesets.Date, oblig rulesets.Obligation) (*rating.Premium, *rating.Incomplete) {
+func refPremiumWorksheet(f *facts.Facts, asOf facts.Date, oblig rulesets.Obligation) (*rating.Premium, *rating.Incomplete) {
 	if f.RiskLevel == "" {
 		return nil, &rating.Incomplete{Reason: "factors need facts that are not given",
 			Undetermined: []rulesets.Undetermined{{Rule: kBase + "#risk-level", Kind: "factor", Missing: []string{"risk_level"}}}}
@@ -661,9 +663,9 @@ func refPremiumWorksheet(f *rulesets.Facts, asOf rulesets.Date, oblig rulesets.O
 		}
 		n++
 		switch g := a.Grade(); {
-		case g >= rulesets.GradeMajor:
+		case g >= facts.GradeMajor:
 			major = true
-		case g == rulesets.GradeRelativelyMajor:
+		case g == facts.GradeRelativelyMajor:
 			relMajor = true
 		default:
 			ordinary = true
@@ -833,7 +835,7 @@ var refItem14 = [5]string{"", "（一）", "（二）", "（三）", "（四）"
 
 // refAccidentRule is the rule of kind ("unit", "aggravated", "principal")
 // for grade g under the law in force on date d, or nil.
-func refAccidentRule(kind string, g int, d rulesets.Date, a *rulesets.Accident, income *decimal.Decimal) (*refPenaltyRule, []string) {
+func refAccidentRule(kind string, g int, d facts.Date, a *facts.Accident, income *decimal.Decimal) (*refPenaltyRule, []string) {
 	if d.Before(date2014) {
 		return nil, nil
 	}
@@ -894,7 +896,7 @@ func refAccidentRule(kind string, g int, d rulesets.Date, a *rulesets.Accident, 
 	return r, nil
 }
 
-func refLimitation(p *penalties.Penalty, years int, from rulesets.Date, continuing bool, asOf rulesets.Date) {
+func refLimitation(p *penalties.Penalty, years int, from facts.Date, continuing bool, asOf facts.Date) {
 	l := &penalties.Limitation{Years: years}
 	if !continuing && !from.IsZero() {
 		l.From = from
@@ -924,15 +926,15 @@ func refLighter(a, b penalties.Penalty) bool {
 	return am.Min.LessThan(bm.Min)
 }
 
-func refDescribeAccident(a *rulesets.Accident) string {
-	s := fmt.Sprintf("%s %s（死亡%d人，重伤%d人，直接经济损失%s）", a.Date, a.Grade().Label(), a.Deaths, a.SeriousInjuries, rulesets.Yuan(a.DirectLoss))
+func refDescribeAccident(a *facts.Accident) string {
+	s := fmt.Sprintf("%s %s（死亡%d人，重伤%d人，直接经济损失%s）", a.Date, a.Grade().Label(), a.Deaths, a.SeriousInjuries, decfmt.Yuan(a.DirectLoss))
 	if a.EspeciallySerious {
 		s += "，情节特别严重"
 	}
 	return s
 }
 
-func refUntil(d rulesets.Date) string {
+func refUntil(d facts.Date) string {
 	if d.IsZero() {
 		return "评估日仍在持续"
 	}
@@ -970,7 +972,7 @@ func refMergeCites(a, b []rulesets.Citation) []rulesets.Citation {
 // refUninsured is the treatment of being uninsured under the layers in
 // force on date d (a segment ending on end), for an enterprise that must
 // insure under national rules (mandatory) or Hunan's (required).
-func refUninsured(f *rulesets.Facts, start, end rulesets.Date, mandatory bool) (penalties.Penalty, string, bool) {
+func refUninsured(f *facts.Facts, start, end facts.Date, mandatory bool) (penalties.Penalty, string, bool) {
 	if start.Before(date2018) {
 		return penalties.Penalty{}, "", false // only the 2014 law: encouraged
 	}
@@ -1008,7 +1010,7 @@ func refUninsured(f *rulesets.Facts, start, end rulesets.Date, mandatory bool) (
 
 // refOverdue is uninsured-mandatory-overdue for a segment [start, end] of
 // the uninsured period per (mandatory enterprises, 2021 law).
-func refOverdue(f *rulesets.Facts, per rulesets.Period, start, end rulesets.Date) (penalties.Penalty, bool, []string) {
+func refOverdue(f *facts.Facts, per facts.Period, start, end facts.Date) (penalties.Penalty, bool, []string) {
 	e := f.Enforcement
 	if start.Before(date2021) || e == nil || e.Deadline == nil {
 		return penalties.Penalty{}, false, nil
@@ -1031,12 +1033,12 @@ func refOverdue(f *rulesets.Facts, per rulesets.Period, start, end rulesets.Date
 type refGroup struct {
 	p        penalties.Penalty
 	law      string
-	from, to rulesets.Date
+	from, to facts.Date
 }
 
 // refContinuing splits an uninsured period where the stack changes and
 // gives one penalty per stretch under one law.
-func refContinuing(f *rulesets.Facts, asOf rulesets.Date, per rulesets.Period, kind string, mandatory bool, und *[]rulesets.Undetermined) []penalties.Penalty {
+func refContinuing(f *facts.Facts, asOf facts.Date, per facts.Period, kind string, mandatory bool, und *[]rulesets.Undetermined) []penalties.Penalty {
 	from, to := per.From, per.To
 	end := to
 	if end.IsZero() || end.After(asOf) {
@@ -1049,7 +1051,7 @@ func refContinuing(f *rulesets.Facts, asOf rulesets.Date, per rulesets.Period, k
 	if from.After(end) {
 		return nil
 	}
-	cuts := []rulesets.Date{from}
+	cuts := []facts.Date{from}
 	for _, b := range refBoundaries {
 		if b.After(from) && !b.After(end) {
 			cuts = append(cuts, b)
@@ -1135,7 +1137,7 @@ func refContinuing(f *rulesets.Facts, asOf rulesets.Date, per rulesets.Period, k
 
 // refEvent is one occurrence of an event violation judged under the law
 // of its date and the law of asOf (从旧兼从轻).
-func refEvent(oldR, newR *penalties.Penalty, date rulesets.Date, desc string) (penalties.Penalty, bool) {
+func refEvent(oldR, newR *penalties.Penalty, date facts.Date, desc string) (penalties.Penalty, bool) {
 	if oldR == nil || newR == nil {
 		return penalties.Penalty{}, false
 	}
@@ -1157,7 +1159,7 @@ func refEvent(oldR, newR *penalties.Penalty, date rulesets.Date, desc string) (p
 	return p, true
 }
 
-func refPenalties(f *rulesets.Facts, asOf rulesets.Date, tl refTimeline, mandatory bool) ([]penalties.Penalty, []rulesets.Undetermined) {
+func refPenalties(f *facts.Facts, asOf facts.Date, tl refTimeline, mandatory bool) ([]penalties.Penalty, []rulesets.Undetermined) {
 	out := []penalties.Penalty{}
 	var und []rulesets.Undetermined
 	for _, kind := range []string{"uninsured-mandatory", "uninsured-mandatory-overdue"} {
@@ -1174,7 +1176,7 @@ func refPenalties(f *rulesets.Facts, asOf rulesets.Date, tl refTimeline, mandato
 	if h := f.Hazards; h.RefusedOn != nil && !h.RefusedOn.After(asOf) {
 		refusedOn = *h.RefusedOn
 	}
-	asOfDate := func(d *rulesets.Date) *rulesets.Date {
+	asOfDate := func(d *facts.Date) *facts.Date {
 		if d == nil || d.After(asOf) {
 			return nil
 		}
@@ -1227,7 +1229,7 @@ func refPenalties(f *rulesets.Facts, asOf rulesets.Date, tl refTimeline, mandato
 				if !a.UnitLiable || int(a.Grade()) != g || (kind == "aggravated" && !a.EspeciallySerious) {
 					continue
 				}
-				mk := func(d rulesets.Date) *penalties.Penalty {
+				mk := func(d facts.Date) *penalties.Penalty {
 					r, missing := refAccidentRule(kind, g, d, a, f.PrincipalIncome)
 					if r == nil {
 						return nil
@@ -1262,7 +1264,7 @@ func refPenalties(f *rulesets.Facts, asOf rulesets.Date, tl refTimeline, mandato
 	if f.ClaimsUnpaidToVictims {
 		out = append(out, hn("claims-unpaid-to-victims", "未及时将赔偿保险金支付给受害人", citeHN52, measuresRectifyHN, noFineHN))
 	}
-	event := func(id, title string, c []rulesets.Citation, noFine, note string, date, since rulesets.Date, desc string) {
+	event := func(id, title string, c []rulesets.Citation, noFine, note string, date, since facts.Date, desc string) {
 		if date.Before(date2018) {
 			return // Hunan's opinions were not in force
 		}
@@ -1316,7 +1318,7 @@ func refPenalties(f *rulesets.Facts, asOf rulesets.Date, tl refTimeline, mandato
 // refPremiumAmount is the premium amount alone under the national baseline
 // for any Hunan enterprise without a construction project (a wider check of
 // the rating pipeline than the full reference's stack).
-func refPremiumAmount(f *rulesets.Facts, asOf rulesets.Date) (decimal.Decimal, bool) {
+func refPremiumAmount(f *facts.Facts, asOf facts.Date) (decimal.Decimal, bool) {
 	if f.Employees == nil || f.RiskLevel == "" {
 		return decimal.Decimal{}, false
 	}
@@ -1324,7 +1326,7 @@ func refPremiumAmount(f *rulesets.Facts, asOf rulesets.Date) (decimal.Decimal, b
 	in := func(prefixes ...string) bool {
 		for _, s := range f.Sectors {
 			for _, p := range prefixes {
-				if rulesets.SectorMatch(s, p) {
+				if facts.SectorMatch(s, p) {
 					return true
 				}
 			}
@@ -1435,13 +1437,13 @@ func TestReferenceAgrees(t *testing.T) {
 	}
 }
 
-var refCmp = cmp.Options{cmp.Comparer(func(a, b rulesets.Date) bool { return a == b })}
+var refCmp = cmp.Options{cmp.Comparer(func(a, b facts.Date) bool { return a == b })}
 
 // refCases are the cases the full reference covers: the example cases of
 // Hunan hazardous-chemicals enterprises on or after 2025-03-29 (with no
 // edited rulesets or insurer), the README's enterprise, and generated
 // enterprises of that stack.
-func refCases(t testing.TB) (names []string, fs []*rulesets.Facts, dates []rulesets.Date) {
+func refCases(t testing.TB) (names []string, fs []*facts.Facts, dates []facts.Date) {
 	cs, err := anzexian.LoadCases("examples")
 	if err != nil {
 		t.Fatal(err)
@@ -1498,13 +1500,13 @@ func TestReferenceAssessAgrees(t *testing.T) {
 	t.Logf("%d example cases and %d generated enterprises agree", examples, len(fs)-examples)
 }
 
-func readEnterprise(t testing.TB, path string) *rulesets.Facts {
+func readEnterprise(t testing.TB, path string) *facts.Facts {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, err := rulesets.DecodeFacts(path, data)
+	fs, err := facts.Decode(path, data)
 	if err != nil {
 		t.Fatal(err)
 	}

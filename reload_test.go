@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -78,7 +80,7 @@ func editRuleset(t testing.TB, name, text string, repl ...string) string {
 // answers that set alone gives for every enterprise.
 type reloadSet struct {
 	name  string
-	files []rulesets.File
+	files []diag.File
 	// rating is the digest of its rating layer, which tells the sets apart.
 	ratingID, rating string
 	digests          map[string]string // id@version → digest
@@ -89,7 +91,7 @@ type reloadSet struct {
 
 // mapFiles builds the files of a set in memory and reads them back in name
 // order, as Reload's callers would.
-func mapFiles(t testing.TB, docs map[string]string) []rulesets.File {
+func mapFiles(t testing.TB, docs map[string]string) []diag.File {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	for name, text := range docs {
@@ -130,25 +132,25 @@ func withDoc(docs map[string]string, name, text string) map[string]string {
 
 // reloadEnterprises are the enterprises assessed during reloads: a
 // generated portfolio and every example enterprise.
-func reloadEnterprises(t testing.TB, n int) []*rulesets.Facts {
+func reloadEnterprises(t testing.TB, n int) []*facts.Facts {
 	t.Helper()
 	out := anzexian.Generate(7, n)
 	return append(out, exampleEnterprises(t)...)
 }
 
-func exampleEnterprises(t testing.TB) []*rulesets.Facts {
+func exampleEnterprises(t testing.TB) []*facts.Facts {
 	t.Helper()
 	paths, err := filepath.Glob("examples/enterprises/*.yaml")
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no example enterprises: %v", err)
 	}
-	var out []*rulesets.Facts
+	var out []*facts.Facts
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fs, err := rulesets.DecodeFacts(p, data)
+		fs, err := facts.Decode(p, data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,7 +160,7 @@ func exampleEnterprises(t testing.TB) []*rulesets.Facts {
 }
 
 // prepare loads the set on its own and records its answers.
-func (s *reloadSet) prepare(t *testing.T, ents []*rulesets.Facts, ratingID string) {
+func (s *reloadSet) prepare(t *testing.T, ents []*facts.Facts, ratingID string) {
 	t.Helper()
 	reg, err := rulesets.LoadFiles(s.files...)
 	if err != nil {
@@ -285,7 +287,7 @@ func TestReloadUnderLoad(t *testing.T) {
 	// condition that is not boolean, two overlapping versions of one id.
 	type badSet struct {
 		name  string
-		files []rulesets.File
+		files []diag.File
 		code  string // a diagnostic code the error must carry
 	}
 	bad := []badSet{
@@ -450,7 +452,7 @@ func TestReloadUnderLoad(t *testing.T) {
 		goodReloads+badReloads, goodReloads, badReloads, answers.Load(), assessors, time.Since(start).Round(time.Millisecond))
 }
 
-func hasCode(ds rulesets.Diagnostics, prefix string) bool {
+func hasCode(ds diag.Diagnostics, prefix string) bool {
 	for _, d := range ds {
 		if strings.HasPrefix(d.Code, prefix) {
 			return true
@@ -459,7 +461,7 @@ func hasCode(ds rulesets.Diagnostics, prefix string) bool {
 	return false
 }
 
-func mustLoad(t testing.TB, files []rulesets.File) *rulesets.Registry {
+func mustLoad(t testing.TB, files []diag.File) *rulesets.Registry {
 	t.Helper()
 	reg, err := rulesets.LoadFiles(files...)
 	if err != nil {

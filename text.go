@@ -6,24 +6,16 @@ import (
 	"strings"
 
 	"github.com/anzexian/anzexian/coverage"
+	"github.com/anzexian/anzexian/internal/decfmt"
 	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/shopspring/decimal"
 )
 
-var obligationLabel = map[rulesets.Obligation]string{
-	rulesets.ObligationMandatory:  "应当投保（国家规定的高危行业、领域）",
-	rulesets.ObligationRequired:   "应当投保（地方规定）",
-	rulesets.ObligationEncouraged: "鼓励投保",
-	rulesets.ObligationNone:       "无规定",
-}
+var obligationLabel = map[rulesets.Obligation]string{rulesets.ObligationMandatory: "应当投保（国家规定的高危行业、领域）", rulesets.ObligationRequired: "应当投保（地方规定）", rulesets.ObligationEncouraged: "鼓励投保", rulesets.ObligationNone: "无规定"}
 
-var statusLabel = map[rulesets.Status]string{
-	rulesets.StatusInForce:  "现行",
-	rulesets.StatusDraft:    "征求意见稿",
-	rulesets.StatusRepealed: "已废止",
-}
+var statusLabel = map[rulesets.Status]string{rulesets.StatusInForce: "现行", rulesets.StatusDraft: "征求意见稿", rulesets.StatusRepealed: "已废止"}
 
 var severityLabel = map[string]string{"violation": "违规", "warning": "提示", "info": "信息"}
 
@@ -156,7 +148,7 @@ func valueText(field string, v any) string {
 	f := rulesets.RequirementFieldByName(field)
 	switch x := v.(type) {
 	case decimal.Decimal:
-		return rulesets.Yuan(x)
+		return decfmt.Yuan(x)
 	case bool:
 		if x {
 			return "是"
@@ -216,7 +208,7 @@ func writePenalties(b *strings.Builder, ps []penalties.Penalty) {
 		}
 		switch {
 		case p.Fine != nil:
-			fmt.Fprintf(b, "      罚款（%s）：%s 至 %s", targetLabel[p.Target], rulesets.Yuan(p.Fine.Min), rulesets.Yuan(p.Fine.Max))
+			fmt.Fprintf(b, "      罚款（%s）：%s 至 %s", targetLabel[p.Target], decfmt.Yuan(p.Fine.Min), decfmt.Yuan(p.Fine.Max))
 			if p.FineBasis != "" {
 				fmt.Fprintf(b, "（%s）", p.FineBasis)
 			}
@@ -225,10 +217,10 @@ func writePenalties(b *strings.Builder, ps []penalties.Penalty) {
 			}
 			b.WriteByte('\n')
 			if p.Tier != nil {
-				fmt.Fprintf(b, "      裁量档次：%s %s（法定幅度 %s 至 %s）\n", p.Tier.ID, p.Tier.Reason, rulesets.Yuan(p.Statutory.Min), rulesets.Yuan(p.Statutory.Max))
+				fmt.Fprintf(b, "      裁量档次：%s %s（法定幅度 %s 至 %s）\n", p.Tier.ID, p.Tier.Reason, decfmt.Yuan(p.Statutory.Min), decfmt.Yuan(p.Statutory.Max))
 			}
 		case p.PerDay != nil:
-			fmt.Fprintf(b, "      按日连续处罚：每日%s × %d日（%s至%s）= %s", rulesets.Yuan(p.PerDay.Amount), p.PerDay.Days, p.PerDay.From, p.PerDay.Through, rulesets.Yuan(p.PerDay.Total))
+			fmt.Fprintf(b, "      按日连续处罚：每日%s × %d日（%s至%s）= %s", decfmt.Yuan(p.PerDay.Amount), p.PerDay.Days, p.PerDay.From, p.PerDay.Through, decfmt.Yuan(p.PerDay.Total))
 			if p.Discretionary {
 				b.WriteString("【可以】")
 			}

@@ -20,6 +20,8 @@ import (
 	"errors"
 	"math/bits"
 
+	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -57,7 +59,7 @@ type Trace = []rulesets.TraceEntry
 // Obligation decides the obligation alone: the strongest obligation of the
 // coverage rules that apply, and whether an undetermined rule could raise
 // it. It is what penalties need for each stretch of time.
-func Obligation(st *rulesets.Stack, ev *rulesets.Eval) (rulesets.Obligation, error) {
+func Obligation(st *rulesets.Stack, ev *lang.Eval) (rulesets.Obligation, error) {
 	best := rulesets.ObligationNone
 	var undetermined error
 	for _, r := range st.Coverage {
@@ -73,7 +75,7 @@ func Obligation(st *rulesets.Stack, ev *rulesets.Eval) (rulesets.Obligation, err
 		}
 	}
 	if undetermined != nil {
-		var ee *rulesets.EvalError
+		var ee *lang.EvalError
 		if errors.As(undetermined, &ee) {
 			return best, undetermined
 		}
@@ -87,7 +89,7 @@ func Obligation(st *rulesets.Stack, ev *rulesets.Eval) (rulesets.Obligation, err
 //
 // The Result shares slices (citations, merged requirements) with the
 // stack's prepared data: treat it as read-only.
-func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Result, Trace) {
+func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Result, Trace) {
 	m := memoOf(st)
 	res := &Result{Obligation: rulesets.ObligationNone, Findings: []Finding{}}
 	var trace Trace
@@ -103,10 +105,10 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Result, Trac
 	for i, r := range st.Coverage {
 		ok, err := r.When.Bool(ev)
 		if opt.Trace {
-			trace = append(trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "coverage", Outcome: rulesets.Outcome(ok, err), Missing: rulesets.MissingOf(err)})
+			trace = append(trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "coverage", Outcome: answer.Outcome(ok, err), Missing: answer.MissingOf(err)})
 		}
 		if err != nil {
-			res.Undetermined = append(res.Undetermined, rulesets.UndeterminedOf(r.Ref(), "coverage", err))
+			res.Undetermined = append(res.Undetermined, answer.UndeterminedOf(r.Ref(), "coverage", err))
 			if r.Obligation.Rank() > topUndetermined.Rank() {
 				topUndetermined = r.Obligation
 			}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/anzexian/anzexian/coverage"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -11,8 +13,8 @@ import (
 // reasons, the merged requirements and the findings on the policy.
 func ExampleEvaluate() {
 	reg, _ := rulesets.LoadBundled()
-	asOf := rulesets.MustParseDate("2026-01-01")
-	fs, _ := rulesets.DecodeFacts("yq.yaml", []byte(`
+	asOf := facts.MustParseDate("2026-01-01")
+	fs, _ := facts.Decode("yq.yaml", []byte(`
 region: "330382"
 sectors: [machinery]
 employees: 40
@@ -20,7 +22,7 @@ sites: [{kind: confined_space, workers: 6}]
 policy: {start: 2025-07-01, end: 2026-06-30, insured_employees: 4, death_limit: 400000}
 `))
 	st, _ := reg.Stack(fs[0].Region, asOf, "")
-	ev := rulesets.NewEval()
+	ev := lang.NewEval()
 	if err := st.Bind(ev, fs[0], asOf, ""); err != nil {
 		panic(err)
 	}

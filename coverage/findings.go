@@ -5,6 +5,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/decfmt"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -44,7 +48,7 @@ func (x *merged) basis(field string, bindingOnly bool) ([]rulesets.Citation, []s
 
 // findings checks the policy and its history against the obligation and
 // the merged requirements, then runs the finding rules of the rulesets.
-func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, mg *merged, m *stackMemo, opt Options, trace *Trace) []Finding {
+func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg *merged, m *stackMemo, opt Options, trace *Trace) []Finding {
 	f := ev.Facts()
 	q := res.Requirements
 	asOf := ev.AsOf()
@@ -102,16 +106,16 @@ func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, mg *merged, m 
 			}
 			if *p.InsuredEmployees < need {
 				add("posts_under_insured", "violation", "posts",
-					fmt.Sprintf("参保人数%d少于所涉岗位人数%d（%s）", *p.InsuredEmployees, need, labels(rulesets.SiteKinds, posts)), false)
+					fmt.Sprintf("参保人数%d少于所涉岗位人数%d（%s）", *p.InsuredEmployees, need, labels(facts.SiteKinds, posts)), false)
 			}
 		}
 		if min, ok := q.Decimal("death_limit_min"); ok && p.DeathLimit != nil && p.DeathLimit.LessThan(min) {
 			add("death_limit_too_low", "violation", "death_limit_min",
-				"每人死亡赔偿限额"+rulesets.Yuan(*p.DeathLimit)+"低于最低要求"+rulesets.Yuan(min), true)
+				"每人死亡赔偿限额"+decfmt.Yuan(*p.DeathLimit)+"低于最低要求"+decfmt.Yuan(min), true)
 		}
 		if min, ok := q.Decimal("disability_limit_min"); ok && p.DisabilityLimit != nil && p.DisabilityLimit.LessThan(min) {
 			add("disability_limit_too_low", "violation", "disability_limit_min",
-				"每人伤残赔偿限额"+rulesets.Yuan(*p.DisabilityLimit)+"低于最低要求"+rulesets.Yuan(min), true)
+				"每人伤残赔偿限额"+decfmt.Yuan(*p.DisabilityLimit)+"低于最低要求"+decfmt.Yuan(min), true)
 		}
 		if q.Bool("uniform_limits") && !p.UniformLimits {
 			add("non_uniform_limits", "violation", "uniform_limits", "保险金额未实行同一标准（因用工方式或工作岗位差别对待）", false)
@@ -119,10 +123,10 @@ func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, mg *merged, m 
 		switch lvl := q.String("occupational_disease_cover"); {
 		case lvl == "required" && !p.OccupationalDiseaseCover:
 			add("no_occupational_disease_cover", "violation", "occupational_disease_cover",
-				fmt.Sprintf("存在%s，保单未增加职业病相关保险", labels(rulesets.OccupationalHazardCodes, f.OccupationalHazards)), true)
+				fmt.Sprintf("存在%s，保单未增加职业病相关保险", labels(facts.OccupationalHazardCodes, f.OccupationalHazards)), true)
 		case lvl == "encouraged" && !p.OccupationalDiseaseCover:
 			add("no_occupational_disease_cover", "info", "occupational_disease_cover",
-				fmt.Sprintf("存在%s，鼓励投保职业病相关保险", labels(rulesets.OccupationalHazardCodes, f.OccupationalHazards)), true)
+				fmt.Sprintf("存在%s，鼓励投保职业病相关保险", labels(facts.OccupationalHazardCodes, f.OccupationalHazards)), true)
 		}
 		if q.Bool("prevention_service") && !p.PreventionService {
 			add("no_prevention_service", "violation", "prevention_service", "保单未接受保险机构的事故预防服务", false)
@@ -136,7 +140,7 @@ func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, mg *merged, m 
 	}
 	if q.Bool("convert_other_insurance") && len(f.OtherSafetyInsurance) > 0 {
 		add("other_insurance_not_converted", "violation", "convert_other_insurance",
-			fmt.Sprintf("仍持有%s，应调整为安全生产责任保险", labels(rulesets.OtherInsuranceCodes, f.OtherSafetyInsurance)), false)
+			fmt.Sprintf("仍持有%s，应调整为安全生产责任保险", labels(facts.OtherInsuranceCodes, f.OtherSafetyInsurance)), false)
 	}
 	if q.Bool("no_late_renewal_or_surrender") && operating {
 		for _, g := range late {
@@ -161,10 +165,10 @@ func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, mg *merged, m 
 	for i, r := range st.Findings {
 		ok, err := r.When.Bool(ev)
 		if opt.Trace {
-			*trace = append(*trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "finding", Outcome: rulesets.Outcome(ok, err), Missing: rulesets.MissingOf(err)})
+			*trace = append(*trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "finding", Outcome: answer.Outcome(ok, err), Missing: answer.MissingOf(err)})
 		}
 		if err != nil {
-			res.Undetermined = append(res.Undetermined, rulesets.UndeterminedOf(r.Ref(), "finding", err))
+			res.Undetermined = append(res.Undetermined, answer.UndeterminedOf(r.Ref(), "finding", err))
 			continue
 		}
 		if !ok {
@@ -185,7 +189,7 @@ func findings(st *rulesets.Stack, ev *rulesets.Eval, res *Result, mg *merged, m 
 	return out
 }
 
-func labels(v rulesets.Vocabulary, codes []string) string {
+func labels(v facts.Vocabulary, codes []string) string {
 	out := make([]string, len(codes))
 	for i, c := range codes {
 		out[i] = v.Label(c)

@@ -4,6 +4,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -35,11 +37,11 @@ type citeMemo struct {
 	static bool
 }
 
-func (m *citeMemo) get(ev *rulesets.Eval, rs *rulesets.Ruleset, cites []*rulesets.Cite) []rulesets.Citation {
+func (m *citeMemo) get(ev *lang.Eval, rs *rulesets.Ruleset, cites []*rulesets.Cite) []rulesets.Citation {
 	if m.static {
 		return m.cites
 	}
-	return rulesets.Citations(ev, rs, cites)
+	return answer.Citations(ev, rs, cites)
 }
 
 func newCiteMemo(rs *rulesets.Ruleset, cites []*rulesets.Cite) citeMemo {

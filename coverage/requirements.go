@@ -5,7 +5,9 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/anzexian/anzexian/internal/answer"
 	"github.com/anzexian/anzexian/internal/jsonw"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/shopspring/decimal"
 )
@@ -167,17 +169,17 @@ var levelRank = map[string]int{"": 0, "encouraged": 1, "required": 2}
 // mergeRequirements evaluates the requirement rules of the stack and merges
 // the values they set. The merge depends only on which rules apply, so it
 // is prepared once per stack for each such set (see stackMemo).
-func mergeRequirements(st *rulesets.Stack, ev *rulesets.Eval, opt Options, und *[]rulesets.Undetermined, trace *Trace) *merged {
+func mergeRequirements(st *rulesets.Stack, ev *lang.Eval, opt Options, und *[]rulesets.Undetermined, trace *Trace) *merged {
 	m := memoOf(st)
 	var mask uint64
 	var matched []int
 	for i, r := range st.Requirements {
 		ok, err := r.When.Bool(ev)
 		if opt.Trace {
-			*trace = append(*trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "requirement", Outcome: rulesets.Outcome(ok, err), Missing: rulesets.MissingOf(err)})
+			*trace = append(*trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "requirement", Outcome: answer.Outcome(ok, err), Missing: answer.MissingOf(err)})
 		}
 		if err != nil {
-			*und = append(*und, rulesets.UndeterminedOf(r.Ref(), "requirement", err))
+			*und = append(*und, answer.UndeterminedOf(r.Ref(), "requirement", err))
 			continue
 		}
 		if !ok {
@@ -197,7 +199,7 @@ func mergeRequirements(st *rulesets.Stack, ev *rulesets.Eval, opt Options, und *
 
 // mergeSets merges the requirement rules in mask (bit i: rule i), whose
 // citations are static.
-func mergeSets(st *rulesets.Stack, ev *rulesets.Eval, m *stackMemo, mask uint64) Requirements {
+func mergeSets(st *rulesets.Stack, ev *lang.Eval, m *stackMemo, mask uint64) Requirements {
 	var idx []int
 	for i := range st.Requirements {
 		if mask&(1<<uint(i)) != 0 {
@@ -209,7 +211,7 @@ func mergeSets(st *rulesets.Stack, ev *rulesets.Eval, m *stackMemo, mask uint64)
 
 // mergeRules merges the values set by the requirement rules idx (indexes
 // of Stack.Requirements, in order).
-func mergeRules(st *rulesets.Stack, ev *rulesets.Eval, m *stackMemo, idx []int) Requirements {
+func mergeRules(st *rulesets.Stack, ev *lang.Eval, m *stackMemo, idx []int) Requirements {
 	type set struct {
 		rule  *rulesets.RequirementRule
 		value rulesets.RequirementValue

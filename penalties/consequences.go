@@ -3,6 +3,8 @@ package penalties
 import (
 	"math/bits"
 
+	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -21,7 +23,7 @@ type Consequence struct {
 // obligation must be set on ev (coverage runs first). Their citations are
 // prepared once per stack when they carry no condition, and shared: treat
 // the result as read-only.
-func Consequences(st *rulesets.Stack, ev *rulesets.Eval, trace bool) ([]Consequence, []rulesets.Undetermined, []rulesets.TraceEntry) {
+func Consequences(st *rulesets.Stack, ev *lang.Eval, trace bool) ([]Consequence, []rulesets.Undetermined, []rulesets.TraceEntry) {
 	m := consequencesOf(st)
 	var und []rulesets.Undetermined
 	var tr []rulesets.TraceEntry
@@ -34,10 +36,10 @@ func Consequences(st *rulesets.Stack, ev *rulesets.Eval, trace bool) ([]Conseque
 	for i, c := range st.Consequences {
 		ok, err := c.When.Bool(ev)
 		if trace {
-			tr = append(tr, rulesets.TraceEntry{Rule: c.Ref(), Kind: "consequence", Outcome: rulesets.Outcome(ok, err), Missing: rulesets.MissingOf(err)})
+			tr = append(tr, rulesets.TraceEntry{Rule: c.Ref(), Kind: "consequence", Outcome: answer.Outcome(ok, err), Missing: answer.MissingOf(err)})
 		}
 		if err != nil {
-			und = append(und, rulesets.UndeterminedOf(c.Ref(), "consequence", err))
+			und = append(und, answer.UndeterminedOf(c.Ref(), "consequence", err))
 			continue
 		}
 		if ok {
@@ -54,7 +56,7 @@ func Consequences(st *rulesets.Stack, ev *rulesets.Eval, trace bool) ([]Conseque
 		c := st.Consequences[i]
 		cites := m[i].cites
 		if !m[i].static {
-			cites = rulesets.Citations(ev, c.Ruleset, c.Cite)
+			cites = answer.Citations(ev, c.Ruleset, c.Cite)
 		}
 		out = append(out, Consequence{ID: c.ID, Rule: c.Ref(), Kind: c.Kind, Text: c.Text, Cite: cites})
 	}

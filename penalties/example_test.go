@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/anzexian/anzexian/coverage"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -13,8 +15,8 @@ import (
 // under the 2021 text.
 func ExampleEvaluate() {
 	reg, _ := rulesets.LoadBundled()
-	asOf := rulesets.MustParseDate("2026-01-01")
-	fs, _ := rulesets.DecodeFacts("plant.yaml", []byte(`
+	asOf := facts.MustParseDate("2026-01-01")
+	fs, _ := facts.Decode("plant.yaml", []byte(`
 region: "320500"
 sectors: [metal_smelting]
 employees: 300
@@ -24,15 +26,15 @@ accidents:
   - {date: 2025-10-01, deaths: 4, unit_liable: true}
 `))
 	st, _ := reg.Stack(fs[0].Region, asOf, "")
-	ev := rulesets.NewEval()
+	ev := lang.NewEval()
 	if err := st.Bind(ev, fs[0], asOf, ""); err != nil {
 		panic(err)
 	}
 	coverage.Evaluate(st, ev, coverage.Options{}) // sets the obligation
 	res := penalties.Evaluate(penalties.Input{
 		Stack: st, Eval: ev,
-		StackAt: func(d rulesets.Date) (*rulesets.Stack, error) { return reg.Stack(fs[0].Region, d, "") },
-		Obligation: func(s *rulesets.Stack, ev *rulesets.Eval) rulesets.Obligation {
+		StackAt: func(d facts.Date) (*rulesets.Stack, error) { return reg.Stack(fs[0].Region, d, "") },
+		Obligation: func(s *rulesets.Stack, ev *lang.Eval) rulesets.Obligation {
 			o, _ := coverage.Obligation(s, ev)
 			return o
 		},

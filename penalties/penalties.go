@@ -28,7 +28,11 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/decfmt"
 	"github.com/anzexian/anzexian/internal/jsonw"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/shopspring/decimal"
 )
@@ -42,9 +46,9 @@ type Penalty struct {
 	// Occurrence describes what triggered it (an accident, a stretch
 	// without insurance); Since and Until bound it (Until zero: it
 	// continues on the as-of date).
-	Occurrence string        `json:"occurrence,omitempty"`
-	Since      rulesets.Date `json:"since,omitzero"`
-	Until      rulesets.Date `json:"until,omitzero"`
+	Occurrence string     `json:"occurrence,omitempty"`
+	Since      facts.Date `json:"since,omitzero"`
+	Until      facts.Date `json:"until,omitzero"`
 	// Law is the ruleset (id@version) whose rule governs; Governing says
 	// why that law.
 	Law       string `json:"law"`
@@ -104,8 +108,8 @@ type Tier struct {
 // (From and Through both included) and the total.
 type PerDay struct {
 	Amount  decimal.Decimal `json:"amount"`
-	From    rulesets.Date   `json:"from"`
-	Through rulesets.Date   `json:"through"`
+	From    facts.Date      `json:"from"`
+	Through facts.Date      `json:"through"`
 	Days    int             `json:"days"`
 	Total   decimal.Decimal `json:"total"`
 }
@@ -128,10 +132,10 @@ type Limitation struct {
 	Years int `json:"years"`
 	// From is the day it runs from: the event, or the end of a continuing
 	// state (zero while the state continues).
-	From rulesets.Date `json:"from,omitzero"`
+	From facts.Date `json:"from,omitzero"`
 	// Expires is the last day a penalty can be imposed.
-	Expires rulesets.Date `json:"expires,omitzero"`
-	Expired bool          `json:"expired"`
+	Expires facts.Date `json:"expires,omitzero"`
+	Expired bool       `json:"expired"`
 }
 
 // Input is what Evaluate needs beyond the decision stack.
@@ -139,15 +143,15 @@ type Input struct {
 	// Stack and Eval are the stack in force on the decision (as-of) date
 	// and an Eval bound to it with the obligation set.
 	Stack *rulesets.Stack
-	Eval  *rulesets.Eval
+	Eval  *lang.Eval
 	Trace bool
 	// StackAt returns the stack in force on another date.
-	StackAt func(rulesets.Date) (*rulesets.Stack, error)
+	StackAt func(facts.Date) (*rulesets.Stack, error)
 	// Obligation decides the obligation under a stack with ev set to its
 	// date (the coverage rules).
-	Obligation func(*rulesets.Stack, *rulesets.Eval) rulesets.Obligation
+	Obligation func(*rulesets.Stack, *lang.Eval) rulesets.Obligation
 	// Boundaries are the dates the stack changes, sorted.
-	Boundaries []rulesets.Date
+	Boundaries []facts.Date
 }
 
 // Result is the penalties answer.
@@ -159,8 +163,8 @@ type Result struct {
 
 type evaluator struct {
 	in    Input
-	ev    *rulesets.Eval
-	asOf  rulesets.Date
+	ev    *lang.Eval
+	asOf  facts.Date
 	oblig rulesets.Obligation
 	res   *Result
 	memo  *stackMemo // of the decision stack
@@ -192,7 +196,7 @@ func (e *evaluator) describe(item any) string {
 
 type oblEntry struct {
 	st *rulesets.Stack
-	d  rulesets.Date
+	d  facts.Date
 	ob rulesets.Obligation
 }
 
@@ -266,7 +270,7 @@ func (e *evaluator) restore() {
 }
 
 // at moves the evaluation to st on date d with its obligation.
-func (e *evaluator) at(st *rulesets.Stack, d rulesets.Date) {
+func (e *evaluator) at(st *rulesets.Stack, d facts.Date) {
 	if st.Binds(e.ev) && d == e.ev.AsOf() {
 		return
 	}
@@ -288,7 +292,7 @@ func (e *evaluator) at(st *rulesets.Stack, d rulesets.Date) {
 
 // occurrences evaluates a violation's each: on the decision date; rules
 // with the same expression share the result.
-func (e *evaluator) occurrences(each *rulesets.Expr) ([]any, error) {
+func (e *evaluator) occurrences(each *lang.Expr) ([]any, error) {
 	for _, it := range e.items {
 		if it.src == each.Src {
 			return it.items, it.err
@@ -301,12 +305,12 @@ func (e *evaluator) occurrences(each *rulesets.Expr) ([]any, error) {
 
 func (e *evaluator) trace(rule, outcome string, err error, detail string) {
 	if e.in.Trace {
-		e.res.Trace = append(e.res.Trace, rulesets.TraceEntry{Rule: rule, Kind: "penalty", Outcome: outcome, Missing: rulesets.MissingOf(err), Detail: detail})
+		e.res.Trace = append(e.res.Trace, rulesets.TraceEntry{Rule: rule, Kind: "penalty", Outcome: outcome, Missing: answer.MissingOf(err), Detail: detail})
 	}
 }
 
 func (e *evaluator) undetermined(r *rulesets.PenaltyRule, err error) {
-	e.res.Undetermined = append(e.res.Undetermined, rulesets.UndeterminedOf(r.Ref(), "penalty", err))
+	e.res.Undetermined = append(e.res.Undetermined, answer.UndeterminedOf(r.Ref(), "penalty", err))
 	e.trace(r.Ref(), "undetermined", err, "")
 }
 
@@ -324,7 +328,7 @@ func (e *evaluator) violation(v *rulesets.Violation, vm *vioMemo) {
 	}
 	for _, it := range items {
 		if r.Continuing {
-			p, ok := it.(*rulesets.Period)
+			p, ok := it.(*facts.Period)
 			if !ok {
 				continue
 			}
@@ -481,7 +485,7 @@ func maxOf(p Penalty) *Range {
 
 // continuing handles a continuing state over a period: it is split where
 // the stack changes, and each stretch governed by one law gives one penalty.
-func (e *evaluator) continuing(v *rulesets.Violation, per *rulesets.Period) {
+func (e *evaluator) continuing(v *rulesets.Violation, per *facts.Period) {
 	r := v.Rule
 	from, to := per.From, per.To
 	end := to
@@ -496,7 +500,7 @@ func (e *evaluator) continuing(v *rulesets.Violation, per *rulesets.Period) {
 		return
 	}
 	// cut points inside (from, end]
-	cuts := []rulesets.Date{from}
+	cuts := []facts.Date{from}
 	for _, b := range e.in.Boundaries {
 		if b.After(from) && !b.After(end) {
 			cuts = append(cuts, b)
@@ -505,7 +509,7 @@ func (e *evaluator) continuing(v *rulesets.Violation, per *rulesets.Period) {
 	type group struct {
 		p        Penalty
 		law      string
-		from, to rulesets.Date
+		from, to facts.Date
 	}
 	var groups []*group
 	for i, start := range cuts {
@@ -583,7 +587,7 @@ func (e *evaluator) continuing(v *rulesets.Violation, per *rulesets.Period) {
 	}
 }
 
-func untilText(d rulesets.Date) string {
+func untilText(d facts.Date) string {
 	if d.IsZero() {
 		return "评估日仍在持续"
 	}
@@ -604,7 +608,7 @@ func (e *evaluator) penalty(v *rulesets.Violation, vm *vioMemo, governing string
 	case vm.citesStatic:
 		p.Cite = vm.cites
 	default:
-		p.Cite = rulesets.Citations(e.ev, r.Ruleset, r.Cite)
+		p.Cite = answer.Citations(e.ev, r.Ruleset, r.Cite)
 		if !vm.mainStatic {
 			for _, c := range p.Cite {
 				if c.Unverified {
@@ -613,7 +617,7 @@ func (e *evaluator) penalty(v *rulesets.Violation, vm *vioMemo, governing string
 			}
 		}
 		for _, rr := range v.Restating {
-			p.Cite = mergeCites(p.Cite, rulesets.Citations(e.ev, rr.Ruleset, rr.Cite))
+			p.Cite = mergeCites(p.Cite, answer.Citations(e.ev, rr.Ruleset, rr.Cite))
 		}
 	}
 	for _, cv := range r.Caveats {
@@ -644,7 +648,7 @@ func (e *evaluator) penalty(v *rulesets.Violation, vm *vioMemo, governing string
 				max, err2 = r.Fine.Max.Decimal(e.ev)
 			}
 			if err := errors.Join(err1, err2); err != nil {
-				p.Undetermined = mergeStrings(rulesets.MissingOf(err1), rulesets.MissingOf(err2))
+				p.Undetermined = mergeStrings(answer.MissingOf(err1), answer.MissingOf(err2))
 				if len(p.Undetermined) == 0 {
 					p.Undetermined = []string{err.Error()}
 				}
@@ -675,9 +679,9 @@ func (e *evaluator) penalty(v *rulesets.Violation, vm *vioMemo, governing string
 		from, err2 := r.PerDay.From.Date(e.ev)
 		through, err3 := r.PerDay.Through.Date(e.ev)
 		if err := errors.Join(err1, err2, err3); err != nil {
-			p.Undetermined = mergeStrings(p.Undetermined, rulesets.MissingOf(err1))
-			p.Undetermined = mergeStrings(p.Undetermined, rulesets.MissingOf(err2))
-			p.Undetermined = mergeStrings(p.Undetermined, rulesets.MissingOf(err3))
+			p.Undetermined = mergeStrings(p.Undetermined, answer.MissingOf(err1))
+			p.Undetermined = mergeStrings(p.Undetermined, answer.MissingOf(err2))
+			p.Undetermined = mergeStrings(p.Undetermined, answer.MissingOf(err3))
 		} else {
 			days := from.DaysUntil(through) + 1
 			if days <= 0 {
@@ -697,7 +701,7 @@ func onlyMissing(err error) bool {
 	if err == nil {
 		return true
 	}
-	ee, ok := err.(*rulesets.EvalError)
+	ee, ok := err.(*lang.EvalError)
 	return ok && ee.Msg == "" && len(ee.Missing) > 0
 }
 
@@ -712,7 +716,7 @@ func (vm *vioMemo) self(v *rulesets.Violation, st, decision *rulesets.Stack) (*r
 
 // limitation sets the limitation period: running from the event or the end
 // of the state; while a state continues it has not started.
-func (e *evaluator) limitation(p *Penalty, r *rulesets.PenaltyRule, from rulesets.Date, continuing bool) {
+func (e *evaluator) limitation(p *Penalty, r *rulesets.PenaltyRule, from facts.Date, continuing bool) {
 	years := r.LimitationYears
 	if years <= 0 {
 		return
@@ -742,7 +746,7 @@ func describeItem(item any) string {
 	var buf [160]byte
 	b := buf[:0]
 	switch x := item.(type) {
-	case *rulesets.Accident:
+	case *facts.Accident:
 		b = appendDate(b, x.Date)
 		b = append(b, ' ')
 		b = append(b, x.Grade().Label()...)
@@ -751,12 +755,12 @@ func describeItem(item any) string {
 		b = append(b, "人，重伤"...)
 		b = strconv.AppendInt(b, int64(x.SeriousInjuries), 10)
 		b = append(b, "人，直接经济损失"...)
-		b = append(b, rulesets.Yuan(x.DirectLoss)...)
+		b = append(b, decfmt.Yuan(x.DirectLoss)...)
 		b = append(b, "）"...)
 		if x.EspeciallySerious {
 			b = append(b, "，情节特别严重"...)
 		}
-	case *rulesets.Period:
+	case *facts.Period:
 		b = appendDate(b, x.From)
 		b = append(b, "至"...)
 		if x.To.IsZero() {
@@ -764,7 +768,7 @@ func describeItem(item any) string {
 		} else {
 			b = appendDate(b, x.To)
 		}
-	case *rulesets.PolicyPeriod:
+	case *facts.PolicyPeriod:
 		if x.SurrenderedOn != nil {
 			return fmt.Sprintf("%s退保（保险期间%s至%s）", x.SurrenderedOn, x.Start, x.End)
 		}
@@ -776,7 +780,7 @@ func describeItem(item any) string {
 }
 
 // appendDate appends d as Date.String writes it (YYYY-MM-DD).
-func appendDate(b []byte, d rulesets.Date) []byte {
+func appendDate(b []byte, d facts.Date) []byte {
 	if d.IsZero() {
 		return b
 	}

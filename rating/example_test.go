@@ -3,6 +3,8 @@ package rating_test
 import (
 	"fmt"
 
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -11,8 +13,8 @@ import (
 // rated on Hunan's table (‰ of 工程造价), metro works loaded by 50%.
 func ExampleEvaluate() {
 	reg, _ := rulesets.LoadBundled()
-	asOf := rulesets.MustParseDate("2026-01-01")
-	fs, _ := rulesets.DecodeFacts("metro.yaml", []byte(`
+	asOf := facts.MustParseDate("2026-01-01")
+	fs, _ := facts.Decode("metro.yaml", []byte(`
 region: "430100"
 sectors: [construction.municipal]
 employees: 150
@@ -23,7 +25,7 @@ aggregate_limit: 4000000
 policy: {start: 2025-09-01, end: 2026-08-31, death_limit: 500000}
 `))
 	st, _ := reg.Stack(fs[0].Region, asOf, "")
-	ev := rulesets.NewEval()
+	ev := lang.NewEval()
 	if err := st.Bind(ev, fs[0], asOf, ""); err != nil {
 		panic(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/shopspring/decimal"
 )
@@ -55,11 +57,11 @@ func newCiteMemo(rs *rulesets.Ruleset, cites []*rulesets.Cite) citeMemo {
 	return citeMemo{cites: out[:len(out):len(out)], static: ok}
 }
 
-func (m *citeMemo) get(ev *rulesets.Eval, rs *rulesets.Ruleset, cites []*rulesets.Cite) []rulesets.Citation {
+func (m *citeMemo) get(ev *lang.Eval, rs *rulesets.Ruleset, cites []*rulesets.Cite) []rulesets.Citation {
 	if m.static {
 		return m.cites
 	}
-	return rulesets.Citations(ev, rs, cites)
+	return answer.Citations(ev, rs, cites)
 }
 
 type baseMemo struct {

@@ -27,7 +27,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/anzexian/anzexian/internal/answer"
 	"github.com/anzexian/anzexian/internal/jsonw"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/shopspring/decimal"
 )
@@ -184,7 +186,7 @@ type Options struct {
 //
 // The Premium shares slices (citations, provenance) with the stack's
 // prepared data: treat it as read-only.
-func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []rulesets.TraceEntry, error) {
+func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rulesets.TraceEntry, error) {
 	rt := st.Rating
 	if rt == nil || len(rt.Bases) == 0 {
 		return nil, nil, nil
@@ -205,7 +207,7 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 		ok, err := b.When.Bool(ev)
 		tr.add(b.Ref(), "base", ok, err, "")
 		if err != nil {
-			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(b.Ref(), "base", err))
+			inc.Undetermined = append(inc.Undetermined, answer.UndeterminedOf(b.Ref(), "base", err))
 			inc.Reason = "a base premium rule needs facts that are not given"
 			return nil, tr.entries, &inc
 		}
@@ -220,9 +222,9 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 	}
 	base := rt.Bases[bi]
 	if err := p.base(rt, base, &m.bases[bi], m, ev, &mk); err != nil {
-		var ee *rulesets.EvalError
+		var ee *lang.EvalError
 		if errors.As(err, &ee) {
-			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(base.Ref(), "base", err))
+			inc.Undetermined = append(inc.Undetermined, answer.UndeterminedOf(base.Ref(), "base", err))
 		}
 		inc.Reason = fmt.Sprintf("base %s: %v", base.ID, err)
 		return nil, tr.entries, &inc
@@ -242,7 +244,7 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 		}
 		if err != nil {
 			p.Factors = p.Factors[:len(p.Factors)-1]
-			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(f.Ref(), "factor", err))
+			inc.Undetermined = append(inc.Undetermined, answer.UndeterminedOf(f.Ref(), "factor", err))
 			continue
 		}
 		mk.add(p, rulesets.Provenance{Illustrative: fv.Illustrative, Unverified: fv.Unverified}, fm.mark)
@@ -274,7 +276,7 @@ func Evaluate(st *rulesets.Stack, ev *rulesets.Eval, opt Options) (*Premium, []r
 	if mn := rt.Minimum; mn != nil {
 		min, err := mn.Amount.Decimal(ev)
 		if err != nil {
-			inc.Undetermined = append(inc.Undetermined, rulesets.UndeterminedOf(mn.Ruleset.Key()+"#minimum", "minimum", err))
+			inc.Undetermined = append(inc.Undetermined, answer.UndeterminedOf(mn.Ruleset.Key()+"#minimum", "minimum", err))
 			inc.Reason = "the minimum premium needs facts that are not given"
 			return nil, tr.entries, &inc
 		}
@@ -307,11 +309,11 @@ type tracer struct {
 
 func (t *tracer) add(rule, kind string, ok bool, err error, detail string) {
 	if t.on {
-		t.entries = append(t.entries, rulesets.TraceEntry{Rule: rule, Kind: kind, Outcome: rulesets.Outcome(ok, err), Missing: rulesets.MissingOf(err), Detail: detail})
+		t.entries = append(t.entries, rulesets.TraceEntry{Rule: rule, Kind: kind, Outcome: answer.Outcome(ok, err), Missing: answer.MissingOf(err), Detail: detail})
 	}
 }
 
-func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo, m *stackMemo, ev *rulesets.Eval, mk *marks) error {
+func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo, m *stackMemo, ev *lang.Eval, mk *marks) error {
 	p.Base = Base{Rule: b.Ref(), Text: b.Text, Formula: b.Formula.Src, Cite: bm.cites.get(ev, b.Ruleset, b.Cite)}
 	mk.add(p, b.Provenance, bm.mark)
 	var rate decimal.Decimal
@@ -381,7 +383,7 @@ func unitValue(unit string, v decimal.Decimal) decimal.Decimal {
 const maxDims = 8
 
 // Lookup finds the row of t for the values its dimensions read from ev.
-func Lookup(t *rulesets.Table, ev *rulesets.Eval) (*rulesets.Row, []Key, error) {
+func Lookup(t *rulesets.Table, ev *lang.Eval) (*rulesets.Row, []Key, error) {
 	type dimVal struct {
 		dec  decimal.Decimal
 		text string
@@ -398,7 +400,7 @@ func Lookup(t *rulesets.Table, ev *rulesets.Eval) (*rulesets.Row, []Key, error) 
 		dv := dimVal{}
 		v, err := d.By.Scalar(ev)
 		if err != nil {
-			var ee *rulesets.EvalError
+			var ee *lang.EvalError
 			if errors.As(err, &ee) {
 				return nil, nil, err
 			}
@@ -410,13 +412,13 @@ func Lookup(t *rulesets.Table, ev *rulesets.Eval) (*rulesets.Row, []Key, error) 
 			return nil, nil, fmt.Errorf("dimension %s: cannot look up a %T", d.Name, x)
 		}
 		switch v.Kind {
-		case rulesets.ScalarDecimal:
+		case lang.ScalarDecimal:
 			dv.dec, dv.kind, dv.text = v.Dec, "number", v.Dec.String()
-		case rulesets.ScalarInt:
+		case lang.ScalarInt:
 			dv.dec, dv.kind, dv.text = decimal.NewFromInt(int64(v.Int)), "number", strconv.Itoa(v.Int)
-		case rulesets.ScalarString:
+		case lang.ScalarString:
 			dv.text, dv.kind = v.Str, "string"
-		case rulesets.ScalarBool:
+		case lang.ScalarBool:
 			dv.text, dv.kind = strconv.FormatBool(v.Bool), "bool"
 		default:
 			return nil, nil, fmt.Errorf("dimension %s: cannot look up a %T", d.Name, v.Date)
@@ -475,7 +477,7 @@ func Lookup(t *rulesets.Table, ev *rulesets.Eval) (*rulesets.Row, []Key, error) 
 
 // evalFactor evaluates a factor's cases into out; it returns the delta
 // for combining (pre-scaled when the case value is a literal).
-func evalFactor(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *rulesets.Eval, tr *tracer) (decimal.Decimal, error) {
+func evalFactor(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *lang.Eval, tr *tracer) (decimal.Decimal, error) {
 	*out = Factor{ID: f.ID, Family: f.Family, Title: f.Title, Unit: f.Unit, Pick: f.Pick, Rule: f.Ref(),
 		Illustrative: f.Illustrative, Unverified: f.Unverified}
 	var chosen *rulesets.Case
@@ -801,7 +803,7 @@ func (p *Premium) AppendJSON(dst []byte) []byte {
 	return w.B
 }
 
-func capApplies(pc *rulesets.PreventionCap, ev *rulesets.Eval) bool {
+func capApplies(pc *rulesets.PreventionCap, ev *lang.Eval) bool {
 	ok, err := pc.When.Bool(ev)
 	return err == nil && ok
 }

@@ -2,6 +2,10 @@ package rulesets
 
 import (
 	"fmt"
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
+	"github.com/anzexian/anzexian/internal/suggest"
 	"maps"
 	"slices"
 	"strings"
@@ -10,24 +14,24 @@ import (
 // bindFacts types the facts declared by the stack's rulesets from the values
 // given, applies defaults, and checks facts against the stack's
 // vocabularies.
-func (st *Stack) bindFacts(ev *Eval) error {
+func (st *Stack) bindFacts(ev *lang.Eval) error {
 	f := ev.Facts()
 	ev.ClearFacts(len(st.facts))
-	var diags Diagnostics
+	var diags diag.Diagnostics
 	for i, d := range st.facts {
 		v, given := f.Extra[d.Name]
 		if !given || v.IsNull {
 			if d.Default == nil {
 				continue
 			}
-			v = ExtraValue{Text: *d.Default, Kind: "scalar"}
+			v = facts.ExtraValue{Text: *d.Default, Kind: "scalar"}
 			if d.Type == FactList {
-				v = ExtraValue{IsList: true, Items: splitDefault(*d.Default)}
+				v = facts.ExtraValue{IsList: true, Items: splitDefault(*d.Default)}
 			}
 		}
 		x, msg := typedExtra(d, v)
 		if msg != "" {
-			diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "facts.type", Subject: v.At, Source: v.Source, Path: d.Name,
+			diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "facts.type", Subject: v.At, Source: v.Source, Path: d.Name,
 				Summary: fmt.Sprintf("%s %s", d.Name, msg), Hint: declHint(d)})
 			continue
 		}
@@ -46,32 +50,32 @@ func (st *Stack) bindFacts(ev *Eval) error {
 			if len(declared) > 0 {
 				hint = "facts declared by rulesets here: " + strings.Join(declared, ", ")
 			}
-			if s := suggest(name, append(declared, FieldNames()...)); s != "" {
+			if s := suggest.Closest(name, append(declared, facts.FieldNames()...)); s != "" {
 				hint = fmt.Sprintf("did you mean %q?", s)
 			}
 			v := f.Extra[name]
-			diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "facts.unknown_field", Subject: v.At, Source: v.Source, Path: name,
+			diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "facts.unknown_field", Subject: v.At, Source: v.Source, Path: name,
 				Summary: fmt.Sprintf("unknown field %q", name), Hint: hint})
 		}
 	}
 	if g := f.CreditGrade; g != "" {
 		if v := st.Vocabulary("credit_grade"); len(v) > 0 && !v.Has(g) {
 			hint := "credit grades here: " + strings.Join(v.Codes(), ", ")
-			if s := suggest(g, v.Codes()); s != "" {
+			if s := suggest.Closest(g, v.Codes()); s != "" {
 				hint = fmt.Sprintf("did you mean %q?", s)
 			}
-			diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "facts.unknown_code", Path: "credit_grade",
+			diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "facts.unknown_code", Path: "credit_grade",
 				Summary: fmt.Sprintf("unknown credit_grade code %q", g), Hint: hint})
 		}
 	}
-	if len(diags) > MaxErrors {
+	if len(diags) > diag.MaxErrors {
 		// as the decoder does: the first errors say what is wrong
 		file := diags[0].Subject.File
-		more := len(diags) - MaxErrors
-		diags = append(diags[:MaxErrors:MaxErrors], tooManyErrors(file, "facts", more))
+		more := len(diags) - diag.MaxErrors
+		diags = append(diags[:diag.MaxErrors:diag.MaxErrors], diag.TooManyErrors(file, "facts", more))
 	}
 	if len(diags) > 0 {
-		return &FactsError{diags}
+		return &facts.Error{Diagnostics: diags}
 	}
 	return nil
 }

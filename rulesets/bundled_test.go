@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -51,7 +53,7 @@ func TestBundledLint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ds := rulesets.LintRegistry(reg, nil); len(ds) > 0 {
+	if ds := rulesets.Lint(reg, nil); len(ds) > 0 {
 		var b strings.Builder
 		_ = ds.Print(&b)
 		t.Errorf("LintRegistry reports %d diagnostics:\n%s", len(ds), b.String())
@@ -102,10 +104,7 @@ func subsequence(got, want []string) []string {
 	return out
 }
 
-var kindRank = map[rulesets.Kind]int{
-	rulesets.KindLaw: 0, rulesets.KindRegulation: 1, rulesets.KindMeasures: 2,
-	rulesets.KindPolicy: 3, rulesets.KindRating: 4, rulesets.KindFiling: 5,
-}
+var kindRank = map[rulesets.Kind]int{rulesets.KindLaw: 0, rulesets.KindRegulation: 1, rulesets.KindMeasures: 2, rulesets.KindPolicy: 3, rulesets.KindRating: 4, rulesets.KindFiling: 5}
 
 // checkLayerOrder checks that layers are national first, then by the
 // length of their region, and within a region by kind.
@@ -153,16 +152,16 @@ func TestBundledStacks(t *testing.T) {
 		},
 	}
 	layers["430100"] = layers["43"]
-	fs := []*rulesets.Facts{
+	fs := []*facts.Facts{
 		mustFacts(t, "region: \"430100\"\nsectors: [other]\n"),
 		mustFacts(t, completeFactsYAML),
 	}
 	for _, region := range []string{"43", "430100", "330382", "110000"} {
 		for _, date := range []string{"2014-06-01", "2014-11-30", "2015-06-01", "2018-01-01", "2021-09-01", "2022-01-01", "2025-03-29", "2026-01-01"} {
 			t.Run(region+"@"+date, func(t *testing.T) {
-				d := rulesets.MustParseDate(date)
+				d := facts.MustParseDate(date)
 				st, err := reg.Stack(region, d, "")
-				if d.Before(rulesets.MustParseDate("2014-12-01")) {
+				if d.Before(facts.MustParseDate("2014-12-01")) {
 					var se *rulesets.StackError
 					if !errors.As(err, &se) || st != nil {
 						t.Fatalf("Stack before the 2014 law = %v, %v; want a StackError", st, err)
@@ -194,15 +193,15 @@ func TestBundledStacks(t *testing.T) {
 
 // evalStack evaluates every condition of the stack for f: none may fail
 // for a reason other than a missing fact.
-func evalStack(t *testing.T, st *rulesets.Stack, f *rulesets.Facts, d rulesets.Date) {
+func evalStack(t *testing.T, st *rulesets.Stack, f *facts.Facts, d facts.Date) {
 	t.Helper()
-	ev := rulesets.NewEval()
+	ev := lang.NewEval()
 	if err := st.Bind(ev, f, d, ""); err != nil {
 		t.Fatalf("Reset: %v", err)
 	}
-	check := func(what string, e *rulesets.Expr) {
+	check := func(what string, e *lang.Expr) {
 		_, err := e.Bool(ev)
-		var ee *rulesets.EvalError
+		var ee *lang.EvalError
 		if err != nil && (!errors.As(err, &ee) || ee.Msg != "") {
 			t.Errorf("%s: %v", what, err)
 		}

@@ -14,6 +14,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -67,7 +70,7 @@ import (
 var catalogueDir = filepath.Join("..", "testdata", "bad")
 
 type catWant struct {
-	sev       rulesets.Severity
+	sev       diag.Severity
 	line, col int
 	nopos     bool
 	code      string // sidecars only
@@ -93,7 +96,7 @@ func (w catWant) String() string {
 	return s + " (" + w.at + ")"
 }
 
-func (w catWant) matches(d *rulesets.Diagnostic) bool {
+func (w catWant) matches(d *diag.Diagnostic) bool {
 	if d.Severity != w.sev || !w.rx.MatchString(d.Summary) {
 		return false
 	}
@@ -118,13 +121,13 @@ type catEntry struct {
 	want    []catWant
 	stack   bool // # STACK or # LINT
 	stackAt *stackSpec
-	assess  rulesets.Date
+	assess  facts.Date
 	bug     string
 }
 
 type stackSpec struct {
 	region  string
-	date    rulesets.Date
+	date    facts.Date
 	insurer string
 }
 
@@ -165,7 +168,7 @@ func (e *catEntry) parseMarker(t testing.TB, kind, rest, at string) {
 			case "region":
 				spec.region = strings.Trim(v, `"`)
 			case "date":
-				spec.date = rulesets.MustParseDate(v)
+				spec.date = facts.MustParseDate(v)
 			case "insurer":
 				spec.insurer = v
 			default:
@@ -178,7 +181,7 @@ func (e *catEntry) parseMarker(t testing.TB, kind, rest, at string) {
 		if k != "date" {
 			t.Fatalf("%s: ASSESS needs date=YYYY-MM-DD", at)
 		}
-		e.assess = rulesets.MustParseDate(v)
+		e.assess = facts.MustParseDate(v)
 	}
 }
 
@@ -200,9 +203,9 @@ func (e *catEntry) parseYAMLAnnotations(t testing.TB) {
 			t.Fatalf("%s: malformed annotation %q", at, line[loc[0]:])
 		}
 		for _, m := range ms {
-			w := catWant{sev: rulesets.SeverityError, line: i + 1, at: "annotation on " + at}
+			w := catWant{sev: diag.SeverityError, line: i + 1, at: "annotation on " + at}
 			if m[1] == "WARNING" {
-				w.sev = rulesets.SeverityWarning
+				w.sev = diag.SeverityWarning
 			}
 			w.nopos = m[2] != ""
 			if m[3] != "" {
@@ -247,7 +250,7 @@ func (e *catEntry) parseSidecar(t testing.TB, path string) {
 		if m == nil {
 			t.Fatalf("%s: want \"line:col code regexp\", not %q", at, line)
 		}
-		w := catWant{sev: rulesets.SeverityError, code: m[3], at: at}
+		w := catWant{sev: diag.SeverityError, code: m[3], at: at}
 		w.line, _ = strconv.Atoi(m[1])
 		w.col, _ = strconv.Atoi(m[2])
 		w.nopos = w.line == 0
@@ -339,15 +342,15 @@ func generatedCatalogue() []*catEntry {
 		var b strings.Builder
 		b.WriteString(head)
 		first := strings.Count(head, "\n") + 1
-		n := rulesets.MaxErrors + 50
+		n := diag.MaxErrors + 50
 		for i := 0; i < n; i++ {
 			fmt.Fprintf(&b, line, i)
 		}
 		e.data = []byte(b.String())
-		for i := 0; i < rulesets.MaxErrors; i++ {
-			e.want = append(e.want, catWant{sev: rulesets.SeverityError, line: first + i, col: col, rx: rx(summary), at: "generated"})
+		for i := 0; i < diag.MaxErrors; i++ {
+			e.want = append(e.want, catWant{sev: diag.SeverityError, line: first + i, col: col, rx: rx(summary), at: "generated"})
 		}
-		e.want = append(e.want, catWant{sev: rulesets.SeverityError, nopos: true, rx: rx(`^50 more errors are not shown$`), hint: rx(`fix the first`), at: "generated"})
+		e.want = append(e.want, catWant{sev: diag.SeverityError, nopos: true, rx: rx(`^50 more errors are not shown$`), hint: rx(`fix the first`), at: "generated"})
 		return e
 	}
 	return []*catEntry{
@@ -356,15 +359,15 @@ func generatedCatalogue() []*catEntry {
 		tooMany("generated/facts-too-many-errors.yaml", true, "region: \"43\"\nsectors: [other]\naccidents:\n",
 			"- {date: 2021-02-30, deaths: %d}\n", 10, `^accident date: .*2021-02-30`),
 		{name: "generated/ruleset-too-large.yaml", data: big(rulesets.MaxRulesetSize, header("cn/test/big", "1", "policy", "", "2000-01-01")),
-			want: []catWant{{sev: rulesets.SeverityError, nopos: true, rx: rx(`^file is \d+ bytes; the limit is 4194304$`), hint: rx(`split`), at: "generated"}}},
-		{name: "generated/facts-too-large.yaml", facts: true, data: big(rulesets.MaxFactsSize, "region: \"43\"\nsectors: [other]\n"),
-			want: []catWant{{sev: rulesets.SeverityError, nopos: true, rx: rx(`^document is \d+ bytes; the limit is 1048576$`), hint: rx(`split`), at: "generated"}}},
+			want: []catWant{{sev: diag.SeverityError, nopos: true, rx: rx(`^file is \d+ bytes; the limit is 4194304$`), hint: rx(`split`), at: "generated"}}},
+		{name: "generated/facts-too-large.yaml", facts: true, data: big(facts.MaxSize, "region: \"43\"\nsectors: [other]\n"),
+			want: []catWant{{sev: diag.SeverityError, nopos: true, rx: rx(`^document is \d+ bytes; the limit is 1048576$`), hint: rx(`split`), at: "generated"}}},
 	}
 }
 
 // catResult is what checking one entry found.
 type catResult struct {
-	diags    rulesets.Diagnostics
+	diags    diag.Diagnostics
 	failures []string
 	codes    map[string]bool // codes of the diagnostics the annotations expect
 }
@@ -414,12 +417,12 @@ func bundledRegistry(t testing.TB) *rulesets.Registry {
 
 // diagnose runs an entry through the public API and returns every
 // diagnostic, and problems with the way it was run.
-func (e *catEntry) diagnose(t testing.TB) (rulesets.Diagnostics, []string) {
-	var ds rulesets.Diagnostics
+func (e *catEntry) diagnose(t testing.TB) (diag.Diagnostics, []string) {
+	var ds diag.Diagnostics
 	var fails []string
 	if e.facts {
-		fs, err := rulesets.DecodeFacts(e.name, e.data)
-		var fe *rulesets.FactsError
+		fs, err := facts.Decode(e.name, e.data)
+		var fe *facts.Error
 		switch {
 		case errors.As(err, &fe):
 			ds = fe.Diagnostics
@@ -434,7 +437,7 @@ func (e *catEntry) diagnose(t testing.TB) (rulesets.Diagnostics, []string) {
 		}
 		date := e.assess
 		if date.IsZero() {
-			date = rulesets.MustParseDate("2026-01-01")
+			date = facts.MustParseDate("2026-01-01")
 		}
 		reg := bundledRegistry(t)
 		for _, f := range fs {
@@ -448,7 +451,7 @@ func (e *catEntry) diagnose(t testing.TB) (rulesets.Diagnostics, []string) {
 				fails = append(fails, fmt.Sprintf("Stack: %T %v", err, err))
 				continue
 			}
-			if err := st.Bind(rulesets.NewEval(), f, date, ""); err != nil {
+			if err := st.Bind(lang.NewEval(), f, date, ""); err != nil {
 				if errors.As(err, &fe) {
 					ds = append(ds, fe.Diagnostics...)
 				} else {
@@ -458,7 +461,7 @@ func (e *catEntry) diagnose(t testing.TB) (rulesets.Diagnostics, []string) {
 		}
 		return ds, fails
 	}
-	reg, err := rulesets.LoadFiles(rulesets.File{Name: e.name, Data: e.data})
+	reg, err := rulesets.LoadFiles(diag.File{Name: e.name, Data: e.data})
 	var le *rulesets.LoadError
 	switch {
 	case errors.As(err, &le):
@@ -474,7 +477,7 @@ func (e *catEntry) diagnose(t testing.TB) (rulesets.Diagnostics, []string) {
 		}
 		return ds, fails
 	}
-	ds = append(ds, rulesets.LintRegistry(reg, nil)...)
+	ds = append(ds, rulesets.Lint(reg, nil)...)
 	if s := e.stackAt; s != nil {
 		_, err := reg.Stack(s.region, s.date, s.insurer)
 		var se *rulesets.StackError
@@ -523,13 +526,13 @@ func (e *catEntry) check(t testing.TB) catResult {
 		if !codes.MatchString(d.Code) {
 			fail("%s: unexpected code for this kind of input", where)
 		}
-		if d.Severity != rulesets.SeverityError && d.Severity != rulesets.SeverityWarning {
+		if d.Severity != diag.SeverityError && d.Severity != diag.SeverityWarning {
 			fail("%s: severity %q", where, d.Severity)
 		}
 		if strings.Contains(d.Summary, "internal") || strings.Contains(d.Summary, "runtime error") {
 			fail("%s: an internal error reached the user", where)
 		}
-		if _, ok := summaryIsEnough[d.Code]; !ok && d.Severity == rulesets.SeverityError && strings.TrimSpace(d.Hint) == "" {
+		if _, ok := summaryIsEnough[d.Code]; !ok && d.Severity == diag.SeverityError && strings.TrimSpace(d.Hint) == "" {
 			fail("%s: no hint says how to fix it", where)
 		}
 		if goTypeName.MatchString(d.Summary + " " + d.Hint) {
@@ -556,7 +559,7 @@ func (e *catEntry) check(t testing.TB) catResult {
 		} else if d.Subject.File != "" && d.Subject.File != e.name {
 			fail("%s: names file %q, want %q", where, d.Subject.File, e.name)
 		}
-		if d.Severity != rulesets.SeverityError {
+		if d.Severity != diag.SeverityError {
 			continue
 		}
 		annotated := false
@@ -693,16 +696,20 @@ var (
 	// a code literal: "ruleset.missing", "expr.unknown_name" …
 	codeLiteral = regexp.MustCompile(`"((?:ruleset|facts|expr|stack|penalty|table|let|cite|lint)\.[a-z_]+)"`)
 	// a code built from the reader's prefix: r.prefix+".alias", prefix + ".syntax"
-	prefixCode = regexp.MustCompile(`prefix\s*\+\s*"\.([a-z_]+)"`)
+	prefixCode = regexp.MustCompile(`[Pp]refix\s*\+\s*"\.([a-z_]+)"`)
 )
 
-// sourceCodes scans the non-test Go files of package rulesets for the
-// diagnostic codes they can report.
+// sourceCodes scans the non-test Go files of the packages that load
+// rulesets and facts for the diagnostic codes they can report.
 func sourceCodes(t testing.TB) []string {
 	t.Helper()
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
+	var files []string
+	for _, dir := range []string{".", "../facts", "../diag", "../internal/yamlx", "../internal/lang"} {
+		fs, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, fs...)
 	}
 	set := map[string]bool{}
 	for _, f := range files {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/anzexian/anzexian/rulesets"
+	"github.com/anzexian/anzexian/facts"
 )
 
 func TestParseDate(t *testing.T) {
@@ -26,7 +26,7 @@ func TestParseDate(t *testing.T) {
 	}
 	for _, c := range valid {
 		t.Run(c.name, func(t *testing.T) {
-			d, err := rulesets.ParseDate(c.in)
+			d, err := facts.ParseDate(c.in)
 			if err != nil {
 				t.Fatalf("ParseDate(%q): %v", c.in, err)
 			}
@@ -66,11 +66,11 @@ func TestParseDate(t *testing.T) {
 	}
 	for _, c := range invalid {
 		t.Run(c.name, func(t *testing.T) {
-			d, err := rulesets.ParseDate(c.in)
+			d, err := facts.ParseDate(c.in)
 			if err == nil {
 				t.Fatalf("ParseDate(%q) = %s, want an error", c.in, d)
 			}
-			if !errors.Is(err, rulesets.ErrDate) {
+			if !errors.Is(err, facts.ErrDate) {
 				t.Errorf("error %v does not wrap ErrDate", err)
 			}
 			if !strings.Contains(err.Error(), c.msg) {
@@ -99,7 +99,7 @@ func TestNewDateRejectsImpossibleDays(t *testing.T) {
 		{"negative day", 2021, 1, -1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if d := rulesets.NewDate(c.y, c.m, c.d); !d.IsZero() {
+			if d := facts.NewDate(c.y, c.m, c.d); !d.IsZero() {
 				t.Errorf("NewDate(%d, %d, %d) = %s, want the zero date", c.y, c.m, c.d, d)
 			}
 		})
@@ -107,7 +107,7 @@ func TestNewDateRejectsImpossibleDays(t *testing.T) {
 }
 
 func TestDateArithmetic(t *testing.T) {
-	d := rulesets.MustParseDate
+	d := facts.MustParseDate
 	t.Run("AddYears", func(t *testing.T) {
 		for _, c := range []struct {
 			name, from string
@@ -154,7 +154,7 @@ func TestDateArithmetic(t *testing.T) {
 		}
 	})
 	t.Run("zero date stays zero", func(t *testing.T) {
-		var z rulesets.Date
+		var z facts.Date
 		if !z.AddDays(5).IsZero() || !z.AddYears(1).IsZero() {
 			t.Errorf("arithmetic on the zero date must keep it zero: %v %v", z.AddDays(5), z.AddYears(1))
 		}
@@ -208,19 +208,19 @@ func TestDateArithmetic(t *testing.T) {
 }
 
 func TestDateBounds(t *testing.T) {
-	if got := rulesets.MinDate.String(); got != "1949-10-01" {
+	if got := facts.MinDate.String(); got != "1949-10-01" {
 		t.Errorf("MinDate = %s, want 1949-10-01", got)
 	}
-	if got := rulesets.MaxDate.String(); got != "2199-12-31" {
+	if got := facts.MaxDate.String(); got != "2199-12-31" {
 		t.Errorf("MaxDate = %s, want 2199-12-31", got)
 	}
-	if !rulesets.MinDate.Before(rulesets.MaxDate) {
+	if !facts.MinDate.Before(facts.MaxDate) {
 		t.Error("MinDate is not before MaxDate")
 	}
 }
 
 func TestDateText(t *testing.T) {
-	var d rulesets.Date
+	var d facts.Date
 	if err := d.UnmarshalText([]byte("2024-02-29")); err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func TestDateText(t *testing.T) {
 	if err != nil || string(b) != "2024-02-29" {
 		t.Errorf("MarshalText = %q, %v; want 2024-02-29", b, err)
 	}
-	if err := d.UnmarshalText([]byte("2023-02-29")); !errors.Is(err, rulesets.ErrDate) {
+	if err := d.UnmarshalText([]byte("2023-02-29")); !errors.Is(err, facts.ErrDate) {
 		t.Errorf("UnmarshalText(2023-02-29) = %v, want ErrDate", err)
 	}
 	if d.String() != "2024-02-29" {
@@ -242,17 +242,17 @@ func TestMustParseDatePanics(t *testing.T) {
 			t.Error("MustParseDate(\"2023-02-29\") did not panic")
 		}
 	}()
-	rulesets.MustParseDate("2023-02-29")
+	facts.MustParseDate("2023-02-29")
 }
 
 func TestPeriod(t *testing.T) {
-	d := rulesets.MustParseDate
-	closed := rulesets.Period{From: d("2024-01-01"), To: d("2024-12-31")}
-	open := rulesets.Period{From: d("2024-01-01")}
+	d := facts.MustParseDate
+	closed := facts.Period{From: d("2024-01-01"), To: d("2024-12-31")}
+	open := facts.Period{From: d("2024-01-01")}
 	t.Run("Contains", func(t *testing.T) {
 		for _, c := range []struct {
 			name string
-			p    rulesets.Period
+			p    facts.Period
 			day  string
 			want bool
 		}{
@@ -263,7 +263,7 @@ func TestPeriod(t *testing.T) {
 			{"open: the first day", open, "2024-01-01", true},
 			{"open: far in the future", open, "2199-12-31", true},
 			{"open: the day before", open, "2023-12-31", false},
-			{"one day", rulesets.Period{From: d("2024-02-29"), To: d("2024-02-29")}, "2024-02-29", true},
+			{"one day", facts.Period{From: d("2024-02-29"), To: d("2024-02-29")}, "2024-02-29", true},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				if got := c.p.Contains(d(c.day)); got != c.want {
@@ -275,7 +275,7 @@ func TestPeriod(t *testing.T) {
 	t.Run("Days", func(t *testing.T) {
 		for _, c := range []struct {
 			name    string
-			p       rulesets.Period
+			p       facts.Period
 			through string
 			want    int
 		}{
@@ -285,7 +285,7 @@ func TestPeriod(t *testing.T) {
 			{"closed, through before it starts", closed, "2023-06-01", 0},
 			{"open, counts up to and including through", open, "2024-01-10", 10},
 			{"open, through before it starts", open, "2023-12-31", 0},
-			{"one day", rulesets.Period{From: d("2024-02-29"), To: d("2024-02-29")}, "2030-01-01", 1},
+			{"one day", facts.Period{From: d("2024-02-29"), To: d("2024-02-29")}, "2030-01-01", 1},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				if got := c.p.Days(d(c.through)); got != c.want {
@@ -308,7 +308,7 @@ func TestPeriod(t *testing.T) {
 // around to a valid-looking date.
 func TestAddDaysOverflow(t *testing.T) {
 	bug(t, "date.go Date.AddDays converts n to int32, so AddDays(1<<32) returns the same date and add_days(as_of, 4294967296) == as_of is true without error")
-	d := rulesets.MustParseDate("2026-01-01")
+	d := facts.MustParseDate("2026-01-01")
 	if got := d.AddDays(1 << 32); got == d {
 		t.Errorf("AddDays(1<<32) = %s, the same date", got)
 	}

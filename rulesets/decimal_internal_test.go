@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/anzexian/anzexian/internal/yamlx"
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
 )
@@ -67,7 +68,7 @@ func TestParseInterval(t *testing.T) {
 		{"thousands separator", "[1,000, 2]", "two bounds"},
 		{"lower bound not a number", "[a, 5]", "lower bound that is not a decimal number"},
 		{"upper bound exponent", "[0, 1e99]", "upper bound that has an exponent out of range"},
-		{"upper bound too many places", "[0, 0." + strings.Repeat("1", maxDecimalFracDigits+1) + "]", "upper bound that has more than"},
+		{"upper bound too many places", "[0, 0." + strings.Repeat("1", yamlx.MaxDecimalFracDigits+1) + "]", "upper bound that has more than"},
 		{"includes -inf", "[-inf, 0)", "cannot include -inf"},
 		{"includes +inf", "(0, +inf]", "cannot include +inf"},
 		{"+inf as lower bound", "(+inf, 5)", "lower bound that is not a finite number"},

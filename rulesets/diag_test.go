@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -30,7 +31,7 @@ var (
 )
 
 type annotation struct {
-	sev       rulesets.Severity
+	sev       diag.Severity
 	line, col int
 	rx        *regexp.Regexp
 	at        int // the line of the comment
@@ -50,9 +51,9 @@ func parseAnnotations(t *testing.T, src []byte) []annotation {
 			t.Fatalf("line %d: malformed annotation %q", i+1, rest)
 		}
 		for _, m := range ms {
-			a := annotation{sev: rulesets.SeverityError, line: i + 1, at: i + 1}
+			a := annotation{sev: diag.SeverityError, line: i + 1, at: i + 1}
 			if m[1] == "WARNING" {
-				a.sev = rulesets.SeverityWarning
+				a.sev = diag.SeverityWarning
 			}
 			if m[2] != "" {
 				n, _ := strconv.Atoi(m[2])
@@ -72,7 +73,7 @@ func parseAnnotations(t *testing.T, src []byte) []annotation {
 	return out
 }
 
-func (a annotation) matches(d *rulesets.Diagnostic) bool {
+func (a annotation) matches(d *diag.Diagnostic) bool {
 	return d.Severity == a.sev && d.Subject.Start.Line == a.line &&
 		(a.col == 0 || d.Subject.Start.Column == a.col) && a.rx.MatchString(d.Summary)
 }
@@ -95,8 +96,8 @@ func TestLoadDiagnostics(t *testing.T) {
 			if len(annots) == 0 {
 				t.Fatal("the fixture has no annotations")
 			}
-			var ds rulesets.Diagnostics
-			reg, err := rulesets.LoadFiles(rulesets.File{Name: name, Data: src})
+			var ds diag.Diagnostics
+			reg, err := rulesets.LoadFiles(diag.File{Name: name, Data: src})
 			var le *rulesets.LoadError
 			switch {
 			case errors.As(err, &le):
@@ -129,7 +130,7 @@ func TestLoadDiagnostics(t *testing.T) {
 				if d.Code == "" || d.Summary == "" {
 					t.Errorf("diagnostic without code or summary: %+v", d)
 				}
-				if d.Severity != rulesets.SeverityError {
+				if d.Severity != diag.SeverityError {
 					continue
 				}
 				annotated := false
@@ -156,7 +157,7 @@ func TestAnnotationParser(t *testing.T) {
 	src := "a: 1 # ERROR \"x\"\nb: 2 # ERROR col 4 \"y\\\"z\" WARNING line -1 \"w\"\n# just a comment\nc: \"#\" # a comment with # ERROR col 2 \"q\"\n"
 	got := parseAnnotations(t, []byte(src))
 	type ann struct {
-		Sev       rulesets.Severity
+		Sev       diag.Severity
 		Line, Col int
 		Rx        string
 	}
@@ -165,10 +166,10 @@ func TestAnnotationParser(t *testing.T) {
 		out = append(out, ann{a.sev, a.line, a.col, a.rx.String()})
 	}
 	want := []ann{
-		{rulesets.SeverityError, 1, 0, "x"},
-		{rulesets.SeverityError, 2, 4, `y"z`},
-		{rulesets.SeverityWarning, 1, 0, "w"},
-		{rulesets.SeverityError, 4, 2, "q"},
+		{diag.SeverityError, 1, 0, "x"},
+		{diag.SeverityError, 2, 4, `y"z`},
+		{diag.SeverityWarning, 1, 0, "w"},
+		{diag.SeverityError, 4, 2, "q"},
 	}
 	if d := cmp.Diff(want, out); d != "" {
 		t.Errorf("annotations (-want +got):\n%s", d)
@@ -189,7 +190,7 @@ func TestExprPositionDetail(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			doc := header("cn/test/detail", "1", "policy", "", "2000-01-01") +
 				"coverage:\n  - id: r\n    when: " + c.when + "\n    obligation: encouraged\n    text: t\n    cite: {source: s}\n"
-			ds := loadDiags(t, rulesets.File{Name: "d.yaml", Data: []byte(doc)})
+			ds := loadDiags(t, diag.File{Name: "d.yaml", Data: []byte(doc)})
 			d := findDiag(ds, "expr.unknown_name")
 			if d == nil {
 				t.Fatalf("no unknown name: %v", errorCodes(ds))
@@ -207,14 +208,14 @@ func TestExprPositionDetail(t *testing.T) {
 func TestDiagnosticFormat(t *testing.T) {
 	for _, c := range []struct {
 		name string
-		d    rulesets.Diagnostic
+		d    diag.Diagnostic
 		want string
 	}{
 		{
 			name: "snippet, caret and hint",
-			d: rulesets.Diagnostic{Severity: rulesets.SeverityError, Code: "expr.unknown_name", Summary: `unknown name "employes"`,
+			d: diag.Diagnostic{Severity: diag.SeverityError, Code: "expr.unknown_name", Summary: `unknown name "employes"`,
 				Hint: `did you mean "employees"?`, Source: "    when: employes > 10",
-				Subject: rulesets.Range{File: "rulesets/x.yaml", Start: rulesets.Pos{Line: 12, Column: 11}, End: rulesets.Pos{Line: 12, Column: 19}}},
+				Subject: diag.Range{File: "rulesets/x.yaml", Start: diag.Pos{Line: 12, Column: 11}, End: diag.Pos{Line: 12, Column: 19}}},
 			want: `rulesets/x.yaml:12:11: error: unknown name "employes" [expr.unknown_name]
   12 |     when: employes > 10
      |           ^^^^^^^^
@@ -223,9 +224,9 @@ func TestDiagnosticFormat(t *testing.T) {
 		},
 		{
 			name: "wide characters before the subject count as two columns",
-			d: rulesets.Diagnostic{Severity: rulesets.SeverityError, Code: "expr.unknown_name", Summary: "unknown name employes",
+			d: diag.Diagnostic{Severity: diag.SeverityError, Code: "expr.unknown_name", Summary: "unknown name employes",
 				Source:  `    when: name == "危险化学品" && employes > 1`,
-				Subject: rulesets.Range{File: "x.yaml", Start: rulesets.Pos{Line: 7, Column: 30}, End: rulesets.Pos{Line: 7, Column: 38}}},
+				Subject: diag.Range{File: "x.yaml", Start: diag.Pos{Line: 7, Column: 30}, End: diag.Pos{Line: 7, Column: 38}}},
 			want: `x.yaml:7:30: error: unknown name employes [expr.unknown_name]
   7 |     when: name == "危险化学品" && employes > 1
     |                                   ^^^^^^^^
@@ -233,9 +234,9 @@ func TestDiagnosticFormat(t *testing.T) {
 		},
 		{
 			name: "a wide subject gets two carets per character",
-			d: rulesets.Diagnostic{Severity: rulesets.SeverityWarning, Code: "lint.x", Summary: "title", Path: "title",
+			d: diag.Diagnostic{Severity: diag.SeverityWarning, Code: "lint.x", Summary: "title", Path: "title",
 				Source:  "title: 安全生产法",
-				Subject: rulesets.Range{File: "x.yaml", Start: rulesets.Pos{Line: 3, Column: 8}, End: rulesets.Pos{Line: 3, Column: 13}}},
+				Subject: diag.Range{File: "x.yaml", Start: diag.Pos{Line: 3, Column: 8}, End: diag.Pos{Line: 3, Column: 13}}},
 			want: `x.yaml:3:8: warning: title [lint.x]
       at title
   3 | title: 安全生产法
@@ -244,18 +245,18 @@ func TestDiagnosticFormat(t *testing.T) {
 		},
 		{
 			name: "tabs are kept so the caret lines up",
-			d: rulesets.Diagnostic{Severity: rulesets.SeverityError, Code: "c", Summary: "s", Source: "\twhen: x",
-				Subject: rulesets.Range{Start: rulesets.Pos{Line: 1, Column: 8}}},
+			d: diag.Diagnostic{Severity: diag.SeverityError, Code: "c", Summary: "s", Source: "\twhen: x",
+				Subject: diag.Range{Start: diag.Pos{Line: 1, Column: 8}}},
 			want: "1:8: error: s [c]\n  1 | \twhen: x\n    | \t      ^\n",
 		},
 		{
 			name: "no position, no snippet",
-			d:    rulesets.Diagnostic{Severity: rulesets.SeverityError, Code: "stack.empty", Summary: "no ruleset", Source: "ignored", Detail: "line one\nline two\n"},
+			d:    diag.Diagnostic{Severity: diag.SeverityError, Code: "stack.empty", Summary: "no ruleset", Source: "ignored", Detail: "line one\nline two\n"},
 			want: "-: error: no ruleset [stack.empty]\n      line one\n      line two\n",
 		},
 		{
 			name: "no code",
-			d:    rulesets.Diagnostic{Severity: rulesets.SeverityError, Summary: "s", Subject: rulesets.Range{File: "f"}},
+			d:    diag.Diagnostic{Severity: diag.SeverityError, Summary: "s", Subject: diag.Range{File: "f"}},
 			want: "f: error: s\n",
 		},
 	} {
@@ -272,7 +273,7 @@ func TestDiagnosticFormat(t *testing.T) {
 func TestDiagnosticFormatFromLoad(t *testing.T) {
 	doc := header("cn/test/fmt", "1", "policy", "", "2000-01-01") +
 		"coverage:\n  - id: r\n    when: name == \"危险化学品\" && employes > 1\n    obligation: encouraged\n    text: t\n    cite: {source: s}\n"
-	ds := loadDiags(t, rulesets.File{Name: "fmt.yaml", Data: []byte(doc)})
+	ds := loadDiags(t, diag.File{Name: "fmt.yaml", Data: []byte(doc)})
 	d := findDiag(ds, "expr.unknown_name")
 	if d == nil {
 		t.Fatalf("no unknown name: %v", errorCodes(ds))
@@ -286,11 +287,11 @@ func TestDiagnosticFormatFromLoad(t *testing.T) {
 		t.Errorf("Format (-want +got):\n%s", diff)
 	}
 	var le *rulesets.LoadError
-	_, err := rulesets.LoadFiles(rulesets.File{Name: "fmt.yaml", Data: []byte(doc)})
+	_, err := rulesets.LoadFiles(diag.File{Name: "fmt.yaml", Data: []byte(doc)})
 	if !errors.As(err, &le) {
 		t.Fatal(err)
 	}
-	var target *rulesets.Diagnostic
+	var target *diag.Diagnostic
 	if !errors.As(err, &target) || target.Code != "expr.unknown_name" {
 		t.Errorf("errors.As(LoadError, *Diagnostic) = %v", target)
 	}
@@ -301,14 +302,14 @@ func TestDiagnosticFormatFromLoad(t *testing.T) {
 
 func TestRangeString(t *testing.T) {
 	for _, c := range []struct {
-		r    rulesets.Range
+		r    diag.Range
 		want string
 	}{
-		{rulesets.Range{}, "-"},
-		{rulesets.Range{File: "a.yaml"}, "a.yaml"},
-		{rulesets.Range{Start: rulesets.Pos{Line: 3, Column: 4}}, "3:4"},
-		{rulesets.Range{File: "a.yaml", Start: rulesets.Pos{Line: 3}}, "a.yaml:3"},
-		{rulesets.Range{File: "a.yaml", Start: rulesets.Pos{Line: 3, Column: 4}}, "a.yaml:3:4"},
+		{diag.Range{}, "-"},
+		{diag.Range{File: "a.yaml"}, "a.yaml"},
+		{diag.Range{Start: diag.Pos{Line: 3, Column: 4}}, "3:4"},
+		{diag.Range{File: "a.yaml", Start: diag.Pos{Line: 3}}, "a.yaml:3"},
+		{diag.Range{File: "a.yaml", Start: diag.Pos{Line: 3, Column: 4}}, "a.yaml:3:4"},
 	} {
 		if got := c.r.String(); got != c.want {
 			t.Errorf("%+v.String() = %q, want %q", c.r, got, c.want)
@@ -317,15 +318,15 @@ func TestRangeString(t *testing.T) {
 }
 
 func TestDiagnostics(t *testing.T) {
-	at := func(file string, line, col int) rulesets.Range {
-		return rulesets.Range{File: file, Start: rulesets.Pos{Line: line, Column: col}}
+	at := func(file string, line, col int) diag.Range {
+		return diag.Range{File: file, Start: diag.Pos{Line: line, Column: col}}
 	}
-	e1 := &rulesets.Diagnostic{Severity: rulesets.SeverityError, Code: "b", Summary: "second", Subject: at("a.yaml", 2, 1)}
-	e2 := &rulesets.Diagnostic{Severity: rulesets.SeverityError, Code: "a", Summary: "first", Subject: at("a.yaml", 1, 5), Path: "coverage[0].when"}
+	e1 := &diag.Diagnostic{Severity: diag.SeverityError, Code: "b", Summary: "second", Subject: at("a.yaml", 2, 1)}
+	e2 := &diag.Diagnostic{Severity: diag.SeverityError, Code: "a", Summary: "first", Subject: at("a.yaml", 1, 5), Path: "coverage[0].when"}
 	e2dup := *e2
-	w := &rulesets.Diagnostic{Severity: rulesets.SeverityWarning, Code: "lint.x", Summary: "careful", Subject: at("a.yaml", 1, 1)}
-	e3 := &rulesets.Diagnostic{Severity: rulesets.SeverityError, Code: "c", Summary: "other file", Subject: at("0.yaml", 9, 9)}
-	ds := rulesets.Diagnostics{e1, e2, w, &e2dup, e3}
+	w := &diag.Diagnostic{Severity: diag.SeverityWarning, Code: "lint.x", Summary: "careful", Subject: at("a.yaml", 1, 1)}
+	e3 := &diag.Diagnostic{Severity: diag.SeverityError, Code: "c", Summary: "other file", Subject: at("0.yaml", 9, 9)}
+	ds := diag.Diagnostics{e1, e2, w, &e2dup, e3}
 	ds.Sort()
 	var order []string
 	for _, d := range ds {
@@ -346,10 +347,10 @@ func TestDiagnostics(t *testing.T) {
 	if got := w.Error(); got != "a.yaml:1:1: warning: careful" {
 		t.Errorf("warning Error() = %q", got)
 	}
-	if err := (rulesets.Diagnostics{w}).Err(); err != nil {
+	if err := (diag.Diagnostics{w}).Err(); err != nil {
 		t.Errorf("Err() with only warnings = %v, want nil", err)
 	}
-	if err := (rulesets.Diagnostics{}).Err(); err != nil {
+	if err := (diag.Diagnostics{}).Err(); err != nil {
 		t.Errorf("Err() of nothing = %v, want nil", err)
 	}
 	if err := ds.Err(); err == nil {
@@ -365,7 +366,7 @@ func TestPositionsAfterUnusualLineBreaks(t *testing.T) {
 	for _, sep := range []string{"\u2028", "\u0085", "\r"} {
 		t.Run(strconv.QuoteToASCII(sep), func(t *testing.T) {
 			doc := header("cn/test/ls", "1", "policy", "", "2000-01-01") + "notes: [\"安全" + sep + "生产\"]\ntitel: x\n"
-			ds := loadDiags(t, rulesets.File{Name: "ls.yaml", Data: []byte(doc)})
+			ds := loadDiags(t, diag.File{Name: "ls.yaml", Data: []byte(doc)})
 			d := findDiag(ds, "ruleset.unknown_field")
 			if d == nil {
 				t.Fatalf("no unknown field: %v", errorCodes(ds))

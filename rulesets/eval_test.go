@@ -7,19 +7,23 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/decfmt"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
 // evalFor returns an Eval reset for facts on asOf over a one-rule stack.
-func evalFor(t *testing.T, factsText, at string) (*rulesets.Eval, *rulesets.Stack) {
+func evalFor(t *testing.T, factsText, at string) (*lang.Eval, *rulesets.Stack) {
 	t.Helper()
 	reg := loadDoc(t, exprDoc("true"))
-	d := rulesets.MustParseDate(at)
+	d := facts.MustParseDate(at)
 	st, err := reg.Stack("430100", d, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := rulesets.NewEval()
+	ev := lang.NewEval()
 	if err := st.Bind(ev, mustFacts(t, factsText), d, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +32,7 @@ func evalFor(t *testing.T, factsText, at string) (*rulesets.Eval, *rulesets.Stac
 
 func TestTimeline(t *testing.T) {
 	type period struct{ From, To string }
-	periods := func(ps []rulesets.Period) []period {
+	periods := func(ps []facts.Period) []period {
 		out := []period{}
 		for _, p := range ps {
 			out = append(out, period{p.From.String(), p.To.String()})
@@ -183,12 +187,12 @@ requirements:
     cite: {source: s}
 `
 	reg := loadDoc(t, doc)
-	st, err := reg.Stack("43", rulesets.MustParseDate(asOf), "")
+	st, err := reg.Stack("43", facts.MustParseDate(asOf), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := rulesets.NewEval()
-	if err := st.Bind(ev, mustFacts(t, bareFacts), rulesets.MustParseDate(asOf), ""); err != nil {
+	ev := lang.NewEval()
+	if err := st.Bind(ev, mustFacts(t, bareFacts), facts.MustParseDate(asOf), ""); err != nil {
 		t.Fatal(err)
 	}
 	var got []bool
@@ -211,20 +215,20 @@ requirements:
 func TestSetAsOf(t *testing.T) {
 	reg := loadDoc(t, exprDoc("len(accidents) == 1", let{"recent", "len(accidents_within(1))"}))
 	f := mustFacts(t, bareFacts+"accidents: [{date: 2024-06-01, deaths: 1}, {date: 2025-06-01}]\n")
-	st, _ := reg.Stack("430100", rulesets.MustParseDate("2024-12-31"), "")
-	ev := rulesets.NewEval()
-	if err := st.Bind(ev, f, rulesets.MustParseDate("2024-12-31"), ""); err != nil {
+	st, _ := reg.Stack("430100", facts.MustParseDate("2024-12-31"), "")
+	ev := lang.NewEval()
+	if err := st.Bind(ev, f, facts.MustParseDate("2024-12-31"), ""); err != nil {
 		t.Fatal(err)
 	}
 	ok, err := st.Coverage[0].When.Bool(ev)
 	if err != nil || !ok {
 		t.Fatalf("on 2024-12-31: %v %v", ok, err)
 	}
-	st.MoveTo(ev, rulesets.MustParseDate("2025-12-31"))
+	st.MoveTo(ev, facts.MustParseDate("2025-12-31"))
 	if ok, _ := st.Coverage[0].When.Bool(ev); ok {
 		t.Error("after SetAsOf(2025-12-31) the second accident still does not count")
 	}
-	if ev.AsOf() != rulesets.MustParseDate("2025-12-31") || !st.Binds(ev) || ev.Facts() != f {
+	if ev.AsOf() != facts.MustParseDate("2025-12-31") || !st.Binds(ev) || ev.Facts() != f {
 		t.Error("accessors do not reflect SetAsOf")
 	}
 }
@@ -239,14 +243,14 @@ func TestEvalErrorText(t *testing.T) {
 	if err.Error() != want {
 		t.Errorf("Error() = %q, want %q", err.Error(), want)
 	}
-	u := rulesets.UndeterminedOf("x#r", "coverage", err)
+	u := answer.UndeterminedOf("x#r", "coverage", err)
 	if d := cmp.Diff(rulesets.Undetermined{Rule: "x#r", Kind: "coverage", Missing: []string{"employees", "annual_revenue"}}, u); d != "" {
 		t.Errorf("UndeterminedOf (-want +got):\n%s", d)
 	}
 	reg = loadDoc(t, exprDoc("decimal(1) / (annual_revenue ?? 0.0) > 1"))
 	_, err, _ = evalRule(t, reg, mustFacts(t, bareFacts), asOf, "r")
-	var ee *rulesets.EvalError
-	if !errors.As(err, &ee) || ee.Msg != "division by zero" || errors.Is(err, rulesets.ErrMissing) {
+	var ee *lang.EvalError
+	if !errors.As(err, &ee) || ee.Msg != "division by zero" || errors.Is(err, lang.ErrMissing) {
 		t.Errorf("division by zero: %v", err)
 	}
 	reg = loadDoc(t, exprDoc("5 % (employees ?? 0) == 0"))
@@ -259,7 +263,7 @@ func TestEvalErrorText(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "index 3 out of range") {
 		t.Errorf("index out of range: %v", err)
 	}
-	if got := rulesets.Outcome(true, nil) + "," + rulesets.Outcome(false, nil) + "," + rulesets.Outcome(true, err); got != "matched,not_matched,undetermined" {
+	if got := answer.Outcome(true, nil) + "," + answer.Outcome(false, nil) + "," + answer.Outcome(true, err); got != "matched,not_matched,undetermined" {
 		t.Errorf("Outcome = %s", got)
 	}
 }
@@ -275,17 +279,17 @@ coverage:
       - {source: s, article: 第三条, when: "(employees ?? 0) > 10"}
       - {source: s, unverified: true}
 `)
-	st, err := reg.Stack("330382", rulesets.MustParseDate(asOf), "")
+	st, err := reg.Stack("330382", facts.MustParseDate(asOf), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := rulesets.NewEval()
-	if err := st.Bind(ev, mustFacts(t, "region: \"330382\"\nsectors: [other]\n"), rulesets.MustParseDate(asOf), ""); err != nil {
+	ev := lang.NewEval()
+	if err := st.Bind(ev, mustFacts(t, "region: \"330382\"\nsectors: [other]\n"), facts.MustParseDate(asOf), ""); err != nil {
 		t.Fatal(err)
 	}
 	r := st.Coverage[0]
 	var got []string
-	for _, c := range rulesets.Citations(ev, r.Ruleset, r.Cite) {
+	for _, c := range answer.Citations(ev, r.Ruleset, r.Cite) {
 		got = append(got, c.Text())
 	}
 	want := []string{"《乐清市实施意见（征求意见稿）》（乐政办〔2022〕1号）二(二)1【征求意见稿】【条文未核实】", "《测试文件》【条文未核实】"}
@@ -302,7 +306,7 @@ coverage:
 
 func TestYuan(t *testing.T) {
 	for in, want := range map[string]string{"300000": "300000元", "12345.60": "12345.6元", "0.50": "0.5元", "100.00": "100元", "-5": "-5元"} {
-		if got := rulesets.Yuan(*rulesets.Dec(in)); got != want {
+		if got := decfmt.Yuan(*facts.Dec(in)); got != want {
 			t.Errorf("Yuan(%s) = %q, want %q", in, got, want)
 		}
 	}

@@ -5,28 +5,10 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/rulesets"
 )
-
-// Facts are read from YAML or JSON; every problem is reported at once with
-// its field path and line:column, and a "did you mean" for codes.
-func ExampleDecodeFacts() {
-	_, err := rulesets.DecodeFacts("acme.yaml", []byte(`region: "430100"
-sectors: [hazardous_chemical.storage]
-employees: -3
-policy: {start: 2026-01-01, end: 2025-12-31}
-`))
-	var fe *rulesets.FactsError
-	if errors.As(err, &fe) {
-		for _, d := range fe.Diagnostics {
-			fmt.Printf("%s %s: %s (%s)\n", d.Subject, d.Path, d.Summary, d.Hint)
-		}
-	}
-	// Output:
-	// acme.yaml:2:11 sectors[0]: unknown sector code "hazardous_chemical.storage" (did you mean "hazardous_chemicals.storage"?)
-	// acme.yaml:3:12 employees: employees is out of range: -3 (it must lie between 0 and 2147483647)
-	// acme.yaml:4:34 policy.end: policy ends (2025-12-31) before it starts (2026-01-01) (end is the last day covered (至…24时止) and cannot precede start)
-}
 
 // The registry stacks the rulesets in force for a region, a date and an
 // insurer: national first, most local last.
@@ -36,7 +18,7 @@ func ExampleRegistry_Stack() {
 		panic(err)
 	}
 	for _, date := range []string{"2019-06-01", "2026-01-01"} {
-		st, err := reg.Stack("430100", rulesets.MustParseDate(date), "")
+		st, err := reg.Stack("430100", facts.MustParseDate(date), "")
 		if err != nil {
 			panic(err)
 		}
@@ -60,22 +42,10 @@ func ExampleRegistry_Stack() {
 	//   cn.hunan/rating/construction@2018
 }
 
-// Accident grades follow 条例 第三条: the gravest of deaths, serious injuries
-// and direct loss, 以上 inclusive and 以下 exclusive.
-func ExampleGradeOf() {
-	fmt.Println(rulesets.GradeOf(2, 9, rulesets.MustDecimal("9999999.99")).Label())
-	fmt.Println(rulesets.GradeOf(3, 0, rulesets.MustDecimal("0")).Label())
-	fmt.Println(rulesets.GradeOf(0, 0, rulesets.MustDecimal("100000000")).Label())
-	// Output:
-	// 一般事故
-	// 较大事故
-	// 特别重大事故
-}
-
 // A ruleset that does not load reports every problem, each at its
 // file:line:column with the line, a caret and a hint.
 func ExampleLoadFiles() {
-	_, err := rulesets.LoadFiles(rulesets.File{Name: "draft.yaml", Data: []byte(`schema: anzexian/v1
+	_, err := rulesets.LoadFiles(diag.File{Name: "draft.yaml", Data: []byte(`schema: anzexian/v1
 id: cn.test/policy/draft
 version: "1"
 status: in_force

@@ -8,26 +8,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
-
-// richFacts is an enterprise with most optional facts given.
-const richFacts = `name: 危化品公司
-region: "430100"
-sectors: [hazardous_chemicals.storage, special_equipment.elevator]
-employees: 40
-annual_revenue: 1000000
-loss_ratio: 0.10
-risk_level: high
-sites:
-  - {kind: confined_space, workers: 12}
-  - {kind: explosive_dust, workers: 3}
-accidents:
-  - {date: 2023-05-01, deaths: 1, serious_injuries: 0, direct_loss: "1500000.5"}
-  - {date: 2019-06-01, deaths: 0, serious_injuries: 12, direct_loss: "10"}
-policy: {start: 2025-06-01, end: 2026-05-31, death_limit: 300000}
-enforcement: {ordered_on: 2025-03-01, deadline: 2025-04-01}
-`
 
 // bareFacts gives only what is required.
 const bareFacts = `region: "430100"
@@ -57,11 +43,11 @@ func runExprCases(t *testing.T, cases []exprCase) {
 			}
 			got, err, _ := evalRule(t, reg, mustFacts(t, factsText), asOf, "r")
 			if c.missing != nil {
-				var ee *rulesets.EvalError
+				var ee *lang.EvalError
 				if !errors.As(err, &ee) {
 					t.Fatalf("%s = %v, %v; want an *EvalError for missing %v", c.when, got, err, c.missing)
 				}
-				if !errors.Is(err, rulesets.ErrMissing) {
+				if !errors.Is(err, lang.ErrMissing) {
 					t.Errorf("errors.Is(err, ErrMissing) is false for %v", err)
 				}
 				if d := cmp.Diff(c.missing, ee.Missing); d != "" {
@@ -314,8 +300,8 @@ func TestExprLoadErrors(t *testing.T) {
 		{name: "self-referencing let", when: "true", code: "let.cycle", summary: "let a depends on itself", lets: []let{{"a", "a"}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			ds := loadDiags(t, rulesets.File{Name: "test.yaml", Data: []byte(exprDoc(c.when, c.lets...))})
-			var hit *rulesets.Diagnostic
+			ds := loadDiags(t, diag.File{Name: "test.yaml", Data: []byte(exprDoc(c.when, c.lets...))})
+			var hit *diag.Diagnostic
 			for _, d := range ds.Errors() {
 				if (c.code == "" || d.Code == c.code) && (c.summary == "" || regexp.MustCompile(c.summary).MatchString(d.Summary)) {
 					hit = d
@@ -375,7 +361,7 @@ func TestExprErrorCodesOfArguments(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			bug(t, "compile.go check() classifies compile errors by substring; \"needs at least one code\" / \"takes constant codes\" get code expr.unknown_code")
-			ds := loadDiags(t, rulesets.File{Name: "test.yaml", Data: []byte(exprDoc(c.when))})
+			ds := loadDiags(t, diag.File{Name: "test.yaml", Data: []byte(exprDoc(c.when))})
 			for _, d := range ds.Errors() {
 				if d.Code == "expr.unknown_code" {
 					t.Errorf("%s: %q is reported as %s", c.when, d.Summary, d.Code)
@@ -394,21 +380,21 @@ func TestLetFailureReachesEveryReader(t *testing.T) {
 		{"big_or_rich", "big || (annual_revenue ?? 0) > 5"},
 	}) + "coverage:\n" + coverageYAML("r1", "big") + coverageYAML("r2", "!big") + coverageYAML("r3", "big_or_rich") + coverageYAML("r4", "policy == nil")
 	reg := loadDoc(t, doc)
-	st, err := reg.Stack("430100", rulesets.MustParseDate(asOf), "")
+	st, err := reg.Stack("430100", facts.MustParseDate(asOf), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := rulesets.NewEval()
-	run := func(f *rulesets.Facts) map[string]string {
-		if err := st.Bind(ev, f, rulesets.MustParseDate(asOf), ""); err != nil {
+	ev := lang.NewEval()
+	run := func(f *facts.Facts) map[string]string {
+		if err := st.Bind(ev, f, facts.MustParseDate(asOf), ""); err != nil {
 			t.Fatal(err)
 		}
 		out := map[string]string{}
 		for round := 0; round < 2; round++ { // a second round reads the memo
 			for _, c := range st.Coverage {
 				ok, err := c.When.Bool(ev)
-				s := rulesets.Outcome(ok, err)
-				if m := rulesets.MissingOf(err); m != nil {
+				s := answer.Outcome(ok, err)
+				if m := answer.MissingOf(err); m != nil {
 					s += " " + strings.Join(m, ",")
 				}
 				if prev, seen := out[c.ID]; seen && prev != s {
@@ -452,7 +438,7 @@ func TestLetsAcrossLayers(t *testing.T) {
 	provincial := header("cn.hunan/test/provincial", "1", "policy", "43", "2000-01-01") +
 		letsYAML([]let{{"big_hazchem", "hazchem && staff > 10"}}) +
 		"coverage:\n" + coverageYAML("prov", "big_hazchem && hazchem")
-	files := []rulesets.File{{Name: "national.yaml", Data: []byte(national)}, {Name: "hunan.yaml", Data: []byte(provincial)}}
+	files := []diag.File{{Name: "national.yaml", Data: []byte(national)}, {Name: "hunan.yaml", Data: []byte(provincial)}}
 	reg := load(t, files...)
 	for _, c := range []struct {
 		name, facts string
@@ -478,7 +464,7 @@ func TestLetsAcrossLayers(t *testing.T) {
 		})
 	}
 	t.Run("the national stack alone", func(t *testing.T) {
-		st, err := reg.Stack("330100", rulesets.MustParseDate(asOf), "")
+		st, err := reg.Stack("330100", facts.MustParseDate(asOf), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -495,7 +481,7 @@ func TestLetsAcrossLayers(t *testing.T) {
 	})
 	t.Run("a provincial let cannot be read by the national layer", func(t *testing.T) {
 		nat := header("cn/test/national", "1", "measures", "", "2000-01-01") + "coverage:\n" + coverageYAML("nat", "big_hazchem")
-		ds := loadDiags(t, rulesets.File{Name: "national.yaml", Data: []byte(nat)}, files[1])
+		ds := loadDiags(t, diag.File{Name: "national.yaml", Data: []byte(nat)}, files[1])
 		if findDiag(ds, "expr.unknown_name") == nil {
 			t.Errorf("want an unknown name, got %v", errorCodes(ds))
 		}
@@ -517,14 +503,14 @@ func TestExprMultibyteText(t *testing.T) {
 		{name: "decimal after a Chinese string", when: `name != "安全生产责任保险" && annual_revenue > 0.5`, want: true},
 		{name: "decimal literal exact after Chinese", when: `name == "危化品公司" && 0.1 + 0.2 == 0.3`, want: true},
 	})
-	ds := loadDiags(t, rulesets.File{Name: "test.yaml", Data: []byte(exprDoc(`name == "危化品" && employes > 1`))})
+	ds := loadDiags(t, diag.File{Name: "test.yaml", Data: []byte(exprDoc(`name == "危化品" && employes > 1`))})
 	d := findDiag(ds, "expr.unknown_name")
 	if d == nil {
 		t.Fatalf("no unknown name: %v", errorCodes(ds))
 	}
 	// The block starts on the line after "when: |-" with 6 spaces of
 	// indentation: "name == "危化品" && " is 17 characters.
-	if want := (rulesets.Pos{Line: d.Subject.Start.Line, Column: 7 + 17}); d.Subject.Start != want {
+	if want := (diag.Pos{Line: d.Subject.Start.Line, Column: 7 + 17}); d.Subject.Start != want {
 		t.Errorf("unknown name at %v, want column %d", d.Subject.Start, want.Column)
 	}
 }

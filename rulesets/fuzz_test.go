@@ -1,26 +1,19 @@
 package rulesets_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
-	"runtime/debug"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
-	"github.com/shopspring/decimal"
-
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/lang"
+	"github.com/anzexian/anzexian/internal/testkit"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -31,106 +24,14 @@ import (
 //
 //	go test ./rulesets -run '^$' -fuzz '^FuzzLoadRuleset$' -fuzztime 60s
 
-// watchdog turns an input that takes longer than limit into a crash with
-// every goroutine's stack, so the fuzzer keeps it (Go's fuzzer has no
-// per-input timeout). Call the returned function when the input is done.
-func watchdog(limit time.Duration) func() {
-	timer := time.AfterFunc(limit, func() {
-		buf := make([]byte, 1<<20)
-		n := runtime.Stack(buf, true)
-		panic(fmt.Sprintf("input took longer than %s:\n%s", limit, buf[:n]))
-	})
-	return func() { timer.Stop() }
-}
-
-// knownPanics are panics of non-test code already reported as bugs,
-// recognised by a function on the panicking goroutine's stack; inputs that
-// hit them are skipped (see bug) so that the fuzzers can go on and the
-// crashers kept under testdata/fuzz do not break go test.
-// knownPanics would list panics already reported; every one found so far
-// has been fixed, so any panic fails the test.
-var knownPanics []struct{ where, desc string }
-
-// noPanic runs f and turns a panic into a test failure with its stack, or
-// into a skip when it is a known bug.
-func noPanic(t *testing.T, f func()) {
-	t.Helper()
-	var stack string
-	var val any
-	func() {
-		defer func() {
-			if val = recover(); val != nil {
-				stack = string(debug.Stack())
-			}
-		}()
-		f()
-	}()
-	if val == nil {
-		return
-	}
-	for _, k := range knownPanics {
-		if strings.Contains(stack, k.where) {
-			bug(t, k.desc)
-		}
-	}
-	t.Fatalf("panic: %v\n%s", val, stack)
-}
-
 const docTextBug = "parse.go docText splits lines at \\n only, but yaml.v3 also breaks lines at a lone \\r, U+0085, U+2028 and U+2029: a multi-document file with such line breaks makes LoadFiles panic (index out of range)"
-
-// fuzzLimit is the time one input may take.
-const fuzzLimit = 10 * time.Second
 
 // allowedCode is the allow-list of diagnostic codes loading may report:
 // any other code (or an "internal" summary) is a finding.
 var allowedCode = regexp.MustCompile(`^(ruleset|expr|let|cite|stack|penalty|table|lint|rating)\.[a-z_]+$`)
 
-// checkDiagnostics checks the properties every diagnostic has.
-func checkDiagnostics(t *testing.T, ds rulesets.Diagnostics, src []byte, codes *regexp.Regexp) {
-	t.Helper()
-	if len(ds) == 0 {
-		t.Fatal("an error without diagnostics")
-	}
-	lines := yamlLines(src)
-	for _, d := range ds {
-		if d.Code == "" || d.Summary == "" {
-			t.Errorf("diagnostic without code or summary: %+v", d)
-		}
-		if !codes.MatchString(d.Code) {
-			t.Errorf("unexpected diagnostic code %q: %s", d.Code, d.Summary)
-		}
-		if strings.Contains(d.Summary, "internal") || strings.Contains(d.Summary, "runtime error") {
-			t.Errorf("internal error reached the user: %s [%s]", d.Summary, d.Code)
-		}
-		if s := d.Subject.Start; s != (rulesets.Pos{}) {
-			if s.Line < 1 || (lines > 0 && s.Line > lines) || s.Column < 0 {
-				t.Errorf("diagnostic %q at %d:%d, outside the %d lines of the input", d.Summary, s.Line, s.Column, lines)
-			}
-		}
-		if d.Severity != rulesets.SeverityError && d.Severity != rulesets.SeverityWarning {
-			t.Errorf("diagnostic with severity %q", d.Severity)
-		}
-		_ = d.Format()
-		_ = d.Error()
-	}
-	_ = ds.Error()
-}
-
-// yamlLines is the number of lines yaml.v3 may report positions on: it
-// breaks lines at \n, \r\n, a lone \r, U+0085, U+2028 and U+2029, and
-// may place the end of the stream one line past the last (an implicit null
-// after "---" without a newline). It returns 0 (unknown) for UTF-16 input
-// or when the source is not known.
-func yamlLines(src []byte) int {
-	if src == nil || bytes.HasPrefix(src, []byte("\xfe\xff")) || bytes.HasPrefix(src, []byte("\xff\xfe")) {
-		return 0
-	}
-	s := strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u0085", "\n", "\u2028", "\n", "\u2029", "\n").Replace(string(src))
-	return strings.Count(s, "\n") + 2
-}
-
-func fuzzFacts(t testing.TB) []*rulesets.Facts {
-	minimal := &rulesets.Facts{Region: "110000", Sectors: []string{"other"}, Status: "operating"}
+func fuzzFacts(t testing.TB) []*facts.Facts {
+	minimal := &facts.Facts{Region: "110000", Sectors: []string{"other"}, Status: "operating"}
 	future := mustFacts(t, bareFacts+`employees: 0
 annual_revenue: 0
 accidents:
@@ -139,20 +40,20 @@ policy: {insured: false}
 policy_history: [{start: 2000-01-01, end: 2000-01-01, surrendered_on: 2000-01-01}]
 enforcement: {ordered_on: 2199-01-01, fine_amount: "0", fined_on: 2199-01-02}
 `)
-	return []*rulesets.Facts{minimal, mustFacts(t, completeFactsYAML), mustFacts(t, richFacts), future}
+	return []*facts.Facts{minimal, mustFacts(t, completeFactsYAML), mustFacts(t, richFacts), future}
 }
 
 // exercise evaluates every expression of the stack for f on d. It must not
 // panic; errors are expected (missing facts, division by zero …).
-func exercise(t *testing.T, st *rulesets.Stack, f *rulesets.Facts, d rulesets.Date) {
-	ev := rulesets.NewEval()
+func exercise(t *testing.T, st *rulesets.Stack, f *facts.Facts, d facts.Date) {
+	ev := lang.NewEval()
 	if err := st.Bind(ev, f, d, st.Insurer); err != nil {
-		var fe *rulesets.FactsError
+		var fe *facts.Error
 		if !errors.As(err, &fe) {
 			t.Fatalf("Reset error %T: %v", err, err)
 		}
 	}
-	eval := func(e *rulesets.Expr) {
+	eval := func(e *lang.Expr) {
 		if e == nil {
 			return
 		}
@@ -166,13 +67,13 @@ func exercise(t *testing.T, st *rulesets.Stack, f *rulesets.Facts, d rulesets.Da
 		for _, c := range cs {
 			eval(c.When)
 		}
-		_ = rulesets.Citations(ev, rs, cs)
+		_ = answer.Citations(ev, rs, cs)
 	}
 	// Conditions are deterministic: a second evaluation (reading memoized
 	// lets) gives the same outcome as the first.
-	outcome := func(e *rulesets.Expr) string {
+	outcome := func(e *lang.Expr) string {
 		ok, err := e.Bool(ev)
-		s := rulesets.Outcome(ok, err)
+		s := answer.Outcome(ok, err)
 		if err != nil {
 			s += ": " + err.Error()
 		}
@@ -240,7 +141,7 @@ func exercise(t *testing.T, st *rulesets.Stack, f *rulesets.Facts, d rulesets.Da
 				for _, l := range b.Loadings {
 					eval(l.When)
 				}
-				ev.SetRate(*rulesets.Dec("0.0012"))
+				ev.SetRate(*facts.Dec("0.0012"))
 				eval(b.Formula)
 				_ = rt.Table(b)
 			}
@@ -264,9 +165,9 @@ func exercise(t *testing.T, st *rulesets.Stack, f *rulesets.Facts, d rulesets.Da
 
 // exerciseRegistry builds, for every ruleset, the stack of its own region
 // at its first day (and at its last, if it ends) and evaluates it.
-func exerciseRegistry(t *testing.T, reg *rulesets.Registry, fs []*rulesets.Facts) {
+func exerciseRegistry(t *testing.T, reg *rulesets.Registry, fs []*facts.Facts) {
 	for _, rs := range reg.Rulesets() {
-		dates := []rulesets.Date{rs.Effective.From}
+		dates := []facts.Date{rs.Effective.From}
 		if !rs.Effective.Until.IsZero() {
 			dates = append(dates, rs.Effective.Until)
 		}
@@ -277,7 +178,7 @@ func exerciseRegistry(t *testing.T, reg *rulesets.Registry, fs []*rulesets.Facts
 				if !errors.As(err, &se) {
 					t.Fatalf("Stack error %T: %v", err, err)
 				}
-				checkDiagnostics(t, se.Diagnostics, nil, regexp.MustCompile(`.`))
+				testkit.CheckDiagnostics(t, se.Diagnostics, nil, regexp.MustCompile(`.`))
 				continue
 			}
 			for _, f := range fs {
@@ -285,26 +186,7 @@ func exerciseRegistry(t *testing.T, reg *rulesets.Registry, fs []*rulesets.Facts
 			}
 		}
 	}
-	_ = rulesets.LintRegistry(reg, nil)
-}
-
-func addFiles(f *testing.F, fsys fs.FS, pattern string) int {
-	n := 0
-	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		if ok, _ := filepath.Match(pattern, filepath.Base(p)); !ok {
-			return nil
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err == nil {
-			f.Add(data)
-			n++
-		}
-		return nil
-	})
-	return n
+	_ = rulesets.Lint(reg, nil)
 }
 
 var trickyRulesets = []string{
@@ -330,164 +212,40 @@ var trickyRulesets = []string{
 }
 
 func FuzzLoadRuleset(f *testing.F) {
-	if addFiles(f, rulesets.Bundled(), "*.yaml") == 0 {
+	if testkit.AddFiles(f, rulesets.Bundled(), "*.yaml") == 0 {
 		f.Fatal("no bundled rulesets to seed from")
 	}
-	if addFiles(f, os.DirFS("testdata"), "*.yaml") == 0 {
+	if testkit.AddFiles(f, os.DirFS("testdata"), "*.yaml") == 0 {
 		f.Fatal("no testdata to seed from")
 	}
 	// the bad-input catalogue: one problem a file, each a path into the
 	// error handling
-	if addFiles(f, os.DirFS(filepath.Join("..", "testdata", "bad", "rulesets")), "*.yaml") == 0 {
+	if testkit.AddFiles(f, os.DirFS(filepath.Join("..", "testdata", "bad", "rulesets")), "*.yaml") == 0 {
 		f.Fatal("no catalogue rulesets to seed from")
 	}
 	for _, s := range trickyRulesets {
 		f.Add([]byte(s))
 	}
-	var fs []*rulesets.Facts
+	var fs []*facts.Facts
 	f.Fuzz(func(t *testing.T, data []byte) {
-		defer watchdog(fuzzLimit)()
+		defer testkit.Watchdog(testkit.FuzzLimit)()
 		if fs == nil {
 			fs = fuzzFacts(t)
 		}
 		var reg *rulesets.Registry
 		var err error
-		noPanic(t, func() { reg, err = rulesets.LoadFiles(rulesets.File{Name: "fuzz.yaml", Data: data}) })
+		testkit.NoPanic(t, func() { reg, err = rulesets.LoadFiles(diag.File{Name: "fuzz.yaml", Data: data}) })
 		if err != nil {
 			var le *rulesets.LoadError
 			if !errors.As(err, &le) {
 				t.Fatalf("LoadFiles error %T: %v", err, err)
 			}
-			checkDiagnostics(t, le.Diagnostics, data, allowedCode)
+			testkit.CheckDiagnostics(t, le.Diagnostics, data, allowedCode)
 			return
 		}
-		checkDiagnostics(t, append(reg.Warnings(), &rulesets.Diagnostic{Severity: rulesets.SeverityWarning, Code: "lint.sentinel", Summary: "x"}), data, allowedCode)
-		noPanic(t, func() { exerciseRegistry(t, reg, fs) })
+		testkit.CheckDiagnostics(t, append(reg.Warnings(), &diag.Diagnostic{Severity: diag.SeverityWarning, Code: "lint.sentinel", Summary: "x"}), data, allowedCode)
+		testkit.NoPanic(t, func() { exerciseRegistry(t, reg, fs) })
 	})
-}
-
-var trickyFacts = []string{
-	"",
-	"---\n",
-	"[]\n",
-	"null\n",
-	`{"region": "430100", "sectors": ["other"], "employees": 1e2}`,
-	`{"region": "430100", "sectors": ["other"], "annual_revenue": 1e-3, "loss_ratio": -0.0}`,
-	"region: 430100\nsectors: [other]\nemployees: 0x10\n",
-	"region: \"43\"\nsectors: [other]\nemployees: 1_000\n",
-	"region: \"43\"\nsectors: [other]\nemployees: 99999999999999999999\n",
-	"region: \"43\"\nsectors: [other]\nannual_revenue: .inf\n",
-	"region: \"43\"\nsectors: [other]\nannual_revenue: .nan\n",
-	"region: \"43\"\nsectors: [other]\npolicy: {insured: false}\n",
-	"region: \"43\"\nsectors: [other]\npolicy: ~\nenforcement: {}\nhazards: {}\n",
-	"region: \"43\"\nsectors: [other]\naccidents: [{date: 2024-02-29}]\n",
-	"region: \"43\"\nsectors: [other]\n? [complex, key]\n: value\n",
-	"region: \"43\"\nsectors: [other]\ncustom: {a: [1, {b: c}]}\n",
-	"region: \"43\"\nsectors: [other]\nx: !!binary aGVsbG8=\n",
-	"region: \"43\"\nsectors: [other]\n<<: {employees: 5}\n",
-	"a: &a [*a, *a]\n",
-	"region: \"43\"\nsectors: [other]\n---\nregion: \"33\"\nsectors: [fishery]\n---\n",
-	completeFactsYAML,
-	completeFactsJSON,
-	richFacts,
-}
-
-func FuzzDecodeFacts(f *testing.F) {
-	for _, s := range trickyFacts {
-		f.Add([]byte(s))
-	}
-	addFiles(f, os.DirFS(filepath.Join("..", "examples", "enterprises")), "*")
-	factsCodes := regexp.MustCompile(`^facts\.[a-z_]+$`)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		defer watchdog(fuzzLimit)()
-		var fs []*rulesets.Facts
-		var err error
-		noPanic(t, func() { fs, err = rulesets.DecodeFacts("fuzz.yaml", data) })
-		if err != nil {
-			var fe *rulesets.FactsError
-			if !errors.As(err, &fe) {
-				t.Fatalf("DecodeFacts error %T: %v", err, err)
-			}
-			checkDiagnostics(t, fe.Diagnostics, data, factsCodes)
-			return
-		}
-		if len(fs) == 0 {
-			t.Fatal("DecodeFacts returned no enterprise and no error")
-		}
-		for _, x := range fs {
-			if err := x.Validate(); err != nil {
-				if knownValidateBug(x, err) {
-					bug(t, "DecodeFacts accepts region \"\" or a list of empty/null sector codes that Facts.Validate rejects")
-				}
-				t.Fatalf("DecodeFacts accepted facts that Validate rejects: %v", err)
-			}
-			roundTrip(t, x)
-		}
-	})
-}
-
-// knownValidateBug reports whether Validate fails only for the known
-// decoder holes (an empty region, sectors that were all empty or null).
-func knownValidateBug(f *rulesets.Facts, err error) bool {
-	var fe *rulesets.FactsError
-	if !errors.As(err, &fe) {
-		return false
-	}
-	for _, d := range fe.Diagnostics {
-		switch {
-		case d.Path == "region" && f.Region == "":
-		case d.Path == "sectors" && d.Code == "facts.missing" && len(f.Sectors) == 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// extraCmp compares extra facts as the stack will type them.
-var extraCmp = cmp.Comparer(func(a, b rulesets.ExtraValue) bool {
-	if a.Text != b.Text && !sameNumber(a, b) || a.IsList != b.IsList || a.IsNull != b.IsNull || a.Kind != b.Kind || a.Path != b.Path || !slices.Equal(a.Items, b.Items) {
-		return false
-	}
-	_, numErr := strconv.ParseFloat(a.Text, 64) // only to classify the text
-	ambiguous := numErr == nil || a.Text == "true" || a.Text == "false" || a.Text == "null"
-	return !ambiguous || a.Quoted == b.Quoted
-})
-
-// sameNumber reports whether a plain number written as a and read back as
-// b has one value and one scale (080 → 80, +1.50 → 1.50 are the same).
-func sameNumber(a, b rulesets.ExtraValue) bool {
-	if a.Quoted || b.Quoted {
-		return false
-	}
-	x, err1 := decimal.NewFromString(a.Text)
-	y, err2 := decimal.NewFromString(b.Text)
-	return err1 == nil && err2 == nil && x.Equal(y) && x.Exponent() == y.Exponent()
-}
-
-// roundTrip checks that facts written as JSON read back the same.
-func roundTrip(t *testing.T, f *rulesets.Facts) {
-	b, err := json.Marshal(f)
-	if err != nil {
-		t.Fatalf("json.Marshal: %v", err)
-	}
-	back, err := rulesets.DecodeFacts("roundtrip.json", b)
-	if err != nil {
-		if knownRoundTripBug(f) {
-			bug(t, "a policy with insured: false and no dates marshals \"start\": \"\" (Date zero), which DecodeFacts rejects")
-		}
-		t.Fatalf("facts written as JSON do not read back: %v\n%s", err, b)
-	}
-	// extra facts are written too; only their positions differ, and
-	// whether text that cannot be mistaken for a number or a boolean was
-	// quoted
-	if d := cmp.Diff(f, back[0], dateCmp, cmpopts.EquateEmpty(), extraCmp); d != "" {
-		t.Fatalf("JSON round trip changed the facts (-before +after):\n%s\n%s", d, b)
-	}
-}
-
-func knownRoundTripBug(f *rulesets.Facts) bool {
-	return f.Policy != nil && (f.Policy.Start.IsZero() || f.Policy.End.IsZero())
 }
 
 // FuzzExpr puts an expression into one of several places of a ruleset and
@@ -510,25 +268,25 @@ func FuzzExpr(f *testing.F) {
 			f.Add(s, slot)
 		}
 	}
-	var fs []*rulesets.Facts
+	var fs []*facts.Facts
 	f.Fuzz(func(t *testing.T, src string, slot uint8) {
-		defer watchdog(fuzzLimit)()
+		defer testkit.Watchdog(testkit.FuzzLimit)()
 		if fs == nil {
 			fs = fuzzFacts(t)
 		}
 		doc := exprSlotDoc(src, slot%5)
 		var reg *rulesets.Registry
 		var err error
-		noPanic(t, func() { reg, err = rulesets.LoadFiles(rulesets.File{Name: "fuzz.yaml", Data: []byte(doc)}) })
+		testkit.NoPanic(t, func() { reg, err = rulesets.LoadFiles(diag.File{Name: "fuzz.yaml", Data: []byte(doc)}) })
 		if err != nil {
 			var le *rulesets.LoadError
 			if !errors.As(err, &le) {
 				t.Fatalf("LoadFiles error %T: %v", err, err)
 			}
-			checkDiagnostics(t, le.Diagnostics, []byte(doc), exprCodes)
+			testkit.CheckDiagnostics(t, le.Diagnostics, []byte(doc), exprCodes)
 			return
 		}
-		noPanic(t, func() { exerciseRegistry(t, reg, fs) })
+		testkit.NoPanic(t, func() { exerciseRegistry(t, reg, fs) })
 	})
 }
 

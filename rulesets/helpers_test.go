@@ -3,16 +3,21 @@ package rulesets_test
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
 // dateCmp lets cmp compare rulesets.Date (its only field is unexported).
-var dateCmp = cmp.Comparer(func(a, b rulesets.Date) bool { return a == b })
+var dateCmp = cmp.Comparer(func(a, b facts.Date) bool { return a == b })
 
 // header returns the head of a minimal valid ruleset document.
 func header(id, version, kind, region, from string) string {
@@ -62,7 +67,7 @@ func exprDoc(when string, lets ...let) string {
 	return header("cn/test/expr", "1", "policy", "", "2000-01-01") + letsYAML(lets) + "coverage:\n" + coverageYAML("r", when)
 }
 
-func load(t testing.TB, files ...rulesets.File) *rulesets.Registry {
+func load(t testing.TB, files ...diag.File) *rulesets.Registry {
 	t.Helper()
 	reg, err := rulesets.LoadFiles(files...)
 	if err != nil {
@@ -73,12 +78,12 @@ func load(t testing.TB, files ...rulesets.File) *rulesets.Registry {
 
 func loadDoc(t testing.TB, doc string) *rulesets.Registry {
 	t.Helper()
-	return load(t, rulesets.File{Name: "test.yaml", Data: []byte(doc)})
+	return load(t, diag.File{Name: "test.yaml", Data: []byte(doc)})
 }
 
 // loadDiags loads the files and returns the diagnostics of the *LoadError;
 // it fails the test if loading succeeds.
-func loadDiags(t testing.TB, files ...rulesets.File) rulesets.Diagnostics {
+func loadDiags(t testing.TB, files ...diag.File) diag.Diagnostics {
 	t.Helper()
 	_, err := rulesets.LoadFiles(files...)
 	if err == nil {
@@ -93,9 +98,9 @@ func loadDiags(t testing.TB, files ...rulesets.File) rulesets.Diagnostics {
 
 func formatDiags(err error) string {
 	var le *rulesets.LoadError
-	var fe *rulesets.FactsError
+	var fe *facts.Error
 	var se *rulesets.StackError
-	var ds rulesets.Diagnostics
+	var ds diag.Diagnostics
 	switch {
 	case errors.As(err, &le):
 		ds = le.Diagnostics
@@ -112,7 +117,7 @@ func formatDiags(err error) string {
 }
 
 // errorCodes returns the codes of the error diagnostics, in order.
-func errorCodes(ds rulesets.Diagnostics) []string {
+func errorCodes(ds diag.Diagnostics) []string {
 	var out []string
 	for _, d := range ds.Errors() {
 		out = append(out, d.Code)
@@ -120,9 +125,9 @@ func errorCodes(ds rulesets.Diagnostics) []string {
 	return out
 }
 
-func mustFacts(t testing.TB, doc string) *rulesets.Facts {
+func mustFacts(t testing.TB, doc string) *facts.Facts {
 	t.Helper()
-	fs, err := rulesets.DecodeFacts("facts.yaml", []byte(doc))
+	fs, err := facts.Decode("facts.yaml", []byte(doc))
 	if err != nil {
 		t.Fatalf("DecodeFacts: %v\n%s", err, formatDiags(err))
 	}
@@ -134,14 +139,14 @@ func mustFacts(t testing.TB, doc string) *rulesets.Facts {
 
 // evalRule evaluates the when of coverage rule id in the stack of reg for
 // the facts' region at asOf.
-func evalRule(t testing.TB, reg *rulesets.Registry, f *rulesets.Facts, asOf, id string) (bool, error, *rulesets.Eval) {
+func evalRule(t testing.TB, reg *rulesets.Registry, f *facts.Facts, asOf, id string) (bool, error, *lang.Eval) {
 	t.Helper()
-	d := rulesets.MustParseDate(asOf)
+	d := facts.MustParseDate(asOf)
 	st, err := reg.Stack(f.Region, d, "")
 	if err != nil {
 		t.Fatalf("Stack(%q, %s): %v\n%s", f.Region, d, err, formatDiags(err))
 	}
-	ev := rulesets.NewEval()
+	ev := lang.NewEval()
 	if err := st.Bind(ev, f, d, ""); err != nil {
 		t.Fatalf("Reset: %v", err)
 	}
@@ -156,7 +161,7 @@ func evalRule(t testing.TB, reg *rulesets.Registry, f *rulesets.Facts, asOf, id 
 }
 
 // findDiag returns the first error diagnostic with the code, or nil.
-func findDiag(ds rulesets.Diagnostics, code string) *rulesets.Diagnostic {
+func findDiag(ds diag.Diagnostics, code string) *diag.Diagnostic {
 	for _, d := range ds {
 		if d.Code == code {
 			return d
@@ -170,4 +175,19 @@ func findDiag(ds rulesets.Diagnostics, code string) *rulesets.Diagnostic {
 func bug(t testing.TB, desc string) {
 	t.Helper()
 	_ = desc
+}
+
+// completeFactsYAML gives every core fact; richFacts most optional ones
+// (the facts package's test fixtures).
+var (
+	completeFactsYAML = readFactsTestdata("complete.yaml")
+	richFacts         = readFactsTestdata("rich.yaml")
+)
+
+func readFactsTestdata(name string) string {
+	b, err := os.ReadFile(filepath.Join("..", "facts", "testdata", name))
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
 }

@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -47,12 +50,12 @@ func bounded(t *testing.T, limit time.Duration, maxAlloc uint64, f func()) (took
 
 // diagsOf returns the diagnostics of a *FactsError, *LoadError or
 // *StackError (nil for nil).
-func diagsOf(t *testing.T, err error) rulesets.Diagnostics {
+func diagsOf(t *testing.T, err error) diag.Diagnostics {
 	t.Helper()
 	if err == nil {
 		return nil
 	}
-	var fe *rulesets.FactsError
+	var fe *facts.Error
 	var le *rulesets.LoadError
 	var se *rulesets.StackError
 	switch {
@@ -68,10 +71,10 @@ func diagsOf(t *testing.T, err error) rulesets.Diagnostics {
 }
 
 // wantCode fails unless ds holds an error with the code; it returns it.
-func wantCode(t *testing.T, ds rulesets.Diagnostics, code string) *rulesets.Diagnostic {
+func wantCode(t *testing.T, ds diag.Diagnostics, code string) *diag.Diagnostic {
 	t.Helper()
 	for _, d := range ds {
-		if d.Code == code && d.Severity == rulesets.SeverityError {
+		if d.Code == code && d.Severity == diag.SeverityError {
 			return d
 		}
 	}
@@ -79,15 +82,15 @@ func wantCode(t *testing.T, ds rulesets.Diagnostics, code string) *rulesets.Diag
 	return nil
 }
 
-func decodeErr(t *testing.T, doc string) rulesets.Diagnostics {
+func decodeErr(t *testing.T, doc string) diag.Diagnostics {
 	t.Helper()
-	_, err := rulesets.DecodeFacts("limits.yaml", []byte(doc))
+	_, err := facts.Decode("limits.yaml", []byte(doc))
 	return diagsOf(t, err)
 }
 
-func loadErr(t *testing.T, doc string) rulesets.Diagnostics {
+func loadErr(t *testing.T, doc string) diag.Diagnostics {
 	t.Helper()
-	_, err := rulesets.LoadFiles(rulesets.File{Name: "limits.yaml", Data: []byte(doc)})
+	_, err := rulesets.LoadFiles(diag.File{Name: "limits.yaml", Data: []byte(doc)})
 	return diagsOf(t, err)
 }
 
@@ -116,7 +119,7 @@ func TestLimitRulesetSize(t *testing.T) {
 	if ds := loadErr(t, pad(doc, rulesets.MaxRulesetSize)); ds.HasErrors() {
 		t.Errorf("a ruleset of exactly MaxRulesetSize bytes: %v", ds)
 	}
-	var ds rulesets.Diagnostics
+	var ds diag.Diagnostics
 	took, _, ok := bounded(t, 5*time.Second, 64<<20, func() { ds = loadErr(t, pad(doc, rulesets.MaxRulesetSize+1)) })
 	if !ok {
 		t.Fatalf("a ruleset one byte too large is not rejected within %s", took)
@@ -126,7 +129,7 @@ func TestLimitRulesetSize(t *testing.T) {
 	}
 	// the same limit when a file is added to a registry (anzexian --with)
 	reg := loadDoc(t, header("cn/test/base", "1", "policy", "", "2000-01-01"))
-	_, err := reg.With(rulesets.File{Name: "with.yaml", Data: []byte(pad(doc, rulesets.MaxRulesetSize+1))})
+	_, err := reg.With(diag.File{Name: "with.yaml", Data: []byte(pad(doc, rulesets.MaxRulesetSize+1))})
 	wantCode(t, diagsOf(t, err), "ruleset.too_large")
 }
 
@@ -146,7 +149,7 @@ func TestLimitRulesetsPerFile(t *testing.T) {
 	if ds := loadErr(t, stream(rulesets.MaxRulesetsPerFile)); ds.HasErrors() {
 		t.Errorf("%d rulesets in one file: %v", rulesets.MaxRulesetsPerFile, ds)
 	}
-	var ds rulesets.Diagnostics
+	var ds diag.Diagnostics
 	took, _, ok := bounded(t, 5*time.Second, 64<<20, func() { ds = loadErr(t, stream(rulesets.MaxRulesetsPerFile+1)) })
 	if !ok {
 		t.Fatalf("%d rulesets in one file not rejected within %s", rulesets.MaxRulesetsPerFile+1, took)
@@ -181,7 +184,7 @@ func TestLimitExprsPerFile(t *testing.T) {
 	// twice as many: refused before compiling any (the whole of
 	// MaxRulesetSize in rules took 7 s to compile before the limit)
 	doc := rules(2 * rulesets.MaxExprsPerFile)
-	var ds rulesets.Diagnostics
+	var ds diag.Diagnostics
 	took, _, ok := bounded(t, 5*time.Second, 1<<30, func() { ds = loadErr(t, doc) })
 	if !ok {
 		t.Fatalf("%d bytes of rules not rejected within %s", len(doc), took)
@@ -196,11 +199,11 @@ func TestLimitExprsPerFile(t *testing.T) {
 }
 
 func TestLimitFactsSize(t *testing.T) {
-	if _, err := rulesets.DecodeFacts("limits.yaml", []byte(pad(limitsFacts, rulesets.MaxFactsSize))); err != nil {
+	if _, err := facts.Decode("limits.yaml", []byte(pad(limitsFacts, facts.MaxSize))); err != nil {
 		t.Errorf("facts of exactly MaxFactsSize bytes: %v", err)
 	}
-	var ds rulesets.Diagnostics
-	took, _, ok := bounded(t, 5*time.Second, 16<<20, func() { ds = decodeErr(t, pad(limitsFacts, rulesets.MaxFactsSize+1)) })
+	var ds diag.Diagnostics
+	took, _, ok := bounded(t, 5*time.Second, 16<<20, func() { ds = decodeErr(t, pad(limitsFacts, facts.MaxSize+1)) })
 	if !ok {
 		t.Fatalf("facts one byte too large are not rejected within %s", took)
 	}
@@ -230,7 +233,7 @@ func billionLaughs(levels int) string {
 func TestLimitAliases(t *testing.T) {
 	lol := billionLaughs(12) // 10^12 scalars, expanded
 	t.Run("facts", func(t *testing.T) {
-		var ds rulesets.Diagnostics
+		var ds diag.Diagnostics
 		took, alloc, ok := bounded(t, 5*time.Second, 32<<20, func() { ds = decodeErr(t, limitsFacts+lol) })
 		if !ok {
 			t.Fatalf("billion laughs in facts not rejected within %s", took)
@@ -247,7 +250,7 @@ func TestLimitAliases(t *testing.T) {
 		}
 		b.WriteString("]\n")
 		doc := header("cn/test/lol", "1", "policy", "", "2000-01-01") + b.String()
-		var ds rulesets.Diagnostics
+		var ds diag.Diagnostics
 		took, alloc, ok := bounded(t, 5*time.Second, 32<<20, func() { ds = loadErr(t, doc) })
 		if !ok {
 			t.Fatalf("billion laughs in a ruleset not rejected within %s", took)
@@ -270,7 +273,7 @@ func TestLimitDepth(t *testing.T) {
 	lists := func(k int) string { return strings.Repeat("[", k) + strings.Repeat("]", k) }
 	for _, k := range []int{100, 10001, 200000} {
 		t.Run(fmt.Sprintf("%d nested lists", k), func(t *testing.T) {
-			var fds, rds rulesets.Diagnostics
+			var fds, rds diag.Diagnostics
 			took, _, ok := bounded(t, 5*time.Second, 256<<20, func() {
 				fds = decodeErr(t, limitsFacts+"custom: "+lists(k)+"\n")
 				rds = loadErr(t, header("cn/test/deep", "1", "policy", "", "2000-01-01")+"notes: "+lists(k)+"\n")
@@ -285,7 +288,7 @@ func TestLimitDepth(t *testing.T) {
 }
 
 // exprDiags loads a ruleset whose coverage rule has the condition when.
-func exprDiags(t *testing.T, when string) rulesets.Diagnostics {
+func exprDiags(t *testing.T, when string) diag.Diagnostics {
 	t.Helper()
 	return loadErr(t, exprDoc(when))
 }
@@ -299,15 +302,15 @@ func TestLimitExprLen(t *testing.T) {
 		}
 		return s + strings.Repeat(" ", n-len(s))
 	}
-	if ds := exprDiags(t, cond(rulesets.MaxExprLen)); ds.HasErrors() {
+	if ds := exprDiags(t, cond(lang.MaxExprLen)); ds.HasErrors() {
 		t.Errorf("an expression of exactly MaxExprLen characters: %v", errorCodes(ds))
 	}
-	var ds rulesets.Diagnostics
-	took, _, ok := bounded(t, 5*time.Second, 64<<20, func() { ds = exprDiags(t, cond(rulesets.MaxExprLen+1)) })
+	var ds diag.Diagnostics
+	took, _, ok := bounded(t, 5*time.Second, 64<<20, func() { ds = exprDiags(t, cond(lang.MaxExprLen+1)) })
 	if !ok {
 		t.Fatalf("not rejected within %s", took)
 	}
-	if d := wantCode(t, ds, "expr.too_large"); d != nil && !strings.Contains(d.Summary, fmt.Sprint(rulesets.MaxExprLen)) {
+	if d := wantCode(t, ds, "expr.too_large"); d != nil && !strings.Contains(d.Summary, fmt.Sprint(lang.MaxExprLen)) {
 		t.Errorf("the message does not name the limit: %s", d.Summary)
 	}
 }
@@ -318,7 +321,7 @@ func TestLimitExprNodes(t *testing.T) {
 	if ds := exprDiags(t, sum(900)); ds.HasErrors() {
 		t.Errorf("an expression of 1801 nodes: %v", errorCodes(ds))
 	}
-	var ds rulesets.Diagnostics
+	var ds diag.Diagnostics
 	took, _, ok := bounded(t, 5*time.Second, 128<<20, func() { ds = exprDiags(t, sum(1100)) })
 	if !ok {
 		t.Fatalf("an expression of 2201 nodes not rejected within %s", took)
@@ -330,7 +333,7 @@ func TestLimitExprNodes(t *testing.T) {
 		}
 	}
 	if !found {
-		t.Errorf("an expression of 2201 nodes (MaxExprNodes %d): no expr diagnostic about nodes among %v", rulesets.MaxExprNodes, errorCodes(ds))
+		t.Errorf("an expression of 2201 nodes (MaxExprNodes %d): no expr diagnostic about nodes among %v", lang.MaxExprNodes, errorCodes(ds))
 	}
 	// The code and position of this diagnostic are a known bug, kept in
 	// the catalogue: testdata/bad/rulesets/expr-too-many-nodes.yaml.
@@ -354,7 +357,7 @@ func TestLimitNestedExpressions(t *testing.T) {
 		{"400 nested any()", strings.Repeat("any(accidents, {", 400) + "true" + strings.Repeat("})", 400), true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			var ds rulesets.Diagnostics
+			var ds diag.Diagnostics
 			took, _, ok := bounded(t, 10*time.Second, 512<<20, func() { ds = exprDiags(t, c.when) })
 			if !ok {
 				t.Fatalf("not done within %s", took)
@@ -403,7 +406,7 @@ func TestLimitDecimals(t *testing.T) {
 		{"1_000", "decimal"},
 	} {
 		t.Run(c.text, func(t *testing.T) {
-			check := func(kind string, ds rulesets.Diagnostics, code string) {
+			check := func(kind string, ds diag.Diagnostics, code string) {
 				t.Helper()
 				if code == "" {
 					if ds.HasErrors() {
@@ -413,7 +416,7 @@ func TestLimitDecimals(t *testing.T) {
 				}
 				wantCode(t, ds, code)
 			}
-			var fds, rds rulesets.Diagnostics
+			var fds, rds diag.Diagnostics
 			took, _, ok := bounded(t, 5*time.Second, 16<<20, func() {
 				fds = decodeErr(t, limitsFacts+"loss_ratio: "+c.text+"\n")
 				rds = loadErr(t, header("cn/test/dec", "1", "measures", "", "2000-01-01")+
@@ -456,8 +459,8 @@ func TestLimitDates(t *testing.T) {
 		date string
 		ok   bool
 	}{
-		{rulesets.MinDate.String(), true},
-		{rulesets.MaxDate.String(), true},
+		{facts.MinDate.String(), true},
+		{facts.MaxDate.String(), true},
 		{"1949-09-30", false},
 		{"2200-01-01", false},
 		{"0001-01-01", false},
@@ -468,7 +471,7 @@ func TestLimitDates(t *testing.T) {
 			rds := loadErr(t, header("cn/test/dates", "1", "policy", "", c.date))
 			eds := exprDiags(t, `as_of > date("`+c.date+`")`)
 			if c.ok {
-				for kind, ds := range map[string]rulesets.Diagnostics{"facts": fds, "ruleset": rds, "expression": eds} {
+				for kind, ds := range map[string]diag.Diagnostics{"facts": fds, "ruleset": rds, "expression": eds} {
 					if ds.HasErrors() {
 						t.Errorf("%s: %v", kind, ds)
 					}
@@ -505,7 +508,7 @@ func TestLimitLongLists(t *testing.T) {
 	}
 	t.Run("100000 accidents", func(t *testing.T) {
 		doc := accidents(100000)
-		var ds rulesets.Diagnostics
+		var ds diag.Diagnostics
 		took, _, ok := bounded(t, 2*time.Second, 16<<20, func() { ds = decodeErr(t, doc) })
 		if !ok {
 			t.Fatalf("%d bytes not rejected within %s", len(doc), took)
@@ -514,12 +517,12 @@ func TestLimitLongLists(t *testing.T) {
 	})
 	t.Run("40000 accidents", func(t *testing.T) {
 		doc := accidents(40000) // 840 KB, under the limit
-		if len(doc) > rulesets.MaxFactsSize {
+		if len(doc) > facts.MaxSize {
 			t.Fatalf("the document is %d bytes", len(doc))
 		}
-		var fs []*rulesets.Facts
+		var fs []*facts.Facts
 		var err error
-		took, alloc, ok := bounded(t, 30*time.Second, 512<<20, func() { fs, err = rulesets.DecodeFacts("long.yaml", []byte(doc)) })
+		took, alloc, ok := bounded(t, 30*time.Second, 512<<20, func() { fs, err = facts.Decode("long.yaml", []byte(doc)) })
 		if !ok {
 			t.Fatalf("not decoded within %s", took)
 		}
@@ -531,13 +534,13 @@ func TestLimitLongLists(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := rulesets.MustParseDate("2026-01-01")
+		d := facts.MustParseDate("2026-01-01")
 		st, err := reg.Stack(fs[0].Region, d, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		took, _, ok = bounded(t, 30*time.Second, 0, func() {
-			ev := rulesets.NewEval()
+			ev := lang.NewEval()
 			if err := st.Bind(ev, fs[0], d, ""); err != nil {
 				t.Errorf("Reset: %v", err)
 				return
@@ -566,10 +569,10 @@ func TestLimitManyDiagnostics(t *testing.T) {
 		// (each diagnostic scanned the file from its start for its line)
 		var b strings.Builder
 		b.WriteString(limitsFacts + "x: &a 1\ny:\n")
-		for b.Len()+5 <= rulesets.MaxFactsSize {
+		for b.Len()+5 <= facts.MaxSize {
 			b.WriteString("- *a\n")
 		}
-		var ds rulesets.Diagnostics
+		var ds diag.Diagnostics
 		took, _, ok := bounded(t, 20*time.Second, 0, func() { ds = decodeErr(t, b.String()) })
 		if !ok {
 			t.Fatalf("a %d-byte document of aliases is not reported within %s", b.Len(), took)
@@ -585,7 +588,7 @@ func TestLimitManyDiagnostics(t *testing.T) {
 		for i := 0; b.Len() < 3<<20; i++ {
 			fmt.Fprintf(&b, "  s%d: {title: t, date: 2021-02-30}\n", i)
 		}
-		var ds rulesets.Diagnostics
+		var ds diag.Diagnostics
 		took, _, ok := bounded(t, 30*time.Second, 0, func() { ds = loadErr(t, b.String()) })
 		if !ok {
 			t.Fatalf("a %d-byte ruleset with a bad date a line is not reported within %s", b.Len(), took)
@@ -601,9 +604,9 @@ func TestLimitManyDiagnostics(t *testing.T) {
 		for i := 0; i < 25000; i++ {
 			fmt.Fprintf(&b, "k%d: 1\n", i)
 		}
-		var fs []*rulesets.Facts
+		var fs []*facts.Facts
 		var err error
-		took, alloc, ok := bounded(t, 30*time.Second, 128<<20, func() { fs, err = rulesets.DecodeFacts("keys.yaml", []byte(b.String())) })
+		took, alloc, ok := bounded(t, 30*time.Second, 128<<20, func() { fs, err = facts.Decode("keys.yaml", []byte(b.String())) })
 		if !ok {
 			t.Fatalf("not decoded within %s", took)
 		}
@@ -616,20 +619,20 @@ func TestLimitManyDiagnostics(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := rulesets.MustParseDate("2026-01-01")
+		d := facts.MustParseDate("2026-01-01")
 		st, err := reg.Stack(fs[0].Region, d, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ds rulesets.Diagnostics
-		took, alloc, ok = bounded(t, 30*time.Second, 256<<20, func() { ds = diagsOf(t, st.Bind(rulesets.NewEval(), fs[0], d, "")) })
+		var ds diag.Diagnostics
+		took, alloc, ok = bounded(t, 30*time.Second, 256<<20, func() { ds = diagsOf(t, st.Bind(lang.NewEval(), fs[0], d, "")) })
 		if !ok {
 			t.Fatalf("not checked against the stack within %s", took)
 		}
 		wantCode(t, ds, "facts.unknown_field")
 		wantCode(t, ds, "facts.too_many_errors")
-		if len(ds) != rulesets.MaxErrors+1 {
-			t.Errorf("%d diagnostics, want the first %d and one counting the rest", len(ds), rulesets.MaxErrors)
+		if len(ds) != diag.MaxErrors+1 {
+			t.Errorf("%d diagnostics, want the first %d and one counting the rest", len(ds), diag.MaxErrors)
 		}
 		t.Logf("checked against the stack in %s, %d MB allocated, %d diagnostics", took, alloc>>20, len(ds))
 	})

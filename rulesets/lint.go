@@ -2,6 +2,8 @@ package rulesets
 
 import (
 	"fmt"
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/internal/lang"
 	"sort"
 	"strings"
 )
@@ -11,7 +13,7 @@ import (
 // rules should cite their basis, lets and declared facts should be used,
 // conditions should not repeat and factor cases should be reachable. files
 // limits the report to rulesets loaded from those files; nil means all.
-func LintRegistry(reg *Registry, files []string) Diagnostics {
+func Lint(reg *Registry, files []string) diag.Diagnostics {
 	in := func(rs *Ruleset) bool {
 		if len(files) == 0 {
 			return true
@@ -23,7 +25,7 @@ func LintRegistry(reg *Registry, files []string) Diagnostics {
 		}
 		return false
 	}
-	var diags Diagnostics
+	var diags diag.Diagnostics
 	for _, w := range reg.Warnings() {
 		if len(files) == 0 || contains(files, w.Subject.File) {
 			diags = append(diags, w)
@@ -71,10 +73,10 @@ func LintRegistry(reg *Registry, files []string) Diagnostics {
 	return diags
 }
 
-func lintRuleset(reg *Registry, rs *Ruleset) Diagnostics {
-	var ds Diagnostics
-	warn := func(at Range, code, hint, format string, args ...any) {
-		ds = append(ds, &Diagnostic{Severity: SeverityWarning, Code: code, Subject: at, Hint: hint, Summary: fmt.Sprintf(format, args...)})
+func lintRuleset(reg *Registry, rs *Ruleset) diag.Diagnostics {
+	var ds diag.Diagnostics
+	warn := func(at diag.Range, code, hint, format string, args ...any) {
+		ds = append(ds, &diag.Diagnostic{Severity: diag.SeverityWarning, Code: code, Subject: at, Hint: hint, Summary: fmt.Sprintf(format, args...)})
 	}
 	if len(rs.Region) == 6 && strings.HasSuffix(rs.Region, "00") {
 		at := rs.regionAt
@@ -84,7 +86,7 @@ func lintRuleset(reg *Registry, rs *Ruleset) Diagnostics {
 		warn(at, "lint.region_prefix", fmt.Sprintf("write region: %q to cover the whole city or province", strings.TrimRight(rs.Region, "0")),
 			"region %q applies only to enterprises registered at exactly that code, not to its districts (%s01, %s02 …)", rs.Region, rs.Region[:4], rs.Region[:4])
 	}
-	noCite := func(kind, id string, cites []*Cite, at Range) {
+	noCite := func(kind, id string, cites []*Cite, at diag.Range) {
 		if len(cites) == 0 {
 			warn(at, "lint.no_cite", "add cite: {source: <key>, article: <article>}", "%s %s cites no source", kind, id)
 		}
@@ -139,7 +141,7 @@ func lintRuleset(reg *Registry, rs *Ruleset) Diagnostics {
 	// unused lets and declared facts: a name is used if this ruleset or one
 	// that can stack above it reads it
 	used := map[string]bool{}
-	mark := func(e *Expr) {
+	mark := func(e *lang.Expr) {
 		for _, n := range e.Refs() {
 			used[n] = true
 		}
@@ -164,7 +166,7 @@ func lintRuleset(reg *Registry, rs *Ruleset) Diagnostics {
 	return ds
 }
 
-func lintCases(f *Factor, warn func(Range, string, string, string, ...any)) {
+func lintCases(f *Factor, warn func(diag.Range, string, string, string, ...any)) {
 	conds := map[string]string{}
 	for i, c := range f.Cases {
 		if c.When == nil {
@@ -196,7 +198,7 @@ func normalize(s string) string { return strings.Join(strings.Fields(s), " ") }
 // marked illustrative: a rate, a factor value, a loading, a clamp, a
 // minimum or a cap must come from a document, or say that it does not, so
 // that every output built on it can say so.
-func lintSources(rs *Ruleset, warn func(Range, string, string, string, ...any)) {
+func lintSources(rs *Ruleset, warn func(diag.Range, string, string, string, ...any)) {
 	const code = "lint.unsourced_number"
 	const hint = "cite the document that gives the number, or mark it illustrative: true if none does"
 	backed := func(cites []*Cite, p Provenance) bool { return len(cites) > 0 || p.Illustrative }

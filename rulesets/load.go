@@ -10,6 +10,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
+	"github.com/anzexian/anzexian/internal/suggest"
+	"github.com/anzexian/anzexian/internal/yamlx"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
 )
@@ -17,7 +22,7 @@ import (
 // LoadError reports problems in rulesets: every problem found, each at its
 // file:line:column with a snippet and a hint. Test for it with errors.As.
 type LoadError struct {
-	Diagnostics Diagnostics
+	Diagnostics diag.Diagnostics
 }
 
 func (e *LoadError) Error() string { return "rulesets: " + e.Diagnostics.Error() }
@@ -44,7 +49,7 @@ func Load(fsys fs.FS, patterns ...string) (*Registry, error) {
 }
 
 // ReadFiles reads the files of fsys that match the patterns, in name order.
-func ReadFiles(fsys fs.FS, patterns ...string) ([]File, error) {
+func ReadFiles(fsys fs.FS, patterns ...string) ([]diag.File, error) {
 	if len(patterns) == 0 {
 		patterns = []string{"**/*.yaml"}
 	}
@@ -69,13 +74,13 @@ func ReadFiles(fsys fs.FS, patterns ...string) ([]File, error) {
 		return nil, err
 	}
 	sort.Strings(names)
-	var files []File
+	var files []diag.File
 	for _, n := range names {
 		data, err := fs.ReadFile(fsys, n)
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, File{Name: n, Data: data})
+		files = append(files, diag.File{Name: n, Data: data})
 	}
 	return files, nil
 }
@@ -100,8 +105,8 @@ func matchPattern(pat, name string) bool {
 }
 
 // LoadFiles is Load for files given by content.
-func LoadFiles(files ...File) (*Registry, error) {
-	var diags Diagnostics
+func LoadFiles(files ...diag.File) (*Registry, error) {
+	var diags diag.Diagnostics
 	var all []*Ruleset
 	for _, f := range files {
 		rs, ds := parseFile(f.Name, f.Data)
@@ -111,7 +116,7 @@ func LoadFiles(files ...File) (*Registry, error) {
 	reg := &Registry{files: files}
 	diags = append(diags, reg.build(all)...)
 	diags.Sort()
-	diags = capErrors(diags, "ruleset")
+	diags = diag.CapErrors(diags, "ruleset")
 	fillSources(diags, files)
 	reg.warnings = diags.Warnings()
 	if diags.HasErrors() {
@@ -124,9 +129,9 @@ func LoadFiles(files ...File) (*Registry, error) {
 // file's ruleset replaces every ruleset of r with the same id whose
 // effective period overlaps its own (an edited version of a document); r is
 // unchanged.
-func (r *Registry) With(files ...File) (*Registry, error) {
+func (r *Registry) With(files ...diag.File) (*Registry, error) {
 	var add []*Ruleset
-	var diags Diagnostics
+	var diags diag.Diagnostics
 	for _, f := range files {
 		rs, ds := parseFile(f.Name, f.Data)
 		diags = append(diags, ds...)
@@ -151,10 +156,10 @@ func (r *Registry) With(files ...File) (*Registry, error) {
 			}
 		}
 	}
-	reg := &Registry{files: append(append([]File(nil), r.files...), files...), replaced: replaced}
+	reg := &Registry{files: append(append([]diag.File(nil), r.files...), files...), replaced: replaced}
 	diags = append(diags, reg.build(append(kept, add...))...)
 	diags.Sort()
-	diags = capErrors(diags, "ruleset")
+	diags = diag.CapErrors(diags, "ruleset")
 	fillSources(diags, reg.files)
 	reg.warnings = diags.Warnings()
 	if diags.HasErrors() {
@@ -165,14 +170,14 @@ func (r *Registry) With(files ...File) (*Registry, error) {
 
 // fillSources gives the diagnostics found after parsing (across rulesets)
 // the source line they point at.
-func fillSources(diags Diagnostics, files []File) {
+func fillSources(diags diag.Diagnostics, files []diag.File) {
 	for _, d := range diags {
 		if d.Source != "" || !d.Subject.Start.IsValid() {
 			continue
 		}
 		for _, f := range files {
 			if f.Name == d.Subject.File {
-				d.Source = sourceLine(f.Data, d.Subject.Start.Line)
+				d.Source = yamlx.SourceLine(f.Data, d.Subject.Start.Line)
 				break
 			}
 		}
@@ -182,10 +187,10 @@ func fillSources(diags Diagnostics, files []File) {
 func overlaps(a, b Effective) bool {
 	aEnd, bEnd := a.Until, b.Until
 	if aEnd.IsZero() {
-		aEnd = MaxDate
+		aEnd = facts.MaxDate
 	}
 	if bEnd.IsZero() {
-		bEnd = MaxDate
+		bEnd = facts.MaxDate
 	}
 	return !a.From.After(bEnd) && !b.From.After(aEnd)
 }
@@ -226,8 +231,8 @@ func canStackBelow(lower, upper *Ruleset) bool {
 
 // build validates the set as a whole, type-checks and compiles every
 // expression, and fills the registry.
-func (reg *Registry) build(all []*Ruleset) Diagnostics {
-	var diags Diagnostics
+func (reg *Registry) build(all []*Ruleset) diag.Diagnostics {
+	var diags diag.Diagnostics
 	sort.SliceStable(all, func(i, j int) bool { return layerLess(all[i], all[j]) })
 	reg.byKey = map[string]*Ruleset{}
 	for _, rs := range all {
@@ -235,7 +240,7 @@ func (reg *Registry) build(all []*Ruleset) Diagnostics {
 			continue
 		}
 		if prev, dup := reg.byKey[rs.Key()]; dup {
-			diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "ruleset.duplicate_id", Subject: rs.At,
+			diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "ruleset.duplicate_id", Subject: rs.At,
 				Summary: fmt.Sprintf("ruleset %s is loaded twice (also at %s)", rs.Key(), prev.At), Hint: "give the new text a new version, or remove one copy"})
 			continue
 		}
@@ -251,7 +256,7 @@ func (reg *Registry) build(all []*Ruleset) Diagnostics {
 				if i < len(rs.supersedesAt) {
 					at = rs.supersedesAt[i]
 				}
-				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "ruleset.supersedes", Subject: at, Path: index("supersedes", i),
+				diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "ruleset.supersedes", Subject: at, Path: yamlx.Index("supersedes", i),
 					Summary: fmt.Sprintf("%s supersedes itself", s), Hint: "name the earlier version it replaces, e.g. " + rs.ID + "@<earlier version>"})
 				continue
 			}
@@ -261,14 +266,14 @@ func (reg *Registry) build(all []*Ruleset) Diagnostics {
 				for k := range reg.byKey {
 					keys = append(keys, k)
 				}
-				if sg := suggest(s, keys); sg != "" {
+				if sg := suggest.Closest(s, keys); sg != "" {
 					hint = fmt.Sprintf("did you mean %q?", sg)
 				}
 				at := rs.At
 				if i < len(rs.supersedesAt) {
 					at = rs.supersedesAt[i]
 				}
-				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "ruleset.supersedes", Subject: at, Path: index("supersedes", i),
+				diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "ruleset.supersedes", Subject: at, Path: yamlx.Index("supersedes", i),
 					Summary: fmt.Sprintf("%s supersedes %s, which is not loaded", rs.Key(), s), Hint: hint})
 				continue
 			}
@@ -292,7 +297,7 @@ func (reg *Registry) build(all []*Ruleset) Diagnostics {
 					if !at.Start.IsValid() {
 						at = b.At
 					}
-					diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "ruleset.overlap", Subject: at, Path: "effective",
+					diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "ruleset.overlap", Subject: at, Path: "effective",
 						Summary: fmt.Sprintf("versions %s and %s of %s are both in force on %s", a.Version, b.Version, id, laterOf(a.Effective.From, b.Effective.From)),
 						Hint:    fmt.Sprintf("end the earlier one (effective.until) or declare supersedes: [%s]", a.Key())})
 				}
@@ -311,9 +316,9 @@ func (reg *Registry) build(all []*Ruleset) Diagnostics {
 		}
 	}
 	for i, rs := range all {
-		r := &reader{file: rs.File, prefix: "ruleset"}
+		r := &reader{&yamlx.Reader{File: rs.File, Prefix: "ruleset"}}
 		reg.compileRuleset(rs, all[:i], r)
-		diags = append(diags, r.diags...)
+		diags = append(diags, r.Diags...)
 	}
 	for _, rs := range all {
 		rs.freezeRefs()
@@ -380,7 +385,7 @@ func (rs *Ruleset) freezeRefs() {
 	}
 }
 
-func laterOf(a, b Date) Date {
+func laterOf(a, b facts.Date) facts.Date {
 	if a.After(b) {
 		return a
 	}
@@ -400,22 +405,22 @@ func (reg *Registry) intern(name string) int {
 // declarations and those of the rulesets that can stack below it, then
 // checks and compiles all its expressions.
 func (reg *Registry) compileRuleset(rs *Ruleset, lower []*Ruleset, r *reader) {
-	env := &checkEnv{owner: rs, decls: map[string]*declInfo{}, vocabs: map[string]Vocabulary{}}
+	env := &lang.Env{Owner: rs, Decls: map[string]*lang.Decl{}, Vocabs: map[string]facts.Vocabulary{}}
 	rs.env = env
 	ambiguous := map[string]bool{}
 	addVocab := func(from *Ruleset) {
 		for name, v := range from.Codes {
-			base := env.vocabs[name]
+			base := env.Vocabs[name]
 			if base == nil {
-				core, _ := CoreVocabulary(name)
-				base = append(Vocabulary(nil), core...)
+				core, _ := facts.CoreVocabulary(name)
+				base = append(facts.Vocabulary(nil), core...)
 			}
 			for _, c := range v {
 				if !base.Has(c.Code) {
 					base = append(base, c)
 				}
 			}
-			env.vocabs[name] = base
+			env.Vocabs[name] = base
 		}
 	}
 	for _, l := range lower {
@@ -423,73 +428,73 @@ func (reg *Registry) compileRuleset(rs *Ruleset, lower []*Ruleset, r *reader) {
 			continue
 		}
 		addVocab(l)
-		for _, d := range l.env.own() {
-			if prev, ok := env.decls[d.name]; ok && !prev.t.same(d.t) {
-				ambiguous[d.name] = true
+		for _, d := range ownDecls(l.env) {
+			if prev, ok := env.Decls[d.Name]; ok && !prev.Type.Same(d.Type) {
+				ambiguous[d.Name] = true
 				continue
 			}
-			env.decls[d.name] = d
+			env.Decls[d.Name] = d
 		}
 	}
 	addVocab(rs)
-	res := regResolver{reg.names}
+	res := lang.SlotResolver{Names: reg.names}
 	// declared facts
 	for _, d := range rs.Facts {
 		if d.Name == "" || d.Type == "" {
 			continue
 		}
 		t := factTyp(d)
-		if prev, ok := env.decls[d.Name]; ok && prev.owner != rs && !prev.t.same(t) {
-			x := r.errorf(nil, "facts", "stack.type_conflict", "use the same type, or another name", "fact %s is declared as %s here and as %s by %s", d.Name, t, prev.t, prev.owner.(*Ruleset).Key())
+		if prev, ok := env.Decls[d.Name]; ok && prev.Owner != rs && !prev.Type.Same(t) {
+			x := r.Errorf(nil, "facts", "stack.type_conflict", "use the same type, or another name", "fact %s is declared as %s here and as %s by %s", d.Name, t, prev.Type, prev.Owner.(*Ruleset).Key())
 			x.Subject = d.At
 			continue
 		}
-		env.decls[d.Name] = &declInfo{name: d.Name, t: t, codes: d.Codes, hasDefault: d.Default != nil, owner: rs}
+		env.Decls[d.Name] = &lang.Decl{Name: d.Name, Type: t, Codes: d.Codes, HasDefault: d.Default != nil, Owner: rs}
 	}
 	for name := range ambiguous {
-		delete(env.decls, name)
+		delete(env.Decls, name)
 	}
 	// lets, in dependency order
 	order, cyc := letOrder(rs.Lets)
 	for _, c := range cyc {
-		r.diags = append(r.diags, &Diagnostic{Severity: SeverityError, Code: "let.cycle", Subject: c.At, Source: sourceLine(c.Expr.fileSrc, c.At.Start.Line),
+		r.Diags = append(r.Diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "let.cycle", Subject: c.At, Source: yamlx.SourceLine(c.Expr.FileSrc, c.At.Start.Line),
 			Summary: fmt.Sprintf("let %s depends on itself: %s", c.Name, cycleText(rs.Lets, c.Name)), Hint: "break the cycle: a let may use only lets that do not use it"})
 	}
 	if len(cyc) > 0 {
 		// A let in a cycle has no type, so every expression that reads it
 		// would also get "unknown name": the cycle is the one problem.
-		from := len(r.diags)
+		from := len(r.Diags)
 		defer func() {
-			kept := r.diags[:from]
-			for _, d := range r.diags[from:] {
+			kept := r.Diags[:from]
+			for _, d := range r.Diags[from:] {
 				if d.Code == "expr.unknown_name" && readsCyclic(d.Summary, cyc) {
 					continue
 				}
 				kept = append(kept, d)
 			}
-			r.diags = kept
+			r.Diags = kept
 		}()
 	}
 	for _, l := range order {
-		if prev, ok := env.decls[l.Name]; ok && prev.owner != rs {
-			r.diags = append(r.diags, &Diagnostic{Severity: SeverityError, Code: "stack.let_conflict", Subject: l.At,
-				Summary: fmt.Sprintf("let %s is also declared by %s, which can stack below this ruleset", l.Name, prev.owner.(*Ruleset).Key()), Hint: "choose another name"})
+		if prev, ok := env.Decls[l.Name]; ok && prev.Owner != rs {
+			r.Diags = append(r.Diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "stack.let_conflict", Subject: l.At,
+				Summary: fmt.Sprintf("let %s is also declared by %s, which can stack below this ruleset", l.Name, prev.Owner.(*Ruleset).Key()), Hint: "choose another name"})
 			continue
 		}
-		if prev, ok := env.decls[l.Name]; ok && !prev.isLet {
-			r.diags = append(r.diags, &Diagnostic{Severity: SeverityError, Code: "stack.let_conflict", Subject: l.At,
+		if prev, ok := env.Decls[l.Name]; ok && !prev.IsLet {
+			r.Diags = append(r.Diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "stack.let_conflict", Subject: l.At,
 				Summary: fmt.Sprintf("let %s has the name of a declared fact", l.Name), Hint: "choose another name"})
 			continue
 		}
-		if l.Expr.check(r, env, res) {
-			if l.Expr.t.k == kObj {
-				l.Expr.exprDiag(r, -1, -1, "expr.result_type", "a let holds a value: a bool, number, date, code or list", fmt.Sprintf("a let cannot hold an object (%s)", l.Expr.t), nil)
+		if l.Expr.Check(r.Reader, env, res) {
+			if l.Expr.Type.Kind == lang.KObj {
+				l.Expr.Diag(r.Reader, -1, -1, "expr.result_type", "a let holds a value: a bool, number, date, code or list", fmt.Sprintf("a let cannot hold an object (%s)", l.Expr.Type), nil)
 				continue
 			}
-			env.decls[l.Name] = &declInfo{name: l.Name, t: l.Expr.t, isLet: true, owner: rs}
+			env.Decls[l.Name] = &lang.Decl{Name: l.Name, Type: l.Expr.Type, IsLet: true, Owner: rs}
 		}
 	}
-	check := func(e *Expr) { e.check(r, env, res) }
+	check := func(e *lang.Expr) { e.Check(r.Reader, env, res) }
 	checkCites := func(cs []*Cite) {
 		for _, c := range cs {
 			check(c.When)
@@ -499,7 +504,7 @@ func (reg *Registry) compileRuleset(rs *Ruleset, lower []*Ruleset, r *reader) {
 		check(c.When)
 		checkCites(c.Cite)
 		if v, ok := c.When.Const(); ok && v == false {
-			r.warnf(c.When.node, "", "lint.never", "remove the rule, or fix its condition", "rule %s can never apply", c.ID)
+			r.Warnf(c.When.Node, "", "lint.never", "remove the rule, or fix its condition", "rule %s can never apply", c.ID)
 		}
 	}
 	for _, q := range rs.Requirements {
@@ -526,95 +531,95 @@ func (reg *Registry) compileRuleset(rs *Ruleset, lower []*Ruleset, r *reader) {
 	}
 }
 
-func (e *checkEnv) own() []*declInfo {
-	var out []*declInfo
-	for _, d := range e.decls {
-		if d.owner == e.owner {
+func ownDecls(e *lang.Env) []*lang.Decl {
+	var out []*lang.Decl
+	for _, d := range e.Decls {
+		if d.Owner == e.Owner {
 			out = append(out, d)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 
-func factTyp(d *FactDecl) *typ {
+func factTyp(d *FactDecl) *lang.Type {
 	switch d.Type {
 	case FactInt:
-		return tInt
+		return lang.TInt
 	case FactDecimal:
-		return tDec
+		return lang.TDec
 	case FactBool:
-		return tBool
+		return lang.TBool
 	case FactDate:
-		return tDate
+		return lang.TDate
 	case FactCode:
-		return &typ{k: kStr, vocab: "fact:" + d.Name}
+		return &lang.Type{Kind: lang.KStr, Vocab: "fact:" + d.Name}
 	case FactList:
-		return &typ{k: kList, elem: &typ{k: kStr, vocab: "fact:" + d.Name}}
+		return &lang.Type{Kind: lang.KList, Elem: &lang.Type{Kind: lang.KStr, Vocab: "fact:" + d.Name}}
 	}
-	return tInvalid
+	return lang.TInvalid
 }
 
-func (reg *Registry) checkPenalty(rs *Ruleset, p *PenaltyRule, env *checkEnv, res resolver, r *reader) {
+func (reg *Registry) checkPenalty(rs *Ruleset, p *PenaltyRule, env *lang.Env, res lang.Resolver, r *reader) {
 	if p.Each != nil {
-		if p.Each.check(r, env, res) {
-			if p.Each.t.elem == nil || p.Each.t.elem.k != kObj {
-				p.Each.exprDiag(r, -1, -1, "expr.result_type", "each lists objects: accidents, late_renewals, uninsured_periods or a filter() of them", "each must be a list of objects, not "+p.Each.t.String(), nil)
+		if p.Each.Check(r.Reader, env, res) {
+			if p.Each.Type.Elem == nil || p.Each.Type.Elem.Kind != lang.KObj {
+				p.Each.Diag(r.Reader, -1, -1, "expr.result_type", "each lists objects: accidents, late_renewals, uninsured_periods or a filter() of them", "each must be a list of objects, not "+p.Each.Type.String(), nil)
 			} else {
-				if p.Continuing && p.Each.t.elem.obj != periodObj {
-					p.Each.exprDiag(r, -1, -1, "expr.result_type", "a continuing violation lists periods, e.g. each: uninsured_periods", "continuing needs a list of periods", nil)
+				if p.Continuing && p.Each.Type.Elem.Obj != lang.PeriodObj {
+					p.Each.Diag(r.Reader, -1, -1, "expr.result_type", "a continuing violation lists periods, e.g. each: uninsured_periods", "continuing needs a list of periods", nil)
 				}
-				item := p.Each.t.elem
+				item := p.Each.Type.Elem
 				for _, cv := range p.Caveats {
 					if cv.When != nil {
-						cv.When.item = item
+						cv.When.Item = item
 					}
 				}
-				for _, e := range []*Expr{p.When, p.On, p.Since} {
+				for _, e := range []*lang.Expr{p.When, p.On, p.Since} {
 					if e != nil {
-						e.item = item
+						e.Item = item
 					}
 				}
 				if p.Fine != nil {
-					p.Fine.Min.item, p.Fine.Max.item = item, item
+					p.Fine.Min.Item, p.Fine.Max.Item = item, item
 				}
 				if p.PerDay != nil {
-					p.PerDay.Amount.item, p.PerDay.From.item, p.PerDay.Through.item = item, item, item
+					p.PerDay.Amount.Item, p.PerDay.From.Item, p.PerDay.Through.Item = item, item, item
 				}
 				for _, t := range p.Tiers {
 					if t.When != nil {
-						t.When.item = item
+						t.When.Item = item
 					}
 				}
 				for _, c := range p.Cite {
 					if c.When != nil {
-						c.When.item = item
+						c.When.Item = item
 					}
 				}
 			}
 		}
 	}
-	for _, e := range []*Expr{p.When, p.On, p.Since} {
-		e.check(r, env, res)
+	for _, e := range []*lang.Expr{p.When, p.On, p.Since} {
+		e.Check(r.Reader, env, res)
 	}
 	for _, cv := range p.Caveats {
-		cv.When.check(r, env, res)
+		cv.When.Check(r.Reader, env, res)
 	}
 	for _, c := range p.Cite {
-		c.When.check(r, env, res)
+		c.When.Check(r.Reader, env, res)
 	}
 	if p.Fine != nil {
-		okMin, okMax := p.Fine.Min.check(r, env, res), p.Fine.Max.check(r, env, res)
+		okMin, okMax := p.Fine.Min.Check(r.Reader, env, res), p.Fine.Max.Check(r.Reader, env, res)
 		if okMin && okMax {
 			lo, l1 := p.Fine.Min.ConstDec()
 			hi, l2 := p.Fine.Max.ConstDec()
 			if l1 && l2 && hi.LessThan(lo) {
-				p.Fine.Max.exprDiag(r, -1, -1, "penalty.range", "min ≤ max; both bounds are inclusive", fmt.Sprintf("fine max %s is below min %s", hi, lo), nil)
+				p.Fine.Max.Diag(r.Reader, -1, -1, "penalty.range", "min ≤ max; both bounds are inclusive", fmt.Sprintf("fine max %s is below min %s", hi, lo), nil)
 			}
 			if l1 && l2 {
 				for _, t := range p.Tiers {
 					if t.Min.LessThan(lo) || t.Max.GreaterThan(hi) {
-						r.diags = append(r.diags, &Diagnostic{Severity: SeverityError, Code: "penalty.tier_range", Subject: t.At,
+						r.Diags = append(r.Diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "penalty.tier_range", Subject: t.At,
 							Summary: fmt.Sprintf("tier %s [%s, %s] is outside the statutory range [%s, %s]", t.ID, t.Min, t.Max, lo, hi),
 							Hint:    "a discretion tier can only narrow the statutory range"})
 					}
@@ -623,15 +628,15 @@ func (reg *Registry) checkPenalty(rs *Ruleset, p *PenaltyRule, env *checkEnv, re
 		}
 	}
 	if p.PerDay != nil {
-		p.PerDay.Amount.check(r, env, res)
-		p.PerDay.From.check(r, env, res)
-		p.PerDay.Through.check(r, env, res)
+		p.PerDay.Amount.Check(r.Reader, env, res)
+		p.PerDay.From.Check(r.Reader, env, res)
+		p.PerDay.Through.Check(r.Reader, env, res)
 	}
 	for _, t := range p.Tiers {
-		t.When.check(r, env, res)
+		t.When.Check(r.Reader, env, res)
 	}
 	if len(p.Tiers) > 0 && p.Fine == nil && p.Restates == "" {
-		r.diags = append(r.diags, &Diagnostic{Severity: SeverityError, Code: "penalty.tier_range", Subject: p.At,
+		r.Diags = append(r.Diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "penalty.tier_range", Subject: p.At,
 			Summary: "tiers narrow a fine range, but the rule has no fine", Hint: "add fine: {min, max}, or restate the violation whose range the tiers narrow"})
 	}
 	if p.Restates != "" {
@@ -644,7 +649,7 @@ func (reg *Registry) checkPenalty(rs *Ruleset, p *PenaltyRule, env *checkEnv, re
 			}
 		}
 		if !found {
-			r.diags = append(r.diags, &Diagnostic{Severity: SeverityError, Code: "penalty.restates", Subject: p.At, Path: "restates",
+			r.Diags = append(r.Diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "penalty.restates", Subject: p.At, Path: "restates",
 				Summary: fmt.Sprintf("rule %s restates %s, but no ruleset that can stack below %s defines that violation", p.ID, p.Restates, rs.Key()),
 				Hint:    "restates names the id of a penalty rule in a national or provincial ruleset"})
 		}
@@ -663,34 +668,34 @@ func (reg *Registry) candidatesBelow(rs *Ruleset) []*Ruleset {
 	return out
 }
 
-func (reg *Registry) checkRating(rs *Ruleset, rt *Rating, env *checkEnv, res resolver, r *reader) {
+func (reg *Registry) checkRating(rs *Ruleset, rt *Rating, env *lang.Env, res lang.Resolver, r *reader) {
 	for _, t := range rt.Tables {
 		for _, d := range t.Dims {
-			if d.By == nil || !d.By.check(r, env, res) {
+			if d.By == nil || !d.By.Check(r.Reader, env, res) {
 				continue
 			}
-			k := d.By.t.k
-			if d.Bands != nil && k != kDec && k != kInt {
-				d.By.exprDiag(r, -1, -1, "ruleset.band", "banded dimensions are looked up by a number", fmt.Sprintf("dimension %s has bands, so by must be a number, not %s", d.Name, d.By.t), nil)
+			k := d.By.Type.Kind
+			if d.Bands != nil && k != lang.KDec && k != lang.KInt {
+				d.By.Diag(r.Reader, -1, -1, "ruleset.band", "banded dimensions are looked up by a number", fmt.Sprintf("dimension %s has bands, so by must be a number, not %s", d.Name, d.By.Type), nil)
 			}
-			if d.Bands == nil && k != kStr && k != kInt && k != kDec && k != kBool {
-				d.By.exprDiag(r, -1, -1, "expr.result_type", "", fmt.Sprintf("dimension %s must be looked up by a code, number or bool, not %s", d.Name, d.By.t), nil)
+			if d.Bands == nil && k != lang.KStr && k != lang.KInt && k != lang.KDec && k != lang.KBool {
+				d.By.Diag(r.Reader, -1, -1, "expr.result_type", "", fmt.Sprintf("dimension %s must be looked up by a code, number or bool, not %s", d.Name, d.By.Type), nil)
 			}
 		}
 		checkCitesList(t.Cite, env, res, r)
 		lintTable(t, r)
 	}
 	for _, b := range rt.Bases {
-		b.When.check(r, env, res)
-		b.RateExpr.check(r, env, res)
-		b.Formula.check(r, env, res)
+		b.When.Check(r.Reader, env, res)
+		b.RateExpr.Check(r.Reader, env, res)
+		b.Formula.Check(r.Reader, env, res)
 		checkCitesList(b.Cite, env, res, r)
 		for _, l := range b.Loadings {
-			l.When.check(r, env, res)
+			l.When.Check(r.Reader, env, res)
 			checkCitesList(l.Cite, env, res, r)
 		}
 		if b.Table == nil && b.RateExpr == nil && b.Formula != nil && refersTo(b.Formula, "rate") {
-			b.Formula.exprDiag(r, -1, -1, "ruleset.rating", "give table: or rate: to define rate", "the formula uses rate, but the base has no table: or rate:", nil)
+			b.Formula.Diag(r.Reader, -1, -1, "ruleset.rating", "give table: or rate: to define rate", "the formula uses rate, but the base has no table: or rate:", nil)
 		}
 	}
 	for _, f := range rt.Factors {
@@ -700,16 +705,16 @@ func (reg *Registry) checkRating(rs *Ruleset, rt *Rating, env *checkEnv, res res
 			cases = append(append([]*Case(nil), cases...), f.Default)
 		}
 		for _, c := range cases {
-			c.When.check(r, env, res)
-			c.Value.check(r, env, res)
+			c.When.Check(r.Reader, env, res)
+			c.Value.Check(r.Reader, env, res)
 			checkCitesList(c.Cite, env, res, r)
 			if v, ok := c.Value.ConstDec(); ok && f.Unit == "coefficient" && v.IsNegative() {
-				c.Value.exprDiag(r, -1, -1, "ruleset.range", "coefficients are positive, e.g. 0.90 or 1.10; use unit: percent for adjustments such as -0.10", fmt.Sprintf("coefficient %s is negative", v), nil)
+				c.Value.Diag(r.Reader, -1, -1, "ruleset.range", "coefficients are positive, e.g. 0.90 or 1.10; use unit: percent for adjustments such as -0.10", fmt.Sprintf("coefficient %s is negative", v), nil)
 			}
 		}
 	}
 	if rt.Minimum != nil {
-		rt.Minimum.Amount.check(r, env, res)
+		rt.Minimum.Amount.Check(r.Reader, env, res)
 		checkCitesList(rt.Minimum.Cite, env, res, r)
 	}
 	for _, c := range []*Combine{rt.Combine} {
@@ -721,21 +726,21 @@ func (reg *Registry) checkRating(rs *Ruleset, rt *Rating, env *checkEnv, res res
 		checkCitesList(rt.Clamp.Cite, env, res, r)
 	}
 	if rt.PreventionCap != nil {
-		rt.PreventionCap.When.check(r, env, res)
+		rt.PreventionCap.When.Check(r.Reader, env, res)
 		checkCitesList(rt.PreventionCap.Cite, env, res, r)
 	}
 	for _, cv := range rt.Caveats {
-		cv.When.check(r, env, res)
+		cv.When.Check(r.Reader, env, res)
 	}
 }
 
-func checkCitesList(cs []*Cite, env *checkEnv, res resolver, r *reader) {
+func checkCitesList(cs []*Cite, env *lang.Env, res lang.Resolver, r *reader) {
 	for _, c := range cs {
-		c.When.check(r, env, res)
+		c.When.Check(r.Reader, env, res)
 	}
 }
 
-func refersTo(e *Expr, name string) bool {
+func refersTo(e *lang.Expr, name string) bool {
 	if e == nil || e.AST() == nil {
 		return strings.Contains(e.Src, name)
 	}
@@ -757,17 +762,17 @@ func lintTable(t *Table, r *reader) {
 		for i := 0; i+1 < len(bands); i++ {
 			a, b := bands[i], bands[i+1]
 			if a.Hi == nil || b.Lo == nil {
-				r.diags = append(r.diags, &Diagnostic{Severity: SeverityError, Code: "table.band_overlap", Subject: b.At,
+				r.Diags = append(r.Diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "table.band_overlap", Subject: b.At,
 					Summary: fmt.Sprintf("bands %s %s and %s %s of %s.%s overlap", a.ID, a.Interval(), b.ID, b.Interval(), t.ID, d.Name), Hint: "every value must fall in exactly one band"})
 				continue
 			}
 			c := a.Hi.Cmp(*b.Lo)
 			switch {
 			case c > 0 || (c == 0 && a.HiIncl && b.LoIncl):
-				r.diags = append(r.diags, &Diagnostic{Severity: SeverityError, Code: "table.band_overlap", Subject: b.At,
+				r.Diags = append(r.Diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "table.band_overlap", Subject: b.At,
 					Summary: fmt.Sprintf("bands %s %s and %s %s of %s.%s overlap", a.ID, a.Interval(), b.ID, b.Interval(), t.ID, d.Name), Hint: "a shared edge belongs to one band: close one side with ] and open the other with ("})
 			case c < 0 || (c == 0 && !a.HiIncl && !b.LoIncl):
-				r.diags = append(r.diags, &Diagnostic{Severity: SeverityWarning, Code: "table.band_gap", Subject: b.At,
+				r.Diags = append(r.Diags, &diag.Diagnostic{Severity: diag.SeverityWarning, Code: "table.band_gap", Subject: b.At,
 					Summary: fmt.Sprintf("values between bands %s %s and %s %s of %s.%s fall in no band", a.ID, a.Interval(), b.ID, b.Interval(), t.ID, d.Name), Hint: "close the gap, or such values find no rate"})
 			}
 		}
@@ -784,7 +789,7 @@ func lintTable(t *Table, r *reader) {
 		}
 		key := strings.Join(parts, "|")
 		if line, dup := seen[key]; dup {
-			r.diags = append(r.diags, &Diagnostic{Severity: SeverityError, Code: "table.duplicate_row", Subject: row.At,
+			r.Diags = append(r.Diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "table.duplicate_row", Subject: row.At,
 				Summary: fmt.Sprintf("row repeats the keys of the row on line %d in table %s", line, t.ID), Hint: "each combination of keys has one value"})
 		}
 		seen[key] = row.At.Start.Line
@@ -930,7 +935,7 @@ func cycleText(lets []*Let, start string) string {
 
 // typedExtra converts a declared fact's value from the text it was written
 // as; it returns a message when the text does not fit the type.
-func typedExtra(d *FactDecl, v ExtraValue) (any, string) {
+func typedExtra(d *FactDecl, v facts.ExtraValue) (any, string) {
 	if v.IsList != (d.Type == FactList) {
 		if d.Type == FactList {
 			return nil, "must be a list of codes"
@@ -945,7 +950,7 @@ func typedExtra(d *FactDecl, v ExtraValue) (any, string) {
 		}
 		return n, ""
 	case FactDecimal:
-		x, msg := parseDecimal(v.Text)
+		x, msg := yamlx.ParseDecimal(v.Text)
 		if msg != "" {
 			return nil, msg
 		}
@@ -956,7 +961,7 @@ func typedExtra(d *FactDecl, v ExtraValue) (any, string) {
 		}
 		return v.Text == "true", ""
 	case FactDate:
-		x, err := ParseDate(v.Text)
+		x, err := facts.ParseDate(v.Text)
 		if err != nil {
 			return nil, err.Error()
 		}
@@ -979,7 +984,7 @@ func typedExtra(d *FactDecl, v ExtraValue) (any, string) {
 
 func codeMsg(s string, codes []string) string {
 	m := fmt.Sprintf("has unknown code %q", s)
-	if sg := suggest(s, codes); sg != "" {
+	if sg := suggest.Closest(s, codes); sg != "" {
 		m += fmt.Sprintf(" (did you mean %q?)", sg)
 	} else {
 		m += " (codes: " + strings.Join(codes, ", ") + ")"

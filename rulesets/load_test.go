@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -41,7 +42,7 @@ func TestLoadNeverPanics(t *testing.T) {
 						t.Fatalf("LoadFiles panicked: %v", r)
 					}
 				}()
-				_, err = rulesets.LoadFiles(rulesets.File{Name: "p.yaml", Data: []byte(c.doc)})
+				_, err = rulesets.LoadFiles(diag.File{Name: "p.yaml", Data: []byte(c.doc)})
 			}()
 			var le *rulesets.LoadError
 			if err != nil && !errors.As(err, &le) {

@@ -2,6 +2,9 @@ package rulesets
 
 import (
 	"fmt"
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
 	"sort"
 	"strings"
 	"sync"
@@ -15,9 +18,9 @@ type Registry struct {
 	rulesets []*Ruleset // in layer order
 	byKey    map[string]*Ruleset
 	names    map[string]int // declared names, interned
-	files    []File
+	files    []diag.File
 	replaced map[string]bool
-	warnings Diagnostics
+	warnings diag.Diagnostics
 
 	mu     sync.Mutex
 	stacks map[string]*stackResult
@@ -49,7 +52,7 @@ type indexKey struct{ prefix, insurer string }
 // use. It is what makes choosing a stack a lookup (a binary search over a
 // handful of dates) instead of a scan of every ruleset and a key string.
 type stackIndex struct {
-	bounds []Date
+	bounds []facts.Date
 	slots  []atomic.Pointer[stackResult] // slots[i]: [bounds[i], bounds[i+1])
 }
 
@@ -121,7 +124,7 @@ func (r *Registry) stackIndexFor(region, insurer string) *stackIndex {
 }
 
 // indexedStack returns the stack on date from the index.
-func (r *Registry) indexedStack(ix *stackIndex, region string, date Date, insurer string) (*Stack, error) {
+func (r *Registry) indexedStack(ix *stackIndex, region string, date facts.Date, insurer string) (*Stack, error) {
 	// the last boundary on or before date
 	lo, hi := 0, len(ix.bounds)
 	for lo < hi {
@@ -159,9 +162,9 @@ func (r *Registry) indexedStack(ix *stackIndex, region string, date Date, insure
 	return res.st, nil
 }
 
-func emptyStackError(region string, date Date, insurer string) error {
-	return &StackError{Region: region, Date: date, Insurer: insurer, Diagnostics: Diagnostics{{
-		Severity: SeverityError, Code: "stack.empty",
+func emptyStackError(region string, date facts.Date, insurer string) error {
+	return &StackError{Region: region, Date: date, Insurer: insurer, Diagnostics: diag.Diagnostics{{
+		Severity: diag.SeverityError, Code: "stack.empty",
 		Summary: fmt.Sprintf("no ruleset is in force for region %q on %s", region, date),
 		Hint:    "check the region code and the as-of date; anzexian rulesets lists what is loaded"}}}
 }
@@ -173,19 +176,19 @@ func (r *Registry) Rulesets() []*Ruleset { return append([]*Ruleset(nil), r.rule
 func (r *Registry) Ruleset(key string) *Ruleset { return r.byKey[key] }
 
 // Warnings returns the warnings found while loading (lint).
-func (r *Registry) Warnings() Diagnostics { return r.warnings }
+func (r *Registry) Warnings() diag.Diagnostics { return r.warnings }
 
 // Files returns the files the registry was loaded from.
-func (r *Registry) Files() []File { return r.files }
+func (r *Registry) Files() []diag.File { return r.files }
 
 // StackError reports that the rulesets in force for a region, date and
 // insurer cannot be combined (a filing overriding a regulator's factor, two
 // layers declaring one name with different types …), or that none apply.
 type StackError struct {
 	Region      string
-	Date        Date
+	Date        facts.Date
 	Insurer     string
-	Diagnostics Diagnostics
+	Diagnostics diag.Diagnostics
 }
 
 func (e *StackError) Error() string {
@@ -199,7 +202,7 @@ func (e *StackError) Error() string {
 // Layers returns the rulesets in force for region on date with the given
 // insurer, in stack order: national first, most local last, the insurer's
 // filing at the end.
-func (r *Registry) Layers(region string, date Date, insurer string) []*Ruleset {
+func (r *Registry) Layers(region string, date facts.Date, insurer string) []*Ruleset {
 	var out []*Ruleset
 	for _, rs := range r.rulesets {
 		if !strings.HasPrefix(region, rs.Region) || !rs.Effective.Contains(date) {
@@ -216,7 +219,7 @@ func (r *Registry) Layers(region string, date Date, insurer string) []*Ruleset {
 // Stack returns the compiled stack for region on date with the given
 // insurer ("" for none). It fails with a *StackError when no ruleset applies
 // or the layers cannot be combined.
-func (r *Registry) Stack(region string, date Date, insurer string) (*Stack, error) {
+func (r *Registry) Stack(region string, date facts.Date, insurer string) (*Stack, error) {
 	if ix := r.stackIndexFor(region, insurer); ix != nil {
 		return r.indexedStack(ix, region, date, insurer)
 	}
@@ -225,7 +228,7 @@ func (r *Registry) Stack(region string, date Date, insurer string) (*Stack, erro
 }
 
 // StackOf builds the stack of exactly the given layers (a pinned stack).
-func (r *Registry) StackOf(layers []*Ruleset, region string, date Date, insurer string) (*Stack, error) {
+func (r *Registry) StackOf(layers []*Ruleset, region string, date facts.Date, insurer string) (*Stack, error) {
 	if len(layers) == 0 {
 		return nil, emptyStackError(region, date, insurer)
 	}
@@ -268,7 +271,7 @@ func (r *Registry) StackOf(layers []*Ruleset, region string, date Date, insurer 
 	return res.st, nil
 }
 
-func withWhere(err error, region string, date Date, insurer string) error {
+func withWhere(err error, region string, date facts.Date, insurer string) error {
 	se := *err.(*StackError)
 	se.Region, se.Date, se.Insurer = region, date, insurer
 	return &se
@@ -276,15 +279,15 @@ func withWhere(err error, region string, date Date, insurer string) error {
 
 // Boundaries returns the dates on which the stack for region and insurer
 // changes (a ruleset starts, or the day after one ends), sorted.
-func (r *Registry) Boundaries(region, insurer string) []Date {
+func (r *Registry) Boundaries(region, insurer string) []facts.Date {
 	if ix := r.stackIndexFor(region, insurer); ix != nil {
-		return append(make([]Date, 0, len(ix.bounds)), ix.bounds...)
+		return append(make([]facts.Date, 0, len(ix.bounds)), ix.bounds...)
 	}
 	return r.boundaries(region, insurer)
 }
 
-func (r *Registry) boundaries(region, insurer string) []Date {
-	set := map[Date]bool{}
+func (r *Registry) boundaries(region, insurer string) []facts.Date {
+	set := map[facts.Date]bool{}
 	for _, rs := range r.rulesets {
 		if !strings.HasPrefix(region, rs.Region) || (rs.Kind == KindFiling && rs.Insurer != insurer) {
 			continue
@@ -294,7 +297,7 @@ func (r *Registry) boundaries(region, insurer string) []Date {
 			set[rs.Effective.Until.AddDays(1)] = true
 		}
 	}
-	out := make([]Date, 0, len(set))
+	out := make([]facts.Date, 0, len(set))
 	for d := range set {
 		out = append(out, d)
 	}
@@ -323,15 +326,15 @@ type Stack struct {
 	Rating *RatingStack
 
 	layerIndex map[*Ruleset]int
-	vocabs     map[string]Vocabulary
+	vocabs     map[string]facts.Vocabulary
 	memo       sync.Map
 
 	// declared names resolved to slots
-	scope    Scope
+	scope    lang.Scope
 	lets     []*Let
-	letKinds []kind
+	letKinds []lang.Kind
 	facts    []*FactDecl
-	factTyps []*typ
+	factTyps []*lang.Type
 }
 
 // Memo returns the value cached on the stack under key, computing it on
@@ -357,11 +360,11 @@ func (st *Stack) LayerIndex(rs *Ruleset) int {
 
 // Vocabulary returns the codes the stack accepts for a vocabulary
 // (credit_grade, sectors …): the core codes plus those its rulesets add.
-func (st *Stack) Vocabulary(name string) Vocabulary {
+func (st *Stack) Vocabulary(name string) facts.Vocabulary {
 	if v, ok := st.vocabs[name]; ok {
 		return v
 	}
-	v, _ := CoreVocabulary(name)
+	v, _ := facts.CoreVocabulary(name)
 	return v
 }
 
@@ -399,12 +402,12 @@ func (rt *RatingStack) Table(b *Base) *Table {
 	return rt.Tables[b.Table.ID]
 }
 
-func (r *Registry) buildStack(layers []*Ruleset, insurer string) (*Stack, Diagnostics) {
-	var diags Diagnostics
-	errorf := func(at Range, code, hint, format string, args ...any) {
-		diags = append(diags, &Diagnostic{Severity: SeverityError, Code: code, Subject: at, Hint: hint, Summary: fmt.Sprintf(format, args...)})
+func (r *Registry) buildStack(layers []*Ruleset, insurer string) (*Stack, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	errorf := func(at diag.Range, code, hint, format string, args ...any) {
+		diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: code, Subject: at, Hint: hint, Summary: fmt.Sprintf(format, args...)})
 	}
-	st := &Stack{Layers: layers, Insurer: insurer, reg: r, layerIndex: map[*Ruleset]int{}, vocabs: map[string]Vocabulary{}}
+	st := &Stack{Layers: layers, Insurer: insurer, reg: r, layerIndex: map[*Ruleset]int{}, vocabs: map[string]facts.Vocabulary{}}
 	n := len(r.names)
 	st.scope.LetSlot = make([]int, n)
 	st.scope.FactSlot = make([]int, n)
@@ -418,8 +421,8 @@ func (r *Registry) buildStack(layers []*Ruleset, insurer string) (*Stack, Diagno
 		for name, v := range rs.Codes {
 			base := st.vocabs[name]
 			if base == nil {
-				core, _ := CoreVocabulary(name)
-				base = append(Vocabulary(nil), core...)
+				core, _ := facts.CoreVocabulary(name)
+				base = append(facts.Vocabulary(nil), core...)
 			}
 			for _, c := range v {
 				if !base.Has(c.Code) {
@@ -431,7 +434,7 @@ func (r *Registry) buildStack(layers []*Ruleset, insurer string) (*Stack, Diagno
 		for _, d := range rs.Facts {
 			idx := r.names[d.Name]
 			if prev, ok := factOwner[d.Name]; ok {
-				if !factTyp(prev).same(factTyp(d)) || prev.Type != d.Type {
+				if !factTyp(prev).Same(factTyp(d)) || prev.Type != d.Type {
 					errorf(d.At, "stack.type_conflict", "declare it with one type", "fact %s is declared as %s by %s and as %s by %s", d.Name, prev.Type, letOrFactOwner(layers, prev), d.Type, rs.Key())
 				}
 				continue
@@ -446,7 +449,7 @@ func (r *Registry) buildStack(layers []*Ruleset, insurer string) (*Stack, Diagno
 			st.factTyps = append(st.factTyps, factTyp(d))
 		}
 		for _, l := range rs.Lets {
-			if l.Expr == nil || l.Expr.t == nil {
+			if l.Expr == nil || l.Expr.Type == nil {
 				continue
 			}
 			idx := r.names[l.Name]
@@ -462,7 +465,7 @@ func (r *Registry) buildStack(layers []*Ruleset, insurer string) (*Stack, Diagno
 			st.scope.LetSlot[idx] = len(st.lets)
 			st.lets = append(st.lets, l)
 			st.scope.Lets = append(st.scope.Lets, l.Expr)
-			st.letKinds = append(st.letKinds, l.Expr.t.k)
+			st.letKinds = append(st.letKinds, l.Expr.Type.Kind)
 		}
 	}
 	// Every declared name a layer reads must come from that layer or one
@@ -471,26 +474,26 @@ func (r *Registry) buildStack(layers []*Ruleset, insurer string) (*Stack, Diagno
 		if rs.env == nil {
 			continue
 		}
-		for name, d := range rs.env.decls {
-			if d.owner == rs {
+		for name, d := range rs.env.Decls {
+			if d.Owner == rs {
 				continue
 			}
 			if !rulesetReads(rs, name) {
 				continue
 			}
 			if owner, ok := letOwner[name]; ok {
-				if st.layerIndex[owner] > i || !st.lets[st.scope.LetSlot[r.names[name]]].Expr.t.same(d.t) {
+				if st.layerIndex[owner] > i || !st.lets[st.scope.LetSlot[r.names[name]]].Expr.Type.Same(d.Type) {
 					errorf(rs.At, "stack.missing_name", "", "%s uses let %s, which in this stack comes from %s above it or with another type", rs.Key(), name, owner.Key())
 				}
 				continue
 			}
 			if f, ok := factOwner[name]; ok {
-				if !factTyp(f).same(d.t) {
-					errorf(rs.At, "stack.type_conflict", "", "%s reads fact %s as %s, but this stack declares it as %s", rs.Key(), name, d.t, factTyp(f))
+				if !factTyp(f).Same(d.Type) {
+					errorf(rs.At, "stack.type_conflict", "", "%s reads fact %s as %s, but this stack declares it as %s", rs.Key(), name, d.Type, factTyp(f))
 				}
 				continue
 			}
-			errorf(rs.At, "stack.missing_name", "add the ruleset that declares it to the stack", "%s uses %s, which no ruleset in this stack declares (it was declared by %s)", rs.Key(), name, d.owner.(*Ruleset).Key())
+			errorf(rs.At, "stack.missing_name", "add the ruleset that declares it to the stack", "%s uses %s, which no ruleset in this stack declares (it was declared by %s)", rs.Key(), name, d.Owner.(*Ruleset).Key())
 		}
 	}
 	for _, rs := range layers {
@@ -519,7 +522,7 @@ func letOrFactOwner(layers []*Ruleset, d *FactDecl) string {
 // rulesetReads reports whether any expression of rs reads name.
 func rulesetReads(rs *Ruleset, name string) bool {
 	found := false
-	rs.eachExpr(func(e *Expr) {
+	rs.eachExpr(func(e *lang.Expr) {
 		for _, x := range e.Refs() {
 			if x == name {
 				found = true
@@ -530,8 +533,8 @@ func rulesetReads(rs *Ruleset, name string) bool {
 }
 
 // eachExpr calls f for every compiled expression of rs.
-func (rs *Ruleset) eachExpr(f func(*Expr)) {
-	visit := func(e *Expr) {
+func (rs *Ruleset) eachExpr(f func(*lang.Expr)) {
+	visit := func(e *lang.Expr) {
 		if e != nil && e.AST() != nil {
 			f(e)
 		}
@@ -631,8 +634,8 @@ func (rs *Ruleset) eachExpr(f func(*Expr)) {
 	}
 }
 
-func (st *Stack) mergePenalties() Diagnostics {
-	var diags Diagnostics
+func (st *Stack) mergePenalties() diag.Diagnostics {
+	var diags diag.Diagnostics
 	byID := map[string]*Violation{}
 	var order []string
 	for _, rs := range st.Layers {
@@ -641,7 +644,7 @@ func (st *Stack) mergePenalties() Diagnostics {
 				continue
 			}
 			if prev, ok := byID[p.ID]; ok {
-				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "stack.penalty_conflict", Subject: p.At,
+				diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "stack.penalty_conflict", Subject: p.At,
 					Summary: fmt.Sprintf("violation %s is defined by %s and by %s", p.ID, prev.Rule.Ruleset.Key(), rs.Key()),
 					Hint:    "a local rule that restates a national one declares restates: " + p.ID})
 				continue
@@ -657,12 +660,12 @@ func (st *Stack) mergePenalties() Diagnostics {
 			}
 			v := byID[p.Restates]
 			if v == nil {
-				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "penalty.restates", Subject: p.At,
+				diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "penalty.restates", Subject: p.At,
 					Summary: fmt.Sprintf("%s restates %s, which no layer of this stack defines", p.ID, p.Restates)})
 				continue
 			}
 			if st.layerIndex[v.Rule.Ruleset] > st.layerIndex[rs] {
-				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "penalty.restates", Subject: p.At,
+				diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "penalty.restates", Subject: p.At,
 					Summary: fmt.Sprintf("%s restates %s, which is defined by a layer above it", p.ID, p.Restates)})
 				continue
 			}
@@ -672,7 +675,7 @@ func (st *Stack) mergePenalties() Diagnostics {
 				b1, ok3 := v.Rule.Fine.Min.ConstDec()
 				b2, ok4 := v.Rule.Fine.Max.ConstDec()
 				if ok1 && ok2 && ok3 && ok4 && (!a1.Equal(b1) || !a2.Equal(b2)) {
-					diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "penalty.restates", Subject: p.Fine.At,
+					diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "penalty.restates", Subject: p.Fine.At,
 						Summary: fmt.Sprintf("%s restates %s with the fine [%s, %s], but the restated range is [%s, %s]", p.ID, p.Restates, a1, a2, b1, b2),
 						Hint:    "a restatement repeats the range; to narrow it, give tiers:"})
 				}
@@ -683,7 +686,7 @@ func (st *Stack) mergePenalties() Diagnostics {
 				if ok1 && ok2 {
 					for _, t := range p.Tiers {
 						if t.Min.LessThan(lo) || t.Max.GreaterThan(hi) {
-							diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "penalty.tier_range", Subject: t.At,
+							diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "penalty.tier_range", Subject: t.At,
 								Summary: fmt.Sprintf("tier %s [%s, %s] is outside the statutory range [%s, %s] of %s", t.ID, t.Min, t.Max, lo, hi, v.ID),
 								Hint:    "a discretion tier can only narrow the statutory range"})
 						}
@@ -699,8 +702,8 @@ func (st *Stack) mergePenalties() Diagnostics {
 	return diags
 }
 
-func (st *Stack) mergeRating() Diagnostics {
-	var diags Diagnostics
+func (st *Stack) mergeRating() diag.Diagnostics {
+	var diags diag.Diagnostics
 	var rt *RatingStack
 	factorIdx := map[string]int{}
 	factorOwner := map[string]*Ruleset{}
@@ -715,10 +718,10 @@ func (st *Stack) mergeRating() Diagnostics {
 			rt = &RatingStack{Currency: "CNY", Tables: map[string]*Table{}}
 		}
 		filing := rs.Kind == KindFiling
-		override := func(what string, at Range) bool {
+		override := func(what string, at diag.Range) bool {
 			if filing {
 				if reg, ok := regulatorSet[what]; ok {
-					diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "stack.filing_override", Subject: at,
+					diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "stack.filing_override", Subject: at,
 						Summary: fmt.Sprintf("filing %s cannot replace the %s set by %s", rs.Key(), what, reg.Key()),
 						Hint:    "各承保公司应当严格执行规定的费率浮动标准: a filing adds base tables and its own factors only"})
 					return false
@@ -741,7 +744,7 @@ func (st *Stack) mergeRating() Diagnostics {
 				}
 			}
 			if b.Table != nil && b.Table.Ruleset == nil && rt.Tables[b.Table.ID] == nil {
-				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "stack.unknown_table", Subject: b.Table.At,
+				diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "stack.unknown_table", Subject: b.Table.At,
 					Summary: fmt.Sprintf("base %s reads table %s, which no layer of this stack defines", b.ID, b.Table.ID)})
 			}
 		}
@@ -749,7 +752,7 @@ func (st *Stack) mergeRating() Diagnostics {
 		for _, name := range x.Remove {
 			i, ok := factorIdx[name]
 			if !ok {
-				diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "stack.unknown_factor", Subject: x.At,
+				diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "stack.unknown_factor", Subject: x.At,
 					Summary: fmt.Sprintf("%s removes factor %s, which no lower layer defines", rs.Key(), name)})
 				continue
 			}
@@ -767,7 +770,7 @@ func (st *Stack) mergeRating() Diagnostics {
 		for _, f := range x.Factors {
 			if i, ok := factorIdx[f.ID]; ok {
 				if filing {
-					diags = append(diags, &Diagnostic{Severity: SeverityError, Code: "stack.filing_override", Subject: f.At,
+					diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "stack.filing_override", Subject: f.At,
 						Summary: fmt.Sprintf("filing %s cannot replace factor %s set by %s", rs.Key(), f.ID, factorOwner[f.ID].Key()),
 						Hint:    "各承保公司应当严格执行规定的费率浮动标准: give the insurer's own factor a new id"})
 					continue
@@ -819,7 +822,7 @@ func (st *Stack) mergeRating() Diagnostics {
 // given insurer, and binds the facts the stack's rulesets declare. Facts
 // that do not fit the stack (unknown extra facts, codes not in the stack's
 // vocabularies) are reported as a *FactsError.
-func (st *Stack) Bind(ev *Eval, f *Facts, asOf Date, insurer string) error {
+func (st *Stack) Bind(ev *lang.Eval, f *facts.Facts, asOf facts.Date, insurer string) error {
 	ev.Reset(&st.scope, f, asOf, insurer)
 	return st.bindFacts(ev)
 }
@@ -827,11 +830,11 @@ func (st *Stack) Bind(ev *Eval, f *Facts, asOf Date, insurer string) error {
 // MoveTo moves an evaluation bound to another stack of the same facts to
 // this stack on date asOf (penalties look at the law in force when a
 // violation happened).
-func (st *Stack) MoveTo(ev *Eval, asOf Date) {
+func (st *Stack) MoveTo(ev *lang.Eval, asOf facts.Date) {
 	if ev.SetAsOf(&st.scope, asOf) {
 		_ = st.bindFacts(ev) // the facts were checked against the stack at the decision date
 	}
 }
 
 // Binds reports whether ev is bound to st.
-func (st *Stack) Binds(ev *Eval) bool { return ev.Scope() == &st.scope }
+func (st *Stack) Binds(ev *lang.Eval) bool { return ev.Scope() == &st.scope }

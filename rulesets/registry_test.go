@@ -10,6 +10,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -41,12 +45,12 @@ sources:
 %s`, d.id, d.version, d.kind, d.id, d.region, ins, eff, d.extra)
 }
 
-func (d rsDoc) file() rulesets.File {
-	return rulesets.File{Name: strings.ReplaceAll(d.id, "/", "_") + "@" + d.version + ".yaml", Data: []byte(d.String())}
+func (d rsDoc) file() diag.File {
+	return diag.File{Name: strings.ReplaceAll(d.id, "/", "_") + "@" + d.version + ".yaml", Data: []byte(d.String())}
 }
 
-func files(docs ...rsDoc) []rulesets.File {
-	var out []rulesets.File
+func files(docs ...rsDoc) []diag.File {
+	var out []diag.File
 	for _, d := range docs {
 		out = append(out, d.file())
 	}
@@ -110,14 +114,14 @@ func TestLayers(t *testing.T) {
 		{"before everything", "430100", "2014-11-30", "", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := layerKeys(reg.Layers(c.region, rulesets.MustParseDate(c.date), c.insurer))
+			got := layerKeys(reg.Layers(c.region, facts.MustParseDate(c.date), c.insurer))
 			if d := cmp.Diff(c.want, got); d != "" {
 				t.Errorf("Layers(%q, %s, %q) (-want +got):\n%s", c.region, c.date, c.insurer, d)
 			}
 			if c.want == nil {
 				return
 			}
-			st, err := reg.Stack(c.region, rulesets.MustParseDate(c.date), c.insurer)
+			st, err := reg.Stack(c.region, facts.MustParseDate(c.date), c.insurer)
 			if err != nil {
 				t.Fatalf("Stack: %v", err)
 			}
@@ -131,7 +135,7 @@ func TestLayers(t *testing.T) {
 			}
 		})
 	}
-	if got := reg.Ruleset("cn/test/law@2014").Effective.Until; got != rulesets.MustParseDate("2021-08-31") {
+	if got := reg.Ruleset("cn/test/law@2014").Effective.Until; got != facts.MustParseDate("2021-08-31") {
 		t.Errorf("the superseded law ends on %s, want 2021-08-31 (the day before its successor)", got)
 	}
 	if got := reg.Ruleset("cn/test/law@2021").Effective.Until; !got.IsZero() {
@@ -143,7 +147,7 @@ func TestLayers(t *testing.T) {
 	if got := layerKeys(reg.Rulesets()); len(got) != len(stackDocs) {
 		t.Errorf("Rulesets() has %d rulesets, want %d", len(got), len(stackDocs))
 	}
-	st, _ := reg.Stack("430100", rulesets.MustParseDate("2021-09-01"), "")
+	st, _ := reg.Stack("430100", facts.MustParseDate("2021-09-01"), "")
 	if st.LayerIndex(reg.Ruleset("cn.zhejiang/test/policy@1")) != -1 {
 		t.Error("LayerIndex of a ruleset not in the stack is not -1")
 	}
@@ -154,17 +158,17 @@ func TestSupersedesKeepsAGivenEnd(t *testing.T) {
 		rsDoc{id: "cn/test/law", version: "1", kind: "law", from: "2010-01-01", until: "2015-06-30"},
 		rsDoc{id: "cn/test/law", version: "2", kind: "law", from: "2016-01-01", extra: "supersedes: [cn/test/law@1]\n"},
 	)...)
-	if got := reg.Ruleset("cn/test/law@1").Effective.Until; got != rulesets.MustParseDate("2015-06-30") {
+	if got := reg.Ruleset("cn/test/law@1").Effective.Until; got != facts.MustParseDate("2015-06-30") {
 		t.Errorf("a superseded ruleset that gives its end ends on %s, want 2015-06-30", got)
 	}
-	if got := reg.Layers("11", rulesets.MustParseDate("2015-10-01"), ""); len(got) != 0 {
+	if got := reg.Layers("11", facts.MustParseDate("2015-10-01"), ""); len(got) != 0 {
 		t.Errorf("nothing is in force between the two: %v", layerKeys(got))
 	}
 }
 
 func TestBoundaries(t *testing.T) {
 	reg := load(t, files(stackDocs...)...)
-	dates := func(ds []rulesets.Date) []string {
+	dates := func(ds []facts.Date) []string {
 		var out []string
 		for _, d := range ds {
 			out = append(out, d.String())
@@ -195,7 +199,7 @@ func TestStackErrors(t *testing.T) {
 		{"the national stack before any ruleset", "", "2000-01-01"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			st, err := reg.Stack(c.region, rulesets.MustParseDate(c.date), "")
+			st, err := reg.Stack(c.region, facts.MustParseDate(c.date), "")
 			if st != nil || err == nil {
 				t.Fatalf("Stack = %v, %v; want a StackError", st, err)
 			}
@@ -203,7 +207,7 @@ func TestStackErrors(t *testing.T) {
 			if !errors.As(err, &se) {
 				t.Fatalf("error %T is not a *StackError", err)
 			}
-			if se.Region != c.region || se.Date != rulesets.MustParseDate(c.date) {
+			if se.Region != c.region || se.Date != facts.MustParseDate(c.date) {
 				t.Errorf("StackError names %q on %s, want %q on %s", se.Region, se.Date, c.region, c.date)
 			}
 			if len(se.Diagnostics) != 1 || se.Diagnostics[0].Code != "stack.empty" || se.Diagnostics[0].Hint == "" {
@@ -218,7 +222,7 @@ func TestStackErrors(t *testing.T) {
 
 func TestStackCaching(t *testing.T) {
 	reg := load(t, files(stackDocs...)...)
-	d := rulesets.MustParseDate("2022-01-01")
+	d := facts.MustParseDate("2022-01-01")
 	a, err := reg.Stack("430100", d, "")
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +231,7 @@ func TestStackCaching(t *testing.T) {
 	if a != b {
 		t.Error("the same region, date and insurer built two stacks")
 	}
-	c, _ := reg.Stack("430102", rulesets.MustParseDate("2023-05-01"), "")
+	c, _ := reg.Stack("430102", facts.MustParseDate("2023-05-01"), "")
 	if a != c {
 		t.Error("the same layers (another district of the city, another date) built another stack")
 	}
@@ -284,7 +288,7 @@ coverage:
     cite: {source: s}
 `}
 	reg := load(t, doc.file())
-	st, err := reg.Stack("430100", rulesets.MustParseDate(asOf), "")
+	st, err := reg.Stack("430100", facts.MustParseDate(asOf), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,10 +318,10 @@ coverage:
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := mustFacts(t, c.facts)
-			ev := rulesets.NewEval()
-			err := st.Bind(ev, f, rulesets.MustParseDate(asOf), "")
+			ev := lang.NewEval()
+			err := st.Bind(ev, f, facts.MustParseDate(asOf), "")
 			if c.resetErr != "" {
-				var fe *rulesets.FactsError
+				var fe *facts.Error
 				if !errors.As(err, &fe) || findDiag(fe.Diagnostics, c.resetErr) == nil {
 					t.Fatalf("Reset = %v, want a FactsError with %s", err, c.resetErr)
 				}
@@ -329,8 +333,8 @@ coverage:
 			got := map[string]string{}
 			for _, r := range st.Coverage {
 				ok, err := r.When.Bool(ev)
-				s := rulesets.Outcome(ok, err)
-				if m := rulesets.MissingOf(err); len(m) > 0 {
+				s := answer.Outcome(ok, err)
+				if m := answer.MissingOf(err); len(m) > 0 {
 					s += " " + strings.Join(m, ",")
 				}
 				got[r.ID] = s
@@ -388,7 +392,7 @@ func TestStackTypeConflict(t *testing.T) {
 		p := provincial
 		p.extra = strings.Replace(p.extra, "type: int", "type: decimal", 1)
 		reg := load(t, national.file(), p.file())
-		if _, err := reg.Stack("430100", rulesets.MustParseDate("2021-01-01"), ""); err != nil {
+		if _, err := reg.Stack("430100", facts.MustParseDate("2021-01-01"), ""); err != nil {
 			t.Errorf("Stack: %v", err)
 		}
 	})
@@ -398,7 +402,7 @@ func TestStackTypeConflict(t *testing.T) {
 		n := national
 		reg := load(t, n.file(), p.file())
 		for _, d := range []string{"2012-01-01", "2021-01-01"} {
-			if _, err := reg.Stack("430100", rulesets.MustParseDate(d), ""); err != nil {
+			if _, err := reg.Stack("430100", facts.MustParseDate(d), ""); err != nil {
 				t.Errorf("Stack on %s: %v", d, err)
 			}
 		}
@@ -422,8 +426,8 @@ func TestWith(t *testing.T) {
 			extra: "coverage:\n" + coverageYAML("old", "true")},
 	}
 	reg := load(t, files(base...)...)
-	d := rulesets.MustParseDate("2022-01-01")
-	coverageIDs := func(r *rulesets.Registry, date rulesets.Date) []string {
+	d := facts.MustParseDate("2022-01-01")
+	coverageIDs := func(r *rulesets.Registry, date facts.Date) []string {
 		st, err := r.Stack("430100", date, "")
 		if err != nil {
 			t.Fatalf("Stack: %v", err)
@@ -472,7 +476,7 @@ func TestWith(t *testing.T) {
 		if diff := cmp.Diff([]string{"cn.hunan/test/policy@2018#old"}, coverageIDs(r2, d)); diff != "" {
 			t.Errorf("2022 (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff([]string{"cn.hunan/test/policy@2026#next"}, coverageIDs(r2, rulesets.MustParseDate("2026-01-01"))); diff != "" {
+		if diff := cmp.Diff([]string{"cn.hunan/test/policy@2026#next"}, coverageIDs(r2, facts.MustParseDate("2026-01-01"))); diff != "" {
 			t.Errorf("2026 (-want +got):\n%s", diff)
 		}
 	})
@@ -515,10 +519,10 @@ func TestWithReplacesSupersedingRuleset(t *testing.T) {
 	if err != nil {
 		t.Fatalf("With: %v\n%s", err, formatDiags(err))
 	}
-	if got := layerKeys(r2.Layers("11", rulesets.MustParseDate("2025-03-28"), "")); !cmp.Equal(got, []string{"cn/test/measures@2017"}) {
+	if got := layerKeys(r2.Layers("11", facts.MustParseDate("2025-03-28"), "")); !cmp.Equal(got, []string{"cn/test/measures@2017"}) {
 		t.Errorf("2025-03-28: %v", got)
 	}
-	if got := layerKeys(r2.Layers("11", rulesets.MustParseDate("2025-03-29"), "")); !cmp.Equal(got, []string{"cn/test/measures@2025"}) {
+	if got := layerKeys(r2.Layers("11", facts.MustParseDate("2025-03-29"), "")); !cmp.Equal(got, []string{"cn/test/measures@2025"}) {
 		t.Errorf("2025-03-29: %v", got)
 	}
 }
@@ -533,7 +537,7 @@ func TestDeclaredFactNamedLikeACoreField(t *testing.T) {
 	doc := rsDoc{id: "cn/test/lines", version: "1", kind: "measures", from: "2020-01-01",
 		extra: "facts:\n  - {name: lines, type: list, codes: [a, b]}\ncoverage:\n" + coverageYAML("r", `"a" in lines`)}
 	_, loadErr := rulesets.LoadFiles(doc.file())
-	_, decodeErr := rulesets.DecodeFacts("f.yaml", []byte(bareFacts+"lines: [a]\n"))
+	_, decodeErr := facts.Decode("f.yaml", []byte(bareFacts+"lines: [a]\n"))
 	if loadErr == nil && decodeErr != nil {
 		t.Errorf("the ruleset loads, but a facts document cannot give its fact: %v", decodeErr)
 	}
@@ -572,7 +576,7 @@ func TestFilingCannotOverrideRegulator(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			reg := load(t, rating.file(), filing(c.extra).file())
-			d := rulesets.MustParseDate("2021-01-01")
+			d := facts.MustParseDate("2021-01-01")
 			if _, err := reg.Stack("430100", d, ""); err != nil {
 				t.Fatalf("the stack without the filing: %v", err)
 			}
@@ -594,7 +598,7 @@ func TestFilingCannotOverrideRegulator(t *testing.T) {
 				t.Errorf("StackError %v, want insurer 人保 and code %s", se, c.code)
 			}
 			// LintRegistry finds it before an assessment does.
-			if findDiag(rulesets.LintRegistry(reg, nil), c.code) == nil {
+			if findDiag(rulesets.Lint(reg, nil), c.code) == nil {
 				t.Errorf("LintRegistry does not report %s", c.code)
 			}
 		})
@@ -613,7 +617,7 @@ coverage:
 	reg := load(t, doc.file(), other.file())
 	type item struct{ File, Code, Summary string }
 	var got []item
-	for _, d := range rulesets.LintRegistry(reg, []string{doc.file().Name}) {
+	for _, d := range rulesets.Lint(reg, []string{doc.file().Name}) {
 		got = append(got, item{d.Subject.File, d.Code, d.Summary})
 	}
 	f := doc.file().Name
@@ -628,7 +632,7 @@ coverage:
 	if d := cmp.Diff(want, got, sortItems); d != "" {
 		t.Errorf("LintRegistry limited to %s (-want +got):\n%s", f, d)
 	}
-	all := rulesets.LintRegistry(reg, nil)
+	all := rulesets.Lint(reg, nil)
 	if len(all) != len(want)+1 {
 		t.Errorf("LintRegistry(nil) reports %d diagnostics, want %d (the other file's uncited rule too)", len(all), len(want)+1)
 	}
@@ -638,14 +642,14 @@ func TestStackOfPinnedLayers(t *testing.T) {
 	reg := load(t, files(stackDocs...)...)
 	law := reg.Ruleset("cn/test/law@2014")
 	hunan := reg.Ruleset("cn.hunan/test/policy@1")
-	st, err := reg.StackOf([]*rulesets.Ruleset{law, hunan}, "430100", rulesets.MustParseDate("2026-01-01"), "")
+	st, err := reg.StackOf([]*rulesets.Ruleset{law, hunan}, "430100", facts.MustParseDate("2026-01-01"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d := cmp.Diff([]string{"cn/test/law@2014", "cn.hunan/test/policy@1"}, layerKeys(st.Layers)); d != "" {
 		t.Errorf("pinned layers (-want +got):\n%s", d)
 	}
-	if _, err := reg.StackOf(nil, "430100", rulesets.MustParseDate("2026-01-01"), ""); err == nil {
+	if _, err := reg.StackOf(nil, "430100", facts.MustParseDate("2026-01-01"), ""); err == nil {
 		t.Error("StackOf(nil) succeeded")
 	}
 }
@@ -658,10 +662,10 @@ func TestStackMissingName(t *testing.T) {
 	provincial := rsDoc{id: "cn.hunan/test/policy", version: "1", kind: "policy", region: "43", from: "2018-01-01",
 		extra: "coverage:\n" + coverageYAML("prov", "hazchem")}
 	reg := load(t, national.file(), provincial.file())
-	if _, err := reg.Stack("430100", rulesets.MustParseDate("2025-03-28"), ""); err != nil {
+	if _, err := reg.Stack("430100", facts.MustParseDate("2025-03-28"), ""); err != nil {
 		t.Fatalf("while the national layer is in force: %v", err)
 	}
-	_, err := reg.Stack("430100", rulesets.MustParseDate("2025-03-29"), "")
+	_, err := reg.Stack("430100", facts.MustParseDate("2025-03-29"), "")
 	var se *rulesets.StackError
 	if !errors.As(err, &se) || findDiag(se.Diagnostics, "stack.missing_name") == nil {
 		t.Fatalf("after it ends: %v; want a StackError with stack.missing_name", err)
@@ -673,13 +677,13 @@ func TestStackMissingName(t *testing.T) {
 	successor := rsDoc{id: "cn/test/measures", version: "2025", kind: "measures", from: "2025-03-29",
 		extra: "supersedes: [cn/test/measures@2017]\n" + letsYAML([]let{{"hazchem", `in_sector("hazardous_chemicals.production")`}})}
 	reg = load(t, national.file(), successor.file(), provincial.file())
-	st, err := reg.Stack("430100", rulesets.MustParseDate("2025-03-29"), "")
+	st, err := reg.Stack("430100", facts.MustParseDate("2025-03-29"), "")
 	if err != nil {
 		t.Fatalf("with the successor: %v", err)
 	}
-	ev := rulesets.NewEval()
+	ev := lang.NewEval()
 	f := mustFacts(t, "region: \"430100\"\nsectors: [hazardous_chemicals.storage]\n")
-	if err := st.Bind(ev, f, rulesets.MustParseDate("2025-03-29"), ""); err != nil {
+	if err := st.Bind(ev, f, facts.MustParseDate("2025-03-29"), ""); err != nil {
 		t.Fatal(err)
 	}
 	ok, err := st.Coverage[0].When.Bool(ev)
@@ -688,7 +692,7 @@ func TestStackMissingName(t *testing.T) {
 	}
 	// LintRegistry reports the stack that cannot be built.
 	reg = load(t, national.file(), provincial.file())
-	if findDiag(rulesets.LintRegistry(reg, nil), "stack.missing_name") == nil {
+	if findDiag(rulesets.Lint(reg, nil), "stack.missing_name") == nil {
 		t.Error("LintRegistry does not report stack.missing_name")
 	}
 }

@@ -1,6 +1,9 @@
 package rulesets
 
 import (
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/shopspring/decimal"
 )
 
@@ -47,7 +50,7 @@ type Ruleset struct {
 	Supersedes   []string
 	Sources      []*Source
 	Facts        []*FactDecl
-	Codes        map[string]Vocabulary
+	Codes        map[string]facts.Vocabulary
 	Lets         []*Let
 	Coverage     []*CoverageRule
 	Requirements []*RequirementRule
@@ -60,17 +63,17 @@ type Ruleset struct {
 
 	// File is the name the ruleset was loaded from and At its position.
 	File string
-	At   Range
+	At   diag.Range
 	// Digest is the SHA-256 of the document's text, "sha256:<hex>".
 	Digest string
 
 	sources map[string]*Source
 	// positions of supersedes items and of effective, for diagnostics
-	supersedesAt []Range
-	effectiveAt  Range
-	regionAt     Range
+	supersedesAt []diag.Range
+	effectiveAt  diag.Range
+	regionAt     diag.Range
 	// env is the type-checking environment of this ruleset's expressions.
-	env *checkEnv
+	env *lang.Env
 	key string
 }
 
@@ -87,26 +90,26 @@ func (rs *Ruleset) Source(key string) *Source { return rs.sources[key] }
 
 // Effective is the period a ruleset applies to, both ends inclusive.
 type Effective struct {
-	From  Date `json:"from"`
-	Until Date `json:"until,omitzero"` // zero: open-ended
+	From  facts.Date `json:"from"`
+	Until facts.Date `json:"until,omitzero"` // zero: open-ended
 	// Assumed is true where the document gives no date and the ruleset
 	// assumes one; every answer built on it says so.
 	Assumed bool `json:"assumed,omitempty"`
 }
 
 // Contains reports whether d is within e.
-func (e Effective) Contains(d Date) bool {
+func (e Effective) Contains(d facts.Date) bool {
 	return !d.Before(e.From) && (e.Until.IsZero() || !d.After(e.Until))
 }
 
 // Source is a document that rules cite.
 type Source struct {
-	Key    string `json:"key"`
-	Title  string `json:"title"`
-	Number string `json:"number,omitempty"` // 文号
-	Issuer string `json:"issuer,omitempty"`
-	Date   Date   `json:"date,omitzero"`
-	URL    string `json:"url,omitempty"`
+	Key    string     `json:"key"`
+	Title  string     `json:"title"`
+	Number string     `json:"number,omitempty"` // 文号
+	Issuer string     `json:"issuer,omitempty"`
+	Date   facts.Date `json:"date,omitzero"`
+	URL    string     `json:"url,omitempty"`
 	// Draft marks a document that is not final (征求意见稿).
 	Draft bool `json:"draft,omitempty"`
 	// Unverified marks a text read from an unofficial copy or a paraphrase.
@@ -120,11 +123,11 @@ type Source struct {
 type Cite struct {
 	Source  *Source
 	Article string
-	When    *Expr
+	When    *lang.Expr
 	// Unverified marks an article number or wording that was not checked
 	// against an official text.
 	Unverified bool
-	At         Range
+	At         diag.Range
 }
 
 // FactDecl declares a fact beyond the core facts: an insurer's or a
@@ -136,7 +139,7 @@ type FactDecl struct {
 	Unit    string
 	Doc     string
 	Default *string // the default's text, typed at bind time
-	At      Range
+	At      diag.Range
 }
 
 // FactType is the type of a declared fact.
@@ -154,18 +157,18 @@ const (
 // Let is a named value derived from facts and earlier lets.
 type Let struct {
 	Name string
-	Expr *Expr
+	Expr *lang.Expr
 	Doc  string
-	At   Range
+	At   diag.Range
 }
 
 // Rule is what every kind of rule has in common.
 type Rule struct {
 	ID   string
-	When *Expr // nil: always
+	When *lang.Expr // nil: always
 	Cite []*Cite
 	Note string
-	At   Range
+	At   diag.Range
 	// Ruleset is the document the rule belongs to.
 	Ruleset *Ruleset
 	ref     string
@@ -223,7 +226,7 @@ type RequirementValue struct {
 	Bool  bool
 	Str   string
 	List  []string
-	At    Range
+	At    diag.Range
 }
 
 // FindingRule is a check of the current policy or history written in a

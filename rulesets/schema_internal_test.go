@@ -3,6 +3,9 @@ package rulesets
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
+	"github.com/anzexian/anzexian/internal/yamlx"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -116,10 +119,15 @@ func loaderFieldsCalls(t *testing.T) []fieldsCall {
 	spread := map[string][]string{
 		"topKeys":    topKeys,
 		"ratingKeys": ratingKeys,
-		"factsKeys":  factsKeys,
+		"factsKeys":  facts.FieldNames(),
 	}
 	fset := token.NewFileSet()
 	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	factsFiles, err := filepath.Glob("../facts/*.go")
+	files = append(files, factsFiles...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +146,7 @@ func loaderFieldsCalls(t *testing.T) []fieldsCall {
 				return true
 			}
 			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok || sel.Sel.Name != "fields" || len(call.Args) < 3 {
+			if !ok || sel.Sel.Name != "Fields" || len(call.Args) < 3 {
 				return true
 			}
 			if x, ok := sel.X.(*ast.Ident); !ok || x.Name != "r" {
@@ -308,13 +316,9 @@ func TestSchemaReservedNamesMatchLoader(t *testing.T) {
 		}
 		return sortedCopy(out)
 	}
-	var roots []string
-	for _, r := range rootFields {
-		roots = append(roots, r.name)
-	}
-	roots = append(roots, "item", "rate")
+	roots := append(lang.RootNames(), "item", "rate")
 	lets := slices.Clone(roots)
-	for name := range functions {
+	for name := range lang.Functions {
 		lets = append(lets, name)
 	}
 	if got, want := enumStrings("/properties/let/propertyNames/not"), sortedCopy(lets); !slices.Equal(got, want) {
@@ -323,10 +327,7 @@ func TestSchemaReservedNamesMatchLoader(t *testing.T) {
 	if got, want := enumStrings("/definitions/factDecl/properties/name/not"), sortedCopy(roots); !slices.Equal(got, want) {
 		t.Errorf("fact names the schema reserves:\n got %v\nwant %v", got, want)
 	}
-	var vocabs []string
-	for name := range coreVocabularies {
-		vocabs = append(vocabs, name)
-	}
+	vocabs := facts.CoreVocabularyPaths()
 	if got, want := enumStrings("/properties/codes/propertyNames"), sortedCopy(vocabs); !slices.Equal(got, want) {
 		t.Errorf("vocabularies: the schema has %v, the loader %v", got, want)
 	}
@@ -384,8 +385,8 @@ func patternsLike(t *testing.T, marker string) map[string]*regexp.Regexp {
 func TestSchemaDatePatternMatchesLoader(t *testing.T) {
 	dates := patternsLike(t, "02-29")
 	loader := func(s string) bool {
-		d, err := ParseDate(s)
-		return err == nil && !d.Before(MinDate) && !d.After(MaxDate)
+		d, err := facts.ParseDate(s)
+		return err == nil && !d.Before(facts.MinDate) && !d.After(facts.MaxDate)
 	}
 	check := func(s string) {
 		want := loader(s)
@@ -397,7 +398,7 @@ func TestSchemaDatePatternMatchesLoader(t *testing.T) {
 	}
 	// every day from a year before MinDate to a year after MaxDate, and the
 	// 29th to 31st of every month of those years
-	for d := time.Date(MinDate.Year()-1, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() <= MaxDate.Year()+1; d = d.AddDate(0, 0, 1) {
+	for d := time.Date(facts.MinDate.Year()-1, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() <= facts.MaxDate.Year()+1; d = d.AddDate(0, 0, 1) {
 		check(d.Format("2006-01-02"))
 		if d.Day() == 1 {
 			for day := 29; day <= 32; day++ {
@@ -438,19 +439,19 @@ func TestSchemaDecimalPatternMatchesLoader(t *testing.T) {
 	for at, re := range all {
 		nonNeg := strings.HasPrefix(re.String(), `^\+?`)
 		for _, s := range samples {
-			d, msg := parseDecimal(s)
+			d, msg := yamlx.ParseDecimal(s)
 			want := msg == "" && len(s) <= 64 && !(nonNeg && d.IsNegative()) && !(nonNeg && strings.HasPrefix(s, "-"))
 			if got := re.MatchString(s); got != want {
 				t.Errorf("%s: %q matches = %v, the loader accepts = %v (%s)", at, s, got, want, msg)
 			}
 		}
 		for _, s := range stricter {
-			if _, msg := parseDecimal(s); msg != "" || re.MatchString(s) {
+			if _, msg := yamlx.ParseDecimal(s); msg != "" || re.MatchString(s) {
 				t.Errorf("%s: %q: the schema was meant to be stricter than the loader here", at, s)
 			}
 		}
 		for _, s := range exponents {
-			if _, msg := parseDecimal(s); msg == "" && !(nonNeg && strings.HasPrefix(s, "-")) && !re.MatchString(s) {
+			if _, msg := yamlx.ParseDecimal(s); msg == "" && !(nonNeg && strings.HasPrefix(s, "-")) && !re.MatchString(s) {
 				t.Errorf("%s: %q does not match, and the loader accepts it", at, s)
 			}
 		}
@@ -466,10 +467,10 @@ func TestSchemaRegionPatternMatchesLoader(t *testing.T) {
 	factsRe := regexp.MustCompile(schemaAt(t, fs, "/definitions/facts/properties/region")["pattern"].(string))
 	for n := 0; n <= 13; n++ {
 		for _, s := range []string{strings.Repeat("4", n), strings.Repeat("4", max(n-1, 0)) + "a"} {
-			if got, want := factsRe.MatchString(s), validRegion(s); got != want {
+			if got, want := factsRe.MatchString(s), facts.ValidRegion(s); got != want {
 				t.Errorf("facts region %q: matches = %v, the decoder accepts = %v", s, got, want)
 			}
-			if got, want := rulesetRe.MatchString(s), s == "" || validRegion(s); got != want {
+			if got, want := rulesetRe.MatchString(s), s == "" || facts.ValidRegion(s); got != want {
 				t.Errorf("ruleset region %q: matches = %v, the loader accepts = %v", s, got, want)
 			}
 		}
@@ -497,7 +498,7 @@ func TestSchemaNamePatternsMatchLoader(t *testing.T) {
 	fs := schemaDoc(t, "facts.schema.json")
 	extra := regexp.MustCompile(schemaAt(t, fs, "/definitions/facts/propertyNames")["pattern"].(string))
 	for _, s := range []string{"a", "_a", "a1", "fleet_vehicles", "A", "1a", "a-b", "a.b", "", strings.Repeat("a", 64), strings.Repeat("a", 65), "车辆"} {
-		if got, want := extra.MatchString(s), isIdent(s); got != want {
+		if got, want := extra.MatchString(s), facts.ValidFactName(s); got != want {
 			t.Errorf("extra fact name %q: matches = %v, the decoder accepts = %v", s, got, want)
 		}
 	}

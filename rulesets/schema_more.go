@@ -1,6 +1,9 @@
 package rulesets
 
 import (
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/shopspring/decimal"
 )
 
@@ -22,7 +25,7 @@ type RequirementField struct {
 	Type  string // decimal, bool, codes, level, code
 	Merge Merge
 	Label string
-	Codes Vocabulary // for codes, level and code fields
+	Codes facts.Vocabulary // for codes, level and code fields
 }
 
 // RequirementFields is the catalogue of requirement fields a ruleset can set.
@@ -31,21 +34,21 @@ var RequirementFields = []*RequirementField{
 	{Name: "disability_limit_min", Type: "decimal", Merge: MergeMax, Label: "每人伤残赔偿限额不低于（元）"},
 	{Name: "cover_all_employees", Type: "bool", Merge: MergeOr, Label: "覆盖全体从业人员（含劳务派遣人员）"},
 	{Name: "uniform_limits", Type: "bool", Merge: MergeOr, Label: "实行同一保险金额标准，不因用工方式、工作岗位差别对待"},
-	{Name: "cover_scope", Type: "codes", Merge: MergeUnion, Label: "保险责任范围", Codes: Vocabulary{
-		{"employees", "从业人员人身伤亡"},
-		{"third_party", "第三者人身伤亡和财产损失"},
-		{"rescue", "事故抢险救援费用"},
-		{"medical", "医疗救护费用"},
-		{"appraisal", "事故鉴定费用"},
-		{"litigation", "法律诉讼费用"},
+	{Name: "cover_scope", Type: "codes", Merge: MergeUnion, Label: "保险责任范围", Codes: facts.Vocabulary{
+		{Code: "employees", Label: "从业人员人身伤亡"},
+		{Code: "third_party", Label: "第三者人身伤亡和财产损失"},
+		{Code: "rescue", Label: "事故抢险救援费用"},
+		{Code: "medical", Label: "医疗救护费用"},
+		{Code: "appraisal", Label: "事故鉴定费用"},
+		{Code: "litigation", Label: "法律诉讼费用"},
 	}},
 	{Name: "occupational_disease_cover", Type: "level", Merge: MergeStrongest, Label: "职业病相关保险", Codes: levelCodes},
 	{Name: "whole_enterprise", Type: "bool", Merge: MergeOr, Label: "企业整体投保"},
-	{Name: "posts", Type: "codes", Merge: MergeUnion, Label: "应当投保的岗位（所涉场所）", Codes: SiteKinds},
-	{Name: "term", Type: "code", Merge: MergeLocal, Label: "保险期限", Codes: Vocabulary{
-		{"one_year", "一年"},
-		{"per_project", "按建设项目周期"},
-		{"production_cycle", "按生产经营周期"},
+	{Name: "posts", Type: "codes", Merge: MergeUnion, Label: "应当投保的岗位（所涉场所）", Codes: facts.SiteKinds},
+	{Name: "term", Type: "code", Merge: MergeLocal, Label: "保险期限", Codes: facts.Vocabulary{
+		{Code: "one_year", Label: "一年"},
+		{Code: "per_project", Label: "按建设项目周期"},
+		{Code: "production_cycle", Label: "按生产经营周期"},
 	}},
 	{Name: "group_insurance", Type: "level", Merge: MergeStrongest, Label: "园区、厂中厂整体投保", Codes: levelCodes},
 	{Name: "prevention_service", Type: "bool", Merge: MergeOr, Label: "接受事故预防服务"},
@@ -57,7 +60,7 @@ var RequirementFields = []*RequirementField{
 	{Name: "equal_cover_for_uninsured_workers", Type: "bool", Merge: MergeOr, Label: "为无法参加工伤保险的从业人员提供同等保障的高保额保险"},
 }
 
-var levelCodes = Vocabulary{{"required", "应当"}, {"encouraged", "鼓励"}}
+var levelCodes = facts.Vocabulary{{Code: "required", Label: "应当"}, {Code: "encouraged", Label: "鼓励"}}
 
 // RequirementFieldByName returns the field with that name, or nil.
 func RequirementFieldByName(name string) *RequirementField {
@@ -93,7 +96,7 @@ type Rating struct {
 	PreventionCap *PreventionCap
 	// Caveats are warnings attached to premiums this layer takes part in.
 	Caveats []*Caveat
-	At      Range
+	At      diag.Range
 }
 
 // Provenance marks numbers that are not taken from an official text.
@@ -118,16 +121,16 @@ type Table struct {
 	Note string
 	Provenance
 	Ruleset *Ruleset
-	At      Range
+	At      diag.Range
 }
 
 // Dim is one lookup dimension of a table: the value it is looked up by, and
 // either bands (numeric intervals) or exact keys.
 type Dim struct {
 	Name  string
-	By    *Expr
+	By    *lang.Expr
 	Bands []*Band
-	At    Range
+	At    diag.Range
 }
 
 // Band is a numeric interval with its edge rule: Lo and Hi are nil for
@@ -139,7 +142,7 @@ type Band struct {
 	Lo, Hi *decimal.Decimal
 	LoIncl bool
 	HiIncl bool
-	At     Range
+	At     diag.Range
 }
 
 // Contains reports whether v lies in b.
@@ -182,7 +185,7 @@ func (b *Band) Interval() string {
 type Row struct {
 	Keys  []RowKey
 	Value decimal.Decimal
-	At    Range
+	At    diag.Range
 	// Index is the row's position in the table (0-based).
 	Index int
 }
@@ -203,11 +206,11 @@ type Base struct {
 	Text string
 	// Rate is looked up in Table, or computed by RateExpr.
 	Table    *Table
-	RateExpr *Expr
+	RateExpr *lang.Expr
 	Loadings []*Loading
 	// Formula computes the base premium; the identifier rate is the
 	// effective rate (the table value in its unit, with loadings applied).
-	Formula *Expr
+	Formula *lang.Expr
 	Provenance
 }
 
@@ -235,7 +238,7 @@ type Factor struct {
 	Note    string
 	Provenance
 	Ruleset *Ruleset
-	At      Range
+	At      diag.Range
 	ref     string
 }
 
@@ -250,12 +253,12 @@ func (f *Factor) Ref() string {
 // Case is one case of a factor.
 type Case struct {
 	ID     string
-	When   *Expr // nil for the default
-	Value  *Expr // a decimal: a literal or an expression
+	When   *lang.Expr // nil for the default
+	Value  *lang.Expr // a decimal: a literal or an expression
 	Reason string
 	Cite   []*Cite
 	Provenance
-	At Range
+	At diag.Range
 	// Ref is "ruleset@version#factor/case", set at load.
 	Ref string
 }
@@ -268,7 +271,7 @@ type Combine struct {
 	Mode string
 	Cite []*Cite
 	Provenance
-	At      Range
+	At      diag.Range
 	Ruleset *Ruleset
 }
 
@@ -277,16 +280,16 @@ type Clamp struct {
 	Min, Max decimal.Decimal
 	Cite     []*Cite
 	Provenance
-	At      Range
+	At      diag.Range
 	Ruleset *Ruleset
 }
 
 // Minimum is the minimum premium.
 type Minimum struct {
-	Amount *Expr
+	Amount *lang.Expr
 	Cite   []*Cite
 	Provenance
-	At      Range
+	At      diag.Range
 	Ruleset *Ruleset
 }
 
@@ -298,13 +301,13 @@ type Rounding struct {
 	Mode string
 	// Steps: any of base, adjustment, premium (premium is always rounded).
 	Steps   []string
-	At      Range
+	At      diag.Range
 	Ruleset *Ruleset
 }
 
 // Round applies r to d.
 func (r *Rounding) Round(d decimal.Decimal) decimal.Decimal {
-	return RoundMode(d, r.Scale, r.Mode)
+	return lang.RoundMode(d, r.Scale, r.Mode)
 }
 
 // HasStep reports whether r applies at step.
@@ -321,10 +324,10 @@ func (r *Rounding) HasStep(step string) bool {
 // share of the premium (不高于实际收取保费的21%).
 type PreventionCap struct {
 	// When limits the cap to the policies it applies to (nil: all).
-	When    *Expr
+	When    *lang.Expr
 	Share   decimal.Decimal
 	Cite    []*Cite
-	At      Range
+	At      diag.Range
 	Ruleset *Ruleset
 }
 
@@ -338,9 +341,9 @@ type PenaltyRule struct {
 	// Each lists the occurrences (accidents, renewal gaps, uninsured
 	// periods); the identifier item is the current one. Without Each the
 	// violation is a state at the as-of date.
-	Each *Expr
+	Each *lang.Expr
 	// On is the date an occurrence happened (event violations).
-	On *Expr
+	On *lang.Expr
 	// Continuing marks a continuing state (each item a period): it falls
 	// under each law while it lasts.
 	Continuing bool
@@ -361,7 +364,7 @@ type PenaltyRule struct {
 	Consequences []string
 	// Since is when the violation began, when it is not the occurrence
 	// date (an overdue order: the day after the deadline).
-	Since *Expr
+	Since *lang.Expr
 	// Caveats are warnings shown when their condition holds.
 	Caveats []*Caveat
 	// Target is who is fined: unit (the default), principal (主要负责人)
@@ -372,33 +375,33 @@ type PenaltyRule struct {
 
 // Caveat is a conditional warning attached to a penalty.
 type Caveat struct {
-	When *Expr
+	When *lang.Expr
 	Text string
-	At   Range
+	At   diag.Range
 }
 
 // FineSpec is a fine range {min, max}, both bounds inclusive.
 type FineSpec struct {
-	Min, Max *Expr
+	Min, Max *lang.Expr
 	// Text states the basis in words when the bounds are computed, e.g.
 	// 上一年年收入的百分之四十.
 	Text string
-	At   Range
+	At   diag.Range
 }
 
 // PerDaySpec is a daily fine (按日连续处罚).
 type PerDaySpec struct {
-	Amount, From, Through *Expr
-	At                    Range
+	Amount, From, Through *lang.Expr
+	At                    diag.Range
 }
 
 // Tier narrows a fine range by circumstance (a discretion benchmark); it
 // must lie inside the statutory range.
 type Tier struct {
 	ID       string
-	When     *Expr
+	When     *lang.Expr
 	Min, Max decimal.Decimal
 	Reason   string
 	Provenance
-	At Range
+	At diag.Range
 }

@@ -23,6 +23,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -292,7 +294,7 @@ func TestSchemaEnterpriseFilesValidate(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 		}
 		// The decoder reads the same bytes, modeline and all.
-		if _, err := rulesets.DecodeFacts(f, data); err != nil {
+		if _, err := facts.Decode(f, data); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
@@ -745,7 +747,7 @@ func TestSchemaAgreesWithLoader(t *testing.T) {
 			mu.change(doc)
 			data := schemaToYAML(t, doc)
 			schemaErr := sch.Validate(schemaJSONValue(doc))
-			_, loadErr := rulesets.LoadFiles(rulesets.File{Name: "schema-test.yaml", Data: data})
+			_, loadErr := rulesets.LoadFiles(diag.File{Name: "schema-test.yaml", Data: data})
 			if (schemaErr == nil) != mu.valid {
 				t.Errorf("schema: valid = %v, want %v: %v\n%s", schemaErr == nil, mu.valid, schemaErr, data)
 			}
@@ -849,7 +851,7 @@ func TestCaseSchemaAgreesWithCaseRunner(t *testing.T) {
 	}
 }
 
-func vocabCodes(v rulesets.Vocabulary) []string { return v.Codes() }
+func vocabCodes(v facts.Vocabulary) []string { return v.Codes() }
 
 func schemaSameSet(t *testing.T, what string, schema, code []string) {
 	t.Helper()
@@ -897,8 +899,8 @@ func TestSchemaEnumsMatchGo(t *testing.T) {
 	schemaSameSet(t, "requirement fields (case schema)", slices.Collect(schemaKeys(reqProps)), names)
 	schemaSameSet(t, "not_requirements", schemaEnum(t, expect, "properties", "not_requirements", "items"), names)
 
-	schemaSameSet(t, "obligations (ruleset schema)", schemaEnum(t, rj, "definitions", "coverageRule", "properties", "obligation"), vocabCodes(rulesets.Obligations))
-	schemaSameSet(t, "obligations (case schema)", schemaEnum(t, expect, "properties", "obligation"), vocabCodes(rulesets.Obligations))
+	schemaSameSet(t, "obligations (ruleset schema)", schemaEnum(t, rj, "definitions", "coverageRule", "properties", "obligation"), vocabCodes(facts.Obligations))
+	schemaSameSet(t, "obligations (case schema)", schemaEnum(t, expect, "properties", "obligation"), vocabCodes(facts.Obligations))
 	schemaSameSet(t, "statuses", []string{string(rulesets.StatusInForce), string(rulesets.StatusDraft), string(rulesets.StatusRepealed)},
 		schemaEnum(t, rj, "properties", "status"))
 	schemaSameSet(t, "kinds", []string{string(rulesets.KindLaw), string(rulesets.KindRegulation), string(rulesets.KindMeasures),
@@ -908,13 +910,13 @@ func TestSchemaEnumsMatchGo(t *testing.T) {
 
 	fj := schemaJSON(t, factsSchemaFile)
 	factProps := fj["definitions"].(map[string]any)["facts"].(map[string]any)["properties"].(map[string]any)
-	schemaSameSet(t, "sectors", schemaEnum(t, factProps, "sectors", "items"), vocabCodes(rulesets.Sectors))
-	schemaSameSet(t, "statuses", schemaEnum(t, factProps, "status"), vocabCodes(rulesets.Statuses))
-	schemaSameSet(t, "risk levels", schemaEnum(t, factProps, "risk_level"), vocabCodes(rulesets.RiskLevels))
-	schemaSameSet(t, "occupational hazards", schemaEnum(t, factProps, "occupational_hazards", "items"), vocabCodes(rulesets.OccupationalHazardCodes))
-	schemaSameSet(t, "other insurance", schemaEnum(t, factProps, "other_safety_insurance", "items"), vocabCodes(rulesets.OtherInsuranceCodes))
+	schemaSameSet(t, "sectors", schemaEnum(t, factProps, "sectors", "items"), vocabCodes(facts.Sectors))
+	schemaSameSet(t, "statuses", schemaEnum(t, factProps, "status"), vocabCodes(facts.Statuses))
+	schemaSameSet(t, "risk levels", schemaEnum(t, factProps, "risk_level"), vocabCodes(facts.RiskLevels))
+	schemaSameSet(t, "occupational hazards", schemaEnum(t, factProps, "occupational_hazards", "items"), vocabCodes(facts.OccupationalHazardCodes))
+	schemaSameSet(t, "other insurance", schemaEnum(t, factProps, "other_safety_insurance", "items"), vocabCodes(facts.OtherInsuranceCodes))
 	sites := factProps["sites"].(map[string]any)["items"].(map[string]any)
-	schemaSameSet(t, "site kinds", schemaEnum(t, sites, "properties", "kind"), vocabCodes(rulesets.SiteKinds))
+	schemaSameSet(t, "site kinds", schemaEnum(t, sites, "properties", "kind"), vocabCodes(facts.SiteKinds))
 
 	// The facts of the facts schema are the fields of rulesets.Facts (by
 	// their JSON names, which are the names the decoder reads) ...
@@ -931,20 +933,20 @@ func TestSchemaEnumsMatchGo(t *testing.T) {
 		declaredNames = append(declaredNames, d.Name)
 	}
 	schemaSameSet(t, "facts", slices.Collect(schemaKeys(factProps)),
-		append(schemaJSONNames(reflect.TypeOf(rulesets.Facts{})), declaredNames...))
+		append(schemaJSONNames(reflect.TypeOf(facts.Facts{})), declaredNames...))
 	for _, c := range []struct {
 		path []string
 		typ  any
 	}{
-		{[]string{"sites", "items"}, rulesets.Site{}},
-		{[]string{"park"}, rulesets.Park{}},
-		{[]string{"project"}, rulesets.Project{}},
-		{[]string{"accidents", "items"}, rulesets.Accident{}},
-		{[]string{"work_injury_rank"}, rulesets.WorkInjuryRank{}},
-		{[]string{"hazards"}, rulesets.Hazards{}},
-		{[]string{"policy"}, rulesets.Policy{}},
-		{[]string{"policy_history", "items"}, rulesets.PolicyPeriod{}},
-		{[]string{"enforcement"}, rulesets.Enforcement{}},
+		{[]string{"sites", "items"}, facts.Site{}},
+		{[]string{"park"}, facts.Park{}},
+		{[]string{"project"}, facts.Project{}},
+		{[]string{"accidents", "items"}, facts.Accident{}},
+		{[]string{"work_injury_rank"}, facts.WorkInjuryRank{}},
+		{[]string{"hazards"}, facts.Hazards{}},
+		{[]string{"policy"}, facts.Policy{}},
+		{[]string{"policy_history", "items"}, facts.PolicyPeriod{}},
+		{[]string{"enforcement"}, facts.Enforcement{}},
 	} {
 		schemaSameSet(t, "facts "+strings.Join(c.path, "."), propsOf(factProps, c.path...), schemaJSONNames(reflect.TypeOf(c.typ)))
 	}
@@ -1033,7 +1035,7 @@ coverage:
 	if err := schemaValidateYAML(sch, data); err != nil {
 		t.Fatal(err)
 	}
-	reg, err := rulesets.LoadFiles(rulesets.File{Name: "stream.yaml", Data: data})
+	reg, err := rulesets.LoadFiles(diag.File{Name: "stream.yaml", Data: data})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1190,7 +1192,7 @@ operating_since: 2010-05-01
 			if tt.name == "extra fact as a mapping" {
 				return // the decoder takes any name for a declared fact; the stack rejects it later
 			}
-			_, decErr := rulesets.DecodeFacts("facts.yaml", []byte(tt.doc))
+			_, decErr := facts.Decode("facts.yaml", []byte(tt.doc))
 			if (decErr == nil) != tt.valid {
 				t.Errorf("decoder: valid = %v, want %v: %v\n%s", decErr == nil, tt.valid, decErr, tt.doc)
 			}
@@ -1213,7 +1215,7 @@ operating_since: 2010-05-01
 		if err := schemaValidateYAML(sch, []byte(doc)); err != nil {
 			t.Errorf("the schema was expected to let this through (the decoder's job): %v\n%s", err, doc)
 		}
-		if _, err := rulesets.DecodeFacts("facts.yaml", []byte(doc)); err == nil {
+		if _, err := facts.Decode("facts.yaml", []byte(doc)); err == nil {
 			t.Errorf("the decoder accepts:\n%s", doc)
 		}
 	}

@@ -1,6 +1,9 @@
 package rulesets
 
 import (
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
 	"testing"
 )
 
@@ -37,11 +40,11 @@ coverage:
 `
 
 func TestSmoke(t *testing.T) {
-	reg, err := LoadFiles(File{Name: "smoke.yaml", Data: []byte(smokeRS)})
+	reg, err := LoadFiles(diag.File{Name: "smoke.yaml", Data: []byte(smokeRS)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, err := DecodeFacts("f.yaml", []byte(`
+	fs, err := facts.Decode("f.yaml", []byte(`
 region: "430100"
 sectors: [hazardous_chemicals.storage]
 employees: 150
@@ -52,12 +55,12 @@ accidents:
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := reg.Stack("430100", MustParseDate("2026-01-01"), "")
+	st, err := reg.Stack("430100", facts.MustParseDate("2026-01-01"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := NewEval()
-	if err := st.Bind(ev, fs[0], MustParseDate("2026-01-01"), ""); err != nil {
+	ev := lang.NewEval()
+	if err := st.Bind(ev, fs[0], facts.MustParseDate("2026-01-01"), ""); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]bool{"hc": true, "fatal": true, "money": false}

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -37,7 +39,7 @@ func loadRegistry(with []string, env *cliEnv) (*rulesets.Registry, bool) {
 	if len(with) == 0 {
 		return reg, true
 	}
-	var files []rulesets.File
+	var files []diag.File
 	for _, p := range with {
 		fs, err := readRulesetPaths(p)
 		if err != nil {
@@ -56,7 +58,7 @@ func loadRegistry(with []string, env *cliEnv) (*rulesets.Registry, bool) {
 
 // readRulesetPaths reads a ruleset file, or every .yaml file under a
 // directory.
-func readRulesetPaths(p string) ([]rulesets.File, error) {
+func readRulesetPaths(p string) ([]diag.File, error) {
 	info, err := os.Stat(p)
 	if err != nil {
 		return nil, err
@@ -66,9 +68,9 @@ func readRulesetPaths(p string) ([]rulesets.File, error) {
 		if err != nil {
 			return nil, err
 		}
-		return []rulesets.File{{Name: filepath.ToSlash(p), Data: data}}, nil
+		return []diag.File{{Name: filepath.ToSlash(p), Data: data}}, nil
 	}
-	var out []rulesets.File
+	var out []diag.File
 	err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -80,7 +82,7 @@ func readRulesetPaths(p string) ([]rulesets.File, error) {
 		if err != nil {
 			return err
 		}
-		out = append(out, rulesets.File{Name: filepath.ToSlash(path), Data: data})
+		out = append(out, diag.File{Name: filepath.ToSlash(path), Data: data})
 		return nil
 	})
 	return out, err
@@ -89,7 +91,7 @@ func readRulesetPaths(p string) ([]rulesets.File, error) {
 // printErr prints an error; diagnostics are printed with their snippets.
 func printErr(err error, env *cliEnv) {
 	var le *rulesets.LoadError
-	var fe *rulesets.FactsError
+	var fe *facts.Error
 	var se *rulesets.StackError
 	switch {
 	case errors.As(err, &le):
@@ -131,7 +133,7 @@ func cmdAssess(args []string, env *cliEnv) int {
 		return 2
 	}
 	if d.IsZero() {
-		d = rulesets.Today()
+		d = facts.Today()
 	}
 	opts = append(opts, anzexian.At(d))
 	if *trace {
@@ -154,7 +156,7 @@ func cmdAssess(args []string, env *cliEnv) int {
 		if name == "-" {
 			display = "<stdin>"
 		}
-		fs, err := rulesets.DecodeFacts(display, data)
+		fs, err := facts.Decode(display, data)
 		if err != nil {
 			printErr(err, env)
 			return 2
@@ -177,7 +179,7 @@ func cmdAssess(args []string, env *cliEnv) int {
 	return code
 }
 
-func enterpriseName(f *rulesets.Facts) string {
+func enterpriseName(f *facts.Facts) string {
 	if f.Name != "" {
 		return f.Name
 	}
@@ -186,14 +188,14 @@ func enterpriseName(f *rulesets.Facts) string {
 
 func readInput(name string, stdin io.Reader) ([]byte, error) {
 	if name == "-" {
-		return io.ReadAll(io.LimitReader(stdin, rulesets.MaxFactsSize+1))
+		return io.ReadAll(io.LimitReader(stdin, facts.MaxSize+1))
 	}
 	info, err := os.Stat(name)
 	if err != nil {
 		return nil, err
 	}
-	if info.Size() > rulesets.MaxFactsSize {
-		return nil, fmt.Errorf("%s: %d bytes is over the %d-byte limit of a facts document; use batch for portfolios", name, info.Size(), rulesets.MaxFactsSize)
+	if info.Size() > facts.MaxSize {
+		return nil, fmt.Errorf("%s: %d bytes is over the %d-byte limit of a facts document; use batch for portfolios", name, info.Size(), facts.MaxSize)
 	}
 	return os.ReadFile(name)
 }
@@ -221,14 +223,14 @@ func writeAssessment(w io.Writer, a *anzexian.Assessment, format string, indent,
 
 // parseAt reads the --at flag: the zero date when it is not given, the
 // caller's default.
-func parseAt(at string, env *cliEnv) (rulesets.Date, bool) {
+func parseAt(at string, env *cliEnv) (facts.Date, bool) {
 	if at == "" {
-		return rulesets.Date{}, true
+		return facts.Date{}, true
 	}
-	d, err := rulesets.ParseDate(at)
+	d, err := facts.ParseDate(at)
 	if err != nil {
 		env.errorf("--at: %v", err)
-		return rulesets.Date{}, false
+		return facts.Date{}, false
 	}
 	return d, true
 }

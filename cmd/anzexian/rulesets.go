@@ -5,6 +5,7 @@ import (
 	"sort"
 	"text/tabwriter"
 
+	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -49,7 +50,7 @@ func cmdLint(args []string, env *cliEnv) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	var files []rulesets.File
+	var files []diag.File
 	for _, p := range fs.Args() {
 		f, err := readRulesetPaths(p)
 		if err != nil {
@@ -71,7 +72,7 @@ func cmdLint(args []string, env *cliEnv) int {
 			return 1
 		}
 	}
-	diags := rulesets.LintRegistry(reg, names(files))
+	diags := rulesets.Lint(reg, names(files))
 	diags.Print(env.stdout)
 	nerr, nwarn := len(diags.Errors()), len(diags.Warnings())
 	target := "bundled rulesets"
@@ -85,7 +86,7 @@ func cmdLint(args []string, env *cliEnv) int {
 	return 0
 }
 
-func names(files []rulesets.File) []string {
+func names(files []diag.File) []string {
 	out := make([]string, len(files))
 	for i, f := range files {
 		out[i] = f.Name

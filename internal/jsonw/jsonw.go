@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/decfmt"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/shopspring/decimal"
 )
@@ -99,7 +101,7 @@ func (w *W) StrList(v []string) {
 }
 
 // Date writes a date as encoding/json writes its MarshalText.
-func (w *W) Date(k string, d rulesets.Date) {
+func (w *W) Date(k string, d facts.Date) {
 	w.Key(k)
 	w.B = AppendDate(w.B, d)
 }
@@ -108,7 +110,7 @@ func (w *W) Date(k string, d rulesets.Date) {
 func (w *W) Dec(k string, d decimal.Decimal) {
 	w.Key(k)
 	if decimal.MarshalJSONWithoutQuotes {
-		w.B = rulesets.AppendDecimal(w.B, d)
+		w.B = decfmt.AppendDecimal(w.B, d)
 		return
 	}
 	w.DecValue(d)
@@ -117,7 +119,7 @@ func (w *W) Dec(k string, d decimal.Decimal) {
 // DecValue writes d.String() as a JSON string.
 func (w *W) DecValue(d decimal.Decimal) {
 	w.B = append(w.B, '"')
-	w.B = rulesets.AppendDecimal(w.B, d)
+	w.B = decfmt.AppendDecimal(w.B, d)
 	w.B = append(w.B, '"')
 }
 
@@ -131,7 +133,7 @@ func (w *W) DecString(k string, d decimal.Decimal) {
 func (w *W) Fixed(k string, d decimal.Decimal, places int32) {
 	w.Key(k)
 	w.B = append(w.B, '"')
-	w.B = rulesets.AppendFixed(w.B, d, places)
+	w.B = decfmt.AppendFixed(w.B, d, places)
 	w.B = append(w.B, '"')
 }
 
@@ -299,7 +301,7 @@ func appendString(dst []byte, s string, class *[256]uint8) []byte {
 
 // AppendDate appends d as a JSON string (YYYY-MM-DD, or "" for no date),
 // as Date.MarshalText gives it.
-func AppendDate(dst []byte, d rulesets.Date) []byte {
+func AppendDate(dst []byte, d facts.Date) []byte {
 	dst = append(dst, '"')
 	if !d.IsZero() {
 		y, m, day := d.Time().Date()

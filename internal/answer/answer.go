@@ -1,0 +1,70 @@
+package answer
+
+import (
+	"errors"
+	"github.com/anzexian/anzexian/internal/lang"
+	"github.com/anzexian/anzexian/rulesets"
+)
+
+// Citations returns the citations of cites that apply (whose when: holds).
+// A citation whose condition cannot be decided is kept: it is better to show
+// a basis that may apply than to hide one that does.
+func Citations(ev *lang.Eval, rs *rulesets.Ruleset, cites []*rulesets.Cite) []rulesets.Citation {
+	out := []rulesets.Citation{}
+	for _, c := range cites {
+		ok, err := c.When.Bool(ev)
+		if err != nil || ok {
+			out = append(out, c.Citation(rs))
+		}
+	}
+	return out
+}
+
+// UndeterminedOf describes err as an Undetermined for rule.
+func UndeterminedOf(rule, kind string, err error) rulesets.Undetermined {
+	u := rulesets.Undetermined{Rule: rule, Kind: kind}
+	if ee := evalErrorOf(err); ee != nil {
+		u.Missing = ee.Missing
+		if ee.Msg != "" {
+			u.Error = ee.Msg
+		}
+	} else if err != nil {
+		u.Error = err.Error()
+	}
+	return u
+}
+
+// Outcome names the result of a condition for the trace.
+func Outcome(ok bool, err error) string {
+	switch {
+	case err != nil:
+		return "undetermined"
+	case ok:
+		return "matched"
+	}
+	return "not_matched"
+}
+
+// MissingOf returns the missing facts named by err, if it is an EvalError.
+func MissingOf(err error) []string {
+	if ee := evalErrorOf(err); ee != nil {
+		return ee.Missing
+	}
+	return nil
+}
+
+// evalErrorOf is errors.As for *EvalError, without its allocation in the
+// common cases (no error, or an *EvalError itself).
+func evalErrorOf(err error) *lang.EvalError {
+	if err == nil {
+		return nil
+	}
+	if ee, ok := err.(*lang.EvalError); ok {
+		return ee
+	}
+	var ee *lang.EvalError
+	if errors.As(err, &ee) {
+		return ee
+	}
+	return nil
+}

@@ -1,0 +1,98 @@
+package yamlx
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+func TestParseDecimal(t *testing.T) {
+	valid := []struct {
+		name, in, want string
+	}{
+		{"tenth", "0.1", "0.1"},
+		{"negative", "-0.10", "-0.1"},
+		{"plus sign", "+5", "5"},
+		{"surrounding space", "  7 ", "7"},
+		{"exponent", "1e-3", "0.001"},
+		{"capital exponent", "1E5", "100000"},
+		{"exponent with a sign", "2.5e+2", "250"},
+		{"exponent at the limit", fmt.Sprintf("1e-%d", MaxDecimalFracDigits), "0." + strings.Repeat("0", MaxDecimalFracDigits-1) + "1"},
+		{"many digits kept exactly", "12345678901234.56", "12345678901234.56"},
+		{"more digits than float64 holds", "123456789012345.123456789012", "123456789012345.123456789012"},
+		{"15 integer digits", "999999999999999", "999999999999999"},
+		{"as many fraction digits as allowed", "0." + strings.Repeat("0", MaxDecimalFracDigits-1) + "1", "0." + strings.Repeat("0", MaxDecimalFracDigits-1) + "1"},
+		{"significant digits up to the limit", "0." + strings.Repeat("9", MaxDecimalFracDigits), "0." + strings.Repeat("9", MaxDecimalFracDigits)},
+		{"trailing zeros beyond the limit", "0.1" + strings.Repeat("0", MaxDecimalFracDigits+4), "0.1"},
+		{"trailing zeros beyond the limit, whole", "5." + strings.Repeat("0", MaxDecimalFracDigits+5), "5"},
+		{"zero", "0", "0"},
+	}
+	for _, c := range valid {
+		t.Run(c.name, func(t *testing.T) {
+			d, msg := ParseDecimal(c.in)
+			if msg != "" {
+				t.Fatalf("parseDecimal(%q): %s", c.in, msg)
+			}
+			if !d.Equal(decimal.RequireFromString(c.want)) {
+				t.Errorf("parseDecimal(%q) = %s, want %s", c.in, d, c.want)
+			}
+			if d.String() != c.want {
+				t.Errorf("parseDecimal(%q).String() = %q, want %q", c.in, d.String(), c.want)
+			}
+		})
+	}
+
+	invalid := []struct {
+		name, in, msg string
+	}{
+		{"empty", "", "is empty"},
+		{"blank", "   ", "is empty"},
+		{"inf", "inf", "not a finite number"},
+		{"negative infinity", "-Infinity", "not a finite number"},
+		{"NaN", "NaN", "not a finite number"},
+		{"comma separator", "1,000", "separators"},
+		{"underscore separator", "1_000", "separators"},
+		{"exponent too large", "1e41", "exponent out of range"},
+		{"exponent too small", "1e-41", "exponent out of range"},
+		{"huge exponent", "1e999999999", "exponent out of range"},
+		{"exponent without digits", "1e", "not a decimal number"},
+		{"a word with an e", "yes", "not a decimal number"},
+		{"not a number", "abc", "not a decimal number"},
+		{"hex", "0x10", "not a decimal number"},
+		{"two points", "1.2.3", "not a decimal number"},
+		{"16 integer digits", "1000000000000000", "too large"},
+		{"exponent makes it too large", "1e15", "too large"},
+		{"negative and too large", "-1000000000000000", "too large"},
+		{"one fraction digit too many", "0." + strings.Repeat("0", MaxDecimalFracDigits) + "1", fmt.Sprintf("more than %d decimal places", MaxDecimalFracDigits)},
+		{"one fraction digit too many through an exponent", fmt.Sprintf("1.5e-%d", MaxDecimalFracDigits), fmt.Sprintf("more than %d decimal places", MaxDecimalFracDigits)},
+		{"significant digits beyond the limit", "0." + strings.Repeat("3", MaxDecimalFracDigits+1), "decimal places"},
+		{"a trailing non-zero after zeros", "0.5" + strings.Repeat("0", MaxDecimalFracDigits) + "1", "decimal places"},
+		{"too long", "0." + strings.Repeat("0", 70) + "1", "too many digits"},
+	}
+	for _, c := range invalid {
+		t.Run(c.name, func(t *testing.T) {
+			d, msg := ParseDecimal(c.in)
+			if msg == "" {
+				t.Fatalf("parseDecimal(%q) = %s, want an error", c.in, d)
+			}
+			if !strings.Contains(msg, c.msg) {
+				t.Errorf("parseDecimal(%q) says %q, want %q", c.in, msg, c.msg)
+			}
+		})
+	}
+}
+
+// trimPlaces gives a fact the exponent JSON gives it back with.
+func TestTrimPlaces(t *testing.T) {
+	for in, want := range map[string]string{
+		"1.50": "1.5", "1500.00": "1500", "0.000": "0", ".00000": "0", "100": "100", "2.5": "2.5", "0.0100": "0.01", "-2.10": "-2.1",
+	} {
+		d := trimPlaces(decimal.RequireFromString(in))
+		w := decimal.RequireFromString(want)
+		if !d.Equal(w) || d.Exponent() != w.Exponent() {
+			t.Errorf("trimPlaces(%s) = %s (exponent %d), want %s (exponent %d)", in, d, d.Exponent(), want, w.Exponent())
+		}
+	}
+}

@@ -175,7 +175,7 @@ func jsonAssessments(t *testing.T) (names []string, as []*Assessment) {
 		}
 		opts := []Option{At(c.AsOf), Insurer(c.Insurer)}
 		if len(c.With) > 0 {
-			reg, err := eng.registryWith(c.With)
+			reg, err := NewRunner(eng).registryWith(c.With)
 			if err != nil {
 				continue
 			}

@@ -89,7 +89,7 @@ type batchResult struct {
 // summary says Interrupted; the error is nil) or a bad record stops the
 // batch (the error names the record's line). The summary is never nil, also
 // when the portfolio cannot be read at all (a CSV header without region).
-func (e *Engine) Batch(ctx context.Context, r io.Reader, w io.Writer, o BatchOptions) (*BatchSummary, error) {
+func Batch(ctx context.Context, e *Engine, r io.Reader, w io.Writer, o BatchOptions) (*BatchSummary, error) {
 	start := time.Now()
 	if o.At.IsZero() {
 		o.At = facts.Today()
@@ -106,7 +106,7 @@ func (e *Engine) Batch(ctx context.Context, r io.Reader, w io.Writer, o BatchOpt
 		// report one
 		return &BatchSummary{Obligations: map[rulesets.Obligation]int{}, Elapsed: time.Since(start)}, err
 	}
-	reg := e.reg.Load() // one registry for the whole batch, even across a reload
+	reg := e.Registry() // one registry for the whole batch, even across a reload
 	opts := []Option{At(o.At), Using(reg)}
 	if o.Insurer != "" {
 		opts = append(opts, Insurer(o.Insurer))
@@ -129,7 +129,7 @@ func (e *Engine) Batch(ctx context.Context, r io.Reader, w io.Writer, o BatchOpt
 			out = a.AppendJSON(out)
 			out = append(out, "}\n"...)
 		} else {
-			out = append(a.AppendBrief(make([]byte, 0, 1024), raw.line), '\n')
+			out = append(AppendBrief(make([]byte, 0, 1024), a, raw.line), '\n')
 		}
 		res := batchResult{line: out, obligation: a.Coverage.Obligation, penalised: len(a.Penalties) > 0}
 		if a.Premium != nil {

@@ -56,7 +56,7 @@ func TestBatchMatchesAssess(t *testing.T) {
 		var outs [][]byte
 		for _, workers := range []int{1, 3} {
 			var out bytes.Buffer
-			s, err := eng.Batch(context.Background(), bytes.NewReader(in), &out,
+			s, err := anzexian.Batch(context.Background(), eng, bytes.NewReader(in), &out,
 				anzexian.BatchOptions{Name: "book", Format: format, At: asOf2026, Workers: workers})
 			if err != nil {
 				t.Fatal(err)
@@ -83,7 +83,7 @@ func TestBatchMatchesAssess(t *testing.T) {
 			if format == anzexian.CSV {
 				line = i + 2
 			}
-			if got, w := lines[i], string(a.AppendBrief(nil, line)); got != w {
+			if got, w := lines[i], string(anzexian.AppendBrief(nil, a, line)); got != w {
 				t.Fatalf("%s: enterprise %d:\n got %s\nwant %s", format, i, got, w)
 			}
 			obligations[a.Coverage.Obligation]++
@@ -99,7 +99,7 @@ func TestBatchFull(t *testing.T) {
 	eng := newEngine(t)
 	in := portfolioBytes(t, 3, 20, anzexian.JSONL)
 	var out bytes.Buffer
-	if _, err := eng.Batch(context.Background(), bytes.NewReader(in), &out,
+	if _, err := anzexian.Batch(context.Background(), eng, bytes.NewReader(in), &out,
 		anzexian.BatchOptions{Name: "book.jsonl", At: asOf2026, Full: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestBatchBadRecords(t *testing.T) {
 	t.Run("skip", func(t *testing.T) {
 		var out bytes.Buffer
 		var rejected []int
-		s, err := eng.Batch(context.Background(), strings.NewReader(data), &out, anzexian.BatchOptions{
+		s, err := anzexian.Batch(context.Background(), eng, strings.NewReader(data), &out, anzexian.BatchOptions{
 			Name: "book.jsonl", At: asOf2026, SkipBad: true, Workers: 2,
 			Rejected: func(line int, err error) {
 				var fe *facts.Error
@@ -189,7 +189,7 @@ func TestBatchBadRecords(t *testing.T) {
 	})
 	t.Run("stop", func(t *testing.T) {
 		var out bytes.Buffer
-		s, err := eng.Batch(context.Background(), strings.NewReader(data), &out, anzexian.BatchOptions{
+		s, err := anzexian.Batch(context.Background(), eng, strings.NewReader(data), &out, anzexian.BatchOptions{
 			Name: "book.jsonl", At: asOf2026, Workers: 2})
 		var be *anzexian.BatchError
 		if !errors.As(err, &be) || be.Line != bad[0] {
@@ -222,7 +222,7 @@ func TestBatchInterrupt(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out bytes.Buffer
-	s, err := eng.Batch(ctx, bytes.NewReader(in), &out, anzexian.BatchOptions{
+	s, err := anzexian.Batch(ctx, eng, bytes.NewReader(in), &out, anzexian.BatchOptions{
 		Name: "book.jsonl", At: asOf2026, Workers: 2,
 		Progress: func(s *anzexian.BatchSummary, _ int64) {
 			if s.Read >= 256 {
@@ -261,7 +261,7 @@ func BenchmarkBatch(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		s, err := eng.Batch(context.Background(), bytes.NewReader(in), discard{}, anzexian.BatchOptions{Name: "b.jsonl", At: asOf2026})
+		s, err := anzexian.Batch(context.Background(), eng, bytes.NewReader(in), discard{}, anzexian.BatchOptions{Name: "b.jsonl", At: asOf2026})
 		if err != nil || s.Written != n {
 			b.Fatal(err, s)
 		}

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
@@ -428,9 +429,23 @@ type fix struct {
 	got  string
 }
 
+// A Runner runs cases on an engine. It caches the registries that cases
+// build with with: files, per registry the engine serves (after a reload the
+// files are added to the new registry). A Runner is safe for concurrent use.
+type Runner struct {
+	eng *Engine
+
+	mu    sync.Mutex
+	base  *rulesets.Registry
+	cache map[string]*rulesets.Registry
+}
+
+// NewRunner returns a Runner of cases on eng.
+func NewRunner(eng *Engine) *Runner { return &Runner{eng: eng} }
+
 // RunCase assesses the case's enterprise and checks every expectation. With
 // update, a golden case rewrites its golden file instead of comparing.
-func (e *Engine) RunCase(c *Case, update bool) *CaseResult {
+func (e *Runner) RunCase(c *Case, update bool) *CaseResult {
 	res := &CaseResult{Case: c}
 	fail := func(what, diff string) { res.Failures = append(res.Failures, Failure{What: what, Diff: diff}) }
 	if c.FactsErr != nil {
@@ -449,7 +464,7 @@ func (e *Engine) RunCase(c *Case, update bool) *CaseResult {
 		}
 		opts = append(opts, Using(reg))
 	}
-	a, err := e.Assess(c.Facts, opts...)
+	a, err := e.eng.Assess(c.Facts, opts...)
 	if err != nil {
 		if c.Expect.Error != "" && strings.Contains(err.Error(), c.Expect.Error) {
 			return res
@@ -892,18 +907,27 @@ func jsonValue(v any) any {
 	return v
 }
 
+// Registry returns the registry case c runs against: the engine's, with the
+// case's with: rulesets added.
+func (e *Runner) Registry(c *Case) (*rulesets.Registry, error) {
+	if len(c.With) == 0 {
+		return e.eng.Registry(), nil
+	}
+	return e.registryWith(c.With)
+}
+
 // registryWith returns the engine's registry with the ruleset files added,
 // cached per set of files for the registry the engine serves: after a
 // reload the files are added to the new registry.
-func (e *Engine) registryWith(paths []string) (*rulesets.Registry, error) {
+func (e *Runner) registryWith(paths []string) (*rulesets.Registry, error) {
 	key := strings.Join(paths, "\x00")
-	base := e.Registry()
-	e.withMu.Lock()
-	defer e.withMu.Unlock()
-	if e.withCache == nil || e.withBase != base {
-		e.withBase, e.withCache = base, map[string]*rulesets.Registry{}
+	base := e.eng.Registry()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cache == nil || e.base != base {
+		e.base, e.cache = base, map[string]*rulesets.Registry{}
 	}
-	if reg, ok := e.withCache[key]; ok {
+	if reg, ok := e.cache[key]; ok {
 		return reg, nil
 	}
 	var files []diag.File
@@ -918,7 +942,7 @@ func (e *Engine) registryWith(paths []string) (*rulesets.Registry, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.withCache[key] = reg
+	e.cache[key] = reg
 	return reg, nil
 }
 
@@ -952,7 +976,7 @@ func (r *CaseRun) Coverage() *CoverageReport {
 
 // RunCases runs every case; with update, golden cases rewrite their golden
 // files.
-func (e *Engine) RunCases(cases []*Case, update bool) *CaseRun {
+func (e *Runner) RunCases(cases []*Case, update bool) *CaseRun {
 	run := &CaseRun{}
 	seen := map[string]bool{}
 	addRulesets := func(reg *rulesets.Registry) {
@@ -963,7 +987,7 @@ func (e *Engine) RunCases(cases []*Case, update bool) *CaseRun {
 			}
 		}
 	}
-	addRulesets(e.Registry())
+	addRulesets(e.eng.Registry())
 	for _, c := range cases {
 		if len(c.With) > 0 {
 			if reg, err := e.registryWith(c.With); err == nil {

@@ -70,7 +70,7 @@ func TestDeterministicAcrossGOMAXPROCS(t *testing.T) {
 						continue
 					}
 					var txt bytes.Buffer
-					if err := a.WriteText(&txt); err != nil {
+					if err := anzexian.WriteText(&txt, a); err != nil {
 						t.Errorf("%s: %v", jobs[i].label, err)
 					}
 					out[i] = [2][]byte{js, txt.Bytes()}

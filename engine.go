@@ -47,12 +47,6 @@ import (
 type Engine struct {
 	reg  atomic.Pointer[rulesets.Registry]
 	pool sync.Pool
-
-	// withCache holds the registries cases build with with: files, on top
-	// of withBase; a reload replaces withBase and so empties the cache.
-	withMu    sync.Mutex
-	withBase  *rulesets.Registry
-	withCache map[string]*rulesets.Registry
 }
 
 // New returns an Engine over the bundled rulesets.

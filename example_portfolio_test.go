@@ -14,7 +14,7 @@ import (
 
 // Assess a portfolio as a stream: JSONL in, one brief JSON line per
 // enterprise out, in input order, with a bad record skipped and counted.
-func ExampleEngine_Batch() {
+func ExampleBatch() {
 	eng, err := anzexian.New()
 	if err != nil {
 		panic(err)
@@ -24,7 +24,7 @@ func ExampleEngine_Batch() {
 {"name": "丙", "region": "330382", "sectors": ["commerce.catering"], "employees": 12}
 `)
 	var out bytes.Buffer
-	s, err := eng.Batch(context.Background(), book, &out, anzexian.BatchOptions{
+	s, err := anzexian.Batch(context.Background(), eng, book, &out, anzexian.BatchOptions{
 		Name: "book.jsonl", At: facts.MustParseDate("2026-01-01"), SkipBad: true,
 		Rejected: func(line int, err error) { fmt.Println("skipped line", line) },
 	})
@@ -44,7 +44,7 @@ func ExampleEngine_Batch() {
 }
 
 // What would raising the blacklist loading from +10% to +30% do to a book?
-func ExampleEngine_Impact() {
+func ExampleImpact() {
 	eng, err := anzexian.New()
 	if err != nil {
 		panic(err)
@@ -67,12 +67,12 @@ func ExampleEngine_Impact() {
 		w.Write(f)
 	}
 	w.Flush()
-	rep, err := eng.Impact(context.Background(), &book, edited, anzexian.ImpactOptions{
+	rep, err := anzexian.Impact(context.Background(), eng, &book, edited, anzexian.ImpactOptions{
 		Name: "book.jsonl", At: facts.MustParseDate("2026-01-01"), Top: 3})
 	if err != nil {
 		panic(err)
 	}
-	// rep.WriteHTML(w) writes the self-contained page; rep.WriteText(w) the
+	// WriteImpactHTML(w, rep) writes the self-contained page; WriteImpactText(w, rep) the
 	// terminal form; encoding/json the data.
 	fmt.Println(rep.Changes[0].ID, rep.Changes[0].Change)
 	fmt.Println("premiums increased:", rep.Premium.Increased, "decreased:", rep.Premium.Decreased, "obligations changed:", rep.Obligations.Changed)

@@ -30,7 +30,7 @@ func TestExamples(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.File+"/"+c.Name, func(t *testing.T) {
-			res := eng.RunCase(c, *update)
+			res := anzexian.NewRunner(eng).RunCase(c, *update)
 			for _, f := range res.Failures {
 				t.Errorf("%s: %s (-want +got):\n%s", c.ID(), f.What, f.Diff)
 			}
@@ -50,7 +50,7 @@ func TestRuleCoverage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := eng.RunCases(cases, false).Coverage()
+	rep := anzexian.NewRunner(eng).RunCases(cases, false).Coverage()
 	for _, rc := range rep.Rulesets {
 		for _, u := range rc.Uncovered {
 			t.Errorf("no case exercises %s", u)
@@ -99,7 +99,7 @@ cases:
 		if err != nil || len(cs) != 1 {
 			t.Fatalf("LoadCases: %v (%d cases)", err, len(cs))
 		}
-		return eng.RunCase(cs[0], update)
+		return anzexian.NewRunner(eng).RunCase(cs[0], update)
 	}
 	if r := run(false); len(r.Failures) != 2 {
 		t.Fatalf("before the update: %d failures, want 2 (obligation, paths): %+v", len(r.Failures), r.Failures)

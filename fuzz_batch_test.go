@@ -58,7 +58,7 @@ func FuzzBatch(f *testing.F) {
 			}}
 		var s *anzexian.BatchSummary
 		var err error
-		catchPanic(t, "Batch", func() { s, err = eng.Batch(context.Background(), bytes.NewReader(data), &out, o) })
+		catchPanic(t, "Batch", func() { s, err = anzexian.Batch(context.Background(), eng, bytes.NewReader(data), &out, o) })
 		if s == nil {
 			t.Fatalf("Batch returned no summary (err %v)", err)
 		}

@@ -171,7 +171,7 @@ func FuzzCaseFile(f *testing.F) {
 		eng := anzexian.NewWithRegistry(reg)
 		for _, c := range cases {
 			var res *anzexian.CaseResult
-			catchPanic(t, "RunCase "+c.ID(), func() { res = eng.RunCase(c, false) })
+			catchPanic(t, "RunCase "+c.ID(), func() { res = anzexian.NewRunner(eng).RunCase(c, false) })
 			if res == nil || res.Case != c {
 				t.Fatalf("RunCase(%s) = %+v", c.ID(), res)
 			}
@@ -206,7 +206,7 @@ func checkAnswer(t *testing.T, what string, a *anzexian.Assessment) {
 		t.Fatalf("%s: the answer's JSON does not read back: %v", what, err)
 	}
 	var text bytes.Buffer
-	catchPanic(t, "WriteText of "+what, func() { err = a.WriteText(&text) })
+	catchPanic(t, "WriteText of "+what, func() { err = anzexian.WriteText(&text, a) })
 	if err != nil {
 		t.Fatalf("%s: WriteText: %v", what, err)
 	}
@@ -552,7 +552,7 @@ func TestCaseFileLimits(t *testing.T) {
 				if err2 != nil {
 					t.Fatal(err2)
 				}
-				r := e.RunCase(cases[0], false)
+				r := anzexian.NewRunner(e).RunCase(cases[0], false)
 				err = errors.New(fmt.Sprint(r.Failures))
 			}
 			if err == nil || !strings.Contains(err.Error(), "not a regular file") {

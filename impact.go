@@ -186,7 +186,7 @@ type impactOne struct {
 // same as-of date, and reports the difference. Records whose facts do not
 // decode are skipped and counted. It reads the portfolio once, streaming,
 // on every core; memory grows only with the number of premiums that change.
-func (e *Engine) Impact(ctx context.Context, r io.Reader, edited *rulesets.Registry, o ImpactOptions) (*ImpactReport, error) {
+func Impact(ctx context.Context, e *Engine, r io.Reader, edited *rulesets.Registry, o ImpactOptions) (*ImpactReport, error) {
 	if o.At.IsZero() {
 		o.At = facts.Today()
 	}
@@ -206,7 +206,7 @@ func (e *Engine) Impact(ctx context.Context, r io.Reader, edited *rulesets.Regis
 	if err != nil {
 		return nil, err
 	}
-	before := e.reg.Load()
+	before := e.Registry()
 	rep := &ImpactReport{Portfolio: o.Name, AsOf: o.At, Insurer: o.Insurer, Changes: registryChanges(before, edited)}
 	changedDigest := map[string]bool{}
 	for _, rs := range edited.Rulesets() {

@@ -11,7 +11,7 @@ import (
 )
 
 // WriteText writes the report for a terminal.
-func (r *ImpactReport) WriteText(w io.Writer) error {
+func WriteImpactText(w io.Writer, r *ImpactReport) error {
 	ew := &errWriter{w: w}
 	ew.printf("Impact on %s, as of %s", r.Portfolio, r.AsOf)
 	if r.Insurer != "" {
@@ -202,13 +202,13 @@ func pctOf(a, b decimal.Decimal) string {
 	if a.Sign() == 0 {
 		return ""
 	}
-	return ", " + signedPct(b.Sub(a).Mul(hundred).DivRound(a, 2))
+	return ", " + signedPct(b.Sub(a).Mul(decimal.NewFromInt(100)).DivRound(a, 2))
 }
 
 // WriteHTML writes the report as one self-contained HTML page: styles and
 // the histogram (inline SVG) included, nothing fetched, so it opens offline
 // and can be mailed as one file.
-func (r *ImpactReport) WriteHTML(w io.Writer) error {
+func WriteImpactHTML(w io.Writer, r *ImpactReport) error {
 	return impactHTML.Execute(w, r)
 }
 

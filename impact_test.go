@@ -54,7 +54,7 @@ func TestImpactAgreesWithHandCount(t *testing.T) {
 	eng := newEngine(t)
 	after := blacklistEdit(t)
 	in := portfolioBytes(t, 21, n, anzexian.JSONL)
-	rep, err := eng.Impact(context.Background(), bytes.NewReader(in), after,
+	rep, err := anzexian.Impact(context.Background(), eng, bytes.NewReader(in), after,
 		anzexian.ImpactOptions{Name: "book.jsonl", At: asOf2026, Top: 5, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +203,7 @@ func TestImpactRenderings(t *testing.T) {
 	var reps [][]byte
 	var rep *anzexian.ImpactReport
 	for _, w := range []int{1, 4} {
-		r, err := eng.Impact(context.Background(), bytes.NewReader(in), after,
+		r, err := anzexian.Impact(context.Background(), eng, bytes.NewReader(in), after,
 			anzexian.ImpactOptions{Name: "book.csv", At: asOf2026, Workers: w})
 		if err != nil {
 			t.Fatal(err)
@@ -219,7 +219,7 @@ func TestImpactRenderings(t *testing.T) {
 		t.Fatal("nothing changed in the sample")
 	}
 	var text, page bytes.Buffer
-	if err := rep.WriteText(&text); err != nil {
+	if err := anzexian.WriteImpactText(&text, rep); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []string{"replaced  cn/rating/baseline", "Largest movers:", "blacklist 0.1 (listed)→0.3 (listed)", "histogram of the changes (CNY):"} {
@@ -227,7 +227,7 @@ func TestImpactRenderings(t *testing.T) {
 			t.Errorf("text report lacks %q:\n%s", s, text.String())
 		}
 	}
-	if err := rep.WriteHTML(&page); err != nil {
+	if err := anzexian.WriteImpactHTML(&page, rep); err != nil {
 		t.Fatal(err)
 	}
 	html := page.String()
@@ -249,7 +249,7 @@ func TestImpactRenderings(t *testing.T) {
 func TestImpactSkipsBadRecords(t *testing.T) {
 	eng := newEngine(t)
 	data, good, bad := badBook()
-	rep, err := eng.Impact(context.Background(), strings.NewReader(data), blacklistEdit(t),
+	rep, err := anzexian.Impact(context.Background(), eng, strings.NewReader(data), blacklistEdit(t),
 		anzexian.ImpactOptions{Name: "book.jsonl", At: asOf2026})
 	if err != nil {
 		t.Fatal(err)

@@ -483,7 +483,7 @@ func TestReloadRefreshesWithRegistries(t *testing.T) {
 		Expect: &anzexian.Expectation{}, With: []string{"examples/rulesets/beijing-regulation-2022.yaml"}}
 	version := func() string {
 		t.Helper()
-		res := eng.RunCase(c, false)
+		res := anzexian.NewRunner(eng).RunCase(c, false)
 		if !res.Pass() || res.Assessment == nil {
 			t.Fatalf("case failed: %+v", res.Failures)
 		}

@@ -22,7 +22,7 @@ var severityLabel = map[string]string{"violation": "违规", "warning": "提示"
 // WriteText writes the assessment as a readable report for people: the
 // rulesets it rests on, the obligation with its reasons, the requirements,
 // the findings, and what the enterprise risks, each with its legal basis.
-func (a *Assessment) WriteText(w io.Writer) error {
+func WriteText(w io.Writer, a *Assessment) error {
 	var b strings.Builder
 	name := a.Enterprise
 	if name == "" {

@@ -218,7 +218,7 @@ func writeAssessment(w io.Writer, a *anzexian.Assessment, format string, indent,
 	if !first {
 		fmt.Fprintln(w, strings.Repeat("─", 60))
 	}
-	return a.WriteText(w)
+	return anzexian.WriteText(w, a)
 }
 
 // parseAt reads the --at flag: the zero date when it is not given, the

@@ -168,7 +168,7 @@ func cmdBatch(args []string, env *cliEnv) int {
 	}
 	ctx, stop := interruptible()
 	defer stop()
-	s, err := anzexian.NewWithRegistry(reg).Batch(ctx, in, w, o)
+	s, err := anzexian.Batch(ctx, anzexian.NewWithRegistry(reg), in, w, o)
 	if cerr := closeOut(); err == nil && cerr != nil {
 		err = cerr
 	}

@@ -67,7 +67,7 @@ func cmdImpact(args []string, env *cliEnv) int {
 	}
 	ctx, stop := interruptible()
 	defer stop()
-	rep, err := anzexian.NewWithRegistry(before).Impact(ctx, in, after, o)
+	rep, err := anzexian.Impact(ctx, anzexian.NewWithRegistry(before), in, after, o)
 	if err != nil {
 		if ctx.Err() != nil {
 			env.errorf("interrupted: no report written")
@@ -87,9 +87,9 @@ func cmdImpact(args []string, env *cliEnv) int {
 		enc.SetEscapeHTML(false)
 		err = enc.Encode(rep)
 	case "html":
-		err = rep.WriteHTML(w)
+		err = anzexian.WriteImpactHTML(w, rep)
 	default:
-		err = rep.WriteText(w)
+		err = anzexian.WriteImpactText(w, rep)
 	}
 	if cerr := closeOut(); err == nil {
 		err = cerr

@@ -55,7 +55,7 @@ func cmdTest(args []string, env *cliEnv) int {
 		cases = kept
 	}
 	eng := anzexian.NewWithRegistry(reg)
-	run := eng.RunCases(cases, *update)
+	run := anzexian.NewRunner(eng).RunCases(cases, *update)
 	code := 0
 	if run.Failed() > 0 {
 		code = 1

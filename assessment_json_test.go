@@ -1,4 +1,4 @@
-package anzexian
+package anzexian_test
 
 import (
 	"bytes"
@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/anzexian/anzexian"
+
+	"github.com/anzexian/anzexian/casetest"
 	"github.com/anzexian/anzexian/coverage"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/decfmt"
 	"github.com/anzexian/anzexian/internal/jsonw"
 	"github.com/anzexian/anzexian/penalties"
+	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/shopspring/decimal"
@@ -24,7 +28,7 @@ import (
 // specification they must match. So: each part matches its original
 // encoder, and AppendJSON of the whole matches encoding/json of the whole.
 
-func reflectJSON(t testing.TB, a *Assessment) []byte {
+func reflectJSON(t testing.TB, a *anzexian.Assessment) []byte {
 	t.Helper()
 	b, err := json.Marshal(a)
 	if err != nil {
@@ -123,14 +127,14 @@ func TestPartsJSONMatchTheirSpecification(t *testing.T) {
 			want, err := specPremiumJSON(*p)
 			got := p.AppendJSON(nil)
 			if err != nil || !bytes.Equal(got, want) {
-				t.Fatalf("%s: premium differs at byte %d:\n got %s\nwant %s", names[i], firstDiff(got, want), clipAt(got, firstDiff(got, want)), clipAt(want, firstDiff(got, want)))
+				t.Fatalf("%s: premium differs %s", names[i], firstDiff(want, got))
 			}
 			n++
 		}
 		want, err := specRequirementsJSON(a.Coverage.Requirements)
 		got := a.Coverage.Requirements.AppendJSON(nil)
 		if err != nil || !bytes.Equal(got, want) {
-			t.Fatalf("%s: requirements differ at byte %d:\n got %s\nwant %s", names[i], firstDiff(got, want), clipAt(got, firstDiff(got, want)), clipAt(want, firstDiff(got, want)))
+			t.Fatalf("%s: requirements differ %s", names[i], firstDiff(want, got))
 		}
 		for _, p := range a.Penalties {
 			for _, r := range []*penalties.Range{p.Fine, p.Statutory} {
@@ -160,12 +164,12 @@ func TestPartsJSONMatchTheirSpecification(t *testing.T) {
 
 // jsonAssessments are the answers of every example case (trace off and
 // on) and of a generated portfolio of every region.
-func jsonAssessments(t *testing.T) (names []string, as []*Assessment) {
-	eng, err := New()
+func jsonAssessments(t *testing.T) (names []string, as []*anzexian.Assessment) {
+	eng, err := anzexian.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, err := LoadCases("examples")
+	cs, err := casetest.Load("examples")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,18 +177,18 @@ func jsonAssessments(t *testing.T) (names []string, as []*Assessment) {
 		if c.FactsErr != nil || c.Facts == nil {
 			continue
 		}
-		opts := []Option{At(c.AsOf), Insurer(c.Insurer)}
+		opts := []anzexian.Option{anzexian.At(c.AsOf), anzexian.Insurer(c.Insurer)}
 		if len(c.With) > 0 {
-			reg, err := NewRunner(eng).registryWith(c.With)
+			reg, err := casetest.NewRunner(eng).Registry(c)
 			if err != nil {
 				continue
 			}
-			opts = append(opts, Using(reg))
+			opts = append(opts, anzexian.Using(reg))
 		}
 		for _, trace := range []bool{false, true} {
 			o := opts
 			if trace {
-				o = append(o[:len(o):len(o)], WithTrace())
+				o = append(o[:len(o):len(o)], anzexian.WithTrace())
 			}
 			a, err := eng.Assess(c.Facts, o...)
 			if err != nil {
@@ -196,8 +200,12 @@ func jsonAssessments(t *testing.T) (names []string, as []*Assessment) {
 	if len(as) < 500 {
 		t.Fatalf("only %d example answers", len(as))
 	}
-	for i, f := range Generate(5, 1500) {
-		a, err := eng.Assess(f, At(facts.MustParseDate("2026-01-01")), func(o *options) { o.trace = i%3 == 0 })
+	for i, f := range portfolio.Generate(5, 1500) {
+		opts := []anzexian.Option{anzexian.At(facts.MustParseDate("2026-01-01"))}
+		if i%3 == 0 {
+			opts = append(opts, anzexian.WithTrace())
+		}
+		a, err := eng.Assess(f, opts...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -206,7 +214,7 @@ func jsonAssessments(t *testing.T) (names []string, as []*Assessment) {
 	return names, as
 }
 
-// AppendJSON writes exactly what encoding/json writes for an Assessment,
+// AppendJSON writes exactly what encoding/json writes for an anzexian.Assessment,
 // compact and indented, on every example case and a generated portfolio.
 func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	names, as := jsonAssessments(t)
@@ -217,7 +225,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 		if !bytes.Equal(got, want) {
 			failed++
 			if failed <= 3 {
-				t.Errorf("%s: AppendJSON differs from encoding/json at byte %d:\n got %s\nwant %s", names[i], firstDiff(got, want), clipAt(got, firstDiff(got, want)), clipAt(want, firstDiff(got, want)))
+				t.Errorf("%s: AppendJSON differs from encoding/json %s", names[i], firstDiff(want, got))
 			}
 			continue
 		}
@@ -247,7 +255,7 @@ func TestAppendJSONDecimalSettings(t *testing.T) {
 		for i := 0; i < len(as); i += 7 {
 			want, got := reflectJSON(t, as[i]), as[i].AppendJSON(nil)
 			if !bytes.Equal(got, want) {
-				t.Fatalf("%v %s: AppendJSON differs from encoding/json at byte %d:\n got %s\nwant %s", set, names[i], firstDiff(got, want), clipAt(got, firstDiff(got, want)), clipAt(want, firstDiff(got, want)))
+				t.Fatalf("%v %s: AppendJSON differs from encoding/json %s", set, names[i], firstDiff(want, got))
 			}
 		}
 	}
@@ -286,22 +294,9 @@ func TestAppendDecimalAndString(t *testing.T) {
 	if got := jsonw.AppendDate(nil, facts.Date{}); string(got) != `""` {
 		t.Errorf("appendDate(zero) = %s", got)
 	}
-	var nilA *Assessment
+	var nilA *anzexian.Assessment
 	if got := nilA.AppendJSON(nil); string(got) != "null" {
 		t.Errorf("nil Assessment: %s", got)
 	}
 }
 
-func firstDiff(a, b []byte) int {
-	for i := range min(len(a), len(b)) {
-		if a[i] != b[i] {
-			return i
-		}
-	}
-	return min(len(a), len(b))
-}
-
-func clipAt(b []byte, i int) string {
-	lo, hi := max(0, i-80), min(len(b), i+80)
-	return string(b[lo:hi])
-}

@@ -9,6 +9,7 @@ import (
 	"github.com/anzexian/anzexian/coverage"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/lang"
+	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -131,7 +132,7 @@ func BenchmarkAssessMix(b *testing.B) {
 		b.Fatal(err)
 	}
 	var fs []*facts.Facts
-	for _, f := range anzexian.Generate(11, 20000) {
+	for _, f := range portfolio.Generate(11, 20000) {
 		if refCovers(f, asOf2026) {
 			fs = append(fs, f)
 		}

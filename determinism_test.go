@@ -11,6 +11,8 @@ import (
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/portfolio"
+	"github.com/anzexian/anzexian/report"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -25,7 +27,7 @@ func TestDeterministicAcrossGOMAXPROCS(t *testing.T) {
 	if testing.Short() {
 		n = 30
 	}
-	ents := append(anzexian.Generate(20260101, n), exampleEnterprises(t)...)
+	ents := append(portfolio.Generate(20260101, n), exampleEnterprises(t)...)
 	type job struct {
 		f     *facts.Facts
 		opts  []anzexian.Option
@@ -70,7 +72,7 @@ func TestDeterministicAcrossGOMAXPROCS(t *testing.T) {
 						continue
 					}
 					var txt bytes.Buffer
-					if err := anzexian.WriteText(&txt, a); err != nil {
+					if err := report.WriteAssessment(&txt, a); err != nil {
 						t.Errorf("%s: %v", jobs[i].label, err)
 					}
 					out[i] = [2][]byte{js, txt.Bytes()}

@@ -18,8 +18,10 @@ import (
 	"time"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/casetest"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/penalties"
+	"github.com/anzexian/anzexian/report"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -147,11 +149,11 @@ func FuzzCaseFile(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		var cases []*anzexian.Case
+		var cases []*casetest.Case
 		var err error
-		catchPanic(t, "LoadCases", func() { cases, err = anzexian.LoadCases(path) })
+		catchPanic(t, "LoadCases", func() { cases, err = casetest.Load(path) })
 		if err != nil {
-			var ce *anzexian.CaseFileError
+			var ce *casetest.FileError
 			if !errors.As(err, &ce) {
 				t.Fatalf("LoadCases error %T: %v", err, err)
 			}
@@ -170,8 +172,8 @@ func FuzzCaseFile(f *testing.F) {
 		// earlier inputs (its cases share it, as a test run's do)
 		eng := anzexian.NewWithRegistry(reg)
 		for _, c := range cases {
-			var res *anzexian.CaseResult
-			catchPanic(t, "RunCase "+c.ID(), func() { res = anzexian.NewRunner(eng).RunCase(c, false) })
+			var res *casetest.Result
+			catchPanic(t, "RunCase "+c.ID(), func() { res = casetest.NewRunner(eng).Run(c, false) })
 			if res == nil || res.Case != c {
 				t.Fatalf("RunCase(%s) = %+v", c.ID(), res)
 			}
@@ -206,7 +208,7 @@ func checkAnswer(t *testing.T, what string, a *anzexian.Assessment) {
 		t.Fatalf("%s: the answer's JSON does not read back: %v", what, err)
 	}
 	var text bytes.Buffer
-	catchPanic(t, "WriteText of "+what, func() { err = anzexian.WriteText(&text, a) })
+	catchPanic(t, "WriteText of "+what, func() { err = report.WriteAssessment(&text, a) })
 	if err != nil {
 		t.Fatalf("%s: WriteText: %v", what, err)
 	}
@@ -524,7 +526,7 @@ func TestCaseFileLimits(t *testing.T) {
 		if _, err := facts.Decode("big.yaml", []byte(b.String())); err == nil || !strings.Contains(err.Error(), "limit") {
 			t.Fatalf("DecodeFacts of the same document = %v, want the size limit", err)
 		}
-		cases, err := anzexian.LoadCases(path)
+		cases, err := casetest.Load(path)
 		switch {
 		case err != nil && strings.Contains(err.Error(), "limit"):
 		case err == nil && len(cases) == 1 && cases[0].FactsErr != nil && strings.Contains(cases[0].FactsErr.Error(), "limit"):
@@ -546,13 +548,13 @@ func TestCaseFileLimits(t *testing.T) {
 			if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			cases, err := anzexian.LoadCases(path)
+			cases, err := casetest.Load(path)
 			if err == nil && len(cases) == 1 && cases[0].FactsErr == nil {
 				e, err2 := anzexian.New()
 				if err2 != nil {
 					t.Fatal(err2)
 				}
-				r := anzexian.NewRunner(e).RunCase(cases[0], false)
+				r := casetest.NewRunner(e).Run(cases[0], false)
 				err = errors.New(fmt.Sprint(r.Failures))
 			}
 			if err == nil || !strings.Contains(err.Error(), "not a regular file") {
@@ -571,7 +573,7 @@ func TestCaseFileLimits(t *testing.T) {
 		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		cases, err := anzexian.LoadCases(path)
+		cases, err := casetest.Load(path)
 		switch {
 		case err != nil && strings.Contains(err.Error(), "nested"):
 		case err == nil && len(cases) == 1 && cases[0].FactsErr != nil && strings.Contains(cases[0].FactsErr.Error(), "nested"):

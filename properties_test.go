@@ -9,6 +9,7 @@ import (
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/lang"
+	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/rating"
 	"github.com/shopspring/decimal"
 )
@@ -107,7 +108,7 @@ func TestPremiumProperties(t *testing.T) {
 		n = 300
 	}
 	checked := map[string]int{}
-	for _, f := range anzexian.Generate(7, n) {
+	for _, f := range portfolio.Generate(7, n) {
 		p := premium(t, eng, f)
 		if p == nil {
 			continue
@@ -196,7 +197,7 @@ func TestFineRangeProperties(t *testing.T) {
 	if testing.Short() {
 		n = 300
 	}
-	for _, f := range anzexian.Generate(11, n) {
+	for _, f := range portfolio.Generate(11, n) {
 		opts := []anzexian.Option{anzexian.At(asOf2026)}
 		if f.Region == "110105" {
 			opts = append(opts, anzexian.Using(bj))

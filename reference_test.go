@@ -8,10 +8,12 @@ import (
 	"testing"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/casetest"
 	"github.com/anzexian/anzexian/coverage"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/decfmt"
 	"github.com/anzexian/anzexian/penalties"
+	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/google/go-cmp/cmp"
@@ -1412,7 +1414,7 @@ func TestReferenceAgrees(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, f := range anzexian.Generate(3, 4000) {
+	for _, f := range portfolio.Generate(3, 4000) {
 		if f.Region[:2] != "43" || f.Project != nil {
 			continue
 		}
@@ -1444,7 +1446,7 @@ var refCmp = cmp.Options{cmp.Comparer(func(a, b facts.Date) bool { return a == b
 // edited rulesets or insurer), the README's enterprise, and generated
 // enterprises of that stack.
 func refCases(t testing.TB) (names []string, fs []*facts.Facts, dates []facts.Date) {
-	cs, err := anzexian.LoadCases("examples")
+	cs, err := casetest.Load("examples")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1455,7 +1457,7 @@ func refCases(t testing.TB) (names []string, fs []*facts.Facts, dates []facts.Da
 		names, fs, dates = append(names, c.ID()), append(fs, c.Facts), append(dates, c.AsOf)
 	}
 	names, fs, dates = append(names, "hunan-hazchem-storage.yaml"), append(fs, readEnterprise(t, "examples/enterprises/hunan-hazchem-storage.yaml")), append(dates, asOf2026)
-	for _, f := range anzexian.Generate(11, 20000) {
+	for _, f := range portfolio.Generate(11, 20000) {
 		if refCovers(f, asOf2026) {
 			names, fs, dates = append(names, f.Name), append(fs, f), append(dates, asOf2026)
 		}

@@ -17,8 +17,10 @@ import (
 	"time"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/casetest"
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -134,7 +136,7 @@ func withDoc(docs map[string]string, name, text string) map[string]string {
 // generated portfolio and every example enterprise.
 func reloadEnterprises(t testing.TB, n int) []*facts.Facts {
 	t.Helper()
-	out := anzexian.Generate(7, n)
+	out := portfolio.Generate(7, n)
 	return append(out, exampleEnterprises(t)...)
 }
 
@@ -478,12 +480,12 @@ func TestReloadRefreshesWithRegistries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &anzexian.Case{File: "reload.yaml", Name: "with after reload", AsOf: asOf2026,
+	c := &casetest.Case{File: "reload.yaml", Name: "with after reload", AsOf: asOf2026,
 		Facts:  mustFacts(t, `{region: "110105", sectors: [hazardous_chemicals.storage], employees: 30, risk_level: low}`),
-		Expect: &anzexian.Expectation{}, With: []string{"examples/rulesets/beijing-regulation-2022.yaml"}}
+		Expect: &casetest.Expectation{}, With: []string{"examples/rulesets/beijing-regulation-2022.yaml"}}
 	version := func() string {
 		t.Helper()
-		res := anzexian.NewRunner(eng).RunCase(c, false)
+		res := casetest.NewRunner(eng).Run(c, false)
 		if !res.Pass() || res.Assessment == nil {
 			t.Fatalf("case failed: %+v", res.Failures)
 		}

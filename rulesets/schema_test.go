@@ -22,7 +22,7 @@ import (
 	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
 
-	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/casetest"
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/rulesets"
@@ -839,7 +839,7 @@ func TestCaseSchemaAgreesWithCaseRunner(t *testing.T) {
 			if err := os.WriteFile(file, []byte(tt.doc), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, runErr := anzexian.LoadCases(file)
+			_, runErr := casetest.Load(file)
 			schemaErr := schemaValidateYAML(cs, []byte(tt.doc))
 			if (schemaErr == nil) != tt.valid && !runnerOnly[tt.name] {
 				t.Errorf("schema: valid = %v, want %v: %v\n%s", schemaErr == nil, tt.valid, schemaErr, tt.doc)
@@ -953,7 +953,7 @@ func TestSchemaEnumsMatchGo(t *testing.T) {
 
 	// The expectation keys are those the case runner decodes.
 	schemaSameSet(t, "expect keys", slices.Collect(schemaKeys(expect["properties"].(map[string]any))),
-		schemaTagNames(reflect.TypeOf(anzexian.Expectation{}), "yaml"))
+		schemaTagNames(reflect.TypeOf(casetest.Expectation{}), "yaml"))
 }
 
 // tagNames lists the names a struct type's fields have under a tag.

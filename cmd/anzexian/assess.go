@@ -13,6 +13,7 @@ import (
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/report"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -218,7 +219,7 @@ func writeAssessment(w io.Writer, a *anzexian.Assessment, format string, indent,
 	if !first {
 		fmt.Fprintln(w, strings.Repeat("─", 60))
 	}
-	return anzexian.WriteText(w, a)
+	return report.WriteAssessment(w, a)
 }
 
 // parseAt reads the --at flag: the zero date when it is not given, the

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -38,8 +39,8 @@ func cmdGenerate(args []string, env *cliEnv) int {
 	if !ok {
 		return 2
 	}
-	pw := anzexian.NewPortfolioWriter(w, f)
-	for fa := range anzexian.GenerateSeq(*seed, *count) {
+	pw := portfolio.NewWriter(w, f)
+	for fa := range portfolio.GenerateSeq(*seed, *count) {
 		if err := pw.Write(fa); err != nil {
 			env.errorf("%v", err)
 			return 2
@@ -56,12 +57,12 @@ func cmdGenerate(args []string, env *cliEnv) int {
 	return 0
 }
 
-func portfolioFormat(flagValue, name string, env *cliEnv) (anzexian.Format, bool) {
+func portfolioFormat(flagValue, name string, env *cliEnv) (portfolio.Format, bool) {
 	switch flagValue {
 	case "":
-		return anzexian.FormatOf(name), true
+		return portfolio.FormatOf(name), true
 	case "jsonl", "csv":
-		return anzexian.Format(flagValue), true
+		return portfolio.Format(flagValue), true
 	}
 	env.errorf("--format must be jsonl or csv, not %q", flagValue)
 	return "", false
@@ -134,7 +135,7 @@ func cmdBatch(args []string, env *cliEnv) int {
 	}
 	defer streamGC()()
 	name := fs.Arg(0)
-	o := anzexian.BatchOptions{Name: name, Insurer: *insurer, Workers: *workers, SkipBad: *skipBad, Full: *full}
+	o := portfolio.BatchOptions{Name: name, Insurer: *insurer, Workers: *workers, SkipBad: *skipBad, Full: *full}
 	if name == "-" {
 		o.Name = "<stdin>"
 	}
@@ -168,7 +169,7 @@ func cmdBatch(args []string, env *cliEnv) int {
 	}
 	ctx, stop := interruptible()
 	defer stop()
-	s, err := anzexian.Batch(ctx, anzexian.NewWithRegistry(reg), in, w, o)
+	s, err := portfolio.Batch(ctx, anzexian.NewWithRegistry(reg), in, w, o)
 	if cerr := closeOut(); err == nil && cerr != nil {
 		err = cerr
 	}
@@ -200,10 +201,10 @@ func oneLine(err error) string {
 
 // progressLine returns a Progress function drawing "N done, rate/s, ETA"
 // on one line of w, at most four times a second.
-func progressLine(w io.Writer, size int64, verb string) func(*anzexian.BatchSummary, int64) {
+func progressLine(w io.Writer, size int64, verb string) func(*portfolio.BatchSummary, int64) {
 	start := time.Now()
 	var last time.Time
-	return func(s *anzexian.BatchSummary, consumed int64) {
+	return func(s *portfolio.BatchSummary, consumed int64) {
 		now := time.Now()
 		if consumed < 0 { // the end
 			fmt.Fprint(w, "\r\033[K")
@@ -225,7 +226,7 @@ func progressLine(w io.Writer, size int64, verb string) func(*anzexian.BatchSumm
 	}
 }
 
-func printBatchSummary(w io.Writer, s *anzexian.BatchSummary) {
+func printBatchSummary(w io.Writer, s *portfolio.BatchSummary) {
 	rate := ""
 	if sec := s.Elapsed.Seconds(); sec > 0 {
 		rate = fmt.Sprintf(" (%s/s)", group(int(float64(s.Read)/sec)))

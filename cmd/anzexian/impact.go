@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/portfolio"
+	"github.com/anzexian/anzexian/report"
 )
 
 func cmdImpact(args []string, env *cliEnv) int {
@@ -33,7 +35,7 @@ func cmdImpact(args []string, env *cliEnv) int {
 		return 2
 	}
 	name := fs.Arg(0)
-	o := anzexian.ImpactOptions{Name: name, Insurer: *insurer, Workers: *workers, Top: *top, Bins: *bins}
+	o := portfolio.ImpactOptions{Name: name, Insurer: *insurer, Workers: *workers, Top: *top, Bins: *bins}
 	if name == "-" {
 		o.Name = "<stdin>"
 	}
@@ -59,7 +61,7 @@ func cmdImpact(args []string, env *cliEnv) int {
 	defer closeIn()
 	if *progress || isTerminal(env.stderr) {
 		show := progressLine(env.stderr, size, "compared")
-		var s anzexian.BatchSummary
+		var s portfolio.BatchSummary
 		o.Progress = func(done int, consumed int64) {
 			s.Read = done
 			show(&s, consumed)
@@ -67,7 +69,7 @@ func cmdImpact(args []string, env *cliEnv) int {
 	}
 	ctx, stop := interruptible()
 	defer stop()
-	rep, err := anzexian.Impact(ctx, anzexian.NewWithRegistry(before), in, after, o)
+	rep, err := portfolio.Impact(ctx, anzexian.NewWithRegistry(before), in, after, o)
 	if err != nil {
 		if ctx.Err() != nil {
 			env.errorf("interrupted: no report written")
@@ -87,9 +89,9 @@ func cmdImpact(args []string, env *cliEnv) int {
 		enc.SetEscapeHTML(false)
 		err = enc.Encode(rep)
 	case "html":
-		err = anzexian.WriteImpactHTML(w, rep)
+		err = report.WriteImpactHTML(w, rep)
 	default:
-		err = anzexian.WriteImpactText(w, rep)
+		err = report.WriteImpact(w, rep)
 	}
 	if cerr := closeOut(); err == nil {
 		err = cerr

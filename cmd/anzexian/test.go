@@ -6,6 +6,7 @@ import (
 	"regexp"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/casetest"
 )
 
 func cmdTest(args []string, env *cliEnv) int {
@@ -37,10 +38,10 @@ func cmdTest(args []string, env *cliEnv) int {
 	if !ok {
 		return 2
 	}
-	cases, err := anzexian.LoadCases(paths...)
+	cases, err := casetest.Load(paths...)
 	if err != nil {
 		printErr(err, env)
-		if ce, ok := err.(*anzexian.CaseFileError); ok {
+		if ce, ok := err.(*casetest.FileError); ok {
 			ce.Diagnostics.Print(env.stderr)
 		}
 		return 2
@@ -55,7 +56,7 @@ func cmdTest(args []string, env *cliEnv) int {
 		cases = kept
 	}
 	eng := anzexian.NewWithRegistry(reg)
-	run := anzexian.NewRunner(eng).RunCases(cases, *update)
+	run := casetest.NewRunner(eng).RunAll(cases, *update)
 	code := 0
 	if run.Failed() > 0 {
 		code = 1
@@ -70,7 +71,7 @@ func cmdTest(args []string, env *cliEnv) int {
 			Cases    int                      `json:"cases"`
 			Failed   int                      `json:"failed"`
 			Failures []failure                `json:"failures"`
-			Coverage *anzexian.CoverageReport `json:"coverage,omitempty"`
+			Coverage *casetest.CoverageReport `json:"coverage,omitempty"`
 		}{Cases: len(run.Results), Failed: run.Failed(), Failures: []failure{}}
 		for _, r := range run.Results {
 			for _, f := range r.Failures {

@@ -1,4 +1,4 @@
-package anzexian_test
+package portfolio_test
 
 import (
 	"bytes"
@@ -12,8 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/shopspring/decimal"
 
-	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/portfolio"
 )
 
 var factsCmp = cmp.Options{
@@ -22,13 +22,13 @@ var factsCmp = cmp.Options{
 	cmpopts.IgnoreFields(facts.Facts{}, "Extra"),
 }
 
-func readAll(t *testing.T, name string, data []byte, format anzexian.Format) []anzexian.Record {
+func readAll(t *testing.T, name string, data []byte, format portfolio.Format) []portfolio.Record {
 	t.Helper()
-	r, err := anzexian.NewPortfolioReader(name, bytes.NewReader(data), format)
+	r, err := portfolio.NewReader(name, bytes.NewReader(data), format)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []anzexian.Record
+	var out []portfolio.Record
 	for {
 		rec, err := r.Next()
 		if err == io.EOF {
@@ -44,11 +44,11 @@ func readAll(t *testing.T, name string, data []byte, format anzexian.Format) []a
 // A generated portfolio written as JSONL or CSV reads back as the same
 // enterprises, line numbers included.
 func TestPortfolioRoundTrip(t *testing.T) {
-	want := anzexian.Generate(7, 400)
-	for _, format := range []anzexian.Format{anzexian.JSONL, anzexian.CSV} {
+	want := portfolio.Generate(7, 400)
+	for _, format := range []portfolio.Format{portfolio.JSONL, portfolio.CSV} {
 		t.Run(string(format), func(t *testing.T) {
 			var buf bytes.Buffer
-			w := anzexian.NewPortfolioWriter(&buf, format)
+			w := portfolio.NewWriter(&buf, format)
 			for _, f := range want {
 				if err := w.Write(f); err != nil {
 					t.Fatal(err)
@@ -62,7 +62,7 @@ func TestPortfolioRoundTrip(t *testing.T) {
 				t.Fatalf("read %d enterprises, wrote %d", len(recs), len(want))
 			}
 			first := 1
-			if format == anzexian.CSV {
+			if format == portfolio.CSV {
 				first = 2 // after the header
 			}
 			for i, rec := range recs {
@@ -99,12 +99,12 @@ func TestPortfolioBadRecords(t *testing.T) {
 		"430100,coal_mine,3,\"[{\"\"date\"\": \"\"2024-13-02\"\"}]\",2025-01-01\n" +
 		"430100,coal_mine,3,,2025-02-30\n"
 	tests := []struct {
-		format anzexian.Format
+		format portfolio.Format
 		data   string
 		want   []string // per record: "" for good, else code@line:path
 	}{
-		{anzexian.JSONL, jsonl, []string{"", "facts.type@3:employees", "facts.syntax@4:", "facts.unknown_field@5:employes", ""}},
-		{anzexian.CSV, csvText, []string{"", "facts.unknown_code@3:sectors[1]", "facts.syntax@4:", "", "facts.date@6:accidents[0].date", "facts.date@7:policy.start"}},
+		{portfolio.JSONL, jsonl, []string{"", "facts.type@3:employees", "facts.syntax@4:", "facts.unknown_field@5:employes", ""}},
+		{portfolio.CSV, csvText, []string{"", "facts.unknown_code@3:sectors[1]", "facts.syntax@4:", "", "facts.date@6:accidents[0].date", "facts.date@7:policy.start"}},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.format), func(t *testing.T) {

@@ -1,10 +1,11 @@
-package anzexian
+package report
 
 import (
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/coverage"
 	"github.com/anzexian/anzexian/internal/decfmt"
 	"github.com/anzexian/anzexian/penalties"
@@ -22,7 +23,7 @@ var severityLabel = map[string]string{"violation": "违规", "warning": "提示"
 // WriteText writes the assessment as a readable report for people: the
 // rulesets it rests on, the obligation with its reasons, the requirements,
 // the findings, and what the enterprise risks, each with its legal basis.
-func WriteText(w io.Writer, a *Assessment) error {
+func WriteAssessment(w io.Writer, a *anzexian.Assessment) error {
 	var b strings.Builder
 	name := a.Enterprise
 	if name == "" {

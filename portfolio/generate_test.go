@@ -1,9 +1,10 @@
-package anzexian_test
+package portfolio_test
 
 import (
 	"testing"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/portfolio"
 )
 
 // Every generated enterprise is valid and can be assessed; the generator is
@@ -13,8 +14,8 @@ func TestGenerate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := anzexian.Generate(42, 2000)
-	b := anzexian.Generate(42, 2000)
+	a := portfolio.Generate(42, 2000)
+	b := portfolio.Generate(42, 2000)
 	counts := map[string]int{}
 	for i, f := range a {
 		if f.Name != b[i].Name || f.Region != b[i].Region || f.Sectors[0] != b[i].Sectors[0] {

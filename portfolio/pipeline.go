@@ -1,4 +1,4 @@
-package anzexian
+package portfolio
 
 import (
 	"context"
@@ -27,7 +27,7 @@ type chunk[T any] struct {
 // read error or emit error; a cancelled ctx is not an error (the caller
 // checks ctx.Err()): what was read before it is still emitted, so output
 // ends on a whole record.
-func runOrdered[T any](ctx context.Context, p *PortfolioReader, workers int, work func(w int, raw *rawRecord) T, emit func(raw *rawRecord, res T) error) error {
+func runOrdered[T any](ctx context.Context, p *Reader, workers int, work func(w int, raw *rawRecord) T, emit func(raw *rawRecord, res T) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}

@@ -1,4 +1,4 @@
-package anzexian
+package portfolio
 
 import (
 	"bufio"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -89,7 +90,7 @@ type batchResult struct {
 // summary says Interrupted; the error is nil) or a bad record stops the
 // batch (the error names the record's line). The summary is never nil, also
 // when the portfolio cannot be read at all (a CSV header without region).
-func Batch(ctx context.Context, e *Engine, r io.Reader, w io.Writer, o BatchOptions) (*BatchSummary, error) {
+func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o BatchOptions) (*BatchSummary, error) {
 	start := time.Now()
 	if o.At.IsZero() {
 		o.At = facts.Today()
@@ -100,16 +101,16 @@ func Batch(ctx context.Context, e *Engine, r io.Reader, w io.Writer, o BatchOpti
 	if o.Format == "" {
 		o.Format = FormatOf(o.Name)
 	}
-	p, err := NewPortfolioReader(o.Name, r, o.Format)
+	p, err := NewReader(o.Name, r, o.Format)
 	if err != nil {
 		// nothing read: an empty summary, so that callers can always
 		// report one
 		return &BatchSummary{Obligations: map[rulesets.Obligation]int{}, Elapsed: time.Since(start)}, err
 	}
 	reg := e.Registry() // one registry for the whole batch, even across a reload
-	opts := []Option{At(o.At), Using(reg)}
+	opts := []anzexian.Option{anzexian.At(o.At), anzexian.Using(reg)}
 	if o.Insurer != "" {
-		opts = append(opts, Insurer(o.Insurer))
+		opts = append(opts, anzexian.Insurer(o.Insurer))
 	}
 	work := func(_ int, raw *rawRecord) batchResult {
 		f, err := p.decode(raw)

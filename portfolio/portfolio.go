@@ -1,4 +1,4 @@
-package anzexian
+package portfolio
 
 import (
 	"bufio"
@@ -44,7 +44,7 @@ func FormatOf(name string) Format {
 
 // PortfolioReader reads enterprises one at a time, with bounded memory
 // whatever the portfolio's size.
-type PortfolioReader struct {
+type Reader struct {
 	name   string
 	format Format
 	br     *bufio.Reader
@@ -59,8 +59,8 @@ type PortfolioReader struct {
 const MaxRecordSize = facts.MaxSize
 
 // NewPortfolioReader reads the portfolio r named name in format.
-func NewPortfolioReader(name string, r io.Reader, format Format) (*PortfolioReader, error) {
-	p := &PortfolioReader{name: name, format: format}
+func NewReader(name string, r io.Reader, format Format) (*Reader, error) {
+	p := &Reader{name: name, format: format}
 	switch format {
 	case CSV:
 		p.cnt = &countingReader{r: r}
@@ -137,7 +137,7 @@ type rawRecord struct {
 // Next returns the next record; io.EOF at the end. A record that does not
 // decode is returned with its error (a *rulesets.FactsError naming the
 // line and field); the reader goes on with the next one.
-func (p *PortfolioReader) Next() (Record, error) {
+func (p *Reader) Next() (Record, error) {
 	raw, err := p.nextRaw(nil)
 	if err != nil {
 		return Record{}, err
@@ -149,7 +149,7 @@ func (p *PortfolioReader) Next() (Record, error) {
 // nextRaw reads the next record without decoding it; a JSONL line is
 // appended to *buf when buf is not nil (an arena shared by the records of
 // a chunk).
-func (p *PortfolioReader) nextRaw(arena *[]byte) (rawRecord, error) {
+func (p *Reader) nextRaw(arena *[]byte) (rawRecord, error) {
 	var buf []byte
 	if arena != nil {
 		buf = *arena
@@ -208,7 +208,7 @@ var objectColumns = map[string]bool{"accidents": true, "sites": true, "policy_hi
 // listColumns are the code lists given as ";"-separated cells.
 var listColumns = map[string]bool{"sectors": true, "occupational_hazards": true, "other_safety_insurance": true}
 
-func (p *PortfolioReader) nextCSV() (rawRecord, error) {
+func (p *Reader) nextCSV() (rawRecord, error) {
 	row, err := p.cr.Read()
 	if err == io.EOF {
 		return rawRecord{}, io.EOF
@@ -243,7 +243,7 @@ func (p *PortfolioReader) nextCSV() (rawRecord, error) {
 }
 
 // decode turns a raw record into facts.
-func (p *PortfolioReader) decode(raw *rawRecord) (*facts.Facts, error) {
+func (p *Reader) decode(raw *rawRecord) (*facts.Facts, error) {
 	if raw.err != nil {
 		return nil, raw.err
 	}
@@ -351,7 +351,7 @@ func plainTag(s string) string {
 }
 
 // PortfolioWriter writes enterprises as JSONL or CSV.
-type PortfolioWriter struct {
+type Writer struct {
 	w      *bufio.Writer
 	format Format
 	cw     *csv.Writer
@@ -359,9 +359,9 @@ type PortfolioWriter struct {
 }
 
 // NewPortfolioWriter writes a portfolio to w.
-func NewPortfolioWriter(w io.Writer, format Format) *PortfolioWriter {
+func NewWriter(w io.Writer, format Format) *Writer {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	p := &PortfolioWriter{w: bw, format: format}
+	p := &Writer{w: bw, format: format}
 	if format == CSV {
 		p.cw = csv.NewWriter(bw)
 	}
@@ -387,7 +387,7 @@ var csvColumns = []string{
 }
 
 // Write writes one enterprise.
-func (p *PortfolioWriter) Write(f *facts.Facts) error {
+func (p *Writer) Write(f *facts.Facts) error {
 	b, err := json.Marshal(f)
 	if err != nil {
 		return err
@@ -444,7 +444,7 @@ func csvCell(m map[string]json.RawMessage, col string) string {
 }
 
 // Flush writes what is buffered.
-func (p *PortfolioWriter) Flush() error {
+func (p *Writer) Flush() error {
 	if p.cw != nil {
 		p.cw.Flush()
 		if err := p.cw.Error(); err != nil {

@@ -1,4 +1,4 @@
-package anzexian_test
+package portfolio_test
 
 import (
 	"bytes"
@@ -14,6 +14,8 @@ import (
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/portfolio"
+	"github.com/anzexian/anzexian/report"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -53,9 +55,8 @@ func TestImpactAgreesWithHandCount(t *testing.T) {
 	}
 	eng := newEngine(t)
 	after := blacklistEdit(t)
-	in := portfolioBytes(t, 21, n, anzexian.JSONL)
-	rep, err := anzexian.Impact(context.Background(), eng, bytes.NewReader(in), after,
-		anzexian.ImpactOptions{Name: "book.jsonl", At: asOf2026, Top: 5, Workers: 2})
+	in := portfolioBytes(t, 21, n, portfolio.JSONL)
+	rep, err := portfolio.Impact(context.Background(), eng, bytes.NewReader(in), after, portfolio.ImpactOptions{Name: "book.jsonl", At: asOf2026, Top: 5, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func TestImpactAgreesWithHandCount(t *testing.T) {
 	matrix := map[[2]rulesets.Obligation]int{}
 	unchanged, priced, blacklistedPriced := 0, 0, 0
 	totalBefore, totalAfter := decimal.Zero, decimal.Zero
-	for i, f := range anzexian.Generate(21, n) {
+	for i, f := range portfolio.Generate(21, n) {
 		a, err := eng.Assess(f, anzexian.At(asOf2026))
 		if err != nil {
 			t.Fatal(err)
@@ -199,12 +200,11 @@ func TestImpactAgreesWithHandCount(t *testing.T) {
 func TestImpactRenderings(t *testing.T) {
 	eng := newEngine(t)
 	after := blacklistEdit(t)
-	in := portfolioBytes(t, 8, 400, anzexian.CSV)
+	in := portfolioBytes(t, 8, 400, portfolio.CSV)
 	var reps [][]byte
-	var rep *anzexian.ImpactReport
+	var rep *portfolio.ImpactReport
 	for _, w := range []int{1, 4} {
-		r, err := anzexian.Impact(context.Background(), eng, bytes.NewReader(in), after,
-			anzexian.ImpactOptions{Name: "book.csv", At: asOf2026, Workers: w})
+		r, err := portfolio.Impact(context.Background(), eng, bytes.NewReader(in), after, portfolio.ImpactOptions{Name: "book.csv", At: asOf2026, Workers: w})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -219,7 +219,7 @@ func TestImpactRenderings(t *testing.T) {
 		t.Fatal("nothing changed in the sample")
 	}
 	var text, page bytes.Buffer
-	if err := anzexian.WriteImpactText(&text, rep); err != nil {
+	if err := report.WriteImpact(&text, rep); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []string{"replaced  cn/rating/baseline", "Largest movers:", "blacklist 0.1 (listed)→0.3 (listed)", "histogram of the changes (CNY):"} {
@@ -227,7 +227,7 @@ func TestImpactRenderings(t *testing.T) {
 			t.Errorf("text report lacks %q:\n%s", s, text.String())
 		}
 	}
-	if err := anzexian.WriteImpactHTML(&page, rep); err != nil {
+	if err := report.WriteImpactHTML(&page, rep); err != nil {
 		t.Fatal(err)
 	}
 	html := page.String()
@@ -249,8 +249,7 @@ func TestImpactRenderings(t *testing.T) {
 func TestImpactSkipsBadRecords(t *testing.T) {
 	eng := newEngine(t)
 	data, good, bad := badBook()
-	rep, err := anzexian.Impact(context.Background(), eng, strings.NewReader(data), blacklistEdit(t),
-		anzexian.ImpactOptions{Name: "book.jsonl", At: asOf2026})
+	rep, err := portfolio.Impact(context.Background(), eng, strings.NewReader(data), blacklistEdit(t), portfolio.ImpactOptions{Name: "book.jsonl", At: asOf2026})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package anzexian
+package casetest
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -130,7 +131,7 @@ func articleKey(c *rulesets.Cite) string {
 }
 
 // exercised returns the items an answer exercised.
-func exercised(a *Assessment) map[string]bool {
+func exercised(a *anzexian.Assessment) map[string]bool {
 	got := map[string]bool{}
 	if c := a.Coverage; c != nil {
 		for _, r := range c.Reasons {
@@ -181,7 +182,7 @@ func exercised(a *Assessment) map[string]bool {
 }
 
 // MeasureCoverage measures which items of rs the answers exercised.
-func MeasureCoverage(rs []*rulesets.Ruleset, answers []*Assessment) *CoverageReport {
+func MeasureCoverage(rs []*rulesets.Ruleset, answers []*anzexian.Assessment) *CoverageReport {
 	counts := map[string]int{}
 	for _, a := range answers {
 		if a == nil {

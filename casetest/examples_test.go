@@ -1,4 +1,4 @@
-package anzexian_test
+package casetest_test
 
 import (
 	"flag"
@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/casetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of the example cases")
@@ -17,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden files of the example
 // TestExamples runs every case under examples/: the analysts' examples are
 // the library's acceptance tests.
 func TestExamples(t *testing.T) {
-	cases, err := anzexian.LoadCases("examples")
+	cases, err := casetest.Load("../examples")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +31,7 @@ func TestExamples(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.File+"/"+c.Name, func(t *testing.T) {
-			res := anzexian.NewRunner(eng).RunCase(c, *update)
+			res := casetest.NewRunner(eng).Run(c, *update)
 			for _, f := range res.Failures {
 				t.Errorf("%s: %s (-want +got):\n%s", c.ID(), f.What, f.Diff)
 			}
@@ -42,7 +43,7 @@ func TestExamples(t *testing.T) {
 // coverage by examples/: every rule, factor case, table band and penalty
 // rule is exercised by some case, and every cited article with it.
 func TestRuleCoverage(t *testing.T) {
-	cases, err := anzexian.LoadCases("examples")
+	cases, err := casetest.Load("../examples")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func TestRuleCoverage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := anzexian.NewRunner(eng).RunCases(cases, false).Coverage()
+	rep := casetest.NewRunner(eng).RunAll(cases, false).Coverage()
 	for _, rc := range rep.Rulesets {
 		for _, u := range rc.Uncovered {
 			t.Errorf("no case exercises %s", u)
@@ -94,12 +95,12 @@ cases:
 	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run := func(update bool) *anzexian.CaseResult {
-		cs, err := anzexian.LoadCases(path)
+	run := func(update bool) *casetest.Result {
+		cs, err := casetest.Load(path)
 		if err != nil || len(cs) != 1 {
 			t.Fatalf("LoadCases: %v (%d cases)", err, len(cs))
 		}
-		return anzexian.NewRunner(eng).RunCase(cs[0], update)
+		return casetest.NewRunner(eng).Run(cs[0], update)
 	}
 	if r := run(false); len(r.Failures) != 2 {
 		t.Fatalf("before the update: %d failures, want 2 (obligation, paths): %+v", len(r.Failures), r.Failures)

@@ -1,4 +1,4 @@
-package anzexian_test
+package portfolio_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -24,7 +25,7 @@ func ExampleBatch() {
 {"name": "丙", "region": "330382", "sectors": ["commerce.catering"], "employees": 12}
 `)
 	var out bytes.Buffer
-	s, err := anzexian.Batch(context.Background(), eng, book, &out, anzexian.BatchOptions{
+	s, err := portfolio.Batch(context.Background(), eng, book, &out, portfolio.BatchOptions{
 		Name: "book.jsonl", At: facts.MustParseDate("2026-01-01"), SkipBad: true,
 		Rejected: func(line int, err error) { fmt.Println("skipped line", line) },
 	})
@@ -62,12 +63,12 @@ func ExampleImpact() {
 		panic(err)
 	}
 	var book bytes.Buffer
-	w := anzexian.NewPortfolioWriter(&book, anzexian.JSONL)
-	for f := range anzexian.GenerateSeq(1, 2000) {
+	w := portfolio.NewWriter(&book, portfolio.JSONL)
+	for f := range portfolio.GenerateSeq(1, 2000) {
 		w.Write(f)
 	}
 	w.Flush()
-	rep, err := anzexian.Impact(context.Background(), eng, &book, edited, anzexian.ImpactOptions{
+	rep, err := portfolio.Impact(context.Background(), eng, &book, edited, portfolio.ImpactOptions{
 		Name: "book.jsonl", At: facts.MustParseDate("2026-01-01"), Top: 3})
 	if err != nil {
 		panic(err)

@@ -1,4 +1,4 @@
-package anzexian
+package portfolio
 
 import (
 	"cmp"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -177,7 +178,7 @@ type PenaltyCount struct {
 type impactOne struct {
 	skipped, failed *RecordError
 	facts           *facts.Facts
-	before, after   *Assessment
+	before, after   *anzexian.Assessment
 	inScope         bool
 }
 
@@ -186,7 +187,7 @@ type impactOne struct {
 // same as-of date, and reports the difference. Records whose facts do not
 // decode are skipped and counted. It reads the portfolio once, streaming,
 // on every core; memory grows only with the number of premiums that change.
-func Impact(ctx context.Context, e *Engine, r io.Reader, edited *rulesets.Registry, o ImpactOptions) (*ImpactReport, error) {
+func Impact(ctx context.Context, e *anzexian.Engine, r io.Reader, edited *rulesets.Registry, o ImpactOptions) (*ImpactReport, error) {
 	if o.At.IsZero() {
 		o.At = facts.Today()
 	}
@@ -202,7 +203,7 @@ func Impact(ctx context.Context, e *Engine, r io.Reader, edited *rulesets.Regist
 	if o.Bins <= 0 {
 		o.Bins = 12
 	}
-	p, err := NewPortfolioReader(o.Name, r, o.Format)
+	p, err := NewReader(o.Name, r, o.Format)
 	if err != nil {
 		return nil, err
 	}
@@ -219,8 +220,8 @@ func Impact(ctx context.Context, e *Engine, r io.Reader, edited *rulesets.Regist
 			changedDigest[rs.Digest] = true
 		}
 	}
-	optsBefore := []Option{At(o.At), Insurer(o.Insurer), Using(before)}
-	optsAfter := []Option{At(o.At), Insurer(o.Insurer), Using(edited)}
+	optsBefore := []anzexian.Option{anzexian.At(o.At), anzexian.Insurer(o.Insurer), anzexian.Using(before)}
+	optsAfter := []anzexian.Option{anzexian.At(o.At), anzexian.Insurer(o.Insurer), anzexian.Using(edited)}
 
 	work := func(_ int, raw *rawRecord) impactOne {
 		f, err := p.decode(raw)
@@ -369,7 +370,7 @@ var hundred = decimal.NewFromInt(100)
 
 // add compares one enterprise's two assessments; it reports whether
 // anything changed.
-func (g *impactAgg) add(line int, f *facts.Facts, a, b *Assessment) bool {
+func (g *impactAgg) add(line int, f *facts.Facts, a, b *anzexian.Assessment) bool {
 	changed := false
 	ia, ib := levelIndex(a.Coverage.Obligation), levelIndex(b.Coverage.Obligation)
 	g.matrix[ia][ib]++
@@ -417,7 +418,7 @@ func (g *impactAgg) add(line int, f *facts.Facts, a, b *Assessment) bool {
 
 // mover keeps the enterprise if its change is among the top largest (by
 // absolute amount; the earlier line first on ties).
-func (g *impactAgg) mover(line int, f *facts.Facts, a, b *Assessment, d decimal.Decimal, pct *decimal.Decimal) {
+func (g *impactAgg) mover(line int, f *facts.Facts, a, b *anzexian.Assessment, d decimal.Decimal, pct *decimal.Decimal) {
 	less := func(x, y *Mover) bool { // x ranks before y
 		if c := x.Change.Abs().Cmp(y.Change.Abs()); c != 0 {
 			return c > 0
@@ -444,7 +445,7 @@ func (g *impactAgg) mover(line int, f *facts.Facts, a, b *Assessment, d decimal.
 }
 
 // worksheetMoves lists the steps of the premium worksheet that differ.
-func worksheetMoves(a, b *Assessment) []Move {
+func worksheetMoves(a, b *anzexian.Assessment) []Move {
 	pa, pb := a.Premium, b.Premium
 	var out []Move
 	if !pa.Base.Amount.Equal(pb.Base.Amount) {
@@ -484,7 +485,7 @@ func worksheetMoves(a, b *Assessment) []Move {
 
 type penKey struct{ violation, target string }
 
-func penaltyMap(a *Assessment) map[penKey]string {
+func penaltyMap(a *anzexian.Assessment) map[penKey]string {
 	m := make(map[penKey]string, len(a.Penalties))
 	for _, p := range a.Penalties {
 		v := ""
@@ -516,7 +517,7 @@ func (g *impactAgg) count(k penKey, title string, which int) {
 	c[which].Enterprises++
 }
 
-func (g *impactAgg) comparePenalties(a, b *Assessment) bool {
+func (g *impactAgg) comparePenalties(a, b *anzexian.Assessment) bool {
 	if len(a.Penalties) == 0 && len(b.Penalties) == 0 {
 		return false
 	}

@@ -1,4 +1,4 @@
-package anzexian
+package casetest
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/rulesets"
@@ -107,7 +108,7 @@ type Expectation struct {
 var caseKeys = []string{"name", "as_of", "insurer", "with", "facts", "facts_file", "expect", "golden"}
 
 // LoadCases reads case files (or every .yaml file under directories).
-func LoadCases(paths ...string) ([]*Case, error) {
+func Load(paths ...string) ([]*Case, error) {
 	var files []string
 	for _, p := range paths {
 		info, err := os.Stat(p)
@@ -150,15 +151,15 @@ func LoadCases(paths ...string) ([]*Case, error) {
 		diags = append(diags, ds...)
 	}
 	if diags.HasErrors() {
-		return out, &CaseFileError{diags}
+		return out, &FileError{diags}
 	}
 	return out, nil
 }
 
 // CaseFileError reports malformed case files.
-type CaseFileError struct{ Diagnostics diag.Diagnostics }
+type FileError struct{ Diagnostics diag.Diagnostics }
 
-func (e *CaseFileError) Error() string { return "case files: " + e.Diagnostics.Error() }
+func (e *FileError) Error() string { return "case files: " + e.Diagnostics.Error() }
 
 func caseDiag(file string, n *yaml.Node, format string, args ...any) *diag.Diagnostic {
 	d := &diag.Diagnostic{Severity: diag.SeverityError, Code: "case.invalid", Summary: fmt.Sprintf(format, args...),
@@ -403,16 +404,16 @@ func contains(list []string, s string) bool {
 }
 
 // CaseResult is the outcome of running a case.
-type CaseResult struct {
+type Result struct {
 	Case       *Case
-	Assessment *Assessment
+	Assessment *anzexian.Assessment
 	Failures   []Failure
 	// Updated is set when the golden file was (re)written.
 	Updated bool
 }
 
 // Pass reports whether the case passed.
-func (r *CaseResult) Pass() bool { return len(r.Failures) == 0 }
+func (r *Result) Pass() bool { return len(r.Failures) == 0 }
 
 // Failure is one expectation the answer did not meet, with a diff
 // (-want +got).
@@ -433,7 +434,7 @@ type fix struct {
 // build with with: files, per registry the engine serves (after a reload the
 // files are added to the new registry). A Runner is safe for concurrent use.
 type Runner struct {
-	eng *Engine
+	eng *anzexian.Engine
 
 	mu    sync.Mutex
 	base  *rulesets.Registry
@@ -441,12 +442,12 @@ type Runner struct {
 }
 
 // NewRunner returns a Runner of cases on eng.
-func NewRunner(eng *Engine) *Runner { return &Runner{eng: eng} }
+func NewRunner(eng *anzexian.Engine) *Runner { return &Runner{eng: eng} }
 
 // RunCase assesses the case's enterprise and checks every expectation. With
 // update, a golden case rewrites its golden file instead of comparing.
-func (e *Runner) RunCase(c *Case, update bool) *CaseResult {
-	res := &CaseResult{Case: c}
+func (e *Runner) Run(c *Case, update bool) *Result {
+	res := &Result{Case: c}
 	fail := func(what, diff string) { res.Failures = append(res.Failures, Failure{What: what, Diff: diff}) }
 	if c.FactsErr != nil {
 		if c.Expect.Error != "" && strings.Contains(c.FactsErr.Error(), c.Expect.Error) {
@@ -455,14 +456,14 @@ func (e *Runner) RunCase(c *Case, update bool) *CaseResult {
 		fail("facts", c.FactsErr.Error())
 		return res
 	}
-	opts := []Option{At(c.AsOf), Insurer(c.Insurer)}
+	opts := []anzexian.Option{anzexian.At(c.AsOf), anzexian.Insurer(c.Insurer)}
 	if len(c.With) > 0 {
 		reg, err := e.registryWith(c.With)
 		if err != nil {
 			fail("with", err.Error())
 			return res
 		}
-		opts = append(opts, Using(reg))
+		opts = append(opts, anzexian.Using(reg))
 	}
 	a, err := e.eng.Assess(c.Facts, opts...)
 	if err != nil {
@@ -672,7 +673,7 @@ func excludes(what string, forbid, got []string, match func(p, g string) bool) [
 
 func eq(a, b string) bool { return a == b }
 
-func checkExpectation(x *Expectation, a *Assessment) []Failure {
+func checkExpectation(x *Expectation, a *anzexian.Assessment) []Failure {
 	var fs []Failure
 	c := a.Coverage
 	if x.Obligation != "" && x.Obligation != string(c.Obligation) {
@@ -947,15 +948,15 @@ func (e *Runner) registryWith(paths []string) (*rulesets.Registry, error) {
 }
 
 // CaseRun is the outcome of running a set of cases.
-type CaseRun struct {
-	Results []*CaseResult
+type Report struct {
+	Results []*Result
 	// Rulesets are the rulesets the cases could exercise: the engine's, and
 	// those the cases loaded with with:.
 	Rulesets []*rulesets.Ruleset
 }
 
 // Failed counts the cases that failed.
-func (r *CaseRun) Failed() int {
+func (r *Report) Failed() int {
 	n := 0
 	for _, x := range r.Results {
 		if !x.Pass() {
@@ -966,8 +967,8 @@ func (r *CaseRun) Failed() int {
 }
 
 // Coverage measures which rules the cases exercised.
-func (r *CaseRun) Coverage() *CoverageReport {
-	answers := make([]*Assessment, len(r.Results))
+func (r *Report) Coverage() *CoverageReport {
+	answers := make([]*anzexian.Assessment, len(r.Results))
 	for i, x := range r.Results {
 		answers[i] = x.Assessment
 	}
@@ -976,8 +977,8 @@ func (r *CaseRun) Coverage() *CoverageReport {
 
 // RunCases runs every case; with update, golden cases rewrite their golden
 // files.
-func (e *Runner) RunCases(cases []*Case, update bool) *CaseRun {
-	run := &CaseRun{}
+func (e *Runner) RunAll(cases []*Case, update bool) *Report {
+	run := &Report{}
 	seen := map[string]bool{}
 	addRulesets := func(reg *rulesets.Registry) {
 		for _, rs := range reg.Rulesets() {
@@ -994,7 +995,7 @@ func (e *Runner) RunCases(cases []*Case, update bool) *CaseRun {
 				addRulesets(reg)
 			}
 		}
-		run.Results = append(run.Results, e.RunCase(c, update))
+		run.Results = append(run.Results, e.Run(c, update))
 	}
 	return run
 }

@@ -1,4 +1,4 @@
-package anzexian
+package report
 
 import (
 	"fmt"
@@ -7,11 +7,12 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/anzexian/anzexian/portfolio"
 	"github.com/shopspring/decimal"
 )
 
 // WriteText writes the report for a terminal.
-func WriteImpactText(w io.Writer, r *ImpactReport) error {
+func WriteImpact(w io.Writer, r *portfolio.ImpactReport) error {
 	ew := &errWriter{w: w}
 	ew.printf("Impact on %s, as of %s", r.Portfolio, r.AsOf)
 	if r.Insurer != "" {
@@ -88,7 +89,7 @@ func WriteImpactText(w io.Writer, r *ImpactReport) error {
 	ew.printf("\nPenalties:\n")
 	for _, sec := range []struct {
 		name string
-		list []PenaltyCount
+		list []portfolio.PenaltyCount
 	}{{"new", r.Penalties.New}, {"vanished", r.Penalties.Vanished}, {"fine range changed", r.Penalties.Changed}} {
 		if len(sec.list) == 0 {
 			ew.printf("  %s: none\n", sec.name)
@@ -102,7 +103,7 @@ func WriteImpactText(w io.Writer, r *ImpactReport) error {
 	return ew.err
 }
 
-func textHistogram(ew *errWriter, bins []Bin, label func(decimal.Decimal) string) {
+func textHistogram(ew *errWriter, bins []portfolio.Bin, label func(decimal.Decimal) string) {
 	most := 0
 	for _, b := range bins {
 		most = max(most, b.Count)
@@ -118,14 +119,14 @@ func textHistogram(ew *errWriter, bins []Bin, label func(decimal.Decimal) string
 
 // binLabel is "[from, to)", or "[from, max]" for the last bar of a long
 // tail.
-func binLabel(b Bin, label func(decimal.Decimal) string) string {
+func binLabel(b portfolio.Bin, label func(decimal.Decimal) string) string {
 	if b.Rest || b.From.Equal(b.To) {
 		return "[" + label(b.From) + ", " + label(b.To) + "]"
 	}
 	return "[" + label(b.From) + ", " + label(b.To) + ")"
 }
 
-func movesText(ms []Move) string {
+func movesText(ms []portfolio.Move) string {
 	var parts []string
 	for _, m := range ms {
 		parts = append(parts, fmt.Sprintf("%s %s→%s", m.Step, orDash(m.Before), orDash(m.After)))
@@ -208,12 +209,12 @@ func pctOf(a, b decimal.Decimal) string {
 // WriteHTML writes the report as one self-contained HTML page: styles and
 // the histogram (inline SVG) included, nothing fetched, so it opens offline
 // and can be mailed as one file.
-func WriteImpactHTML(w io.Writer, r *ImpactReport) error {
+func WriteImpactHTML(w io.Writer, r *portfolio.ImpactReport) error {
 	return impactHTML.Execute(w, r)
 }
 
 // histogramSVG draws the histogram as an SVG bar chart.
-func histogramSVG(bins []Bin, unit string) template.HTML {
+func histogramSVG(bins []portfolio.Bin, unit string) template.HTML {
 	label := signed
 	if unit == "%" {
 		label = signedPct
@@ -279,11 +280,13 @@ var impactHTML = template.Must(template.New("impact").Funcs(template.FuncMap{
 	"fixed":     func(d decimal.Decimal) string { return d.StringFixed(2) },
 	"histogram": histogramSVG,
 	"moves":     movesText,
-	"rest":      func(bins []Bin) bool { return len(bins) > 0 && bins[len(bins)-1].Rest },
+	"rest":      func(bins []portfolio.Bin) bool { return len(bins) > 0 && bins[len(bins)-1].Rest },
 	"join":      strings.Join,
 	"dash":      orDash,
-	"totalpct":  func(p PremiumImpact) string { return strings.TrimPrefix(pctOf(p.TotalBefore, p.TotalAfter), ", ") },
-	"diff":      func(p PremiumImpact) string { return signed(p.TotalAfter.Sub(p.TotalBefore)) },
+	"totalpct": func(p portfolio.PremiumImpact) string {
+		return strings.TrimPrefix(pctOf(p.TotalBefore, p.TotalAfter), ", ")
+	},
+	"diff": func(p portfolio.PremiumImpact) string { return signed(p.TotalAfter.Sub(p.TotalBefore)) },
 	"heat": func(n, total int) template.CSS {
 		if total == 0 || n == 0 {
 			return ""

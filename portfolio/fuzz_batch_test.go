@@ -1,4 +1,4 @@
-package anzexian_test
+package portfolio_test
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/portfolio"
 )
 
 // FuzzBatch streams any bytes as a portfolio, JSONL or CSV, skipping bad
@@ -20,17 +21,17 @@ import (
 // skipping nothing fails, without it at most one record does and the batch
 // returns its error.
 func FuzzBatch(f *testing.F) {
-	for _, format := range []anzexian.Format{anzexian.JSONL, anzexian.CSV} {
+	for _, format := range []portfolio.Format{portfolio.JSONL, portfolio.CSV} {
 		good := portfolioBytes(f, 7, 3, format)
-		f.Add(good, format == anzexian.CSV, true)
-		f.Add(good, format == anzexian.CSV, false)
+		f.Add(good, format == portfolio.CSV, true)
+		f.Add(good, format == portfolio.CSV, false)
 		lines := strings.SplitAfter(string(good), "\n")
 		bad := lines[0] + "{\"region\": 43}\n" + strings.Join(lines[1:], "")
-		if format == anzexian.CSV {
+		if format == portfolio.CSV {
 			bad = lines[0] + lines[1] + "\"unclosed,\n" + strings.Join(lines[2:], "")
 		}
-		f.Add([]byte(bad), format == anzexian.CSV, true)
-		f.Add([]byte(bad), format == anzexian.CSV, false)
+		f.Add([]byte(bad), format == portfolio.CSV, true)
+		f.Add([]byte(bad), format == portfolio.CSV, false)
 	}
 	f.Add([]byte("\n\n{\"region\": \"430100\", \"sectors\": [\"other\"]}\r\n{"), false, true)
 	f.Add([]byte("region,sectors,employees\n430100,other,-1\n430100,coal_mine,5\n"), true, true)
@@ -43,22 +44,22 @@ func FuzzBatch(f *testing.F) {
 		if bytes.Count(data, []byte("\n")) > 200 {
 			return // long portfolios add nothing but time
 		}
-		format := anzexian.JSONL
+		format := portfolio.JSONL
 		if isCSV {
-			format = anzexian.CSV
+			format = portfolio.CSV
 		}
 		var out bytes.Buffer
 		var rejected []int
-		o := anzexian.BatchOptions{Name: "fuzz", Format: format, At: asOf2026, Workers: 2, SkipBad: skip,
+		o := portfolio.BatchOptions{Name: "fuzz", Format: format, At: asOf2026, Workers: 2, SkipBad: skip,
 			Rejected: func(line int, err error) {
 				if err == nil {
 					t.Errorf("line %d rejected without an error", line)
 				}
 				rejected = append(rejected, line)
 			}}
-		var s *anzexian.BatchSummary
+		var s *portfolio.BatchSummary
 		var err error
-		catchPanic(t, "Batch", func() { s, err = anzexian.Batch(context.Background(), eng, bytes.NewReader(data), &out, o) })
+		catchPanic(t, "Batch", func() { s, err = portfolio.Batch(context.Background(), eng, bytes.NewReader(data), &out, o) })
 		if s == nil {
 			t.Fatalf("Batch returned no summary (err %v)", err)
 		}
@@ -72,7 +73,7 @@ func FuzzBatch(f *testing.F) {
 			t.Fatalf("%d records failed; the first stops the batch", s.Failed)
 		}
 		if s.Failed == 1 {
-			var be *anzexian.BatchError
+			var be *portfolio.BatchError
 			if !errors.As(err, &be) {
 				t.Fatalf("a record failed but Batch returned %T %v", err, err)
 			}

@@ -1,4 +1,4 @@
-package anzexian_test
+package portfolio_test
 
 import (
 	"bufio"
@@ -14,14 +14,15 @@ import (
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
-func portfolioBytes(t testing.TB, seed uint64, n int, format anzexian.Format) []byte {
+func portfolioBytes(t testing.TB, seed uint64, n int, format portfolio.Format) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	w := anzexian.NewPortfolioWriter(&buf, format)
-	for f := range anzexian.GenerateSeq(seed, n) {
+	w := portfolio.NewWriter(&buf, format)
+	for f := range portfolio.GenerateSeq(seed, n) {
 		if err := w.Write(f); err != nil {
 			t.Fatal(err)
 		}
@@ -50,14 +51,13 @@ func TestBatchMatchesAssess(t *testing.T) {
 	if testing.Short() {
 		n = 150
 	}
-	want := anzexian.Generate(11, n)
-	for _, format := range []anzexian.Format{anzexian.JSONL, anzexian.CSV} {
+	want := portfolio.Generate(11, n)
+	for _, format := range []portfolio.Format{portfolio.JSONL, portfolio.CSV} {
 		in := portfolioBytes(t, 11, n, format)
 		var outs [][]byte
 		for _, workers := range []int{1, 3} {
 			var out bytes.Buffer
-			s, err := anzexian.Batch(context.Background(), eng, bytes.NewReader(in), &out,
-				anzexian.BatchOptions{Name: "book", Format: format, At: asOf2026, Workers: workers})
+			s, err := portfolio.Batch(context.Background(), eng, bytes.NewReader(in), &out, portfolio.BatchOptions{Name: "book", Format: format, At: asOf2026, Workers: workers})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,10 +80,10 @@ func TestBatchMatchesAssess(t *testing.T) {
 				t.Fatal(err)
 			}
 			line := i + 1
-			if format == anzexian.CSV {
+			if format == portfolio.CSV {
 				line = i + 2
 			}
-			if got, w := lines[i], string(anzexian.AppendBrief(nil, a, line)); got != w {
+			if got, w := lines[i], string(portfolio.AppendBrief(nil, a, line)); got != w {
 				t.Fatalf("%s: enterprise %d:\n got %s\nwant %s", format, i, got, w)
 			}
 			obligations[a.Coverage.Obligation]++
@@ -97,15 +97,14 @@ func TestBatchMatchesAssess(t *testing.T) {
 // The full form is the assessment's JSON with the line number.
 func TestBatchFull(t *testing.T) {
 	eng := newEngine(t)
-	in := portfolioBytes(t, 3, 20, anzexian.JSONL)
+	in := portfolioBytes(t, 3, 20, portfolio.JSONL)
 	var out bytes.Buffer
-	if _, err := anzexian.Batch(context.Background(), eng, bytes.NewReader(in), &out,
-		anzexian.BatchOptions{Name: "book.jsonl", At: asOf2026, Full: true}); err != nil {
+	if _, err := portfolio.Batch(context.Background(), eng, bytes.NewReader(in), &out, portfolio.BatchOptions{Name: "book.jsonl", At: asOf2026, Full: true}); err != nil {
 		t.Fatal(err)
 	}
 	sc := bufio.NewScanner(&out)
 	sc.Buffer(nil, 1<<20)
-	for i, f := range anzexian.Generate(3, 20) {
+	for i, f := range portfolio.Generate(3, 20) {
 		if !sc.Scan() {
 			t.Fatalf("only %d lines", i)
 		}
@@ -157,7 +156,7 @@ func TestBatchBadRecords(t *testing.T) {
 	t.Run("skip", func(t *testing.T) {
 		var out bytes.Buffer
 		var rejected []int
-		s, err := anzexian.Batch(context.Background(), eng, strings.NewReader(data), &out, anzexian.BatchOptions{
+		s, err := portfolio.Batch(context.Background(), eng, strings.NewReader(data), &out, portfolio.BatchOptions{
 			Name: "book.jsonl", At: asOf2026, SkipBad: true, Workers: 2,
 			Rejected: func(line int, err error) {
 				var fe *facts.Error
@@ -189,9 +188,9 @@ func TestBatchBadRecords(t *testing.T) {
 	})
 	t.Run("stop", func(t *testing.T) {
 		var out bytes.Buffer
-		s, err := anzexian.Batch(context.Background(), eng, strings.NewReader(data), &out, anzexian.BatchOptions{
+		s, err := portfolio.Batch(context.Background(), eng, strings.NewReader(data), &out, portfolio.BatchOptions{
 			Name: "book.jsonl", At: asOf2026, Workers: 2})
-		var be *anzexian.BatchError
+		var be *portfolio.BatchError
 		if !errors.As(err, &be) || be.Line != bad[0] {
 			t.Fatalf("got %v, want a *BatchError at line %d", err, bad[0])
 		}
@@ -218,13 +217,13 @@ func TestBatchBadRecords(t *testing.T) {
 // reconcile.
 func TestBatchInterrupt(t *testing.T) {
 	eng := newEngine(t)
-	in := portfolioBytes(t, 5, 3000, anzexian.JSONL)
+	in := portfolioBytes(t, 5, 3000, portfolio.JSONL)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out bytes.Buffer
-	s, err := anzexian.Batch(ctx, eng, bytes.NewReader(in), &out, anzexian.BatchOptions{
+	s, err := portfolio.Batch(ctx, eng, bytes.NewReader(in), &out, portfolio.BatchOptions{
 		Name: "book.jsonl", At: asOf2026, Workers: 2,
-		Progress: func(s *anzexian.BatchSummary, _ int64) {
+		Progress: func(s *portfolio.BatchSummary, _ int64) {
 			if s.Read >= 256 {
 				cancel()
 			}
@@ -256,12 +255,12 @@ func TestBatchInterrupt(t *testing.T) {
 func BenchmarkBatch(b *testing.B) {
 	eng := newEngine(b)
 	const n = 2000
-	in := portfolioBytes(b, 1, n, anzexian.JSONL)
+	in := portfolioBytes(b, 1, n, portfolio.JSONL)
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		s, err := anzexian.Batch(context.Background(), eng, bytes.NewReader(in), discard{}, anzexian.BatchOptions{Name: "b.jsonl", At: asOf2026})
+		s, err := portfolio.Batch(context.Background(), eng, bytes.NewReader(in), discard{}, portfolio.BatchOptions{Name: "b.jsonl", At: asOf2026})
 		if err != nil || s.Written != n {
 			b.Fatal(err, s)
 		}

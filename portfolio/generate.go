@@ -1,4 +1,4 @@
-package anzexian
+package portfolio
 
 import (
 	"fmt"

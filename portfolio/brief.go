@@ -1,8 +1,9 @@
-package anzexian
+package portfolio
 
 import (
 	"strconv"
 
+	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/internal/jsonw"
 )
 
@@ -23,7 +24,7 @@ import (
 //	 "penalties": [{"violation": "uninsured", "target": "unit", "law": "…", "min": "50000.00", "max": "100000.00"}, …]}
 //
 // line is the record's line in the portfolio (0 when not from one).
-func AppendBrief(b []byte, a *Assessment, line int) []byte {
+func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 	b = append(b, `{"line":`...)
 	b = strconv.AppendInt(b, int64(line), 10)
 	if a.Enterprise != "" {

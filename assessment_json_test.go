@@ -299,4 +299,3 @@ func TestAppendDecimalAndString(t *testing.T) {
 		t.Errorf("nil Assessment: %s", got)
 	}
 }
-

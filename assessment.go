@@ -152,28 +152,46 @@ func writeStackNotes(st *rulesets.Stack) []string {
 	return notes
 }
 
+// price runs the rating pipeline: a premium, or why there is none.
+func price(st *rulesets.Stack, ev *lang.Eval, trace bool) (*rating.Premium, *rating.Incomplete, []rulesets.TraceEntry, error) {
+	prem, rtrace, err := rating.Evaluate(st, ev, rating.Options{Trace: trace})
+	if inc, isInc := err.(*rating.Incomplete); isInc || (err != nil && errors.As(err, &inc)) {
+		return nil, inc, rtrace, nil
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return prem, nil, rtrace, nil
+}
+
+// premiumNotes adds the notes a premium built on illustrative or unverified
+// numbers must carry.
+func premiumNotes(notes []string, prem *rating.Premium) []string {
+	if prem == nil {
+		return notes
+	}
+	if prem.Illustrative {
+		notes = append(notes, "保费所用的部分数值（基准费率、浮动系数、上下限）没有官方来源，是示例（illustrative），不能作为实际报价。")
+	}
+	if prem.Unverified {
+		notes = append(notes, "保费所用的部分数值转录自非官方文本（unverified），使用前应与官方文件核对。")
+	}
+	return notes
+}
+
 func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options) (*Assessment, error) {
 	f := ev.Facts()
 	a := &Assessment{Enterprise: f.Name, Region: f.Region, AsOf: o.asOf, Insurer: o.insurer,
 		Rulesets: layersOf(st), Notes: stackNotes(st)}
 	cov, ctrace := coverage.Evaluate(st, ev, coverage.Options{Trace: o.trace})
 	a.Coverage = cov
-	prem, rtrace, err := rating.Evaluate(st, ev, rating.Options{Trace: o.trace})
-	inc, isInc := err.(*rating.Incomplete)
-	switch {
-	case isInc || (err != nil && errors.As(err, &inc)):
-		a.PremiumIncomplete = inc
-	case err != nil:
+	var rtrace []rulesets.TraceEntry
+	var err error
+	a.Premium, a.PremiumIncomplete, rtrace, err = price(st, ev, o.trace)
+	if err != nil {
 		return nil, err
-	case prem != nil:
-		a.Premium = prem
-		if prem.Illustrative {
-			a.Notes = append(a.Notes, "保费所用的部分数值（基准费率、浮动系数、上下限）没有官方来源，是示例（illustrative），不能作为实际报价。")
-		}
-		if prem.Unverified {
-			a.Notes = append(a.Notes, "保费所用的部分数值转录自非官方文本（unverified），使用前应与官方文件核对。")
-		}
 	}
+	a.Notes = premiumNotes(a.Notes, a.Premium)
 	pres := penalties.Evaluate(penalties.Input{
 		Stack: st, Eval: ev, Trace: o.trace,
 		StackAt:    func(d facts.Date) (*rulesets.Stack, error) { return reg.Stack(f.Region, d, o.insurer) },

@@ -1,38 +1,8 @@
-// Package anzexian answers three questions about an enterprise under
-// China's work-safety liability insurance (安全生产责任保险, 安责险) for a
-// given place and date: must it insure (coverage), what will it pay
-// (rating), and what does it risk (penalties).
-//
-// The rules are data: versioned, effective-dated YAML rulesets whose
-// conditions and formulas are expr-language expressions, loaded, validated
-// and compiled once. An [Engine] holds a compiled registry of rulesets (the
-// bundled ones by default) and assesses enterprises against the stack of
-// rulesets in force for their region, the as-of date and the insurer:
-//
-//	eng, err := anzexian.New()
-//	facts, err := rulesets.DecodeFacts("acme.yaml", data)
-//	a, err := eng.Assess(facts[0], anzexian.At(rulesets.MustParseDate("2026-01-01")))
-//	fmt.Println(a.Coverage.Obligation)
-//
-// # Concurrency
-//
-// An Engine is safe for concurrent use by multiple goroutines. Assess is
-// pure and fast: it reads no files and never the clock (an as-of date not
-// given defaults to today in China Standard Time, read once at the call).
-// [Engine.Reload] swaps the whole registry atomically; an Assess already
-// running finishes on the registry it started with.
-//
-// # Errors
-//
-// Errors are values with a kind: [*rulesets.FactsError] (the facts are
-// invalid or do not fit the rulesets that apply), [*rulesets.StackError] (no
-// ruleset applies, or the layers cannot be combined) and
-// [*rulesets.LoadError] (a ruleset is invalid). Test for them with
-// errors.As.
 package anzexian
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -43,11 +13,18 @@ import (
 	"github.com/anzexian/anzexian/rulesets"
 )
 
-// Engine assesses enterprises against a registry of compiled rulesets.
+// Engine assesses enterprises against a registry of compiled rulesets. Make
+// one with [New] or [NewWithRegistry]; an Engine is safe for concurrent use
+// by multiple goroutines. The zero Engine has no rulesets: its Assess and
+// Quote return [ErrNoRulesets] until [Engine.Reload] gives it some.
 type Engine struct {
 	reg  atomic.Pointer[rulesets.Registry]
-	pool sync.Pool
+	pool sync.Pool // of *lang.Eval
 }
+
+// ErrNoRulesets is returned by an Engine that has no registry: a zero
+// Engine not yet reloaded.
+var ErrNoRulesets = errors.New("anzexian: the engine has no rulesets (make it with New or NewWithRegistry)")
 
 // New returns an Engine over the bundled rulesets.
 func New() (*Engine, error) {
@@ -62,7 +39,6 @@ func New() (*Engine, error) {
 func NewWithRegistry(reg *rulesets.Registry) *Engine {
 	e := &Engine{}
 	e.reg.Store(reg)
-	e.pool.New = func() any { return lang.NewEval() }
 	return e
 }
 
@@ -117,8 +93,38 @@ func Using(reg *rulesets.Registry) Option { return func(o *options) { o.reg = re
 // order, instead of those the region and date select.
 func Pinned(keys ...string) Option { return func(o *options) { o.pinned = keys } }
 
-// Assess answers the three questions for one enterprise.
+// Assess answers the three questions for one enterprise: must it insure,
+// what will it pay, what does it risk. The facts are checked first
+// ([facts.Facts.Validate]); an error is a *facts.Error (invalid facts, or
+// facts that do not fit the rulesets that apply, such as an unknown
+// declared fact) or a *rulesets.StackError (no ruleset applies here, or
+// the layers cannot be combined).
 func (e *Engine) Assess(f *facts.Facts, opts ...Option) (*Assessment, error) {
+	o := optionsOf(opts)
+	reg, st, ev, err := e.prepare(f, &o)
+	if err != nil {
+		return nil, err
+	}
+	defer e.pool.Put(ev)
+	return assess(reg, st, ev, o)
+}
+
+// Quote prices one enterprise: the premium with its worksheet, without the
+// coverage reasons, requirements, findings and penalties that Assess adds.
+// The premium is the one Assess gives for the same facts and options (the
+// obligation, which rating rules may read, is decided first). Errors are
+// those of Assess.
+func (e *Engine) Quote(f *facts.Facts, opts ...Option) (*Quote, error) {
+	o := optionsOf(opts)
+	_, st, ev, err := e.prepare(f, &o)
+	if err != nil {
+		return nil, err
+	}
+	defer e.pool.Put(ev)
+	return quote(st, ev, o)
+}
+
+func optionsOf(opts []Option) options {
 	o := options{}
 	for _, opt := range opts {
 		opt(&o)
@@ -126,26 +132,38 @@ func (e *Engine) Assess(f *facts.Facts, opts ...Option) (*Assessment, error) {
 	if o.asOf.IsZero() {
 		o.asOf = facts.Today()
 	}
+	return o
+}
+
+// prepare checks the facts, chooses the stack and binds an evaluation to
+// it; the caller puts ev back in the pool.
+func (e *Engine) prepare(f *facts.Facts, o *options) (*rulesets.Registry, *rulesets.Stack, *lang.Eval, error) {
 	reg := o.reg
 	if reg == nil {
 		reg = e.reg.Load()
 	}
+	if reg == nil {
+		return nil, nil, nil, ErrNoRulesets
+	}
 	if f == nil {
-		return nil, fmt.Errorf("anzexian: Assess needs facts")
+		return nil, nil, nil, errors.New("anzexian: no facts given")
 	}
 	if err := f.Validate(); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	st, err := e.stack(reg, f, o)
+	st, err := e.stack(reg, f, *o)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	ev := e.pool.Get().(*lang.Eval)
-	defer e.pool.Put(ev)
+	ev, _ := e.pool.Get().(*lang.Eval)
+	if ev == nil {
+		ev = lang.NewEval()
+	}
 	if err := st.Bind(ev, f, o.asOf, o.insurer); err != nil {
-		return nil, err
+		e.pool.Put(ev)
+		return nil, nil, nil, err
 	}
-	return assess(reg, st, ev, o)
+	return reg, st, ev, nil
 }
 
 func (e *Engine) stack(reg *rulesets.Registry, f *facts.Facts, o options) (*rulesets.Stack, error) {

@@ -57,13 +57,15 @@ const (
 )
 
 // A Diagnostic is one problem found in a ruleset or a facts document: where it
-// is, what is wrong, and how to fix it. Every loader and checker in this
-// package reports through Diagnostics, and reports every problem it finds,
-// not just the first.
+// is, what is wrong, and how to fix it. Every loader and checker reports
+// through Diagnostics, and reports every problem it finds, not just the
+// first.
 type Diagnostic struct {
 	Severity Severity `json:"severity"`
 	// Code is a stable, machine-readable identifier such as
-	// "expr.unknown_name"; see codes.go for the catalogue.
+	// "expr.unknown_name": the kind of input ("ruleset", "facts", "expr",
+	// "stack", "lint" …), a dot, and the problem. Codes are only added,
+	// never renamed.
 	Code string `json:"code"`
 	// Summary is a short description of the problem.
 	Summary string `json:"summary"`
@@ -81,8 +83,9 @@ type Diagnostic struct {
 	Detail string `json:"detail,omitempty"`
 	// Err is the underlying cause, if any (e.g. an expr *file.Error).
 	Err error `json:"-"`
-
-	more int // for a .too_many_errors diagnostic: how many errors it stands for
+	// More is, for a "<kind>.too_many_errors" diagnostic, how many errors
+	// it stands for; zero for every other diagnostic.
+	More int `json:"-"`
 }
 
 // MaxErrors is the most errors reported for one file: past it, a file is
@@ -90,11 +93,6 @@ type Diagnostic struct {
 // mistakes, and the first errors say what is wrong. The rest are counted in
 // one "<kind>.too_many_errors" diagnostic.
 const MaxErrors = 100
-
-func (d *Diagnostic) setMore(n int) {
-	d.more = n
-	d.Summary = fmt.Sprintf("%d more errors are not shown", n)
-}
 
 // Error formats d on one line: "file:line:col: summary".
 func (d *Diagnostic) Error() string {

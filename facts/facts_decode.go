@@ -53,7 +53,7 @@ func Decode(name string, data []byte) ([]*Facts, error) {
 		}
 	}
 	if budget.Dropped > 0 {
-		diags = append(diags, diag.TooManyErrors(name, "facts", budget.Dropped))
+		diags = append(diags, yamlx.TooManyErrors(name, "facts", budget.Dropped))
 	}
 	if diags.HasErrors() {
 		diags.Sort()

@@ -2,13 +2,15 @@ package rulesets
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/internal/suggest"
-	"maps"
-	"slices"
-	"strings"
+	"github.com/anzexian/anzexian/internal/yamlx"
 )
 
 // bindFacts types the facts declared by the stack's rulesets from the values
@@ -72,7 +74,7 @@ func (st *Stack) bindFacts(ev *lang.Eval) error {
 		// as the decoder does: the first errors say what is wrong
 		file := diags[0].Subject.File
 		more := len(diags) - diag.MaxErrors
-		diags = append(diags[:diag.MaxErrors:diag.MaxErrors], diag.TooManyErrors(file, "facts", more))
+		diags = append(diags[:diag.MaxErrors:diag.MaxErrors], yamlx.TooManyErrors(file, "facts", more))
 	}
 	if len(diags) > 0 {
 		return &facts.Error{Diagnostics: diags}

@@ -116,7 +116,7 @@ func LoadFiles(files ...diag.File) (*Registry, error) {
 	reg := &Registry{files: files}
 	diags = append(diags, reg.build(all)...)
 	diags.Sort()
-	diags = diag.CapErrors(diags, "ruleset")
+	diags = yamlx.CapErrors(diags, "ruleset")
 	fillSources(diags, files)
 	reg.warnings = diags.Warnings()
 	if diags.HasErrors() {
@@ -159,7 +159,7 @@ func (r *Registry) With(files ...diag.File) (*Registry, error) {
 	reg := &Registry{files: append(append([]diag.File(nil), r.files...), files...), replaced: replaced}
 	diags = append(diags, reg.build(append(kept, add...))...)
 	diags.Sort()
-	diags = diag.CapErrors(diags, "ruleset")
+	diags = yamlx.CapErrors(diags, "ruleset")
 	fillSources(diags, reg.files)
 	reg.warnings = diags.Warnings()
 	if diags.HasErrors() {

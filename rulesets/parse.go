@@ -77,7 +77,7 @@ func parseFile(name string, data []byte) ([]*Ruleset, diag.Diagnostics) {
 			Hint:    "no ruleset needs that many: split the file, or move values from expressions into rating tables"}}
 	}
 	if budget.Dropped > 0 {
-		diags = append(diags, diag.TooManyErrors(name, "ruleset", budget.Dropped))
+		diags = append(diags, yamlx.TooManyErrors(name, "ruleset", budget.Dropped))
 	}
 	if len(docs) == 0 && len(diags) == 0 {
 		diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "ruleset.empty", Subject: diag.Range{File: name},

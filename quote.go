@@ -1,0 +1,47 @@
+package anzexian
+
+import (
+	"github.com/anzexian/anzexian/coverage"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
+	"github.com/anzexian/anzexian/rating"
+	"github.com/anzexian/anzexian/rulesets"
+)
+
+// A Quote is the answer to "what will it pay?" alone: the premium with its
+// worksheet, or why there is none, with the rulesets it rests on and the
+// notes a reader must see (a draft, an assumed date, illustrative or
+// unverified numbers). Its JSON form is the premium part of an
+// Assessment's.
+type Quote struct {
+	Enterprise string     `json:"enterprise,omitempty"`
+	Region     string     `json:"region"`
+	AsOf       facts.Date `json:"as_of"`
+	Insurer    string     `json:"insurer,omitempty"`
+	Rulesets   []Layer    `json:"rulesets"`
+	Notes      []string   `json:"notes"`
+	// Obligation is the obligation the rating rules saw (they may price
+	// by it).
+	Obligation        rulesets.Obligation `json:"obligation"`
+	Premium           *rating.Premium     `json:"premium"`
+	PremiumIncomplete *rating.Incomplete  `json:"premium_incomplete,omitempty"`
+	// Trace lists the rating rules evaluated, with WithTrace.
+	Trace []rulesets.TraceEntry `json:"trace,omitempty"`
+}
+
+func quote(st *rulesets.Stack, ev *lang.Eval, o options) (*Quote, error) {
+	f := ev.Facts()
+	q := &Quote{Enterprise: f.Name, Region: f.Region, AsOf: o.asOf, Insurer: o.insurer,
+		Rulesets: layersOf(st), Notes: stackNotes(st)}
+	// an undetermined rule cannot raise the obligation: what is decided
+	// stands, as Assess decides it
+	q.Obligation, _ = coverage.Obligation(st, ev)
+	ev.SetObligation(string(q.Obligation))
+	var err error
+	q.Premium, q.PremiumIncomplete, q.Trace, err = price(st, ev, o.trace)
+	if err != nil {
+		return nil, err
+	}
+	q.Notes = premiumNotes(q.Notes, q.Premium)
+	return q, nil
+}

@@ -222,7 +222,7 @@ func newRefTimeline(f *facts.Facts, asOf facts.Date) refTimeline {
 		}
 		cov = append(cov, facts.Period{From: h.Start, To: end})
 	}
-	if p := f.Policy; p != nil && p.Insured && !p.Start.After(asOf) {
+	if p := f.Policy; p.IsInsured() && !p.Start.After(asOf) {
 		cov = append(cov, facts.Period{From: p.Start, To: p.End})
 	}
 	sort.Slice(cov, func(i, j int) bool { return cov[i].From.Before(cov[j].From) })
@@ -524,16 +524,16 @@ func refFindings(f *facts.Facts, asOf facts.Date, tl refTimeline, res *coverage.
 		}
 		fd := coverage.Finding{ID: "uninsured", Severity: "violation", Cite: cs, Rules: rules}
 		switch {
-		case p != nil && p.Insured && p.Start.After(asOf):
+		case p.IsInsured() && p.Start.After(asOf):
 			fd.ID, fd.Text = "not_yet_in_force", fmt.Sprintf("保单自%s起生效，评估日%s尚无有效保单", p.Start, asOf)
-		case p != nil && p.Insured && p.End.Before(asOf):
+		case p.IsInsured() && p.End.Before(asOf):
 			fd.ID, fd.Text = "expired", fmt.Sprintf("保单已于%s到期，评估日%s未续保", p.End, asOf)
 		default:
 			fd.Text = fmt.Sprintf("应当投保，但评估日%s没有有效的安全生产责任保险保单", asOf)
 		}
 		out = append(out, fd)
 	}
-	if p != nil && p.Insured && !p.Start.After(asOf) && !p.End.Before(asOf) {
+	if p.IsInsured() && !p.Start.After(asOf) && !p.End.Before(asOf) {
 		if f.Employees != nil && p.InsuredEmployees != nil && *p.InsuredEmployees < *f.Employees {
 			add("headcount_under_insured", "violation", "cover_all_employees",
 				fmt.Sprintf("参保人数%d少于从业人员数%d（应覆盖全体从业人员，含劳务派遣人员）", *p.InsuredEmployees, *f.Employees), false)
@@ -546,7 +546,7 @@ func refFindings(f *facts.Facts, asOf facts.Date, tl refTimeline, res *coverage.
 			add("disability_limit_too_low", "violation", "disability_limit_min",
 				fmt.Sprintf("每人伤残赔偿限额%s低于最低要求%s", decfmt.Yuan(*p.DisabilityLimit), decfmt.Yuan(min)), true)
 		}
-		if !p.UniformLimits {
+		if !p.HasUniformLimits() {
 			add("non_uniform_limits", "violation", "uniform_limits", "保险金额未实行同一标准（因用工方式或工作岗位差别对待）", false)
 		}
 		if len(f.OccupationalHazards) > 0 && !p.OccupationalDiseaseCover {

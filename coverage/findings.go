@@ -73,10 +73,10 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg *merged, m *sta
 		}
 		fd := Finding{ID: "uninsured", Severity: "violation", Cite: cites, Rules: rules}
 		switch {
-		case p != nil && p.Insured && p.Start.After(asOf):
+		case p.IsInsured() && p.Start.After(asOf):
 			fd.ID = "not_yet_in_force"
 			fd.Text = fmt.Sprintf("保单自%s起生效，评估日%s尚无有效保单", p.Start, asOf)
-		case p != nil && p.Insured && p.End.Before(asOf):
+		case p.IsInsured() && p.End.Before(asOf):
 			fd.ID = "expired"
 			fd.Text = fmt.Sprintf("保单已于%s到期，评估日%s未续保", p.End, asOf)
 		default:
@@ -85,7 +85,7 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg *merged, m *sta
 		out = append(out, fd)
 	}
 
-	inForce := p != nil && p.Insured && !p.Start.After(asOf) && !p.End.Before(asOf)
+	inForce := p.IsInsured() && !p.Start.After(asOf) && !p.End.Before(asOf)
 	if inForce {
 		employees := f.Employees
 		if (q.Bool("cover_all_employees") || q.Bool("whole_enterprise")) && employees != nil && p.InsuredEmployees != nil && *p.InsuredEmployees < *employees {
@@ -117,7 +117,7 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg *merged, m *sta
 			add("disability_limit_too_low", "violation", "disability_limit_min",
 				"每人伤残赔偿限额"+decfmt.Yuan(*p.DisabilityLimit)+"低于最低要求"+decfmt.Yuan(min), true)
 		}
-		if q.Bool("uniform_limits") && !p.UniformLimits {
+		if q.Bool("uniform_limits") && !p.HasUniformLimits() {
 			add("non_uniform_limits", "violation", "uniform_limits", "保险金额未实行同一标准（因用工方式或工作岗位差别对待）", false)
 		}
 		switch lvl := q.String("occupational_disease_cover"); {

@@ -127,9 +127,10 @@ type Hazards struct {
 
 // Policy is the current 安责险 policy. Limits are CNY per person.
 type Policy struct {
-	// Insured is true when the policy is in place; it defaults to true when
-	// a policy is given. insured: false records that there is none.
-	Insured bool   `json:"insured"`
+	// Insured says whether the policy is in place. Nil, as when insured: is
+	// not given, means it is: a policy given is in force over its dates.
+	// insured: false records that there is none. Read it with IsInsured.
+	Insured *bool  `json:"insured,omitempty"`
 	Insurer string `json:"insurer,omitempty"`
 	Start   Date   `json:"start,omitzero"`
 	// End is the last day covered (保险期间至…24时止), inclusive.
@@ -138,13 +139,28 @@ type Policy struct {
 	DeathLimit                *decimal.Decimal `json:"death_limit,omitempty"`
 	DisabilityLimit           *decimal.Decimal `json:"disability_limit,omitempty"`
 	MedicalLimit              *decimal.Decimal `json:"medical_limit,omitempty"`
-	UniformLimits             bool             `json:"uniform_limits"`
+	// UniformLimits says whether every insured person has the same limits
+	// (同一保险金额标准). Nil, as when uniform_limits: is not given, means
+	// they do; read it with HasUniformLimits.
+	UniformLimits             *bool            `json:"uniform_limits,omitempty"`
 	OccupationalDiseaseCover  bool             `json:"occupational_disease_cover,omitempty"`
 	PreventionService         bool             `json:"prevention_service,omitempty"`
 	PremiumChargedToEmployees bool             `json:"premium_charged_to_employees,omitempty"`
 	// Premium is the premium charged or quoted, when known.
 	Premium *decimal.Decimal `json:"premium,omitempty"`
 }
+
+// IsInsured reports whether the policy is in place: true unless Insured is
+// false. A nil policy is no policy.
+func (p *Policy) IsInsured() bool { return p != nil && (p.Insured == nil || *p.Insured) }
+
+// HasUniformLimits reports whether the policy covers everyone at the same
+// limits: true unless UniformLimits is false.
+func (p *Policy) HasUniformLimits() bool { return p.UniformLimits == nil || *p.UniformLimits }
+
+// Bool returns a pointer to v, for the optional yes/no facts of a Policy
+// built in Go.
+func Bool(v bool) *bool { return &v }
 
 // PolicyPeriod is an earlier policy.
 type PolicyPeriod struct {

@@ -442,9 +442,11 @@ func (r *reader) policy(v *yaml.Node) *Policy {
 	if !ok {
 		return nil
 	}
-	p := &Policy{Insured: true, UniformLimits: true}
+	p := &Policy{}
 	if x := pf["insured"].Val; !yamlx.IsNull(x) {
-		p.Insured, _ = r.Bool(x, "policy.insured", "insured")
+		if b, ok := r.Bool(x, "policy.insured", "insured"); ok {
+			p.Insured = &b
+		}
 	}
 	if x := pf["insurer"].Val; !yamlx.IsNull(x) {
 		p.Insurer = r.Str(x, "policy.insurer", "insurer")
@@ -452,12 +454,12 @@ func (r *reader) policy(v *yaml.Node) *Policy {
 	okS, okE := false, false
 	if x := pf["start"].Val; !yamlx.IsNull(x) {
 		p.Start, okS = readFactDate(r, x, "policy.start", "policy start")
-	} else if p.Insured {
+	} else if p.IsInsured() {
 		r.Errorf(v, "policy.start", "facts.missing", "add start: YYYY-MM-DD, or insured: false if there is no policy", "policy needs its start date")
 	}
 	if x := pf["end"].Val; !yamlx.IsNull(x) {
 		p.End, okE = readFactDate(r, x, "policy.end", "policy end")
-	} else if p.Insured {
+	} else if p.IsInsured() {
 		r.Errorf(v, "policy.end", "facts.missing", "add end: YYYY-MM-DD (the last day covered), or insured: false", "policy needs its end date")
 	}
 	if okS && okE && p.End.Before(p.Start) {
@@ -480,8 +482,12 @@ func (r *reader) policy(v *yaml.Node) *Policy {
 	if x := pf["premium"].Val; !yamlx.IsNull(x) {
 		p.Premium = r.nonNegDec(x, "policy.premium", "premium")
 	}
+	if x := pf["uniform_limits"].Val; !yamlx.IsNull(x) {
+		if b, ok := r.Bool(x, "policy.uniform_limits", "uniform_limits"); ok {
+			p.UniformLimits = &b
+		}
+	}
 	for key, dst := range map[string]*bool{
-		"uniform_limits":               &p.UniformLimits,
 		"occupational_disease_cover":   &p.OccupationalDiseaseCover,
 		"prevention_service":           &p.PreventionService,
 		"premium_charged_to_employees": &p.PremiumChargedToEmployees,
@@ -628,7 +634,7 @@ func (f *Facts) Validate() error {
 			add(yamlx.Index("other_safety_insurance", i), "facts.unknown_code", "unknown other_safety_insurance code %q", s)
 		}
 	}
-	if p := f.Policy; p != nil && p.Insured {
+	if p := f.Policy; p.IsInsured() {
 		if p.Start.IsZero() || p.End.IsZero() {
 			add("policy", "facts.missing", "policy needs its start and end dates")
 		} else if p.End.Before(p.Start) {

@@ -89,9 +89,9 @@ func wantCompleteFacts() *facts.Facts {
 		LossRatio:            dec("0.1"),
 		OccupationalHazards:  []string{"high_toxicity", "high_dust"},
 		PrincipalIncome:      dec("0.001"),
-		Policy: &facts.Policy{Insured: true, Insurer: "人保财险", Start: *d("2025-01-01"), End: *d("2025-12-31"),
+		Policy: &facts.Policy{Insured: facts.Bool(true), Insurer: "人保财险", Start: *d("2025-01-01"), End: *d("2025-12-31"),
 			InsuredEmployees: facts.Int(100), DeathLimit: dec("300000"), DisabilityLimit: dec("300000"),
-			MedicalLimit: dec("50000.5"), OccupationalDiseaseCover: true, PreventionService: true, Premium: dec("12345.6")},
+			MedicalLimit: dec("50000.5"), UniformLimits: facts.Bool(false), OccupationalDiseaseCover: true, PreventionService: true, Premium: dec("12345.6")},
 		PolicyHistory: []facts.PolicyPeriod{
 			{Start: *d("2023-01-01"), End: *d("2023-12-31"), Insurer: "平安"},
 			{Start: *d("2024-01-01"), End: *d("2024-12-31"), SurrenderedOn: d("2024-06-30")},
@@ -462,8 +462,8 @@ regions_served: [a, b]
 	if f.Employees != nil || f.AnnualRevenue != nil || f.Enforcement != nil {
 		t.Errorf("optional values not given must stay nil: employees %v revenue %v enforcement %v", f.Employees, f.AnnualRevenue, f.Enforcement)
 	}
-	if !f.Policy.Insured || !f.Policy.UniformLimits {
-		t.Errorf("policy.insured and uniform_limits default to true, got %+v", f.Policy)
+	if !f.Policy.IsInsured() || !f.Policy.HasUniformLimits() || f.Policy.Insured != nil || f.Policy.UniformLimits != nil {
+		t.Errorf("policy.insured and uniform_limits not given must stay nil, which reads as true; got %+v", f.Policy)
 	}
 	type ev struct {
 		Text   string
@@ -511,10 +511,11 @@ func TestFactsValidate(t *testing.T) {
 		{"negative loss", func(f *facts.Facts) {
 			f.Accidents = []facts.Accident{{Date: facts.MustParseDate("2024-01-01"), DirectLoss: *facts.Dec("-1")}}
 		}, []string{"accidents[0]"}},
-		{"policy without dates", func(f *facts.Facts) { f.Policy = &facts.Policy{Insured: true} }, []string{"policy"}},
-		{"uninsured policy without dates is fine", func(f *facts.Facts) { f.Policy = &facts.Policy{Insured: false} }, nil},
+		{"policy without dates", func(f *facts.Facts) { f.Policy = &facts.Policy{Insured: facts.Bool(true)} }, []string{"policy"}},
+		{"the zero Policy is a policy without dates", func(f *facts.Facts) { f.Policy = &facts.Policy{} }, []string{"policy"}},
+		{"uninsured policy without dates is fine", func(f *facts.Facts) { f.Policy = &facts.Policy{Insured: facts.Bool(false)} }, nil},
 		{"policy ends before it starts", func(f *facts.Facts) {
-			f.Policy = &facts.Policy{Insured: true, Start: facts.MustParseDate("2025-01-02"), End: facts.MustParseDate("2025-01-01")}
+			f.Policy = &facts.Policy{Start: facts.MustParseDate("2025-01-02"), End: facts.MustParseDate("2025-01-01")}
 		}, []string{"policy.end"}},
 		{"deadline before the order", func(f *facts.Facts) {
 			f.Enforcement = &facts.Enforcement{OrderedOn: facts.DateP("2025-01-02"), Deadline: facts.DateP("2025-01-01")}

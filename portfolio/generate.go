@@ -214,9 +214,9 @@ func genPolicy(r *rand.Rand, start facts.Date, emp int) *facts.Policy {
 		insured = emp - r.IntN(emp/3+1)
 	}
 	p := &facts.Policy{
-		Insured: true, Insurer: "示例财产保险股份有限公司", Start: start, End: start.AddYears(1).AddDays(-1),
+		Insured: facts.Bool(true), Insurer: "示例财产保险股份有限公司", Start: start, End: start.AddYears(1).AddDays(-1),
 		InsuredEmployees: &insured, DeathLimit: &limit, DisabilityLimit: &limit,
-		UniformLimits: r.IntN(30) > 0, PreventionService: r.IntN(5) > 0,
+		UniformLimits: facts.Bool(r.IntN(30) > 0), PreventionService: r.IntN(5) > 0,
 		OccupationalDiseaseCover: r.IntN(4) == 0, PremiumChargedToEmployees: r.IntN(80) == 0,
 	}
 	if r.IntN(2) == 0 {

@@ -1237,3 +1237,11 @@ func readRulesetDate(r *reader, n *yaml.Node, path, what string) (facts.Date, bo
 // reader reads ruleset documents: the shared YAML reader with the
 // rulesets' own readers.
 type reader struct{ *yamlx.Reader }
+
+// Bounds on one expression, checked when it is compiled.
+const (
+	// MaxExprLen bounds the length of one expression's text.
+	MaxExprLen = lang.MaxExprLen
+	// MaxExprNodes bounds the size of one expression's tree.
+	MaxExprNodes = lang.MaxExprNodes
+)

@@ -349,7 +349,7 @@ func computeTimeline(f *facts.Facts, hist []facts.PolicyPeriod, asOf facts.Date)
 		}
 		cov = append(cov, facts.Period{From: h.Start, To: end})
 	}
-	if p := f.Policy; p != nil && p.Insured && !p.Start.After(asOf) {
+	if p := f.Policy; p.IsInsured() && !p.Start.After(asOf) {
 		cov = append(cov, facts.Period{From: p.Start, To: p.End})
 	}
 	sort.Slice(cov, func(i, j int) bool { return cov[i].From.Before(cov[j].From) })

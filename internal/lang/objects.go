@@ -258,7 +258,7 @@ var (
 		fld("refused_on", TDate, "拒不整改的日期", true, optDateAsOf(func(h *facts.Hazards) *facts.Date { return h.RefusedOn }, "hazards.refused_on")),
 	)
 	policyObj = newObj[facts.Policy]("policy",
-		fld("insured", TBool, "已投保", false, always(func(p *facts.Policy) bool { return p.Insured })),
+		fld("insured", TBool, "已投保", false, always(func(p *facts.Policy) bool { return p.IsInsured() })),
 		fld("insurer", TStr, "承保机构", false, always(func(p *facts.Policy) string { return p.Insurer })),
 		fld("start", TDate, "保险起期", false, always(func(p *facts.Policy) facts.Date { return p.Start })),
 		fld("end", TDate, "保险止期（含）", false, always(func(p *facts.Policy) facts.Date { return p.End })),
@@ -266,7 +266,7 @@ var (
 		fld("death_limit", TDec, "每人死亡赔偿限额（元）", true, optPtr(func(p *facts.Policy) *decimal.Decimal { return p.DeathLimit })),
 		fld("disability_limit", TDec, "每人伤残赔偿限额（元）", true, optPtr(func(p *facts.Policy) *decimal.Decimal { return p.DisabilityLimit })),
 		fld("medical_limit", TDec, "每人伤残医疗费赔偿限额（元）", true, optPtr(func(p *facts.Policy) *decimal.Decimal { return p.MedicalLimit })),
-		fld("uniform_limits", TBool, "同一保险金额标准", false, always(func(p *facts.Policy) bool { return p.UniformLimits })),
+		fld("uniform_limits", TBool, "同一保险金额标准", false, always(func(p *facts.Policy) bool { return p.HasUniformLimits() })),
 		fld("occupational_disease_cover", TBool, "含职业病相关保险", false, always(func(p *facts.Policy) bool { return p.OccupationalDiseaseCover })),
 		fld("prevention_service", TBool, "接受事故预防服务", false, always(func(p *facts.Policy) bool { return p.PreventionService })),
 		fld("premium_charged_to_employees", TBool, "保费摊派给从业人员", false, always(func(p *facts.Policy) bool { return p.PremiumChargedToEmployees })),

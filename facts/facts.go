@@ -134,18 +134,18 @@ type Policy struct {
 	Insurer string `json:"insurer,omitempty"`
 	Start   Date   `json:"start,omitzero"`
 	// End is the last day covered (保险期间至…24时止), inclusive.
-	End                       Date             `json:"end,omitzero"`
-	InsuredEmployees          *int             `json:"insured_employees,omitempty"`
-	DeathLimit                *decimal.Decimal `json:"death_limit,omitempty"`
-	DisabilityLimit           *decimal.Decimal `json:"disability_limit,omitempty"`
-	MedicalLimit              *decimal.Decimal `json:"medical_limit,omitempty"`
+	End              Date             `json:"end,omitzero"`
+	InsuredEmployees *int             `json:"insured_employees,omitempty"`
+	DeathLimit       *decimal.Decimal `json:"death_limit,omitempty"`
+	DisabilityLimit  *decimal.Decimal `json:"disability_limit,omitempty"`
+	MedicalLimit     *decimal.Decimal `json:"medical_limit,omitempty"`
 	// UniformLimits says whether every insured person has the same limits
 	// (同一保险金额标准). Nil, as when uniform_limits: is not given, means
 	// they do; read it with HasUniformLimits.
-	UniformLimits             *bool            `json:"uniform_limits,omitempty"`
-	OccupationalDiseaseCover  bool             `json:"occupational_disease_cover,omitempty"`
-	PreventionService         bool             `json:"prevention_service,omitempty"`
-	PremiumChargedToEmployees bool             `json:"premium_charged_to_employees,omitempty"`
+	UniformLimits             *bool `json:"uniform_limits,omitempty"`
+	OccupationalDiseaseCover  bool  `json:"occupational_disease_cover,omitempty"`
+	PreventionService         bool  `json:"prevention_service,omitempty"`
+	PremiumChargedToEmployees bool  `json:"premium_charged_to_employees,omitempty"`
 	// Premium is the premium charged or quoted, when known.
 	Premium *decimal.Decimal `json:"premium,omitempty"`
 }

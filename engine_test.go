@@ -5,10 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"go/parser"
-	"go/token"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -149,42 +146,6 @@ func TestAssessDeterministic(t *testing.T) {
 			first = b
 		} else if !bytes.Equal(first, b) {
 			t.Fatalf("run %d differs from run 0", i)
-		}
-	}
-}
-
-// Imports point down: cmd → root → coverage/rating/penalties → rulesets,
-// and the three answer packages never import one another.
-func TestImportDirection(t *testing.T) {
-	const mod = "github.com/anzexian/anzexian"
-	forbidden := map[string][]string{
-		"rulesets":  {mod, mod + "/coverage", mod + "/rating", mod + "/penalties", mod + "/cmd"},
-		"coverage":  {mod, mod + "/rating", mod + "/penalties", mod + "/cmd"},
-		"rating":    {mod, mod + "/coverage", mod + "/penalties", mod + "/cmd"},
-		"penalties": {mod, mod + "/coverage", mod + "/rating", mod + "/cmd"},
-		".":         {mod + "/cmd"},
-	}
-	for dir, bad := range forbidden {
-		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, file := range files {
-			if strings.HasSuffix(file, "_test.go") {
-				continue
-			}
-			f, err := parser.ParseFile(token.NewFileSet(), file, nil, parser.ImportsOnly)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, imp := range f.Imports {
-				path := strings.Trim(imp.Path.Value, `"`)
-				for _, b := range bad {
-					if path == b || (b != mod && strings.HasPrefix(path, b+"/")) {
-						t.Errorf("%s imports %s: imports must point down", file, path)
-					}
-				}
-			}
 		}
 	}
 }

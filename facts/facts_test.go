@@ -510,9 +510,9 @@ func TestFactsValidate(t *testing.T) {
 		{"accident without a date", func(f *facts.Facts) { f.Accidents = []facts.Accident{{Deaths: 1}} }, []string{"accidents[0].date"}},
 		{"negative loss", func(f *facts.Facts) {
 			f.Accidents = []facts.Accident{{Date: facts.MustParseDate("2024-01-01"), DirectLoss: *facts.Dec("-1")}}
-		}, []string{"accidents[0]"}},
-		{"policy without dates", func(f *facts.Facts) { f.Policy = &facts.Policy{Insured: facts.Bool(true)} }, []string{"policy"}},
-		{"the zero Policy is a policy without dates", func(f *facts.Facts) { f.Policy = &facts.Policy{} }, []string{"policy"}},
+		}, []string{"accidents[0].direct_loss"}},
+		{"policy without dates", func(f *facts.Facts) { f.Policy = &facts.Policy{Insured: facts.Bool(true)} }, []string{"policy.start", "policy.end"}},
+		{"the zero Policy is a policy without dates", func(f *facts.Facts) { f.Policy = &facts.Policy{} }, []string{"policy.start", "policy.end"}},
 		{"uninsured policy without dates is fine", func(f *facts.Facts) { f.Policy = &facts.Policy{Insured: facts.Bool(false)} }, nil},
 		{"policy ends before it starts", func(f *facts.Facts) {
 			f.Policy = &facts.Policy{Start: facts.MustParseDate("2025-01-02"), End: facts.MustParseDate("2025-01-01")}

@@ -335,6 +335,19 @@ var exponentForm = regexp.MustCompile(`^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)e([+-]?
 
 // parseDecimal parses s exactly (never through float64) and checks the
 // limits. It returns a message for the user when s is not acceptable.
+// DecimalRange says what is wrong with d if it lies outside the decimals
+// the engine takes (more than MaxDecimalFracDigits significant places, or
+// 10^15 and more), or "" if it is fine.
+func DecimalRange(d decimal.Decimal) string {
+	if -d.Exponent() > MaxDecimalFracDigits && !d.Equal(d.Truncate(MaxDecimalFracDigits)) {
+		return fmt.Sprintf("has more than %d decimal places", MaxDecimalFracDigits)
+	}
+	if d.Abs().Cmp(decimal.New(1, maxDecimalIntDigits)) >= 0 {
+		return fmt.Sprintf("is too large (at most %d digits before the point)", maxDecimalIntDigits)
+	}
+	return ""
+}
+
 func ParseDecimal(s string) (decimal.Decimal, string) {
 	t := strings.TrimSpace(s)
 	if t == "" {
@@ -362,11 +375,8 @@ func ParseDecimal(s string) (decimal.Decimal, string) {
 	if err != nil {
 		return decimal.Decimal{}, "is not a decimal number"
 	}
-	if -d.Exponent() > MaxDecimalFracDigits && !d.Equal(d.Truncate(MaxDecimalFracDigits)) {
-		return decimal.Decimal{}, fmt.Sprintf("has more than %d decimal places", MaxDecimalFracDigits)
-	}
-	if d.Abs().Cmp(decimal.New(1, maxDecimalIntDigits)) >= 0 {
-		return decimal.Decimal{}, fmt.Sprintf("is too large (at most %d digits before the point)", maxDecimalIntDigits)
+	if msg := DecimalRange(d); msg != "" {
+		return decimal.Decimal{}, msg
 	}
 	if -d.Exponent() > MaxDecimalFracDigits {
 		d = d.Truncate(MaxDecimalFracDigits) // only trailing zeros were dropped

@@ -15,7 +15,7 @@ import (
 
 // Assessment is the answer for one enterprise: which rulesets it was built
 // on, whether the enterprise must insure, and what it risks. Its JSON form is
-// the output contract of DESIGN.md; [Assessment.AppendJSON] writes it
+// the output contract (README, "Assessment"); [Assessment.AppendJSON] writes it
 // without reflection.
 //
 // An Assessment is read-only: what depends only on the stack of rulesets

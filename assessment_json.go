@@ -7,8 +7,8 @@ import (
 	"github.com/anzexian/anzexian/rating"
 )
 
-// AppendJSON appends the JSON form of a (the output contract of
-// DESIGN.md) to dst and returns the extended buffer. The bytes are exactly
+// AppendJSON appends the JSON form of a (the output contract README
+// documents) to dst and returns the extended buffer. The bytes are exactly
 // those json.Marshal writes for the Assessment — field order, omitted
 // fields, HTML-safe string escaping, decimals as decimal's MarshalJSON
 // writes them, money with its declared scale — but written directly,

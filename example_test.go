@@ -1,9 +1,9 @@
 package anzexian_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/diag"
@@ -77,33 +77,104 @@ policy: {start: 2026-01-01, end: 2026-12-31, death_limit: 500000}
 	// illustrative: true
 }
 
-// A ruleset error names the file, line and column, shows the line and says
-// how to fix it.
-func ExampleLoadError() {
-	_, err := rulesets.LoadFiles(diag.File{Name: "mine.yaml", Data: []byte(`schema: anzexian/v1
-id: cn/test/mine
-version: "1"
-status: in_force
-kind: policy
-title: 示例
-region: ""
-effective: {from: 2026-01-01}
-sources:
-  s: {title: 示例文件}
-coverage:
-  - id: big-mines
-    when: in_sector("coal_mine") && employes > 100
-    obligation: required
-    text: 大型煤矿
-    cite: {source: s}
-`)})
-	var le *rulesets.LoadError
-	if errors.As(err, &le) {
-		le.Diagnostics.Print(os.Stdout)
+// Facts built in Go mean what the same facts read from YAML mean: a field
+// left at its zero value is a key left out. Pointers mark the optional
+// values (facts.Int, facts.Dec, facts.Bool make them).
+func ExampleEngine_Assess_factsInGo() {
+	eng, err := anzexian.New()
+	if err != nil {
+		panic(err)
+	}
+	f := &facts.Facts{
+		Name:      "长沙某危化品仓储公司",
+		Region:    "430100",
+		Sectors:   []string{"hazardous_chemicals.storage"},
+		Employees: facts.Int(80),
+		Policy: &facts.Policy{ // insured, with uniform limits: as when the keys are left out
+			Start:      facts.MustParseDate("2025-06-01"),
+			End:        facts.MustParseDate("2026-05-31"),
+			DeathLimit: facts.Dec("400000"),
+		},
+	}
+	a, err := eng.Assess(f, anzexian.At(facts.MustParseDate("2026-01-01")))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(a.Coverage.Obligation)
+	for _, fd := range a.Coverage.Findings {
+		fmt.Println(fd.ID)
 	}
 	// Output:
-	// mine.yaml:13:37: error: unknown name employes [expr.unknown_name]
-	//   13 |     when: in_sector("coal_mine") && employes > 100
-	//      |                                     ^^^^^^^^
-	//       = hint: did you mean employees?
+	// mandatory
+	// no_prevention_service
+	// medical_limit_not_stated
+}
+
+// Invalid facts are a *facts.Error: every problem at once, each with its
+// field path (and, for a document, its line and column).
+func ExampleEngine_Assess_factsError() {
+	eng, err := anzexian.New()
+	if err != nil {
+		panic(err)
+	}
+	f := &facts.Facts{Region: "430100", Sectors: []string{"hazardous_chemical"}, Employees: facts.Int(-5)}
+	_, err = eng.Assess(f, anzexian.At(facts.MustParseDate("2026-01-01")))
+	var fe *facts.Error
+	if errors.As(err, &fe) {
+		for _, d := range fe.Diagnostics {
+			fmt.Printf("%s: %s [%s]\n", d.Path, d.Summary, d.Code)
+		}
+	}
+	// Output:
+	// sectors[0]: unknown sector code "hazardous_chemical" [facts.unknown_code]
+	// employees: employees is out of range: -5 (it must lie between 0 and 2147483647) [facts.range]
+}
+
+// Reload swaps the rulesets atomically; if the new ones do not load, the
+// previous ones keep serving and the error says why.
+func ExampleEngine_Reload() {
+	eng, err := anzexian.New()
+	if err != nil {
+		panic(err)
+	}
+	broken := diag.File{Name: "edited.yaml", Data: []byte("schema: anzexian/v1\nid: cn/x\n")}
+	err = eng.Reload(context.Background(), broken)
+	var le *rulesets.LoadError
+	fmt.Println("reload failed:", errors.As(err, &le))
+	fmt.Println("still serving", len(eng.Registry().Rulesets()), "rulesets")
+
+	files, err := rulesets.ReadFiles(rulesets.Bundled(), "**/*.yaml")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("reload:", eng.Reload(context.Background(), files...))
+	// Output:
+	// reload failed: true
+	// still serving 8 rulesets
+	// reload: <nil>
+}
+
+// Quote prices an enterprise without the rest of the assessment.
+func ExampleEngine_Quote() {
+	eng, err := anzexian.New()
+	if err != nil {
+		panic(err)
+	}
+	fs, err := facts.Decode("mine.yaml", []byte(`
+region: "430100"
+sectors: [non_coal_mine.open_pit]
+employees: 200
+risk_level: major
+`))
+	if err != nil {
+		panic(err)
+	}
+	q, err := eng.Quote(fs[0], anzexian.At(facts.MustParseDate("2026-01-01")))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%s: %s × %s = %s %s (illustrative: %v)\n", q.Obligation, q.Premium.Base.Amount, q.Premium.Applied,
+		q.Premium.Amount.StringFixed(2), q.Premium.Currency, q.Premium.Illustrative)
+	// Output:
+	// mandatory: 48000 × 1.05 = 50400.00 CNY (illustrative: true)
 }

@@ -444,7 +444,7 @@ type Runner struct {
 // NewRunner returns a Runner of cases on eng.
 func NewRunner(eng *anzexian.Engine) *Runner { return &Runner{eng: eng} }
 
-// RunCase assesses the case's enterprise and checks every expectation. With
+// Run assesses the case's enterprise and checks every expectation. With
 // update, a golden case rewrites its golden file instead of comparing.
 func (e *Runner) Run(c *Case, update bool) *Result {
 	res := &Result{Case: c}

@@ -4,8 +4,11 @@
 // basis, the requirements a compliant policy must meet merged across the
 // stack, and findings on the current policy and its history.
 //
-// Evaluate is pure: it reads the facts through a [rulesets.Eval] bound to
-// the stack and the as-of date, never the clock. Results are plain values.
+// Evaluate is pure: it reads the facts through an evaluation bound to the
+// stack and the as-of date, never the clock. Most callers want
+// [github.com/anzexian/anzexian.Engine.Assess], which runs the three answers in order on one
+// evaluation; Evaluate is the engine's step. Results are plain values,
+// safe to share once made; they share read-only slices with the stack.
 //
 // # Stacking
 //

@@ -6,8 +6,8 @@ import (
 )
 
 // Facts describe one enterprise: the input of every assessment. The field
-// names in YAML and JSON (and in rule expressions) are the contract of
-// DESIGN.md; fields are only ever added, never renamed.
+// names in YAML and JSON (and in rule expressions) are the contract README
+// documents; fields are only ever added, never renamed.
 //
 // Optional values are pointers (or empty strings for codes): nil means "not
 // given", which is not the same as zero. An expression that reads a value
@@ -16,7 +16,7 @@ import (
 // default (status operating, no accidents, not blacklisted …) are plain
 // values.
 //
-// Use [DecodeFacts] to read facts from YAML or JSON with field-path errors, or
+// Use [Decode] to read facts from YAML or JSON with field-path errors, or
 // build them in Go and call [Facts.Validate].
 type Facts struct {
 	Name   string `json:"name,omitempty"`

@@ -11,7 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// FactsError reports problems in a facts document. Each diagnostic names the
+// Error reports problems in a facts document. Each diagnostic names the
 // field path (accidents[1].date) and its line:column. Test for it with
 // errors.As.
 type Error struct {
@@ -29,12 +29,12 @@ func (e *Error) Unwrap() []error {
 	return out
 }
 
-// MaxFactsSize is the largest facts document DecodeFacts accepts.
+// MaxSize is the largest facts document Decode accepts.
 const MaxSize = 1 << 20
 
-// DecodeFacts reads the enterprises in a YAML or JSON document (a YAML stream
+// Decode reads the enterprises in a YAML or JSON document (a YAML stream
 // may hold several, separated by ---). Numbers are read from their text, never
-// through float64. All problems are reported at once in a *FactsError.
+// through float64. All problems are reported at once in an *Error.
 func Decode(name string, data []byte) ([]*Facts, error) {
 	if len(data) > MaxSize {
 		return nil, &Error{diag.Diagnostics{{Severity: diag.SeverityError, Code: "facts.too_large",
@@ -580,7 +580,7 @@ func ValidFactName(s string) bool {
 	return true
 }
 
-// DecodeFactsNode decodes one enterprise from a YAML node of the document
+// DecodeNode decodes one enterprise from a YAML node of the document
 // src named name (a case file embeds facts this way); positions refer to src.
 func DecodeNode(name string, src []byte, n *yaml.Node) (*Facts, error) {
 	f, ds := decodeFactsNode(name, src, n)

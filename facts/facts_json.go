@@ -13,13 +13,13 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// DecodeFactsLine decodes one enterprise from one line of a JSONL portfolio
+// DecodeLine decodes one enterprise from one line of a JSONL portfolio
 // named name: a JSON object on the line numbered line. Positions in its
 // errors name that line, so a bad record in a portfolio of millions is
 // found at once.
 //
 // It reads JSON with a parser of its own, several times faster than the YAML
-// parser DecodeFacts uses for any document, then applies exactly the same
+// parser Decode uses for any document, then applies exactly the same
 // checks: the facts are the same, and so are the diagnostics.
 func DecodeLine(name string, line int, data []byte) (*Facts, error) {
 	if len(data) > MaxSize {
@@ -71,7 +71,7 @@ func shiftRange(r *diag.Range, by int) {
 	}
 }
 
-// MarshalJSON writes the facts as DecodeFacts reads them, the facts declared
+// MarshalJSON writes the facts as Decode reads them, the facts declared
 // by rulesets (Extra) included, in order of name.
 func (f Facts) MarshalJSON() ([]byte, error) {
 	type plain Facts

@@ -18,6 +18,14 @@
 //
 // Evaluate is pure; it reads other dates' stacks through the Input's
 // functions and restores the Eval before returning.
+//
+// # Use and concurrency
+//
+// Most callers want [github.com/anzexian/anzexian.Engine.Assess]; [Evaluate] is the engine's
+// step, run on an evaluation bound to the stack of the as-of date, moving
+// it to the stack of each violation's date as the law of that day
+// requires. It is pure and never reads the clock. A [Penalty] is a plain
+// value, read-only once made.
 package penalties
 
 import (

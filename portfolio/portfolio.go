@@ -42,7 +42,7 @@ func FormatOf(name string) Format {
 	return JSONL
 }
 
-// PortfolioReader reads enterprises one at a time, with bounded memory
+// Reader reads enterprises one at a time, with bounded memory
 // whatever the portfolio's size.
 type Reader struct {
 	name   string
@@ -58,7 +58,7 @@ type Reader struct {
 // MaxRecordSize bounds one JSONL line or CSV record.
 const MaxRecordSize = facts.MaxSize
 
-// NewPortfolioReader reads the portfolio r named name in format.
+// NewReader reads the portfolio r named name in format.
 func NewReader(name string, r io.Reader, format Format) (*Reader, error) {
 	p := &Reader{name: name, format: format}
 	switch format {
@@ -135,7 +135,7 @@ type rawRecord struct {
 }
 
 // Next returns the next record; io.EOF at the end. A record that does not
-// decode is returned with its error (a *rulesets.FactsError naming the
+// decode is returned with its error (a *facts.Error naming the
 // line and field); the reader goes on with the next one.
 func (p *Reader) Next() (Record, error) {
 	raw, err := p.nextRaw(nil)

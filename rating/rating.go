@@ -19,6 +19,14 @@
 // steps it names (base, adjustment; the premium always). No float64 is used
 // anywhere: every number is a decimal.Decimal from the ruleset's text or the
 // facts.
+//
+// # Use and concurrency
+//
+// Most callers want [github.com/anzexian/anzexian.Engine.Quote] or [github.com/anzexian/anzexian.Engine.Assess];
+// [Evaluate] is the engine's step, run on an evaluation bound to a stack
+// (the obligation decided first, as rating rules may read it). It is pure
+// and never reads the clock. A [Premium] is a plain value, read-only once
+// made: its citations and table rows are shared with the stack.
 package rating
 
 import (
@@ -323,7 +331,7 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo,
 		if t == nil {
 			return fmt.Errorf("table %s is not in the stack", b.Table.ID)
 		}
-		row, keys, err := Lookup(t, ev)
+		row, keys, err := lookup(t, ev)
 		if err != nil {
 			return err
 		}
@@ -382,8 +390,8 @@ func unitValue(unit string, v decimal.Decimal) decimal.Decimal {
 // maxDims is the number of table dimensions looked up without allocating.
 const maxDims = 8
 
-// Lookup finds the row of t for the values its dimensions read from ev.
-func Lookup(t *rulesets.Table, ev *lang.Eval) (*rulesets.Row, []Key, error) {
+// lookup finds the row of t for the values its dimensions read from ev.
+func lookup(t *rulesets.Table, ev *lang.Eval) (*rulesets.Row, []Key, error) {
 	type dimVal struct {
 		dec  decimal.Decimal
 		text string

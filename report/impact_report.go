@@ -11,7 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// WriteText writes the report for a terminal.
+// WriteImpact writes the impact report for a terminal.
 func WriteImpact(w io.Writer, r *portfolio.ImpactReport) error {
 	ew := &errWriter{w: w}
 	ew.printf("Impact on %s, as of %s", r.Portfolio, r.AsOf)

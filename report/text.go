@@ -20,7 +20,7 @@ var statusLabel = map[rulesets.Status]string{rulesets.StatusInForce: "现行", r
 
 var severityLabel = map[string]string{"violation": "违规", "warning": "提示", "info": "信息"}
 
-// WriteText writes the assessment as a readable report for people: the
+// WriteAssessment writes the assessment as a readable report for people: the
 // rulesets it rests on, the obligation with its reasons, the requirements,
 // the findings, and what the enterprise risks, each with its legal basis.
 func WriteAssessment(w io.Writer, a *anzexian.Assessment) error {

@@ -77,3 +77,34 @@ coverage:
 	//      |                 ^^^^^^^
 	//       = hint: did you mean "required"?
 }
+
+// A ruleset error names the file, line and column, shows the line and says
+// how to fix it.
+func ExampleLoadError() {
+	_, err := rulesets.LoadFiles(diag.File{Name: "mine.yaml", Data: []byte(`schema: anzexian/v1
+id: cn/test/mine
+version: "1"
+status: in_force
+kind: policy
+title: 示例
+region: ""
+effective: {from: 2026-01-01}
+sources:
+  s: {title: 示例文件}
+coverage:
+  - id: big-mines
+    when: in_sector("coal_mine") && employes > 100
+    obligation: required
+    text: 大型煤矿
+    cite: {source: s}
+`)})
+	var le *rulesets.LoadError
+	if errors.As(err, &le) {
+		le.Diagnostics.Print(os.Stdout)
+	}
+	// Output:
+	// mine.yaml:13:37: error: unknown name employes [expr.unknown_name]
+	//   13 |     when: in_sector("coal_mine") && employes > 100
+	//      |                                     ^^^^^^^^
+	//       = hint: did you mean employees?
+}

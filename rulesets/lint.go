@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// LintRegistry checks rulesets beyond what loading requires: every stack a
+// Lint checks rulesets beyond what loading requires: every stack a
 // ruleset takes part in (on every date its layers change) must build, and
 // rules should cite their basis, lets and declared facts should be used,
 // conditions should not repeat and factor cases should be reachable. files

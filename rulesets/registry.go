@@ -306,7 +306,7 @@ func (r *Registry) boundaries(region, insurer string) []facts.Date {
 }
 
 // Stack is the compiled combination of the rulesets that apply together:
-// their rules merged as DESIGN.md's stacking semantics say. A Stack is
+// their rules merged as the stacking semantics say (README, Stacking). A Stack is
 // immutable and safe for concurrent use.
 type Stack struct {
 	Layers  []*Ruleset
@@ -821,7 +821,7 @@ func (st *Stack) mergeRating() diag.Diagnostics {
 // Bind prepares ev to evaluate the stack's rules for f at asOf with the
 // given insurer, and binds the facts the stack's rulesets declare. Facts
 // that do not fit the stack (unknown extra facts, codes not in the stack's
-// vocabularies) are reported as a *FactsError.
+// vocabularies) are reported as a *facts.Error.
 func (st *Stack) Bind(ev *lang.Eval, f *facts.Facts, asOf facts.Date, insurer string) error {
 	ev.Reset(&st.scope, f, asOf, insurer)
 	return st.bindFacts(ev)

@@ -20,7 +20,7 @@ type JSONParser struct {
 	off   int
 	nodes []yaml.Node // allocated in blocks
 	// pooled are the blocks taken from nodeBlocks, given back by release
-	// (DecodeFactsLine: its facts keep no node); nil for callers that keep
+	// (facts.DecodeLine: its facts keep no node); nil for callers that keep
 	// the tree (ParseJSONNode).
 	pooled []*nodeBlock
 	Pool   bool

@@ -403,7 +403,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// CaseResult is the outcome of running a case.
+// Result is the outcome of running a case.
 type Result struct {
 	Case       *Case
 	Assessment *anzexian.Assessment

@@ -101,7 +101,7 @@ func Pinned(keys ...string) Option { return func(o *options) { o.pinned = keys }
 // the layers cannot be combined).
 func (e *Engine) Assess(f *facts.Facts, opts ...Option) (*Assessment, error) {
 	o := optionsOf(opts)
-	reg, st, ev, err := e.prepare(f, &o)
+	reg, st, ev, err := e.prepare(f, o)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func (e *Engine) Assess(f *facts.Facts, opts ...Option) (*Assessment, error) {
 // those of Assess.
 func (e *Engine) Quote(f *facts.Facts, opts ...Option) (*Quote, error) {
 	o := optionsOf(opts)
-	_, st, ev, err := e.prepare(f, &o)
+	_, st, ev, err := e.prepare(f, o)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func optionsOf(opts []Option) options {
 
 // prepare checks the facts, chooses the stack and binds an evaluation to
 // it; the caller puts ev back in the pool.
-func (e *Engine) prepare(f *facts.Facts, o *options) (*rulesets.Registry, *rulesets.Stack, *lang.Eval, error) {
+func (e *Engine) prepare(f *facts.Facts, o options) (*rulesets.Registry, *rulesets.Stack, *lang.Eval, error) {
 	reg := o.reg
 	if reg == nil {
 		reg = e.reg.Load()
@@ -151,7 +151,7 @@ func (e *Engine) prepare(f *facts.Facts, o *options) (*rulesets.Registry, *rules
 	if err := f.Validate(); err != nil {
 		return nil, nil, nil, err
 	}
-	st, err := e.stack(reg, f, *o)
+	st, err := e.stack(reg, f, o)
 	if err != nil {
 		return nil, nil, nil, err
 	}

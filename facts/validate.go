@@ -36,12 +36,49 @@ func (f *Facts) Validate() error {
 
 type validator struct{ ds diag.Diagnostics }
 
-func (v *validator) add(path, code, format string, args ...any) {
-	v.ds = append(v.ds, &diag.Diagnostic{Severity: diag.SeverityError, Code: code, Path: path, Summary: fmt.Sprintf(format, args...)})
+// fpath is a field path, built only when a problem is reported: valid
+// facts are checked without allocating. It reads list[i].field, or field
+// alone when list is "".
+type fpath struct {
+	list  string
+	i     int
+	field string
+}
+
+func at(field string) fpath { return fpath{field: field} }
+
+func item(list string, i int, field string) fpath { return fpath{list: list, i: i, field: field} }
+
+func (p fpath) String() string {
+	if p.list == "" {
+		return p.field
+	}
+	s := yamlx.Index(p.list, p.i)
+	if p.field != "" {
+		s += "." + p.field
+	}
+	return s
+}
+
+// parent is the path of the object holding the field.
+func (p fpath) parent() string {
+	if p.list != "" {
+		return yamlx.Index(p.list, p.i)
+	}
+	for i := len(p.field) - 1; i >= 0; i-- {
+		if p.field[i] == '.' {
+			return p.field[:i]
+		}
+	}
+	return p.field
+}
+
+func (v *validator) add(path fpath, code, format string, args ...any) {
+	v.ds = append(v.ds, &diag.Diagnostic{Severity: diag.SeverityError, Code: code, Path: path.String(), Summary: fmt.Sprintf(format, args...)})
 }
 
 // count checks a whole number (a headcount, deaths …).
-func (v *validator) count(path string, n int) {
+func (v *validator) count(path fpath, n int) {
 	if n < 0 || n > math.MaxInt32 {
 		v.add(path, "facts.range", "%s is out of range: %d (it must lie between 0 and %d)", path, n, math.MaxInt32)
 	}
@@ -49,14 +86,14 @@ func (v *validator) count(path string, n int) {
 
 // amount checks an optional amount or ratio: 0 or more, within the
 // decimals the engine takes.
-func (v *validator) amount(path string, d *decimal.Decimal) {
+func (v *validator) amount(path fpath, d *decimal.Decimal) {
 	if d == nil {
 		return
 	}
 	v.amountOf(path, *d)
 }
 
-func (v *validator) amountOf(path string, d decimal.Decimal) {
+func (v *validator) amountOf(path fpath, d decimal.Decimal) {
 	if msg := yamlx.DecimalRange(d); msg != "" {
 		v.add(path, "facts.decimal_range", "%s %s: %s", path, msg, d)
 		return
@@ -67,13 +104,13 @@ func (v *validator) amountOf(path string, d decimal.Decimal) {
 }
 
 // date checks a date that is given (not zero) lies in the engine's range.
-func (v *validator) date(path string, d Date) {
+func (v *validator) date(path fpath, d Date) {
 	if !d.IsZero() && (d.Before(MinDate) || d.After(MaxDate)) {
 		v.add(path, "facts.date_range", "%s is out of range: %s (dates must lie between %s and %s)", path, d, MinDate, MaxDate)
 	}
 }
 
-func (v *validator) optDate(path string, d *Date) {
+func (v *validator) optDate(path fpath, d *Date) {
 	if d != nil {
 		if d.IsZero() {
 			v.add(path, "facts.missing", "%s is given but empty", path)
@@ -84,184 +121,174 @@ func (v *validator) optDate(path string, d *Date) {
 }
 
 // required checks a date the contract requires.
-func (v *validator) required(path string, d Date, what string) bool {
+func (v *validator) required(path fpath, d Date, what string) bool {
 	if d.IsZero() {
-		v.add(path, "facts.missing", "%s needs its %s", parentPath(path), what)
+		v.add(path, "facts.missing", "%s needs its %s", path.parent(), what)
 		return false
 	}
 	v.date(path, d)
 	return true
 }
 
-func (v *validator) code(path, what, code string, vocab Vocabulary) {
+func (v *validator) code(path fpath, what, code string, vocab Vocabulary) {
 	if !vocab.Has(code) {
 		v.add(path, "facts.unknown_code", "unknown %s code %q", what, code)
 	}
 }
 
-func parentPath(p string) string {
-	for i := len(p) - 1; i >= 0; i-- {
-		if p[i] == '.' {
-			return p[:i]
-		}
-	}
-	return p
-}
 
 func (v *validator) facts(f *Facts) {
 	switch {
 	case f.Region == "":
-		v.add("region", "facts.missing", "region is required: it chooses the rulesets that apply")
+		v.add(at("region"), "facts.missing", "region is required: it chooses the rulesets that apply")
 	case !ValidRegion(f.Region):
-		v.add("region", "facts.region", "region %q is not a GB/T 2260 code", f.Region)
+		v.add(at("region"), "facts.region", "region %q is not a GB/T 2260 code", f.Region)
 	}
 	if len(f.Sectors) == 0 {
-		v.add("sectors", "facts.missing", "sectors is required")
+		v.add(at("sectors"), "facts.missing", "sectors is required")
 	}
 	for i, s := range f.Sectors {
-		p := yamlx.Index("sectors", i)
 		if s == "" {
-			v.add(p, "facts.missing", "a sector code must not be empty")
+			v.add(item("sectors", i, ""), "facts.missing", "a sector code must not be empty")
 			continue
 		}
-		v.code(p, "sector", s, Sectors)
+		v.code(item("sectors", i, ""), "sector", s, Sectors)
 	}
 	if f.Status != "" {
-		v.code("status", "status", f.Status, Statuses)
+		v.code(at("status"), "status", f.Status, Statuses)
 	}
 	for i, s := range f.Sites {
-		p := yamlx.Index("sites", i)
 		if s.Kind == "" {
-			v.add(p+".kind", "facts.missing", "a site needs a kind")
+			v.add(item("sites", i, "kind"), "facts.missing", "a site needs a kind")
 		} else {
-			v.code(p+".kind", "site kind", s.Kind, SiteKinds)
+			v.code(item("sites", i, "kind"), "site kind", s.Kind, SiteKinds)
 		}
-		v.count(p+".workers", s.Workers)
+		v.count(item("sites", i, "workers"), s.Workers)
 	}
 	if f.Employees != nil {
-		v.count("employees", *f.Employees)
+		v.count(at("employees"), *f.Employees)
 	}
-	v.count("dispatched_workers", f.DispatchedWorkers)
+	v.count(at("dispatched_workers"), f.DispatchedWorkers)
 	if f.Employees != nil && *f.Employees >= 0 && f.DispatchedWorkers > *f.Employees {
-		v.add("dispatched_workers", "facts.inconsistent", "dispatched_workers (%d) exceeds employees (%d)", f.DispatchedWorkers, *f.Employees)
+		v.add(at("dispatched_workers"), "facts.inconsistent", "dispatched_workers (%d) exceeds employees (%d)", f.DispatchedWorkers, *f.Employees)
 	}
-	v.count("workers_without_injury_insurance", f.WorkersWithoutInjuryInsurance)
+	v.count(at("workers_without_injury_insurance"), f.WorkersWithoutInjuryInsurance)
 	if f.Employees != nil && *f.Employees >= 0 && f.WorkersWithoutInjuryInsurance > *f.Employees {
-		v.add("workers_without_injury_insurance", "facts.inconsistent", "workers_without_injury_insurance (%d) exceeds employees (%d)", f.WorkersWithoutInjuryInsurance, *f.Employees)
+		v.add(at("workers_without_injury_insurance"), "facts.inconsistent", "workers_without_injury_insurance (%d) exceeds employees (%d)", f.WorkersWithoutInjuryInsurance, *f.Employees)
 	}
-	v.amount("annual_revenue", f.AnnualRevenue)
+	v.amount(at("annual_revenue"), f.AnnualRevenue)
 	if p := f.Project; p != nil {
-		v.amount("project.contract_value", p.ContractValue)
-		v.optDate("project.start", p.Start)
-		v.optDate("project.end", p.End)
+		v.amount(at("project.contract_value"), p.ContractValue)
+		v.optDate(at("project.start"), p.Start)
+		v.optDate(at("project.end"), p.End)
 		if p.Start != nil && p.End != nil && p.End.Before(*p.Start) {
-			v.add("project.end", "facts.inconsistent", "project ends (%s) before it starts (%s)", p.End, p.Start)
+			v.add(at("project.end"), "facts.inconsistent", "project ends (%s) before it starts (%s)", p.End, p.Start)
 		}
 	}
 	if f.RiskLevel != "" {
-		v.code("risk_level", "risk_level", f.RiskLevel, RiskLevels)
+		v.code(at("risk_level"), "risk_level", f.RiskLevel, RiskLevels)
 	}
 	for i, a := range f.Accidents {
-		p := yamlx.Index("accidents", i)
-		v.required(p+".date", a.Date, "date")
-		v.count(p+".deaths", a.Deaths)
-		v.count(p+".serious_injuries", a.SeriousInjuries)
-		v.amountOf(p+".direct_loss", a.DirectLoss)
+		v.required(item("accidents", i, "date"), a.Date, "date")
+		v.count(item("accidents", i, "deaths"), a.Deaths)
+		v.count(item("accidents", i, "serious_injuries"), a.SeriousInjuries)
+		v.amountOf(item("accidents", i, "direct_loss"), a.DirectLoss)
 	}
 	if w := f.WorkInjuryRank; w != nil {
 		if w.Year == 0 {
-			v.add("work_injury_rank.year", "facts.missing", "work_injury_rank needs the year of the statistics")
+			v.add(at("work_injury_rank.year"), "facts.missing", "work_injury_rank needs the year of the statistics")
 		} else if w.Year < MinDate.Year() || w.Year > MaxDate.Year() {
-			v.add("work_injury_rank.year", "facts.range", "work_injury_rank.year is out of range: %d (it must lie between %d and %d)", w.Year, MinDate.Year(), MaxDate.Year())
+			v.add(at("work_injury_rank.year"), "facts.range", "work_injury_rank.year is out of range: %d (it must lie between %d and %d)", w.Year, MinDate.Year(), MaxDate.Year())
 		}
 		if w.Rank == 0 {
-			v.add("work_injury_rank.rank", "facts.missing", "work_injury_rank needs the rank")
+			v.add(at("work_injury_rank.rank"), "facts.missing", "work_injury_rank needs the rank")
 		} else if w.Rank < 1 || w.Rank > math.MaxInt32 {
-			v.add("work_injury_rank.rank", "facts.range", "work_injury_rank.rank is out of range: %d (it must lie between 1 and %d)", w.Rank, math.MaxInt32)
+			v.add(at("work_injury_rank.rank"), "facts.range", "work_injury_rank.rank is out of range: %d (it must lie between 1 and %d)", w.Rank, math.MaxInt32)
 		}
 	}
 	if f.StandardizationLevel < 0 || f.StandardizationLevel > 3 {
-		v.add("standardization_level", "facts.range", "standardization_level is out of range: %d (it must lie between 0 and 3)", f.StandardizationLevel)
+		v.add(at("standardization_level"), "facts.range", "standardization_level is out of range: %d (it must lie between 0 and 3)", f.StandardizationLevel)
 	}
-	v.optDate("hazards.refused_on", f.Hazards.RefusedOn)
+	v.optDate(at("hazards.refused_on"), f.Hazards.RefusedOn)
 	if f.Hazards.RefusedOn != nil && !f.Hazards.RefusedRectification {
-		v.add("hazards.refused_on", "facts.inconsistent", "refused_on is given but refused_rectification is not true")
+		v.add(at("hazards.refused_on"), "facts.inconsistent", "refused_on is given but refused_rectification is not true")
 	}
-	v.amount("loss_ratio", f.LossRatio)
+	v.amount(at("loss_ratio"), f.LossRatio)
 	for i, s := range f.OccupationalHazards {
-		v.code(yamlx.Index("occupational_hazards", i), "occupational hazard", s, OccupationalHazardCodes)
+		v.code(item("occupational_hazards", i, ""), "occupational hazard", s, OccupationalHazardCodes)
 	}
-	v.amount("principal_income", f.PrincipalIncome)
+	v.amount(at("principal_income"), f.PrincipalIncome)
 	if p := f.Policy; p != nil {
 		okS, okE := true, true
 		if p.IsInsured() {
-			okS = v.required("policy.start", p.Start, "start date")
-			okE = v.required("policy.end", p.End, "end date")
+			okS = v.required(at("policy.start"), p.Start, "start date")
+			okE = v.required(at("policy.end"), p.End, "end date")
 		} else {
-			v.date("policy.start", p.Start)
-			v.date("policy.end", p.End)
+			v.date(at("policy.start"), p.Start)
+			v.date(at("policy.end"), p.End)
 		}
 		if okS && okE && !p.Start.IsZero() && !p.End.IsZero() && p.End.Before(p.Start) {
-			v.add("policy.end", "facts.inconsistent", "policy ends (%s) before it starts (%s)", p.End, p.Start)
+			v.add(at("policy.end"), "facts.inconsistent", "policy ends (%s) before it starts (%s)", p.End, p.Start)
 		}
 		if p.InsuredEmployees != nil {
-			v.count("policy.insured_employees", *p.InsuredEmployees)
+			v.count(at("policy.insured_employees"), *p.InsuredEmployees)
 		}
-		v.amount("policy.death_limit", p.DeathLimit)
-		v.amount("policy.disability_limit", p.DisabilityLimit)
-		v.amount("policy.medical_limit", p.MedicalLimit)
-		v.amount("policy.premium", p.Premium)
+		v.amount(at("policy.death_limit"), p.DeathLimit)
+		v.amount(at("policy.disability_limit"), p.DisabilityLimit)
+		v.amount(at("policy.medical_limit"), p.MedicalLimit)
+		v.amount(at("policy.premium"), p.Premium)
 	}
 	for i, h := range f.PolicyHistory {
-		p := yamlx.Index("policy_history", i)
-		okS := v.required(p+".start", h.Start, "start date")
-		okE := v.required(p+".end", h.End, "end date")
+		okS := v.required(item("policy_history", i, "start"), h.Start, "start date")
+		okE := v.required(item("policy_history", i, "end"), h.End, "end date")
 		if okS && okE && h.End.Before(h.Start) {
-			v.add(p+".end", "facts.inconsistent", "policy ends (%s) before it starts (%s)", h.End, h.Start)
+			v.add(item("policy_history", i, "end"), "facts.inconsistent", "policy ends (%s) before it starts (%s)", h.End, h.Start)
 		}
-		v.optDate(p+".surrendered_on", h.SurrenderedOn)
+		v.optDate(item("policy_history", i, "surrendered_on"), h.SurrenderedOn)
 		if s := h.SurrenderedOn; s != nil && okS && okE && (s.Before(h.Start) || s.After(h.End)) {
-			v.add(p+".surrendered_on", "facts.inconsistent", "surrendered_on (%s) lies outside the policy period %s–%s", s, h.Start, h.End)
+			v.add(item("policy_history", i, "surrendered_on"), "facts.inconsistent", "surrendered_on (%s) lies outside the policy period %s–%s", s, h.Start, h.End)
 		}
 	}
 	for i, s := range f.OtherSafetyInsurance {
-		v.code(yamlx.Index("other_safety_insurance", i), "other_safety_insurance", s, OtherInsuranceCodes)
+		v.code(item("other_safety_insurance", i, ""), "other_safety_insurance", s, OtherInsuranceCodes)
 	}
 	if e := f.Enforcement; e != nil {
 		v.enforcement(e)
 	}
-	v.optDate("operating_since", f.OperatingSince)
+	v.optDate(at("operating_since"), f.OperatingSince)
 	for name := range f.Extra {
 		switch {
 		case suggest.Closest(name, factsKeys) != "" || !ValidFactName(name):
-			v.add(name, "facts.unknown_field", "unknown field %q", name)
+			v.add(at(name), "facts.unknown_field", "unknown field %q", name)
 		}
 	}
 }
 
 func (v *validator) enforcement(e *Enforcement) {
-	dates := []struct {
-		key string
-		d   *Date
-	}{{"ordered_on", e.OrderedOn}, {"deadline", e.Deadline}, {"rectified_on", e.RectifiedOn}, {"fined_on", e.FinedOn}, {"reinspected_on", e.ReinspectedOn}}
+	dates := [...]struct {
+		key, path string
+		d         *Date
+	}{{"ordered_on", "enforcement.ordered_on", e.OrderedOn}, {"deadline", "enforcement.deadline", e.Deadline},
+		{"rectified_on", "enforcement.rectified_on", e.RectifiedOn}, {"fined_on", "enforcement.fined_on", e.FinedOn},
+		{"reinspected_on", "enforcement.reinspected_on", e.ReinspectedOn}}
 	for _, c := range dates {
-		v.optDate("enforcement."+c.key, c.d)
+		v.optDate(at(c.path), c.d)
 	}
-	v.amount("enforcement.fine_amount", e.FineAmount)
+	v.amount(at("enforcement.fine_amount"), e.FineAmount)
 	if e.OrderedOn != nil {
 		for _, c := range dates[1:] {
 			if c.d != nil && c.d.Before(*e.OrderedOn) {
-				v.add("enforcement."+c.key, "facts.inconsistent", "%s (%s) is before the order (ordered_on %s)", c.key, c.d, e.OrderedOn)
+				v.add(at(c.path), "facts.inconsistent", "%s (%s) is before the order (ordered_on %s)", c.key, c.d, e.OrderedOn)
 			}
 		}
 	} else {
 		for _, c := range dates[1:] {
 			if c.d != nil && c.key != "fined_on" {
-				v.add("enforcement."+c.key, "facts.inconsistent", "%s needs the order it follows (ordered_on)", c.key)
+				v.add(at(c.path), "facts.inconsistent", "%s needs the order it follows (ordered_on)", c.key)
 			}
 		}
 	}
 	if e.FineAmount != nil && e.FinedOn == nil {
-		v.add("enforcement.fine_amount", "facts.inconsistent", "fine_amount needs fined_on")
+		v.add(at("enforcement.fine_amount"), "facts.inconsistent", "fine_amount needs fined_on")
 	}
 }

@@ -3,6 +3,7 @@ package yamlx
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
@@ -339,13 +340,43 @@ var exponentForm = regexp.MustCompile(`^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)e([+-]?
 // the engine takes (more than MaxDecimalFracDigits significant places, or
 // 10^15 and more), or "" if it is fine.
 func DecimalRange(d decimal.Decimal) string {
-	if -d.Exponent() > MaxDecimalFracDigits && !d.Equal(d.Truncate(MaxDecimalFracDigits)) {
+	if d.IsZero() {
+		return ""
+	}
+	exp := d.Exponent()
+	if -exp > MaxDecimalFracDigits && !d.Equal(d.Truncate(MaxDecimalFracDigits)) {
 		return fmt.Sprintf("has more than %d decimal places", MaxDecimalFracDigits)
 	}
-	if d.Abs().Cmp(decimal.New(1, maxDecimalIntDigits)) >= 0 {
+	if tooLarge(d, exp) {
 		return fmt.Sprintf("is too large (at most %d digits before the point)", maxDecimalIntDigits)
 	}
 	return ""
+}
+
+// magnitudeBounds[i] are ±10^maxDecimalIntDigits with exponent i+minBoundExp:
+// a decimal compares with the bound of its own exponent without being
+// rescaled, so that checking valid facts allocates nothing.
+const minBoundExp = -40
+
+var magnitudeBounds = func() (b [maxDecimalIntDigits - minBoundExp + 1][2]decimal.Decimal) {
+	for i := range b {
+		exp := int32(i + minBoundExp)
+		c := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(maxDecimalIntDigits-exp)), nil) // 10^(15-exp)
+		b[i] = [2]decimal.Decimal{decimal.NewFromBigInt(c, exp), decimal.NewFromBigInt(new(big.Int).Neg(c), exp)}
+	}
+	return b
+}()
+
+// tooLarge reports whether |d| ≥ 10^maxDecimalIntDigits; d is not zero.
+func tooLarge(d decimal.Decimal, exp int32) bool {
+	switch {
+	case exp > maxDecimalIntDigits:
+		return true
+	case exp < minBoundExp:
+		return d.Abs().Cmp(decimal.New(1, maxDecimalIntDigits)) >= 0
+	}
+	b := &magnitudeBounds[exp-minBoundExp]
+	return d.Cmp(b[0]) >= 0 || d.Cmp(b[1]) <= 0
 }
 
 func ParseDecimal(s string) (decimal.Decimal, string) {

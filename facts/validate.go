@@ -136,7 +136,6 @@ func (v *validator) code(path fpath, what, code string, vocab Vocabulary) {
 	}
 }
 
-
 func (v *validator) facts(f *Facts) {
 	switch {
 	case f.Region == "":

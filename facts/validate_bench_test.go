@@ -2,7 +2,6 @@ package facts_test
 
 import (
 	"testing"
-
 )
 
 func BenchmarkValidate(b *testing.B) {

@@ -11,11 +11,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/anzexian/anzexian/internal/testkit"
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/casetest"
@@ -50,23 +51,7 @@ func fuzzWatchdog(limit time.Duration) func() {
 	return func() { timer.Stop() }
 }
 
-// catchPanic runs f and fails the test with the panic and its stack.
-func catchPanic(t *testing.T, what string, f func()) {
-	t.Helper()
-	var val any
-	var stack []byte
-	func() {
-		defer func() {
-			if val = recover(); val != nil {
-				stack = debug.Stack()
-			}
-		}()
-		f()
-	}()
-	if val != nil {
-		t.Fatalf("%s panicked: %v\n%s", what, val, stack)
-	}
-}
+var catchPanic = testkit.CatchPanic
 
 // The bundled registry is loaded once: a Registry is immutable and safe for
 // concurrent use, so every input can have a fresh Engine over it.

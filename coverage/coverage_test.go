@@ -5,12 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/anzexian/anzexian/internal/testkit"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/anzexian/anzexian/coverage"
-	"github.com/anzexian/anzexian/diag"
-	"github.com/anzexian/anzexian/facts"
-	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -30,31 +29,12 @@ sources:
 %s`, id, id, region, body)
 }
 
-// evaluate loads the documents as one registry and evaluates coverage for
-// the facts on asOf.
+// evaluate evaluates coverage for the facts on asOf over a stack of the
+// documents, and checks that the obligation is the one set on the
+// evaluation and the one Obligation decides.
 func evaluate(t *testing.T, factsYAML, asOf string, docs ...string) *coverage.Result {
 	t.Helper()
-	var files []diag.File
-	for i, d := range docs {
-		files = append(files, diag.File{Name: fmt.Sprintf("r%d.yaml", i), Data: []byte(d)})
-	}
-	reg, err := rulesets.LoadFiles(files...)
-	if err != nil {
-		t.Fatalf("load: %v", err)
-	}
-	fs, err := facts.Decode("f.yaml", []byte(factsYAML))
-	if err != nil {
-		t.Fatalf("facts: %v", err)
-	}
-	d := facts.MustParseDate(asOf)
-	st, err := reg.Stack(fs[0].Region, d, "")
-	if err != nil {
-		t.Fatalf("stack: %v", err)
-	}
-	ev := lang.NewEval()
-	if err := st.Bind(ev, fs[0], d, ""); err != nil {
-		t.Fatalf("bind: %v", err)
-	}
+	st, ev := testkit.Bind(t, factsYAML, asOf, docs...)
 	res, _ := coverage.Evaluate(st, ev, coverage.Options{})
 	if got := ev.Obligation(); got != string(res.Obligation) {
 		t.Errorf("the obligation set on the evaluation is %q, the answer's %q", got, res.Obligation)

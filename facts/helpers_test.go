@@ -7,7 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/internal/testkit"
+
 	"github.com/anzexian/anzexian/facts"
 )
 
@@ -57,23 +58,10 @@ func formatDiags(err error) string {
 	return b.String()
 }
 
-func errorCodes(ds diag.Diagnostics) []string {
-	var out []string
-	for _, d := range ds.Errors() {
-		out = append(out, d.Code)
-	}
-	return out
-}
-
-// findDiag returns the first diagnostic with the code, or nil.
-func findDiag(ds diag.Diagnostics, code string) *diag.Diagnostic {
-	for _, d := range ds {
-		if d.Code == code {
-			return d
-		}
-	}
-	return nil
-}
+var (
+	errorCodes = testkit.ErrorCodes
+	findDiag   = testkit.FindDiag
+)
 
 // bug marks a regression test of a bug the tests found and that has been
 // fixed; desc says what the bug was. The test always runs.

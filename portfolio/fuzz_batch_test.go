@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/anzexian/anzexian/internal/testkit"
+
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/portfolio"
 )
@@ -59,7 +61,7 @@ func FuzzBatch(f *testing.F) {
 			}}
 		var s *portfolio.BatchSummary
 		var err error
-		catchPanic(t, "Batch", func() { s, err = portfolio.Batch(context.Background(), eng, bytes.NewReader(data), &out, o) })
+		testkit.CatchPanic(t, "Batch", func() { s, err = portfolio.Batch(context.Background(), eng, bytes.NewReader(data), &out, o) })
 		if s == nil {
 			t.Fatalf("Batch returned no summary (err %v)", err)
 		}

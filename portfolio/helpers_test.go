@@ -2,7 +2,6 @@ package portfolio_test
 
 import (
 	"flag"
-	"runtime/debug"
 	"sync"
 	"testing"
 	"time"
@@ -15,24 +14,6 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 var asOf2026 = facts.MustParseDate("2026-01-01")
-
-// catchPanic runs f and turns a panic into a test failure naming what.
-func catchPanic(t *testing.T, what string, f func()) {
-	t.Helper()
-	var val any
-	var stack []byte
-	func() {
-		defer func() {
-			if val = recover(); val != nil {
-				stack = debug.Stack()
-			}
-		}()
-		f()
-	}()
-	if val != nil {
-		t.Fatalf("%s panicked: %v\n%s", what, val, stack)
-	}
-}
 
 var fuzzWatchdog = testkit.Watchdog
 

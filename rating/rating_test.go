@@ -6,13 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/anzexian/anzexian/internal/testkit"
+
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/anzexian/anzexian/diag"
-	"github.com/anzexian/anzexian/facts"
-	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rating"
-	"github.com/anzexian/anzexian/rulesets"
 )
 
 // rater makes a national rating ruleset with one source s and the given
@@ -32,31 +30,10 @@ rating:
 %s`, id, id, body)
 }
 
-// price loads the documents and prices the facts on 2026-01-01 (with the
-// obligation set as the engine sets it).
+// price prices the facts on 2026-01-01 over a stack of the documents.
 func price(t *testing.T, factsYAML string, docs ...string) (*rating.Premium, error) {
 	t.Helper()
-	var files []diag.File
-	for i, d := range docs {
-		files = append(files, diag.File{Name: fmt.Sprintf("r%d.yaml", i), Data: []byte(d)})
-	}
-	reg, err := rulesets.LoadFiles(files...)
-	if err != nil {
-		t.Fatalf("load: %v", err)
-	}
-	fs, err := facts.Decode("f.yaml", []byte(factsYAML))
-	if err != nil {
-		t.Fatalf("facts: %v", err)
-	}
-	d := facts.MustParseDate("2026-01-01")
-	st, err := reg.Stack(fs[0].Region, d, "")
-	if err != nil {
-		t.Fatalf("stack: %v", err)
-	}
-	ev := lang.NewEval()
-	if err := st.Bind(ev, fs[0], d, ""); err != nil {
-		t.Fatalf("bind: %v", err)
-	}
+	st, ev := testkit.Bind(t, factsYAML, "2026-01-01", docs...)
 	p, _, err := rating.Evaluate(st, ev, rating.Options{})
 	return p, err
 }

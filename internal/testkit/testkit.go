@@ -1,6 +1,7 @@
 // Package testkit holds what the packages' tests and fuzz targets share:
-// a per-input watchdog, panic capture, and the properties every
-// diagnostic must have. Only tests import it.
+// a per-input watchdog, panic capture, the properties every diagnostic
+// must have, and small stacks built from ruleset text. Only tests import
+// it.
 package testkit
 
 import (
@@ -16,6 +17,9 @@ import (
 	"time"
 
 	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
+	"github.com/anzexian/anzexian/rulesets"
 )
 
 // FuzzLimit is the time one fuzz input may take.
@@ -34,7 +38,11 @@ func Watchdog(limit time.Duration) func() {
 }
 
 // NoPanic runs f and turns a panic into a test failure with its stack.
-func NoPanic(t testing.TB, f func()) {
+func NoPanic(t testing.TB, f func()) { CatchPanic(t, "", f) }
+
+// CatchPanic runs f and turns a panic into a test failure naming what
+// panicked, with its stack.
+func CatchPanic(t testing.TB, what string, f func()) {
 	t.Helper()
 	var stack string
 	var val any
@@ -47,7 +55,10 @@ func NoPanic(t testing.TB, f func()) {
 		f()
 	}()
 	if val != nil {
-		t.Fatalf("panic: %v\n%s", val, stack)
+		if what == "" {
+			what = "the code under test"
+		}
+		t.Fatalf("%s panicked: %v\n%s", what, val, stack)
 	}
 }
 
@@ -116,4 +127,63 @@ func AddFiles(f *testing.F, fsys fs.FS, pattern string) int {
 		return nil
 	})
 	return n
+}
+
+// MustFacts decodes one enterprise's facts or fails the test with the
+// diagnostics.
+func MustFacts(t testing.TB, doc string) *facts.Facts {
+	t.Helper()
+	fs, err := facts.Decode("facts.yaml", []byte(doc))
+	if err != nil {
+		t.Fatalf("facts: %v", err)
+	}
+	if len(fs) != 1 {
+		t.Fatalf("facts: %d enterprises, want 1", len(fs))
+	}
+	return fs[0]
+}
+
+// FindDiag returns the first diagnostic with the code, or nil.
+func FindDiag(ds diag.Diagnostics, code string) *diag.Diagnostic {
+	for _, d := range ds {
+		if d.Code == code {
+			return d
+		}
+	}
+	return nil
+}
+
+// ErrorCodes returns the codes of the error diagnostics, in order.
+func ErrorCodes(ds diag.Diagnostics) []string {
+	var out []string
+	for _, d := range ds.Errors() {
+		out = append(out, d.Code)
+	}
+	return out
+}
+
+// Bind loads the ruleset documents as one registry and binds an
+// evaluation of the facts on asOf to the stack of their region, as the
+// engine does before it evaluates the answers.
+func Bind(t testing.TB, factsYAML, asOf string, docs ...string) (*rulesets.Stack, *lang.Eval) {
+	t.Helper()
+	var files []diag.File
+	for i, d := range docs {
+		files = append(files, diag.File{Name: fmt.Sprintf("r%d.yaml", i), Data: []byte(d)})
+	}
+	reg, err := rulesets.LoadFiles(files...)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	f := MustFacts(t, factsYAML)
+	d := facts.MustParseDate(asOf)
+	st, err := reg.Stack(f.Region, d, "")
+	if err != nil {
+		t.Fatalf("stack: %v", err)
+	}
+	ev := lang.NewEval()
+	if err := st.Bind(ev, f, d, ""); err != nil {
+		t.Fatalf("bind: %v", err)
+	}
+	return st, ev
 }

@@ -146,8 +146,14 @@ func decodeFacts(name string, src []byte, n *yaml.Node, budget *yamlx.Budget) (*
 	if v := get("region"); v != nil {
 		before := len(r.Diags)
 		f.Region = r.Str(v, "region", "region")
-		if len(r.Diags) == before && !ValidRegion(f.Region) {
+		switch {
+		case len(r.Diags) != before:
+		case !ValidRegion(f.Region):
 			r.Errorf(v, "region", "facts.region", "a GB/T 2260 code has 2, 4, 6, 9 or 12 digits, e.g. \"330382\"; quote it", "region %q is not a GB/T 2260 code", f.Region)
+		default:
+			if summary, hint := checkRegion(f.Region); summary != "" {
+				r.Errorf(v, "region", "facts.region", hint, "%s", summary)
+			}
 		}
 	} else {
 		r.Errorf(n, "region", "facts.missing", "add region: \"<GB/T 2260 code>\", e.g. region: \"430100\"", "region is required: it chooses the rulesets that apply")
@@ -589,6 +595,8 @@ func (f *Facts) Validate() error {
 	}
 	if !ValidRegion(f.Region) {
 		add("region", "facts.region", "region %q is not a GB/T 2260 code", f.Region)
+	} else if summary, _ := checkRegion(f.Region); summary != "" {
+		add("region", "facts.region", "%s", summary)
 	}
 	if len(f.Sectors) == 0 {
 		add("sectors", "facts.missing", "sectors is required")

@@ -46,6 +46,10 @@ func Decode(name string, data []byte) ([]*Facts, error) {
 	budget := yamlx.NewBudget()
 	var out []*Facts
 	for _, doc := range docs {
+		if d := jsonDocument(name, data, doc); d != nil {
+			diags = append(diags, d)
+			continue
+		}
 		f, ds := decodeFacts(name, data, doc, budget)
 		diags = append(diags, ds...)
 		if f != nil {

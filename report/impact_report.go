@@ -371,3 +371,13 @@ th { background: #f4f6f8; } td.text, th.text { text-align: left; } .changed { fo
 </body>
 </html>
 `))
+
+// WriteImpactLang writes the report for a terminal in lang.
+func WriteImpactLang(w io.Writer, r *portfolio.ImpactReport, lang Lang) error {
+	return WriteImpact(w, r)
+}
+
+// WriteImpactHTMLLang writes the page in lang.
+func WriteImpactHTMLLang(w io.Writer, r *portfolio.ImpactReport, lang Lang) error {
+	return WriteImpactHTML(w, r)
+}

@@ -328,3 +328,9 @@ func factorText(f rating.Factor) string {
 	}
 	return f.Value.String()
 }
+
+// WriteAssessmentLang writes the assessment as WriteAssessment does, in the
+// language lang.
+func WriteAssessmentLang(w io.Writer, a *anzexian.Assessment, lang Lang) error {
+	return WriteAssessment(w, a)
+}

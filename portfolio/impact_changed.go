@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/anzexian/anzexian/facts"
 )
@@ -26,6 +27,13 @@ var ChangedHeader = []string{"行号", "企业名称", "地区代码", "地区�
 // else CSV). Close ends it (an XLSX workbook is written whole then).
 func NewChangedWriter(w io.Writer, format Format) *ChangedWriter {
 	t, err := NewTableWriter(w, format, "变化企业", ChangedHeader)
+	return &ChangedWriter{t: t, err: err}
+}
+
+// NewChangedSheet writes a changed-enterprises table on a new sheet of the
+// workbook f; Close ends the table, the caller writes the workbook.
+func NewChangedSheet(f *excelize.File, sheet string) *ChangedWriter {
+	t, err := NewTableSheet(f, sheet, ChangedHeader)
 	return &ChangedWriter{t: t, err: err}
 }
 

@@ -297,8 +297,13 @@ func (p *Reader) decode(raw *rawRecord) (*facts.Facts, error) {
 		var val *yaml.Node
 		var err error
 		c := columnByKey[col]
-		if c != nil {
+		switch {
+		case c != nil:
 			cell = c.normalizeCell(cell)
+		case strings.TrimSpace(cell) == "是":
+			cell = "true" // a declared yes/no fact, as a template's list offers it
+		case strings.TrimSpace(cell) == "否":
+			cell = "false"
 		}
 		if c != nil && (c.Kind == KindText || c.Kind == KindCode) {
 			// text whatever it looks like: a name "2024", a region 430100

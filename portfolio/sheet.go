@@ -59,8 +59,27 @@ func NewTableWriter(w io.Writer, format Format, sheet string, header []string) (
 	return t, t.newSheet()
 }
 
-// File returns the workbook an XLSX table is written to (nil for CSV), for
-// callers that add sheets of their own before Close.
+// NewTableSheet writes a table on new sheets of the workbook f, streaming;
+// Close ends the table but leaves writing the workbook to the caller, who
+// may add sheets of its own before (not after) the table's.
+func NewTableSheet(f *excelize.File, sheet string, header []string) (*TableWriter, error) {
+	t := &TableWriter{format: XLSX, header: header, sheetOf: sheet, file: f, sheets: 1}
+	var err error
+	if t.styles, err = newTableStyles(f); err != nil {
+		return nil, err
+	}
+	t.widths = make([]float64, len(header))
+	for i, h := range header {
+		t.widths[i] = min(max(displayWidth(h)+2, 8), 40)
+	}
+	if _, err := f.NewSheet(sheet); err != nil {
+		return nil, err
+	}
+	t.sheets = 0
+	return t, t.newSheetNamed()
+}
+
+// File returns the workbook an XLSX table is written to (nil for CSV).
 func (t *TableWriter) File() *excelize.File { return t.file }
 
 func newTableStyles(f *excelize.File) (tableStyles, error) {
@@ -99,6 +118,17 @@ func (t *TableWriter) newSheet() error {
 	} else if _, err := t.file.NewSheet(name); err != nil {
 		return err
 	}
+	return t.startSheet(name)
+}
+
+// newSheetNamed starts the first sheet of a table on a sheet the caller
+// made.
+func (t *TableWriter) newSheetNamed() error {
+	t.sheets = 1
+	return t.startSheet(t.sheetOf)
+}
+
+func (t *TableWriter) startSheet(name string) error {
 	sw, err := t.file.NewStreamWriter(name)
 	if err != nil {
 		return err
@@ -234,6 +264,9 @@ func (t *TableWriter) Close() error {
 	}
 	if err := t.sw.Flush(); err != nil {
 		return err
+	}
+	if t.w == nil {
+		return nil // a table on the caller's workbook
 	}
 	t.file.SetActiveSheet(0)
 	_, err := t.file.WriteTo(t.w)

@@ -200,5 +200,12 @@ func Label(path string) string {
 	if c := columnByKey[path]; c != nil {
 		return bareHeader(c.Header)
 	}
+	if l, ok := objectLabels[path]; ok {
+		return l
+	}
 	return path
 }
+
+// objectLabels name the facts that are objects, whose parts are columns.
+var objectLabels = map[string]string{"policy": "当前安责险保单", "project": "建设项目", "park": "所在园区",
+	"work_injury_rank": "工伤事故排名", "hazards": "事故隐患", "enforcement": "责令改正与罚款记录"}

@@ -119,8 +119,21 @@ func premiumCells(a *anzexian.Assessment) []Cell {
 	p := a.Premium
 	if p == nil {
 		note := "没有适用的费率规则"
-		if a.PremiumIncomplete != nil {
-			note = "无法计算：" + a.PremiumIncomplete.Reason
+		if inc := a.PremiumIncomplete; inc != nil {
+			note = "无法计算：" + inc.Reason
+			var missing []string
+			seen := map[string]bool{}
+			for _, u := range inc.Undetermined {
+				for _, m := range u.Missing {
+					if !seen[m] {
+						seen[m] = true
+						missing = append(missing, Label(m)+"（"+m+"）")
+					}
+				}
+			}
+			if len(missing) > 0 {
+				note = "无法计算：缺少 " + strings.Join(missing, "、")
+			}
 		}
 		return []Cell{{}, TextCell(note), {}}
 	}

@@ -118,7 +118,7 @@ func fillTemplate(t *testing.T, f *excelize.File, out string) {
 		{"企业名称": "乐清某船舶修造有限公司", "地区代码": "330382", "行业": "other", "从业人员数": "80", "安全风险等级": "一般风险 moderate",
 			"特殊作业场所": `[{"kind": "ship_repair", "workers": 40}]`},
 		{"企业名称": "晋中某煤矿有限公司", "地区代码": "140700", "行业": "煤矿 coal_mine", "从业人员数": "800", "安全风险等级": "重大风险 major",
-			"生产安全事故": `[{"date": "2024-06-12", "deaths": 1, "serious_injuries": 2, "direct_loss": "1500000", "unit_liable": true}]`,
+			"生产安全事故":   `[{"date": "2024-06-12", "deaths": 1, "serious_injuries": 2, "direct_loss": "1500000", "unit_liable": true}]`,
 			"列入联合惩戒名单": "是", "主要负责人上年年收入（元）": "600,000", "开始经营日期": "2010/1/1"},
 		{"企业名称": "深圳某餐饮管理有限公司", "地区代码": "440304", "行业": "商贸（餐饮） commerce.catering", "从业人员数": "25",
 			"安全风险等级": "低风险 low"},

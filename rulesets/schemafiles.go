@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
 )
 
 // The JSON Schemas of the files and answers the engine reads and writes
@@ -161,4 +160,3 @@ func declaredFactSchema(st *Stack, rs *Ruleset, d *FactDecl) map[string]any {
 	}
 	return s
 }
-

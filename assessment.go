@@ -253,6 +253,7 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options
 			}
 		}
 		a.Trace = &Trace{Rules: trace, Ignored: ev.Ignored()}
+		explainTrace(st, ev, a, o)
 	}
 	if a.Notes == nil {
 		a.Notes = []string{}

@@ -315,4 +315,3 @@ func pctOf(a, b decimal.Decimal) string {
 	}
 	return ", " + signedPct(b.Sub(a).Mul(decimal.NewFromInt(100)).DivRound(a, 2))
 }
-

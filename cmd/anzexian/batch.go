@@ -8,10 +8,12 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
 	"github.com/anzexian/anzexian"
@@ -273,8 +275,8 @@ func printBatchSummary(w io.Writer, s *portfolio.BatchSummary) {
 		parts = append(parts, fmt.Sprintf("%s %s", ob, group(s.Obligations[ob])))
 	}
 	fmt.Fprintf(w, "  obligations: %s\n", strings.Join(parts, ", "))
-	fmt.Fprintf(w, "  premium: %s priced, total %s CNY; %s without a premium the facts allow computing\n",
-		group(s.Priced), s.TotalPremium.StringFixed(2), group(s.PremiumIncomplete))
+	fmt.Fprintf(w, "  premium: %s priced, total %s 元 (%s); %s without a premium the facts allow computing\n",
+		group(s.Priced), groupDecimal(s.TotalPremium.StringFixed(2)), yuanShort(s.TotalPremium), group(s.PremiumIncomplete))
 	fmt.Fprintf(w, "  penalties: %s enterprises risk at least one\n", group(s.Penalised))
 }
 
@@ -295,6 +297,35 @@ func group(n int) string {
 		out = "-" + out
 	}
 	return out
+}
+
+// groupDecimal puts thousands separators in a decimal's whole part.
+func groupDecimal(s string) string {
+	whole, frac, _ := strings.Cut(s, ".")
+	neg := strings.HasPrefix(whole, "-")
+	n, err := strconv.ParseInt(strings.TrimPrefix(whole, "-"), 10, 64)
+	if err != nil {
+		return s
+	}
+	out := group(int(n))
+	if neg {
+		out = "-" + out
+	}
+	if frac != "" {
+		out += "." + frac
+	}
+	return out
+}
+
+// yuanShort is an amount for a summary: 约 47.46 亿元, 约 12.30 万元.
+func yuanShort(d decimal.Decimal) string {
+	switch a := d.Abs(); {
+	case a.GreaterThanOrEqual(decimal.New(1, 8)):
+		return "约 " + d.Shift(-8).StringFixed(2) + " 亿元"
+	case a.GreaterThanOrEqual(decimal.New(1, 4)):
+		return "约 " + d.Shift(-4).StringFixed(2) + " 万元"
+	}
+	return groupDecimal(d.StringFixed(2)) + " 元"
 }
 
 // streamGC tunes the garbage collector for streaming a portfolio, unless

@@ -18,11 +18,12 @@ import (
 // all of those the report holds are in the page's download.
 const MaxChangedShown = 200
 
-// WriteImpactHTML writes the report as one self-contained HTML page in
-// Chinese: styles and charts (inline SVG) included, nothing fetched, so it
-// opens offline and can be mailed as one file.
+// WriteImpactHTML writes the report as one self-contained HTML page, in
+// English as it always has (the CLI writes it in Chinese, see
+// WriteImpactHTMLLang): styles and charts (inline SVG) included, nothing
+// fetched, so it opens offline and can be mailed as one file.
 func WriteImpactHTML(w io.Writer, r *portfolio.ImpactReport) error {
-	return WriteImpactHTMLLang(w, r, Chinese)
+	return WriteImpactHTMLLang(w, r, English)
 }
 
 // WriteImpactHTMLLang writes the page in lang: the summary, the rule diff

@@ -52,7 +52,7 @@ func TestImpactPage(t *testing.T) {
 		t.Fatalf("%d changed, %d listed", rep.Changed, len(rep.ChangedList))
 	}
 	var b strings.Builder
-	if err := report.WriteImpactHTML(&b, rep); err != nil {
+	if err := report.WriteImpactHTMLLang(&b, rep, report.Chinese); err != nil {
 		t.Fatal(err)
 	}
 	page := b.String()

@@ -221,9 +221,9 @@ table { border-collapse: collapse; margin: .5em 0; } th, td { padding: .25em .6e
 th { background: #f4f6f8; } td.text, th.text { text-align: left; } .changed { font-weight: bold; color: #a33; }
 .summary { display: flex; gap: 1em; flex-wrap: wrap; } .summary div { background: #f4f6f8; padding: .6em 1em; border-radius: 6px; }
 .summary b { display: block; font-size: 1.4em; } .muted { color: #777; } code { font-size: 90%; }
-.bar { display: inline-block; height: .8em; background: #3b6ea8; vertical-align: middle; }
+.share { display: inline-block; height: .8em; background: #3b6ea8; vertical-align: middle; }
 .download { display: inline-block; background: #3b6ea8; color: #fff; padding: .4em .9em; border-radius: 4px; text-decoration: none; }
-#changes code, #diff code { word-break: break-all; } #changes td { max-width: 24em; } #diff td { max-width: 30em; }
+#changes code, #diff code, #rulesets code { word-break: break-all; } #changes td, #rulesets td { max-width: 30em; } #diff td { max-width: 30em; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 0 2em; }
 </style>
 </head>
@@ -281,7 +281,7 @@ th { background: #f4f6f8; } td.text, th.text { text-align: left; } .changed { fo
 <div class="grid">
 {{range $r.Breakdowns}}<div><h3>{{$.Breakdown .By}}</h3>
 <table class="breakdown" id="by-{{.By}}"><tr><th class="text">{{$.T "名称" "name"}}</th><th>{{$.T "企业" "enterprises"}}</th><th class="text">{{$.T "有变化" "changed"}}</th><th>{{$.T "义务变化" "obligation"}}</th><th>{{$.T "上升" "up"}}</th><th>{{$.T "下降" "down"}}</th><th>{{$.T "保费合计变化（元）" "change of the total (CNY)"}}</th></tr>
-{{range .Rows}}<tr><td class="text">{{.Label}} <span class="muted">{{.Key}}</span></td><td>{{group .Enterprises}}</td><td class="text"><span class="bar" style="{{share .Changed .Enterprises}}"></span> {{group .Changed}}</td><td>{{group .ObligationChanged}}</td><td>{{group .Increased}}</td><td>{{group .Decreased}}</td><td>{{sub .PremiumBefore .PremiumAfter}}</td></tr>
+{{range .Rows}}<tr><td class="text">{{.Label}} <span class="muted">{{.Key}}</span></td><td>{{group .Enterprises}}</td><td class="text"><span class="share" style="{{share .Changed .Enterprises}}"></span> {{group .Changed}}</td><td>{{group .ObligationChanged}}</td><td>{{group .Increased}}</td><td>{{group .Decreased}}</td><td>{{sub .PremiumBefore .PremiumAfter}}</td></tr>
 {{end}}</table></div>
 {{end}}</div>
 

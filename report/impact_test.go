@@ -63,6 +63,13 @@ func TestImpactPage(t *testing.T) {
 			t.Errorf("the page lacks %q", want)
 		}
 	}
+	// No style reaches the histogram's rect.bar: CSS height would override
+	// the rect's (SVG 2 geometry properties), as once drew every bar as a
+	// thin line in Chromium.
+	style := page[strings.Index(page, "<style>"):strings.Index(page, "</style>")]
+	if regexp.MustCompile(`(^|[\s,}])(rect)?\.bar\b`).MatchString(style) {
+		t.Error("a style rule targets .bar, the histogram's bars")
+	}
 	// y-axis ticks: 0, 1, 2 … up to the tallest bar, not only 0 and the maximum
 	ticks := regexp.MustCompile(`text-anchor="end" font-size="11">(\d+)</text>`).FindAllStringSubmatch(page, -1)
 	if len(ticks) < 3 {

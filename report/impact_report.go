@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/shopspring/decimal"
 
@@ -51,26 +50,26 @@ func WriteImpactLang(w io.Writer, r *portfolio.ImpactReport, l Lang) error {
 	}
 
 	ew.printf(l.t("\n投保义务（行：修改前；列：修改后），%s 家变化：\n", "\nObligation (rows: before; columns: after), %s changed:\n"), groupInt(r.Obligations.Changed))
-	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "\t")
 	level := func(o rulesets.Obligation) string {
 		if l == English {
 			return string(o)
 		}
 		return shortObligation[o]
 	}
+	mt := &textTable{right: []bool{true, true, true, true, true}}
+	head := []string{""}
 	for _, o := range r.Obligations.Levels {
-		fmt.Fprintf(tw, "%s\t", level(o))
+		head = append(head, level(o))
 	}
-	fmt.Fprintln(tw)
+	mt.add(head...)
 	for i, o := range r.Obligations.Levels {
-		fmt.Fprintf(tw, "%s\t", level(o))
+		row := []string{level(o)}
 		for _, n := range r.Obligations.Counts[i] {
-			fmt.Fprintf(tw, "%s\t", groupInt(n))
+			row = append(row, groupInt(n))
 		}
-		fmt.Fprintln(tw)
+		mt.add(row...)
 	}
-	tw.Flush()
+	mt.write(ew, "  ")
 
 	p := r.Premium
 	ew.printf(l.t("\n保费：%s 家在两套规则下都可计算：%s 家不变，%s 家上升，%s 家下降；%s 家仅修改后可计算，%s 家仅修改前可计算\n",
@@ -103,8 +102,12 @@ func WriteImpactLang(w io.Writer, r *portfolio.ImpactReport, l Lang) error {
 
 	if len(r.Movers) > 0 {
 		ew.print(l.t("\n变化最大的企业：\n", "\nLargest movers:\n"))
-		tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, l.t("  行号\t企业\t地区\t行业\t修改前\t修改后\t变化\t%\t原因", "  line\tenterprise\tregion\tsectors\tbefore\tafter\tchange\t%\tmoved by"))
+		tw := &textTable{right: []bool{true, false, false, false, true, true, true, true}}
+		if l == English {
+			tw.add("line", "enterprise", "region", "sectors", "before", "after", "change", "%", "moved by")
+		} else {
+			tw.add("行号", "企业", "地区", "行业", "修改前", "修改后", "变化", "%", "原因")
+		}
 		for _, m := range r.Movers {
 			pct := "—"
 			if m.Percent != nil {
@@ -116,10 +119,9 @@ func WriteImpactLang(w io.Writer, r *portfolio.ImpactReport, l Lang) error {
 				sectors = sectorLabels(m.Sectors)
 				moves = movesTextZh(m.MovedBy)
 			}
-			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Line, m.Enterprise, region, sectors,
-				money(m.Before), money(m.After), signed(m.Change), pct, moves)
+			tw.add(fmt.Sprint(m.Line), m.Enterprise, region, sectors, money(m.Before), money(m.After), signed(m.Change), pct, moves)
 		}
-		tw.Flush()
+		tw.write(ew, "  ")
 	}
 
 	ew.print(l.t("\n处罚：\n", "\nPenalties:\n"))
@@ -200,14 +202,17 @@ func writeBreakdownsText(ew *errWriter, r *portfolio.ImpactReport, l Lang) {
 	for _, b := range r.Breakdowns {
 		t := titles[b.By]
 		ew.printf("\n%s:\n", l.t(t[0], t[1]))
-		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, l.t("  代码\t名称\t企业\t有变化\t义务变化\t上升\t下降\t保费合计变化（元）",
-			"  code\tname\tenterprises\tchanged\tobligation changed\tincreased\tdecreased\tchange of the total (CNY)"))
+		tw := &textTable{right: []bool{false, false, true, true, true, true, true, true}}
+		if l == English {
+			tw.add("code", "name", "enterprises", "changed", "obligation changed", "increased", "decreased", "change of the total (CNY)")
+		} else {
+			tw.add("代码", "名称", "企业", "有变化", "义务变化", "上升", "下降", "保费合计变化（元）")
+		}
 		for _, row := range b.Rows {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Key, row.Label, groupInt(row.Enterprises), groupInt(row.Changed),
+			tw.add(row.Key, row.Label, groupInt(row.Enterprises), groupInt(row.Changed),
 				groupInt(row.ObligationChanged), groupInt(row.Increased), groupInt(row.Decreased), signed(row.PremiumAfter.Sub(row.PremiumBefore)))
 		}
-		tw.Flush()
+		tw.write(ew, "  ")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/answer"
 	"github.com/anzexian/anzexian/internal/lang"
+	"github.com/anzexian/anzexian/internal/regions"
 	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
@@ -141,6 +142,9 @@ func stackNotes(st *rulesets.Stack) []string {
 
 func writeStackNotes(st *rulesets.Stack) []string {
 	notes := []string{}
+	if st.Insurer != "" && !hasFiling(st) {
+		notes = append(notes, fmt.Sprintf("保险机构「%s」在本地区、本评估日没有费率备案：保费只按监管部门的规则计算，未含该机构的基准费率和自有浮动因子。", st.Insurer))
+	}
 	for _, rs := range st.Layers {
 		if rs.Status == rulesets.StatusDraft {
 			notes = append(notes, fmt.Sprintf("本答案部分基于征求意见稿《%s》（%s），该文件尚未生效。", rs.Title, rs.Key()))
@@ -150,6 +154,31 @@ func writeStackNotes(st *rulesets.Stack) []string {
 		}
 	}
 	return notes
+}
+
+// hasFiling reports whether the stack holds the filing of its insurer.
+func hasFiling(st *rulesets.Stack) bool {
+	for _, rs := range st.Layers {
+		if rs.Kind == rulesets.KindFiling && rs.Insurer == st.Insurer {
+			return true
+		}
+	}
+	return false
+}
+
+// regionNotes adds the note an answer for a region code the GB/T 2260 data
+// does not list must carry: the code is not an error (codes change every
+// year, and the data ends with its newest listing), but the stack was
+// chosen by its prefix alone.
+func regionNotes(notes []string, region string) []string {
+	if region == "" || regions.Known(region) {
+		return notes
+	}
+	where := regions.Label(region)
+	if where == "" {
+		where = "上级地区"
+	}
+	return append(notes, fmt.Sprintf("地区代码 %s 不在所用的行政区划代码数据中（%s）：可能是新设、已撤销或写错的代码；本答案按其上级地区（%s）适用的规则作出。", region, regions.Version, where))
 }
 
 // price runs the rating pipeline: a premium, or why there is none.
@@ -182,7 +211,7 @@ func premiumNotes(notes []string, prem *rating.Premium) []string {
 func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options) (*Assessment, error) {
 	f := ev.Facts()
 	a := &Assessment{Enterprise: f.Name, Region: f.Region, AsOf: o.asOf, Insurer: o.insurer,
-		Rulesets: layersOf(st), Notes: stackNotes(st)}
+		Rulesets: layersOf(st), Notes: regionNotes(stackNotes(st), f.Region)}
 	cov, ctrace := coverage.Evaluate(st, ev, coverage.Options{Trace: o.trace})
 	a.Coverage = cov
 	var rtrace []rulesets.TraceEntry
@@ -224,6 +253,7 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options
 			}
 		}
 		a.Trace = &Trace{Rules: trace, Ignored: ev.Ignored()}
+		explainTrace(st, ev, a, o)
 	}
 	if a.Notes == nil {
 		a.Notes = []string{}

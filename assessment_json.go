@@ -130,6 +130,21 @@ func (a *Assessment) AppendJSON(dst []byte) []byte {
 				if e.Detail != "" {
 					w.Str("detail", e.Detail)
 				}
+				if e.Condition != "" {
+					w.Str("condition", e.Condition)
+				}
+				if len(e.Reads) > 0 {
+					w.Key("reads")
+					w.B = append(w.B, '[')
+					for j, r := range e.Reads {
+						w.Elem(j)
+						w.Open()
+						w.Str("name", r.Name)
+						w.Str("value", r.Value)
+						w.Close()
+					}
+					w.B = append(w.B, ']')
+				}
 				w.Close()
 			}
 			w.B = append(w.B, ']')

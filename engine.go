@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/lang"
+	"github.com/anzexian/anzexian/internal/suggest"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -151,6 +153,9 @@ func (e *Engine) prepare(f *facts.Facts, o options) (*rulesets.Registry, *rulese
 	if err := f.Validate(); err != nil {
 		return nil, nil, nil, err
 	}
+	if !reg.HasFiling(o.insurer) {
+		return nil, nil, nil, unknownInsurer(reg, f.Region, o)
+	}
 	st, err := e.stack(reg, f, o)
 	if err != nil {
 		return nil, nil, nil, err
@@ -180,4 +185,21 @@ func (e *Engine) stack(reg *rulesets.Registry, f *facts.Facts, o options) (*rule
 		layers = append(layers, rs)
 	}
 	return reg.StackOf(layers, f.Region, o.asOf, o.insurer)
+}
+
+// unknownInsurer is the error for an insurer no ruleset of the registry
+// files rates for, in any region or year: a misspelt name would otherwise
+// price every enterprise under the regulators' rules alone without a word.
+func unknownInsurer(reg *rulesets.Registry, region string, o options) error {
+	names := reg.Insurers()
+	hint := "no insurer has a rate filing among the loaded rulesets; leave --insurer out, or add the filing (--with)"
+	if len(names) > 0 {
+		hint = "insurers with a filing: " + strings.Join(names, "、")
+		if s := suggest.Closest(o.insurer, names); s != "" {
+			hint = fmt.Sprintf("did you mean %q? ", s) + hint
+		}
+	}
+	return &rulesets.StackError{Region: region, Date: o.asOf, Insurer: o.insurer, Diagnostics: diag.Diagnostics{{
+		Severity: diag.SeverityError, Code: "stack.unknown_insurer",
+		Summary: fmt.Sprintf("insurer %q has no rate filing in any loaded ruleset", o.insurer), Hint: hint}}}
 }

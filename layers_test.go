@@ -20,7 +20,7 @@ var layers = map[string]int{
 	"internal/decfmt":  0,
 	"internal/yamlx":   1,
 	"facts":            2,
-	"internal/regions": 2,
+	"internal/regions": 1,
 	"internal/lang":    3,
 	"rulesets":         4,
 	"internal/answer":  5,

@@ -46,6 +46,10 @@ func Decode(name string, data []byte) ([]*Facts, error) {
 	budget := yamlx.NewBudget()
 	var out []*Facts
 	for _, doc := range docs {
+		if d := jsonDocument(name, data, doc); d != nil {
+			diags = append(diags, d)
+			continue
+		}
 		f, ds := decodeFacts(name, data, doc, budget)
 		diags = append(diags, ds...)
 		if f != nil {
@@ -146,8 +150,14 @@ func decodeFacts(name string, src []byte, n *yaml.Node, budget *yamlx.Budget) (*
 	if v := get("region"); v != nil {
 		before := len(r.Diags)
 		f.Region = r.Str(v, "region", "region")
-		if len(r.Diags) == before && !ValidRegion(f.Region) {
+		switch {
+		case len(r.Diags) != before:
+		case !ValidRegion(f.Region):
 			r.Errorf(v, "region", "facts.region", "a GB/T 2260 code has 2, 4, 6, 9 or 12 digits, e.g. \"330382\"; quote it", "region %q is not a GB/T 2260 code", f.Region)
+		default:
+			if summary, hint := checkRegion(f.Region); summary != "" {
+				r.Errorf(v, "region", "facts.region", hint, "%s", summary)
+			}
 		}
 	} else {
 		r.Errorf(n, "region", "facts.missing", "add region: \"<GB/T 2260 code>\", e.g. region: \"430100\"", "region is required: it chooses the rulesets that apply")

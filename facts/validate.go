@@ -142,6 +142,10 @@ func (v *validator) facts(f *Facts) {
 		v.add(at("region"), "facts.missing", "region is required: it chooses the rulesets that apply")
 	case !ValidRegion(f.Region):
 		v.add(at("region"), "facts.region", "region %q is not a GB/T 2260 code", f.Region)
+	default:
+		if summary, _ := checkRegion(f.Region); summary != "" {
+			v.add(at("region"), "facts.region", "%s", summary)
+		}
 	}
 	if len(f.Sectors) == 0 {
 		v.add(at("sectors"), "facts.missing", "sectors is required")

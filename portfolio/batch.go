@@ -38,8 +38,13 @@ type BatchOptions struct {
 	Rejected func(line int, err error)
 	// Full writes each assessment in full, {"line": N, "assessment": {...}}
 	// (about 15 KB an enterprise); otherwise its brief form, see
-	// [Assessment.AppendBrief].
+	// [AppendBrief].
 	Full bool
+	// Results, when CSV or XLSX, writes a table for people instead of JSON
+	// lines: one row per enterprise with its name, region code and name,
+	// obligation, premium, every factor and the fines (see [ResultHeader]);
+	// an XLSX table continues on further sheets past [MaxSheetRows].
+	Results Format
 	// Progress, when not nil, is called in input order after each chunk of
 	// records with the running summary and the bytes of input consumed.
 	Progress func(s *BatchSummary, consumed int64)
@@ -71,6 +76,7 @@ type BatchSummary struct {
 // batchResult is one record's outcome: the output line or the error.
 type batchResult struct {
 	line       []byte
+	cells      []Cell
 	err        error
 	obligation rulesets.Obligation
 	premium    *decimal.Decimal
@@ -112,6 +118,15 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 	if o.Insurer != "" {
 		opts = append(opts, anzexian.Insurer(o.Insurer))
 	}
+	var table *resultTable
+	var tw *TableWriter
+	bw := bufio.NewWriterSize(w, 256<<10)
+	if o.Results == CSV || o.Results == XLSX {
+		table = newResultTable(reg)
+		if tw, err = NewTableWriter(bw, o.Results, "评估结果", table.header()); err != nil {
+			return &BatchSummary{Obligations: map[rulesets.Obligation]int{}, Elapsed: time.Since(start)}, err
+		}
+	}
 	work := func(_ int, raw *rawRecord) batchResult {
 		f, err := p.decode(raw)
 		if err != nil {
@@ -122,7 +137,10 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 			return batchResult{err: fmt.Errorf("%s:%d: %w", o.Name, raw.line, err)}
 		}
 		var out []byte
-		if o.Full {
+		var cells []Cell
+		if table != nil {
+			cells = table.row(raw.line, a)
+		} else if o.Full {
 			out = make([]byte, 0, 16<<10)
 			out = append(out, `{"line":`...)
 			out = strconv.AppendInt(out, int64(raw.line), 10)
@@ -132,7 +150,7 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		} else {
 			out = append(AppendBrief(make([]byte, 0, 1024), a, raw.line), '\n')
 		}
-		res := batchResult{line: out, obligation: a.Coverage.Obligation, penalised: len(a.Penalties) > 0}
+		res := batchResult{line: out, cells: cells, obligation: a.Coverage.Obligation, penalised: len(a.Penalties) > 0}
 		if a.Premium != nil {
 			res.premium = &a.Premium.Amount
 		}
@@ -141,7 +159,6 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 	}
 
 	s := &BatchSummary{Obligations: map[rulesets.Obligation]int{}}
-	bw := bufio.NewWriterSize(w, 256<<10)
 	lastChunkEnd := int64(-1)
 	emit := func(raw *rawRecord, res batchResult) error {
 		s.Read++
@@ -156,9 +173,15 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 			s.Skipped++
 			return nil
 		}
-		if _, err := bw.Write(res.line); err != nil {
+		var werr error
+		if tw != nil {
+			werr = tw.Write(res.cells)
+		} else {
+			_, werr = bw.Write(res.line)
+		}
+		if werr != nil {
 			s.Failed++
-			return err
+			return werr
 		}
 		s.Written++
 		s.Obligations[res.obligation]++
@@ -179,6 +202,11 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		return nil
 	}
 	err = runOrdered(ctx, p, o.Workers, work, emit)
+	if tw != nil {
+		if cerr := tw.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}
 	if ferr := bw.Flush(); err == nil && ferr != nil {
 		err = ferr
 	}

@@ -34,6 +34,13 @@ type ImpactOptions struct {
 	// Progress, when not nil, is called in input order with the number of
 	// records done and the bytes of input consumed (-1 at the end).
 	Progress func(done int, consumed int64)
+	// ChangedTo, when not nil, is called in input order with every
+	// enterprise the edit changed (see [NewChangedWriter]); an error stops
+	// the comparison.
+	ChangedTo func(ChangedEnterprise) error
+	// KeepChanged is how many changed enterprises the report lists (0:
+	// DefaultKeepChanged; negative: none).
+	KeepChanged int
 }
 
 // ImpactReport is what a rule change does across a portfolio: every
@@ -63,6 +70,15 @@ type ImpactReport struct {
 	Premium     PremiumImpact    `json:"premium"`
 	Movers      []Mover          `json:"movers"`
 	Penalties   PenaltyImpact    `json:"penalties"`
+
+	// RuleDiffs say what the edit changed in each changed ruleset.
+	RuleDiffs []RuleDiff `json:"rule_diffs"`
+	// Breakdowns by province, city, sector family and obligation.
+	Breakdowns []Breakdown `json:"breakdowns"`
+	// ChangedList lists the enterprises that changed, in input order, up to
+	// ImpactOptions.KeepChanged of them (ChangedListTruncated then says so).
+	ChangedList          []ChangedEnterprise `json:"changed_list"`
+	ChangedListTruncated bool                `json:"changed_list_truncated,omitempty"`
 }
 
 // RulesetChange is a ruleset added, replaced or removed by the edit.
@@ -208,7 +224,13 @@ func Impact(ctx context.Context, e *anzexian.Engine, r io.Reader, edited *rulese
 		return nil, err
 	}
 	before := e.Registry()
-	rep := &ImpactReport{Portfolio: o.Name, AsOf: o.At, Insurer: o.Insurer, Changes: registryChanges(before, edited)}
+	rep := &ImpactReport{Portfolio: o.Name, AsOf: o.At, Insurer: o.Insurer, Changes: registryChanges(before, edited),
+		RuleDiffs: ruleDiffs(before, edited), ChangedList: []ChangedEnterprise{}}
+	keep := o.KeepChanged
+	if keep == 0 {
+		keep = DefaultKeepChanged
+	}
+	bd := newBreakdowns()
 	changedDigest := map[string]bool{}
 	for _, rs := range edited.Rulesets() {
 		if before.Ruleset(rs.Key()) == nil || before.Ruleset(rs.Key()).Digest != rs.Digest {
@@ -265,8 +287,24 @@ func Impact(ctx context.Context, e *anzexian.Engine, r io.Reader, edited *rulese
 			if one.inScope {
 				rep.InScope++
 			}
-			if agg.add(raw.line, one.facts, one.before, one.after) {
+			changed := agg.add(raw.line, one.facts, one.before, one.after)
+			bd.add(one.facts, one.before, one.after, changed)
+			if changed {
 				rep.Changed++
+				if o.ChangedTo != nil || len(rep.ChangedList) < keep {
+					c := changedOf(raw.line, one.facts, one.before, one.after)
+					if o.ChangedTo != nil {
+						if err := o.ChangedTo(c); err != nil {
+							return err
+						}
+					}
+					if len(rep.ChangedList) < keep {
+						rep.ChangedList = append(rep.ChangedList, c)
+					}
+				}
+				if len(rep.ChangedList) < rep.Changed {
+					rep.ChangedListTruncated = true
+				}
 			}
 		}
 		if o.Progress != nil && done%chunkSize == 0 {
@@ -285,6 +323,7 @@ func Impact(ctx context.Context, e *anzexian.Engine, r io.Reader, edited *rulese
 		return nil, err
 	}
 	agg.finish(rep, o.Bins)
+	rep.Breakdowns = bd.finish()
 	return rep, nil
 }
 

@@ -17,13 +17,16 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// A portfolio is a book of enterprises: JSONL (one facts object a line) or
-// CSV (a header of fact paths, one enterprise a row). In CSV, nested facts
-// are dotted columns (policy.start, project.contract_value), code lists are
-// separated by ";" (sectors: "hazardous_chemicals.storage;transport.road"),
+// A portfolio is a book of enterprises: JSONL (one facts object a line), or
+// a table, CSV or XLSX, with a header row naming the facts and one
+// enterprise a row. A header is a fact path or its Chinese header (see
+// [Columns]: 企业名称 or name, 地区代码 or region, 行业 or sectors …). Nested
+// facts are dotted columns (policy.start, project.contract_value), code
+// lists are separated by ";" (sectors: "hazardous_chemicals.storage;transport.road"),
 // lists of objects (accidents, sites, policy_history) are JSON in the cell,
 // an empty cell is a fact not given, and any other column is a fact a
-// ruleset declares.
+// ruleset declares. Cells are read as text: 是/否 are booleans, 2025/1/1 a
+// date, a code's Chinese label its code.
 
 // Format of a portfolio.
 type Format string
@@ -31,13 +34,17 @@ type Format string
 const (
 	JSONL Format = "jsonl"
 	CSV   Format = "csv"
+	XLSX  Format = "xlsx"
 )
 
-// FormatOf guesses a portfolio's format from its name: .csv is CSV,
-// anything else JSONL.
+// FormatOf guesses a portfolio's format from its name: .csv is CSV, .xlsx
+// XLSX, anything else JSONL.
 func FormatOf(name string) Format {
-	if strings.EqualFold(filepath.Ext(name), ".csv") {
+	switch ext := filepath.Ext(name); {
+	case strings.EqualFold(ext, ".csv"):
 		return CSV
+	case strings.EqualFold(ext, ".xlsx"):
+		return XLSX
 	}
 	return JSONL
 }
@@ -53,6 +60,7 @@ type Reader struct {
 	line   int   // the last line read
 	offset int64 // bytes consumed
 	cnt    *countingReader
+	xl     *xlsxReader
 }
 
 // MaxRecordSize bounds one JSONL line or CSV record.
@@ -73,35 +81,52 @@ func NewReader(name string, r io.Reader, format Format) (*Reader, error) {
 		for i, c := range h {
 			h[i] = strings.TrimSpace(strings.TrimPrefix(c, "\ufeff"))
 		}
-		if err := checkHeader(h); err != nil {
+		if h, err = headerPaths(h); err != nil {
 			return nil, fmt.Errorf("%s:1: %w", name, err)
 		}
 		p.header = h
 		p.line = 1
+	case XLSX:
+		xl, err := newXLSXReader(name, r)
+		if err != nil {
+			return nil, err
+		}
+		p.xl = xl
 	case JSONL:
 		p.br = bufio.NewReaderSize(r, 64<<10)
 	default:
-		return nil, fmt.Errorf("unknown portfolio format %q (jsonl or csv)", format)
+		return nil, fmt.Errorf("unknown portfolio format %q (jsonl, csv or xlsx)", format)
 	}
 	return p, nil
 }
 
-// checkHeader rejects a CSV header with an empty or repeated column.
-func checkHeader(h []string) error {
-	seen := map[string]bool{}
+// headerPaths maps a header row's cells to fact paths (a Chinese header to
+// its path; any other name is a declared fact), and rejects a header with
+// an empty or repeated column or without region and sectors.
+func headerPaths(h []string) ([]string, error) {
+	out := make([]string, len(h))
+	seen := map[string]string{}
 	for i, c := range h {
 		if c == "" {
-			return fmt.Errorf("column %d of the CSV header has no name", i+1)
+			return nil, fmt.Errorf("column %d of the header has no name", i+1)
 		}
-		if seen[c] {
-			return fmt.Errorf("column %q appears twice in the CSV header", c)
+		path := c
+		if col := ColumnOf(c); col != nil {
+			path = col.Path
 		}
-		seen[c] = true
+		if prev, ok := seen[path]; ok {
+			if prev == c {
+				return nil, fmt.Errorf("column %q appears twice in the header", c)
+			}
+			return nil, fmt.Errorf("columns %q and %q are the same fact (%s)", prev, c, path)
+		}
+		seen[path] = c
+		out[i] = path
 	}
-	if !seen["region"] || !seen["sectors"] {
-		return fmt.Errorf("the CSV header needs the columns region and sectors (it has %s)", strings.Join(h, ","))
+	if seen["region"] == "" || seen["sectors"] == "" {
+		return nil, fmt.Errorf("the header needs the columns 地区代码 (region) and 行业 (sectors) (it has %s)", strings.Join(h, ","))
 	}
-	return nil
+	return out, nil
 }
 
 type countingReader struct {
@@ -128,10 +153,15 @@ type Record struct {
 type rawRecord struct {
 	line int
 	data []byte   // JSONL
-	row  []string // CSV
-	cols []int    // CSV: the column each cell starts at
+	row  []string // CSV, XLSX
+	cols []int    // CSV, XLSX: the column each cell starts at
 	err  error    // a record that could not even be split
 	end  int64
+	// header names the facts of row's cells (CSV, XLSX); src names the
+	// record's file in errors when it is not the portfolio's name (an XLSX
+	// sheet: book.xlsx[企业]).
+	header []string
+	src    string
 }
 
 // Next returns the next record; io.EOF at the end. A record that does not
@@ -155,8 +185,11 @@ func (p *Reader) nextRaw(arena *[]byte) (rawRecord, error) {
 		buf = *arena
 		defer func() { *arena = buf }()
 	}
-	if p.format == CSV {
+	switch p.format {
+	case CSV:
 		return p.nextCSV()
+	case XLSX:
+		return p.xl.next()
 	}
 	for {
 		line, err := p.br.ReadSlice('\n')
@@ -231,7 +264,7 @@ func (p *Reader) nextCSV() (rawRecord, error) {
 	for i := range row {
 		_, cols[i] = p.cr.FieldPos(i)
 	}
-	rec := rawRecord{line: line, row: row, cols: cols, end: p.cnt.n}
+	rec := rawRecord{line: line, row: row, cols: cols, end: p.cnt.n, header: p.header}
 	if len(row) != len(p.header) {
 		rec.err = &facts.Error{Diagnostics: diag.Diagnostics{{
 			Severity: diag.SeverityError, Code: "facts.syntax",
@@ -247,23 +280,43 @@ func (p *Reader) decode(raw *rawRecord) (*facts.Facts, error) {
 	if raw.err != nil {
 		return nil, raw.err
 	}
-	if p.format != CSV {
+	if p.format == JSONL {
 		return facts.DecodeLine(p.name, raw.line, raw.data)
+	}
+	name := p.name
+	if raw.src != "" {
+		name = raw.src
 	}
 	root := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: raw.line, Column: 1}
 	objects := map[string]*yaml.Node{}
 	for i, cell := range raw.row {
-		if strings.TrimSpace(cell) == "" {
+		if strings.TrimSpace(cell) == "" || i >= len(raw.header) {
 			continue
 		}
-		col, cellCol := p.header[i], raw.cols[i]
-		val, err := cellNode(col, cell, raw.line, cellCol)
+		col, cellCol := raw.header[i], raw.cols[i]
+		var val *yaml.Node
+		var err error
+		c := columnByKey[col]
+		switch {
+		case c != nil:
+			cell = c.normalizeCell(cell)
+		case strings.TrimSpace(cell) == "是":
+			cell = "true" // a declared yes/no fact, as a template's list offers it
+		case strings.TrimSpace(cell) == "否":
+			cell = "false"
+		}
+		if c != nil && (c.Kind == KindText || c.Kind == KindCode) {
+			// text whatever it looks like: a name "2024", a region 430100
+			val = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: strings.TrimSpace(cell), Line: raw.line, Column: cellCol}
+		} else {
+			val, err = cellNode(col, cell, raw.line, cellCol)
+		}
 		if err != nil {
 			return nil, &facts.Error{Diagnostics: diag.Diagnostics{{
 				Severity: diag.SeverityError, Code: "facts.syntax", Path: col,
 				Summary: fmt.Sprintf("column %s: %v", col, err),
 				Hint:    "lists of objects (accidents, sites, policy_history) are JSON in the cell, e.g. [{\"date\": \"2024-05-01\", \"deaths\": 1}]",
-				Subject: diag.Range{File: p.name, Start: diag.Pos{Line: raw.line, Column: cellCol}}}}}
+				Subject: diag.Range{File: name, Start: diag.Pos{Line: raw.line, Column: cellCol}}}}}
 		}
 		// dotted columns build nested mappings
 		parts := strings.Split(col, ".")
@@ -280,7 +333,7 @@ func (p *Reader) decode(raw *rawRecord) (*facts.Facts, error) {
 		}
 		parent.Content = append(parent.Content, scalarNode(parts[len(parts)-1], raw.line, cellCol), val)
 	}
-	return facts.DecodeNode(p.name, nil, root)
+	return facts.DecodeNode(name, nil, root)
 }
 
 func scalarNode(s string, line, col int) *yaml.Node {
@@ -350,16 +403,32 @@ func plainTag(s string) string {
 	return "!!int"
 }
 
-// PortfolioWriter writes enterprises as JSONL or CSV.
+// Writer writes enterprises as JSONL, CSV (a header of fact paths) or XLSX
+// (a sheet with the Chinese headers of [Columns], every cell text, so that
+// codes keep their leading zeros and amounts their digits).
 type Writer struct {
 	w      *bufio.Writer
 	format Format
 	cw     *csv.Writer
 	header bool
+	table  *TableWriter
+	err    error
 }
 
-// NewPortfolioWriter writes a portfolio to w.
+// NewWriter writes a portfolio to w.
 func NewWriter(w io.Writer, format Format) *Writer {
+	if format == XLSX {
+		p := &Writer{format: format}
+		headers := make([]string, len(xlsxColumns))
+		for i, path := range xlsxColumns {
+			headers[i] = path
+			if c := columnByKey[path]; c != nil {
+				headers[i] = c.Header
+			}
+		}
+		p.table, p.err = NewTableWriter(w, XLSX, "企业清单", headers)
+		return p
+	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	p := &Writer{w: bw, format: format}
 	if format == CSV {
@@ -367,6 +436,16 @@ func NewWriter(w io.Writer, format Format) *Writer {
 	}
 	return p
 }
+
+// xlsxColumns are the columns of a written XLSX book: every core fact, and
+// the facts the bundled rulesets declare that the generator gives.
+var xlsxColumns = func() []string {
+	var out []string
+	for _, c := range Columns {
+		out = append(out, c.Path)
+	}
+	return append(out, "aggregate_limit")
+}()
 
 // csvColumns are the columns a written CSV portfolio has, in order.
 var csvColumns = []string{
@@ -392,7 +471,22 @@ func (p *Writer) Write(f *facts.Facts) error {
 	if err != nil {
 		return err
 	}
-	if p.format != CSV {
+	switch p.format {
+	case CSV:
+	case XLSX:
+		if p.err != nil {
+			return p.err
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(b, &m); err != nil {
+			return err
+		}
+		row := make([]Cell, len(xlsxColumns))
+		for i, col := range xlsxColumns {
+			row[i] = TextCell(csvCell(m, col))
+		}
+		return p.table.Write(row)
+	default:
 		p.w.Write(b)
 		return p.w.WriteByte('\n')
 	}
@@ -443,8 +537,15 @@ func csvCell(m map[string]json.RawMessage, col string) string {
 	return string(raw)
 }
 
-// Flush writes what is buffered.
+// Flush writes what is buffered; an XLSX book is written whole by Flush,
+// which ends it.
 func (p *Writer) Flush() error {
+	if p.format == XLSX {
+		if p.err != nil {
+			return p.err
+		}
+		return p.table.Close()
+	}
 	if p.cw != nil {
 		p.cw.Flush()
 		if err := p.cw.Error(); err != nil {

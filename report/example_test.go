@@ -30,5 +30,5 @@ func ExampleWriteAssessment() {
 	sc.Scan()
 	fmt.Println(sc.Text())
 	// Output:
-	// 企业：湘江电梯维保有限公司　地区：430100　评估日：2026-01-01
+	// 企业：湘江电梯维保有限公司　地区：湖南省长沙市（430100）　评估日：2026-01-01
 }

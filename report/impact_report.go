@@ -2,105 +2,218 @@ package report
 
 import (
 	"fmt"
-	"html/template"
 	"io"
 	"strings"
-	"text/tabwriter"
 
-	"github.com/anzexian/anzexian/portfolio"
 	"github.com/shopspring/decimal"
+
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/portfolio"
+	"github.com/anzexian/anzexian/rulesets"
 )
 
-// WriteImpact writes the impact report for a terminal.
-func WriteImpact(w io.Writer, r *portfolio.ImpactReport) error {
+// WriteImpact writes the report for a terminal, in English.
+func WriteImpact(w io.Writer, r *portfolio.ImpactReport) error { return WriteImpactLang(w, r, English) }
+
+// WriteImpactLang writes the report for a terminal in lang: the rulesets
+// changed and what changed in them, the enterprises reached and changed,
+// the obligation matrix, the premium changes and their distribution, the
+// breakdowns by province, city, sector family and obligation, the largest
+// movers and the penalties that appear, vanish or change.
+func WriteImpactLang(w io.Writer, r *portfolio.ImpactReport, l Lang) error {
 	ew := &errWriter{w: w}
-	ew.printf("Impact on %s, as of %s", r.Portfolio, r.AsOf)
+	ew.printf(l.t("对 %s 的影响，评估日 %s", "Impact on %s, as of %s"), r.Portfolio, r.AsOf)
 	if r.Insurer != "" {
-		ew.printf(", insurer %s", r.Insurer)
+		ew.printf(l.t("，保险机构 %s", ", insurer %s"), r.Insurer)
 	}
-	ew.printf("\n\nChanged rulesets:\n")
+	ew.print(l.t("\n\n修改的规则集：\n", "\n\nChanged rulesets:\n"))
 	if len(r.Changes) == 0 {
-		ew.printf("  none: the two registries hold the same rulesets\n")
+		ew.print(l.t("  无：两套规则相同\n", "  none: the two registries hold the same rulesets\n"))
 	}
 	for _, c := range r.Changes {
-		ew.printf("  %-9s %s: %s → %s\n", c.Change, c.ID, orDash(c.Before), orDash(c.After))
+		change := c.Change
+		if l != English {
+			change = changeLabel[c.Change]
+		}
+		ew.printf("  %-9s %s: %s → %s\n", change, c.ID, orDash(c.Before), orDash(c.After))
 	}
-	ew.printf("\nEnterprises: %s assessed under both stacks, %s in scope of a changed ruleset, %s changed",
+	writeRuleDiffText(ew, r, l)
+	ew.printf(l.t("\n企业：%s 家在两套规则下都评估了，%s 家所在规则栈含被修改的规则集，%s 家答案有变化",
+		"\nEnterprises: %s assessed under both stacks, %s in scope of a changed ruleset, %s changed"),
 		groupInt(r.Enterprises), groupInt(r.InScope), groupInt(r.Changed))
-	ew.printf("; %s skipped (facts), %s errors (a stack could not assess)\n", groupInt(r.Skipped), groupInt(r.Errors))
+	ew.printf(l.t("；跳过 %s 条（事实有误），%s 条无法评估\n", "; %s skipped (facts), %s errors (a stack could not assess)\n"), groupInt(r.Skipped), groupInt(r.Errors))
 	for _, e := range r.SkippedLines {
-		ew.printf("  skipped line %d: %s\n", e.Line, e.Error)
+		ew.printf(l.t("  跳过第 %d 行：%s\n", "  skipped line %d: %s\n"), e.Line, e.Error)
 	}
 	for _, e := range r.ErrorLines {
-		ew.printf("  error on line %d (%s): %s\n", e.Line, e.Stack, e.Error)
+		ew.printf(l.t("  第 %d 行出错（%s）：%s\n", "  error on line %d (%s): %s\n"), e.Line, e.Stack, e.Error)
 	}
 
-	ew.printf("\nObligation (rows: before; columns: after), %s changed:\n", groupInt(r.Obligations.Changed))
-	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "\t")
-	for _, l := range r.Obligations.Levels {
-		fmt.Fprintf(tw, "%s\t", l)
-	}
-	fmt.Fprintln(tw)
-	for i, l := range r.Obligations.Levels {
-		fmt.Fprintf(tw, "%s\t", l)
-		for _, n := range r.Obligations.Counts[i] {
-			fmt.Fprintf(tw, "%s\t", groupInt(n))
+	ew.printf(l.t("\n投保义务（行：修改前；列：修改后），%s 家变化：\n", "\nObligation (rows: before; columns: after), %s changed:\n"), groupInt(r.Obligations.Changed))
+	level := func(o rulesets.Obligation) string {
+		if l == English {
+			return string(o)
 		}
-		fmt.Fprintln(tw)
+		return shortObligation[o]
 	}
-	tw.Flush()
+	mt := &textTable{right: []bool{true, true, true, true, true}}
+	head := []string{""}
+	for _, o := range r.Obligations.Levels {
+		head = append(head, level(o))
+	}
+	mt.add(head...)
+	for i, o := range r.Obligations.Levels {
+		row := []string{level(o)}
+		for _, n := range r.Obligations.Counts[i] {
+			row = append(row, groupInt(n))
+		}
+		mt.add(row...)
+	}
+	mt.write(ew, "  ")
 
 	p := r.Premium
-	ew.printf("\nPremium: %s priced under both stacks: %s unchanged, %s increased, %s decreased; %s priced only after, %s only before\n",
+	ew.printf(l.t("\n保费：%s 家在两套规则下都可计算：%s 家不变，%s 家上升，%s 家下降；%s 家仅修改后可计算，%s 家仅修改前可计算\n",
+		"\nPremium: %s priced under both stacks: %s unchanged, %s increased, %s decreased; %s priced only after, %s only before\n"),
 		groupInt(p.PricedBoth), groupInt(p.Unchanged), groupInt(p.Increased), groupInt(p.Decreased), groupInt(p.BecamePriced), groupInt(p.NoLongerPriced))
-	ew.printf("  total %s → %s CNY (%s%s)\n", money(p.TotalBefore), money(p.TotalAfter), signed(p.TotalAfter.Sub(p.TotalBefore)), pctOf(p.TotalBefore, p.TotalAfter))
+	if l == English {
+		ew.printf("  total %s → %s CNY (%s%s)\n", money(p.TotalBefore), money(p.TotalAfter), signed(p.TotalAfter.Sub(p.TotalBefore)), pctOf(p.TotalBefore, p.TotalAfter))
+	} else {
+		ew.printf("  合计 %s → %s（%s%s；%s → %s）\n", yuan(p.TotalBefore, 2), yuan(p.TotalAfter, 2), signed(p.TotalAfter.Sub(p.TotalBefore)), pctOf(p.TotalBefore, p.TotalAfter),
+			yuanShort(p.TotalBefore), yuanShort(p.TotalAfter))
+	}
 	if p.Change.Count > 0 {
 		d := p.Change
-		ew.printf("  change of the %s premiums that changed (CNY): min %s, median %s, p90 %s, max %s, mean %s\n",
+		ew.printf(l.t("  %s 家变化的保费（元）：最小 %s，中位数 %s，90%%分位 %s，最大 %s，平均 %s\n",
+			"  change of the %s premiums that changed (CNY): min %s, median %s, p90 %s, max %s, mean %s\n"),
 			groupInt(d.Count), signed(d.Min), signed(d.Median), signed(d.P90), signed(d.Max), signed(d.Mean))
 		if q := p.Percent; q.Count > 0 {
-			ew.printf("  in per cent of the premium before: min %s%%, median %s%%, p90 %s%%, max %s%%, mean %s%%\n",
+			ew.printf(l.t("  占修改前保费的百分比：最小 %s%%，中位数 %s%%，90%%分位 %s%%，最大 %s%%，平均 %s%%\n",
+				"  in per cent of the premium before: min %s%%, median %s%%, p90 %s%%, max %s%%, mean %s%%\n"),
 				q.Min.StringFixed(2), q.Median.StringFixed(2), q.P90.StringFixed(2), q.Max.StringFixed(2), q.Mean.StringFixed(2))
 		}
-		ew.printf("  histogram of the changes (CNY):\n")
+		ew.print(l.t("  保费变化分布（元）：\n", "  histogram of the changes (CNY):\n"))
 		textHistogram(ew, p.Histogram, signed)
 		if len(p.PercentHistogram) > 0 {
-			ew.printf("  histogram of the changes (%% of the premium before):\n")
+			ew.print(l.t("  保费变化分布（占修改前保费的百分比）：\n", "  histogram of the changes (% of the premium before):\n"))
 			textHistogram(ew, p.PercentHistogram, signedPct)
 		}
 	}
+	writeBreakdownsText(ew, r, l)
 
 	if len(r.Movers) > 0 {
-		ew.printf("\nLargest movers:\n")
-		tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  line\tenterprise\tregion\tsectors\tbefore\tafter\tchange\t%\tmoved by")
+		ew.print(l.t("\n变化最大的企业：\n", "\nLargest movers:\n"))
+		tw := &textTable{right: []bool{true, false, false, false, true, true, true, true}}
+		if l == English {
+			tw.add("line", "enterprise", "region", "sectors", "before", "after", "change", "%", "moved by")
+		} else {
+			tw.add("行号", "企业", "地区", "行业", "修改前", "修改后", "变化", "%", "原因")
+		}
 		for _, m := range r.Movers {
 			pct := "—"
 			if m.Percent != nil {
 				pct = signedPct(*m.Percent)
 			}
-			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Line, m.Enterprise, m.Region, strings.Join(m.Sectors, ","),
-				money(m.Before), money(m.After), signed(m.Change), pct, movesText(m.MovedBy))
+			region, sectors, moves := m.Region, strings.Join(m.Sectors, ","), movesText(m.MovedBy)
+			if l != English {
+				region = regionText(m.Region)
+				sectors = sectorLabels(m.Sectors)
+				moves = movesTextZh(m.MovedBy)
+			}
+			tw.add(fmt.Sprint(m.Line), m.Enterprise, region, sectors, money(m.Before), money(m.After), signed(m.Change), pct, moves)
 		}
-		tw.Flush()
+		tw.write(ew, "  ")
 	}
 
-	ew.printf("\nPenalties:\n")
+	ew.print(l.t("\n处罚：\n", "\nPenalties:\n"))
 	for _, sec := range []struct {
 		name string
 		list []portfolio.PenaltyCount
-	}{{"new", r.Penalties.New}, {"vanished", r.Penalties.Vanished}, {"fine range changed", r.Penalties.Changed}} {
+	}{{l.t("新增", "new"), r.Penalties.New}, {l.t("不再有", "vanished"), r.Penalties.Vanished}, {l.t("罚款幅度变化", "fine range changed"), r.Penalties.Changed}} {
 		if len(sec.list) == 0 {
-			ew.printf("  %s: none\n", sec.name)
+			ew.printf(l.t("  %s：无\n", "  %s: none\n"), sec.name)
 			continue
 		}
-		ew.printf("  %s:\n", sec.name)
+		ew.printf(l.t("  %s：\n", "  %s:\n"), sec.name)
 		for _, c := range sec.list {
-			ew.printf("    %s (%s, %s): %s enterprises\n", c.Title, c.Violation, c.Target, groupInt(c.Enterprises))
+			target := c.Target
+			if l != English {
+				target = l.pick(targetLabel, c.Target)
+			}
+			ew.printf(l.t("    %s（%s，%s）：%s 家\n", "    %s (%s, %s): %s enterprises\n"), c.Title, c.Violation, target, groupInt(c.Enterprises))
 		}
 	}
+	if r.Changed > 0 {
+		ew.printf(l.t("\n全部 %s 家变化企业：用 --changed 变化企业.xlsx（或 .csv）导出，或 --format xlsx / html。\n",
+			"\nAll %s changed enterprises: --changed FILE.xlsx (or .csv) exports them, as do --format xlsx and html.\n"), groupInt(r.Changed))
+	}
 	return ew.err
+}
+
+var shortObligation = map[rulesets.Obligation]string{rulesets.ObligationMandatory: "应当（国家）", rulesets.ObligationRequired: "应当（地方）",
+	rulesets.ObligationEncouraged: "鼓励", rulesets.ObligationNone: "无规定"}
+
+func sectorLabels(codes []string) string {
+	parts := make([]string, len(codes))
+	for i, c := range codes {
+		parts[i] = facts.Sectors.Label(c)
+	}
+	return strings.Join(parts, "、")
+}
+
+func movesTextZh(ms []portfolio.Move) string {
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = portfolio.MoveText(m)
+	}
+	return strings.Join(parts, "；")
+}
+
+// writeRuleDiffText lists what the edit changed in each ruleset.
+func writeRuleDiffText(ew *errWriter, r *portfolio.ImpactReport, l Lang) {
+	for _, d := range r.RuleDiffs {
+		ew.printf(l.t("\n%s 的变化（%s → %s）：\n", "\nWhat changed in %s (%s → %s):\n"), d.Ruleset, orDash(d.Before), orDash(d.After))
+		if len(d.Items) == 0 {
+			ew.print(l.t("  规则内容相同（只有注释、说明或格式不同）\n", "  the same rules (comments, notes or layout differ)\n"))
+		}
+		for _, it := range d.Items {
+			change, kind := it.Change, it.Kind
+			if l != English {
+				change, kind = changeLabel[it.Change], kindLabel[it.Kind]
+			}
+			title := ""
+			if it.Title != "" {
+				title = " " + it.Title
+			}
+			ew.printf("  %s %s %s%s\n", change, kind, it.ID, title)
+			if it.Before != "" {
+				ew.printf(l.t("      修改前：%s\n", "      before: %s\n"), it.Before)
+			}
+			if it.After != "" {
+				ew.printf(l.t("      修改后：%s\n", "      after:  %s\n"), it.After)
+			}
+		}
+	}
+}
+
+// writeBreakdownsText lists the groups that changed in each breakdown.
+func writeBreakdownsText(ew *errWriter, r *portfolio.ImpactReport, l Lang) {
+	titles := map[string][2]string{"province": {"按省份", "By province"}, "city": {"按城市", "By city"},
+		"sector_family": {"按行业", "By sector family"}, "obligation": {"按投保义务（修改后）", "By obligation (after)"}}
+	for _, b := range r.Breakdowns {
+		t := titles[b.By]
+		ew.printf("\n%s:\n", l.t(t[0], t[1]))
+		tw := &textTable{right: []bool{false, false, true, true, true, true, true, true}}
+		if l == English {
+			tw.add("code", "name", "enterprises", "changed", "obligation changed", "increased", "decreased", "change of the total (CNY)")
+		} else {
+			tw.add("代码", "名称", "企业", "有变化", "义务变化", "上升", "下降", "保费合计变化（元）")
+		}
+		for _, row := range b.Rows {
+			tw.add(row.Key, row.Label, groupInt(row.Enterprises), groupInt(row.Changed),
+				groupInt(row.ObligationChanged), groupInt(row.Increased), groupInt(row.Decreased), signed(row.PremiumAfter.Sub(row.PremiumBefore)))
+		}
+		tw.write(ew, "  ")
+	}
 }
 
 func textHistogram(ew *errWriter, bins []portfolio.Bin, label func(decimal.Decimal) string) {
@@ -149,6 +262,8 @@ func (e *errWriter) Write(b []byte) (int, error) {
 }
 
 func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }
+
+func (e *errWriter) print(s string) { io.WriteString(e, s) }
 
 func orDash(s string) string {
 	if s == "" {
@@ -205,169 +320,3 @@ func pctOf(a, b decimal.Decimal) string {
 	}
 	return ", " + signedPct(b.Sub(a).Mul(decimal.NewFromInt(100)).DivRound(a, 2))
 }
-
-// WriteHTML writes the report as one self-contained HTML page: styles and
-// the histogram (inline SVG) included, nothing fetched, so it opens offline
-// and can be mailed as one file.
-func WriteImpactHTML(w io.Writer, r *portfolio.ImpactReport) error {
-	return impactHTML.Execute(w, r)
-}
-
-// histogramSVG draws the histogram as an SVG bar chart.
-func histogramSVG(bins []portfolio.Bin, unit string) template.HTML {
-	label := signed
-	if unit == "%" {
-		label = signedPct
-	}
-	if len(bins) == 0 {
-		return ""
-	}
-	const width, height, left, bottom, top = 760, 260, 60, 70, 16
-	most := 0
-	for _, b := range bins {
-		most = max(most, b.Count)
-	}
-	var s strings.Builder
-	plotW := width - left - 10
-	plotH := height - bottom - top
-	barW := plotW / len(bins)
-	fmt.Fprintf(&s, `<svg class="histogram" role="img" aria-label="Histogram of premium changes" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d">`, width, height, width, height)
-	fmt.Fprintf(&s, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#555"/>`, left, top+plotH, left+plotW, top+plotH)
-	fmt.Fprintf(&s, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#555"/>`, left, top, left, top+plotH)
-	fmt.Fprintf(&s, `<text x="%d" y="%d" text-anchor="end" font-size="11">%s</text>`, left-6, top+8, template.HTMLEscapeString(groupInt(most)))
-	fmt.Fprintf(&s, `<text x="%d" y="%d" text-anchor="end" font-size="11">0</text>`, left-6, top+plotH)
-	for i, b := range bins {
-		h := 0
-		if most > 0 {
-			h = b.Count * plotH / most
-			if b.Count > 0 && h == 0 {
-				h = 1
-			}
-		}
-		x := left + i*barW
-		title := binLabel(b, label) + ": " + groupInt(b.Count)
-		fill := "#3b6ea8"
-		if b.Rest {
-			fill = "#a86b3b"
-		}
-		fmt.Fprintf(&s, `<rect class="bar" x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s</title></rect>`,
-			x+1, top+plotH-h, max(barW-2, 1), h, fill, template.HTMLEscapeString(title))
-		if b.Count > 0 {
-			fmt.Fprintf(&s, `<text x="%d" y="%d" text-anchor="middle" font-size="10">%s</text>`, x+barW/2, top+plotH-h-3, template.HTMLEscapeString(groupInt(b.Count)))
-		}
-		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="10" text-anchor="end" transform="rotate(-40 %d %d)">%s</text>`,
-			x+barW/2, top+plotH+14, x+barW/2, top+plotH+14, template.HTMLEscapeString(label(b.From)))
-	}
-	axis := "change of premium (CNY)"
-	if unit == "%" {
-		axis = "change of premium (% of the premium before)"
-	}
-	fmt.Fprintf(&s, `<text x="%d" y="%d" text-anchor="middle" font-size="11">%s</text>`, left+plotW/2, height-4, axis)
-	s.WriteString(`</svg>`)
-	return template.HTML(s.String())
-}
-
-var impactHTML = template.Must(template.New("impact").Funcs(template.FuncMap{
-	"group":  groupInt,
-	"money":  money,
-	"signed": signed,
-	"pct": func(d *decimal.Decimal) string {
-		if d == nil {
-			return "—"
-		}
-		return signedPct(*d)
-	},
-	"fixed":     func(d decimal.Decimal) string { return d.StringFixed(2) },
-	"histogram": histogramSVG,
-	"moves":     movesText,
-	"rest":      func(bins []portfolio.Bin) bool { return len(bins) > 0 && bins[len(bins)-1].Rest },
-	"join":      strings.Join,
-	"dash":      orDash,
-	"totalpct": func(p portfolio.PremiumImpact) string {
-		return strings.TrimPrefix(pctOf(p.TotalBefore, p.TotalAfter), ", ")
-	},
-	"diff": func(p portfolio.PremiumImpact) string { return signed(p.TotalAfter.Sub(p.TotalBefore)) },
-	"heat": func(n, total int) template.CSS {
-		if total == 0 || n == 0 {
-			return ""
-		}
-		return template.CSS(fmt.Sprintf("background: rgba(59,110,168,0.%02d)", 12+60*n/total))
-	},
-	"offdiag": func(i, j int) bool { return i != j },
-}).Parse(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Impact on {{.Portfolio}} as of {{.AsOf}} — anzexian</title>
-<style>
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "PingFang SC", "Noto Sans CJK SC", sans-serif; margin: 2em auto; max-width: 1100px; padding: 0 1em; color: #222; }
-h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.8em; border-bottom: 1px solid #ddd; }
-table { border-collapse: collapse; margin: .5em 0; } th, td { padding: .25em .6em; border: 1px solid #ddd; text-align: right; }
-th { background: #f4f6f8; } td.text, th.text { text-align: left; } .changed { font-weight: bold; color: #a33; }
-.summary { display: flex; gap: 1em; flex-wrap: wrap; } .summary div { background: #f4f6f8; padding: .6em 1em; border-radius: 6px; }
-.summary b { display: block; font-size: 1.4em; } .muted { color: #777; } code { font-size: 90%; }
-#changes code { word-break: break-all; } #changes td { max-width: 24em; }
-</style>
-</head>
-<body>
-<h1>Impact of the rule change on <code>{{.Portfolio}}</code></h1>
-<p class="muted">Both stacks assessed as of {{.AsOf}}{{if .Insurer}}, insurer {{.Insurer}}{{end}}. Generated by anzexian impact.</p>
-<div class="summary">
-<div><b>{{group .Enterprises}}</b>enterprises assessed</div>
-<div><b>{{group .InScope}}</b>in scope of a changed ruleset</div>
-<div><b>{{group .Changed}}</b>changed</div>
-<div><b>{{group .Skipped}}</b>skipped (bad facts)</div>
-<div><b>{{group .Errors}}</b>errors</div>
-</div>
-
-<h2>Changed rulesets</h2>
-<table id="changes"><tr><th class="text">ruleset</th><th class="text">change</th><th class="text">before</th><th class="text">after</th></tr>
-{{range .Changes}}<tr><td class="text"><code>{{.ID}}</code></td><td class="text">{{.Change}}</td><td class="text"><code>{{dash .Before}}</code></td><td class="text"><code>{{dash .After}}</code></td></tr>
-{{else}}<tr><td class="text" colspan="4">none: the two registries hold the same rulesets</td></tr>{{end}}
-</table>
-
-<h2>Obligation to insure</h2>
-<p>Rows: before the change; columns: after. {{group .Obligations.Changed}} enterprises changed.</p>
-<table id="obligations"><tr><th class="text">before \ after</th>{{range .Obligations.Levels}}<th>{{.}}</th>{{end}}</tr>
-{{$total := .Enterprises}}{{range $i, $l := .Obligations.Levels}}<tr><th class="text">{{$l}}</th>{{range $j, $n := index $.Obligations.Counts $i}}<td style="{{heat $n $total}}"{{if and (offdiag $i $j) $n}} class="changed"{{end}}>{{group $n}}</td>{{end}}</tr>
-{{end}}</table>
-
-<h2>Premium</h2>
-{{with .Premium}}
-<table id="premium">
-<tr><th class="text">priced under both stacks</th><td>{{group .PricedBoth}}</td></tr>
-<tr><th class="text">unchanged / increased / decreased</th><td>{{group .Unchanged}} / {{group .Increased}} / {{group .Decreased}}</td></tr>
-<tr><th class="text">priced only after / only before</th><td>{{group .BecamePriced}} / {{group .NoLongerPriced}}</td></tr>
-<tr><th class="text">total before → after (CNY)</th><td>{{money .TotalBefore}} → {{money .TotalAfter}} ({{diff .}}{{with totalpct .}}, {{.}}{{end}})</td></tr>
-</table>
-{{if .Change.Count}}
-<table id="distribution"><tr><th class="text">premiums that changed</th><th>count</th><th>min</th><th>median</th><th>p90</th><th>max</th><th>mean</th></tr>
-<tr><th class="text">change (CNY)</th><td>{{group .Change.Count}}</td><td>{{signed .Change.Min}}</td><td>{{signed .Change.Median}}</td><td>{{signed .Change.P90}}</td><td>{{signed .Change.Max}}</td><td>{{signed .Change.Mean}}</td></tr>
-{{if .Percent.Count}}<tr><th class="text">change (% of before)</th><td>{{group .Percent.Count}}</td><td>{{fixed .Percent.Min}}</td><td>{{fixed .Percent.Median}}</td><td>{{fixed .Percent.P90}}</td><td>{{fixed .Percent.Max}}</td><td>{{fixed .Percent.Mean}}</td></tr>{{end}}
-</table>
-<p>Histograms of the changes; each bar counts the premiums whose change lies in [from, to){{if rest .Histogram}}; the last, brown bar holds the long tail, every change from its start up to the largest{{end}}. Hover a bar for its range and count.</p>
-<h3>In CNY</h3>
-{{histogram .Histogram "CNY"}}
-{{if .PercentHistogram}}<h3>In per cent of the premium before</h3>
-{{histogram .PercentHistogram "%"}}{{end}}
-{{else}}<p>No premium changed.</p>{{end}}
-{{end}}
-
-<h2>Largest movers</h2>
-{{if .Movers}}<table id="movers"><tr><th>line</th><th class="text">enterprise</th><th class="text">region</th><th class="text">sectors</th><th>before</th><th>after</th><th>change</th><th>%</th><th class="text">moved by</th></tr>
-{{range .Movers}}<tr><td>{{.Line}}</td><td class="text">{{.Enterprise}}</td><td class="text">{{.Region}}</td><td class="text">{{join .Sectors ", "}}</td><td>{{money .Before}}</td><td>{{money .After}}</td><td>{{signed .Change}}</td><td>{{pct .Percent}}</td><td class="text">{{moves .MovedBy}}</td></tr>
-{{end}}</table>{{else}}<p>No premium changed.</p>{{end}}
-
-<h2>Penalties</h2>
-<table id="penalties"><tr><th class="text">change</th><th class="text">penalty</th><th class="text">violation</th><th class="text">target</th><th>enterprises</th></tr>
-{{range .Penalties.New}}<tr><td class="text">new</td><td class="text">{{.Title}}</td><td class="text"><code>{{.Violation}}</code></td><td class="text">{{.Target}}</td><td>{{group .Enterprises}}</td></tr>
-{{end}}{{range .Penalties.Vanished}}<tr><td class="text">vanished</td><td class="text">{{.Title}}</td><td class="text"><code>{{.Violation}}</code></td><td class="text">{{.Target}}</td><td>{{group .Enterprises}}</td></tr>
-{{end}}{{range .Penalties.Changed}}<tr><td class="text">fine range changed</td><td class="text">{{.Title}}</td><td class="text"><code>{{.Violation}}</code></td><td class="text">{{.Target}}</td><td>{{group .Enterprises}}</td></tr>
-{{end}}{{if not (or .Penalties.New .Penalties.Vanished .Penalties.Changed)}}<tr><td class="text" colspan="5">no penalty appears, vanishes or changes</td></tr>{{end}}
-</table>
-{{if .SkippedLines}}<h2>Skipped records</h2><ul>{{range .SkippedLines}}<li>line {{.Line}}: {{.Error}}</li>{{end}}</ul>{{end}}
-{{if .ErrorLines}}<h2>Errors</h2><ul>{{range .ErrorLines}}<li>line {{.Line}} ({{.Stack}}): {{.Error}}</li>{{end}}</ul>{{end}}
-</body>
-</html>
-`))

@@ -3,162 +3,230 @@ package report
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/coverage"
-	"github.com/anzexian/anzexian/internal/decfmt"
+	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/penalties"
+	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
-	"github.com/shopspring/decimal"
 )
 
-var obligationLabel = map[rulesets.Obligation]string{rulesets.ObligationMandatory: "应当投保（国家规定的高危行业、领域）", rulesets.ObligationRequired: "应当投保（地方规定）", rulesets.ObligationEncouraged: "鼓励投保", rulesets.ObligationNone: "无规定"}
+// The text form of an assessment, for people: in Chinese (the default) or
+// English, every code shown with its label, amounts with thousands
+// separators and their unit, the trace with each rule's condition and the
+// values it read. What the rulesets say (reasons, rule texts, citations)
+// is their own text, in Chinese either way.
 
-var statusLabel = map[rulesets.Status]string{rulesets.StatusInForce: "现行", rulesets.StatusDraft: "征求意见稿", rulesets.StatusRepealed: "已废止"}
+var obligationLabel = map[rulesets.Obligation][2]string{
+	rulesets.ObligationMandatory:  {"应当投保（国家规定的高危行业、领域）", "must insure (a national high-risk sector)"},
+	rulesets.ObligationRequired:   {"应当投保（地方规定）", "must insure (a local rule)"},
+	rulesets.ObligationEncouraged: {"鼓励投保", "encouraged to insure"},
+	rulesets.ObligationNone:       {"无规定", "no rule"},
+}
 
-var severityLabel = map[string]string{"violation": "违规", "warning": "提示", "info": "信息"}
+var statusLabel = map[rulesets.Status][2]string{rulesets.StatusInForce: {"现行", "in force"}, rulesets.StatusDraft: {"征求意见稿", "draft"}, rulesets.StatusRepealed: {"已废止", "repealed"}}
 
-// WriteAssessment writes the assessment as a readable report for people: the
-// rulesets it rests on, the obligation with its reasons, the requirements,
-// the findings, and what the enterprise risks, each with its legal basis.
+var severityLabel = map[string][2]string{"violation": {"违规", "violation"}, "warning": {"提示", "warning"}, "info": {"信息", "info"}}
+
+var targetLabel = map[string][2]string{"unit": {"生产经营单位", "the enterprise"}, "principal": {"主要负责人", "its principal"},
+	"responsible_persons": {"直接负责的主管人员和其他直接责任人员", "the persons directly responsible"}}
+
+var modeLabel = map[string][2]string{"multiply": {"各系数相乘", "coefficients multiplied"}, "add": {"各百分比相加", "percentages added"},
+	"add_within_family": {"同类相加、各类相乘", "added within a family, multiplied across"}}
+
+var roundLabel = map[string][2]string{"half_up": {"四舍五入", "half up"}, "half_even": {"银行家舍入", "half even"}, "down": {"舍去", "down"}}
+
+var outcomeLabel = map[string][2]string{"matched": {"适用", "matched"}, "not_matched": {"不适用", "not matched"},
+	"undetermined": {"无法判断", "undetermined"}, "skipped": {"跳过", "skipped"}}
+
+var traceKindLabel = map[string][2]string{"coverage": {"投保义务", "coverage"}, "requirement": {"保单要求", "requirement"},
+	"finding": {"检查", "finding"}, "consequence": {"其他后果", "consequence"}, "penalty": {"处罚", "penalty"},
+	"base": {"基准保费", "base"}, "factor_case": {"浮动因子", "factor case"}, "reference": {"参考信息", "reference"}}
+
+// pick returns the label in the language, or the code when there is none.
+func (l Lang) pick(m map[string][2]string, code string) string {
+	if v, ok := m[code]; ok {
+		return l.t(v[0], v[1])
+	}
+	return code
+}
+
+func (l Lang) obligation(o rulesets.Obligation) string {
+	if v, ok := obligationLabel[o]; ok {
+		return l.t(v[0], v[1])
+	}
+	return string(o)
+}
+
+// WriteAssessment writes the assessment as a readable report in Chinese:
+// the rulesets it rests on, the obligation with its reasons, the
+// requirements, the findings, the premium worksheet and what the
+// enterprise risks, each with its legal basis.
 func WriteAssessment(w io.Writer, a *anzexian.Assessment) error {
-	var b strings.Builder
-	name := a.Enterprise
-	if name == "" {
-		name = "（未命名企业）"
-	}
-	fmt.Fprintf(&b, "企业：%s　地区：%s　评估日：%s", name, a.Region, a.AsOf)
-	if a.Insurer != "" {
-		fmt.Fprintf(&b, "　保险机构：%s", a.Insurer)
-	}
-	b.WriteString("\n\n规则集：\n")
-	for _, l := range a.Rulesets {
-		dates := l.Effective.From.String() + "起"
-		if !l.Effective.Until.IsZero() {
-			dates = l.Effective.From.String() + "至" + l.Effective.Until.String()
-		}
-		if l.Effective.Assumed {
-			dates += "（推定）"
-		}
-		role := ""
-		if l.Role != "" {
-			role = "　（用于评估日之前的违法行为）"
-		}
-		fmt.Fprintf(&b, "  %s@%s　%s　%s　%s　%s%s\n", l.ID, l.Version, l.Title, statusLabel[l.Status], dates, shortDigest(l.Digest), role)
-	}
-	if len(a.Notes) > 0 {
-		b.WriteString("\n说明：\n")
-		for _, n := range a.Notes {
-			fmt.Fprintf(&b, "  ※ %s\n", n)
-		}
-	}
-	writeCoverage(&b, a.Coverage)
-	writePremium(&b, a.Premium, a.PremiumIncomplete)
-	writePenalties(&b, a.Penalties)
-	if len(a.Consequences) > 0 {
-		b.WriteString("\n其他后果：\n")
-		for _, c := range a.Consequences {
-			fmt.Fprintf(&b, "  · %s\n      依据：%s\n", c.Text, citeText(c.Cite))
-		}
-	}
-	for _, r := range a.References {
-		fmt.Fprintf(&b, "\n参考信息：%s\n", r.Title)
-		for i, it := range r.Items {
-			fmt.Fprintf(&b, "  %d. %s\n", i+1, it)
-		}
-		if r.Note != "" {
-			fmt.Fprintf(&b, "  注：%s\n", r.Note)
-		}
-	}
-	if a.Trace != nil {
-		b.WriteString("\n规则评估记录：\n")
-		for _, t := range a.Trace.Rules {
-			fmt.Fprintf(&b, "  %-12s %-12s %s", t.Kind, t.Outcome, t.Rule)
-			if len(t.Missing) > 0 {
-				fmt.Fprintf(&b, "（缺少：%s）", strings.Join(t.Missing, "、"))
-			}
-			if t.Detail != "" {
-				fmt.Fprintf(&b, "（%s）", t.Detail)
-			}
-			b.WriteByte('\n')
-		}
-		for _, ig := range a.Trace.Ignored {
-			fmt.Fprintf(&b, "  已忽略评估日之后的事实：%s\n", ig)
-		}
-	}
-	_, err := io.WriteString(w, b.String())
+	return WriteAssessmentLang(w, a, Chinese)
+}
+
+// WriteAssessmentLang writes the assessment as WriteAssessment does, in the
+// language lang.
+func WriteAssessmentLang(w io.Writer, a *anzexian.Assessment, lang Lang) error {
+	tw := &textWriter{l: lang}
+	tw.assessment(a)
+	_, err := io.WriteString(w, tw.b.String())
 	return err
 }
 
-func writeCoverage(b *strings.Builder, c *coverage.Result) {
+type textWriter struct {
+	b strings.Builder
+	l Lang
+}
+
+func (w *textWriter) f(format string, args ...any) { fmt.Fprintf(&w.b, format, args...) }
+
+func (w *textWriter) s(text string) { w.b.WriteString(text) }
+
+func (w *textWriter) assessment(a *anzexian.Assessment) {
+	l := w.l
+	name := a.Enterprise
+	if name == "" {
+		name = l.t("（未命名企业）", "(unnamed enterprise)")
+	}
+	w.f(l.t("企业：%s　地区：%s　评估日：%s", "Enterprise: %s  Region: %s  As of: %s"), name, regionText(a.Region), a.AsOf)
+	if a.Insurer != "" {
+		w.f(l.t("　保险机构：%s", "  Insurer: %s"), a.Insurer)
+	}
+	w.s(l.t("\n\n规则集：\n", "\n\nRulesets:\n"))
+	for _, r := range a.Rulesets {
+		dates := r.Effective.From.String() + l.t("起", " –")
+		if !r.Effective.Until.IsZero() {
+			dates = r.Effective.From.String() + l.t("至", " – ") + r.Effective.Until.String()
+		}
+		if r.Effective.Assumed {
+			dates += l.t("（推定）", " (assumed)")
+		}
+		role := ""
+		if r.Role != "" {
+			role = l.t("　（用于评估日之前的违法行为）", "  (governs an earlier violation)")
+		}
+		st := string(r.Status)
+		if v, ok := statusLabel[r.Status]; ok {
+			st = l.t(v[0], v[1])
+		}
+		w.f("  %s@%s　%s　%s　%s　%s%s\n", r.ID, r.Version, r.Title, st, dates, shortDigest(r.Digest), role)
+	}
+	if len(a.Notes) > 0 {
+		w.s(l.t("\n说明：\n", "\nNotes:\n"))
+		for _, n := range a.Notes {
+			w.f("  ※ %s\n", n)
+		}
+	}
+	w.coverage(a.Coverage)
+	w.premium(a.Premium, a.PremiumIncomplete)
+	w.penalties(a.Penalties)
+	if len(a.Consequences) > 0 {
+		w.s(l.t("\n其他后果：\n", "\nOther consequences:\n"))
+		for _, c := range a.Consequences {
+			w.f(l.t("  · %s\n      依据：%s\n", "  · %s\n      basis: %s\n"), c.Text, citeText(c.Cite))
+		}
+	}
+	for _, r := range a.References {
+		w.f(l.t("\n参考信息：%s\n", "\nFor information: %s\n"), r.Title)
+		for i, it := range r.Items {
+			w.f("  %d. %s\n", i+1, it)
+		}
+		if r.Note != "" {
+			w.f(l.t("  注：%s\n", "  note: %s\n"), r.Note)
+		}
+	}
+	if a.Trace != nil {
+		w.trace(a.Trace)
+	}
+}
+
+func (w *textWriter) coverage(c *coverage.Result) {
 	if c == nil {
 		return
 	}
-	fmt.Fprintf(b, "\n一、投保义务：%s [%s]\n", obligationLabel[c.Obligation], c.Obligation)
+	l := w.l
+	w.f(l.t("\n一、投保义务：%s [%s]\n", "\n1. Obligation to insure: %s [%s]\n"), l.obligation(c.Obligation), c.Obligation)
 	if c.Incomplete != "" {
-		fmt.Fprintf(b, "  ！结论不完整：%s\n", c.Incomplete)
+		w.f(l.t("  ！结论不完整：%s\n", "  ! incomplete: %s\n"), c.Incomplete)
 	}
 	if len(c.Reasons) > 0 {
-		b.WriteString("  依据：\n")
+		w.s(l.t("  依据：\n", "  Reasons:\n"))
 		for _, r := range c.Reasons {
-			fmt.Fprintf(b, "  · [%s] %s\n      %s\n", r.Obligation, r.Text, citeText(r.Cite))
+			w.f("  · [%s] %s\n      %s\n", l.obligation(r.Obligation), r.Text, citeText(r.Cite))
 			if r.Note != "" {
-				fmt.Fprintf(b, "      读法：%s\n", r.Note)
+				w.f(l.t("      读法：%s\n", "      reading: %s\n"), r.Note)
 			}
 		}
 	}
 	if len(c.Requirements.Items) > 0 {
-		b.WriteString("  保单应满足：\n")
+		w.s(l.t("  保单应满足：\n", "  A compliant policy:\n"))
 		for _, it := range c.Requirements.Items {
-			fmt.Fprintf(b, "  · %s：%s\n", it.Label, valueText(it.Field, it.Value))
+			w.f("  · %s：%s\n", it.Label, w.value(it.Field, it.Value))
 			for _, bs := range it.Basis {
-				mark := "      依据："
+				mark := l.t("      依据：", "      basis: ")
+				note := ""
 				if !bs.Binding {
-					mark = "      （不约束）"
+					mark = l.t("      （不约束）", "      (not binding) ")
+					note = "（" + w.value(it.Field, bs.Value) + "）"
 				}
-				fmt.Fprintf(b, "%s%s%s\n", mark, citeText(bs.Cite), valueNote(it.Field, bs.Value, bs.Binding))
+				w.f("%s%s%s\n", mark, citeText(bs.Cite), note)
 			}
 		}
 	}
 	if len(c.Findings) > 0 {
-		b.WriteString("  发现的问题：\n")
+		w.s(l.t("  发现的问题：\n", "  Findings:\n"))
 		for _, f := range c.Findings {
-			fmt.Fprintf(b, "  · [%s] %s\n      依据：%s\n", severityLabel[f.Severity], f.Text, citeText(f.Cite))
+			w.f(l.t("  · [%s] %s\n      依据：%s\n", "  · [%s] %s\n      basis: %s\n"), l.pick(severityLabel, f.Severity), f.Text, citeText(f.Cite))
 		}
 	} else {
-		b.WriteString("  发现的问题：无\n")
+		w.s(l.t("  发现的问题：无\n", "  Findings: none\n"))
 	}
 	if len(c.Undetermined) > 0 {
-		b.WriteString("  无法判断的规则（缺少事实）：\n")
+		w.s(l.t("  无法判断的规则（缺少事实）：\n", "  Rules undetermined (facts missing):\n"))
 		for _, u := range c.Undetermined {
-			fmt.Fprintf(b, "  · %s：缺少 %s%s\n", u.Rule, strings.Join(u.Missing, "、"), u.Error)
+			w.f(l.t("  · %s：缺少 %s%s\n", "  · %s: needs %s%s\n"), u.Rule, w.facts(u.Missing), u.Error)
 		}
 	}
 }
 
-func valueNote(field string, v any, binding bool) string {
-	if binding {
-		return ""
+// facts names fact paths for people: "安全风险等级（risk_level）".
+func (w *textWriter) facts(paths []string) string {
+	parts := make([]string, len(paths))
+	for i, p := range paths {
+		if lb := portfolio.Label(p); lb != p && w.l != English {
+			parts[i] = lb + "（" + p + "）"
+		} else {
+			parts[i] = p
+		}
 	}
-	return "（" + valueText(field, v) + "）"
+	return strings.Join(parts, w.l.t("、", ", "))
 }
 
-func valueText(field string, v any) string {
+func (w *textWriter) value(field string, v any) string {
 	f := rulesets.RequirementFieldByName(field)
 	switch x := v.(type) {
 	case decimal.Decimal:
-		return decfmt.Yuan(x)
+		return amountText(x)
 	case bool:
 		if x {
-			return "是"
+			return w.l.t("是", "yes")
 		}
-		return "否"
+		return w.l.t("否", "no")
 	case []string:
 		parts := make([]string, len(x))
 		for i, s := range x {
-			parts[i] = f.Codes.Label(s)
+			parts[i] = s
+			if f != nil && f.Codes != nil {
+				parts[i] = f.Codes.Label(s)
+			}
 		}
 		return strings.Join(parts, "、")
 	case string:
@@ -168,6 +236,16 @@ func valueText(field string, v any) string {
 		return x
 	}
 	return fmt.Sprint(v)
+}
+
+// amountText is an amount of money with separators and its own places:
+// "400,000 元", "12,345.60 元".
+func amountText(d decimal.Decimal) string {
+	places := int32(0)
+	if d.Exponent() < 0 {
+		places = -d.Exponent()
+	}
+	return groupDigits(d.StringFixed(places)) + " 元"
 }
 
 func citeText(cs []rulesets.Citation) string {
@@ -188,132 +266,229 @@ func shortDigest(d string) string {
 	return d
 }
 
-var targetLabel = map[string]string{"unit": "生产经营单位", "principal": "主要负责人", "responsible_persons": "直接负责的主管人员和其他直接责任人员"}
-
-func writePenalties(b *strings.Builder, ps []penalties.Penalty) {
-	b.WriteString("\n三、可能面临的处罚：")
+func (w *textWriter) penalties(ps []penalties.Penalty) {
+	l := w.l
+	w.s(l.t("\n三、可能面临的处罚：", "\n3. Penalties it risks:"))
 	if len(ps) == 0 {
-		b.WriteString("无\n")
+		w.s(l.t("无\n", " none\n"))
 		return
 	}
-	b.WriteByte('\n')
+	w.s("\n")
 	for _, p := range ps {
-		fmt.Fprintf(b, "  · %s（%s）\n", p.Title, p.Violation)
+		w.f("  · %s（%s）\n", p.Title, p.Violation)
 		if p.Occurrence != "" {
-			fmt.Fprintf(b, "      事实：%s\n", p.Occurrence)
+			w.f(l.t("      事实：%s\n", "      what: %s\n"), p.Occurrence)
 		}
-		fmt.Fprintf(b, "      适用：%s — %s\n", p.Law, p.Governing)
-		fmt.Fprintf(b, "      依据：%s\n", citeText(p.Cite))
+		w.f(l.t("      适用：%s — %s\n", "      law: %s — %s\n"), p.Law, p.Governing)
+		w.f(l.t("      依据：%s\n", "      basis: %s\n"), citeText(p.Cite))
 		if len(p.Measures) > 0 {
-			fmt.Fprintf(b, "      措施：%s\n", strings.Join(p.Measures, "；"))
+			w.f(l.t("      措施：%s\n", "      measures: %s\n"), strings.Join(p.Measures, "；"))
 		}
+		may := l.t("【可以】", " [may]")
 		switch {
 		case p.Fine != nil:
-			fmt.Fprintf(b, "      罚款（%s）：%s 至 %s", targetLabel[p.Target], decfmt.Yuan(p.Fine.Min), decfmt.Yuan(p.Fine.Max))
+			w.f(l.t("      罚款（%s）：%s 至 %s", "      fine (%s): %s to %s"), l.pick(targetLabel, p.Target), yuan(p.Fine.Min, 2), yuan(p.Fine.Max, 2))
 			if p.FineBasis != "" {
-				fmt.Fprintf(b, "（%s）", p.FineBasis)
+				w.f("（%s）", p.FineBasis)
 			}
 			if p.Discretionary {
-				b.WriteString("【可以】")
+				w.f("%s", may)
 			}
-			b.WriteByte('\n')
+			w.s("\n")
 			if p.Tier != nil {
-				fmt.Fprintf(b, "      裁量档次：%s %s（法定幅度 %s 至 %s）\n", p.Tier.ID, p.Tier.Reason, decfmt.Yuan(p.Statutory.Min), decfmt.Yuan(p.Statutory.Max))
+				w.f(l.t("      裁量档次：%s %s（法定幅度 %s 至 %s）\n", "      discretion tier: %s %s (statutory range %s to %s)\n"),
+					p.Tier.ID, p.Tier.Reason, yuan(p.Statutory.Min, 2), yuan(p.Statutory.Max, 2))
 			}
 		case p.PerDay != nil:
-			fmt.Fprintf(b, "      按日连续处罚：每日%s × %d日（%s至%s）= %s", decfmt.Yuan(p.PerDay.Amount), p.PerDay.Days, p.PerDay.From, p.PerDay.Through, decfmt.Yuan(p.PerDay.Total))
+			w.f(l.t("      按日连续处罚：每日 %s × %d 日（%s至%s）= %s", "      daily fine: %s a day × %d days (%s to %s) = %s"),
+				yuan(p.PerDay.Amount, 2), p.PerDay.Days, p.PerDay.From, p.PerDay.Through, yuan(p.PerDay.Total, 2))
 			if p.Discretionary {
-				b.WriteString("【可以】")
+				w.f("%s", may)
 			}
-			b.WriteByte('\n')
+			w.s("\n")
 		case p.NoFine != "":
-			fmt.Fprintf(b, "      不罚款：%s\n", p.NoFine)
+			w.f(l.t("      不罚款：%s\n", "      no fine: %s\n"), p.NoFine)
 		}
 		if len(p.Undetermined) > 0 {
-			fmt.Fprintf(b, "      罚款数额无法计算：缺少 %s（%s）\n", strings.Join(p.Undetermined, "、"), p.FineBasis)
+			w.f(l.t("      罚款数额无法计算：缺少 %s（%s）\n", "      the fine cannot be computed: needs %s (%s)\n"), w.facts(p.Undetermined), p.FineBasis)
 		}
 		for _, c := range p.Caveats {
-			fmt.Fprintf(b, "      注意：%s\n", c)
+			w.f(l.t("      注意：%s\n", "      caveat: %s\n"), c)
 		}
 		if p.Illustrative {
-			b.WriteString("      ※ 裁量档次为示例数据，非官方基准\n")
+			w.s(l.t("      ※ 裁量档次为示例数据，非官方基准\n", "      ※ the discretion tiers are illustrative, not an official benchmark\n"))
 		}
 		if p.Unverified {
-			b.WriteString("      ※ 所引条文未与官方文本核对\n")
+			w.s(l.t("      ※ 所引条文未与官方文本核对\n", "      ※ the articles cited were not checked against an official text\n"))
 		}
 	}
 }
 
-var modeLabel = map[string]string{"multiply": "各系数相乘", "add": "各百分比相加", "add_within_family": "同类相加、各类相乘"}
+var classCode = regexp.MustCompile(`^class_([1-9])$`)
 
-func writePremium(b *strings.Builder, p *rating.Premium, inc *rating.Incomplete) {
-	b.WriteString("\n二、保费：")
+// dimLabel names a rate table's dimension and key for people.
+func (w *textWriter) dimKey(k rating.Key) string {
+	dim := map[string][2]string{"class": {"行业类别", "class"}, "limit": {"死亡赔偿限额", "death limit"}, "cost": {"工程造价", "contract value"},
+		"risk": {"风险等级", "risk"}, "death_limit": {"死亡赔偿限额", "death limit"}, "aggregate_limit": {"累计赔偿限额", "aggregate limit"},
+		"sector": {"行业", "sector"}}
+	name := k.Dim
+	if v, ok := dim[k.Dim]; ok {
+		name = w.l.t(v[0], v[1])
+	}
+	val := k.Value
+	if m := classCode.FindStringSubmatch(val); m != nil && w.l != English {
+		val = "第" + "零一二三四五六七八九"[3*int(m[1][0]-'0'):3*int(m[1][0]-'0')+3] + "类（" + val + "）"
+	} else if l := facts.Sectors.Label(val); l != val {
+		val = l + "（" + val + "）"
+	}
+	s := name + " " + val
+	if k.Band != "" {
+		s = name + " " + k.Band + " " + k.Range
+	}
+	return s
+}
+
+var identifier = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_.]*`)
+
+// formulaText shows a formula in words: "费率 × 从业人员数".
+func (w *textWriter) formulaText(f string) string {
+	if w.l == English {
+		return f
+	}
+	words := map[string]string{"rate": "费率"}
+	s := identifier.ReplaceAllStringFunc(f, func(id string) string {
+		if v, ok := words[id]; ok {
+			return v
+		}
+		if lb := portfolio.Label(id); lb != id {
+			return lb
+		}
+		return id
+	})
+	return strings.NewReplacer(" * ", " × ", "*", " × ", " / ", " ÷ ").Replace(s)
+}
+
+func (w *textWriter) premium(p *rating.Premium, inc *rating.Incomplete) {
+	l := w.l
+	w.s(l.t("\n二、保费：", "\n2. Premium: "))
 	if p == nil {
 		if inc != nil {
-			fmt.Fprintf(b, "无法计算（%s）\n", inc.Reason)
+			w.f(l.t("无法计算（%s）\n", "cannot be computed (%s)\n"), inc.Reason)
 			for _, u := range inc.Undetermined {
-				fmt.Fprintf(b, "  · %s：缺少 %s%s\n", u.Rule, strings.Join(u.Missing, "、"), u.Error)
+				w.f(l.t("  · %s：缺少 %s%s\n", "  · %s: needs %s%s\n"), u.Rule, w.facts(u.Missing), u.Error)
 			}
 		} else {
-			b.WriteString("没有适用的费率规则\n")
+			w.s(l.t("没有适用的费率规则\n", "no rating rule applies\n"))
 		}
 		return
 	}
-	fmt.Fprintf(b, "%s %s\n", p.Amount.StringFixed(p.Rounding.Scale), p.Currency)
+	scale := p.Rounding.Scale
+	w.f("%s\n", yuan(p.Amount, scale))
 	bs := p.Base
-	fmt.Fprintf(b, "  基准保费：%s = %s\n", bs.Text, bs.Amount.String())
+	w.f(l.t("  基准保费：%s = %s\n", "  base premium: %s = %s\n"), bs.Text, amountText(bs.Amount))
 	if t := bs.Table; t != nil {
 		var keys []string
 		for _, k := range t.Keys {
-			s := k.Dim + "=" + k.Value
-			if k.Band != "" {
-				s += "（" + k.Band + " " + k.Range + "）"
-			}
-			keys = append(keys, s)
+			keys = append(keys, w.dimKey(k))
 		}
-		unit := map[string]string{"permille": "‰", "percent": "", "amount": "元", "coefficient": ""}[t.Unit]
-		fmt.Fprintf(b, "    费率表：%s 第%d行（%s）→ %s%s\n      依据：%s\n", t.Title, t.Row+1, strings.Join(keys, "，"), t.Value.String(), unit, citeText(t.Cite))
+		unit := map[string]string{"permille": "‰", "percent": "", "amount": " 元", "coefficient": ""}[t.Unit]
+		w.f(l.t("    费率表：%s 第%d行（%s）→ %s%s\n      依据：%s\n", "    rate table: %s row %d (%s) → %s%s\n      basis: %s\n"),
+			t.Title, t.Row+1, strings.Join(keys, l.t("，", ", ")), plainDecimal(t.Value), unit, citeText(t.Cite))
 	}
-	for _, l := range bs.Loadings {
-		fmt.Fprintf(b, "    加成：%s（+%s）依据：%s\n", l.Text, l.Add.String(), citeText(l.Cite))
+	for _, ld := range bs.Loadings {
+		w.f(l.t("    加成：%s（+%s）依据：%s\n", "    loading: %s (+%s) basis: %s\n"), ld.Text, ld.Add.String(), citeText(ld.Cite))
 	}
-	fmt.Fprintf(b, "    费率：%s；公式：%s\n", bs.Rate.String(), bs.Formula)
-	fmt.Fprintf(b, "  浮动因子（%s）：\n", modeLabel[p.Combine])
+	w.f(l.t("    费率：%s；公式：%s\n", "    rate: %s; formula: %s\n"), plainDecimal(bs.Rate), w.formulaText(bs.Formula))
+	w.f(l.t("  浮动因子（%s）：\n", "  Factors (%s):\n"), l.pick(modeLabel, p.Combine))
 	for _, f := range p.Factors {
 		mark := ""
 		if f.Illustrative {
-			mark = "【示例值】"
+			mark = l.t("【示例值】", " [illustrative]")
 		}
-		fmt.Fprintf(b, "  · %-14s %s = %s（%s：%s）%s\n      依据：%s\n", f.ID, f.Title, factorText(f), f.Case, f.Reason, mark, citeText(f.Cite))
+		why := f.Reason
+		if f.Case == "default" {
+			why = l.t("默认：", "default: ") + why
+		}
+		w.f(l.t("  · %s = %s（%s）%s\n      因子 %s，情形 %s；依据：%s\n", "  · %s = %s (%s)%s\n      factor %s, case %s; basis: %s\n"),
+			f.Title, factorText(f), why, mark, f.ID, f.Case, citeText(f.Cite))
 	}
-	fmt.Fprintf(b, "  合成浮动系数：%s\n", p.Combined.String())
+	w.f(l.t("  合成浮动系数：%s\n", "  combined adjustment: %s\n"), p.Combined.String())
 	if c := p.Clamp; c != nil {
-		applied := "未触及上下限"
+		applied := l.t("未触及上下限", "within the bounds")
 		if c.Applied {
-			applied = "已按上下限调整"
+			applied = l.t("已按上下限调整", "bounded")
 		}
-		fmt.Fprintf(b, "  浮动上下限：[%s, %s]（%s）依据：%s\n", c.Min.String(), c.Max.String(), applied, citeText(c.Cite))
+		w.f(l.t("  浮动上下限：[%s, %s]（%s）依据：%s\n", "  bounds: [%s, %s] (%s) basis: %s\n"), c.Min.String(), c.Max.String(), applied, citeText(c.Cite))
 	}
-	fmt.Fprintf(b, "  适用浮动系数：%s\n", p.Applied.String())
-	fmt.Fprintf(b, "  基准保费 × 浮动系数 = %s × %s = %s\n", bs.Amount.String(), p.Applied.String(), p.BeforeMinimum.String())
+	w.f(l.t("  适用浮动系数：%s\n", "  adjustment applied: %s\n"), p.Applied.String())
+	w.f(l.t("  基准保费 × 浮动系数 = %s × %s = %s\n", "  base × adjustment = %s × %s = %s\n"), plainDecimal(bs.Amount), p.Applied.String(), amountText(p.BeforeMinimum))
 	if m := p.Minimum; m != nil {
-		used := "未适用"
+		used := l.t("未适用", "not applied")
 		if p.MinimumApplied {
-			used = "已适用"
+			used = l.t("已适用", "applied")
 		}
-		fmt.Fprintf(b, "  最低保费：%s（%s）\n", m.Amount.String(), used)
+		w.f(l.t("  最低保费：%s（%s）\n", "  minimum premium: %s (%s)\n"), amountText(m.Amount), used)
 	}
-	fmt.Fprintf(b, "  舍入：保留%d位小数，%s\n", p.Rounding.Scale, map[string]string{"half_up": "四舍五入", "half_even": "银行家舍入", "down": "舍去"}[p.Rounding.Mode])
-	fmt.Fprintf(b, "  保费：%s %s\n", p.Amount.StringFixed(p.Rounding.Scale), p.Currency)
+	w.f(l.t("  舍入：保留%d位小数，%s\n", "  rounding: %d places, %s\n"), scale, l.pick(roundLabel, p.Rounding.Mode))
+	w.f(l.t("  保费：%s\n", "  premium: %s\n"), yuan(p.Amount, scale))
 	if c := p.PreventionBudgetCap; c != nil {
-		fmt.Fprintf(b, "  事故预防服务费用上限：保费 × %s = %s（不高于）依据：%s\n", c.Share.String(), c.Amount.StringFixed(p.Rounding.Scale), citeText(c.Cite))
+		w.f(l.t("  事故预防服务费用上限：保费 × %s = %s（不高于）依据：%s\n", "  prevention budget cap: premium × %s = %s (at most) basis: %s\n"),
+			c.Share.String(), yuan(c.Amount, scale), citeText(c.Cite))
 	}
 	for _, c := range p.Caveats {
-		fmt.Fprintf(b, "  注意：%s\n", c)
+		w.f(l.t("  注意：%s\n", "  caveat: %s\n"), c)
 	}
 	if p.Illustrative || p.Unverified {
-		fmt.Fprintf(b, "  ※ 非官方数值：%s\n", strings.Join(p.Provenance, "；"))
+		w.f(l.t("  ※ 非官方数值：%s\n", "  ※ numbers without an official source: %s\n"), w.provenance(p))
 	}
+}
+
+// provenance names the steps whose numbers are illustrative or
+// unverified: "示例数值：基准保费（per-person）、浮动上下限、…".
+func (w *textWriter) provenance(p *rating.Premium) string {
+	if w.l == English {
+		return strings.Join(p.Provenance, "; ")
+	}
+	titles := map[string]string{}
+	for _, f := range p.Factors {
+		titles["factor "+f.ID] = "浮动因子“" + f.Title + "”"
+	}
+	if p.Base.Table != nil {
+		titles["table "+p.Base.Table.Table] = "费率表“" + p.Base.Table.Title + "”"
+	}
+	steps := map[string]string{"clamp": "浮动上下限", "combine mode": "因子合成方式", "minimum premium": "最低保费", "rounding": "舍入"}
+	groups := map[string][]string{}
+	var order []string
+	for _, s := range p.Provenance {
+		kind, what, ok := strings.Cut(s, ": ")
+		if !ok {
+			kind, what = "", s
+		}
+		label := map[string]string{"illustrative": "示例数值", "unverified": "未核实数值"}[kind]
+		if label == "" {
+			label = kind
+		}
+		name := what
+		switch {
+		case titles[what] != "":
+			name = titles[what]
+		case steps[what] != "":
+			name = steps[what]
+		case strings.HasPrefix(what, "base ") && strings.HasSuffix(p.Base.Rule, "#"+strings.TrimPrefix(what, "base ")):
+			name = "基准保费“" + p.Base.Text + "”"
+		case strings.HasPrefix(what, "base "):
+			name = "基准保费（" + strings.TrimPrefix(what, "base ") + "）"
+		}
+		if _, ok := groups[label]; !ok {
+			order = append(order, label)
+		}
+		groups[label] = append(groups[label], name)
+	}
+	var parts []string
+	for _, g := range order {
+		parts = append(parts, g+"："+strings.Join(groups[g], "、"))
+	}
+	return strings.Join(parts, "；")
 }
 
 // factorText shows a percentage factor as +10% and a coefficient as written.
@@ -327,4 +502,72 @@ func factorText(f rating.Factor) string {
 		return sign + pct.String() + "%"
 	}
 	return f.Value.String()
+}
+
+func (w *textWriter) trace(t *anzexian.Trace) {
+	l := w.l
+	w.f(l.t("\n规则评估记录（%d 条）：\n", "\nRules evaluated (%d):\n"), len(t.Rules))
+	for _, e := range t.Rules {
+		w.f("  %s %s　%s", l.pick(traceKindLabel, e.Kind), l.pick(outcomeLabel, e.Outcome), e.Rule)
+		if len(e.Missing) > 0 {
+			w.f(l.t("（缺少：%s）", " (missing: %s)"), w.facts(e.Missing))
+		}
+		if e.Detail != "" {
+			w.f("（%s）", e.Detail)
+		}
+		w.s("\n")
+		if e.Condition != "" {
+			w.f(l.t("      条件：%s\n", "      when: %s\n"), strings.Join(strings.Fields(e.Condition), " "))
+		}
+		if len(e.Reads) > 0 {
+			parts := make([]string, len(e.Reads))
+			for i, r := range e.Reads {
+				v := r.Value
+				if w.l != English {
+					switch v {
+					case "true":
+						v = "是"
+					case "false":
+						v = "否"
+					}
+				}
+				name := r.Name
+				if lb := portfolio.Label(r.Name); lb != r.Name && w.l != English {
+					name = lb + "（" + r.Name + "）"
+					v = codeValues(r.Name, v)
+				}
+				parts[i] = name + " = " + v
+			}
+			w.f(l.t("      读取：%s\n", "      read: %s\n"), strings.Join(parts, l.t("；", "; ")))
+		}
+	}
+	for _, ig := range t.Ignored {
+		w.f(l.t("  已忽略评估日之后的事实：%s\n", "  ignored, after the as-of date: %s\n"), ig)
+	}
+}
+
+// codeValues labels the codes of a value the trace read: "[coal_mine]" of
+// sectors is "[煤矿（coal_mine）]", "high" of risk_level "较大风险（high）".
+func codeValues(path, v string) string {
+	col := portfolio.ColumnOf(path)
+	if col == nil || len(col.Vocab) == 0 {
+		return v
+	}
+	label := func(c string) string {
+		if l := col.Vocab.Label(c); l != c {
+			return l + "（" + c + "）"
+		}
+		return c
+	}
+	if strings.HasPrefix(v, "[") && strings.HasSuffix(v, "]") {
+		items := strings.Split(strings.Trim(v, "[]"), ", ")
+		for i, it := range items {
+			items[i] = label(it)
+		}
+		return "[" + strings.Join(items, "、") + "]"
+	}
+	if unq := strings.Trim(v, `"`); unq != v {
+		return label(unq)
+	}
+	return v
 }

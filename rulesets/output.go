@@ -63,6 +63,17 @@ type TraceEntry struct {
 	Outcome string   `json:"outcome"` // matched, not_matched, undetermined, skipped
 	Missing []string `json:"missing,omitempty"`
 	Detail  string   `json:"detail,omitempty"`
+	// Condition is the rule's when: as written (empty for a rule that
+	// always applies), and Reads the values it read.
+	Condition string      `json:"condition,omitempty"`
+	Reads     []TraceRead `json:"reads,omitempty"`
+}
+
+// TraceRead is a value a rule's condition read: a fact (policy.death_limit),
+// a derived value or a declared name, with its value as text.
+type TraceRead struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
 }
 
 // Undetermined is a rule that could not be decided because the facts lack

@@ -76,6 +76,27 @@ func (r *Registry) initRegions() {
 	sort.Slice(r.regions, func(i, j int) bool { return len(r.regions[i]) > len(r.regions[j]) })
 }
 
+// Insurers returns the names of the insurers that have a rate filing in
+// the registry (in any region, at any date), sorted.
+func (r *Registry) Insurers() []string {
+	r.regionsOnce.Do(r.initRegions)
+	var out []string
+	for name := range r.insurers {
+		if name != "" {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// HasFiling reports whether insurer has a rate filing in the registry, in
+// any region and at any date; "" (no insurer) always has.
+func (r *Registry) HasFiling(insurer string) bool {
+	r.regionsOnce.Do(r.initRegions)
+	return r.insurers[insurer]
+}
+
 // stackIndexFor returns the stack index for region and insurer, or nil for
 // an insurer no filing names (those take the scan, as before).
 func (r *Registry) stackIndexFor(region, insurer string) *stackIndex {

@@ -2,165 +2,90 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/anzexian/anzexian"
-	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/report"
-	"github.com/anzexian/anzexian/rulesets"
 )
 
-// multiFlag collects a repeatable string flag.
-type multiFlag []string
+func init() { commands = append(commands, newAssessCmd) }
 
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
-func newFlags(name string, env *cliEnv) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	return fs
+type assessFlags struct {
+	stackFlags
+	format string
+	lang   string
+	trace  bool
+	indent bool
 }
 
-// loadRegistry returns the bundled registry, with the --with rulesets added
-// or replacing the bundled ones of the same id.
-func loadRegistry(with []string, env *cliEnv) (*rulesets.Registry, bool) {
-	reg, err := rulesets.LoadBundled()
+func newAssessCmd(env *cliEnv) *cobra.Command {
+	var o assessFlags
+	c := &cobra.Command{
+		Use:   "assess [flags] FILE...",
+		Short: "Assess enterprises: obligation, premium, penalties (评估企业)",
+		Long: `Assess the enterprises described in each FILE: a YAML or JSON facts document
+(a YAML stream may hold several, separated by ---), or a book of enterprises
+(.xlsx, .csv, .jsonl). - reads a document from stdin.
+
+Each answer says whether the enterprise must insure and why, the premium with its
+worksheet, and what it risks, each with the document and article it rests on.
+--format text (default) is for people, in Chinese (--lang en for English);
+--format json prints one JSON object per enterprise, the Assessment contract
+(rulesets/schema/assessment.schema.json).`,
+		Example: `  anzexian assess --at 2026-01-01 examples/enterprises/hunan-hazchem-storage.yaml
+  anzexian assess examples/enterprises/hunan-hazchem-storage.yaml --at 2026-01-01 --trace
+  anzexian assess --format json --indent --at 2026-01-01 facts.json
+  echo '{"region": "430100", "sectors": ["coal_mine"]}' | anzexian assess --at 2026-01-01 -
+  anzexian assess --at 2026-01-01 examples/workbooks/企业清单.xlsx`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error { return runAssess(env, &o, args) },
+	}
+	o.add(c, "as-of date")
+	c.Flags().StringVar(&o.format, "format", "text", "output format: text or json")
+	c.Flags().StringVar(&o.lang, "lang", "zh", "language of the text form: zh or en")
+	c.Flags().BoolVar(&o.trace, "trace", false, "show every rule evaluated, with its condition and the values it read")
+	c.Flags().BoolVar(&o.indent, "indent", false, "indent JSON output")
+	c.RegisterFlagCompletionFunc("format", completeValues("text", "json"))
+	c.RegisterFlagCompletionFunc("lang", completeValues("zh", "en"))
+	return c
+}
+
+func runAssess(env *cliEnv, o *assessFlags, args []string) error {
+	if err := oneOf("format", o.format, "json", "text"); err != nil {
+		return err
+	}
+	if err := oneOf("lang", o.lang, "zh", "en"); err != nil {
+		return err
+	}
+	d, err := o.date()
 	if err != nil {
-		printErr(err, env)
-		return nil, false
-	}
-	if len(with) == 0 {
-		return reg, true
-	}
-	var files []diag.File
-	for _, p := range with {
-		fs, err := readRulesetPaths(p)
-		if err != nil {
-			env.errorf("%v", err)
-			return nil, false
-		}
-		files = append(files, fs...)
-	}
-	reg, err = reg.With(files...)
-	if err != nil {
-		printErr(err, env)
-		return nil, false
-	}
-	return reg, true
-}
-
-// readRulesetPaths reads a ruleset file, or every .yaml file under a
-// directory.
-func readRulesetPaths(p string) ([]diag.File, error) {
-	info, err := os.Stat(p)
-	if err != nil {
-		return nil, err
-	}
-	if !info.IsDir() {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return nil, err
-		}
-		return []diag.File{{Name: filepath.ToSlash(p), Data: data}}, nil
-	}
-	var out []diag.File
-	err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		out = append(out, diag.File{Name: filepath.ToSlash(path), Data: data})
-		return nil
-	})
-	return out, err
-}
-
-// printErr prints an error; diagnostics are printed with their snippets.
-func printErr(err error, env *cliEnv) {
-	var le *rulesets.LoadError
-	var fe *facts.Error
-	var se *rulesets.StackError
-	switch {
-	case errors.As(err, &le):
-		le.Diagnostics.Print(env.stderr)
-		fmt.Fprintf(env.stderr, "%d error(s) in rulesets\n", len(le.Diagnostics.Errors()))
-	case errors.As(err, &fe):
-		fe.Diagnostics.Print(env.stderr)
-	case errors.As(err, &se):
-		fmt.Fprintf(env.stderr, "anzexian: %s\n", se.Error())
-		se.Diagnostics.Print(env.stderr)
-	default:
-		env.errorf("%v", err)
-	}
-}
-
-func cmdAssess(args []string, env *cliEnv) int {
-	fs := newFlags("assess", env)
-	at := fs.String("at", "", "as-of date YYYY-MM-DD (default: today)")
-	insurer := fs.String("insurer", "", "insurer whose rate filing joins the stack")
-	format := fs.String("format", "text", "output format: json or text")
-	trace := fs.Bool("trace", false, "record every rule evaluated")
-	indent := fs.Bool("indent", false, "indent JSON output")
-	var with multiFlag
-	fs.Var(&with, "with", "ruleset file or directory to add, replacing bundled rulesets of the same id (repeatable)")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if *format != "json" && *format != "text" {
-		env.errorf("--format must be json or text, not %q", *format)
-		return 2
-	}
-	if fs.NArg() == 0 {
-		env.errorf("assess needs a facts file (or - for stdin)")
-		return 2
-	}
-	opts := []anzexian.Option{anzexian.Insurer(*insurer)}
-	d, ok := parseAt(*at, env)
-	if !ok {
-		return 2
+		return err
 	}
 	if d.IsZero() {
 		d = facts.Today()
 	}
-	opts = append(opts, anzexian.At(d))
-	if *trace {
-		opts = append(opts, anzexian.WithTrace())
+	reg, err := o.registry(env)
+	if err != nil {
+		return err
 	}
-	reg, ok := loadRegistry(with, env)
-	if !ok {
-		return 2
+	opts := []anzexian.Option{anzexian.At(d), anzexian.Insurer(o.insurer)}
+	if o.trace {
+		opts = append(opts, anzexian.WithTrace())
 	}
 	eng := anzexian.NewWithRegistry(reg)
 	code := 0
 	first := true
-	for _, name := range fs.Args() {
-		data, err := readInput(name, env.stdin)
-		if err != nil {
-			env.errorf("%v", err)
-			return 2
-		}
-		display := name
-		if name == "-" {
-			display = "<stdin>"
-		}
-		fs, err := facts.Decode(display, data)
+	for _, name := range args {
+		fs, display, err := readFacts(env, name)
 		if err != nil {
 			printErr(err, env)
-			return 2
+			return exitCode(2)
 		}
 		for _, f := range fs {
 			a, err := eng.Assess(f, opts...)
@@ -170,14 +95,52 @@ func cmdAssess(args []string, env *cliEnv) int {
 				code = 2
 				continue
 			}
-			if err := writeAssessment(env.stdout, a, *format, *indent, first); err != nil {
+			if err := writeAssessment(env.stdout, a, o, first); err != nil {
 				env.errorf("%v", err)
-				return 2
+				return exitCode(2)
 			}
 			first = false
 		}
 	}
-	return code
+	return status(code)
+}
+
+// readFacts reads the enterprises of one assess argument: a facts document,
+// or a book (.xlsx, .csv, .jsonl), which must hold no bad record.
+func readFacts(env *cliEnv, name string) ([]*facts.Facts, string, error) {
+	if name != "-" {
+		if f := portfolio.FormatOf(name); f == portfolio.XLSX || f == portfolio.CSV || strings.HasSuffix(strings.ToLower(name), ".jsonl") {
+			in, err := env.openInput(name)
+			if err != nil {
+				return nil, name, err
+			}
+			defer in.Close()
+			r, err := portfolio.NewReader(in.Name, in, f)
+			if err != nil {
+				return nil, in.Name, err
+			}
+			var out []*facts.Facts
+			for {
+				rec, err := r.Next()
+				if err == io.EOF {
+					return out, in.Name, nil
+				}
+				if err != nil {
+					return nil, in.Name, err
+				}
+				if rec.Err != nil {
+					return nil, in.Name, rec.Err
+				}
+				out = append(out, rec.Facts)
+			}
+		}
+	}
+	data, display, err := env.readInput(name, facts.MaxSize, "a facts document; use batch for books of enterprises")
+	if err != nil {
+		return nil, display, err
+	}
+	fs, err := facts.Decode(display, data)
+	return fs, display, err
 }
 
 func enterpriseName(f *facts.Facts) string {
@@ -187,25 +150,11 @@ func enterpriseName(f *facts.Facts) string {
 	return "(unnamed enterprise, region " + f.Region + ")"
 }
 
-func readInput(name string, stdin io.Reader) ([]byte, error) {
-	if name == "-" {
-		return io.ReadAll(io.LimitReader(stdin, facts.MaxSize+1))
-	}
-	info, err := os.Stat(name)
-	if err != nil {
-		return nil, err
-	}
-	if info.Size() > facts.MaxSize {
-		return nil, fmt.Errorf("%s: %d bytes is over the %d-byte limit of a facts document; use batch for portfolios", name, info.Size(), facts.MaxSize)
-	}
-	return os.ReadFile(name)
-}
-
-func writeAssessment(w io.Writer, a *anzexian.Assessment, format string, indent, first bool) error {
-	if format == "json" {
+func writeAssessment(w io.Writer, a *anzexian.Assessment, o *assessFlags, first bool) error {
+	if o.format == "json" {
 		var b []byte
 		var err error
-		if indent {
+		if o.indent {
 			b, err = json.MarshalIndent(a, "", "  ")
 		} else {
 			b, err = json.Marshal(a)
@@ -219,19 +168,5 @@ func writeAssessment(w io.Writer, a *anzexian.Assessment, format string, indent,
 	if !first {
 		fmt.Fprintln(w, strings.Repeat("─", 60))
 	}
-	return report.WriteAssessment(w, a)
-}
-
-// parseAt reads the --at flag: the zero date when it is not given, the
-// caller's default.
-func parseAt(at string, env *cliEnv) (facts.Date, bool) {
-	if at == "" {
-		return facts.Date{}, true
-	}
-	d, err := facts.ParseDate(at)
-	if err != nil {
-		env.errorf("--at: %v", err)
-		return facts.Date{}, false
-	}
-	return d, true
+	return report.WriteAssessmentLang(w, a, report.Lang(o.lang))
 }

@@ -8,39 +8,66 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/spf13/cobra"
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
-// cmdGenerate writes a deterministic sample portfolio.
-func cmdGenerate(args []string, env *cliEnv) int {
-	fs := newFlags("generate", env)
-	seed := fs.Uint64("seed", 1, "seed: the same seed gives the same portfolio on every machine")
-	count := fs.Int("count", 1000, "number of enterprises")
-	format := fs.String("format", "", "jsonl or csv (default: from --out's extension, else jsonl)")
-	out := fs.String("out", "", "file to write (default: stdout)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+func init() { commands = append(commands, newBatchCmd, newGenerateCmd) }
+
+func newGenerateCmd(env *cliEnv) *cobra.Command {
+	var (
+		seed   uint64
+		count  int
+		format string
+		out    string
+	)
+	c := &cobra.Command{
+		Use:   "generate [--seed N] [--count N] [--format jsonl|csv|xlsx] [--out FILE]",
+		Short: "Write a deterministic sample book of enterprises (生成示例企业清单)",
+		Long: `Write a deterministic sample book of enterprises: a realistic mix of regions,
+sectors, sizes, policies, accidents and enforcement records. The same seed gives the
+same book on every machine. The format is --format, else --out's extension
+(.jsonl, .csv with fact paths as headers, .xlsx with Chinese headers), else JSONL.`,
+		Example: `  anzexian generate --count 1000 --out book.jsonl
+  anzexian generate --seed 7 --count 200 --out 示例企业.xlsx
+  anzexian generate --count 10 --format csv`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if count < 0 {
+				return usagef("--count must not be negative")
+			}
+			f, err := portfolioFormat(format, out)
+			if err != nil {
+				return err
+			}
+			return status(writeGenerated(env, seed, count, f, out))
+		},
 	}
-	if fs.NArg() > 0 || *count < 0 {
-		env.errorf("usage: anzexian generate [--seed N] [--count N] [--format jsonl|csv] [--out FILE]")
-		return 2
-	}
-	f, ok := portfolioFormat(*format, *out, env)
-	if !ok {
-		return 2
-	}
-	w, closeOut, ok := openOut(*out, env)
-	if !ok {
+	c.Flags().Uint64Var(&seed, "seed", 1, "seed: the same seed gives the same book on every machine")
+	c.Flags().IntVar(&count, "count", 1000, "number of enterprises")
+	c.Flags().StringVar(&format, "format", "", "jsonl, csv or xlsx (default: from --out's extension, else jsonl)")
+	c.Flags().StringVar(&out, "out", "", "file to write (default: stdout)")
+	c.RegisterFlagCompletionFunc("format", completeValues("jsonl", "csv", "xlsx"))
+	return c
+}
+
+func writeGenerated(env *cliEnv, seed uint64, count int, f portfolio.Format, out string) int {
+	w, err := env.createOutput(out)
+	if err != nil {
+		env.errorf("%v", err)
 		return 2
 	}
 	pw := portfolio.NewWriter(w, f)
-	for fa := range portfolio.GenerateSeq(*seed, *count) {
+	for fa := range portfolio.GenerateSeq(seed, count) {
 		if err := pw.Write(fa); err != nil {
 			env.errorf("%v", err)
 			return 2
@@ -50,53 +77,11 @@ func cmdGenerate(args []string, env *cliEnv) int {
 		env.errorf("%v", err)
 		return 2
 	}
-	if err := closeOut(); err != nil {
+	if err := w.Close(); err != nil {
 		env.errorf("%v", err)
 		return 2
 	}
 	return 0
-}
-
-func portfolioFormat(flagValue, name string, env *cliEnv) (portfolio.Format, bool) {
-	switch flagValue {
-	case "":
-		return portfolio.FormatOf(name), true
-	case "jsonl", "csv":
-		return portfolio.Format(flagValue), true
-	}
-	env.errorf("--format must be jsonl or csv, not %q", flagValue)
-	return "", false
-}
-
-// openOut opens the output file, or stdout for "" and "-".
-func openOut(name string, env *cliEnv) (io.Writer, func() error, bool) {
-	if name == "" || name == "-" {
-		return env.stdout, func() error { return nil }, true
-	}
-	f, err := os.Create(name)
-	if err != nil {
-		env.errorf("%v", err)
-		return nil, nil, false
-	}
-	return f, f.Close, true
-}
-
-// openPortfolio opens a portfolio file, or stdin for "-"; size is its
-// length when known (for an ETA), else -1.
-func openPortfolio(name string, env *cliEnv) (io.Reader, int64, func(), bool) {
-	if name == "-" {
-		return env.stdin, -1, func() {}, true
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		env.errorf("%v", err)
-		return nil, 0, nil, false
-	}
-	size := int64(-1)
-	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
-		size = info.Size()
-	}
-	return f, size, func() { f.Close() }, true
 }
 
 // isTerminal reports whether w is a terminal.
@@ -114,63 +99,109 @@ func interruptible() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
-func cmdBatch(args []string, env *cliEnv) int {
-	fs := newFlags("batch", env)
-	at := fs.String("at", "", "as-of date YYYY-MM-DD (default: today)")
-	insurer := fs.String("insurer", "", "insurer whose rate filing joins the stack")
-	workers := fs.Int("workers", 0, "goroutines assessing (default: one per core)")
-	skipBad := fs.Bool("skip-bad", false, "skip records that do not decode or cannot be assessed (reported on stderr, exit 1) instead of stopping at the first")
-	format := fs.String("format", "", "portfolio format jsonl or csv (default: from the file's extension)")
-	out := fs.String("out", "", "file to write the JSONL assessments to (default: stdout)")
-	full := fs.Bool("full", false, "write each assessment in full ({\"line\": N, \"assessment\": {...}}, about 15 KB each) instead of its brief form")
-	progress := fs.Bool("progress", false, "show progress on stderr even when it is not a terminal")
-	var with multiFlag
-	fs.Var(&with, "with", "ruleset file or directory to add, replacing bundled rulesets of the same id (repeatable)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+type batchFlags struct {
+	stackFlags
+	workers   int
+	skipBad   bool
+	format    string
+	out       string
+	outFormat string
+	full      bool
+	progress  bool
+}
+
+func newBatchCmd(env *cliEnv) *cobra.Command {
+	var o batchFlags
+	c := &cobra.Command{
+		Use:   "batch [flags] PORTFOLIO",
+		Short: "Assess every enterprise of a book, streaming, in input order (批量评估)",
+		Long: `Assess every enterprise of a book (.xlsx, .csv or .jsonl; - reads stdin) on every
+core, in input order, with bounded memory whatever the book's size.
+
+What is written depends on --out's extension (or --out-format):
+  .xlsx  a workbook for people: one row per enterprise — name, region code and name,
+         obligation, premium (or its range when a fact is missing), every factor,
+         fines — with Chinese headers; continued on further sheets past Excel's
+         1,048,576 rows
+  .csv   the same table as CSV (UTF-8 with a BOM, so that Excel reads it)
+  other  JSONL, the default on stdout: one brief JSON line per enterprise
+         ({"line": N, "obligation": …, "premium": …, "factors": {…}, …}), or with
+         --full the whole assessment ({"line": N, "assessment": {…}})
+
+A record that does not decode or cannot be assessed stops the run with its line
+(exit 2), or with --skip-bad is reported on stderr and skipped (exit 1). A summary
+ends the run on stderr. Ctrl-C stops it cleanly (exit 130).`,
+		Example: `  anzexian batch --at 2026-01-01 --out 结果.xlsx examples/workbooks/企业清单.xlsx
+  anzexian batch --at 2026-01-01 book.jsonl > answers.jsonl
+  anzexian batch --at 2026-01-01 --skip-bad --out results.csv book.csv
+  anzexian generate --count 100 | anzexian batch --at 2026-01-01 -`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error { return runBatch(env, &o, args[0]) },
 	}
-	if fs.NArg() != 1 {
-		env.errorf("usage: anzexian batch [--at DATE] [--workers N] [--skip-bad] [--out FILE] PORTFOLIO (JSONL or CSV; - reads stdin)")
-		return 2
+	o.add(c, "as-of date")
+	f := c.Flags()
+	f.IntVar(&o.workers, "workers", 0, "goroutines assessing (default: one per core)")
+	f.BoolVar(&o.skipBad, "skip-bad", false, "skip records that do not decode or cannot be assessed (reported on stderr, exit 1) instead of stopping at the first")
+	f.StringVar(&o.format, "format", "", "the book's format: jsonl, csv or xlsx (default: from its extension)")
+	f.StringVar(&o.out, "out", "", "file to write the results to (default: stdout, JSONL)")
+	f.StringVar(&o.outFormat, "out-format", "", "results format: jsonl, csv or xlsx (default: from --out's extension, else jsonl)")
+	f.BoolVar(&o.full, "full", false, "JSONL: write each assessment in full ({\"line\": N, \"assessment\": {...}}, about 15 KB each) instead of its brief form")
+	f.BoolVar(&o.progress, "progress", false, "show progress on stderr even when it is not a terminal")
+	c.RegisterFlagCompletionFunc("format", completeValues("jsonl", "csv", "xlsx"))
+	c.RegisterFlagCompletionFunc("out-format", completeValues("jsonl", "csv", "xlsx"))
+	return c
+}
+
+func runBatch(env *cliEnv, o *batchFlags, name string) error {
+	in, err := env.openInput(name)
+	if err != nil {
+		env.errorf("%v", err)
+		return exitCode(2)
+	}
+	defer in.Close()
+	bo := portfolio.BatchOptions{Name: in.Name, Insurer: o.insurer, Workers: o.workers, SkipBad: o.skipBad, Full: o.full}
+	if bo.Format, err = portfolioFormat(o.format, name); err != nil {
+		return err
+	}
+	outFormat := o.outFormat
+	if outFormat == "" {
+		outFormat = string(portfolio.FormatOf(o.out))
+	}
+	switch outFormat {
+	case "jsonl":
+	case "csv", "xlsx":
+		if o.full {
+			return usagef("--full is for JSONL results; a %s table holds the answers without their explanations", outFormat)
+		}
+		bo.Results = portfolio.Format(outFormat)
+	default:
+		return usagef("--out-format must be jsonl, csv or xlsx, not %q", outFormat)
+	}
+	if bo.At, err = o.date(); err != nil {
+		return err
+	}
+	reg, err := o.registry(env)
+	if err != nil {
+		return err
 	}
 	defer streamGC()()
-	name := fs.Arg(0)
-	o := portfolio.BatchOptions{Name: name, Insurer: *insurer, Workers: *workers, SkipBad: *skipBad, Full: *full}
-	if name == "-" {
-		o.Name = "<stdin>"
+	w, err := env.createOutput(o.out)
+	if err != nil {
+		env.errorf("%v", err)
+		return exitCode(2)
 	}
-	var ok bool
-	if o.Format, ok = portfolioFormat(*format, name, env); !ok {
-		return 2
-	}
-	if o.At, ok = parseAt(*at, env); !ok {
-		return 2
-	}
-	reg, ok := loadRegistry(with, env)
-	if !ok {
-		return 2
-	}
-	in, size, closeIn, ok := openPortfolio(name, env)
-	if !ok {
-		return 2
-	}
-	defer closeIn()
-	w, closeOut, ok := openOut(*out, env)
-	if !ok {
-		return 2
-	}
-	o.Rejected = func(line int, err error) {
-		if o.SkipBad {
+	bo.Rejected = func(line int, err error) {
+		if bo.SkipBad {
 			fmt.Fprintf(env.stderr, "skipped: %s\n", oneLine(err))
 		}
 	}
-	if *progress || isTerminal(env.stderr) {
-		o.Progress = progressLine(env.stderr, size, "assessed")
+	if o.progress || isTerminal(env.stderr) {
+		bo.Progress = progressLine(env.stderr, in.Size, "assessed")
 	}
 	ctx, stop := interruptible()
 	defer stop()
-	s, err := portfolio.Batch(ctx, anzexian.NewWithRegistry(reg), in, w, o)
-	if cerr := closeOut(); err == nil && cerr != nil {
+	s, err := portfolio.Batch(ctx, anzexian.NewWithRegistry(reg), in, w, bo)
+	if cerr := w.Close(); err == nil && cerr != nil {
 		err = cerr
 	}
 	if s != nil && (err == nil || s.Read > 0) {
@@ -179,14 +210,17 @@ func cmdBatch(args []string, env *cliEnv) int {
 	switch {
 	case err != nil:
 		printErr(err, env)
-		return 2
+		return exitCode(2)
 	case s.Interrupted:
 		env.errorf("interrupted: %d enterprises written, every line complete", s.Written)
-		return 130
+		return exitCode(130)
 	case s.Skipped > 0:
-		return 1
+		return exitCode(1)
 	}
-	return 0
+	if w.File {
+		fmt.Fprintf(env.stderr, "results written to %s\n", w.Name)
+	}
+	return nil
 }
 
 // oneLine is an error on one line: its first line, for lists of skipped
@@ -241,8 +275,8 @@ func printBatchSummary(w io.Writer, s *portfolio.BatchSummary) {
 		parts = append(parts, fmt.Sprintf("%s %s", ob, group(s.Obligations[ob])))
 	}
 	fmt.Fprintf(w, "  obligations: %s\n", strings.Join(parts, ", "))
-	fmt.Fprintf(w, "  premium: %s priced, total %s CNY; %s without a premium the facts allow computing\n",
-		group(s.Priced), s.TotalPremium.StringFixed(2), group(s.PremiumIncomplete))
+	fmt.Fprintf(w, "  premium: %s priced, total %s 元 (%s); %s without a premium the facts allow computing\n",
+		group(s.Priced), groupDecimal(s.TotalPremium.StringFixed(2)), yuanShort(s.TotalPremium), group(s.PremiumIncomplete))
 	fmt.Fprintf(w, "  penalties: %s enterprises risk at least one\n", group(s.Penalised))
 }
 
@@ -263,6 +297,35 @@ func group(n int) string {
 		out = "-" + out
 	}
 	return out
+}
+
+// groupDecimal puts thousands separators in a decimal's whole part.
+func groupDecimal(s string) string {
+	whole, frac, _ := strings.Cut(s, ".")
+	neg := strings.HasPrefix(whole, "-")
+	n, err := strconv.ParseInt(strings.TrimPrefix(whole, "-"), 10, 64)
+	if err != nil {
+		return s
+	}
+	out := group(int(n))
+	if neg {
+		out = "-" + out
+	}
+	if frac != "" {
+		out += "." + frac
+	}
+	return out
+}
+
+// yuanShort is an amount for a summary: 约 47.46 亿元, 约 12.30 万元.
+func yuanShort(d decimal.Decimal) string {
+	switch a := d.Abs(); {
+	case a.GreaterThanOrEqual(decimal.New(1, 8)):
+		return "约 " + d.Shift(-8).StringFixed(2) + " 亿元"
+	case a.GreaterThanOrEqual(decimal.New(1, 4)):
+		return "约 " + d.Shift(-4).StringFixed(2) + " 万元"
+	}
+	return groupDecimal(d.StringFixed(2)) + " 元"
 }
 
 // streamGC tunes the garbage collector for streaming a portfolio, unless

@@ -85,7 +85,7 @@ func TestImpactCLI(t *testing.T) {
 	edit := filepath.Join(dir, "edit.yaml")
 	os.WriteFile(edit, []byte(strings.Replace(string(base), old, `value: "0.30", reason: 被纳入联合惩戒名单`, 1)), 0o644)
 
-	code, out, errs := runCLI(t, "", "impact", "--with", edit, "--at", "2026-01-01", book)
+	code, out, errs := runCLI(t, "", "impact", "--with", edit, "--at", "2026-01-01", "--lang", "en", book)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}

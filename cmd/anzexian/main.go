@@ -1,62 +1,41 @@
 // Command anzexian assesses enterprises under China's work-safety liability
-// insurance rules, and lets analysts check and test rulesets.
+// insurance rules (安全生产责任保险), and lets analysts check and test
+// rulesets and see what a rule change does to a book of enterprises.
 //
-//	anzexian assess [--at YYYY-MM-DD] [--insurer NAME] [--with RULESET.yaml] [--format json|text] FILE...
-//	anzexian rulesets
+//	anzexian assess [--at YYYY-MM-DD] [--insurer NAME] [--with RULESET.yaml] [--format json|text] [--lang zh|en] FILE...
+//	anzexian rulesets [--with RULESET.yaml]
 //	anzexian lint [--strict] [PATH...]
 //	anzexian test [--update] [--coverage] [--run REGEX] [PATH...]
 //	anzexian batch [--at DATE] [--workers N] [--skip-bad] [--out FILE] PORTFOLIO
-//	anzexian impact --with EDITED.yaml [--at DATE] [--format text|json|html] [--out FILE] PORTFOLIO
-//	anzexian generate [--seed N] [--count N] [--format jsonl|csv] [--out FILE]
+//	anzexian impact --with EDITED.yaml [--at DATE] [--format text|json|html|xlsx] [--out FILE] PORTFOLIO
+//	anzexian generate [--seed N] [--count N] [--format jsonl|csv|xlsx] [--out FILE]
+//	anzexian template [--out FILE.xlsx]
+//	anzexian schema facts|case|ruleset|assessment [--region CODE] [--at DATE] [--insurer NAME]
+//	anzexian version
+//	anzexian completion bash|zsh|fish|powershell
 //
-// Exit codes: 0 ok; 1 a check failed; 2 bad usage or bad input.
+// Flags may stand anywhere on the line; every command has --help with
+// examples. Exit codes: 0 ok; 1 a check failed; 2 bad usage or bad input;
+// 130 an interrupted batch or impact.
+//
+// The commands are built on spf13/cobra (flags anywhere, help, shell
+// completion, suggestions for misspelt commands): each lives in its own
+// file and registers itself in commands, so a later command (serve) is one
+// more file.
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
+
+	"github.com/spf13/cobra"
 )
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-}
-
-const usage = `anzexian — 安全生产责任保险 rules engine
-
-Usage:
-  anzexian assess [--at YYYY-MM-DD] [--insurer NAME] [--with RULESET.yaml] [--format json|text] [--trace] FILE...
-      Assess the enterprises described in FILE (YAML or JSON; - reads stdin).
-  anzexian rulesets [--with RULESET.yaml]
-      List the loaded rulesets: region, status, effective dates.
-  anzexian lint [--strict] [PATH...]
-      Validate rulesets (files or directories) together with the bundled ones,
-      and every stack they take part in. Without PATH, lint the bundled rulesets.
-  anzexian test [--update] [--coverage] [--min-coverage PCT] [--run REGEX] [--format text|json] [PATH...]
-      Run the analysts' cases (default: examples/), print diffs (-want +got) naming
-      the case file and line, and report which rules the cases exercised.
-  anzexian batch [--at YYYY-MM-DD] [--insurer NAME] [--with RULESET.yaml] [--workers N] [--skip-bad] [--out FILE] PORTFOLIO
-      Assess every enterprise of a portfolio (JSONL, or CSV with a header of fact paths;
-      - reads stdin), streaming: one JSON line {"line": N, "assessment": {...}} per
-      enterprise, in input order, on every core; a summary on stderr.
-  anzexian impact --with EDITED.yaml [--at YYYY-MM-DD] [--format text|json|html] [--out FILE] [--top N] PORTFOLIO
-      Assess every enterprise of a portfolio under the bundled stack and under the stack
-      with the edited ruleset, both at --at: obligation changes, the distribution of
-      premium changes, the largest movers and what moved them, new and vanished penalties.
-      --format html writes one self-contained page (histogram drawn inline).
-  anzexian generate [--seed N] [--count N] [--format jsonl|csv] [--out FILE]
-      Write a deterministic sample portfolio (a realistic mix of regions, sectors, sizes,
-      policies, accidents and enforcement records).
-
-Exit codes: 0 ok; 1 a check failed (or batch skipped records); 2 bad usage or bad input;
-130 batch interrupted (its output holds complete lines only).
-`
-
-type command struct {
-	name string
-	run  func(args []string, env *cliEnv) int
 }
 
 // cliEnv carries the streams, so that commands can be tested in-process.
@@ -69,36 +48,103 @@ func (e *cliEnv) errorf(format string, args ...any) {
 	fmt.Fprintf(e.stderr, "anzexian: "+format+"\n", args...)
 }
 
-var commands = map[string]func(args []string, env *cliEnv) int{
-	"assess":   cmdAssess,
-	"rulesets": cmdRulesets,
-	"lint":     cmdLint,
-	"test":     cmdTest,
-	"batch":    cmdBatch,
-	"generate": cmdGenerate,
-	"impact":   cmdImpact,
+// exitCode is what a command returns when it has said what went wrong
+// itself: run exits with the code and prints nothing more.
+type exitCode int
+
+func (c exitCode) Error() string { return fmt.Sprintf("exit status %d", int(c)) }
+
+// status turns a command's exit code into its error: nil for 0.
+func status(code int) error {
+	if code == 0 {
+		return nil
+	}
+	return exitCode(code)
 }
 
+// usageError is bad usage found by a command after its flags were parsed
+// (a missing argument, a bad flag value): exit 2, with the usage line.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// commands are the subcommands, each added by its own file's init.
+var commands []func(env *cliEnv) *cobra.Command
+
+const rootLong = `anzexian — 安全生产责任保险（安责险）规则引擎 / rules engine for China's
+work-safety liability insurance.
+
+For an enterprise, a place and a date it answers: must it insure, what will it
+pay (the floating premium with its worksheet), and what does it risk (fines and
+other consequences) — each with the documents and articles it rests on.`
+
+const rootExample = `  anzexian assess --at 2026-01-01 examples/enterprises/hunan-hazchem-storage.yaml
+  anzexian template --out 企业清单.xlsx
+  anzexian batch --at 2026-01-01 --out 结果.xlsx 企业清单.xlsx
+  anzexian impact --with edited.yaml --at 2026-01-01 --format xlsx --out 影响.xlsx 企业清单.xlsx
+  anzexian test --coverage
+  anzexian help batch`
+
+// newRoot builds the command tree over env.
+func newRoot(env *cliEnv) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "anzexian",
+		Short:         "安全生产责任保险 rules engine",
+		Long:          rootLong,
+		Example:       rootExample,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Version:       versionLine(),
+	}
+	root.SetIn(env.stdin)
+	root.SetOut(env.stdout)
+	root.SetErr(env.stderr)
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err.Error()} })
+	for _, mk := range commands {
+		root.AddCommand(mk(env))
+	}
+	root.SetUsageTemplate(root.UsageTemplate() + `
+Exit codes: 0 ok; 1 a check failed (lint errors, or warnings with --strict; a
+failing case; records skipped by batch --skip-bad); 2 bad usage or bad input (the
+message names the file and line, or the field); 130 interrupted.
+`)
+	return root
+}
+
+// run runs the command line args and returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	env := &cliEnv{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := newRoot(env)
 	if len(args) == 0 {
-		io.WriteString(stderr, usage)
+		root.InitDefaultHelpCmd()
+		root.InitDefaultCompletionCmd()
+		root.SetOut(stderr)
+		root.Usage()
 		return 2
 	}
-	switch args[0] {
-	case "help", "-h", "--help":
-		io.WriteString(stdout, usage)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteC()
+	if err == nil {
 		return 0
 	}
-	cmd, ok := commands[args[0]]
-	if !ok {
-		var names []string
-		for n := range commands {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		env.errorf("unknown command %q (commands: %s)", args[0], strings.Join(names, ", "))
-		return 2
+	var code exitCode
+	if errors.As(err, &code) {
+		return int(code)
 	}
-	return cmd(args[1:], env)
+	// Bad usage: a flag cobra could not parse, an unknown command, a
+	// missing argument.
+	env.errorf("%s", err)
+	if cmd != nil {
+		if strings.HasPrefix(err.Error(), "unknown command") {
+			fmt.Fprintf(stderr, "Run 'anzexian help' for the commands.\n")
+		} else {
+			fmt.Fprintf(stderr, "usage: %s\nRun '%s --help' for examples.\n", cmd.UseLine(), cmd.CommandPath())
+		}
+	}
+	return 2
 }

@@ -5,37 +5,73 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/spf13/cobra"
+
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/casetest"
 )
 
-func cmdTest(args []string, env *cliEnv) int {
-	fs := newFlags("test", env)
-	update := fs.Bool("update", false, "rewrite the golden files of golden cases")
-	cover := fs.Bool("coverage", false, "report which rules, factor cases, table bands and penalty rules the cases exercised")
-	minCover := fs.Float64("min-coverage", 0, "with --coverage: fail (exit 1) below this percentage of items exercised")
-	runRe := fs.String("run", "", "run only cases whose file/name matches this regular expression")
-	format := fs.String("format", "text", "output format: text or json")
-	verbose := fs.Bool("v", false, "list every case, not only failures")
-	var with multiFlag
-	fs.Var(&with, "with", "ruleset file or directory to add for every case (repeatable)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+func init() { commands = append(commands, newTestCmd) }
+
+type testFlags struct {
+	update   bool
+	cover    bool
+	minCover float64
+	run      string
+	format   string
+	verbose  bool
+	with     []string
+}
+
+func newTestCmd(env *cliEnv) *cobra.Command {
+	var o testFlags
+	c := &cobra.Command{
+		Use:   "test [flags] [PATH...]",
+		Short: "Run the analysts' cases and report rule coverage (运行分析案例)",
+		Long: `Run the analysts' case files (default: examples/), print a diff (-want +got) for
+each failure naming the case file and line, and exit 1 if any fails. --update
+rewrites golden files and failed single-valued expectations in place; --coverage
+reports which rules, factor cases, table bands and articles the cases exercised.`,
+		Example: `  anzexian test
+  anzexian test --coverage --min-coverage 100
+  anzexian test --run hunan -v
+  anzexian test --with edited.yaml examples/hunan/
+  anzexian test --update examples/precedents/filing.yaml`,
+		RunE: func(c *cobra.Command, args []string) error { return runTest(env, &o, args) },
 	}
-	paths := fs.Args()
+	f := c.Flags()
+	f.BoolVar(&o.update, "update", false, "rewrite the golden files of golden cases")
+	f.BoolVar(&o.cover, "coverage", false, "report which rules, factor cases, table bands and penalty rules the cases exercised")
+	f.Float64Var(&o.minCover, "min-coverage", 0, "with --coverage: fail (exit 1) below this percentage of items exercised")
+	f.StringVar(&o.run, "run", "", "run only cases whose file/name matches this regular expression")
+	f.StringVar(&o.format, "format", "text", "output format: text or json")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "list every case, not only failures")
+	f.StringArrayVar(&o.with, "with", nil, "ruleset file or directory to add for every case (repeatable)")
+	c.RegisterFlagCompletionFunc("format", completeValues("text", "json"))
+	return c
+}
+
+func runTest(env *cliEnv, o *testFlags, paths []string) error {
+	if err := oneOf("format", o.format, "text", "json"); err != nil {
+		return err
+	}
+	return status(runCases(env, o, paths))
+}
+
+func runCases(env *cliEnv, o *testFlags, paths []string) int {
 	if len(paths) == 0 {
 		paths = []string{"examples"}
 	}
 	var re *regexp.Regexp
-	if *runRe != "" {
+	if o.run != "" {
 		var err error
-		if re, err = regexp.Compile(*runRe); err != nil {
+		if re, err = regexp.Compile(o.run); err != nil {
 			env.errorf("--run: %v", err)
 			return 2
 		}
 	}
-	reg, ok := loadRegistry(with, env)
-	if !ok {
+	reg, err := loadRegistry(o.with, env)
+	if err != nil {
 		return 2
 	}
 	cases, err := casetest.Load(paths...)
@@ -56,12 +92,12 @@ func cmdTest(args []string, env *cliEnv) int {
 		cases = kept
 	}
 	eng := anzexian.NewWithRegistry(reg)
-	run := casetest.NewRunner(eng).RunAll(cases, *update)
+	run := casetest.NewRunner(eng).RunAll(cases, o.update)
 	code := 0
 	if run.Failed() > 0 {
 		code = 1
 	}
-	if *format == "json" {
+	if o.format == "json" {
 		type failure struct {
 			Case string `json:"case"`
 			What string `json:"what"`
@@ -78,9 +114,9 @@ func cmdTest(args []string, env *cliEnv) int {
 				out.Failures = append(out.Failures, failure{Case: r.Case.ID(), What: f.What, Diff: f.Diff})
 			}
 		}
-		if *cover {
+		if o.cover {
 			out.Coverage = run.Coverage()
-			if out.Coverage.Percent() < *minCover {
+			if out.Coverage.Percent() < o.minCover {
 				code = 1
 			}
 		}
@@ -95,7 +131,7 @@ func cmdTest(args []string, env *cliEnv) int {
 			fmt.Fprintf(env.stdout, "UPDATED %s → %s\n", r.Case.ID(), r.Case.GoldenPath())
 		}
 		if r.Pass() {
-			if *verbose {
+			if o.verbose {
 				fmt.Fprintf(env.stdout, "ok   %s\n", r.Case.ID())
 			}
 			continue
@@ -113,11 +149,11 @@ func cmdTest(args []string, env *cliEnv) int {
 		fmt.Fprintf(env.stdout, ", %d golden files written", updated)
 	}
 	fmt.Fprintln(env.stdout)
-	if *cover {
+	if o.cover {
 		rep := run.Coverage()
 		rep.WriteText(env.stdout)
-		if rep.Percent() < *minCover {
-			fmt.Fprintf(env.stdout, "coverage %.1f%% is below the minimum %.1f%%\n", rep.Percent(), *minCover)
+		if rep.Percent() < o.minCover {
+			fmt.Fprintf(env.stdout, "coverage %.1f%% is below the minimum %.1f%%\n", rep.Percent(), o.minCover)
 			code = 1
 		}
 	}

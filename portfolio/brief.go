@@ -20,6 +20,8 @@ import (
 //	 "reasons": ["cn.hunan/opinions/spli@2018#hazchem", …],
 //	 "findings": ["uninsured", …],
 //	 "premium": "12345.60", "premium_incomplete": "", "illustrative": true,
+//	 (a premium priced provisionally, for want of a fact, adds
+//	 "provisional": true, "premium_min": "…", "premium_max": "…", "missing": ["risk_level"])
 //	 "factors": {"accident_history": "1.10", …},
 //	 "penalties": [{"violation": "uninsured", "target": "unit", "law": "…", "min": "50000.00", "max": "100000.00"}, …]}
 //
@@ -64,7 +66,28 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 	if p := a.Premium; p != nil {
 		b = append(b, `,"premium":"`...)
 		b = append(b, p.Amount.StringFixed(p.Rounding.Scale)...)
-		b = append(b, `","illustrative":`...)
+		b = append(b, '"')
+		if r := p.Range; r != nil {
+			// priced provisionally: the amount under the assumed cases,
+			// the range, and the facts it waits for
+			b = append(b, `,"provisional":true,"premium_min":"`...)
+			b = append(b, r.Min.StringFixed(p.Rounding.Scale)...)
+			b = append(b, `","premium_max":"`...)
+			b = append(b, r.Max.StringFixed(p.Rounding.Scale)...)
+			b = append(b, `","missing":[`...)
+			n := 0
+			for _, u := range r.Undecided {
+				for _, m := range u.Missing {
+					if n > 0 {
+						b = append(b, ',')
+					}
+					n++
+					b = jsonw.AppendStringNoHTML(b, m)
+				}
+			}
+			b = append(b, ']')
+		}
+		b = append(b, `,"illustrative":`...)
 		b = strconv.AppendBool(b, p.Illustrative)
 		b = append(b, `,"factors":{`...)
 		for i, f := range p.Factors {

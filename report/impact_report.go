@@ -55,6 +55,11 @@ func WriteImpact(w io.Writer, r *portfolio.ImpactReport) error {
 	ew.printf("\nPremium: %s priced under both stacks: %s unchanged, %s increased, %s decreased; %s priced only after, %s only before\n",
 		groupInt(p.PricedBoth), groupInt(p.Unchanged), groupInt(p.Increased), groupInt(p.Decreased), groupInt(p.BecamePriced), groupInt(p.NoLongerPriced))
 	ew.printf("  total %s → %s CNY (%s%s)\n", money(p.TotalBefore), money(p.TotalAfter), signed(p.TotalAfter.Sub(p.TotalBefore)), pctOf(p.TotalBefore, p.TotalAfter))
+	if p.Provisional > 0 {
+		b, a := p.ProvisionalBefore, p.ProvisionalAfter
+		ew.printf("  priced only provisionally (a fact missing; not in the counts and totals above): %s, %s changed; provisional total %s → %s CNY, range %s–%s → %s–%s CNY\n",
+			groupInt(p.Provisional), groupInt(p.ProvisionalChanged), money(b.Amount), money(a.Amount), money(b.Min), money(b.Max), money(a.Min), money(a.Max))
+	}
 	if p.Change.Count > 0 {
 		d := p.Change
 		ew.printf("  change of the %s premiums that changed (CNY): min %s, median %s, p90 %s, max %s, mean %s\n",
@@ -340,6 +345,8 @@ th { background: #f4f6f8; } td.text, th.text { text-align: left; } .changed { fo
 <tr><th class="text">unchanged / increased / decreased</th><td>{{group .Unchanged}} / {{group .Increased}} / {{group .Decreased}}</td></tr>
 <tr><th class="text">priced only after / only before</th><td>{{group .BecamePriced}} / {{group .NoLongerPriced}}</td></tr>
 <tr><th class="text">total before → after (CNY)</th><td>{{money .TotalBefore}} → {{money .TotalAfter}} ({{diff .}}{{with totalpct .}}, {{.}}{{end}})</td></tr>
+{{if .Provisional}}<tr><th class="text">priced only provisionally, a fact missing (not above) / changed</th><td>{{group .Provisional}} / {{group .ProvisionalChanged}}</td></tr>
+<tr><th class="text">provisional total before → after (CNY), with ranges</th><td>{{money .ProvisionalBefore.Amount}} ({{money .ProvisionalBefore.Min}}–{{money .ProvisionalBefore.Max}}) → {{money .ProvisionalAfter.Amount}} ({{money .ProvisionalAfter.Min}}–{{money .ProvisionalAfter.Max}})</td></tr>{{end}}
 </table>
 {{if .Change.Count}}
 <table id="distribution"><tr><th class="text">premiums that changed</th><th>count</th><th>min</th><th>median</th><th>p90</th><th>max</th><th>mean</th></tr>

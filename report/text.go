@@ -251,6 +251,9 @@ func writePremium(b *strings.Builder, p *rating.Premium, inc *rating.Incomplete)
 	if p == nil {
 		if inc != nil {
 			fmt.Fprintf(b, "无法计算（%s）\n", inc.Reason)
+			if len(inc.Required) > 0 {
+				fmt.Fprintf(b, "  报价必需而未给出的事实：%s\n", strings.Join(inc.Required, "、"))
+			}
 			for _, u := range inc.Undetermined {
 				fmt.Fprintf(b, "  · %s：缺少 %s%s\n", u.Rule, strings.Join(u.Missing, "、"), u.Error)
 			}
@@ -259,7 +262,21 @@ func writePremium(b *strings.Builder, p *rating.Premium, inc *rating.Incomplete)
 		}
 		return
 	}
-	fmt.Fprintf(b, "%s %s\n", p.Amount.StringFixed(p.Rounding.Scale), p.Currency)
+	if r := p.Range; r != nil {
+		fmt.Fprintf(b, "暂定 %s %s（缺少事实，可能范围 %s 至 %s %s）\n", p.Amount.StringFixed(p.Rounding.Scale), p.Currency,
+			r.Min.StringFixed(p.Rounding.Scale), r.Max.StringFixed(p.Rounding.Scale), p.Currency)
+	} else {
+		fmt.Fprintf(b, "%s %s\n", p.Amount.StringFixed(p.Rounding.Scale), p.Currency)
+	}
+	if g := p.Program; g != nil {
+		fmt.Fprintf(b, "  费率方案：《%s》（%s）\n", g.Title, g.Ruleset)
+		for _, s := range g.Scopes {
+			fmt.Fprintf(b, "    适用范围：%s\n", s)
+		}
+		for _, r := range g.Removed {
+			fmt.Fprintf(b, "    不适用下级层的：%s\n", r)
+		}
+	}
 	bs := p.Base
 	fmt.Fprintf(b, "  基准保费：%s = %s\n", bs.Text, bs.Amount.String())
 	if t := bs.Table; t != nil {
@@ -284,6 +301,9 @@ func writePremium(b *strings.Builder, p *rating.Premium, inc *rating.Incomplete)
 		if f.Illustrative {
 			mark = "【示例值】"
 		}
+		if f.Assumed {
+			mark += "【暂定：缺少 " + strings.Join(f.Missing, "、") + "，按假定情形】"
+		}
 		fmt.Fprintf(b, "  · %-14s %s = %s（%s：%s）%s\n      依据：%s\n", f.ID, f.Title, factorText(f), f.Case, f.Reason, mark, citeText(f.Cite))
 	}
 	fmt.Fprintf(b, "  合成浮动系数：%s\n", p.Combined.String())
@@ -304,7 +324,17 @@ func writePremium(b *strings.Builder, p *rating.Premium, inc *rating.Incomplete)
 		fmt.Fprintf(b, "  最低保费：%s（%s）\n", m.Amount.String(), used)
 	}
 	fmt.Fprintf(b, "  舍入：保留%d位小数，%s\n", p.Rounding.Scale, map[string]string{"half_up": "四舍五入", "half_even": "银行家舍入", "down": "舍去"}[p.Rounding.Mode])
-	fmt.Fprintf(b, "  保费：%s %s\n", p.Amount.StringFixed(p.Rounding.Scale), p.Currency)
+	if r := p.Range; r != nil {
+		fmt.Fprintf(b, "  暂定保费：%s %s（按假定情形）\n", p.Amount.StringFixed(p.Rounding.Scale), p.Currency)
+		fmt.Fprintf(b, "  保费范围：%s 至 %s %s（%d种组合，经合成、上下限、最低保费和舍入逐一计算）\n",
+			r.Min.StringFixed(p.Rounding.Scale), r.Max.StringFixed(p.Rounding.Scale), p.Currency, r.Combinations)
+		for _, u := range r.Undecided {
+			fmt.Fprintf(b, "    · %s 缺少 %s：可能情形 %s；假定 %s；最低时 %s，最高时 %s\n", u.Factor, strings.Join(u.Missing, "、"),
+				strings.Join(u.Cases, "、"), u.Assumed, u.MinCase, u.MaxCase)
+		}
+	} else {
+		fmt.Fprintf(b, "  保费：%s %s\n", p.Amount.StringFixed(p.Rounding.Scale), p.Currency)
+	}
 	if c := p.PreventionBudgetCap; c != nil {
 		fmt.Fprintf(b, "  事故预防服务费用上限：保费 × %s = %s（不高于）依据：%s\n", c.Share.String(), c.Amount.StringFixed(p.Rounding.Scale), citeText(c.Cite))
 	}

@@ -243,6 +243,10 @@ func printBatchSummary(w io.Writer, s *portfolio.BatchSummary) {
 	fmt.Fprintf(w, "  obligations: %s\n", strings.Join(parts, ", "))
 	fmt.Fprintf(w, "  premium: %s priced, total %s CNY; %s without a premium the facts allow computing\n",
 		group(s.Priced), s.TotalPremium.StringFixed(2), group(s.PremiumIncomplete))
+	if s.Provisional > 0 {
+		fmt.Fprintf(w, "  provisional: %s priced only provisionally (a fact missing), total %s CNY, range %s–%s CNY; not in the total above\n",
+			group(s.Provisional), s.ProvisionalTotal.StringFixed(2), s.ProvisionalMin.StringFixed(2), s.ProvisionalMax.StringFixed(2))
+	}
 	fmt.Fprintf(w, "  penalties: %s enterprises risk at least one\n", group(s.Penalised))
 }
 

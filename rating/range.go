@@ -100,8 +100,6 @@ func undecide(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *lang.Eval, ca
 			}
 			u.cands = append(u.cands, d)
 		}
-		// in the order of the cases
-		slices.SortStableFunc(u.cands, func(a, b cand) int { return caseIndex(f, a.c) - caseIndex(f, b.c) })
 	default: // highest or lowest of the cases that hold
 		better := func(a, b decimal.Decimal) bool {
 			if f.Pick == "highest" {
@@ -131,6 +129,8 @@ func undecide(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *lang.Eval, ca
 			}
 		}
 	}
+	// in the order of the cases, the default last
+	slices.SortStableFunc(u.cands, func(a, b cand) int { return caseIndex(f, a.c) - caseIndex(f, b.c) })
 	u.assumed = -1
 	want := f.AssumedCase()
 	for i, x := range u.cands {

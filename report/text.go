@@ -274,7 +274,7 @@ func writePremium(b *strings.Builder, p *rating.Premium, inc *rating.Incomplete)
 			fmt.Fprintf(b, "    适用范围：%s\n", s)
 		}
 		for _, r := range g.Removed {
-			fmt.Fprintf(b, "    不适用下级层的：%s\n", r)
+			fmt.Fprintf(b, "    删去下层的：%s\n", r)
 		}
 	}
 	bs := p.Base

@@ -17,8 +17,9 @@ func cmdTest(args []string, env *cliEnv) int {
 	runRe := fs.String("run", "", "run only cases whose file/name matches this regular expression")
 	format := fs.String("format", "text", "output format: text or json")
 	verbose := fs.Bool("v", false, "list every case, not only failures")
-	var with multiFlag
+	var with, only multiFlag
 	fs.Var(&with, "with", "ruleset file or directory to add for every case (repeatable)")
+	fs.Var(&only, "ruleset", "with --coverage: report (and hold --min-coverage to) only this ruleset, id or id@version (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -57,6 +58,14 @@ func cmdTest(args []string, env *cliEnv) int {
 	}
 	eng := anzexian.NewWithRegistry(reg)
 	run := casetest.NewRunner(eng).RunAll(cases, *update)
+	coverage := func() (*casetest.CoverageReport, bool) {
+		rep, err := run.Coverage().Only(only...)
+		if err != nil {
+			env.errorf("--ruleset: %v", err)
+			return nil, false
+		}
+		return rep, true
+	}
 	code := 0
 	if run.Failed() > 0 {
 		code = 1
@@ -79,7 +88,10 @@ func cmdTest(args []string, env *cliEnv) int {
 			}
 		}
 		if *cover {
-			out.Coverage = run.Coverage()
+			var ok bool
+			if out.Coverage, ok = coverage(); !ok {
+				return 2
+			}
 			if out.Coverage.Percent() < *minCover {
 				code = 1
 			}
@@ -114,7 +126,10 @@ func cmdTest(args []string, env *cliEnv) int {
 	}
 	fmt.Fprintln(env.stdout)
 	if *cover {
-		rep := run.Coverage()
+		rep, ok := coverage()
+		if !ok {
+			return 2
+		}
 		rep.WriteText(env.stdout)
 		if rep.Percent() < *minCover {
 			fmt.Fprintf(env.stdout, "coverage %.1f%% is below the minimum %.1f%%\n", rep.Percent(), *minCover)

@@ -19,6 +19,22 @@
 // steps it names (base, adjustment; the premium always). No float64 is used
 // anywhere: every number is a decimal.Decimal from the ruleset's text or the
 // facts.
+//
+// # Programs
+//
+// A stack whose rating layers or items are scoped (to a line of business)
+// has one pipeline per combination of its scopes; the enterprise's sectors
+// and the scopes' conditions choose it, and [Premium.Program] names it.
+//
+// # Provisional premiums
+//
+// A factor that cannot be decided because a fact is missing, and whose
+// ruleset declares the case it assumes, does not void the quote: the
+// premium is computed under that case and [Premium.Range] gives the exact
+// range over every combination of the outcomes the undecided factors could
+// have (at most [MaxCombinations]). A fact a ruleset declares required is
+// an [Incomplete] naming it instead. Nothing of this runs when every fact
+// is given.
 package rating
 
 import (

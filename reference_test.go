@@ -648,7 +648,7 @@ func refPremiumWorksheet(f *facts.Facts, asOf facts.Date, oblig rulesets.Obligat
 		return nil, inc
 	}
 	rf := &p.Factors[2]
-	rf.Assumed, rf.Missing = true, []string{"risk_level"}
+	rf.Assumed = true
 	r := &rating.Range{Combinations: 4}
 	u := rating.Undecided{Factor: "risk-level", Rule: kBase + "#risk-level", Missing: []string{"risk_level"},
 		Cases: []string{"major", "high", "low", "default"}, Assumed: "default"}

@@ -148,7 +148,6 @@ func undecide(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *lang.Eval, ca
 	}
 	fill(f, fm, out, ev, u.cands[u.assumed], trues)
 	out.Assumed = true
-	out.Missing = u.missing
 	return u, nil
 }
 

@@ -219,11 +219,10 @@ type Factor struct {
 	Matched      []string `json:"matched,omitempty"`
 	Illustrative bool     `json:"illustrative,omitempty"`
 	Unverified   bool     `json:"unverified,omitempty"`
-	// Assumed marks a factor that could not be decided because the facts
-	// it reads (Missing) are not given: Case is the case its ruleset
-	// assumes, and the premium is provisional (see Premium.Range).
-	Assumed bool     `json:"assumed,omitempty"`
-	Missing []string `json:"missing,omitempty"`
+	// Assumed marks a factor that could not be decided because a fact it
+	// reads is not given: Case is the case its ruleset assumes, and the
+	// premium is provisional (Premium.Range names the missing facts).
+	Assumed bool `json:"assumed,omitempty"`
 }
 
 // Clamp is the bound on the floating adjustment.
@@ -979,7 +978,6 @@ func (p *Premium) AppendJSON(dst []byte) []byte {
 			}
 			if f.Assumed {
 				w.Bool("assumed", true)
-				w.Strs("missing", f.Missing)
 			}
 			w.Close()
 		}

@@ -247,6 +247,16 @@ func writePenalties(b *strings.Builder, ps []penalties.Penalty) {
 var modeLabel = map[string]string{"multiply": "各系数相乘", "add": "各百分比相加", "add_within_family": "同类相加、各类相乘"}
 
 func writePremium(b *strings.Builder, p *rating.Premium, inc *rating.Incomplete) {
+	missingOf := func(id string) string {
+		if p != nil && p.Range != nil {
+			for _, u := range p.Range.Undecided {
+				if u.Factor == id {
+					return strings.Join(u.Missing, "、")
+				}
+			}
+		}
+		return ""
+	}
 	b.WriteString("\n二、保费：")
 	if p == nil {
 		if inc != nil {
@@ -302,7 +312,7 @@ func writePremium(b *strings.Builder, p *rating.Premium, inc *rating.Incomplete)
 			mark = "【示例值】"
 		}
 		if f.Assumed {
-			mark += "【暂定：缺少 " + strings.Join(f.Missing, "、") + "，按假定情形】"
+			mark += "【暂定：缺少 " + missingOf(f.ID) + "，按假定情形】"
 		}
 		fmt.Fprintf(b, "  · %-14s %s = %s（%s：%s）%s\n      依据：%s\n", f.ID, f.Title, factorText(f), f.Case, f.Reason, mark, citeText(f.Cite))
 	}

@@ -1,10 +1,12 @@
 package portfolio
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/internal/jsonw"
+	"github.com/anzexian/anzexian/rating"
 )
 
 // AppendBrief appends the assessment's brief form to b as one line of JSON
@@ -75,13 +77,14 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 			b = append(b, `","premium_max":"`...)
 			b = append(b, r.Max.StringFixed(p.Rounding.Scale)...)
 			b = append(b, `","missing":[`...)
-			n := 0
-			for _, u := range r.Undecided {
-				for _, m := range u.Missing {
-					if n > 0 {
+			for i, u := range r.Undecided {
+				for j, m := range u.Missing {
+					if missingBefore(r.Undecided[:i], u.Missing[:j], m) {
+						continue // each fact once
+					}
+					if b[len(b)-1] != '[' {
 						b = append(b, ',')
 					}
-					n++
 					b = jsonw.AppendStringNoHTML(b, m)
 				}
 			}
@@ -133,4 +136,15 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 		b = append(b, '}')
 	}
 	return append(b, "]}"...)
+}
+
+// missingBefore reports whether fact m is among the missing facts of the
+// undecided factors before, or earlier in the current one's list.
+func missingBefore(before []rating.Undecided, earlier []string, m string) bool {
+	for _, u := range before {
+		if slices.Contains(u.Missing, m) {
+			return true
+		}
+	}
+	return slices.Contains(earlier, m)
 }

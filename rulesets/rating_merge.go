@@ -169,6 +169,7 @@ func mergeRatingFor(st *Stack, layers []*Ruleset, admit func(*Scope) bool, ds *d
 	var bases [][]*Base // per layer
 	regulatorSet := map[string]*Ruleset{}
 	var active []*Ruleset
+	var change func(verb, what string, at diag.Range) bool
 	for _, rs := range layers {
 		x := rs.Rating
 		if !admit(x.Scope) {
@@ -176,11 +177,12 @@ func mergeRatingFor(st *Stack, layers []*Ruleset, admit func(*Scope) bool, ds *d
 		}
 		active = append(active, rs)
 		filing := rs.Kind == KindFiling
-		override := func(what string, at diag.Range) bool {
+		override := func(what string, at diag.Range) bool { return change("replace", what, at) }
+		change = func(verb, what string, at diag.Range) bool {
 			if filing {
 				if reg, ok := regulatorSet[what]; ok {
 					ds.add(&diag.Diagnostic{Severity: diag.SeverityError, Code: "stack.filing_override", Subject: at,
-						Summary: fmt.Sprintf("filing %s cannot replace the %s set by %s", rs.Key(), what, reg.Key()),
+						Summary: fmt.Sprintf("filing %s cannot %s the %s set by %s", rs.Key(), verb, what, reg.Key()),
 						Hint:    "各承保公司应当严格执行规定的费率浮动标准: a filing adds base tables and its own factors only"})
 					return false
 				}
@@ -218,18 +220,18 @@ func mergeRatingFor(st *Stack, layers []*Ruleset, admit func(*Scope) bool, ds *d
 			}
 			switch {
 			case m.Clamp:
-				if rt.Clamp != nil && override("clamp", m.At) {
+				if rt.Clamp != nil && change("remove", "clamp", m.At) {
 					rt.Clamp = nil
 					rt.Removed = append(rt.Removed, m)
 				}
 			case m.Minimum:
-				if rt.Minimum != nil && override("minimum premium", m.At) {
+				if rt.Minimum != nil && change("remove", "minimum premium", m.At) {
 					rt.Minimum = nil
 					rt.Removed = append(rt.Removed, m)
 				}
 			default:
 				i, ok := factorIdx[m.Factor]
-				if !ok || !override("factor "+m.Factor, m.At) {
+				if !ok || !change("remove", "factor "+m.Factor, m.At) {
 					continue // not in this program (checked once by checkRemovals)
 				}
 				rt.Removed = append(rt.Removed, m)

@@ -1397,8 +1397,13 @@ type reader struct {
 // not remove an inherited clamp). Such keys are left out of the map.
 func (r *reader) Fields(n *yaml.Node, path string, what string, allowed ...string) (map[string]yamlx.Field, bool) {
 	out, ok := r.Reader.Fields(n, path, what, allowed...)
-	for name, f := range out {
-		if f.Val == nil || !yamlx.IsNull(f.Val) {
+	if !ok || n == nil {
+		return out, ok
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 { // in document order
+		name := n.Content[i].Value
+		f, kept := out[name]
+		if !kept || f.Key != n.Content[i] || !yamlx.IsNull(f.Val) {
 			continue
 		}
 		delete(out, name)

@@ -3,6 +3,7 @@ package anzexian
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/anzexian/anzexian/coverage"
 	"github.com/anzexian/anzexian/facts"
@@ -199,11 +200,15 @@ func premiumNotes(notes []string, prem *rating.Premium) []string {
 	if prem == nil {
 		return notes
 	}
-	if prem.Illustrative {
-		notes = append(notes, "保费所用的部分数值（基准费率、浮动系数、上下限）没有官方来源，是示例（illustrative），不能作为实际报价。")
-	}
-	if prem.Unverified {
-		notes = append(notes, "保费所用的部分数值转录自非官方文本（unverified），使用前应与官方文件核对。")
+	notes = append(notes, prem.Notes...)
+	if r := prem.Range; r != nil {
+		var what []string
+		for _, u := range r.Undecided {
+			what = append(what, fmt.Sprintf("浮动因子 %s 缺少 %s，按假定情形 %s 计算", u.Factor, strings.Join(u.Missing, "、"), u.Assumed))
+		}
+		scale := prem.Rounding.Scale
+		notes = append(notes, fmt.Sprintf("保费为暂定（provisional）：%s；按这些因子可能的各情形（%d种组合）计算，保费在 %s 至 %s %s之间。",
+			strings.Join(what, "；"), r.Combinations, r.Min.StringFixed(scale), r.Max.StringFixed(scale), prem.Currency))
 	}
 	return notes
 }

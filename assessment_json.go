@@ -57,6 +57,9 @@ func (a *Assessment) AppendJSON(dst []byte) []byte {
 		if len(inc.Undetermined) > 0 {
 			w.Undetermined("undetermined", inc.Undetermined)
 		}
+		if len(inc.Required) > 0 {
+			w.Strs("required", inc.Required)
+		}
 		w.Close()
 	}
 	w.Key("penalties")

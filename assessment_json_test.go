@@ -58,15 +58,29 @@ func specPremiumJSON(p rating.Premium) ([]byte, error) {
 	if c := p.PreventionBudgetCap; c != nil {
 		cp = &capMoney{c.Share.String(), c.Amount.StringFixed(scale), c.Cite}
 	}
+	// a provisional premium (added with ranges): its range's bounds are
+	// money, with the declared scale, after the amount
+	type rangeMoney struct {
+		Min          string             `json:"min"`
+		Max          string             `json:"max"`
+		Combinations int                `json:"combinations"`
+		Undecided    []rating.Undecided `json:"undecided"`
+	}
+	var rg *rangeMoney
+	if r := p.Range; r != nil {
+		rg = &rangeMoney{r.Min.StringFixed(scale), r.Max.StringFixed(scale), r.Combinations, r.Undecided}
+	}
 	return json.Marshal(struct {
 		plain
-		Combined            string    `json:"combined"`
-		Applied             string    `json:"applied"`
-		BeforeMinimum       string    `json:"before_minimum"`
-		Minimum             *money    `json:"minimum,omitempty"`
-		Amount              string    `json:"amount"`
-		PreventionBudgetCap *capMoney `json:"prevention_budget_cap,omitempty"`
-	}{plain(p), p.Combined.String(), p.Applied.String(), p.BeforeMinimum.String(), min, p.Amount.StringFixed(scale), cp})
+		Combined            string      `json:"combined"`
+		Applied             string      `json:"applied"`
+		BeforeMinimum       string      `json:"before_minimum"`
+		Minimum             *money      `json:"minimum,omitempty"`
+		Amount              string      `json:"amount"`
+		Provisional         bool        `json:"provisional,omitempty"`
+		Range               *rangeMoney `json:"range,omitempty"`
+		PreventionBudgetCap *capMoney   `json:"prevention_budget_cap,omitempty"`
+	}{plain(p), p.Combined.String(), p.Applied.String(), p.BeforeMinimum.String(), min, p.Amount.StringFixed(scale), p.Range != nil, rg, cp})
 }
 
 func specJSONValue(v any) any {

@@ -233,3 +233,127 @@ func TestFineRangeProperties(t *testing.T) {
 	}
 	t.Logf("%s", fmt.Sprintf("checked %d fine ranges, %d narrowed by tiers", ranges, tiers))
 }
+
+// A provisional premium's range is exact: for generated enterprises whose
+// risk level is taken away, its bounds are the lowest and highest premium over the
+// risk levels the facts could have said, and the provisional amount is the
+// premium at the level the baseline assumes (moderate, its default case).
+// With the level given, there is no range.
+func TestProvisionalRangeIsExact(t *testing.T) {
+	eng, err := anzexian.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 1500
+	if testing.Short() {
+		n = 300
+	}
+	checked := 0
+	for _, given := range portfolio.Generate(5, n) {
+		if p := premium(t, eng, given); p != nil && p.Range != nil {
+			t.Errorf("%s: risk level %s given, yet a range %v", given.Name, given.RiskLevel, p.Range)
+		}
+		f := clone(given)
+		f.RiskLevel = "" // not given
+		p := premium(t, eng, f)
+		if p == nil {
+			continue
+		}
+		if p.Range == nil {
+			t.Errorf("%s: no risk level, yet no range", f.Name)
+			continue
+		}
+		checkWorksheet(t, f, p)
+		var lo, hi decimal.Decimal
+		for i, lvl := range []string{"major", "high", "moderate", "low"} {
+			g := clone(f)
+			g.RiskLevel = lvl
+			q := premium(t, eng, g)
+			if q == nil || q.Range != nil {
+				t.Fatalf("%s at risk level %s: %v", f.Name, lvl, q)
+			}
+			if i == 0 || q.Amount.LessThan(lo) {
+				lo = q.Amount
+			}
+			if i == 0 || q.Amount.GreaterThan(hi) {
+				hi = q.Amount
+			}
+			if lvl == "moderate" && !q.Amount.Equal(p.Amount) {
+				t.Errorf("%s: provisional %s, but at the assumed level the premium is %s", f.Name, p.Amount, q.Amount)
+			}
+		}
+		if !p.Range.Min.Equal(lo) || !p.Range.Max.Equal(hi) {
+			t.Errorf("%s: range [%s, %s], the levels give [%s, %s]", f.Name, p.Range.Min, p.Range.Max, lo, hi)
+		}
+		checked++
+	}
+	if checked < n/20 {
+		t.Errorf("only %d provisional premiums checked", checked)
+	}
+}
+
+// With several undecided factors the range is over their combinations, and
+// exact: coal mines under the example coal-mine scheme, with neither the
+// risk level nor the claim-free years given, against every combination of
+// the two given.
+func TestProvisionalRangeIsExactOverCombinations(t *testing.T) {
+	eng, err := anzexian.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := eng.Registry().With(mustFile(t, "examples/rulesets/hunan-coal-mine-rating.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	quote := func(doc string) *rating.Premium {
+		t.Helper()
+		fs, err := facts.Decode("coal.yaml", []byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := eng.Assess(fs[0], anzexian.At(asOf2026), anzexian.Using(reg))
+		if err != nil || a.Premium == nil {
+			t.Fatalf("%s: %v %v", doc, err, a.PremiumIncomplete)
+		}
+		return a.Premium
+	}
+	checked := 0
+	for _, capacity := range []string{"100000", "150000", "250000", "600000", "1200000"} {
+		for _, std := range []int{0, 1, 2} {
+			for _, extra := range []string{"", ", credit_grade: a", ", blacklisted: true"} {
+				head := fmt.Sprintf(`{region: "431300", sectors: [coal_mine], employees: 100, approved_capacity: %s, standardization_level: %d%s`, capacity, std, extra)
+				p := quote(head + "}")
+				var lo, hi decimal.Decimal
+				first := true
+				for _, lvl := range []string{"major", "high", "moderate", "low"} {
+					for years := 0; years <= 4; years++ {
+						q := quote(fmt.Sprintf("%s, risk_level: %s, claim_free_years: %d}", head, lvl, years))
+						if q.Range != nil {
+							t.Fatalf("%s: every fact given, yet a range", head)
+						}
+						if first || q.Amount.LessThan(lo) {
+							lo = q.Amount
+						}
+						if first || q.Amount.GreaterThan(hi) {
+							hi = q.Amount
+						}
+						first = false
+					}
+				}
+				if lo.Equal(hi) {
+					if p.Range != nil && !(p.Range.Min.Equal(lo) && p.Range.Max.Equal(hi)) {
+						t.Errorf("%s: range %v, the combinations all give %s", head, p.Range, lo)
+					}
+					continue
+				}
+				if p.Range == nil || !p.Range.Min.Equal(lo) || !p.Range.Max.Equal(hi) {
+					t.Errorf("%s: range %v, the combinations give [%s, %s]", head, p.Range, lo, hi)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d ranges checked", checked)
+	}
+}

@@ -174,7 +174,15 @@ var refNotes = []string{
 	"《湖南省建筑施工行业安全生产责任保险基准费率表》（cn.hunan/rating/construction@2018）的施行日期2018-01-01为推定：文件本身未载明日期。",
 }
 
-const refIllustrativeNote = "保费所用的部分数值（基准费率、浮动系数、上下限）没有官方来源，是示例（illustrative），不能作为实际报价。"
+// The notes of the baseline's premium: exactly the illustrative numbers,
+// and (for a mandatory enterprise) the prevention cap, which rests on an
+// article of the 2025 measures not checked against the official text.
+const (
+	refIllustrativeNote = "保费所用的以下数值没有官方来源，是示例（illustrative），不能作为实际报价：基准保费 per-person、浮动上下限、合成方式、" +
+		"浮动因子 accident-count、浮动因子 accident-record、浮动因子 blacklist、浮动因子 credit-grade、浮动因子 hazard-rectification、" +
+		"浮动因子 loss-ratio、浮动因子 risk-level、浮动因子 standardization、最低保费、费率表 per-person。"
+	refUnverifiedCapNote = "保费所用的以下数值转录自非官方文本或所据条文未经核实（unverified），使用前应与官方文件核对：事故预防服务费用上限。"
+)
 
 // refCovers reports whether the reference covers f at asOf: a Hunan
 // enterprise whose sectors are all hazardous chemicals, with a headcount,
@@ -332,7 +340,11 @@ func (r *refStack) assess(f *facts.Facts, asOf facts.Date) (*anzexian.Assessment
 	prem, inc := refPremiumWorksheet(f, asOf, oblig)
 	if prem != nil {
 		a.Premium = prem
-		a.Notes = append(a.Notes[:len(a.Notes):len(a.Notes)], refIllustrativeNote)
+		a.Notes = append(a.Notes[:len(a.Notes):len(a.Notes)], prem.Notes...)
+		if r := prem.Range; r != nil {
+			a.Notes = append(a.Notes, fmt.Sprintf("保费为暂定（provisional）：浮动因子 risk-level 缺少 risk_level，按假定情形 default 计算；按这些因子可能的各情形（%d种组合）计算，保费在 %s 至 %s CNY之间。",
+				r.Combinations, r.Min.StringFixed(2), r.Max.StringFixed(2)))
+		}
 	} else {
 		a.PremiumIncomplete = inc
 	}
@@ -610,6 +622,10 @@ var refProvenance = []string{
 	"illustrative: table per-person",
 }
 
+var refProvenanceCap = append(refProvenance[:len(refProvenance):len(refProvenance)], "unverified: prevention cap")
+
+var refProgram = &rating.Program{Ruleset: kBase, Title: "安全生产责任保险基准费率与浮动费率（示例基线）"}
+
 var refLimitBands = [4]struct{ id, label, rng string }{
 	{"upto-30", "30万元及以下", "[0, 300000]"},
 	{"upto-40", "30万元以上至40万元", "(300000, 400000]"},
@@ -620,10 +636,38 @@ var refLimitBands = [4]struct{ id, label, rng string }{
 // refPremiumWorksheet is the premium of the national baseline with its
 // worksheet, for a hazardous-chemicals enterprise (rate class 1).
 func refPremiumWorksheet(f *facts.Facts, asOf facts.Date, oblig rulesets.Obligation) (*rating.Premium, *rating.Incomplete) {
-	if f.RiskLevel == "" {
-		return nil, &rating.Incomplete{Reason: "factors need facts that are not given",
-			Undetermined: []rulesets.Undetermined{{Rule: kBase + "#risk-level", Kind: "factor", Missing: []string{"risk_level"}}}}
+	if f.RiskLevel != "" {
+		return refPremiumAt(f, asOf, oblig, f.RiskLevel)
 	}
+	// Without a risk level the premium is provisional: under the case the
+	// baseline assumes (default: 一般风险), with the range over the cases
+	// risk-level could take, in their order (the first to reach a bound
+	// names it).
+	p, inc := refPremiumAt(f, asOf, oblig, "moderate")
+	if inc != nil {
+		return nil, inc
+	}
+	rf := &p.Factors[2]
+	rf.Assumed = true
+	r := &rating.Range{Combinations: 4}
+	u := rating.Undecided{Factor: "risk-level", Rule: kBase + "#risk-level", Missing: []string{"risk_level"},
+		Cases: []string{"major", "high", "low", "default"}, Assumed: "default"}
+	for i, lvl := range []string{"major", "high", "low", "moderate"} {
+		q, _ := refPremiumAt(f, asOf, oblig, lvl)
+		if i == 0 || q.Amount.LessThan(r.Min) {
+			r.Min, u.MinCase = q.Amount, u.Cases[i]
+		}
+		if i == 0 || q.Amount.GreaterThan(r.Max) {
+			r.Max, u.MaxCase = q.Amount, u.Cases[i]
+		}
+	}
+	r.Undecided = []rating.Undecided{u}
+	p.Range = r
+	return p, nil
+}
+
+// refPremiumAt is the premium of the national baseline at a risk level.
+func refPremiumAt(f *facts.Facts, asOf facts.Date, oblig rulesets.Obligation, riskLevel string) (*rating.Premium, *rating.Incomplete) {
 	limit := dec300k
 	if !asOf.Before(date2025) {
 		limit = dec400k
@@ -645,6 +689,7 @@ func refPremiumWorksheet(f *facts.Facts, asOf facts.Date, oblig rulesets.Obligat
 	rate := refClass1[band]
 	amount := rate.Mul(decimal.NewFromInt(int64(*f.Employees)))
 	p := &rating.Premium{
+		Program: refProgram,
 		Base: rating.Base{Rule: kBase + "#per-person", Text: "每人年基准保费 × 从业人员数",
 			Table: &rating.TableRow{Table: "per-person", Ref: kBase + "#per-person", Title: "每人年基准保费（元/人·年，示例）", Unit: "amount", Row: band,
 				Keys: []rating.Key{{Dim: "class", Value: "class_1"},
@@ -652,7 +697,7 @@ func refPremiumWorksheet(f *facts.Facts, asOf facts.Date, oblig rulesets.Obligat
 				Value: rate, Cite: citeTable},
 			RawRate: rate, Rate: rate, Formula: "rate * employees", Amount: amount, Cite: citeTable},
 		Combine: "add", Currency: "CNY", Rounding: rating.Rounding{Scale: 2, Mode: "half_up", Steps: []string{"premium"}},
-		Illustrative: true, Provenance: refProvenance,
+		Illustrative: true, Provenance: refProvenance, Notes: []string{refIllustrativeNote},
 	}
 
 	// accident record and count, over the last year
@@ -702,7 +747,7 @@ func refPremiumWorksheet(f *facts.Facts, asOf facts.Date, oblig rulesets.Obligat
 		count = refFactorCase{"repeated", "上一年度发生两起以上事故：第二起起每起+5%，最多+15%", v, nil}
 	}
 	risk := refFactorCase{"default", "一般风险", dec0, nil}
-	switch f.RiskLevel {
+	switch riskLevel {
 	case "major":
 		risk = refFactorCase{"major", "重大风险", decP15, nil}
 	case "high":
@@ -790,6 +835,7 @@ func refPremiumWorksheet(f *facts.Facts, asOf facts.Date, oblig rulesets.Obligat
 	p.Amount = prem.Round(2)
 	if oblig == rulesets.ObligationMandatory {
 		p.PreventionBudgetCap = &rating.Cap{Share: decShare, Amount: p.Amount.Mul(decShare).Round(2), Cite: citeCap}
+		p.Unverified, p.Provenance, p.Notes = true, refProvenanceCap, []string{refIllustrativeNote, refUnverifiedCapNote}
 	}
 	return p, nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/yamlx"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
@@ -173,7 +174,8 @@ func caseDiag(file string, n *yaml.Node, format string, args ...any) *diag.Diagn
 func parseCaseFile(file string, data []byte) ([]*Case, diag.Diagnostics) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, diag.Diagnostics{caseDiag(file, nil, "YAML: %v", err)}
+		// at the line and column where the text stops being YAML
+		return nil, diag.Diagnostics{yamlx.SyntaxDiagnostic(file, data, "case", err)}
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil

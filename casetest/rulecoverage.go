@@ -259,3 +259,48 @@ func (r *CoverageReport) WriteText(w io.Writer) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// Only returns the report restricted to the rulesets named by ids ("id" or
+// "id@version"), its totals recomputed: the coverage of an analyst's
+// rulesets under test, without the bundled rulesets their stacks also
+// used. It fails when an id names none of the report's rulesets.
+func (r *CoverageReport) Only(ids ...string) (*CoverageReport, error) {
+	if len(ids) == 0 {
+		return r, nil
+	}
+	out := &CoverageReport{}
+	for _, id := range ids {
+		found := false
+		for _, rc := range r.Rulesets {
+			if rc.Ruleset != id && !strings.HasPrefix(rc.Ruleset, id+"@") {
+				continue
+			}
+			found = true
+			dup := false
+			for _, x := range out.Rulesets {
+				dup = dup || x.Ruleset == rc.Ruleset
+			}
+			if dup {
+				continue
+			}
+			out.Rulesets = append(out.Rulesets, rc)
+			out.Items += len(rc.Items)
+			out.Covered += rc.Covered
+			for _, a := range rc.Articles {
+				out.Articles++
+				if a.Covered {
+					out.ArticlesCovered++
+				}
+			}
+		}
+		if !found {
+			var have []string
+			for _, rc := range r.Rulesets {
+				have = append(have, rc.Ruleset)
+			}
+			return nil, fmt.Errorf("ruleset %s is not among the rulesets the cases could exercise (%s)", id, strings.Join(have, ", "))
+		}
+	}
+	sort.SliceStable(out.Rulesets, func(i, j int) bool { return out.Rulesets[i].Ruleset < out.Rulesets[j].Ruleset })
+	return out, nil
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -63,11 +64,20 @@ type BatchSummary struct {
 	Interrupted bool `json:"interrupted"`
 	// Obligations counts the assessments by obligation.
 	Obligations map[rulesets.Obligation]int `json:"obligations"`
-	// Priced counts the assessments with a premium, TotalPremium sums
-	// them; PremiumIncomplete counts those whose facts did not allow one.
+	// Priced counts the assessments with an exact premium, TotalPremium
+	// sums them; PremiumIncomplete counts those whose facts did not allow
+	// one.
 	Priced            int             `json:"priced"`
 	TotalPremium      decimal.Decimal `json:"total_premium"`
 	PremiumIncomplete int             `json:"premium_incomplete"`
+	// Provisional counts the assessments priced only provisionally (a
+	// fact missing: the premium is a range), which Priced and TotalPremium
+	// leave out; ProvisionalTotal sums their provisional amounts and
+	// ProvisionalMin and ProvisionalMax their ranges' bounds.
+	Provisional      int             `json:"provisional"`
+	ProvisionalTotal decimal.Decimal `json:"provisional_total"`
+	ProvisionalMin   decimal.Decimal `json:"provisional_min"`
+	ProvisionalMax   decimal.Decimal `json:"provisional_max"`
 	// Penalised counts the assessments with at least one penalty.
 	Penalised int           `json:"penalised"`
 	Elapsed   time.Duration `json:"elapsed_ns"`
@@ -80,6 +90,7 @@ type batchResult struct {
 	err        error
 	obligation rulesets.Obligation
 	premium    *decimal.Decimal
+	rng        *rating.Range // of a provisional premium
 	incomplete bool
 	penalised  bool
 }
@@ -153,6 +164,7 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		res := batchResult{line: out, cells: cells, obligation: a.Coverage.Obligation, penalised: len(a.Penalties) > 0}
 		if a.Premium != nil {
 			res.premium = &a.Premium.Amount
+			res.rng = a.Premium.Range
 		}
 		res.incomplete = a.PremiumIncomplete != nil
 		return res
@@ -185,7 +197,13 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		}
 		s.Written++
 		s.Obligations[res.obligation]++
-		if res.premium != nil {
+		switch {
+		case res.premium != nil && res.rng != nil:
+			s.Provisional++
+			s.ProvisionalTotal = s.ProvisionalTotal.Add(*res.premium)
+			s.ProvisionalMin = s.ProvisionalMin.Add(res.rng.Min)
+			s.ProvisionalMax = s.ProvisionalMax.Add(res.rng.Max)
+		case res.premium != nil:
 			s.Priced++
 			s.TotalPremium = s.TotalPremium.Add(*res.premium)
 		}

@@ -1,10 +1,12 @@
 package portfolio
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/internal/jsonw"
+	"github.com/anzexian/anzexian/rating"
 )
 
 // AppendBrief appends the assessment's brief form to b as one line of JSON
@@ -20,6 +22,8 @@ import (
 //	 "reasons": ["cn.hunan/opinions/spli@2018#hazchem", …],
 //	 "findings": ["uninsured", …],
 //	 "premium": "12345.60", "premium_incomplete": "", "illustrative": true,
+//	 (a premium priced provisionally, for want of a fact, adds
+//	 "provisional": true, "premium_min": "…", "premium_max": "…", "missing": ["risk_level"])
 //	 "factors": {"accident_history": "1.10", …},
 //	 "penalties": [{"violation": "uninsured", "target": "unit", "law": "…", "min": "50000.00", "max": "100000.00"}, …]}
 //
@@ -64,7 +68,29 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 	if p := a.Premium; p != nil {
 		b = append(b, `,"premium":"`...)
 		b = append(b, p.Amount.StringFixed(p.Rounding.Scale)...)
-		b = append(b, `","illustrative":`...)
+		b = append(b, '"')
+		if r := p.Range; r != nil {
+			// priced provisionally: the amount under the assumed cases,
+			// the range, and the facts it waits for
+			b = append(b, `,"provisional":true,"premium_min":"`...)
+			b = append(b, r.Min.StringFixed(p.Rounding.Scale)...)
+			b = append(b, `","premium_max":"`...)
+			b = append(b, r.Max.StringFixed(p.Rounding.Scale)...)
+			b = append(b, `","missing":[`...)
+			for i, u := range r.Undecided {
+				for j, m := range u.Missing {
+					if missingBefore(r.Undecided[:i], u.Missing[:j], m) {
+						continue // each fact once
+					}
+					if b[len(b)-1] != '[' {
+						b = append(b, ',')
+					}
+					b = jsonw.AppendStringNoHTML(b, m)
+				}
+			}
+			b = append(b, ']')
+		}
+		b = append(b, `,"illustrative":`...)
 		b = strconv.AppendBool(b, p.Illustrative)
 		b = append(b, `,"factors":{`...)
 		for i, f := range p.Factors {
@@ -110,4 +136,15 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 		b = append(b, '}')
 	}
 	return append(b, "]}"...)
+}
+
+// missingBefore reports whether fact m is among the missing facts of the
+// undecided factors before, or earlier in the current one's list.
+func missingBefore(before []rating.Undecided, earlier []string, m string) bool {
+	for _, u := range before {
+		if slices.Contains(u.Missing, m) {
+			return true
+		}
+	}
+	return slices.Contains(earlier, m)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -107,15 +108,26 @@ type ObligationMatrix struct {
 
 // PremiumImpact is the distribution of premium changes.
 type PremiumImpact struct {
-	// PricedBoth counts enterprises priced under both stacks; the rest of
-	// the counts split them, except BecamePriced (priced after only) and
-	// NoLongerPriced (before only).
+	// PricedBoth counts enterprises priced exactly under both stacks; the
+	// rest of the counts split them, except BecamePriced (priced after
+	// only), NoLongerPriced (before only) and the Provisional ones.
 	PricedBoth     int `json:"priced_both"`
 	Unchanged      int `json:"unchanged"`
 	Increased      int `json:"increased"`
 	Decreased      int `json:"decreased"`
 	BecamePriced   int `json:"became_priced"`
 	NoLongerPriced int `json:"no_longer_priced"`
+	// Provisional counts the enterprises priced under both stacks of which
+	// at least one premium is only provisional (a fact missing: a range).
+	// They are in none of the counts, totals and distributions of exact
+	// prices around them; ProvisionalBefore and ProvisionalAfter sum their
+	// amounts and ranges under each stack (an exact premium counting as a
+	// range of one amount), and ProvisionalChanged counts those whose
+	// amount or range differs.
+	Provisional        int        `json:"provisional"`
+	ProvisionalChanged int        `json:"provisional_changed"`
+	ProvisionalBefore  RangeTotal `json:"provisional_before"`
+	ProvisionalAfter   RangeTotal `json:"provisional_after"`
 	// Totals over the enterprises priced under both stacks.
 	TotalBefore decimal.Decimal `json:"total_before"`
 	TotalAfter  decimal.Decimal `json:"total_after"`
@@ -127,6 +139,31 @@ type PremiumImpact struct {
 	// before.
 	Histogram        []Bin `json:"histogram"`
 	PercentHistogram []Bin `json:"percent_histogram"`
+}
+
+// RangeTotal sums premiums that are ranges: the provisional amounts, and
+// the lower and upper bounds.
+type RangeTotal struct {
+	Amount decimal.Decimal `json:"amount"`
+	Min    decimal.Decimal `json:"min"`
+	Max    decimal.Decimal `json:"max"`
+}
+
+func (t *RangeTotal) add(p *rating.Premium) {
+	t.Amount = t.Amount.Add(p.Amount)
+	if r := p.Range; r != nil {
+		t.Min, t.Max = t.Min.Add(r.Min), t.Max.Add(r.Max)
+	} else {
+		t.Min, t.Max = t.Min.Add(p.Amount), t.Max.Add(p.Amount)
+	}
+}
+
+// sameRange reports whether two premiums have the same amount and range.
+func sameRange(a, b *rating.Premium) bool {
+	if !a.Amount.Equal(b.Amount) || (a.Range == nil) != (b.Range == nil) {
+		return false
+	}
+	return a.Range == nil || (a.Range.Min.Equal(b.Range.Min) && a.Range.Max.Equal(b.Range.Max))
 }
 
 // Distribution summarises a set of values: count, min, median and 90th
@@ -402,7 +439,9 @@ func newImpactAgg(top int) *impactAgg {
 		m[i] = make([]int, len(obligationLevels))
 	}
 	return &impactAgg{top: top, matrix: m, penalties: map[string]*[3]PenaltyCount{},
-		prem: PremiumImpact{TotalBefore: decimal.Zero, TotalAfter: decimal.Zero}}
+		prem: PremiumImpact{TotalBefore: decimal.Zero, TotalAfter: decimal.Zero,
+			ProvisionalBefore: RangeTotal{decimal.Zero, decimal.Zero, decimal.Zero},
+			ProvisionalAfter:  RangeTotal{decimal.Zero, decimal.Zero, decimal.Zero}}}
 }
 
 var hundred = decimal.NewFromInt(100)
@@ -418,6 +457,16 @@ func (g *impactAgg) add(line int, f *facts.Facts, a, b *anzexian.Assessment) boo
 		changed = true
 	}
 	switch pa, pb := a.Premium, b.Premium; {
+	case pa != nil && pb != nil && (pa.Range != nil || pb.Range != nil):
+		// priced provisionally: counted apart, never mixed with exact
+		// prices
+		g.prem.Provisional++
+		g.prem.ProvisionalBefore.add(pa)
+		g.prem.ProvisionalAfter.add(pb)
+		if !sameRange(pa, pb) {
+			g.prem.ProvisionalChanged++
+			changed = true
+		}
 	case pa != nil && pb != nil:
 		g.prem.PricedBoth++
 		g.prem.TotalBefore = g.prem.TotalBefore.Add(pa.Amount)

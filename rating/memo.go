@@ -2,6 +2,7 @@ package rating
 
 import (
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -18,7 +19,8 @@ import (
 // combining, so that adding them does not rescale; the values shown keep
 // their own), and the sorted provenance list for each set of marks. Premiums share these slices; they are never modified.
 
-type memoKey struct{}
+// memoKey keys a pipeline's memo on its stack.
+type memoKey struct{ rt *rulesets.RatingStack }
 
 type stackMemo struct {
 	bases   []baseMemo   // parallel to RatingStack.Bases
@@ -27,10 +29,21 @@ type stackMemo struct {
 	clamp   citeMemo
 	minimum citeMemo
 	prevCap citeMemo
-	// combine marks
+	// the citations of the combination mode (static), and whether the
+	// rounding rests on an unverified citation
+	combineCites       []rulesets.Citation
+	roundingUnverified bool
+	// marks of the steps
 	combineMark markPair
 	clampMark   markPair
 	minMark     markPair
+	roundMark   markPair
+	capMark     markPair
+	// stackBases: some program of the stack has a base (else the stack
+	// does not rate).
+	stackBases bool
+	// competing are the caveats of same-rank programs that both apply.
+	competing []string
 	// one and zero at the exponent of the literal factor values
 	one, zero decimal.Decimal
 	// traceCap is the most trace entries a premium can have.
@@ -41,7 +54,13 @@ type stackMemo struct {
 	marks   []string
 	markIdx map[string]int
 	provMu  sync.Mutex
-	prov    atomic.Pointer[map[uint64][]string]
+	prov    atomic.Pointer[map[uint64]provEntry]
+}
+
+// provEntry is a set of marks as a premium lists them, and the notes that
+// say which numbers have no official source or rest on an unverified text.
+type provEntry struct {
+	list, notes []string
 }
 
 // markPair is the indexes of "illustrative: x" and "unverified: x".
@@ -68,6 +87,8 @@ type baseMemo struct {
 	cites    citeMemo
 	mark     markPair
 	loadings []loadingMemo
+	// program is the program a premium priced by this base names.
+	program *Program
 }
 
 type loadingMemo struct {
@@ -102,13 +123,34 @@ type caseMemo struct {
 	scaled       decimal.Decimal
 }
 
-func memoOf(st *rulesets.Stack) *stackMemo {
-	return st.Memo(memoKey{}, func() any { return newStackMemo(st) }).(*stackMemo)
+func memoOf(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
+	return st.Memo(memoKey{rt}, func() any { return newStackMemo(st, rt) }).(*stackMemo)
 }
 
-func newStackMemo(st *rulesets.Stack) *stackMemo {
-	rt := st.Rating
+// programOf names the program of a pipeline whose base b prices an
+// enterprise.
+func programOf(rt *rulesets.RatingStack, b *rulesets.Base) *Program {
+	p := &Program{Ruleset: b.Ruleset.Key(), Title: b.Ruleset.Title}
+	for _, s := range rt.Admitted {
+		p.Scopes = append(p.Scopes, s.Ref()+"（"+s.Text()+"）")
+	}
+	for _, r := range rt.Removed {
+		p.Removed = append(p.Removed, r.What()+"（"+r.Ruleset.Key()+"）")
+	}
+	return p
+}
+
+func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 	m := &stackMemo{tables: map[*rulesets.Table]*tableMemo{}, markIdx: map[string]int{}}
+	for _, x := range st.RatingPrograms {
+		m.stackBases = m.stackBases || len(x.Bases) > 0
+	}
+	if st.RatingPrograms == nil {
+		m.stackBases = len(rt.Bases) > 0
+	}
+	for _, c := range rt.Competing {
+		m.competing = append(m.competing, "两个同级费率方案都适用于该企业："+c)
+	}
 	var names []string
 	name := func(what string) markPair {
 		names = append(names, "illustrative: "+what, "unverified: "+what)
@@ -122,6 +164,7 @@ func newStackMemo(st *rulesets.Stack) *stackMemo {
 	m.bases = make([]baseMemo, len(rt.Bases))
 	for i, b := range rt.Bases {
 		bm := &m.bases[i]
+		bm.program = programOf(rt, b)
 		bm.cites = newCiteMemo(b.Ruleset, b.Cite)
 		keep(&bm.mark, "base "+b.ID)
 		bm.loadings = make([]loadingMemo, len(b.Loadings))
@@ -184,6 +227,15 @@ func newStackMemo(st *rulesets.Stack) *stackMemo {
 		}
 	}
 	keep(&m.combineMark, "combine mode")
+	if c := rt.Combine; c != nil && c.Ruleset != nil {
+		m.combineCites, _ = rulesets.StaticCitations(c.Ruleset, c.Cite)
+	}
+	if ro := rt.Rounding; ro != nil && ro.Ruleset != nil && !ro.Illustrative {
+		cs, _ := rulesets.StaticCitations(ro.Ruleset, ro.Cite)
+		m.roundingUnverified = provOf(false, false, cs).Unverified
+	}
+	keep(&m.roundMark, "rounding")
+	keep(&m.capMark, "prevention cap")
 	if c := rt.Clamp; c != nil {
 		m.clamp = newCiteMemo(c.Ruleset, c.Cite)
 	}
@@ -239,22 +291,23 @@ func (k *marks) put(i int) {
 	k.set[k.m.marks[i]] = true
 }
 
-// list returns the marks in sorted order (shared; nil when none).
-func (k *marks) list() []string {
+// list returns the marks in sorted order and their notes (shared; nil
+// when none).
+func (k *marks) list() ([]string, []string) {
 	if len(k.m.marks) > 64 {
 		var out []string
 		for s := range k.set {
 			out = append(out, s)
 		}
 		sort.Strings(out)
-		return out
+		return out, provenanceNotes(out)
 	}
 	if k.mask == 0 {
-		return nil
+		return nil, nil
 	}
 	if mp := k.m.prov.Load(); mp != nil {
-		if l, ok := (*mp)[k.mask]; ok {
-			return l
+		if e, ok := (*mp)[k.mask]; ok {
+			return e.list, e.notes
 		}
 	}
 	var out []string
@@ -264,22 +317,67 @@ func (k *marks) list() []string {
 		}
 	}
 	out = out[:len(out):len(out)]
+	e := provEntry{list: out, notes: provenanceNotes(out)}
 	k.m.provMu.Lock()
 	defer k.m.provMu.Unlock()
 	old := k.m.prov.Load()
-	mp := make(map[uint64][]string, 1)
+	mp := make(map[uint64]provEntry, 1)
 	if old != nil {
-		if l, ok := (*old)[k.mask]; ok {
-			return l
+		if e, ok := (*old)[k.mask]; ok {
+			return e.list, e.notes
 		}
 		if len(*old) >= 4096 {
-			return out // keep the memory bounded
+			return e.list, e.notes // keep the memory bounded
 		}
 		for a, b := range *old {
 			mp[a] = b
 		}
 	}
-	mp[k.mask] = out
+	mp[k.mask] = e
 	k.m.prov.Store(&mp)
+	return e.list, e.notes
+}
+
+// markLabels names the steps of the worksheet for people.
+var markLabels = []struct{ prefix, label string }{
+	{"table ", "费率表 "},
+	{"base ", "基准保费 "},
+	{"loading ", "费率加成 "},
+	{"factor ", "浮动因子 "},
+	{"combine mode", "合成方式"},
+	{"clamp", "浮动上下限"},
+	{"minimum premium", "最低保费"},
+	{"rounding", "舍入规则"},
+	{"prevention cap", "事故预防服务费用上限"},
+}
+
+// provenanceNotes says which numbers of a premium are illustrative and
+// which unverified: exactly those its marks name.
+func provenanceNotes(marks []string) []string {
+	var ill, unv []string
+	for _, m := range marks {
+		what, isIll := strings.CutPrefix(m, "illustrative: ")
+		if !isIll {
+			what = strings.TrimPrefix(m, "unverified: ")
+		}
+		for _, l := range markLabels {
+			if rest, ok := strings.CutPrefix(what, l.prefix); ok {
+				what = l.label + rest
+				break
+			}
+		}
+		if isIll {
+			ill = append(ill, what)
+		} else {
+			unv = append(unv, what)
+		}
+	}
+	var out []string
+	if len(ill) > 0 {
+		out = append(out, "保费所用的以下数值没有官方来源，是示例（illustrative），不能作为实际报价："+strings.Join(ill, "、")+"。")
+	}
+	if len(unv) > 0 {
+		out = append(out, "保费所用的以下数值转录自非官方文本或所据条文未经核实（unverified），使用前应与官方文件核对："+strings.Join(unv, "、")+"。")
+	}
 	return out
 }

@@ -20,6 +20,22 @@
 // anywhere: every number is a decimal.Decimal from the ruleset's text or the
 // facts.
 //
+// # Programs
+//
+// A stack whose rating layers or items are scoped (to a line of business)
+// has one pipeline per combination of its scopes; the enterprise's sectors
+// and the scopes' conditions choose it, and [Premium.Program] names it.
+//
+// # Provisional premiums
+//
+// A factor that cannot be decided because a fact is missing, and whose
+// ruleset declares the case it assumes, does not void the quote: the
+// premium is computed under that case and [Premium.Range] gives the exact
+// range over every combination of the outcomes the undecided factors could
+// have (at most [MaxCombinations]). A fact a ruleset declares required is
+// an [Incomplete] naming it instead. Nothing of this runs when every fact
+// is given.
+//
 // # Use and concurrency
 //
 // Most callers want [github.com/anzexian/anzexian.Engine.Quote] or [github.com/anzexian/anzexian.Engine.Assess];
@@ -32,6 +48,7 @@ package rating
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -44,6 +61,8 @@ import (
 
 // Premium is the premium with its worksheet.
 type Premium struct {
+	// Program names the rating program that priced the enterprise.
+	Program *Program `json:"program"`
 	Base    Base     `json:"base"`
 	Factors []Factor `json:"factors"`
 	// Combine is the combination mode; Combined the adjustment before the
@@ -66,10 +85,74 @@ type Premium struct {
 	Illustrative bool     `json:"illustrative"`
 	Unverified   bool     `json:"unverified"`
 	Provenance   []string `json:"provenance,omitempty"`
+	// Notes say in words which numbers are illustrative and which
+	// unverified (those Provenance lists, no more): the notes of an
+	// answer built on the premium. They are not part of the JSON form.
+	Notes []string `json:"-"`
 	// PreventionBudgetCap is the most the insurer may spend on accident
 	// prevention for this policy, where a cap applies.
 	PreventionBudgetCap *Cap     `json:"prevention_budget_cap,omitempty"`
 	Caveats             []string `json:"caveats,omitempty"`
+	// Range is set when the premium is provisional: a factor could not be
+	// decided because a fact is missing. Amount (and the worksheet) is then
+	// the premium under the case each such factor's ruleset declares as its
+	// assumption, and Range the exact bounds over every case those factors
+	// could take. Nil when every factor was decided: Amount is the premium.
+	Range *Range `json:"range,omitempty"`
+}
+
+// Provisional reports whether the premium rests on assumed cases (see
+// Range).
+func (p *Premium) Provisional() bool { return p.Range != nil }
+
+// Program is the rating program that priced an enterprise: the ruleset
+// whose base was used, the scopes that admitted the enterprise (a line of
+// business's rate book), and what those programs removed from the layers
+// below.
+type Program struct {
+	Ruleset string `json:"ruleset"`
+	Title   string `json:"title"`
+	// Scopes are the scopes that admit the enterprise, each "ref（whom it
+	// admits）"; none for an enterprise priced by the stack's general
+	// pipeline.
+	Scopes []string `json:"scopes,omitempty"`
+	// Removed lists what the program's layers removed from lower layers:
+	// "factor x", "clamp", "minimum premium", each with the ruleset.
+	Removed []string `json:"removed,omitempty"`
+}
+
+// MaxCombinations bounds the combinations of undecided factors' cases a
+// provisional premium is priced over: with more, the premium is not
+// given (the facts must be given instead). Each combination costs one
+// pass of combining, clamping and rounding.
+const MaxCombinations = 4096
+
+// Range is the exact range of a provisional premium: the lowest and the
+// highest amount over every combination of the cases the undecided factors
+// could take, each priced through the whole pipeline (combination, clamp,
+// minimum premium, rounding), so nothing is assumed about monotony.
+type Range struct {
+	Min decimal.Decimal `json:"min"`
+	Max decimal.Decimal `json:"max"`
+	// Combinations counts the combinations priced.
+	Combinations int         `json:"combinations"`
+	Undecided    []Undecided `json:"undecided"`
+}
+
+// Undecided is a factor that could not be decided for want of a fact.
+type Undecided struct {
+	Factor string `json:"factor"`
+	// Rule is "ruleset@version#factor".
+	Rule    string   `json:"rule"`
+	Missing []string `json:"missing"`
+	// Cases are the cases it could take, given the facts that are known.
+	Cases []string `json:"cases"`
+	// Assumed is the case the provisional amount takes.
+	Assumed string `json:"assumed"`
+	// MinCase and MaxCase are its cases in the combinations that give
+	// the range's bounds.
+	MinCase string `json:"min_case"`
+	MaxCase string `json:"max_case"`
 }
 
 // Base is the base premium step.
@@ -144,6 +227,10 @@ type Factor struct {
 	Matched      []string `json:"matched,omitempty"`
 	Illustrative bool     `json:"illustrative,omitempty"`
 	Unverified   bool     `json:"unverified,omitempty"`
+	// Assumed marks a factor that could not be decided because a fact it
+	// reads is not given: Case is the case its ruleset assumes, and the
+	// premium is provisional (Premium.Range names the missing facts).
+	Assumed bool `json:"assumed,omitempty"`
 }
 
 // Clamp is the bound on the floating adjustment.
@@ -179,6 +266,9 @@ type Cap struct {
 type Incomplete struct {
 	Reason       string                  `json:"reason"`
 	Undetermined []rulesets.Undetermined `json:"undetermined,omitempty"`
+	// Required lists the facts a ruleset declares required for a quote
+	// (rating.required) that were not given.
+	Required []string `json:"required,omitempty"`
 }
 
 func (e *Incomplete) Error() string { return "premium not computed: " + e.Reason }
@@ -196,15 +286,42 @@ type Options struct {
 // prepared data: treat it as read-only.
 func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rulesets.TraceEntry, error) {
 	rt := st.Rating
-	if rt == nil || len(rt.Bases) == 0 {
+	if rt == nil {
 		return nil, nil, nil
 	}
-	m := memoOf(st)
 	tr := tracer{on: opt.Trace}
-	if opt.Trace {
-		tr.entries = make([]rulesets.TraceEntry, 0, m.traceCap)
-	}
 	var inc Incomplete // returned (as a pointer) only when the premium cannot be computed
+	if len(st.RatingScopes) > 0 {
+		prog, err := program(st, ev, &tr)
+		if err != nil {
+			inc.Undetermined = append(inc.Undetermined, *err)
+			inc.Reason = "the scope of a rating program needs facts that are not given"
+			return nil, tr.entries, &inc
+		}
+		rt = prog
+	}
+	m := memoOf(st, rt)
+	if len(rt.Bases) == 0 {
+		if !m.stackBases {
+			return nil, nil, nil
+		}
+		inc.Reason = "no rating program of the stack prices this enterprise: every base is scoped to other enterprises"
+		return nil, tr.entries, &inc
+	}
+	if opt.Trace {
+		tr.entries = append(make([]rulesets.TraceEntry, 0, m.traceCap+len(tr.entries)), tr.entries...)
+	}
+	for _, q := range rt.Required {
+		if _, err := q.Expr.Value(ev); err != nil && errors.Is(err, lang.ErrMissing) {
+			inc.Required = append(inc.Required, q.Name)
+			inc.Undetermined = append(inc.Undetermined, answer.UndeterminedOf(q.Ruleset.Key()+"#required:"+q.Name, "required", err))
+		}
+	}
+	if len(inc.Required) > 0 {
+		inc.Reason = fmt.Sprintf("a quote requires %s, which %s not given (rating.required of %s)", strings.Join(inc.Required, ", "),
+			plural(len(inc.Required), "is", "are"), requiredBy(rt, inc.Required))
+		return nil, tr.entries, &inc
+	}
 	p := &Premium{Currency: rt.Currency, Combine: rt.Combine.Mode,
 		Rounding: Rounding{Scale: rt.Rounding.Scale, Mode: rt.Rounding.Mode, Steps: rt.Rounding.Steps}}
 	mk := marks{m: m}
@@ -229,6 +346,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		return nil, tr.entries, &inc
 	}
 	base := rt.Bases[bi]
+	p.Program = m.bases[bi].program
 	if err := p.base(rt, base, &m.bases[bi], m, ev, &mk); err != nil {
 		var ee *lang.EvalError
 		if errors.As(err, &ee) {
@@ -242,29 +360,43 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	p.Factors = make([]Factor, 0, len(rt.Factors))
 	var buf [16]decimal.Decimal
 	scaled := buf[:0]
+	var und []undecided // factors decided only by assumption
 	for i, f := range rt.Factors {
 		fm := &m.factors[i]
 		p.Factors = append(p.Factors, Factor{})
 		fv := &p.Factors[len(p.Factors)-1]
 		sd, err := evalFactor(f, fm, fv, ev, &tr)
-		if err == nil {
-			scaled = append(scaled, sd)
+		if err != nil && f.Assume != "" && errors.Is(err, lang.ErrMissing) {
+			var u *undecided
+			if u, err = undecide(f, fm, fv, ev, err); err == nil {
+				sd = fv.Delta
+				if u != nil {
+					u.pos = len(p.Factors) - 1
+					und = append(und, *u)
+				}
+			}
 		}
 		if err != nil {
 			p.Factors = p.Factors[:len(p.Factors)-1]
 			inc.Undetermined = append(inc.Undetermined, answer.UndeterminedOf(f.Ref(), "factor", err))
 			continue
 		}
-		mk.add(p, rulesets.Provenance{Illustrative: fv.Illustrative, Unverified: fv.Unverified}, fm.mark)
+		scaled = append(scaled, sd)
+		pv := provOf(fv.Illustrative, fv.Unverified, fv.Cite)
+		fv.Unverified = pv.Unverified
+		mk.add(p, pv, fm.mark)
 	}
 	if len(inc.Undetermined) > 0 {
 		inc.Reason = "factors need facts that are not given"
+		if noAssumption(rt.Factors, inc.Undetermined) {
+			inc.Reason += " (a factor that declares assume: is quoted provisionally, with the range of its cases)"
+		}
 		return nil, tr.entries, &inc
 	}
 
 	// Combine, clamp, apply.
 	p.Combined = combine(rt.Combine.Mode, p.Factors, scaled, m.one, m.zero)
-	mk.add(p, rt.Combine.Provenance, m.combineMark)
+	mk.add(p, provOf(rt.Combine.Illustrative, rt.Combine.Unverified, m.combineCites), m.combineMark)
 	adj := p.Combined
 	if rt.Rounding.HasStep("adjustment") {
 		adj = rt.Rounding.Round(adj)
@@ -272,7 +404,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	p.Applied = adj
 	if c := rt.Clamp; c != nil {
 		p.Clamp = &Clamp{Min: c.Min, Max: c.Max, Cite: m.clamp.get(ev, c.Ruleset, c.Cite)}
-		mk.add(p, c.Provenance, m.clampMark)
+		mk.add(p, provOf(c.Illustrative, c.Unverified, p.Clamp.Cite), m.clampMark)
 		if adj.LessThan(c.Min) {
 			p.Applied, p.Clamp.Applied = c.Min, true
 		} else if adj.GreaterThan(c.Max) {
@@ -289,15 +421,26 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 			return nil, tr.entries, &inc
 		}
 		p.Minimum = &Minimum{Amount: min, Cite: m.minimum.get(ev, mn.Ruleset, mn.Cite)}
-		mk.add(p, mn.Provenance, m.minMark)
+		mk.add(p, provOf(mn.Illustrative, mn.Unverified, p.Minimum.Cite), m.minMark)
 		if amount.LessThan(min) {
 			amount, p.MinimumApplied = min, true
 		}
 	}
 	p.Amount = rt.Rounding.Round(amount)
+	if ro := rt.Rounding; ro.Illustrative || ro.Unverified || m.roundingUnverified {
+		mk.add(p, provOf(ro.Illustrative, ro.Unverified || m.roundingUnverified, nil), m.roundMark)
+	}
+	if len(und) > 0 {
+		r, err := priceRange(rt, p, und)
+		if err != nil {
+			return nil, tr.entries, err
+		}
+		p.Range = r
+	}
 	if pc := rt.PreventionCap; pc != nil && capApplies(pc, ev) {
 		p.PreventionBudgetCap = &Cap{Share: pc.Share, Amount: rt.Rounding.Round(p.Amount.Mul(pc.Share)),
 			Cite: m.prevCap.get(ev, pc.Ruleset, pc.Cite)}
+		mk.add(p, provOf(false, false, p.PreventionBudgetCap.Cite), m.capMark)
 	}
 	for _, cv := range rt.Caveats {
 		ok, err := cv.When.Bool(ev)
@@ -305,8 +448,79 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 			p.Caveats = append(p.Caveats, cv.Text)
 		}
 	}
-	p.Provenance = mk.list()
+	if len(rt.Competing) > 0 {
+		p.Caveats = append(p.Caveats, m.competing...)
+	}
+	p.Provenance, p.Notes = mk.list()
 	return p, tr.entries, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// requiredBy names the rulesets that require the facts.
+func requiredBy(rt *rulesets.RatingStack, names []string) string {
+	var out []string
+	for _, q := range rt.Required {
+		for _, n := range names {
+			if q.Name == n && !slices.Contains(out, q.Ruleset.Key()) {
+				out = append(out, q.Ruleset.Key())
+			}
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// noAssumption reports whether an undetermined factor declares no
+// assumption (so saying how to quote it provisionally helps).
+func noAssumption(fs []*rulesets.Factor, und []rulesets.Undetermined) bool {
+	for _, u := range und {
+		for _, f := range fs {
+			if f.Ref() == u.Rule && f.Assume == "" && len(u.Missing) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// provOf is the provenance of a number: as marked, and unverified too when
+// a number that is not illustrative rests on a citation of an unverified
+// source or article.
+func provOf(illustrative, unverified bool, cites []rulesets.Citation) rulesets.Provenance {
+	if !illustrative && !unverified {
+		for i := range cites {
+			if cites[i].Unverified {
+				unverified = true
+				break
+			}
+		}
+	}
+	return rulesets.Provenance{Illustrative: illustrative, Unverified: unverified}
+}
+
+// program chooses the rating program of the enterprise: the pipeline of
+// the scopes that admit it.
+func program(st *rulesets.Stack, ev *lang.Eval, tr *tracer) (*rulesets.RatingStack, *rulesets.Undetermined) {
+	mask := 0
+	for i, s := range st.RatingScopes {
+		ok, err := s.Admits(ev)
+		if tr.on {
+			tr.add(s.Ref(), "scope", ok, err, s.Text())
+		}
+		if err != nil {
+			u := answer.UndeterminedOf(s.Ref(), "scope", err)
+			return nil, &u
+		}
+		if ok {
+			mask |= 1 << i
+		}
+	}
+	return st.RatingPrograms[mask], nil
 }
 
 // tracer records the rules evaluated, when asked.
@@ -323,7 +537,7 @@ func (t *tracer) add(rule, kind string, ok bool, err error, detail string) {
 
 func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo, m *stackMemo, ev *lang.Eval, mk *marks) error {
 	p.Base = Base{Rule: b.Ref(), Text: b.Text, Formula: b.Formula.Src, Cite: bm.cites.get(ev, b.Ruleset, b.Cite)}
-	mk.add(p, b.Provenance, bm.mark)
+	mk.add(p, provOf(b.Illustrative, b.Unverified, p.Base.Cite), bm.mark)
 	var rate decimal.Decimal
 	switch {
 	case b.Table != nil:
@@ -338,7 +552,7 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo,
 		tm := m.tables[t]
 		p.Base.Table = &TableRow{Table: t.ID, Ref: tm.ref, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: keys, Value: row.Value,
 			Cite: tm.cites.get(ev, t.Ruleset, t.Cite)}
-		mk.add(p, t.Provenance, tm.mark)
+		mk.add(p, provOf(t.Illustrative, t.Unverified, p.Base.Table.Cite), tm.mark)
 		rate = unitValue(t.Unit, row.Value)
 	case b.RateExpr != nil:
 		r, err := b.RateExpr.Decimal(ev)
@@ -357,7 +571,7 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo,
 		if ok {
 			lm := &bm.loadings[i]
 			p.Base.Loadings = append(p.Base.Loadings, Loading{ID: l.ID, Rule: l.Ref(), Add: l.Add, Text: l.Text, Cite: lm.cites.get(ev, l.Ruleset, l.Cite)})
-			mk.add(p, l.Provenance, lm.mark)
+			mk.add(p, provOf(l.Illustrative, l.Unverified, p.Base.Loadings[len(p.Base.Loadings)-1].Cite), lm.mark)
 			sum = sum.Add(l.Add)
 		}
 	}
@@ -661,6 +875,19 @@ func (p *Premium) AppendJSON(dst []byte) []byte {
 	w := jsonw.W{B: dst}
 	scale := p.Rounding.Scale
 	w.Open()
+	if g := p.Program; g != nil {
+		w.Key("program")
+		w.Open()
+		w.Str("ruleset", g.Ruleset)
+		w.Str("title", g.Title)
+		if len(g.Scopes) > 0 {
+			w.Strs("scopes", g.Scopes)
+		}
+		if len(g.Removed) > 0 {
+			w.Strs("removed", g.Removed)
+		}
+		w.Close()
+	}
 	w.Key("base")
 	w.Open()
 	b := &p.Base
@@ -757,6 +984,9 @@ func (p *Premium) AppendJSON(dst []byte) []byte {
 			if f.Unverified {
 				w.Bool("unverified", true)
 			}
+			if f.Assumed {
+				w.Bool("assumed", true)
+			}
 			w.Close()
 		}
 		w.B = append(w.B, ']')
@@ -799,6 +1029,31 @@ func (p *Premium) AppendJSON(dst []byte) []byte {
 		w.Close()
 	}
 	w.Fixed("amount", p.Amount, scale)
+	if r := p.Range; r != nil {
+		w.Bool("provisional", true)
+		w.Key("range")
+		w.Open()
+		w.Fixed("min", r.Min, scale)
+		w.Fixed("max", r.Max, scale)
+		w.Int("combinations", int64(r.Combinations))
+		w.Key("undecided")
+		w.B = append(w.B, '[')
+		for i := range r.Undecided {
+			u := &r.Undecided[i]
+			w.Elem(i)
+			w.Open()
+			w.Str("factor", u.Factor)
+			w.Str("rule", u.Rule)
+			w.Strs("missing", u.Missing)
+			w.Strs("cases", u.Cases)
+			w.Str("assumed", u.Assumed)
+			w.Str("min_case", u.MinCase)
+			w.Str("max_case", u.MaxCase)
+			w.Close()
+		}
+		w.B = append(w.B, ']')
+		w.Close()
+	}
 	if c := p.PreventionBudgetCap; c != nil {
 		w.Key("prevention_budget_cap")
 		w.Open()

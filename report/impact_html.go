@@ -263,6 +263,8 @@ th { background: #f4f6f8; } td.text, th.text { text-align: left; } .changed { fo
 <tr><th class="text">{{$.T "不变 / 上升 / 下降" "unchanged / increased / decreased"}}</th><td>{{group .Unchanged}} / {{group .Increased}} / {{group .Decreased}}</td></tr>
 <tr><th class="text">{{$.T "仅修改后 / 仅修改前可计算" "priced only after / only before"}}</th><td>{{group .BecamePriced}} / {{group .NoLongerPriced}}</td></tr>
 <tr><th class="text">{{$.T "保费合计：修改前 → 修改后" "total before → after (CNY)"}}</th><td>{{yuan .TotalBefore}} → {{yuan .TotalAfter}}（{{diff .}}{{with totalpct .}}, {{.}}{{end}}；{{short .TotalBefore}} → {{short .TotalAfter}}）</td></tr>
+{{if .Provisional}}<tr><th class="text">{{$.T "仅暂定计价（缺少事实，不计入上列）/ 其中变化" "priced only provisionally, a fact missing (not above) / changed"}}</th><td>{{group .Provisional}} / {{group .ProvisionalChanged}}</td></tr>
+<tr><th class="text">{{$.T "暂定合计：修改前 → 修改后（元，含范围）" "provisional total before → after (CNY), with ranges"}}</th><td>{{yuan .ProvisionalBefore.Amount}} ({{yuan .ProvisionalBefore.Min}}–{{yuan .ProvisionalBefore.Max}}) → {{yuan .ProvisionalAfter.Amount}} ({{yuan .ProvisionalAfter.Min}}–{{yuan .ProvisionalAfter.Max}})</td></tr>{{end}}
 </table>
 {{if .Change.Count}}
 <table id="distribution"><tr><th class="text">{{$.T "变化的保费" "premiums that changed"}}</th><th>{{$.T "家数" "count"}}</th><th>{{$.T "最小" "min"}}</th><th>{{$.T "中位数" "median"}}</th><th>{{$.T "90%分位" "p90"}}</th><th>{{$.T "最大" "max"}}</th><th>{{$.T "平均" "mean"}}</th></tr>

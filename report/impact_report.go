@@ -81,6 +81,12 @@ func WriteImpactLang(w io.Writer, r *portfolio.ImpactReport, l Lang) error {
 		ew.printf("  合计 %s → %s（%s%s；%s → %s）\n", yuan(p.TotalBefore, 2), yuan(p.TotalAfter, 2), signed(p.TotalAfter.Sub(p.TotalBefore)), pctOf(p.TotalBefore, p.TotalAfter),
 			yuanShort(p.TotalBefore), yuanShort(p.TotalAfter))
 	}
+	if p.Provisional > 0 {
+		b, a := p.ProvisionalBefore, p.ProvisionalAfter
+		ew.printf(l.t("  仅暂定计价（缺少事实，不计入上述家数和合计）：%s 家，%s 家变化；暂定合计 %s → %s 元，范围 %s–%s → %s–%s 元\n",
+			"  priced only provisionally (a fact missing; not in the counts and totals above): %s, %s changed; provisional total %s → %s CNY, range %s–%s → %s–%s CNY\n"),
+			groupInt(p.Provisional), groupInt(p.ProvisionalChanged), money(b.Amount), money(a.Amount), money(b.Min), money(b.Max), money(a.Min), money(a.Max))
+	}
 	if p.Change.Count > 0 {
 		d := p.Change
 		ew.printf(l.t("  %s 家变化的保费（元）：最小 %s，中位数 %s，90%%分位 %s，最大 %s，平均 %s\n",

@@ -374,6 +374,9 @@ func (w *textWriter) premium(p *rating.Premium, inc *rating.Incomplete) {
 	if p == nil {
 		if inc != nil {
 			w.f(l.t("无法计算（%s）\n", "cannot be computed (%s)\n"), inc.Reason)
+			if len(inc.Required) > 0 {
+				w.f(l.t("  报价必需而未给出的事实：%s\n", "  facts a quote requires that are not given: %s\n"), w.facts(inc.Required))
+			}
 			for _, u := range inc.Undetermined {
 				w.f(l.t("  · %s：缺少 %s%s\n", "  · %s: needs %s%s\n"), u.Rule, w.facts(u.Missing), u.Error)
 			}
@@ -383,7 +386,31 @@ func (w *textWriter) premium(p *rating.Premium, inc *rating.Incomplete) {
 		return
 	}
 	scale := p.Rounding.Scale
-	w.f("%s\n", yuan(p.Amount, scale))
+	missingOf := func(id string) string {
+		if p.Range != nil {
+			for _, u := range p.Range.Undecided {
+				if u.Factor == id {
+					return w.facts(u.Missing)
+				}
+			}
+		}
+		return ""
+	}
+	if r := p.Range; r != nil {
+		w.f(l.t("暂定 %s（缺少事实，可能范围 %s 至 %s）\n", "provisionally %s (a fact is missing; the range is %s to %s)\n"),
+			yuan(p.Amount, scale), yuan(r.Min, scale), yuan(r.Max, scale))
+	} else {
+		w.f("%s\n", yuan(p.Amount, scale))
+	}
+	if g := p.Program; g != nil {
+		w.f(l.t("  费率方案：《%s》（%s）\n", "  rating program: %s (%s)\n"), g.Title, g.Ruleset)
+		for _, sc := range g.Scopes {
+			w.f(l.t("    适用范围：%s\n", "    scope: %s\n"), sc)
+		}
+		for _, r := range g.Removed {
+			w.f(l.t("    删去下层的：%s\n", "    removed from lower layers: %s\n"), r)
+		}
+	}
 	bs := p.Base
 	w.f(l.t("  基准保费：%s = %s\n", "  base premium: %s = %s\n"), bs.Text, amountText(bs.Amount))
 	if t := bs.Table; t != nil {
@@ -404,6 +431,9 @@ func (w *textWriter) premium(p *rating.Premium, inc *rating.Incomplete) {
 		mark := ""
 		if f.Illustrative {
 			mark = l.t("【示例值】", " [illustrative]")
+		}
+		if f.Assumed {
+			mark += l.t("【暂定：缺少 "+missingOf(f.ID)+"，按假定情形】", " [provisional: "+missingOf(f.ID)+" missing, the assumed case]")
 		}
 		why := f.Reason
 		if f.Case == "default" {
@@ -430,7 +460,18 @@ func (w *textWriter) premium(p *rating.Premium, inc *rating.Incomplete) {
 		w.f(l.t("  最低保费：%s（%s）\n", "  minimum premium: %s (%s)\n"), amountText(m.Amount), used)
 	}
 	w.f(l.t("  舍入：保留%d位小数，%s\n", "  rounding: %d places, %s\n"), scale, l.pick(roundLabel, p.Rounding.Mode))
-	w.f(l.t("  保费：%s\n", "  premium: %s\n"), yuan(p.Amount, scale))
+	if r := p.Range; r != nil {
+		w.f(l.t("  暂定保费：%s（按假定情形）\n", "  provisional premium: %s (under the assumed cases)\n"), yuan(p.Amount, scale))
+		w.f(l.t("  保费范围：%s 至 %s（%d种组合，经合成、上下限、最低保费和舍入逐一计算）\n",
+			"  premium range: %s to %s (%d combinations, each through combination, bounds, minimum and rounding)\n"),
+			yuan(r.Min, scale), yuan(r.Max, scale), r.Combinations)
+		for _, u := range r.Undecided {
+			w.f(l.t("    · %s 缺少 %s：可能情形 %s；假定 %s；最低时 %s，最高时 %s\n", "    · %s needs %s: possible cases %s; assumed %s; lowest with %s, highest with %s\n"),
+				u.Factor, w.facts(u.Missing), strings.Join(u.Cases, l.t("、", ", ")), u.Assumed, u.MinCase, u.MaxCase)
+		}
+	} else {
+		w.f(l.t("  保费：%s\n", "  premium: %s\n"), yuan(p.Amount, scale))
+	}
 	if c := p.PreventionBudgetCap; c != nil {
 		w.f(l.t("  事故预防服务费用上限：保费 × %s = %s（不高于）依据：%s\n", "  prevention budget cap: premium × %s = %s (at most) basis: %s\n"),
 			c.Share.String(), yuan(c.Amount, scale), citeText(c.Cite))

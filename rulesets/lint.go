@@ -2,10 +2,12 @@ package rulesets
 
 import (
 	"fmt"
-	"github.com/anzexian/anzexian/diag"
-	"github.com/anzexian/anzexian/internal/lang"
 	"sort"
 	"strings"
+
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
 )
 
 // Lint checks rulesets beyond what loading requires: every stack a
@@ -37,7 +39,16 @@ func Lint(reg *Registry, files []string) diag.Diagnostics {
 	for _, rs := range reg.rulesets {
 		regions[rs.Region] = true
 	}
-	seenStack := map[string]bool{}
+	// The stacks the rulesets take part in, built in order of region and
+	// date: a stack problem is reported once, in the first stack that has
+	// it (the earliest date), however many stacks share it.
+	type stackKey struct {
+		region  string
+		date    facts.Date
+		insurer string
+	}
+	seenStack := map[stackKey]bool{}
+	var stacks []stackKey
 	for _, rs := range reg.rulesets {
 		if !in(rs) {
 			continue
@@ -48,24 +59,43 @@ func Lint(reg *Registry, files []string) diag.Diagnostics {
 				continue
 			}
 			for _, d := range reg.Boundaries(region, rs.Insurer) {
-				if !rs.Effective.Contains(d) {
+				k := stackKey{region, d, rs.Insurer}
+				if !rs.Effective.Contains(d) || seenStack[k] {
 					continue
 				}
-				key := region + "|" + d.String() + "|" + rs.Insurer
-				if seenStack[key] {
-					continue
-				}
-				seenStack[key] = true
-				if _, err := reg.Stack(region, d, rs.Insurer); err != nil {
-					if se, ok := err.(*StackError); ok {
-						for _, x := range se.Diagnostics {
-							c := *x
-							c.Summary = fmt.Sprintf("in the stack for region %q on %s: %s", region, d, x.Summary)
-							diags = append(diags, &c)
-						}
-					}
-				}
+				seenStack[k] = true
+				stacks = append(stacks, k)
 			}
+		}
+	}
+	sort.Slice(stacks, func(i, j int) bool {
+		a, b := stacks[i], stacks[j]
+		if a.region != b.region {
+			return a.region < b.region
+		}
+		if a.insurer != b.insurer {
+			return a.insurer < b.insurer
+		}
+		return a.date.Before(b.date)
+	})
+	seenDiag := map[string]bool{}
+	for _, k := range stacks {
+		st, err := reg.Stack(k.region, k.date, k.insurer)
+		var found diag.Diagnostics
+		if se, ok := err.(*StackError); ok {
+			found = se.Diagnostics
+		} else if err == nil {
+			found = lintStack(st)
+		}
+		for _, x := range found {
+			key := x.Code + "\x00" + x.Subject.String() + "\x00" + x.Summary
+			if seenDiag[key] {
+				continue
+			}
+			seenDiag[key] = true
+			c := *x
+			c.Summary = fmt.Sprintf("in the stack for region %q on %s: %s", k.region, k.date, x.Summary)
+			diags = append(diags, &c)
 		}
 	}
 	diags.Sort()
@@ -251,4 +281,101 @@ func lintSources(rs *Ruleset, warn func(diag.Range, string, string, string, ...a
 	if c := rt.PreventionCap; c != nil && len(c.Cite) == 0 {
 		warn(c.At, code, "cite the document that sets the cap", "the prevention budget cap %s has no source", c.Share)
 	}
+}
+
+// lintStack reports what a stack's rating programs leave open: sectors no
+// program prices, and scoped layers of the same rank whose scopes admit one
+// enterprise of a single sector, so that only their ids order them.
+func lintStack(st *Stack) diag.Diagnostics {
+	if len(st.RatingScopes) == 0 {
+		return nil
+	}
+	var ds diag.Diagnostics
+	var unpriced []string
+	for _, c := range st.Vocabulary("sectors") {
+		if !pricesSector(st, c.Code) {
+			unpriced = append(unpriced, c.Code)
+		}
+	}
+	if len(unpriced) > 0 {
+		s := st.RatingScopes[0]
+		ds = append(ds, &diag.Diagnostic{Severity: diag.SeverityWarning, Code: "lint.unpriced_sector", Subject: s.At,
+			Summary: fmt.Sprintf("no rating program prices an enterprise of %s: every base that could apply to one is scoped to other enterprises", condenseSectors(unpriced, st.Vocabulary("sectors"))),
+			Hint:    "give those sectors a base (an unscoped one prices everyone the scoped ones do not), or stack the scheme over a baseline that has one"})
+	}
+	var scoped []*Ruleset
+	for _, rs := range st.Layers {
+		if rs.Rating != nil && rs.Rating.Scope != nil {
+			scoped = append(scoped, rs)
+		}
+	}
+	all := func(*Scope) bool { return true }
+	for i, a := range scoped {
+		for _, b := range scoped[i+1:] {
+			sa, sb := a.Rating.Scope, b.Rating.Scope
+			if !sameRank(a, b) || sa.When != nil || sb.When != nil || !sectorsOverlap(sa.Sectors, sb.Sectors) {
+				continue
+			}
+			both := common(provides(a.Rating, all), provides(b.Rating, all))
+			if len(both) == 0 {
+				continue
+			}
+			ds = append(ds, &diag.Diagnostic{Severity: diag.SeverityWarning, Code: "lint.scope_overlap", Subject: sb.At,
+				Summary: fmt.Sprintf("the scopes of %s and %s admit the same enterprises, and both set the %s: only their ids order them (%s prevails)",
+					a.Key(), b.Key(), strings.Join(both, ", "), b.Key()),
+				Hint: "make the scopes disjoint (different sectors, or a condition), or merge the two schemes into one ruleset whose bases are ordered"})
+		}
+	}
+	return ds
+}
+
+// pricesSector reports whether every rating program an enterprise of the
+// sector alone can fall in has a base.
+func pricesSector(st *Stack, sector string) bool {
+	for m, prog := range st.RatingPrograms {
+		consistent := true
+		for i, s := range st.RatingScopes {
+			in := m&(1<<i) != 0
+			fits := len(s.Sectors) == 0 || inSectors([]string{sector}, s.Sectors)
+			if (in && !fits) || (!in && fits && s.When == nil) {
+				consistent = false
+				break
+			}
+		}
+		if consistent && len(prog.Bases) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// condenseSectors lists codes, writing a parent code for all its children
+// when every one of them is listed.
+func condenseSectors(codes []string, vocab facts.Vocabulary) string {
+	in := map[string]bool{}
+	for _, c := range codes {
+		in[c] = true
+	}
+	whole := func(parent string) bool { // the parent and all its children are listed
+		if !in[parent] {
+			return false
+		}
+		for _, v := range vocab {
+			if strings.HasPrefix(v.Code, parent+".") && !in[v.Code] {
+				return false
+			}
+		}
+		return true
+	}
+	var out []string
+	for _, c := range codes {
+		if i := strings.IndexByte(c, '.'); i >= 0 && whole(c[:i]) {
+			continue // the parent stands for it
+		}
+		out = append(out, c)
+	}
+	if len(out) > 12 {
+		return strings.Join(out[:12], ", ") + fmt.Sprintf(" and %d more sectors", len(out)-12)
+	}
+	return strings.Join(out, ", ")
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/anzexian/anzexian/internal/yamlx"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
+	"gopkg.in/yaml.v3"
 )
 
 // LoadError reports problems in rulesets: every problem found, each at its
@@ -209,6 +210,11 @@ func layerLess(a, b *Ruleset) bool {
 	if kindRank[a.Kind] != kindRank[b.Kind] {
 		return kindRank[a.Kind] < kindRank[b.Kind]
 	}
+	// at the same level, a rating layer scoped to a line of business is
+	// more specific than one for every enterprise, and comes after it
+	if sa, sb := a.Rating != nil && a.Rating.Scope != nil, b.Rating != nil && b.Rating.Scope != nil; sa != sb {
+		return sb
+	}
 	if a.ID != b.ID {
 		return a.ID < b.ID
 	}
@@ -316,7 +322,7 @@ func (reg *Registry) build(all []*Ruleset) diag.Diagnostics {
 		}
 	}
 	for i, rs := range all {
-		r := &reader{&yamlx.Reader{File: rs.File, Prefix: "ruleset"}}
+		r := &reader{Reader: &yamlx.Reader{File: rs.File, Prefix: "ruleset"}}
 		reg.compileRuleset(rs, all[:i], r)
 		diags = append(diags, r.Diags...)
 	}
@@ -669,6 +675,40 @@ func (reg *Registry) candidatesBelow(rs *Ruleset) []*Ruleset {
 }
 
 func (reg *Registry) checkRating(rs *Ruleset, rt *Rating, env *lang.Env, res lang.Resolver, r *reader) {
+	sectors := env.Vocabs["sectors"]
+	if sectors == nil {
+		sectors = facts.Sectors
+	}
+	checkScope := func(s *Scope) {
+		if s == nil {
+			return
+		}
+		s.When.Check(r.Reader, env, res)
+		if s.sectorNodes != nil {
+			for i, n := range s.sectorNodes.Content {
+				if n.Kind == yaml.ScalarNode {
+					r.CheckCode(n, yamlx.Index("scope.sectors", i), "sector", n.Value, sectors)
+				}
+			}
+		}
+	}
+	checkScope(rt.Scope)
+	for _, q := range rt.Required {
+		if q.Expr == nil || !q.Expr.Check(r.Reader, env, res) {
+			continue
+		}
+		if !q.Expr.MayBeMissing() {
+			q.Expr.Diag(r.Reader, -1, -1, "ruleset.required", "only optional facts (risk_level, employees, policy.death_limit …) can be missing; drop it from required:",
+				fmt.Sprintf("%s is always given, so requiring it does nothing", q.Name), nil)
+		}
+	}
+	for _, m := range rt.Removals {
+		checkScope(m.Scope)
+		checkCitesList(m.Cite, env, res, r)
+	}
+	if rt.Rounding != nil {
+		checkCitesList(rt.Rounding.Cite, env, res, r)
+	}
 	for _, t := range rt.Tables {
 		for _, d := range t.Dims {
 			if d.By == nil || !d.By.Check(r.Reader, env, res) {
@@ -686,6 +726,7 @@ func (reg *Registry) checkRating(rs *Ruleset, rt *Rating, env *lang.Env, res lan
 		lintTable(t, r)
 	}
 	for _, b := range rt.Bases {
+		checkScope(b.Scope)
 		b.When.Check(r.Reader, env, res)
 		b.RateExpr.Check(r.Reader, env, res)
 		b.Formula.Check(r.Reader, env, res)
@@ -699,6 +740,7 @@ func (reg *Registry) checkRating(rs *Ruleset, rt *Rating, env *lang.Env, res lan
 		}
 	}
 	for _, f := range rt.Factors {
+		checkScope(f.Scope)
 		checkCitesList(f.Cite, env, res, r)
 		cases := f.Cases
 		if f.Default != nil {
@@ -714,6 +756,7 @@ func (reg *Registry) checkRating(rs *Ruleset, rt *Rating, env *lang.Env, res lan
 		}
 	}
 	if rt.Minimum != nil {
+		checkScope(rt.Minimum.Scope)
 		rt.Minimum.Amount.Check(r.Reader, env, res)
 		checkCitesList(rt.Minimum.Cite, env, res, r)
 	}
@@ -723,6 +766,7 @@ func (reg *Registry) checkRating(rs *Ruleset, rt *Rating, env *lang.Env, res lan
 		}
 	}
 	if rt.Clamp != nil {
+		checkScope(rt.Clamp.Scope)
 		checkCitesList(rt.Clamp.Cite, env, res, r)
 	}
 	if rt.PreventionCap != nil {

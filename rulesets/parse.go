@@ -59,7 +59,7 @@ func parseFile(name string, data []byte) ([]*Ruleset, diag.Diagnostics) {
 	budget := yamlx.NewBudget()
 	var out []*Ruleset
 	for _, doc := range docs {
-		r := &reader{&yamlx.Reader{File: name, Src: data, Prefix: "ruleset", Budget: budget}}
+		r := &reader{Reader: &yamlx.Reader{File: name, Src: data, Prefix: "ruleset", Budget: budget}}
 		text := data
 		if len(docs) > 1 {
 			text = docText(doc)
@@ -395,6 +395,10 @@ func (r *reader) lets(rs *Ruleset, v *yaml.Node) {
 				r.Errorf(p.Val, path+".expr", "ruleset.missing", "add expr: <expression>", "let %s needs expr", name)
 				continue
 			}
+		}
+		if yamlx.IsNull(exprNode) {
+			r.Errorf(p.Key, path, "ruleset.null", "give the let its expression, or delete it", "let %s is null: the loader does not act on it", name)
+			continue
 		}
 		l.Expr = r.newExpr(exprNode, path, lang.PhaseAny, nil)
 		if l.Expr != nil {
@@ -773,7 +777,7 @@ func (r *reader) penalties(rs *Ruleset, v *yaml.Node) {
 	}
 }
 
-var ratingKeys = []string{"currency", "tables", "bases", "factors", "remove", "combine", "clamp", "minimum", "rounding", "prevention_cap", "caveats"}
+var ratingKeys = []string{"currency", "scope", "required", "tables", "bases", "factors", "remove", "combine", "clamp", "minimum", "rounding", "prevention_cap", "caveats"}
 
 func (r *reader) rating(rs *Ruleset, v *yaml.Node) *Rating {
 	f, ok := r.Fields(v, "rating", "rating", ratingKeys...)
@@ -782,6 +786,8 @@ func (r *reader) rating(rs *Ruleset, v *yaml.Node) *Rating {
 	}
 	rt := &Rating{At: r.RangeOf(v)}
 	ph := lang.PhaseObligation
+	rt.Scope = r.scope(rs, f["scope"].Val, "rating.scope", "")
+	r.requiredFacts(rs, rt, f["required"].Val)
 	if x := f["currency"].Val; !yamlx.IsNull(x) {
 		rt.Currency = r.Str(x, "rating.currency", "currency")
 		if rt.Currency != "CNY" {
@@ -804,11 +810,12 @@ func (r *reader) rating(rs *Ruleset, v *yaml.Node) *Rating {
 	seen := map[string]int{}
 	for i, bn := range r.Seq(f["bases"].Val, "rating.bases", "bases") {
 		path := yamlx.Index("rating.bases", i)
-		bf, ok := r.Fields(bn, path, "a base", "id", "when", "text", "table", "rate", "loadings", "formula", "cite", "note", "illustrative", "unverified")
+		bf, ok := r.Fields(bn, path, "a base", "id", "when", "scope", "text", "table", "rate", "loadings", "formula", "cite", "note", "illustrative", "unverified")
 		if !ok {
 			continue
 		}
 		b := &Base{Rule: r.rule(rs, bf, bn, path, ph, seen), Provenance: r.provenance(bf, path)}
+		b.Scope = r.scope(rs, bf["scope"].Val, path+".scope", "base "+b.ID)
 		b.Text = r.required(bf, bn, "text", path+".text", "add text: the formula in words, e.g. 工程造价 × 基准费率")
 		if x := bf["table"].Val; !yamlx.IsNull(x) {
 			id := r.Str(x, path+".table", "table")
@@ -849,14 +856,15 @@ func (r *reader) rating(rs *Ruleset, v *yaml.Node) *Rating {
 			rt.Factors = append(rt.Factors, fc)
 		}
 	}
-	rt.Remove = r.Strs(f["remove"].Val, "rating.remove", "remove")
+	r.removals(rs, rt, f["remove"].Val)
 	if x := f["combine"].Val; !yamlx.IsNull(x) {
 		cf, ok := r.Fields(x, "rating.combine", "combine", "mode", "cite", "illustrative", "unverified")
 		if ok {
 			c := &Combine{At: r.RangeOf(x), Ruleset: rs, Provenance: r.provenance(cf, "rating.combine")}
 			c.Mode = r.required(cf, x, "mode", "rating.combine.mode", "add mode: multiply, add or add_within_family")
 			switch c.Mode {
-			case "multiply", "add", "add_within_family", "":
+			case "multiply", "add", "add_within_family":
+			case "": // reported as missing
 			default:
 				r.Errorf(cf["mode"].Val, "rating.combine.mode", "ruleset.rating", "mode is multiply, add or add_within_family", "unknown combine mode %q", c.Mode)
 			}
@@ -865,9 +873,10 @@ func (r *reader) rating(rs *Ruleset, v *yaml.Node) *Rating {
 		}
 	}
 	if x := f["clamp"].Val; !yamlx.IsNull(x) {
-		cf, ok := r.Fields(x, "rating.clamp", "clamp", "min", "max", "cite", "illustrative", "unverified")
+		cf, ok := r.Fields(x, "rating.clamp", "clamp", "min", "max", "scope", "cite", "illustrative", "unverified")
 		if ok {
 			c := &Clamp{At: r.RangeOf(x), Ruleset: rs, Provenance: r.provenance(cf, "rating.clamp")}
+			c.Scope = r.scope(rs, cf["scope"].Val, "rating.clamp.scope", "clamp")
 			okMin, okMax := false, false
 			if y := cf["min"].Val; !yamlx.IsNull(y) {
 				c.Min, okMin = r.Dec(y, "rating.clamp.min", "clamp min")
@@ -888,9 +897,10 @@ func (r *reader) rating(rs *Ruleset, v *yaml.Node) *Rating {
 		}
 	}
 	if x := f["minimum"].Val; !yamlx.IsNull(x) {
-		mf, ok := r.Fields(x, "rating.minimum", "minimum", "amount", "cite", "illustrative", "unverified")
+		mf, ok := r.Fields(x, "rating.minimum", "minimum", "amount", "scope", "cite", "illustrative", "unverified")
 		if ok {
 			m := &Minimum{At: r.RangeOf(x), Ruleset: rs, Provenance: r.provenance(mf, "rating.minimum")}
+			m.Scope = r.scope(rs, mf["scope"].Val, "rating.minimum.scope", "minimum")
 			m.Amount = r.newExpr(mf["amount"].Val, "rating.minimum.amount", ph, lang.TDec)
 			if m.Amount == nil {
 				r.Errorf(x, "rating.minimum.amount", "ruleset.missing", `add amount: "500"`, "minimum needs amount")
@@ -901,9 +911,10 @@ func (r *reader) rating(rs *Ruleset, v *yaml.Node) *Rating {
 		}
 	}
 	if x := f["rounding"].Val; !yamlx.IsNull(x) {
-		rf, ok := r.Fields(x, "rating.rounding", "rounding", "scale", "mode", "steps")
+		rf, ok := r.Fields(x, "rating.rounding", "rounding", "scale", "mode", "steps", "cite", "illustrative", "unverified")
 		if ok {
-			ro := &Rounding{At: r.RangeOf(x), Ruleset: rs, Scale: 2, Mode: "half_up", Steps: []string{"premium"}}
+			ro := &Rounding{At: r.RangeOf(x), Ruleset: rs, Scale: 2, Mode: "half_up", Steps: []string{"premium"},
+				Provenance: r.provenance(rf, "rating.rounding"), Cite: r.cites(rs, rf["cite"].Val, "rating.rounding.cite", ph)}
 			if y := rf["scale"].Val; !yamlx.IsNull(y) {
 				s, _ := r.Int(y, "rating.rounding.scale", "scale", 0, 6)
 				ro.Scale = int32(s)
@@ -963,12 +974,13 @@ func (r *reader) rating(rs *Ruleset, v *yaml.Node) *Rating {
 }
 
 func (r *reader) factor(rs *Ruleset, fn *yaml.Node, path string, seen map[string]int) *Factor {
-	ff, ok := r.Fields(fn, path, "a factor", "id", "family", "title", "unit", "pick", "cases", "default", "cite", "note", "illustrative", "unverified")
+	ff, ok := r.Fields(fn, path, "a factor", "id", "family", "title", "unit", "pick", "cases", "default", "assume", "scope", "cite", "note", "illustrative", "unverified")
 	if !ok {
 		return nil
 	}
 	fc := &Factor{At: r.RangeOf(fn), Ruleset: rs, Provenance: r.provenance(ff, path), Unit: "coefficient", Pick: "first"}
 	fc.ID = r.required(ff, fn, "id", path+".id", "add id")
+	fc.Scope = r.scope(rs, ff["scope"].Val, path+".scope", "factor "+fc.ID)
 	if fc.ID != "" {
 		if line, dup := seen[fc.ID]; dup {
 			r.Errorf(ff["id"].Val, path+".id", "ruleset.duplicate_id", fmt.Sprintf("the first is on line %d", line), "factor id %q is used twice", fc.ID)
@@ -1010,8 +1022,143 @@ func (r *reader) factor(rs *Ruleset, fn *yaml.Node, path string, seen map[string
 	if len(fc.Cases) == 0 {
 		r.Errorf(fn, path+".cases", "ruleset.missing", "add cases: [{when: …, value: …, reason: …}]", "factor %s has no cases", fc.ID)
 	}
+	if x := ff["assume"].Val; !yamlx.IsNull(x) {
+		fc.Assume = r.Str(x, path+".assume", "assume")
+		fc.AssumeAt = r.RangeOf(x)
+		if fc.Assume != "" && fc.AssumedCase() == nil {
+			ids := []string{"default"}
+			for i, c := range fc.Cases {
+				ids = append(ids, caseID(c, i))
+			}
+			hint := "cases: " + strings.Join(ids, ", ")
+			if sg := suggest.Closest(fc.Assume, ids); sg != "" {
+				hint = fmt.Sprintf("did you mean %q?", sg)
+			}
+			r.Errorf(x, path+".assume", "ruleset.assume", hint, "factor %s assumes case %q, which it does not have", fc.ID, fc.Assume)
+		}
+	}
 	return fc
 }
+
+// caseID is a case's id as answers name it: its own, or case-N.
+func caseID(c *Case, i int) string {
+	if c.ID != "" {
+		return c.ID
+	}
+	return fmt.Sprintf("case-%d", i+1)
+}
+
+// scope reads a scope: {sectors: [...], when: ...}; what names the item it
+// limits ("" for the layer).
+func (r *reader) scope(rs *Ruleset, v *yaml.Node, path, what string) *Scope {
+	if yamlx.IsNull(v) {
+		return nil
+	}
+	f, ok := r.Fields(v, path, "a scope", "sectors", "when")
+	if !ok {
+		return nil
+	}
+	s := &Scope{At: r.RangeOf(v), What: what, Ruleset: rs}
+	if x := f["sectors"].Val; x != nil {
+		s.Sectors = r.Strs(x, path+".sectors", "sectors")
+		if len(s.Sectors) == 0 && x.Kind == yaml.SequenceNode {
+			r.Errorf(x, path+".sectors", "ruleset.scope", "list the sector codes the scope admits, e.g. [coal_mine]", "sectors: [] admits no enterprise")
+			return nil
+		}
+		s.sectorNodes = x
+	}
+	s.When = r.newExpr(f["when"].Val, path+".when", lang.PhaseObligation, lang.TBool)
+	if len(s.Sectors) == 0 && s.When == nil {
+		if len(f) == 0 {
+			r.Errorf(v, path, "ruleset.scope", "write scope: {sectors: [coal_mine]} or scope: {when: <condition>}", "a scope needs sectors: or when:")
+		}
+		return nil
+	}
+	return s
+}
+
+// removals reads remove: a list of factor ids, or of mappings that remove a
+// factor, the clamp or the minimum premium, each with an optional scope and
+// citation.
+func (r *reader) removals(rs *Ruleset, rt *Rating, v *yaml.Node) {
+	seen := map[string]int{}
+	for i, it := range r.Seq(v, "rating.remove", "remove") {
+		path := yamlx.Index("rating.remove", i)
+		m := &Removal{At: r.RangeOf(it), Ruleset: rs, path: path}
+		if it.Kind == yaml.ScalarNode && !yamlx.IsNull(it) {
+			m.Factor = r.Str(it, path, "a factor id")
+		} else {
+			f, ok := r.Fields(it, path, "a removal", "factor", "clamp", "minimum", "scope", "cite", "note")
+			if !ok {
+				continue
+			}
+			n := 0
+			if x := f["factor"].Val; x != nil {
+				m.Factor = r.Str(x, path+".factor", "factor")
+				n++
+			}
+			for _, k := range []string{"clamp", "minimum"} {
+				x := f[k].Val
+				if x == nil {
+					continue
+				}
+				n++
+				if b, ok := r.Bool(x, path+"."+k, k); ok && !b {
+					r.Errorf(x, path+"."+k, "ruleset.remove", "write "+k+": true to remove it, or delete the entry", "%s: false removes nothing", k)
+				} else if ok {
+					m.Clamp, m.Minimum = m.Clamp || k == "clamp", m.Minimum || k == "minimum"
+				}
+			}
+			if n != 1 {
+				r.Errorf(it, path, "ruleset.remove", "each entry removes one thing: {factor: <id>}, {clamp: true} or {minimum: true}", "a removal names exactly one of factor, clamp and minimum")
+				continue
+			}
+			if x := f["note"].Val; x != nil {
+				m.Note = r.Str(x, path+".note", "note")
+			}
+			m.Cite = r.cites(rs, f["cite"].Val, path+".cite", lang.PhaseObligation)
+			m.Scope = r.scope(rs, f["scope"].Val, path+".scope", "remove "+strings.TrimPrefix(m.What(), "factor "))
+		}
+		if !m.Clamp && !m.Minimum && m.Factor == "" {
+			continue // reported by Str
+		}
+		key := m.What()
+		if line, dup := seen[key]; dup && m.Scope == nil {
+			r.Errorf(it, path, "ruleset.duplicate_id", fmt.Sprintf("the first is on line %d", line), "%s is removed twice", key)
+			continue
+		}
+		seen[key] = it.Line
+		if m.Factor != "" {
+			rt.Remove = append(rt.Remove, m.Factor)
+		}
+		rt.Removals = append(rt.Removals, m)
+	}
+}
+
+// requiredFacts reads required: the facts a quote cannot go without.
+func (r *reader) requiredFacts(rs *Ruleset, rt *Rating, v *yaml.Node) {
+	seen := map[string]bool{}
+	for i, it := range r.Seq(v, "rating.required", "required") {
+		path := yamlx.Index("rating.required", i)
+		name := r.Str(it, path, "a fact")
+		if name == "" {
+			continue
+		}
+		if !factPathPattern.MatchString(name) {
+			r.Errorf(it, path, "ruleset.required", "name a fact, e.g. risk_level or policy.death_limit", "%q is not the name of a fact", name)
+			continue
+		}
+		if seen[name] {
+			r.Errorf(it, path, "ruleset.duplicate_id", "keep one", "%s is required twice", name)
+			continue
+		}
+		seen[name] = true
+		rt.Required = append(rt.Required, &RequiredFact{Name: name, At: r.RangeOf(it), Ruleset: rs,
+			Expr: r.newExpr(it, path, lang.PhaseObligation, nil)})
+	}
+}
+
+var factPathPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$`)
 
 func (r *reader) factorCase(rs *Ruleset, cn *yaml.Node, path string, seen map[string]int, isDefault bool) *Case {
 	keys := []string{"id", "when", "value", "reason", "cite", "illustrative", "unverified"}
@@ -1236,7 +1383,61 @@ func readRulesetDate(r *reader, n *yaml.Node, path, what string) (facts.Date, bo
 
 // reader reads ruleset documents: the shared YAML reader with the
 // rulesets' own readers.
-type reader struct{ *yamlx.Reader }
+type reader struct {
+	*yamlx.Reader
+	// nulls records the keys reported as null, by their mapping, so that
+	// the key is not also reported as missing.
+	nulls map[*yaml.Node][]string
+}
+
+// Fields is the shared reader's Fields, and more: nothing in a ruleset is
+// silently ignored, so a key whose value is null (key: null, key: ~, or a
+// key with nothing after it) is an error at the key — the loader would not
+// act on it, and a reader of the file would think it did (clamp: null does
+// not remove an inherited clamp). Such keys are left out of the map.
+func (r *reader) Fields(n *yaml.Node, path string, what string, allowed ...string) (map[string]yamlx.Field, bool) {
+	out, ok := r.Reader.Fields(n, path, what, allowed...)
+	if !ok || n == nil {
+		return out, ok
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 { // in document order
+		name := n.Content[i].Value
+		f, kept := out[name]
+		if !kept || f.Key != n.Content[i] || !yamlx.IsNull(f.Val) {
+			continue
+		}
+		delete(out, name)
+		if r.nulls == nil {
+			r.nulls = map[*yaml.Node][]string{}
+		}
+		r.nulls[n] = append(r.nulls[n], name)
+		r.Reader.Errorf(f.Key, yamlx.Join(path, name), "ruleset.null", nullHint(path, name), "%s is null: the loader does not act on it", name)
+	}
+	return out, ok
+}
+
+// nullHint says what to write instead of a null key.
+func nullHint(path, name string) string {
+	if path == "rating" && (name == "clamp" || name == "minimum") {
+		return "to remove a lower layer's " + name + " write remove: [{" + name + ": true}]; otherwise give a value or delete the key"
+	}
+	return "give it a value, or delete the key"
+}
+
+// Errorf reports an error, except that a key already reported as null is
+// not reported again as missing.
+func (r *reader) Errorf(n *yaml.Node, path, code, hint, format string, args ...any) *diag.Diagnostic {
+	if code == "ruleset.missing" && n != nil && r.nulls != nil {
+		key := path
+		if i := strings.LastIndexByte(path, '.'); i >= 0 {
+			key = path[i+1:]
+		}
+		if slices.Contains(r.nulls[n], key) {
+			return &diag.Diagnostic{Severity: diag.SeverityError, Code: code}
+		}
+	}
+	return r.Reader.Errorf(n, path, code, hint, format, args...)
+}
 
 // Bounds on one expression, checked when it is compiled.
 const (

@@ -343,8 +343,17 @@ type Stack struct {
 	References   []*Reference
 	// Penalties holds one entry per violation id.
 	Penalties []*Violation
-	// Rating is the merged rating pipeline, or nil if no layer rates.
+	// Rating is the merged rating pipeline, or nil if no layer rates. With
+	// scoped rating layers or items it is the pipeline of an enterprise no
+	// scope admits; RatingScopes and RatingPrograms hold the others.
 	Rating *RatingStack
+	// RatingScopes are the distinct scopes of the stack's rating layers
+	// and items (at most MaxRatingScopes). RatingPrograms has one pipeline
+	// per combination of them: RatingPrograms[m] prices the enterprises
+	// admitted by exactly the scopes whose bits are set in m
+	// (RatingPrograms[0] is Rating).
+	RatingScopes   []*Scope
+	RatingPrograms []*RatingStack
 
 	layerIndex map[*Ruleset]int
 	vocabs     map[string]facts.Vocabulary
@@ -398,7 +407,9 @@ type Violation struct {
 	Restating []*PenaltyRule
 }
 
-// RatingStack is the rating pipeline of a stack after merging layers.
+// RatingStack is the rating pipeline of a stack after merging layers: for
+// a stack with scoped rating layers or items, the pipeline of one rating
+// program (the enterprises one combination of the scopes admits).
 type RatingStack struct {
 	Currency      string
 	Bases         []*Base // most local layer first: the first base whose when holds is used
@@ -410,6 +421,19 @@ type RatingStack struct {
 	Rounding      *Rounding
 	PreventionCap *PreventionCap
 	Caveats       []*Caveat
+	// Required are the facts a quote under this pipeline cannot go
+	// without.
+	Required []*RequiredFact
+	// Admitted are the scopes that admit the enterprises this pipeline
+	// prices (none for the stack's general pipeline).
+	Admitted []*Scope
+	// Removed are the removals of lower layers' factors, clamp or minimum
+	// premium that took effect in this pipeline.
+	Removed []*Removal
+	// Competing names pairs of scoped layers of the same rank (neither more
+	// local than the other) that both apply here and set the same thing:
+	// the later in stack order wins, and answers say so.
+	Competing []string
 }
 
 // Table returns the table a base reads its rate from.
@@ -609,6 +633,16 @@ func (rs *Ruleset) eachExpr(f func(*lang.Expr)) {
 		}
 	}
 	if rt := rs.Rating; rt != nil {
+		rt.eachScope(func(s *Scope) { visit(s.When) })
+		for _, q := range rt.Required {
+			visit(q.Expr)
+		}
+		for _, m := range rt.Removals {
+			cites(m.Cite)
+		}
+		if rt.Rounding != nil {
+			cites(rt.Rounding.Cite)
+		}
 		for _, t := range rt.Tables {
 			for _, d := range t.Dims {
 				visit(d.By)
@@ -720,122 +754,6 @@ func (st *Stack) mergePenalties() diag.Diagnostics {
 	for _, id := range order {
 		st.Penalties = append(st.Penalties, byID[id])
 	}
-	return diags
-}
-
-func (st *Stack) mergeRating() diag.Diagnostics {
-	var diags diag.Diagnostics
-	var rt *RatingStack
-	factorIdx := map[string]int{}
-	factorOwner := map[string]*Ruleset{}
-	var bases [][]*Base // per layer
-	regulatorSet := map[string]*Ruleset{}
-	for _, rs := range st.Layers {
-		x := rs.Rating
-		if x == nil {
-			continue
-		}
-		if rt == nil {
-			rt = &RatingStack{Currency: "CNY", Tables: map[string]*Table{}}
-		}
-		filing := rs.Kind == KindFiling
-		override := func(what string, at diag.Range) bool {
-			if filing {
-				if reg, ok := regulatorSet[what]; ok {
-					diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "stack.filing_override", Subject: at,
-						Summary: fmt.Sprintf("filing %s cannot replace the %s set by %s", rs.Key(), what, reg.Key()),
-						Hint:    "各承保公司应当严格执行规定的费率浮动标准: a filing adds base tables and its own factors only"})
-					return false
-				}
-			} else {
-				regulatorSet[what] = rs
-			}
-			return true
-		}
-		for _, t := range x.Tables {
-			rt.Tables[t.ID] = t
-		}
-		for _, b := range x.Bases {
-			for li := range bases {
-				for bi := 0; bi < len(bases[li]); bi++ {
-					if bases[li][bi].ID == b.ID { // a more local base replaces the lower one
-						bases[li] = append(bases[li][:bi:bi], bases[li][bi+1:]...)
-						bi--
-					}
-				}
-			}
-			if b.Table != nil && b.Table.Ruleset == nil && rt.Tables[b.Table.ID] == nil {
-				diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "stack.unknown_table", Subject: b.Table.At,
-					Summary: fmt.Sprintf("base %s reads table %s, which no layer of this stack defines", b.ID, b.Table.ID)})
-			}
-		}
-		bases = append(bases, x.Bases)
-		for _, name := range x.Remove {
-			i, ok := factorIdx[name]
-			if !ok {
-				diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "stack.unknown_factor", Subject: x.At,
-					Summary: fmt.Sprintf("%s removes factor %s, which no lower layer defines", rs.Key(), name)})
-				continue
-			}
-			if !override("factor "+name, x.At) {
-				continue
-			}
-			rt.Factors = append(rt.Factors[:i], rt.Factors[i+1:]...)
-			delete(factorIdx, name)
-			for k, v := range factorIdx {
-				if v > i {
-					factorIdx[k] = v - 1
-				}
-			}
-		}
-		for _, f := range x.Factors {
-			if i, ok := factorIdx[f.ID]; ok {
-				if filing {
-					diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "stack.filing_override", Subject: f.At,
-						Summary: fmt.Sprintf("filing %s cannot replace factor %s set by %s", rs.Key(), f.ID, factorOwner[f.ID].Key()),
-						Hint:    "各承保公司应当严格执行规定的费率浮动标准: give the insurer's own factor a new id"})
-					continue
-				}
-				rt.Factors[i] = f
-				factorOwner[f.ID] = rs
-				continue
-			}
-			if !filing {
-				regulatorSet["factor "+f.ID] = rs
-			}
-			factorIdx[f.ID] = len(rt.Factors)
-			factorOwner[f.ID] = rs
-			rt.Factors = append(rt.Factors, f)
-		}
-		if x.Combine != nil && override("combine mode", x.Combine.At) {
-			rt.Combine = x.Combine
-		}
-		if x.Clamp != nil && override("clamp", x.Clamp.At) {
-			rt.Clamp = x.Clamp
-		}
-		if x.Minimum != nil && override("minimum premium", x.Minimum.At) {
-			rt.Minimum = x.Minimum
-		}
-		if x.Rounding != nil && override("rounding", x.Rounding.At) {
-			rt.Rounding = x.Rounding
-		}
-		if x.PreventionCap != nil && override("prevention cap", x.PreventionCap.At) {
-			rt.PreventionCap = x.PreventionCap
-		}
-		rt.Caveats = append(rt.Caveats, x.Caveats...)
-	}
-	if rt != nil {
-		for i := len(bases) - 1; i >= 0; i-- {
-			rt.Bases = append(rt.Bases, bases[i]...)
-		}
-		if rt.Rounding == nil {
-			rt.Rounding = &Rounding{Scale: 2, Mode: "half_up", Steps: []string{"premium"}}
-		}
-		if rt.Combine == nil {
-			rt.Combine = &Combine{Mode: "multiply"}
-		}
-	}
-	st.Rating = rt
 	return diags
 }
 

@@ -241,6 +241,8 @@ func TestSchemaKeysMatchLoader(t *testing.T) {
 		"a dimension":        {"ruleset", "/definitions/dim"},
 		"a band":             {"ruleset", "/definitions/band"},
 		"a factor case":      {"ruleset", "/definitions/factorCase"},
+		"a scope":            {"ruleset", "/definitions/scope"},
+		"a removal":          {"ruleset", "/definitions/removal/oneOf/1"},
 		"a row":              {"ruleset", "/definitions/row"},
 	}
 	// The facts schema also lists the facts the bundled rulesets declare,

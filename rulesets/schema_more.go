@@ -1,6 +1,8 @@
 package rulesets
 
 import (
+	"fmt"
+
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/lang"
@@ -84,11 +86,21 @@ func requirementFieldNames() []string {
 // the rating pipeline of the stack.
 type Rating struct {
 	Currency string
-	Tables   []*Table
-	Bases    []*Base
-	Factors  []*Factor
-	// Remove names factors of lower layers that this layer removes.
-	Remove        []string
+	// Scope limits the whole layer to the enterprises it admits (a line of
+	// business, such as coal mines): outside it the layer's rating takes
+	// no part in the stack. Nil: every enterprise.
+	Scope   *Scope
+	Tables  []*Table
+	Bases   []*Base
+	Factors []*Factor
+	// Remove names factors of lower layers that this layer removes;
+	// Removals holds every removal (factors, the clamp, the minimum
+	// premium) with its position, scope and citation.
+	Remove   []string
+	Removals []*Removal
+	// Required lists the facts a quote cannot go without: when one is not
+	// given, the premium is an error naming it, never a range.
+	Required      []*RequiredFact
 	Combine       *Combine
 	Clamp         *Clamp
 	Minimum       *Minimum
@@ -211,6 +223,9 @@ type Base struct {
 	// Formula computes the base premium; the identifier rate is the
 	// effective rate (the table value in its unit, with loadings applied).
 	Formula *lang.Expr
+	// Scope limits the base to the enterprises it admits (with the
+	// layer's scope, if any); When then chooses among those.
+	Scope *Scope
 	Provenance
 }
 
@@ -234,12 +249,36 @@ type Factor struct {
 	Pick    string
 	Cases   []*Case
 	Default *Case
-	Cite    []*Cite
-	Note    string
+	// Assume is the case (its id, or "default") a quote takes when the
+	// factor cannot be decided because a fact is missing: the premium is
+	// then provisional, with the exact range over the cases the factor
+	// could take. Empty: no assumption, and no quote without the fact.
+	Assume   string
+	AssumeAt diag.Range
+	// Scope limits the factor to the enterprises it admits.
+	Scope *Scope
+	Cite  []*Cite
+	Note  string
 	Provenance
 	Ruleset *Ruleset
 	At      diag.Range
 	ref     string
+}
+
+// AssumedCase returns the case named by Assume, or nil.
+func (f *Factor) AssumedCase() *Case {
+	if f.Assume == "" {
+		return nil
+	}
+	if f.Assume == "default" || (f.Default != nil && f.Default.ID == f.Assume) {
+		return f.Default
+	}
+	for i, c := range f.Cases {
+		if c.ID == f.Assume || (c.ID == "" && f.Assume == fmt.Sprintf("case-%d", i+1)) {
+			return c
+		}
+	}
+	return nil
 }
 
 // Ref returns "ruleset-id@version#factor-id".
@@ -279,6 +318,8 @@ type Combine struct {
 type Clamp struct {
 	Min, Max decimal.Decimal
 	Cite     []*Cite
+	// Scope limits the clamp to the enterprises it admits.
+	Scope *Scope
 	Provenance
 	At      diag.Range
 	Ruleset *Ruleset
@@ -288,6 +329,8 @@ type Clamp struct {
 type Minimum struct {
 	Amount *lang.Expr
 	Cite   []*Cite
+	// Scope limits the minimum to the enterprises it admits.
+	Scope *Scope
 	Provenance
 	At      diag.Range
 	Ruleset *Ruleset
@@ -300,7 +343,9 @@ type Rounding struct {
 	// Mode: half_up, half_even or down.
 	Mode string
 	// Steps: any of base, adjustment, premium (premium is always rounded).
-	Steps   []string
+	Steps []string
+	Cite  []*Cite
+	Provenance
 	At      diag.Range
 	Ruleset *Ruleset
 }

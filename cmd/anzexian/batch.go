@@ -277,6 +277,10 @@ func printBatchSummary(w io.Writer, s *portfolio.BatchSummary) {
 	fmt.Fprintf(w, "  obligations: %s\n", strings.Join(parts, ", "))
 	fmt.Fprintf(w, "  premium: %s priced, total %s 元 (%s); %s without a premium the facts allow computing\n",
 		group(s.Priced), groupDecimal(s.TotalPremium.StringFixed(2)), yuanShort(s.TotalPremium), group(s.PremiumIncomplete))
+	if s.Provisional > 0 {
+		fmt.Fprintf(w, "  provisional: %s priced only provisionally (a fact missing), total %s 元, range %s–%s 元; not in the total above\n",
+			group(s.Provisional), groupDecimal(s.ProvisionalTotal.StringFixed(2)), groupDecimal(s.ProvisionalMin.StringFixed(2)), groupDecimal(s.ProvisionalMax.StringFixed(2)))
+	}
 	fmt.Fprintf(w, "  penalties: %s enterprises risk at least one\n", group(s.Penalised))
 }
 

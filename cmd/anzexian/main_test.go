@@ -53,6 +53,12 @@ func TestCLI(t *testing.T) {
 			stdout: []string{"北京市安全生产条例", "第五十九条", "裁量档次：under-100"}},
 		{name: "rulesets", args: []string{"rulesets"}, code: 0, stdout: []string{"cn/measures/spli@2025", "cn.yueqing/opinions/spli@2022-draft", "draft"}},
 		{name: "lint bundled", args: []string{"lint", "--strict"}, code: 0, stdout: []string{"0 error(s), 0 warning(s)"}},
+		{name: "coverage of the ruleset under test alone", args: []string{"test", "--coverage", "--ruleset", "cn.hunan/rating/coal-mine", "--min-coverage", "100", "examples/rating/coal-mine-scheme.yaml"},
+			code: 0, stdout: []string{"rule coverage: 13/13 items (100.0%)", "cn.hunan/rating/coal-mine@2024-example"}},
+		{name: "coverage of every ruleset the stacks used", args: []string{"test", "--coverage", "--min-coverage", "100", "examples/rating/coal-mine-scheme.yaml"},
+			code: 1, stdout: []string{"cn/rating/baseline@2018", "is below the minimum 100.0%"}},
+		{name: "coverage of an unknown ruleset", args: []string{"test", "--coverage", "--ruleset", "cn.hunan/rating/coal", "examples/rating/coal-mine-scheme.yaml"},
+			code: 2, stderr: []string{"--ruleset: ruleset cn.hunan/rating/coal is not among the rulesets"}},
 		{name: "lint a counter-example", args: []string{"lint", "testdata/rulesets/filing-bad-override.yaml"}, code: 1,
 			stdout: []string{"stack.filing_override", "filing-bad-override.yaml:16:7"}},
 	}

@@ -21,6 +21,7 @@ type testFlags struct {
 	format   string
 	verbose  bool
 	with     []string
+	only     []string
 }
 
 func newTestCmd(env *cliEnv) *cobra.Command {
@@ -34,6 +35,7 @@ rewrites golden files and failed single-valued expectations in place; --coverage
 reports which rules, factor cases, table bands and articles the cases exercised.`,
 		Example: `  anzexian test
   anzexian test --coverage --min-coverage 100
+  anzexian test --coverage --ruleset cn.hunan/rating/coal-mine --min-coverage 100 examples/rating/
   anzexian test --run hunan -v
   anzexian test --with edited.yaml examples/hunan/
   anzexian test --update examples/precedents/filing.yaml`,
@@ -47,6 +49,7 @@ reports which rules, factor cases, table bands and articles the cases exercised.
 	f.StringVar(&o.format, "format", "text", "output format: text or json")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "list every case, not only failures")
 	f.StringArrayVar(&o.with, "with", nil, "ruleset file or directory to add for every case (repeatable)")
+	f.StringArrayVar(&o.only, "ruleset", nil, "with --coverage: report (and hold --min-coverage to) only this ruleset, id or id@version (repeatable)")
 	c.RegisterFlagCompletionFunc("format", completeValues("text", "json"))
 	return c
 }
@@ -93,6 +96,14 @@ func runCases(env *cliEnv, o *testFlags, paths []string) int {
 	}
 	eng := anzexian.NewWithRegistry(reg)
 	run := casetest.NewRunner(eng).RunAll(cases, o.update)
+	coverage := func() (*casetest.CoverageReport, bool) {
+		rep, err := run.Coverage().Only(o.only...)
+		if err != nil {
+			env.errorf("--ruleset: %v", err)
+			return nil, false
+		}
+		return rep, true
+	}
 	code := 0
 	if run.Failed() > 0 {
 		code = 1
@@ -115,7 +126,10 @@ func runCases(env *cliEnv, o *testFlags, paths []string) int {
 			}
 		}
 		if o.cover {
-			out.Coverage = run.Coverage()
+			var ok bool
+			if out.Coverage, ok = coverage(); !ok {
+				return 2
+			}
 			if out.Coverage.Percent() < o.minCover {
 				code = 1
 			}
@@ -150,7 +164,10 @@ func runCases(env *cliEnv, o *testFlags, paths []string) int {
 	}
 	fmt.Fprintln(env.stdout)
 	if o.cover {
-		rep := run.Coverage()
+		rep, ok := coverage()
+		if !ok {
+			return 2
+		}
 		rep.WriteText(env.stdout)
 		if rep.Percent() < o.minCover {
 			fmt.Fprintf(env.stdout, "coverage %.1f%% is below the minimum %.1f%%\n", rep.Percent(), o.minCover)

@@ -200,3 +200,41 @@ func workbookText(t *testing.T, path string) string {
 	}
 	return b.String()
 }
+
+// The example edit is the bundled baseline with one change, the blacklist
+// surcharge from +10% to +30%: when the baseline changes, the copy must
+// follow, or the example impact compares two different things.
+func TestBlacklistEditFollowsTheBaseline(t *testing.T) {
+	base, err := os.ReadFile("../../rulesets/bundled/cn/rating-baseline.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit, err := os.ReadFile("../../examples/rulesets/baseline-blacklist-30.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := func(b []byte) []string {
+		var out []string
+		for _, l := range strings.Split(string(b), "\n") {
+			if !strings.HasPrefix(l, "#") {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	b, e := body(base), body(edit)
+	if len(b) != len(e) {
+		t.Fatalf("the edit has %d lines, the baseline %d: regenerate examples/rulesets/baseline-blacklist-30.yaml from the baseline", len(e), len(b))
+	}
+	var diff []string
+	for i := range b {
+		if b[i] != e[i] {
+			diff = append(diff, b[i]+" → "+e[i])
+		}
+	}
+	want := `        - {id: listed, when: blacklisted, value: "0.10", reason: 被纳入联合惩戒名单，上调保险费率} → ` +
+		`        - {id: listed, when: blacklisted, value: "0.30", reason: 被纳入联合惩戒名单，上调保险费率}`
+	if len(diff) != 1 || diff[0] != want {
+		t.Errorf("the edit differs from the baseline in %d lines, want the blacklist value only:\n%s", len(diff), strings.Join(diff, "\n"))
+	}
+}

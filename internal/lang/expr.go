@@ -63,6 +63,11 @@ func (e *Expr) Literal() (decimal.Decimal, bool) {
 func (e *Expr) Refs() []string  { return e.refs }
 func (e *Expr) Roots() []string { return e.roots }
 
+// MayBeMissing reports whether e reads an optional value that may not be
+// given (a missing fact is undetermined, never zero): what x != nil can
+// test.
+func (e *Expr) MayBeMissing() bool { return e != nil && e.compiled.present != nil }
+
 // AST returns the checked expression tree, or nil when e did not compile.
 func (e *Expr) AST() ast.Node {
 	if e == nil || e.tree == nil {

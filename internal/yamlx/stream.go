@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/anzexian/anzexian/diag"
 	"gopkg.in/yaml.v3"
@@ -69,6 +70,14 @@ func tooDeep(n *yaml.Node, d int) *yaml.Node {
 	return nil
 }
 
+// SyntaxDiagnostic turns a yaml.v3 error ("yaml: line 3: ...") met
+// reading data into a diagnostic at that line and the column where the
+// line stops being valid YAML; prefix is the kind of input
+// ("ruleset", "facts", "case"), giving the code prefix.syntax.
+func SyntaxDiagnostic(name string, data []byte, prefix string, err error) *diag.Diagnostic {
+	return syntaxDiagnostic(name, data, prefix, err)
+}
+
 // syntaxDiagnostic turns a yaml.v3 error ("yaml: line 3: ...") into a
 // diagnostic at that line.
 func syntaxDiagnostic(name string, data []byte, prefix string, err error) *diag.Diagnostic {
@@ -101,9 +110,69 @@ func syntaxDiagnostic(name string, data []byte, prefix string, err error) *diag.
 	if line == 0 {
 		d.Subject.Start = diag.Pos{}
 	} else {
+		if d.Code == prefix+".syntax" {
+			d.Subject.Start.Column = problemColumn(data, line)
+		}
 		d.Source = SourceLine(data, line)
 	}
 	return d
+}
+
+// maxProblemColumnSteps bounds the search for the column of a syntax
+// error: each step parses a prefix of the text, and the search parses at
+// most as many bytes as this many steps over a 4 KB file.
+const maxProblemColumnSteps = 256
+
+// problemColumn returns the column (1-based, in characters) at which line
+// stops being valid YAML: one past the longest prefix of the line that,
+// after the lines before it, still parses. yaml.v3 reports a line only. It
+// returns 1 when the lines before do not parse or there is no answer
+// within the bounds.
+func problemColumn(data []byte, line int) int {
+	if len(data) > maxProblemSearchBytes || line < 1 {
+		return 1
+	}
+	start := 0
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(data[start:], '\n')
+		if i < 0 {
+			return 1
+		}
+		start += i + 1
+	}
+	end := len(data)
+	if i := bytes.IndexByte(data[start:], '\n'); i >= 0 {
+		end = start + i
+	}
+	text := bytes.TrimSuffix(data[start:end], []byte("\r"))
+	parses := func(n int) bool {
+		dec := yaml.NewDecoder(bytes.NewReader(data[:start+n]))
+		for {
+			var v yaml.Node
+			err := dec.Decode(&v)
+			if errors.Is(err, io.EOF) {
+				return true
+			}
+			if err != nil {
+				return false
+			}
+		}
+	}
+	if !parses(0) {
+		return 1
+	}
+	// each step parses the text up to a point: bound the bytes parsed
+	budget := maxProblemColumnSteps * 4 << 10
+	for n := len(text); n > 0 && budget > 0; n-- {
+		if n < len(text) && !utf8.RuneStart(text[n]) {
+			continue // not at a character boundary
+		}
+		budget -= start + n
+		if parses(n) {
+			return utf8.RuneCount(text[:n]) + 1
+		}
+	}
+	return 1
 }
 
 // yamlParserProblems are the problems yaml.v3's parser (not its scanner)
@@ -119,6 +188,7 @@ var yamlParserProblems = []string{
 	"found incompatible YAML document",
 	"found duplicate %YAML directive",
 	"found duplicate %TAG directive",
+	"found a tab character that violates indentation", // named by the line before
 }
 
 func isParserProblem(msg string) bool {

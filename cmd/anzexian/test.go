@@ -98,27 +98,9 @@ func runCases(env *cliEnv, o *testFlags, paths []string) int {
 		code = 1
 	}
 	if o.format == "json" {
-		type failure struct {
-			Case string `json:"case"`
-			What string `json:"what"`
-			Diff string `json:"diff"`
-		}
-		out := struct {
-			Cases    int                      `json:"cases"`
-			Failed   int                      `json:"failed"`
-			Failures []failure                `json:"failures"`
-			Coverage *casetest.CoverageReport `json:"coverage,omitempty"`
-		}{Cases: len(run.Results), Failed: run.Failed(), Failures: []failure{}}
-		for _, r := range run.Results {
-			for _, f := range r.Failures {
-				out.Failures = append(out.Failures, failure{Case: r.Case.ID(), What: f.What, Diff: f.Diff})
-			}
-		}
-		if o.cover {
-			out.Coverage = run.Coverage()
-			if out.Coverage.Percent() < o.minCover {
-				code = 1
-			}
+		out := run.Summary(o.cover)
+		if o.cover && out.Coverage.Percent() < o.minCover {
+			code = 1
 		}
 		b, _ := json.MarshalIndent(out, "", "  ")
 		fmt.Fprintf(env.stdout, "%s\n", b)

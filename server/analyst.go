@@ -684,4 +684,3 @@ func (c *csvWriter) Write(b []byte) (int, error) {
 	}
 	return c.lw.w.Write(b)
 }
-

@@ -135,8 +135,12 @@ func badRequest(format string, args ...any) *Problem {
 	return newProblem(http.StatusBadRequest, "request.invalid", "The request is invalid", fmt.Sprintf(format, args...))
 }
 
-func (s *Server) handleAssess(c *call, w http.ResponseWriter, r *http.Request) { s.answer(c, w, r, false) }
-func (s *Server) handleQuote(c *call, w http.ResponseWriter, r *http.Request)  { s.answer(c, w, r, true) }
+func (s *Server) handleAssess(c *call, w http.ResponseWriter, r *http.Request) {
+	s.answer(c, w, r, false)
+}
+func (s *Server) handleQuote(c *call, w http.ResponseWriter, r *http.Request) {
+	s.answer(c, w, r, true)
+}
 
 func (s *Server) answer(c *call, w http.ResponseWriter, r *http.Request, quote bool) {
 	q, p := parseAnswerQuery(r, quote)

@@ -13,6 +13,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -119,6 +120,27 @@ func (s *Server) handleRuleset(c *call, w http.ResponseWriter, r *http.Request) 
 		}
 	}
 	writeJSON(w, http.StatusOK, info)
+}
+
+// handleVocabulary answers the codes facts take, with their Chinese
+// labels: the core vocabularies, and the codes the served rulesets declare
+// (credit grades), for forms and for reading answers.
+func (s *Server) handleVocabulary(c *call, w http.ResponseWriter, r *http.Request) {
+	out := map[string][]facts.Code{}
+	for _, p := range facts.CoreVocabularyPaths() {
+		v, _ := facts.CoreVocabulary(p)
+		out[p] = append([]facts.Code{}, v...)
+	}
+	for _, rs := range c.st.reg.Rulesets() {
+		for p, v := range rs.Codes {
+			for _, code := range v {
+				if !slices.ContainsFunc(out[p], func(x facts.Code) bool { return x.Code == code.Code }) {
+					out[p] = append(out[p], code)
+				}
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // fileText is a file given by name and text in a JSON request.

@@ -54,6 +54,7 @@ func (s *Server) routes() http.Handler {
 	add("POST /v1/test", "test", RoleAnalyst, l.AnalystBody, l.Timeout*4, sem(l.Heavy), s.handleTest)
 	add("POST /v1/impact", "impact", RoleAnalyst, l.Book, l.BookTimeout, sem(l.Heavy), s.handleImpact)
 	add("POST /v1/reload", "reload", RoleAdmin, 0, l.Timeout, sem(1), s.handleReload)
+	add("GET /v1/vocabulary", "vocabulary", RoleQuote, 0, l.Timeout, light, s.handleVocabulary)
 	add("GET /v1/session", "session", RoleQuote, 0, l.Timeout, light, s.handleSession)
 	add("GET /healthz", "healthz", RoleNone, 0, l.Timeout, nil, s.handleHealthz)
 	add("GET /readyz", "readyz", RoleNone, 0, l.Timeout, nil, s.handleReadyz)

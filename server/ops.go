@@ -49,7 +49,11 @@ func (s *Server) handleReadyz(c *call, w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleSession(c *call, w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"key_id": c.key.ID, "role": c.key.Role.String(), "keys_required": c.st.keys != nil})
+	writeJSON(w, http.StatusOK, struct {
+		KeyID        string `json:"key_id"`
+		Role         string `json:"role"`
+		KeysRequired bool   `json:"keys_required"`
+	}{c.key.ID, c.key.Role.String(), c.st.keys != nil})
 }
 
 func (s *Server) handleReload(c *call, w http.ResponseWriter, r *http.Request) {

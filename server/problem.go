@@ -52,6 +52,9 @@ func problemOf(err error) *Problem {
 	switch {
 	case errors.As(err, &p):
 		return p
+	case errors.As(err, &be):
+		return &Problem{Type: problemType("book.bad_record"), Title: "A record of the book cannot be assessed", Status: http.StatusUnprocessableEntity,
+			Code: "book.bad_record", Detail: be.Error(), Diagnostics: diagnosticsOf(be.Err)}
 	case errors.As(err, &fe):
 		return &Problem{Type: problemType("facts.invalid"), Title: "The facts are invalid", Status: http.StatusUnprocessableEntity,
 			Code: "facts.invalid", Detail: err.Error(), Diagnostics: fe.Diagnostics}
@@ -68,9 +71,6 @@ func problemOf(err error) *Problem {
 	case errors.As(err, &ce):
 		return &Problem{Type: problemType("cases.invalid"), Title: "A case file is invalid", Status: http.StatusUnprocessableEntity,
 			Code: "cases.invalid", Detail: ce.Error(), Diagnostics: ce.Diagnostics}
-	case errors.As(err, &be):
-		return &Problem{Type: problemType("book.bad_record"), Title: "A record of the book cannot be assessed", Status: http.StatusUnprocessableEntity,
-			Code: "book.bad_record", Detail: be.Error(), Diagnostics: diagnosticsOf(be.Err)}
 	case errors.Is(err, anzexian.ErrNoRulesets):
 		return newProblem(http.StatusServiceUnavailable, "rulesets.none", "No rulesets are served", "")
 	}

@@ -122,3 +122,7 @@ func ioPipe(t testing.TB, n int) (io.Reader, func()) {
 	}
 	return &buf, func() {}
 }
+
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}

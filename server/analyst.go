@@ -637,6 +637,7 @@ func (s *Server) impact(c *call, w http.ResponseWriter, r *http.Request, fields 
 	var lw *lazyWriter
 	var cw *portfolio.ChangedWriter
 	if format == "changed-csv" {
+		http.NewResponseController(w).EnableFullDuplex() // the list streams while the book arrives
 		lw = &lazyWriter{w: w}
 		w.Header().Set("Content-Disposition", `attachment; filename="changed.csv"`)
 		cw = portfolio.NewChangedWriter(&csvWriter{lw}, portfolio.CSV)

@@ -167,6 +167,10 @@ func (s *Server) handleBatch(c *call, w http.ResponseWriter, r *http.Request) {
 			"insurer "+quoteOr(o.Insurer, "")+" has no rate filing in any ruleset served; insurers with one: "+strings.Join(c.st.reg.Insurers(), "、")))
 		return
 	}
+	// the answer streams while the book is still arriving: HTTP/1.1 needs
+	// telling that reads and writes interleave (a client must read the
+	// answer while it sends the book, as Go's, curl and most do)
+	http.NewResponseController(w).EnableFullDuplex()
 	hr := &hashingReader{r: r.Body, h: sha256.New()}
 	var in io.Reader = hr
 	if o.Format == portfolio.XLSX {

@@ -17,8 +17,11 @@ type endpoint struct {
 	body    int64
 	timeout time.Duration
 	sem     chan struct{}
-	m       *endpointMetrics
-	h       func(c *call, w http.ResponseWriter, r *http.Request)
+	// long marks the endpoints whose work may run long (a book, a run of
+	// cases): their context ends at the time limit.
+	long bool
+	m    *endpointMetrics
+	h    func(c *call, w http.ResponseWriter, r *http.Request)
 }
 
 // call is one request being answered: its id, the key that made it, the
@@ -42,7 +45,8 @@ func (s *Server) routes() http.Handler {
 	sem := func(n int) chan struct{} { return make(chan struct{}, n) }
 	light := sem(l.Light)
 	add := func(pattern, name string, role Role, body int64, timeout time.Duration, slots chan struct{}, h func(*call, http.ResponseWriter, *http.Request)) {
-		ep := &endpoint{name: name, role: role, body: body, timeout: timeout, sem: slots, m: s.metrics.endpoint(name), h: h}
+		ep := &endpoint{name: name, role: role, body: body, timeout: timeout, sem: slots, m: s.metrics.endpoint(name), h: h,
+			long: slots != light && slots != nil}
 		mux.Handle(pattern, s.wrap(ep))
 	}
 	add("POST /v1/assess", "assess", RoleQuote, l.Body, l.Timeout, light, s.handleAssess)
@@ -124,13 +128,18 @@ func (s *Server) wrap(ep *endpoint) http.Handler {
 			r.Body = http.MaxBytesReader(rec, r.Body, ep.body)
 		}
 		if ep.timeout > 0 && ep.role != RoleNone {
+			// the connection's deadlines bound reading the body and writing
+			// the answer; a context deadline (a timer more per request)
+			// only where the work itself may run long
 			deadline := start.Add(ep.timeout)
 			rc := http.NewResponseController(w)
 			rc.SetReadDeadline(deadline)
 			rc.SetWriteDeadline(deadline.Add(time.Second))
-			ctx, cancel := context.WithDeadline(r.Context(), deadline)
-			defer cancel()
-			r = r.WithContext(ctx)
+			if ep.long {
+				ctx, cancel := context.WithDeadline(r.Context(), deadline)
+				defer cancel()
+				r = r.WithContext(ctx)
+			}
 		}
 		ep.h(c, rec, r)
 	})

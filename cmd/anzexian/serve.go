@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -42,6 +44,7 @@ type serveFlags struct {
 	shutdown        time.Duration
 	logFormat       string
 	logLevel        string
+	debugAddr       string
 }
 
 func newServeCmd(env *cliEnv) *cobra.Command {
@@ -100,6 +103,7 @@ with edited rulesets, which live for one request), admin (and reload).
 	f.DurationVar(&o.shutdown, "shutdown-timeout", 30*time.Second, "how long SIGTERM waits for requests in flight")
 	f.StringVar(&o.logFormat, "log-format", "", "log format: json or text (default: text on a terminal, else json)")
 	f.StringVar(&o.logLevel, "log-level", "info", "log level: debug (every request), info, warn or error")
+	f.StringVar(&o.debugAddr, "debug-addr", "", "serve Go's profiler (net/http/pprof) on this loopback address, apart from the API")
 	c.MarkFlagDirname("rulesets")
 	c.MarkFlagDirname("cases")
 	c.RegisterFlagCompletionFunc("log-format", completeValues("json", "text"))
@@ -252,6 +256,21 @@ func runServe(env *cliEnv, o *serveFlags, casesGiven bool) error {
 		return exitCode(2)
 	}
 	defer s.Close()
+	if o.debugAddr != "" {
+		if !server.IsLoopback(o.debugAddr) {
+			return usagef("--debug-addr must be a loopback address: the profiler shows the process's memory")
+		}
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		go func() {
+			if err := http.ListenAndServe(o.debugAddr, mux); err != nil {
+				log.Error("--debug-addr", "error", err)
+			}
+		}()
+	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		env.errorf("%v", err)

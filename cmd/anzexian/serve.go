@@ -256,6 +256,14 @@ func runServe(env *cliEnv, o *serveFlags, casesGiven bool) error {
 		return exitCode(2)
 	}
 	defer s.Close()
+	if os.Getenv("GOGC") == "" {
+		// What the server keeps alive is small (the compiled rulesets, some
+		// tens of MB) and every answer allocates short-lived memory: at the
+		// default GOGC=100 the collector ran several times a second and
+		// cost a third of an answer's CPU (BENCHMARKS.md, "anzexian serve").
+		// 400 lets the heap grow to five times what is live.
+		debug.SetGCPercent(400)
+	}
 	if o.debugAddr != "" {
 		if !server.IsLoopback(o.debugAddr) {
 			return usagef("--debug-addr must be a loopback address: the profiler shows the process's memory")

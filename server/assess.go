@@ -303,7 +303,9 @@ func readBody(r *http.Request, buf *[]byte) error {
 // returns whether the answer is an array.
 func decodeFacts(contentType string, body []byte, maxEnterprises int) ([]*facts.Facts, bool, *Problem) {
 	syntax := ""
-	if contentType != "" {
+	if contentType == "application/json" { // the common case, without parsing
+		syntax = "json"
+	} else if contentType != "" {
 		mt, _, err := mime.ParseMediaType(contentType)
 		if err != nil {
 			return nil, false, unsupported(contentType)

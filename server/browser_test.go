@@ -214,6 +214,40 @@ func TestWorkbench(t *testing.T) {
 		))
 	})
 
+	t.Run("assess from the form", func(t *testing.T) {
+		step(t, ctx, "fill in the form and assess", chromedp.Steps(
+			chromedp.Click(chromedp.CSS("#mode-form")),
+			js[chromedp.Void](`(() => {
+				const f = document.getElementById('facts-form').elements;
+				f.name.value = '株洲某机械厂';
+				f.region.value = '430200';
+				for (const o of f.sectors.options) o.selected = o.value === 'machinery';
+				f.employees.value = '40';
+				f['policy.start'].value = '2025-07-01';
+				f['policy.end'].value = '2026-06-30';
+				f['policy.death_limit'].value = '300000.50';
+			})()`),
+			js[chromedp.Void](`document.getElementById('assess-result').hidden = true`),
+			chromedp.Click(chromedp.CSS("#assess-run")),
+			wait(`!document.getElementById('assess-result').hidden || !document.getElementById('assess-error').hidden`),
+		))
+		f := &facts.Facts{Name: "株洲某机械厂", Region: "430200", Sectors: []string{"machinery"}, Employees: facts.Int(40),
+			Policy: &facts.Policy{Start: facts.MustParseDate("2025-07-01"), End: facts.MustParseDate("2026-06-30"), DeathLimit: facts.Dec("300000.50")}}
+		fa, err := anzexian.NewWithRegistry(reg).Assess(f, anzexian.At(at))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := step(t, ctx, "read the obligation", js[string](`document.getElementById('obligation-code').textContent`))
+		if got != "["+string(fa.Coverage.Obligation)+"]" {
+			t.Errorf("the form's enterprise: obligation %s, the engine says %s", got, fa.Coverage.Obligation)
+		}
+		sent := step(t, ctx, "the amount is sent with its digits", js[string](`document.getElementById('assess-json').textContent`))
+		if !strings.Contains(sent, `"enterprise": "株洲某机械厂"`) {
+			t.Errorf("the answer is not the form's enterprise: %.200s", sent)
+		}
+		step(t, ctx, "back to pasting", chromedp.Click(chromedp.CSS("#mode-paste")))
+	})
+
 	// the edit: the blacklist factor of the rating baseline, 10% → 30%
 	baseline := string(readFile(t, filepath.Join("..", "rulesets", "bundled", "cn", "rating-baseline.yaml")))
 	const blacklistCase = `value: "0.10", reason: 被纳入联合惩戒名单`

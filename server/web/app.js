@@ -464,7 +464,7 @@ async function loadRulesets() {
 
 let shownRuleset = null;
 async function openRuleset(key) {
-  const r = await (await api('GET', '/v1/rulesets/' + key)).json();
+  const r = await (await api('GET', '/v1/rulesets/' + encodeURIComponent(key))).json();
   shownRuleset = r;
   $('ruleset-view').hidden = false;
   $('ruleset-title').textContent = r.key + ' ' + r.title;

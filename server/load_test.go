@@ -498,11 +498,14 @@ func TestSoak(t *testing.T) {
 	}
 	start := time.Now()
 	var firstMinute, after int64
+	perMinute := map[int]int64{} // minute → peak RSS
 	reloads := 0
 	next := 1
 	for el := time.Duration(0); el < *soakFlag; el = time.Since(start) {
 		time.Sleep(time.Second)
 		rss, _ := p.rss(t)
+		m := int(time.Since(start) / time.Minute)
+		perMinute[m] = max(perMinute[m], rss)
 		if time.Since(start) <= time.Minute {
 			firstMinute = max(firstMinute, rss)
 		} else {
@@ -524,6 +527,11 @@ func TestSoak(t *testing.T) {
 	wg.Wait()
 	fmt.Printf("\nsoak: %s, %d requests (%.0f/s), %d errors, %d reloads (every 10 s, SIGHUP every other), RSS peak in the first minute %d MB, after it %d MB\n",
 		time.Since(start).Round(time.Second), reqs.Load(), float64(reqs.Load())/time.Since(start).Seconds(), errs.Load(), reloads, firstMinute>>20, after>>20)
+	fmt.Print("peak RSS by minute (MB):")
+	for m := 0; m < len(perMinute); m++ {
+		fmt.Printf(" %d", perMinute[m]>>20)
+	}
+	fmt.Println()
 	fmt.Println("answers by (baseline, construction, premium):")
 	for v, n := range seen {
 		fmt.Printf("  %s + %s → %s: %d\n", short(v.baseline), short(v.construction), v.premium, n)

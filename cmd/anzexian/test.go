@@ -109,22 +109,7 @@ func runCases(env *cliEnv, o *testFlags, paths []string) int {
 		code = 1
 	}
 	if o.format == "json" {
-		type failure struct {
-			Case string `json:"case"`
-			What string `json:"what"`
-			Diff string `json:"diff"`
-		}
-		out := struct {
-			Cases    int                      `json:"cases"`
-			Failed   int                      `json:"failed"`
-			Failures []failure                `json:"failures"`
-			Coverage *casetest.CoverageReport `json:"coverage,omitempty"`
-		}{Cases: len(run.Results), Failed: run.Failed(), Failures: []failure{}}
-		for _, r := range run.Results {
-			for _, f := range r.Failures {
-				out.Failures = append(out.Failures, failure{Case: r.Case.ID(), What: f.What, Diff: f.Diff})
-			}
-		}
+		out := run.Summary(false)
 		if o.cover {
 			var ok bool
 			if out.Coverage, ok = coverage(); !ok {

@@ -106,7 +106,28 @@ func (e *Engine) Assess(f *facts.Facts, opts ...Option) (*Assessment, error) {
 		return nil, err
 	}
 	defer e.pool.Put(ev)
-	return assess(reg, st, ev, o)
+	return withinBudget(assess(reg, st, ev, o))(ev)
+}
+
+// ErrBudget is wrapped by the error of an Assess or a Quote whose rules
+// needed more work than one evaluation may do (their work grows faster
+// than the facts, such as a predicate over the accidents inside another):
+// no answer is given rather than a partial one. The error names the
+// expression that found the budget spent.
+var ErrBudget = lang.ErrBudget
+
+// withinBudget returns the answer, or the budget's error when the
+// evaluation went over it.
+func withinBudget[T any](v T, err error) func(*lang.Eval) (T, error) {
+	return func(ev *lang.Eval) (T, error) {
+		if err == nil {
+			if xerr := ev.Exhausted(); xerr != nil {
+				var zero T
+				return zero, fmt.Errorf("anzexian: %w", xerr)
+			}
+		}
+		return v, err
+	}
 }
 
 // Quote prices one enterprise: the premium with its worksheet, without the
@@ -121,7 +142,7 @@ func (e *Engine) Quote(f *facts.Facts, opts ...Option) (*Quote, error) {
 		return nil, err
 	}
 	defer e.pool.Put(ev)
-	return quote(st, ev, o)
+	return withinBudget(quote(st, ev, o))(ev)
 }
 
 func optionsOf(opts []Option) options {

@@ -43,6 +43,10 @@ type BatchOptions struct {
 	// Progress, when not nil, is called in input order after each chunk of
 	// records with the running summary and the bytes of input consumed.
 	Progress func(s *BatchSummary, consumed int64)
+	// ResumeAfter resumes a batch that was stopped: records starting on
+	// this line or before are read past, neither assessed nor written nor
+	// counted in Read (see BatchSummary.Resumed and [ResumeOutput]).
+	ResumeAfter int
 }
 
 // BatchSummary counts what a batch did. Read = Written + Skipped + Failed
@@ -56,6 +60,9 @@ type BatchSummary struct {
 	// Interrupted is set when the context ended the batch before the end
 	// of the portfolio.
 	Interrupted bool `json:"interrupted"`
+	// Resumed counts the records read past because an earlier run wrote
+	// them (BatchOptions.ResumeAfter); they are not in Read.
+	Resumed int `json:"resumed,omitempty"`
 	// Obligations counts the assessments by obligation.
 	Obligations map[rulesets.Obligation]int `json:"obligations"`
 	// Priced counts the assessments with a premium, TotalPremium sums
@@ -76,6 +83,7 @@ type batchResult struct {
 	premium    *decimal.Decimal
 	incomplete bool
 	penalised  bool
+	resumed    bool // written by the run resumed (ResumeAfter)
 }
 
 // Batch assesses every enterprise of the portfolio r and writes one JSON
@@ -113,6 +121,9 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		opts = append(opts, anzexian.Insurer(o.Insurer))
 	}
 	work := func(_ int, raw *rawRecord) batchResult {
+		if raw.line <= o.ResumeAfter {
+			return batchResult{resumed: true}
+		}
 		f, err := p.decode(raw)
 		if err != nil {
 			return batchResult{err: err}
@@ -144,12 +155,16 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 	bw := bufio.NewWriterSize(w, 256<<10)
 	lastChunkEnd := int64(-1)
 	emit := func(raw *rawRecord, res batchResult) error {
+		if res.resumed {
+			s.Resumed++
+			return nil
+		}
 		s.Read++
 		if res.err != nil {
 			if o.Rejected != nil {
 				o.Rejected(raw.line, res.err)
 			}
-			if !o.SkipBad {
+			if !o.SkipBad || raw.fatal {
 				s.Failed++
 				return &BatchError{Line: raw.line, Err: res.err}
 			}
@@ -178,7 +193,7 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		}
 		return nil
 	}
-	err = runOrdered(ctx, p, o.Workers, work, emit)
+	err = runOrdered(ctx, p, o.Workers, work, func(r batchResult) int { return len(r.line) }, emit)
 	if ferr := bw.Flush(); err == nil && ferr != nil {
 		err = ferr
 	}

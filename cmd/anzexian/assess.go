@@ -6,13 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/boundedfile"
 	"github.com/anzexian/anzexian/report"
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -58,35 +57,18 @@ func loadRegistry(with []string, env *cliEnv) (*rulesets.Registry, bool) {
 }
 
 // readRulesetPaths reads a ruleset file, or every .yaml file under a
-// directory.
+// directory, through the bounded reader (regular files only, each within
+// rulesets.MaxRulesetSize).
 func readRulesetPaths(p string) ([]diag.File, error) {
-	info, err := os.Stat(p)
+	files, err := boundedfile.ReadTree(p, []string{".yaml", ".yml"}, rulesets.MaxRulesetSize, "a ruleset file")
 	if err != nil {
 		return nil, err
 	}
-	if !info.IsDir() {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return nil, err
-		}
-		return []diag.File{{Name: filepath.ToSlash(p), Data: data}}, nil
+	out := make([]diag.File, len(files))
+	for i, f := range files {
+		out[i] = diag.File{Name: f.Name, Data: f.Data}
 	}
-	var out []diag.File
-	err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		out = append(out, diag.File{Name: filepath.ToSlash(path), Data: data})
-		return nil
-	})
-	return out, err
+	return out, nil
 }
 
 // printErr prints an error; diagnostics are printed with their snippets.
@@ -187,18 +169,14 @@ func enterpriseName(f *facts.Facts) string {
 	return "(unnamed enterprise, region " + f.Region + ")"
 }
 
+// readInput reads a facts document through the bounded reader; "-" reads
+// stdin up to the same limit.
 func readInput(name string, stdin io.Reader) ([]byte, error) {
+	const what = "a facts document (use batch for portfolios)"
 	if name == "-" {
-		return io.ReadAll(io.LimitReader(stdin, facts.MaxSize+1))
+		return boundedfile.ReadAll(stdin, "<stdin>", facts.MaxSize, what)
 	}
-	info, err := os.Stat(name)
-	if err != nil {
-		return nil, err
-	}
-	if info.Size() > facts.MaxSize {
-		return nil, fmt.Errorf("%s: %d bytes is over the %d-byte limit of a facts document; use batch for portfolios", name, info.Size(), facts.MaxSize)
-	}
-	return os.ReadFile(name)
+	return boundedfile.Read(name, facts.MaxSize, what)
 }
 
 func writeAssessment(w io.Writer, a *anzexian.Assessment, format string, indent, first bool) error {

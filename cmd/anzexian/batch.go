@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -81,22 +84,61 @@ func openOut(name string, env *cliEnv) (io.Writer, func() error, bool) {
 	return f, f.Close, true
 }
 
-// openPortfolio opens a portfolio file, or stdin for "-"; size is its
-// length when known (for an ETA), else -1.
-func openPortfolio(name string, env *cliEnv) (io.Reader, int64, func(), bool) {
-	if name == "-" {
-		return env.stdin, -1, func() {}, true
-	}
-	f, err := os.Open(name)
+// openPortfolio opens a portfolio file (a regular file: a device, a FIFO
+// or a directory is refused before it is opened), or stdin for "-".
+func openPortfolio(name string, env *cliEnv) (*portfolio.Input, bool) {
+	in, err := portfolio.OpenInput(name, env.stdin)
 	if err != nil {
 		env.errorf("%v", err)
-		return nil, 0, nil, false
+		return nil, false
 	}
-	size := int64(-1)
-	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
-		size = info.Size()
+	return in, true
+}
+
+// inputInfos describes the files a command reads (the portfolio and the
+// --with rulesets), for portfolio.CheckOutput.
+func inputInfos(in *portfolio.Input, with []string) []fs.FileInfo {
+	infos := []fs.FileInfo{in.Info}
+	for _, p := range with {
+		filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				infos = append(infos, portfolio.StatFiles(path)...)
+			}
+			return nil
+		})
 	}
-	return f, size, func() { f.Close() }, true
+	return infos
+}
+
+// openBatchFiles opens the portfolio and the output of a batch: an output
+// that is one of the inputs is refused before anything is written, and
+// with resume the output is taken up after its last complete line
+// (o.ResumeAfter).
+func openBatchFiles(name, out string, with []string, resume bool, o *portfolio.BatchOptions, env *cliEnv) (*portfolio.Input, io.Writer, func() error, bool) {
+	in, ok := openPortfolio(name, env)
+	if !ok {
+		return nil, nil, nil, false
+	}
+	if err := portfolio.CheckOutput(out, inputInfos(in, with)...); err != nil {
+		in.Close()
+		env.errorf("%v", err)
+		return nil, nil, nil, false
+	}
+	if out == "" || out == "-" {
+		return in, env.stdout, func() error { return nil }, true
+	}
+	asOf := o.At
+	if asOf.IsZero() {
+		asOf = facts.Today()
+	}
+	f, err := portfolio.CreateOutput(out, portfolio.OutputOptions{Resume: resume, Full: o.Full, AsOf: asOf})
+	if err != nil {
+		in.Close()
+		env.errorf("%v", err)
+		return nil, nil, nil, false
+	}
+	o.ResumeAfter = f.ResumeAfter
+	return in, f, f.Commit, true
 }
 
 // isTerminal reports whether w is a terminal.
@@ -124,13 +166,18 @@ func cmdBatch(args []string, env *cliEnv) int {
 	out := fs.String("out", "", "file to write the JSONL assessments to (default: stdout)")
 	full := fs.Bool("full", false, "write each assessment in full ({\"line\": N, \"assessment\": {...}}, about 15 KB each) instead of its brief form")
 	progress := fs.Bool("progress", false, "show progress on stderr even when it is not a terminal")
+	resume := fs.Bool("resume", false, "take up a stopped batch: keep the complete lines --out holds and assess the records after them")
 	var with multiFlag
 	fs.Var(&with, "with", "ruleset file or directory to add, replacing bundled rulesets of the same id (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() != 1 {
-		env.errorf("usage: anzexian batch [--at DATE] [--workers N] [--skip-bad] [--out FILE] PORTFOLIO (JSONL or CSV; - reads stdin)")
+		env.errorf("usage: anzexian batch [--at DATE] [--workers N] [--skip-bad] [--out FILE [--resume]] PORTFOLIO (JSONL or CSV; - reads stdin)")
+		return 2
+	}
+	if *resume && (*out == "" || *out == "-") {
+		env.errorf("--resume takes up the file --out names")
 		return 2
 	}
 	defer streamGC()()
@@ -150,15 +197,12 @@ func cmdBatch(args []string, env *cliEnv) int {
 	if !ok {
 		return 2
 	}
-	in, size, closeIn, ok := openPortfolio(name, env)
+	in, w, closeOut, ok := openBatchFiles(name, *out, with, *resume, &o, env)
 	if !ok {
 		return 2
 	}
-	defer closeIn()
-	w, closeOut, ok := openOut(*out, env)
-	if !ok {
-		return 2
-	}
+	defer in.Close()
+	size := in.Size
 	o.Rejected = func(line int, err error) {
 		if o.SkipBad {
 			fmt.Fprintf(env.stderr, "skipped: %s\n", oneLine(err))
@@ -172,6 +216,9 @@ func cmdBatch(args []string, env *cliEnv) int {
 	s, err := portfolio.Batch(ctx, anzexian.NewWithRegistry(reg), in, w, o)
 	if cerr := closeOut(); err == nil && cerr != nil {
 		err = cerr
+	}
+	if s != nil && s.Resumed > 0 {
+		fmt.Fprintf(env.stderr, "batch: resumed after line %d of %s: %s records already written were read past\n", o.ResumeAfter, o.Name, group(s.Resumed))
 	}
 	if s != nil && (err == nil || s.Read > 0) {
 		printBatchSummary(env.stderr, s)

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/portfolio"
@@ -54,11 +55,16 @@ func cmdImpact(args []string, env *cliEnv) int {
 	if !ok {
 		return 2
 	}
-	in, size, closeIn, ok := openPortfolio(name, env)
+	in, ok := openPortfolio(name, env)
 	if !ok {
 		return 2
 	}
-	defer closeIn()
+	defer in.Close()
+	size := in.Size
+	if err := portfolio.CheckOutput(*out, inputInfos(in, with)...); err != nil {
+		env.errorf("%v", err)
+		return 2
+	}
 	if *progress || isTerminal(env.stderr) {
 		show := progressLine(env.stderr, size, "compared")
 		var s portfolio.BatchSummary
@@ -78,9 +84,16 @@ func cmdImpact(args []string, env *cliEnv) int {
 		printErr(err, env)
 		return 2
 	}
-	w, closeOut, ok := openOut(*out, env)
-	if !ok {
-		return 2
+	// a report is written whole or not at all
+	var w io.Writer = env.stdout
+	closeOut, abort := func() error { return nil }, func() {}
+	if *out != "" && *out != "-" {
+		f, err := portfolio.CreateOutput(*out, portfolio.OutputOptions{Atomic: true})
+		if err != nil {
+			env.errorf("%v", err)
+			return 2
+		}
+		w, closeOut, abort = f, f.Commit, f.Abort
 	}
 	switch *format {
 	case "json":
@@ -93,10 +106,12 @@ func cmdImpact(args []string, env *cliEnv) int {
 	default:
 		err = report.WriteImpact(w, rep)
 	}
-	if cerr := closeOut(); err == nil {
-		err = cerr
-	}
 	if err != nil {
+		abort()
+		env.errorf("%v", err)
+		return 2
+	}
+	if err := closeOut(); err != nil {
 		env.errorf("%v", err)
 		return 2
 	}

@@ -11,7 +11,6 @@ import (
 )
 
 func cmdImpact(args []string, env *cliEnv) int {
-	defer streamGC()()
 	fs := newFlags("impact", env)
 	at := fs.String("at", "", "as-of date YYYY-MM-DD of both stacks (default: today)")
 	insurer := fs.String("insurer", "", "insurer whose rate filing joins both stacks")
@@ -27,6 +26,7 @@ func cmdImpact(args []string, env *cliEnv) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	defer streamGC(*workers)()
 	if fs.NArg() != 1 || len(with) == 0 {
 		env.errorf("usage: anzexian impact --with EDITED.yaml [--at DATE] [--format text|json|html] [--out FILE] PORTFOLIO")
 		return 2

@@ -47,7 +47,8 @@ func (e *Engine) Registry() *rulesets.Registry { return e.reg.Load() }
 
 // Reload loads the given ruleset files and, if they all load, makes them the
 // engine's registry in one atomic step. If loading fails the previous
-// registry keeps serving and the error (a *rulesets.LoadError) says why.
+// registry keeps serving and the error (a *rulesets.LoadError) says why; so
+// it does when the files hold no ruleset at all ([ErrEmptyReload]).
 func (e *Engine) Reload(ctx context.Context, files ...diag.File) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -56,12 +57,21 @@ func (e *Engine) Reload(ctx context.Context, files ...diag.File) error {
 	if err != nil {
 		return err
 	}
+	if len(reg.Rulesets()) == 0 {
+		// every Assess would fail: keep serving what was loaded before
+		return ErrEmptyReload
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	e.reg.Store(reg)
 	return nil
 }
+
+// ErrEmptyReload is returned by a Reload whose files hold no ruleset (none
+// given, or only empty documents): the registry it would serve could assess
+// nothing, so the previous one keeps serving.
+var ErrEmptyReload = errors.New("anzexian: reload: the files hold no ruleset; the previous rulesets keep serving")
 
 // Option configures one assessment.
 type Option func(*options)

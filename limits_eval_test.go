@@ -1,6 +1,7 @@
 package anzexian_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -249,5 +250,27 @@ func TestLimitFailingLetChain(t *testing.T) {
 	}
 	if took > 5*time.Second {
 		t.Errorf("took %s", took)
+	}
+}
+
+// A reload whose files hold no ruleset is refused: every Assess would fail
+// after it. The previous rulesets keep serving.
+func TestReloadNothing(t *testing.T) {
+	eng, err := anzexian.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := eng.Registry()
+	if err := eng.Reload(context.Background()); !errors.Is(err, anzexian.ErrEmptyReload) {
+		t.Fatalf("Reload(): %v", err)
+	}
+	if err := eng.Reload(context.Background(), diag.File{Name: "empty.yaml", Data: []byte("# nothing\n")}); err == nil {
+		t.Fatal("Reload of an empty file succeeded")
+	}
+	if eng.Registry() != before {
+		t.Fatal("the registry changed")
+	}
+	if _, err := eng.Assess(withAccidents(0), at2026); err != nil {
+		t.Fatalf("Assess after the refused reloads: %v", err)
 	}
 }

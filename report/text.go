@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/anzexian/anzexian/diag"
 	"io"
 	"strings"
 
@@ -88,8 +89,20 @@ func WriteAssessment(w io.Writer, a *anzexian.Assessment) error {
 			fmt.Fprintf(&b, "  已忽略评估日之后的事实：%s\n", ig)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, printable(b.String()))
 	return err
+}
+
+// printable escapes what must not reach a terminal as it is (control
+// characters, bidirectional controls, invalid UTF-8; see diag.Escape) in
+// text that came from facts and rulesets, keeping the line breaks of the
+// rendering: a name such as "\x1b[2J某公司" is printed escaped.
+func printable(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = diag.Escape(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func writeCoverage(b *strings.Builder, c *coverage.Result) {

@@ -178,6 +178,7 @@ func fillSources(diags diag.Diagnostics, files []diag.File) {
 		for _, f := range files {
 			if f.Name == d.Subject.File {
 				d.Source = yamlx.SourceLine(f.Data, d.Subject.Start.Line)
+				d.CutSource()
 				break
 			}
 		}

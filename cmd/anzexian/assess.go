@@ -147,7 +147,7 @@ func cmdAssess(args []string, env *cliEnv) int {
 		for _, f := range fs {
 			a, err := eng.Assess(f, opts...)
 			if err != nil {
-				fmt.Fprintf(env.stderr, "%s: %s\n", display, enterpriseName(f))
+				fmt.Fprintf(env.stderr, "%s: %s\n", diag.Escape(display), diag.Escape(enterpriseName(f)))
 				printErr(err, env)
 				code = 2
 				continue

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/rulesets"
@@ -206,7 +207,7 @@ func cmdBatch(args []string, env *cliEnv) int {
 	size := in.Size
 	o.Rejected = func(line int, err error) {
 		if o.SkipBad {
-			fmt.Fprintf(env.stderr, "skipped: %s\n", oneLine(err))
+			fmt.Fprintf(env.stderr, "skipped: %s\n", diag.Escape(oneLine(err)))
 		}
 	}
 	if *progress || isTerminal(env.stderr) {

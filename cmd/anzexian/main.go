@@ -18,6 +18,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/anzexian/anzexian/diag"
 )
 
 func main() {
@@ -65,8 +67,10 @@ type cliEnv struct {
 	stdout, stderr io.Writer
 }
 
+// errorf prints a message; what it quotes of files and names (which may
+// hold control characters) is escaped.
 func (e *cliEnv) errorf(format string, args ...any) {
-	fmt.Fprintf(e.stderr, "anzexian: "+format+"\n", args...)
+	fmt.Fprintf(e.stderr, "anzexian: %s\n", diag.Escape(fmt.Sprintf(format, args...)))
 }
 
 var commands = map[string]func(args []string, env *cliEnv) int{

@@ -701,6 +701,7 @@ func (e *Expr) Diag(r *yamlx.Reader, from, to int, code, hint, msg string, cause
 			d.Detail = exprCaret(e.Src, from, to)
 		}
 	}
+	d.CutSource()
 	r.Diags = append(r.Diags, d)
 }
 

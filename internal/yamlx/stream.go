@@ -102,6 +102,7 @@ func syntaxDiagnostic(name string, data []byte, prefix string, err error) *diag.
 		d.Subject.Start = diag.Pos{}
 	} else {
 		d.Source = SourceLine(data, line)
+		d.CutSource()
 	}
 	return d
 }

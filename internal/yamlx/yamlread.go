@@ -73,6 +73,7 @@ func (r *Reader) Add(sev diag.Severity, n *yaml.Node, path, code, hint, format s
 	}
 	if n != nil {
 		d.Source = SourceLine(r.Src, n.Line)
+		d.CutSource()
 	}
 	r.Diags = append(r.Diags, d)
 	return d

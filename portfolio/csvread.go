@@ -75,7 +75,7 @@ func (p *Reader) nextCSV(arena *[]byte) (rawRecord, error) {
 			return rawRecord{}, err
 		}
 		rec := buf[start:]
-		if len(bytes.TrimRight(rec, "\r\n")) == 0 {
+		if r := string(rec); r == "" || r == "\n" || r == "\r\n" || (err == io.EOF && r == "\r") {
 			buf = buf[:start]
 			if err == io.EOF {
 				return rawRecord{}, io.EOF
@@ -154,7 +154,11 @@ func parseCSV(rec []byte, line int) ([]string, []cellPos, *csvProblem) {
 	if bytes.Contains(rec, []byte("\r\n")) {
 		rec = bytes.ReplaceAll(rec, []byte("\r\n"), []byte("\n"))
 	}
-	rec = bytes.TrimSuffix(rec, []byte("\n"))
+	if bytes.HasSuffix(rec, []byte("\n")) {
+		rec = rec[:len(rec)-1]
+	} else {
+		rec = bytes.TrimSuffix(rec, []byte("\r")) // a \r before the end of the file, as encoding/csv drops it
+	}
 	var cells []string
 	var pos []cellPos
 	lineStart := 0 // offset of the current line in rec

@@ -250,10 +250,10 @@ func TestBatchSignalsOnAStalledPipe(t *testing.T) {
 		t.Run(sig.String(), func(t *testing.T) {
 			cmd, stdin, stdout, stderr := cli(t, "batch", "--at", "2026-01-01", "-")
 			io.WriteString(stdin, strings.Repeat(goodLine, 3))
-			time.Sleep(1500 * time.Millisecond) // the three are assessed while stdin stalls
+			time.Sleep(3 * time.Second) // the three are assessed while stdin stalls
 			start := time.Now()
 			cmd.Process.Signal(sig)
-			code := waitExit(t, cmd, 3*time.Second)
+			code := waitExit(t, cmd, 5*time.Second) // before: not until stdin closed
 			t.Logf("ended %s after the signal", time.Since(start))
 			if code != 130 || !strings.Contains(stderr.String(), "interrupted: 3 enterprises written") {
 				t.Errorf("exit %d\n%s", code, stderr)
@@ -292,9 +292,9 @@ func TestBatchEndlessLineOnStdin(t *testing.T) {
 	t.Run("skipping it", func(t *testing.T) {
 		cmd, stdin, stdout, stderr := cli(t, "batch", "--at", "2026-01-01", "--skip-bad", "-")
 		go feed(stdin)
-		time.Sleep(1500 * time.Millisecond)
+		time.Sleep(3 * time.Second)
 		cmd.Process.Signal(syscall.SIGINT)
-		code := waitExit(t, cmd, 3*time.Second)
+		code := waitExit(t, cmd, 5*time.Second)
 		if code != 130 || !strings.Contains(stderr.String(), "skipped: <stdin>:2:1: the record is longer than 1048576 bytes") {
 			t.Errorf("exit %d\n%s", code, stderr)
 		}

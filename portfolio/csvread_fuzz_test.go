@@ -116,4 +116,6 @@ func FuzzCSVRecords(f *testing.F) {
 	})
 }
 
-func newBufReader(data []byte) *bufio.Reader { return bufio.NewReaderSize(bytes.NewReader(data), 64<<10) }
+func newBufReader(data []byte) *bufio.Reader {
+	return bufio.NewReaderSize(bytes.NewReader(data), 64<<10)
+}

@@ -221,6 +221,42 @@ func TestLimitManyLets(t *testing.T) {
 		t.Errorf("%d lets loaded in %s, %d MB allocated", rulesets.MaxExprsPerFile-1, took, alloc>>20)
 	}
 	t.Logf("%d lets: %s, %d MB", rulesets.MaxExprsPerFile-1, took, alloc>>20)
+
+	// Four such files stack together: building and linting their stacks
+	// grows with the lets of all layers, not with their square (before:
+	// 16 times the work of one file for four).
+	files := func(n int) []diag.File {
+		var out []diag.File
+		for k := range n {
+			l := []string{fmt.Sprintf("f%d_0: employees ?? 0", k)}
+			for i := 1; i < 2000; i++ {
+				l = append(l, fmt.Sprintf("f%d_%d: f%d_%d + 1", k, i, k, i-1))
+			}
+			f := attackRuleset(fmt.Sprintf("f%d_1999 > 0", k), l...)
+			f.Data = []byte(strings.Replace(string(f.Data), "cn/test/attack", fmt.Sprintf("cn/test/attack%d", k), 1))
+			f.Name = fmt.Sprintf("attack%d.yaml", k)
+			out = append(out, f)
+		}
+		return out
+	}
+	lint := func(fs []diag.File) time.Duration {
+		took, _ := timed(func() {
+			reg, err := rulesets.LoadBundled()
+			if err == nil {
+				reg, err = reg.With(fs...)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			rulesets.Lint(reg, nil)
+		})
+		return took
+	}
+	one, four := lint(files(1)), lint(files(4))
+	t.Logf("lint: one file of 2000 lets %s, four %s", one, four)
+	if four > 10*one && four > 2*time.Second {
+		t.Errorf("four files took %s, one %s: more than linear", four, one)
+	}
 }
 
 // A let that fails (a fact it needs is missing) is computed once, as a

@@ -79,10 +79,7 @@ func NewReader(name string, r io.Reader, format Format) (*Reader, error) {
 			p.offset = 3
 		}
 		raw, err := p.nextCSV(nil)
-		if err == io.EOF {
-			return nil, fmt.Errorf("%s: reading the CSV header: %w", name, err)
-		}
-		if err != nil {
+		if err != nil { // io.EOF: an empty file
 			return nil, fmt.Errorf("%s: reading the CSV header: %w", name, err)
 		}
 		if raw.err != nil {

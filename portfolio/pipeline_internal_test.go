@@ -46,7 +46,9 @@ func TestPipelineBoundsPendingBytes(t *testing.T) {
 		return nil
 	}
 	done := make(chan error)
-	go func() { done <- runOrdered(context.Background(), p, workers, work, func(int) int { return result }, emit) }()
+	go func() {
+		done <- runOrdered(context.Background(), p, workers, work, func(int) int { return result }, emit)
+	}()
 	select {
 	case err := <-done:
 		if err != nil {

@@ -93,11 +93,15 @@ type batchResult struct {
 //	{"line": 12, "assessment": {...}}
 //
 // where line is the record's line in the portfolio. It streams: memory
-// stays bounded whatever the portfolio's size, and every core is busy.
+// stays bounded in bytes whatever the portfolio's size and the weight of
+// its records (see README, "Limits"), and every core is busy.
 // Output holds complete lines only, also when ctx is cancelled (the
 // summary says Interrupted; the error is nil) or a bad record stops the
-// batch (the error names the record's line). The summary is never nil, also
-// when the portfolio cannot be read at all (a CSV header without region).
+// batch (the error names the record's line). A cancelled ctx ends Batch at
+// once, even while r blocks (a stalled pipe): what was read but not yet
+// written is not written, and a goroutine blocked in r.Read ends when the
+// Read returns. The summary is never nil, also when the portfolio cannot
+// be read at all (a CSV header without region).
 func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o BatchOptions) (*BatchSummary, error) {
 	start := time.Now()
 	if o.At.IsZero() {

@@ -49,7 +49,8 @@ func (e *Engine) Registry() *rulesets.Registry { return e.reg.Load() }
 
 // Reload loads the given ruleset files and, if they all load, makes them the
 // engine's registry in one atomic step. If loading fails the previous
-// registry keeps serving and the error (a *rulesets.LoadError) says why.
+// registry keeps serving and the error (a *rulesets.LoadError) says why; so
+// it does when the files hold no ruleset at all ([ErrEmptyReload]).
 func (e *Engine) Reload(ctx context.Context, files ...diag.File) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -58,12 +59,21 @@ func (e *Engine) Reload(ctx context.Context, files ...diag.File) error {
 	if err != nil {
 		return err
 	}
+	if len(reg.Rulesets()) == 0 {
+		// every Assess would fail: keep serving what was loaded before
+		return ErrEmptyReload
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	e.reg.Store(reg)
 	return nil
 }
+
+// ErrEmptyReload is returned by a Reload whose files hold no ruleset (none
+// given, or only empty documents): the registry it would serve could assess
+// nothing, so the previous one keeps serving.
+var ErrEmptyReload = errors.New("anzexian: reload: the files hold no ruleset; the previous rulesets keep serving")
 
 // Option configures one assessment.
 type Option func(*options)
@@ -108,7 +118,28 @@ func (e *Engine) Assess(f *facts.Facts, opts ...Option) (*Assessment, error) {
 		return nil, err
 	}
 	defer e.pool.Put(ev)
-	return assess(reg, st, ev, o)
+	return withinBudget(assess(reg, st, ev, o))(ev)
+}
+
+// ErrBudget is wrapped by the error of an Assess or a Quote whose rules
+// needed more work than one evaluation may do (their work grows faster
+// than the facts, such as a predicate over the accidents inside another):
+// no answer is given rather than a partial one. The error names the
+// expression that found the budget spent.
+var ErrBudget = lang.ErrBudget
+
+// withinBudget returns the answer, or the budget's error when the
+// evaluation went over it.
+func withinBudget[T any](v T, err error) func(*lang.Eval) (T, error) {
+	return func(ev *lang.Eval) (T, error) {
+		if err == nil {
+			if xerr := ev.Exhausted(); xerr != nil {
+				var zero T
+				return zero, fmt.Errorf("anzexian: %w", xerr)
+			}
+		}
+		return v, err
+	}
 }
 
 // Quote prices one enterprise: the premium with its worksheet, without the
@@ -123,7 +154,7 @@ func (e *Engine) Quote(f *facts.Facts, opts ...Option) (*Quote, error) {
 		return nil, err
 	}
 	defer e.pool.Put(ev)
-	return quote(st, ev, o)
+	return withinBudget(quote(st, ev, o))(ev)
 }
 
 func optionsOf(opts []Option) options {

@@ -542,8 +542,8 @@ func TestCaseFileLimits(t *testing.T) {
 				r := casetest.NewRunner(e).Run(cases[0], false)
 				err = errors.New(fmt.Sprint(r.Failures))
 			}
-			if err == nil || !strings.Contains(err.Error(), "not a regular file") {
-				t.Errorf("case %q: err %v, want \"not a regular file\"", doc, err)
+			if err == nil || !strings.Contains(err.Error(), "must be a regular file") {
+				t.Errorf("case %q: err %v, want \"must be a regular file\"", doc, err)
 			}
 		}
 		bug(t, "os.ReadFile is unbounded: facts_file: /dev/zero, or with: [/dev/zero], read until memory ran out")

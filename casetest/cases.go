@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,6 +16,7 @@ import (
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/boundedfile"
 	"github.com/anzexian/anzexian/internal/yamlx"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/google/go-cmp/cmp"
@@ -143,7 +143,7 @@ func Load(paths ...string) ([]*Case, error) {
 	var out []*Case
 	var diags diag.Diagnostics
 	for _, f := range files {
-		data, err := readFileMax(f, rulesets.MaxRulesetSize, "case file")
+		data, err := boundedfile.Read(f, rulesets.MaxRulesetSize, "a case file")
 		if err != nil {
 			return nil, err
 		}
@@ -199,7 +199,7 @@ func parseCaseFile(file string, data []byte) ([]*Case, diag.Diagnostics) {
 		// in document order (not the map's), so that the report is stable
 		for i := 0; i+1 < len(root.Content); i += 2 {
 			if k := root.Content[i].Value; k != "cases" && k != "defaults" && k != "about" {
-				diags = append(diags, caseDiag(file, root.Content[i+1], "unknown key %q in a case file (keys: about, defaults, cases)", k))
+				diags = append(diags, caseDiag(file, root.Content[i+1], "unknown key %q in a case file (keys: about, defaults, cases)", yamlx.Cut(k, 60)))
 			}
 		}
 	} else {
@@ -233,7 +233,7 @@ func parseCase(file string, data []byte, n, defaults *yaml.Node, idx int, single
 	m := mapOf(n)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if k := n.Content[i].Value; !contains(caseKeys, k) && !(single && k == "about") {
-			diags = append(diags, caseDiag(file, n.Content[i+1], "unknown key %q in a case (keys: %s)", k, strings.Join(caseKeys, ", ")))
+			diags = append(diags, caseDiag(file, n.Content[i+1], "unknown key %q in a case (keys: %s)", yamlx.Cut(k, 60), strings.Join(caseKeys, ", ")))
 		}
 	}
 	c := &Case{File: file, Line: n.Line}
@@ -285,18 +285,20 @@ func parseCase(file string, data []byte, n, defaults *yaml.Node, idx int, single
 	factsName, factsData := file, data
 	if ff := pick("facts_file"); ff != nil {
 		p := besideFile(file, ff.Value)
-		b, err := readFileMax(p, facts.MaxSize, "facts document")
+		b, err := boundedfile.Read(p, facts.MaxSize, "a facts document")
 		if err != nil {
 			diags = append(diags, caseDiag(file, ff, "facts_file: %v", err))
 			return nil, diags
 		}
-		var doc yaml.Node
-		if err := yaml.Unmarshal(b, &doc); err != nil || len(doc.Content) == 0 {
-			diags = append(diags, caseDiag(file, ff, "facts_file %s is not a YAML document", p))
+		// The file may be anything the name points to: when it is no
+		// facts document, say so without quoting a line of it.
+		docs, problem := yamlx.Recognize(b, "facts", "a facts document", facts.FieldNames(), 1)
+		if problem != "" {
+			diags = append(diags, caseDiag(file, ff, "facts_file: %s %s", filepath.ToSlash(p), problem))
 			return nil, diags
 		}
 		// the case's own facts: refine the file's
-		factsNode = mergeNodes(doc.Content[0], factsNode)
+		factsNode = mergeNodes(docs[0], factsNode)
 		if m["facts"] == nil {
 			factsName, factsData = filepath.ToSlash(p), b
 		}
@@ -510,7 +512,7 @@ func (e *Runner) Run(c *Case, update bool) *Result {
 		got = append(got, '\n')
 		path := c.GoldenPath()
 		if update {
-			old, _ := os.ReadFile(path)
+			old, _ := boundedfile.Read(path, MaxGoldenSize, "a golden file") // none yet: nil
 			if !bytes.Equal(old, got) {
 				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 					fail("golden", err.Error())
@@ -524,7 +526,7 @@ func (e *Runner) Run(c *Case, update bool) *Result {
 			}
 			return res
 		}
-		want, err := os.ReadFile(path)
+		want, err := boundedfile.Read(path, MaxGoldenSize, "a golden file")
 		if err != nil {
 			fail("golden", fmt.Sprintf("%v (run with --update to create it)", err))
 			return res
@@ -551,7 +553,7 @@ func applyFixes(file string, fixes []fix) (bool, error) {
 	if len(fixes) == 0 {
 		return false, nil
 	}
-	data, err := os.ReadFile(file)
+	data, err := boundedfile.Read(file, rulesets.MaxRulesetSize, "a case file")
 	if err != nil {
 		return false, err
 	}
@@ -935,9 +937,14 @@ func (e *Runner) registryWith(paths []string) (*rulesets.Registry, error) {
 	}
 	var files []diag.File
 	for _, p := range paths {
-		data, err := readFileMax(p, rulesets.MaxRulesetSize, "ruleset file")
+		data, err := boundedfile.Read(p, rulesets.MaxRulesetSize, "a ruleset file")
 		if err != nil {
 			return nil, err
+		}
+		// named by a case file: when it is no ruleset, say so without
+		// quoting a line of it
+		if _, problem := yamlx.Recognize(data, "ruleset", "a ruleset", []string{"schema", "id"}, rulesets.MaxRulesetsPerFile); problem != "" {
+			return nil, fmt.Errorf("with: %s %s", p, problem)
 		}
 		files = append(files, diag.File{Name: p, Data: data})
 	}
@@ -1002,34 +1009,9 @@ func (e *Runner) RunAll(cases []*Case, update bool) *Report {
 	return run
 }
 
-// readFileMax reads a regular file of at most max bytes; what, the kind of
-// file, names the limit in the error. A device or a pipe (facts_file:
-// /dev/zero) is refused rather than read until memory runs out.
-func readFileMax(name string, max int64, what string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", name)
-	}
-	if info.Size() > max {
-		return nil, fmt.Errorf("%s: %d bytes is over the %d-byte limit of a %s", name, info.Size(), max, what)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max { // grew while read
-		return nil, fmt.Errorf("%s: over the %d-byte limit of a %s", name, max, what)
-	}
-	return data, nil
-}
+// MaxGoldenSize bounds a golden file (an assessment in full JSON, some
+// 20 KB; one with a penalty for each of thousands of accidents, megabytes).
+const MaxGoldenSize = 64 << 20
 
 // besideFile resolves a path named in a case file: relative to the case
 // file's folder, unless it is absolute.

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Pos is a position in a source file. Line and Column are 1-based; Column
@@ -80,7 +81,11 @@ type Diagnostic struct {
 	// the snippet; Detail holds extra context such as expr's own caret
 	// snippet when an expression could not be mapped exactly.
 	Source string `json:"source,omitempty"`
-	Detail string `json:"detail,omitempty"`
+	// SourceFrom is, when Source is an excerpt of a longer line (see
+	// CutSource), the column of the line its first character is in; 0
+	// when Source is the whole line.
+	SourceFrom int    `json:"source_from,omitempty"`
+	Detail     string `json:"detail,omitempty"`
 	// Err is the underlying cause, if any (e.g. an expr *file.Error).
 	Err error `json:"-"`
 	// More is, for a "<kind>.too_many_errors" diagnostic, how many errors
@@ -216,30 +221,52 @@ func (ds Diagnostics) Print(w io.Writer) error {
 }
 
 // Format renders d on several lines with its snippet, as [Diagnostics.Print].
+//
+// Text from the file (the snippet, values quoted in the summary) is
+// printed safely: control characters are escaped or blanked (see Escape),
+// and a line longer than MaxSourceWidth is shown as an excerpt.
 func (d *Diagnostic) Format() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s: %s", d.Subject.String(), d.Severity, d.Summary)
+	fmt.Fprintf(&b, "%s: %s: %s", Escape(d.Subject.String()), d.Severity, Escape(d.Summary))
 	if d.Code != "" {
 		fmt.Fprintf(&b, " [%s]", d.Code)
 	}
 	b.WriteByte('\n')
 	if d.Path != "" {
-		fmt.Fprintf(&b, "      at %s\n", d.Path)
+		fmt.Fprintf(&b, "      at %s\n", Escape(d.Path))
 	}
 	if d.Source != "" && d.Subject.Start.IsValid() {
+		c := *d
+		c.CutSource()
 		num := strconv.Itoa(d.Subject.Start.Line)
 		pad := strings.Repeat(" ", len(num))
-		line := strings.TrimRight(d.Source, "\r\n")
-		fmt.Fprintf(&b, "  %s | %s\n", num, line)
-		fmt.Fprintf(&b, "  %s | %s\n", pad, caret(line, d.Subject))
+		line := blank(strings.TrimRight(c.Source, "\r\n"))
+		subject := c.Subject
+		pre, post := "", ""
+		if c.SourceFrom > 0 {
+			// columns of the excerpt; "…" marks what was cut
+			shift := c.SourceFrom - 1
+			subject.Start.Column -= shift
+			if subject.End.IsValid() {
+				subject.End.Column -= shift
+			}
+			if c.SourceFrom > 1 {
+				pre = "…"
+			}
+			if c.SourceFrom-1+utf8.RuneCountInString(c.Source) < utf8.RuneCountInString(d.Source) {
+				post = "…"
+			}
+		}
+		fmt.Fprintf(&b, "  %s | %s%s%s\n", num, pre, line, post)
+		fmt.Fprintf(&b, "  %s | %s%s\n", pad, strings.Repeat(" ", len([]rune(pre))), caret(line, subject))
 	}
 	if d.Detail != "" {
 		for _, l := range strings.Split(strings.TrimRight(d.Detail, "\n"), "\n") {
-			fmt.Fprintf(&b, "      %s\n", l)
+			fmt.Fprintf(&b, "      %s\n", Escape(l))
 		}
 	}
 	if d.Hint != "" {
-		fmt.Fprintf(&b, "      = hint: %s\n", d.Hint)
+		fmt.Fprintf(&b, "      = hint: %s\n", Escape(d.Hint))
 	}
 	return b.String()
 }

@@ -2,6 +2,7 @@ package diag_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/anzexian/anzexian/diag"
@@ -79,5 +80,55 @@ func TestDiagnosticsSort(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("got %v, want %v", got, want)
 		}
+	}
+}
+
+func TestEscape(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"长沙某机械有限公司", "长沙某机械有限公司"},
+		{"a\tb", "a\tb"},
+		{"\x1b[31m红\x1b[0m", `\x1b[31m红\x1b[0m`},
+		{"line\nbreak\r", `line\x0abreak\x0d`},
+		{"\u202eevil\u202c", `\u202eevil\u202c`},
+		{"nul\x00", `nul\x00`},
+		{"gbk \xbc\xd7", `gbk \xbc\xd7`},
+		{"c1 \u009b", `c1 \u009b`},
+	} {
+		if got := diag.Escape(c.in); got != c.want {
+			t.Errorf("Escape(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// A snippet of a long line (a JSONL record of a megabyte) is an excerpt
+// around the subject, held and printed; control characters in it never
+// reach the terminal.
+func TestLongAndHostileSnippets(t *testing.T) {
+	line := strings.Repeat("a", 500000) + `"employees": "many"` + strings.Repeat("b", 500000)
+	d := &diag.Diagnostic{Severity: diag.SeverityError, Code: "facts.type", Summary: "employees must be a whole number",
+		Subject: diag.Range{File: "book.jsonl", Start: diag.Pos{Line: 7, Column: 500014}, End: diag.Pos{Line: 7, Column: 500020}},
+		Source:  line}
+	out := d.Format()
+	if len(out) > 2*diag.MaxSourceWidth+400 {
+		t.Fatalf("%d bytes printed", len(out))
+	}
+	lines := strings.Split(out, "\n")
+	if !strings.Contains(lines[1], `…`) || !strings.Contains(lines[1], `"many"`) {
+		t.Errorf("snippet %q", lines[1])
+	}
+	// the caret is under "many"
+	at := strings.Index(lines[1], `"many"`)
+	caret := strings.Index(lines[2], "^")
+	if w := len([]rune(lines[1][:at])); caret < 0 || len([]rune(lines[2][:caret])) != w {
+		t.Errorf("caret at %d, value at %d:\n%s\n%s", caret, w, lines[1], lines[2])
+	}
+	d.CutSource()
+	if len(d.Source) > 4*diag.MaxSourceWidth || d.SourceFrom == 0 {
+		t.Errorf("CutSource kept %d bytes from %d", len(d.Source), d.SourceFrom)
+	}
+	h := &diag.Diagnostic{Severity: diag.SeverityError, Summary: "unknown field \"\x1b[2J\"", Hint: "x\u202e",
+		Subject: diag.Range{File: "x.yaml", Start: diag.Pos{Line: 1, Column: 1}}, Source: "\x1b]0;pwned\x07key: 1"}
+	if f := h.Format(); strings.ContainsAny(f, "\x1b\x07\u202e") {
+		t.Errorf("control characters printed: %q", f)
 	}
 }

@@ -84,6 +84,25 @@ var factsKeys = []string{
 	"claims_unpaid_to_victims", "enforcement", "operating_since",
 }
 
+// notFacts says why n is no facts document at all, or "" when it may be
+// one: it must be a mapping, and some key must be a core fact or look like
+// one (a typo gets its "did you mean").
+func notFacts(n *yaml.Node) string {
+	if n.Kind != yaml.MappingNode {
+		return "its top level is " + yamlx.KindOf(n) + ", not a mapping"
+	}
+	if len(n.Content) == 0 {
+		return ""
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i].Value
+		if slices.Contains(factsKeys, k) || suggest.Closest(k, factsKeys) != "" {
+			return ""
+		}
+	}
+	return "none of its keys is a fact of the input contract (region, sectors, employees …)"
+}
+
 // decodeFactsNode decodes one enterprise document.
 func decodeFactsNode(name string, src []byte, n *yaml.Node) (*Facts, diag.Diagnostics) {
 	return decodeFacts(name, src, n, yamlx.NewBudget())
@@ -98,8 +117,12 @@ func decodeFacts(name string, src []byte, n *yaml.Node, budget *yamlx.Budget) (*
 		return nil, r.Diags
 	}
 	f := &Facts{Status: "operating"}
-	if n.Kind != yaml.MappingNode {
-		r.Errorf(n, "", "facts.type", "an enterprise is a mapping such as {region: \"430100\", sectors: [...]}", "facts must be a mapping, not %s", yamlx.Describe(n))
+	if p := notFacts(n); p != "" {
+		// Whatever the file is, its content is not quoted (no snippet):
+		// the name may point anywhere (a facts_file: of a case file).
+		r.Diags = append(r.Diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "facts.type",
+			Summary: "not a facts document: " + p, Subject: diag.Range{File: name, Start: diag.Pos{Line: n.Line, Column: n.Column}},
+			Hint: "an enterprise is a mapping such as {region: \"430100\", sectors: [...]}"})
 		return nil, r.Diags
 	}
 	// Split core keys from extra facts declared by rulesets; a key that looks

@@ -37,6 +37,7 @@ func DecodeLine(name string, line int, data []byte) (*Facts, error) {
 		d := &diag.Diagnostic{Severity: diag.SeverityError, Code: "facts.syntax", Summary: "JSON syntax error: " + err.Msg,
 			Hint:    "each line of a JSONL portfolio is one JSON object, e.g. {\"region\": \"430100\", \"sectors\": [\"mining\"]}",
 			Subject: diag.Range{File: name, Start: diag.Pos{Line: 1, Column: p.Column(err.Off)}}, Source: yamlx.SourceLine(data, 1)}
+		d.CutSource()
 		if err.Code != "" {
 			d.Code = err.Code
 		}

@@ -49,6 +49,10 @@ type BatchOptions struct {
 	// Progress, when not nil, is called in input order after each chunk of
 	// records with the running summary and the bytes of input consumed.
 	Progress func(s *BatchSummary, consumed int64)
+	// ResumeAfter resumes a batch that was stopped: records starting on
+	// this line or before are read past, neither assessed nor written nor
+	// counted in Read (see BatchSummary.Resumed and [ResumeOutput]).
+	ResumeAfter int
 }
 
 // BatchSummary counts what a batch did. Read = Written + Skipped + Failed
@@ -62,6 +66,9 @@ type BatchSummary struct {
 	// Interrupted is set when the context ended the batch before the end
 	// of the portfolio.
 	Interrupted bool `json:"interrupted"`
+	// Resumed counts the records read past because an earlier run wrote
+	// them (BatchOptions.ResumeAfter); they are not in Read.
+	Resumed int `json:"resumed,omitempty"`
 	// Obligations counts the assessments by obligation.
 	Obligations map[rulesets.Obligation]int `json:"obligations"`
 	// Priced counts the assessments with an exact premium, TotalPremium
@@ -93,6 +100,7 @@ type batchResult struct {
 	rng        *rating.Range // of a provisional premium
 	incomplete bool
 	penalised  bool
+	resumed    bool // written by the run resumed (ResumeAfter)
 }
 
 // Batch assesses every enterprise of the portfolio r and writes one JSON
@@ -102,11 +110,15 @@ type batchResult struct {
 //	{"line": 12, "assessment": {...}}
 //
 // where line is the record's line in the portfolio. It streams: memory
-// stays bounded whatever the portfolio's size, and every core is busy.
+// stays bounded in bytes whatever the portfolio's size and the weight of
+// its records (see README, "Limits"), and every core is busy.
 // Output holds complete lines only, also when ctx is cancelled (the
 // summary says Interrupted; the error is nil) or a bad record stops the
-// batch (the error names the record's line). The summary is never nil, also
-// when the portfolio cannot be read at all (a CSV header without region).
+// batch (the error names the record's line). A cancelled ctx ends Batch at
+// once, even while r blocks (a stalled pipe): what was read but not yet
+// written is not written, and a goroutine blocked in r.Read ends when the
+// Read returns. The summary is never nil, also when the portfolio cannot
+// be read at all (a CSV header without region).
 func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o BatchOptions) (*BatchSummary, error) {
 	start := time.Now()
 	if o.At.IsZero() {
@@ -139,6 +151,9 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		}
 	}
 	work := func(_ int, raw *rawRecord) batchResult {
+		if raw.line <= o.ResumeAfter {
+			return batchResult{resumed: true}
+		}
 		f, err := p.decode(raw)
 		if err != nil {
 			return batchResult{err: err}
@@ -173,12 +188,16 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 	s := &BatchSummary{Obligations: map[rulesets.Obligation]int{}}
 	lastChunkEnd := int64(-1)
 	emit := func(raw *rawRecord, res batchResult) error {
+		if res.resumed {
+			s.Resumed++
+			return nil
+		}
 		s.Read++
 		if res.err != nil {
 			if o.Rejected != nil {
 				o.Rejected(raw.line, res.err)
 			}
-			if !o.SkipBad {
+			if !o.SkipBad || raw.fatal {
 				s.Failed++
 				return &BatchError{Line: raw.line, Err: res.err}
 			}
@@ -219,7 +238,7 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		}
 		return nil
 	}
-	err = runOrdered(ctx, p, o.Workers, work, emit)
+	err = runOrdered(ctx, p, o.Workers, work, func(r batchResult) int { return len(r.line) }, emit)
 	if tw != nil {
 		if cerr := tw.Close(); err == nil && cerr != nil {
 			err = cerr

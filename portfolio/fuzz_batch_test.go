@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -68,7 +69,9 @@ func FuzzBatch(f *testing.F) {
 		if s.Read != s.Written+s.Skipped+s.Failed {
 			t.Fatalf("read %d ≠ written %d + skipped %d + failed %d", s.Read, s.Written, s.Skipped, s.Failed)
 		}
-		if skip && s.Failed != 0 {
+		if skip && s.Failed != 0 && !strings.Contains(fmt.Sprint(err), "the rest of the portfolio cannot be read") {
+			// only a CSV record over the limit inside a quoted cell stops a
+			// batch that skips: nothing past it can be read
 			t.Fatalf("skipping bad records, %d failed (err %v)", s.Failed, err)
 		}
 		if s.Failed > 1 {

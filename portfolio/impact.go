@@ -16,6 +16,13 @@ import (
 	"github.com/anzexian/anzexian/rulesets"
 )
 
+// Bounds of ImpactOptions: a report lists the largest movers for a person
+// to read and draws a histogram on a page; each is allocated up front.
+const (
+	MaxTop  = 10000
+	MaxBins = 1000
+)
+
 // ImpactOptions configure [Engine.Impact].
 type ImpactOptions struct {
 	// Name names the portfolio (a file name) in the report and in errors.
@@ -28,9 +35,11 @@ type ImpactOptions struct {
 	Insurer string
 	// Workers is the number of goroutines assessing; 0 is GOMAXPROCS.
 	Workers int
-	// Top is the number of largest movers listed (default 20).
+	// Top is the number of largest movers listed (default 20, at most
+	// MaxTop).
 	Top int
-	// Bins is about how many bars the histogram has (default 12).
+	// Bins is about how many bars the histogram has (default 12, at most
+	// MaxBins).
 	Bins int
 	// Progress, when not nil, is called in input order with the number of
 	// records done and the bytes of input consumed (-1 at the end).
@@ -233,6 +242,7 @@ type impactOne struct {
 	facts           *facts.Facts
 	before, after   *anzexian.Assessment
 	inScope         bool
+	rawLen          int // the record's bytes, for the pipeline's bound
 }
 
 // Impact assesses every enterprise of the portfolio r under the engine's
@@ -255,6 +265,9 @@ func Impact(ctx context.Context, e *anzexian.Engine, r io.Reader, edited *rulese
 	}
 	if o.Bins <= 0 {
 		o.Bins = 12
+	}
+	if o.Top > MaxTop || o.Bins > MaxBins {
+		return nil, fmt.Errorf("impact: at most %d movers and %d histogram bars (asked for %d and %d)", MaxTop, MaxBins, o.Top, o.Bins)
 	}
 	p, err := NewReader(o.Name, r, o.Format)
 	if err != nil {
@@ -295,7 +308,7 @@ func Impact(ctx context.Context, e *anzexian.Engine, r io.Reader, edited *rulese
 		if err != nil {
 			return impactOne{failed: &RecordError{Line: raw.line, Stack: "after", Error: oneLineError(err)}}
 		}
-		one := impactOne{facts: f, before: a, after: b}
+		one := impactOne{facts: f, before: a, after: b, rawLen: len(raw.data)}
 		for _, l := range append(a.Rulesets, b.Rulesets...) {
 			if changedDigest[l.Digest] {
 				one.inScope = true
@@ -307,6 +320,9 @@ func Impact(ctx context.Context, e *anzexian.Engine, r io.Reader, edited *rulese
 	agg := newImpactAgg(o.Top)
 	done := 0
 	emit := func(raw *rawRecord, one impactOne) error {
+		if raw.fatal {
+			return raw.err // the rest of the portfolio cannot be read
+		}
 		done++
 		switch {
 		case one.skipped != nil:
@@ -349,7 +365,15 @@ func Impact(ctx context.Context, e *anzexian.Engine, r io.Reader, edited *rulese
 		}
 		return nil
 	}
-	err = runOrdered(ctx, p, o.Workers, work, emit)
+	// what a result holds: the facts and two assessments, some 15 KB for
+	// a light record, growing with the record (a penalty an accident)
+	size := func(one impactOne) int {
+		if one.facts == nil {
+			return 256
+		}
+		return 16<<10 + 32*one.rawLen
+	}
+	err = runOrdered(ctx, p, o.Workers, work, size, emit)
 	if o.Progress != nil {
 		o.Progress(done, -1)
 	}

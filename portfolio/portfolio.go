@@ -10,6 +10,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
@@ -50,50 +51,66 @@ func FormatOf(name string) Format {
 }
 
 // Reader reads enterprises one at a time, with bounded memory
-// whatever the portfolio's size.
+// whatever the portfolio's size: no record is held beyond MaxRecordSize
+// bytes, and a record over it is reported with its line as soon as the
+// limit is passed, without reading to its end.
 type Reader struct {
 	name   string
 	format Format
 	br     *bufio.Reader
-	cr     *csv.Reader
 	header []string
 	line   int   // the last line read
 	offset int64 // bytes consumed
-	cnt    *countingReader
 	xl     *xlsxReader
+	// skipping: the rest of an over-long line is still to be read past;
+	// ended: a record the portfolio cannot be read past was returned.
+	skipping, ended bool
+	// cancel, when not nil, stops reading past an over-long line (which
+	// may have no end: a device through standard input).
+	cancel <-chan struct{}
 }
 
 // MaxRecordSize bounds one JSONL line or CSV record.
 const MaxRecordSize = facts.MaxSize
 
+// errCancelled is nextRaw's error when cancel was closed.
+var errCancelled = errors.New("portfolio: reading cancelled")
+
 // NewReader reads the portfolio r named name in format.
 func NewReader(name string, r io.Reader, format Format) (*Reader, error) {
-	p := &Reader{name: name, format: format}
+	p := &Reader{name: name, format: format, br: bufio.NewReaderSize(r, 64<<10)}
 	switch format {
 	case CSV:
-		p.cnt = &countingReader{r: r}
-		p.cr = csv.NewReader(p.cnt)
-		p.cr.FieldsPerRecord = -1
-		h, err := p.cr.Read()
-		if err != nil {
+		// a byte order mark, as spreadsheets write it
+		if b, err := p.br.Peek(3); err == nil && string(b) == "\ufeff" {
+			p.br.Discard(3)
+			p.offset = 3
+		}
+		raw, err := p.nextCSV(nil)
+		if err != nil { // io.EOF: an empty file
 			return nil, fmt.Errorf("%s: reading the CSV header: %w", name, err)
 		}
+		if raw.err != nil {
+			return nil, fmt.Errorf("%s: the CSV header: %w", name, raw.err)
+		}
+		h, _, perr := parseCSV(raw.data, raw.line)
+		if perr != nil {
+			return nil, fmt.Errorf("%s:%d: the CSV header: %s", name, perr.line, perr.msg)
+		}
 		for i, c := range h {
-			h[i] = strings.TrimSpace(strings.TrimPrefix(c, "\ufeff"))
+			h[i] = strings.TrimSpace(c)
 		}
 		if h, err = headerPaths(h); err != nil {
-			return nil, fmt.Errorf("%s:1: %w", name, err)
+			return nil, fmt.Errorf("%s:%d: %w", name, raw.line, err)
 		}
 		p.header = h
-		p.line = 1
 	case XLSX:
-		xl, err := newXLSXReader(name, r)
+		xl, err := newXLSXReader(name, p.br)
 		if err != nil {
 			return nil, err
 		}
 		p.xl = xl
 	case JSONL:
-		p.br = bufio.NewReaderSize(r, 64<<10)
 	default:
 		return nil, fmt.Errorf("unknown portfolio format %q (jsonl, csv or xlsx)", format)
 	}
@@ -110,6 +127,9 @@ func headerPaths(h []string) ([]string, error) {
 		if c == "" {
 			return nil, fmt.Errorf("column %d of the header has no name", i+1)
 		}
+		if len(c) > 128 || !utf8.ValidString(c) {
+			return nil, fmt.Errorf("column %d of the header is not a fact path (at most 128 characters)", i+1)
+		}
 		path := c
 		if col := ColumnOf(c); col != nil {
 			path = col.Path
@@ -124,20 +144,9 @@ func headerPaths(h []string) ([]string, error) {
 		out[i] = path
 	}
 	if seen["region"] == "" || seen["sectors"] == "" {
-		return nil, fmt.Errorf("the header needs the columns 地区代码 (region) and 行业 (sectors) (it has %s)", strings.Join(h, ","))
+		return nil, fmt.Errorf("the header needs the columns 地区代码 (region) and 行业 (sectors) (it has %s)", yamlx.Cut(strings.Join(h, ","), 200))
 	}
 	return out, nil
-}
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(b []byte) (int, error) {
-	n, err := c.r.Read(b)
-	c.n += int64(n)
-	return n, err
 }
 
 // Record is one enterprise read from a portfolio: its facts, or the error
@@ -148,25 +157,31 @@ type Record struct {
 	Err   error
 }
 
-// rawRecord is a record before decoding: a JSONL line or a CSV row, with
-// the byte offset of its end (for progress).
+// rawRecord is a record before decoding: a JSONL line or the bytes of a CSV
+// record, with the byte offset of its end (for progress).
 type rawRecord struct {
 	line int
-	data []byte   // JSONL
-	row  []string // CSV, XLSX
-	cols []int    // CSV, XLSX: the column each cell starts at
+	data []byte   // JSONL, CSV
+	row  []string // XLSX
+	cols []int    // XLSX: the column each cell starts at
 	err  error    // a record that could not even be split
-	end  int64
-	// header names the facts of row's cells (CSV, XLSX); src names the
-	// record's file in errors when it is not the portfolio's name (an XLSX
-	// sheet: book.xlsx[企业]).
+	// fatal: the portfolio cannot be read past this record (a CSV
+	// record over the limit inside a quoted cell: where the next one
+	// starts is unknown).
+	fatal bool
+	end   int64
+	// header names the facts of row's cells (XLSX); src names the
+	// record's file in errors when it is not the portfolio's name (an
+	// XLSX sheet: book.xlsx[企业]).
 	header []string
 	src    string
 }
 
 // Next returns the next record; io.EOF at the end. A record that does not
 // decode is returned with its error (a *facts.Error naming the
-// line and field); the reader goes on with the next one.
+// line and field); the reader goes on with the next one, unless the
+// portfolio cannot be read past it (a CSV record over MaxRecordSize inside
+// a quoted cell): then the next call returns io.EOF.
 func (p *Reader) Next() (Record, error) {
 	raw, err := p.nextRaw(nil)
 	if err != nil {
@@ -176,56 +191,89 @@ func (p *Reader) Next() (Record, error) {
 	return Record{Line: raw.line, Facts: f, Err: err}, nil
 }
 
-// nextRaw reads the next record without decoding it; a JSONL line is
-// appended to *buf when buf is not nil (an arena shared by the records of
-// a chunk).
+// buffered reports whether the next record can be read without waiting
+// for input (a stalled pipe makes the pipeline send what it has).
+func (p *Reader) buffered() bool { return p.xl != nil || p.br.Buffered() > 0 }
+
+// tooLarge is the error of a record over MaxRecordSize.
+func (p *Reader) tooLarge(line int, what, hint string) error {
+	return &facts.Error{Diagnostics: diag.Diagnostics{{
+		Severity: diag.SeverityError, Code: "facts.too_large",
+		Summary: fmt.Sprintf("the %s is longer than %d bytes", what, MaxRecordSize),
+		Hint:    hint,
+		Subject: diag.Range{File: p.name, Start: diag.Pos{Line: line, Column: 1}}}}}
+}
+
+// nextRaw reads the next record without decoding it; its bytes are
+// appended to *arena when arena is not nil (an arena shared by the records
+// of a chunk).
 func (p *Reader) nextRaw(arena *[]byte) (rawRecord, error) {
+	if p.ended {
+		return rawRecord{}, io.EOF
+	}
+	if p.skipping {
+		if err := p.skipLine(); err != nil {
+			return rawRecord{}, err
+		}
+	}
+	switch p.format {
+	case CSV:
+		return p.nextCSV(arena)
+	case XLSX:
+		return p.xl.next()
+	}
 	var buf []byte
 	if arena != nil {
 		buf = *arena
 		defer func() { *arena = buf }()
 	}
-	switch p.format {
-	case CSV:
-		return p.nextCSV()
-	case XLSX:
-		return p.xl.next()
-	}
 	for {
-		line, err := p.br.ReadSlice('\n')
-		if len(line) == 0 && err != nil {
+		start := len(buf)
+		first := p.line == 0
+		var err error
+		var n int64
+		for {
+			var chunk []byte
+			chunk, err = p.br.ReadSlice('\n')
+			n += int64(len(chunk))
+			buf = append(buf, chunk...)
+			if err != bufio.ErrBufferFull {
+				break
+			}
+			if len(buf)-start > MaxRecordSize {
+				// Report it now; the rest of the line is read past
+				// later, if the reading goes on at all.
+				p.line++
+				p.offset += n
+				buf = buf[:start]
+				p.skipping = true
+				return rawRecord{line: p.line, end: p.offset, err: p.tooLarge(p.line, "record",
+					"an enterprise's facts are a few kilobytes; check the line holds one enterprise")}, nil
+			}
+		}
+		if n == 0 && err != nil {
 			if err == io.EOF {
 				return rawRecord{}, io.EOF
 			}
-			if err != bufio.ErrBufferFull {
-				return rawRecord{}, err
-			}
+			return rawRecord{}, err
 		}
 		p.line++
-		n := int64(len(line))
-		start := len(buf)
-		buf = append(buf, line...)
-		for err == bufio.ErrBufferFull {
-			line, err = p.br.ReadSlice('\n')
-			n += int64(len(line))
-			if len(buf)-start <= MaxRecordSize {
-				buf = append(buf, line...)
-			}
-		}
 		p.offset += n
 		if err != nil && err != io.EOF {
 			return rawRecord{}, err
 		}
 		rec := buf[start:]
-		if len(rec) > MaxRecordSize {
-			return rawRecord{line: p.line, end: p.offset, err: &facts.Error{Diagnostics: diag.Diagnostics{{
-				Severity: diag.SeverityError, Code: "facts.too_large",
-				Summary: fmt.Sprintf("the record is longer than %d bytes", MaxRecordSize),
-				Hint:    "an enterprise's facts are a few kilobytes; check the line holds one enterprise",
-				Subject: diag.Range{File: p.name, Start: diag.Pos{Line: p.line, Column: 1}}}}}}, nil
+		if len(bytes.TrimRight(rec, "\r\n")) > MaxRecordSize {
+			buf = buf[:start]
+			return rawRecord{line: p.line, end: p.offset, err: p.tooLarge(p.line, "record",
+				"an enterprise's facts are a few kilobytes; check the line holds one enterprise")}, nil
+		}
+		if first {
+			rec = bytes.TrimPrefix(rec, []byte("\ufeff")) // a byte order mark
 		}
 		rec = bytes.TrimSpace(rec)
 		if len(rec) == 0 {
+			buf = buf[:start]
 			if err == io.EOF {
 				return rawRecord{}, io.EOF
 			}
@@ -235,45 +283,34 @@ func (p *Reader) nextRaw(arena *[]byte) (rawRecord, error) {
 	}
 }
 
+// skipLine reads past the rest of an over-long line, holding none of it.
+func (p *Reader) skipLine() error {
+	for {
+		if p.cancel != nil {
+			select {
+			case <-p.cancel:
+				return errCancelled
+			default:
+			}
+		}
+		chunk, err := p.br.ReadSlice('\n')
+		p.offset += int64(len(chunk))
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		p.skipping = false
+		if err == io.EOF {
+			return nil
+		}
+		return err
+	}
+}
+
 // objectColumns are the facts given as JSON in a CSV cell.
 var objectColumns = map[string]bool{"accidents": true, "sites": true, "policy_history": true}
 
 // listColumns are the code lists given as ";"-separated cells.
 var listColumns = map[string]bool{"sectors": true, "occupational_hazards": true, "other_safety_insurance": true}
-
-func (p *Reader) nextCSV() (rawRecord, error) {
-	row, err := p.cr.Read()
-	if err == io.EOF {
-		return rawRecord{}, io.EOF
-	}
-	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			p.line = pe.Line
-			return rawRecord{line: pe.Line, end: p.cnt.n, err: &facts.Error{Diagnostics: diag.Diagnostics{{
-				Severity: diag.SeverityError, Code: "facts.syntax",
-				Summary: "CSV syntax error: " + pe.Err.Error(),
-				Hint:    "quote a cell that holds commas, quotes or line breaks, doubling the quotes inside it",
-				Subject: diag.Range{File: p.name, Start: diag.Pos{Line: pe.Line, Column: pe.Column}}}}}}, nil
-		}
-		return rawRecord{}, err
-	}
-	line, _ := p.cr.FieldPos(0)
-	p.line = line
-	cols := make([]int, len(row))
-	for i := range row {
-		_, cols[i] = p.cr.FieldPos(i)
-	}
-	rec := rawRecord{line: line, row: row, cols: cols, end: p.cnt.n, header: p.header}
-	if len(row) != len(p.header) {
-		rec.err = &facts.Error{Diagnostics: diag.Diagnostics{{
-			Severity: diag.SeverityError, Code: "facts.syntax",
-			Summary: fmt.Sprintf("the row has %d cells; the header has %d columns", len(row), len(p.header)),
-			Hint:    "every row has one cell per column of the header, empty when the fact is not given",
-			Subject: diag.Range{File: p.name, Start: diag.Pos{Line: line, Column: 1}}}}}
-	}
-	return rec, nil
-}
 
 // decode turns a raw record into facts.
 func (p *Reader) decode(raw *rawRecord) (*facts.Facts, error) {
@@ -283,17 +320,40 @@ func (p *Reader) decode(raw *rawRecord) (*facts.Facts, error) {
 	if p.format == JSONL {
 		return facts.DecodeLine(p.name, raw.line, raw.data)
 	}
-	name := p.name
-	if raw.src != "" {
-		name = raw.src
+	name, header := p.name, p.header
+	var row []string
+	var pos []cellPos
+	if p.format == XLSX {
+		name, header, row = raw.src, raw.header, raw.row
+		pos = make([]cellPos, len(row))
+		for i := range row {
+			pos[i] = cellPos{line: raw.line, col: raw.cols[i]}
+		}
+	} else {
+		var perr *csvProblem
+		row, pos, perr = parseCSV(raw.data, raw.line)
+		if perr != nil {
+			return nil, &facts.Error{Diagnostics: diag.Diagnostics{{
+				Severity: diag.SeverityError, Code: "facts.syntax",
+				Summary: "CSV syntax error: " + perr.msg,
+				Hint:    perr.hint,
+				Subject: diag.Range{File: p.name, Start: diag.Pos{Line: perr.line, Column: perr.col}}}}}
+		}
+		if len(row) != len(header) {
+			return nil, &facts.Error{Diagnostics: diag.Diagnostics{{
+				Severity: diag.SeverityError, Code: "facts.syntax",
+				Summary: fmt.Sprintf("the row has %d cells; the header has %d columns", len(row), len(header)),
+				Hint:    "every row has one cell per column of the header, empty when the fact is not given",
+				Subject: diag.Range{File: p.name, Start: diag.Pos{Line: raw.line, Column: 1}}}}}
+		}
 	}
 	root := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: raw.line, Column: 1}
 	objects := map[string]*yaml.Node{}
-	for i, cell := range raw.row {
-		if strings.TrimSpace(cell) == "" || i >= len(raw.header) {
+	for i, cell := range row {
+		if strings.TrimSpace(cell) == "" || i >= len(header) {
 			continue
 		}
-		col, cellCol := raw.header[i], raw.cols[i]
+		col, cellLine, cellCol := header[i], pos[i].line, pos[i].col
 		var val *yaml.Node
 		var err error
 		c := columnByKey[col]
@@ -307,16 +367,16 @@ func (p *Reader) decode(raw *rawRecord) (*facts.Facts, error) {
 		}
 		if c != nil && (c.Kind == KindText || c.Kind == KindCode) {
 			// text whatever it looks like: a name "2024", a region 430100
-			val = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: strings.TrimSpace(cell), Line: raw.line, Column: cellCol}
+			val = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: strings.TrimSpace(cell), Line: cellLine, Column: cellCol}
 		} else {
-			val, err = cellNode(col, cell, raw.line, cellCol)
+			val, err = cellNode(col, cell, cellLine, cellCol)
 		}
 		if err != nil {
 			return nil, &facts.Error{Diagnostics: diag.Diagnostics{{
 				Severity: diag.SeverityError, Code: "facts.syntax", Path: col,
 				Summary: fmt.Sprintf("column %s: %v", col, err),
 				Hint:    "lists of objects (accidents, sites, policy_history) are JSON in the cell, e.g. [{\"date\": \"2024-05-01\", \"deaths\": 1}]",
-				Subject: diag.Range{File: name, Start: diag.Pos{Line: raw.line, Column: cellCol}}}}}
+				Subject: diag.Range{File: name, Start: diag.Pos{Line: cellLine, Column: cellCol}}}}}
 		}
 		// dotted columns build nested mappings
 		parts := strings.Split(col, ".")
@@ -325,13 +385,13 @@ func (p *Reader) decode(raw *rawRecord) (*facts.Facts, error) {
 			key := strings.Join(parts[:j+1], ".")
 			m, ok := objects[key]
 			if !ok {
-				m = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: raw.line, Column: cellCol}
+				m = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: cellLine, Column: cellCol}
 				objects[key] = m
-				parent.Content = append(parent.Content, scalarNode(part, raw.line, cellCol), m)
+				parent.Content = append(parent.Content, scalarNode(part, cellLine, cellCol), m)
 			}
 			parent = m
 		}
-		parent.Content = append(parent.Content, scalarNode(parts[len(parts)-1], raw.line, cellCol), val)
+		parent.Content = append(parent.Content, scalarNode(parts[len(parts)-1], cellLine, cellCol), val)
 	}
 	return facts.DecodeNode(name, nil, root)
 }

@@ -1,6 +1,7 @@
 package portfolio
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -36,8 +37,26 @@ type xlsxReader struct {
 	row    int // the row of rows last read (1-based)
 }
 
+// MaxWorkbookSize bounds an XLSX book read as a portfolio. excelize holds
+// the compressed book in memory (a zip must be read from its end), so the
+// bound is on what is read: a million generated enterprises compress to
+// some 115 MB (50,000 of them: 5.8 MB). What the book unzips to is bounded too
+// (MaxWorkbookUnzipped; sheets beyond excelize's in-memory limit are
+// spooled to temporary files), so a zip bomb is refused, not inflated.
+const (
+	MaxWorkbookSize     = 256 << 20
+	MaxWorkbookUnzipped = 4 << 30
+)
+
 func newXLSXReader(name string, r io.Reader) (*xlsxReader, error) {
-	f, err := excelize.OpenReader(r)
+	data, err := io.ReadAll(io.LimitReader(r, MaxWorkbookSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxWorkbookSize {
+		return nil, fmt.Errorf("%s: over the %d-byte limit of a workbook; split the book, or write it as CSV or JSONL, which are streamed", name, MaxWorkbookSize)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxWorkbookUnzipped})
 	if err != nil {
 		return nil, fmt.Errorf("%s: not an XLSX workbook: %w", name, err)
 	}
@@ -130,6 +149,13 @@ func (x *xlsxReader) next() (rawRecord, error) {
 		if len(cells) == 0 {
 			continue // an empty row
 		}
+		if n := cellBytes(cells); n > MaxRecordSize {
+			return rawRecord{line: x.row, src: x.src, err: &facts.Error{Diagnostics: diag.Diagnostics{{
+				Severity: diag.SeverityError, Code: "facts.too_large",
+				Summary: fmt.Sprintf("the row is longer than %d bytes", MaxRecordSize),
+				Hint:    "an enterprise's facts are a few kilobytes; check the row holds one enterprise",
+				Subject: diag.Range{File: x.src, Start: diag.Pos{Line: x.row, Column: 1}}}}}}, nil
+		}
 		rec := rawRecord{line: x.row, row: cells, header: x.header, src: x.src}
 		rec.cols = make([]int, len(cells))
 		for i := range cells {
@@ -144,6 +170,14 @@ func (x *xlsxReader) next() (rawRecord, error) {
 		}
 		return rec, nil
 	}
+}
+
+func cellBytes(cells []string) int {
+	n := 0
+	for _, c := range cells {
+		n += len(c)
+	}
+	return n
 }
 
 // columnName is the spreadsheet name of the 1-based column n: A, …, Z, AA …

@@ -3,6 +3,8 @@ package portfolio_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -183,3 +185,48 @@ func TestBatchResultsTable(t *testing.T) {
 		t.Error("no premium written")
 	}
 }
+
+// A row over MaxRecordSize is an error of its own, with its sheet and row,
+// and the rows after it are read; a book over MaxWorkbookSize is refused
+// before excelize holds it.
+func TestXLSXBounds(t *testing.T) {
+	x := excelize.NewFile()
+	sh := "Sheet1"
+	big := strings.Repeat("长", 10000) // 30,000 bytes, under Excel's 32,767 characters a cell
+	header := []any{"企业名称", "地区代码", "行业"}
+	row := []any{"甲公司", "430100", "other"}
+	for i := 0; i < 40; i++ {
+		header = append(header, fmt.Sprintf("note_%d", i))
+		row = append(row, big)
+	}
+	for i, r := range [][]any{header, row, {"乙公司", "430100", "other"}} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := x.SetSheetRow(sh, cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	if _, err := x.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	recs := readBook(t, "book.xlsx", b.Bytes(), portfolio.XLSX)
+	if len(recs) != 2 {
+		t.Fatalf("%d records", len(recs))
+	}
+	var fe *facts.Error
+	if !errors.As(recs[0].Err, &fe) || fe.Diagnostics[0].Code != "facts.too_large" || !strings.Contains(fe.Error(), "book.xlsx[Sheet1]:2") {
+		t.Errorf("row 2: %v", recs[0].Err)
+	}
+	if recs[1].Err != nil || recs[1].Facts.Name != "乙公司" {
+		t.Errorf("row 3: %v", recs[1].Err)
+	}
+
+	_, err := portfolio.NewReader("huge.xlsx", io.LimitReader(zeros{}, portfolio.MaxWorkbookSize+10), portfolio.XLSX)
+	if err == nil || !strings.Contains(err.Error(), "limit of a workbook") {
+		t.Errorf("a book over the limit: %v", err)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(b []byte) (int, error) { clear(b); return len(b), nil }

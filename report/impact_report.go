@@ -267,7 +267,11 @@ func (e *errWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
-func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }
+// printf writes a line of the report, with the text that came from the
+// portfolio and the rulesets made printable (see printable).
+func (e *errWriter) printf(format string, args ...any) {
+	io.WriteString(e, printable(fmt.Sprintf(format, args...)))
+}
 
 func (e *errWriter) print(s string) { io.WriteString(e, s) }
 

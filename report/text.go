@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/anzexian/anzexian/diag"
 	"io"
 	"regexp"
 	"strings"
@@ -77,8 +78,20 @@ func WriteAssessment(w io.Writer, a *anzexian.Assessment) error {
 func WriteAssessmentLang(w io.Writer, a *anzexian.Assessment, lang Lang) error {
 	tw := &textWriter{l: lang}
 	tw.assessment(a)
-	_, err := io.WriteString(w, tw.b.String())
+	_, err := io.WriteString(w, printable(tw.b.String()))
 	return err
+}
+
+// printable escapes what must not reach a terminal as it is (control
+// characters, bidirectional controls, invalid UTF-8; see diag.Escape) in
+// text that came from facts and rulesets, keeping the line breaks of the
+// rendering: a name such as "\x1b[2J某公司" is printed escaped.
+func printable(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = diag.Escape(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 type textWriter struct {

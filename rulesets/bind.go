@@ -77,6 +77,9 @@ func (st *Stack) bindFacts(ev *lang.Eval) error {
 		diags = append(diags[:diag.MaxErrors:diag.MaxErrors], yamlx.TooManyErrors(file, "facts", more))
 	}
 	if len(diags) > 0 {
+		for _, d := range diags {
+			d.CutSource() // a JSONL record's line may be a megabyte
+		}
 		return &facts.Error{Diagnostics: diags}
 	}
 	return nil

@@ -192,6 +192,7 @@ func lintRuleset(reg *Registry, rs *Ruleset) diag.Diagnostics {
 			warn(f.At, "lint.unused_fact", "remove the declaration, or use the fact in a rule", "declared fact %s is not used by this ruleset or any that stacks above it", f.Name)
 		}
 	}
+	lintCost(rs, warn)
 	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Subject.Start.Line < ds[j].Subject.Start.Line })
 	return ds
 }

@@ -179,6 +179,7 @@ func fillSources(diags diag.Diagnostics, files []diag.File) {
 		for _, f := range files {
 			if f.Name == d.Subject.File {
 				d.Source = yamlx.SourceLine(f.Data, d.Subject.Start.Line)
+				d.CutSource()
 				break
 			}
 		}
@@ -988,11 +989,17 @@ func typedExtra(d *FactDecl, v facts.ExtraValue) (any, string) {
 	}
 	switch d.Type {
 	case FactInt:
-		n, err := strconv.Atoi(v.Text)
-		if err != nil || v.Quoted {
+		n, err := yamlx.ParseWhole(v.Text)
+		if err == yamlx.ErrWholeForm && !v.Quoted && yamlx.WholeLike(v.Text) {
+			return nil, fmt.Sprintf("must be a whole number in decimal digits, not %s", v.Text)
+		}
+		if err == yamlx.ErrWholeForm || v.Quoted {
 			return nil, fmt.Sprintf("must be a whole number, not %q", v.Text)
 		}
-		return n, ""
+		if err != nil || n < -yamlx.MaxInt || n > yamlx.MaxInt {
+			return nil, fmt.Sprintf("is out of range: %s (whole numbers lie between %d and %d)", v.Text, -yamlx.MaxInt, yamlx.MaxInt)
+		}
+		return int(n), ""
 	case FactDecimal:
 		x, msg := yamlx.ParseDecimal(v.Text)
 		if msg != "" {

@@ -39,6 +39,30 @@ var (
 	versionPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 )
 
+// MaxIDLen bounds ids, versions, names, keys and codes: they are written in
+// every answer and every trace, and none needs more (the longest bundled id
+// is 34 characters).
+const MaxIDLen = 128
+
+// validID reports whether s matches re and is at most MaxIDLen long.
+func validID(re *regexp.Regexp, s string) bool { return len(s) <= MaxIDLen && re.MatchString(s) }
+
+// idLen reports an id over MaxIDLen (ids without a pattern of their own:
+// factors, cases, tables, bands, tiers).
+func (r *reader) idLen(n *yaml.Node, path, what, id string) {
+	if len(id) > MaxIDLen {
+		r.Errorf(n, path, "ruleset.rule_id", "ids are short names such as risk-level", "%s id %q is not valid%s", what, yamlx.Cut(id, 80), tooLong(id))
+	}
+}
+
+// tooLong says, for a message, that s is over MaxIDLen ("" if not).
+func tooLong(s string) string {
+	if len(s) <= MaxIDLen {
+		return ""
+	}
+	return fmt.Sprintf(": %d characters long, the limit is %d", len(s), MaxIDLen)
+}
+
 var topKeys = []string{"schema", "id", "version", "status", "kind", "title", "region", "insurer", "effective",
 	"supersedes", "sources", "facts", "codes", "let", "coverage", "requirements", "findings", "rating",
 	"penalties", "consequences", "references", "notes"}
@@ -116,12 +140,12 @@ func (r *reader) ruleset(n *yaml.Node, text []byte) *Ruleset {
 		r.Errorf(n, "schema", "ruleset.missing", "add schema: "+SchemaVersion+" as the first line", "schema is required")
 	}
 	rs.ID = r.required(f, n, "id", "id", "add id: <region>/<kind>/<name>, e.g. id: cn.hunan/opinions/spli")
-	if rs.ID != "" && !idPattern.MatchString(rs.ID) {
-		r.Errorf(f["id"].Val, "id", "ruleset.id", "ids are lowercase segments separated by /, starting with the jurisdiction: cn/law/safety-production, cn.hunan/opinions/spli", "id %q is not a valid ruleset id", rs.ID)
+	if rs.ID != "" && !validID(idPattern, rs.ID) {
+		r.Errorf(f["id"].Val, "id", "ruleset.id", "ids are lowercase segments separated by /, starting with the jurisdiction: cn/law/safety-production, cn.hunan/opinions/spli", "id %q is not a valid ruleset id%s", yamlx.Cut(rs.ID, 80), tooLong(rs.ID))
 	}
 	rs.Version = r.required(f, n, "version", "version", `add version: "2021" (quote it)`)
-	if rs.Version != "" && !versionPattern.MatchString(rs.Version) {
-		r.Errorf(f["version"].Val, "version", "ruleset.version", "use letters, digits, dots and dashes, e.g. \"2025\" or \"2022-draft\"", "version %q is not valid", rs.Version)
+	if rs.Version != "" && !validID(versionPattern, rs.Version) {
+		r.Errorf(f["version"].Val, "version", "ruleset.version", "use letters, digits, dots and dashes, e.g. \"2025\" or \"2022-draft\"", "version %q is not valid%s", yamlx.Cut(rs.Version, 80), tooLong(rs.Version))
 	}
 	if v := f["status"].Val; v != nil {
 		s := Status(r.Str(v, "status", "status"))
@@ -236,8 +260,8 @@ func (r *reader) sources(rs *Ruleset, v *yaml.Node) {
 	for _, p := range r.Pairs(v, "sources", "sources") {
 		key := p.Key.Value
 		path := yamlx.Join("sources", key)
-		if !namePattern.MatchString(key) {
-			r.Errorf(p.Key, path, "ruleset.name", "source keys are lowercase words, digits and _, e.g. law2021", "source key %q is not valid", key)
+		if !validID(namePattern, key) {
+			r.Errorf(p.Key, path, "ruleset.name", "source keys are lowercase words, digits and _, e.g. law2021", "source key %q is not valid%s", yamlx.Cut(key, 80), tooLong(key))
 		}
 		f, ok := r.Fields(p.Val, path, "a source", "title", "number", "issuer", "date", "url", "draft", "unverified", "note")
 		if !ok {
@@ -283,8 +307,8 @@ func (r *reader) factDecls(rs *Ruleset, v *yaml.Node) {
 		d.Name = r.required(f, it, "name", path+".name", "add name: a lowercase_name")
 		if d.Name != "" {
 			switch {
-			case !namePattern.MatchString(d.Name):
-				r.Errorf(f["name"].Val, path+".name", "ruleset.name", "fact names are lowercase words joined by _", "fact name %q is not valid", d.Name)
+			case !validID(namePattern, d.Name):
+				r.Errorf(f["name"].Val, path+".name", "ruleset.name", "fact names are lowercase words joined by _", "fact name %q is not valid%s", yamlx.Cut(d.Name, 80), tooLong(d.Name))
 			case lang.RootField(d.Name) != nil || d.Name == "item" || d.Name == "rate":
 				r.Errorf(f["name"].Val, path+".name", "ruleset.fact_redeclared", "choose another name; core facts cannot be redeclared", "%s is a core fact", d.Name)
 			case suggest.Closest(d.Name, facts.FieldNames()) != "":
@@ -341,8 +365,8 @@ func (r *reader) codes(rs *Ruleset, v *yaml.Node) {
 		}
 		var voc facts.Vocabulary
 		for _, c := range r.Pairs(p.Val, path, "codes") {
-			if !namePattern.MatchString(c.Key.Value) && !strings.Contains(c.Key.Value, ".") {
-				r.Errorf(c.Key, yamlx.Join(path, c.Key.Value), "ruleset.name", "codes are lowercase snake_case", "code %q is not valid", c.Key.Value)
+			if (!namePattern.MatchString(c.Key.Value) && !strings.Contains(c.Key.Value, ".")) || len(c.Key.Value) > MaxIDLen {
+				r.Errorf(c.Key, yamlx.Join(path, c.Key.Value), "ruleset.name", "codes are lowercase snake_case", "code %q is not valid%s", yamlx.Cut(c.Key.Value, 80), tooLong(c.Key.Value))
 				continue
 			}
 			voc = append(voc, facts.Code{Code: c.Key.Value, Label: r.Str(c.Val, yamlx.Join(path, c.Key.Value), "label")})
@@ -375,8 +399,8 @@ func (r *reader) lets(rs *Ruleset, v *yaml.Node) {
 	for _, p := range r.Pairs(v, "let", "let") {
 		name := p.Key.Value
 		path := yamlx.Join("let", name)
-		if !namePattern.MatchString(name) {
-			r.Errorf(p.Key, path, "ruleset.name", "let names are lowercase words joined by _", "let name %q is not valid", name)
+		if !validID(namePattern, name) {
+			r.Errorf(p.Key, path, "ruleset.name", "let names are lowercase words joined by _", "let name %q is not valid%s", yamlx.Cut(name, 80), tooLong(name))
 			continue
 		}
 		if lang.RootField(name) != nil || name == "item" || name == "rate" || lang.Functions[name] != nil {
@@ -457,8 +481,8 @@ func (r *reader) rule(rs *Ruleset, f map[string]yamlx.Field, n *yaml.Node, path 
 	ru := Rule{At: r.RangeOf(n), Ruleset: rs}
 	ru.ID = r.required(f, n, "id", path+".id", "add id: a short lowercase name for the rule")
 	if ru.ID != "" {
-		if !ruleIDPattern.MatchString(ru.ID) {
-			r.Errorf(f["id"].Val, path+".id", "ruleset.rule_id", "rule ids are lowercase letters, digits, -, _ and .", "rule id %q is not valid", ru.ID)
+		if !validID(ruleIDPattern, ru.ID) {
+			r.Errorf(f["id"].Val, path+".id", "ruleset.rule_id", "rule ids are lowercase letters, digits, -, _ and .", "rule id %q is not valid%s", yamlx.Cut(ru.ID, 80), tooLong(ru.ID))
 		}
 		if line, dup := seen[ru.ID]; dup {
 			r.Errorf(f["id"].Val, path+".id", "ruleset.duplicate_id", fmt.Sprintf("the first is on line %d", line), "rule id %q is used twice", ru.ID)
@@ -740,6 +764,7 @@ func (r *reader) penalties(rs *Ruleset, v *yaml.Node) {
 			}
 			t := &Tier{At: r.RangeOf(tn), Provenance: r.provenance(tf, tp)}
 			t.ID = r.required(tf, tn, "id", tp+".id", "add id")
+			r.idLen(tf["id"].Val, tp+".id", "tier", t.ID)
 			if line, dup := tseen[t.ID]; dup && t.ID != "" {
 				r.Errorf(tf["id"].Val, tp+".id", "ruleset.duplicate_id", fmt.Sprintf("the first is on line %d", line), "tier id %q is used twice", t.ID)
 			}
@@ -981,6 +1006,7 @@ func (r *reader) factor(rs *Ruleset, fn *yaml.Node, path string, seen map[string
 	fc := &Factor{At: r.RangeOf(fn), Ruleset: rs, Provenance: r.provenance(ff, path), Unit: "coefficient", Pick: "first"}
 	fc.ID = r.required(ff, fn, "id", path+".id", "add id")
 	fc.Scope = r.scope(rs, ff["scope"].Val, path+".scope", "factor "+fc.ID)
+	r.idLen(ff["id"].Val, path+".id", "factor", fc.ID)
 	if fc.ID != "" {
 		if line, dup := seen[fc.ID]; dup {
 			r.Errorf(ff["id"].Val, path+".id", "ruleset.duplicate_id", fmt.Sprintf("the first is on line %d", line), "factor id %q is used twice", fc.ID)
@@ -1172,6 +1198,7 @@ func (r *reader) factorCase(rs *Ruleset, cn *yaml.Node, path string, seen map[st
 	c := &Case{At: r.RangeOf(cn), Provenance: r.provenance(cf, path)}
 	if x := cf["id"].Val; !yamlx.IsNull(x) {
 		c.ID = r.Str(x, path+".id", "id")
+		r.idLen(x, path+".id", "case", c.ID)
 	} else if isDefault {
 		c.ID = "default"
 	}
@@ -1203,6 +1230,7 @@ func (r *reader) table(rs *Ruleset, tn *yaml.Node, path string) *Table {
 	}
 	t := &Table{At: r.RangeOf(tn), Ruleset: rs, Provenance: r.provenance(tf, path), Unit: "coefficient"}
 	t.ID = r.required(tf, tn, "id", path+".id", "add id")
+	r.idLen(tf["id"].Val, path+".id", "table", t.ID)
 	t.Title = r.required(tf, tn, "title", path+".title", "add title")
 	if x := tf["unit"].Val; !yamlx.IsNull(x) {
 		t.Unit = r.Str(x, path+".unit", "unit")
@@ -1242,6 +1270,7 @@ func (r *reader) table(rs *Ruleset, tn *yaml.Node, path string) *Table {
 			}
 			b := &Band{At: r.RangeOf(bn)}
 			b.ID = r.required(bf, bn, "id", bp+".id", "add id")
+			r.idLen(bf["id"].Val, bp+".id", "band", b.ID)
 			if bseen[b.ID] {
 				r.Errorf(bf["id"].Val, bp+".id", "ruleset.duplicate_id", "give each band of a dimension its own id", "band id %q is used twice", b.ID)
 			}

@@ -519,11 +519,12 @@ func (r *Registry) buildStack(layers []*Ruleset, insurer string) (*Stack, diag.D
 		if rs.env == nil {
 			continue
 		}
+		reads := namesRead(rs) // once a layer: the names below it can be thousands
 		for name, d := range rs.env.Decls {
 			if d.Owner == rs {
 				continue
 			}
-			if !rulesetReads(rs, name) {
+			if !reads[name] {
 				continue
 			}
 			if owner, ok := letOwner[name]; ok {
@@ -564,17 +565,15 @@ func letOrFactOwner(layers []*Ruleset, d *FactDecl) string {
 	return "?"
 }
 
-// rulesetReads reports whether any expression of rs reads name.
-func rulesetReads(rs *Ruleset, name string) bool {
-	found := false
+// namesRead returns the declared names the expressions of rs read.
+func namesRead(rs *Ruleset) map[string]bool {
+	out := map[string]bool{}
 	rs.eachExpr(func(e *lang.Expr) {
 		for _, x := range e.Refs() {
-			if x == name {
-				found = true
-			}
+			out[x] = true
 		}
 	})
-	return found
+	return out
 }
 
 // eachExpr calls f for every compiled expression of rs.

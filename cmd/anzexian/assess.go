@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/report"
@@ -90,7 +91,7 @@ func runAssess(env *cliEnv, o *assessFlags, args []string) error {
 		for _, f := range fs {
 			a, err := eng.Assess(f, opts...)
 			if err != nil {
-				fmt.Fprintf(env.stderr, "%s: %s\n", display, enterpriseName(f))
+				fmt.Fprintf(env.stderr, "%s: %s\n", diag.Escape(display), diag.Escape(enterpriseName(f)))
 				printErr(err, env)
 				code = 2
 				continue
@@ -135,7 +136,7 @@ func readFacts(env *cliEnv, name string) ([]*facts.Facts, string, error) {
 			}
 		}
 	}
-	data, display, err := env.readInput(name, facts.MaxSize, "a facts document; use batch for books of enterprises")
+	data, display, err := env.readInput(name, facts.MaxSize, "a facts document (use batch for books of enterprises)")
 	if err != nil {
 		return nil, display, err
 	}

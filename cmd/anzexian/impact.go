@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -94,7 +95,7 @@ func runImpact(env *cliEnv, o *impactFlags, name string) error {
 	if io.At, err = o.date(); err != nil {
 		return err
 	}
-	defer streamGC()()
+	defer streamGC(o.workers)()
 	before, err := loadRegistry(nil, env)
 	if err != nil {
 		return err
@@ -110,8 +111,13 @@ func runImpact(env *cliEnv, o *impactFlags, name string) error {
 	}
 	defer in.Close()
 	io.Name = in.Name
+	inputs := append([]fs.FileInfo{in.Info}, withInfos(o.with)...)
+	if err := portfolio.CheckOutput(o.out, inputs...); err != nil {
+		env.errorf("%v", err)
+		return exitCode(2)
+	}
 	if o.changed != "" {
-		cw, err := env.createOutput(o.changed)
+		cw, err := env.createOutput(o.changed, portfolio.OutputOptions{}, inputs...)
 		if err != nil {
 			env.errorf("%v", err)
 			return exitCode(2)
@@ -144,7 +150,8 @@ func runImpact(env *cliEnv, o *impactFlags, name string) error {
 		printErr(err, env)
 		return exitCode(2)
 	}
-	w, err := env.createOutput(o.out)
+	// a report is written whole or not at all
+	w, err := env.createOutput(o.out, portfolio.OutputOptions{Atomic: true}, inputs...)
 	if err != nil {
 		env.errorf("%v", err)
 		return exitCode(2)
@@ -163,10 +170,12 @@ func runImpact(env *cliEnv, o *impactFlags, name string) error {
 	default:
 		err = report.WriteImpactLang(w, rep, lang)
 	}
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
+		w.Abort()
+		env.errorf("%v", err)
+		return exitCode(2)
+	}
+	if err := w.Close(); err != nil {
 		env.errorf("%v", err)
 		return exitCode(2)
 	}

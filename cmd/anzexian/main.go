@@ -31,6 +31,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/anzexian/anzexian/diag"
 	"github.com/spf13/cobra"
 )
 
@@ -44,8 +45,10 @@ type cliEnv struct {
 	stdout, stderr io.Writer
 }
 
+// errorf prints a message; what it quotes of files and names (which may
+// hold control characters) is escaped.
 func (e *cliEnv) errorf(format string, args ...any) {
-	fmt.Fprintf(e.stderr, "anzexian: "+format+"\n", args...)
+	fmt.Fprintf(e.stderr, "anzexian: %s\n", diag.Escape(fmt.Sprintf(format, args...)))
 }
 
 // exitCode is what a command returns when it has said what went wrong

@@ -36,7 +36,7 @@ explaining every column. --with adds the facts an edited or extra ruleset declar
 			if err != nil {
 				return err
 			}
-			w, err := env.createOutput(out)
+			w, err := env.createOutput(out, portfolio.OutputOptions{Atomic: true})
 			if err != nil {
 				env.errorf("%v", err)
 				return exitCode(2)

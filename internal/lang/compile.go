@@ -60,6 +60,19 @@ type compiler struct {
 	phase Phase
 	// itemType is the type of item (penalty rules with each:).
 	itemType *Type
+	// loops is how many predicates over lists of the facts enclose the
+	// node being compiled; degree is the most, counting the visit of a
+	// list itself: the power of the facts' size that the expression's work
+	// grows with (see Expr.Degree).
+	loops, degree int
+}
+
+// visits notes that the node being compiled visits every item of a list
+// of the facts (or one derived from them).
+func (c *compiler) visits(list cval) {
+	if !list.isConst && c.loops+1 > c.degree {
+		c.degree = c.loops + 1
+	}
 }
 
 func (c *compiler) errorf(n ast.Node, hint, format string, args ...any) cval {
@@ -203,7 +216,7 @@ func (c *compiler) unary(n *ast.UnaryNode) cval {
 				return constOf(TInt, -x.cv.(int))
 			}
 			f := fnOf[int](x)
-			return cval{t: TInt, fn: func(ev *Eval) int { return -f(ev) }}
+			return cval{t: TInt, fn: func(ev *Eval) int { return ev.negInt(f(ev)) }}
 		case KDec:
 			if x.isConst {
 				return constOf(TDec, x.cv.(decimal.Decimal).Neg())
@@ -491,11 +504,11 @@ func (c *compiler) arith(n ast.Node, op string, l, r cval) cval {
 		a, b := fnOf[int](l), fnOf[int](r)
 		switch op {
 		case "+":
-			return cval{t: TInt, fn: func(ev *Eval) int { return a(ev) + b(ev) }}
+			return cval{t: TInt, fn: func(ev *Eval) int { return ev.addInt(a(ev), b(ev)) }}
 		case "-":
-			return cval{t: TInt, fn: func(ev *Eval) int { return a(ev) - b(ev) }}
+			return cval{t: TInt, fn: func(ev *Eval) int { return ev.subInt(a(ev), b(ev)) }}
 		case "*":
-			return cval{t: TInt, fn: func(ev *Eval) int { return a(ev) * b(ev) }}
+			return cval{t: TInt, fn: func(ev *Eval) int { return ev.mulInt(a(ev), b(ev)) }}
 		case "%":
 			return cval{t: TInt, fn: func(ev *Eval) int {
 				d := b(ev)
@@ -513,11 +526,11 @@ func (c *compiler) arith(n ast.Node, op string, l, r cval) cval {
 		var res cval
 		switch op {
 		case "+":
-			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return a(ev).Add(b(ev)) }}
+			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(a(ev).Add(b(ev))) }}
 		case "-":
-			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return a(ev).Sub(b(ev)) }}
+			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(a(ev).Sub(b(ev))) }}
 		case "*":
-			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return a(ev).Mul(b(ev)) }}
+			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(a(ev).Mul(b(ev))) }}
 		case "/":
 			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal {
 				d := b(ev)
@@ -525,7 +538,7 @@ func (c *compiler) arith(n ast.Node, op string, l, r cval) cval {
 					ev.fail("division by zero")
 					return decimal.Decimal{}
 				}
-				return a(ev).DivRound(d, DivisionScale)
+				return ev.dec(a(ev).DivRound(d, DivisionScale))
 			}}
 		default:
 			return c.errorf(n, "", "%s is not defined on decimals", op)
@@ -546,6 +559,7 @@ func (c *compiler) in(n *ast.BinaryNode, l, r cval) cval {
 	if r.t.Kind != KList {
 		return c.errorf(n, "", "in needs a list on the right, not %s", r.t)
 	}
+	c.visits(r)
 	e := r.t.Elem
 	if l.t.Kind == KInt && e.Kind == KDec {
 		l = toDec(l)
@@ -565,8 +579,11 @@ func (c *compiler) in(n *ast.BinaryNode, l, r cval) cval {
 	case KStr:
 		a, b := fnOf[string](l), fnOf[[]string](r)
 		return cval{t: TBool, fn: func(ev *Eval) bool {
-			x := a(ev)
-			for _, y := range b(ev) {
+			x, ys := a(ev), b(ev)
+			if !ev.spend(len(ys)) {
+				return false
+			}
+			for _, y := range ys {
 				if x == y {
 					return true
 				}
@@ -576,8 +593,11 @@ func (c *compiler) in(n *ast.BinaryNode, l, r cval) cval {
 	case KInt:
 		a, b := fnOf[int](l), fnOf[[]int](r)
 		return cval{t: TBool, fn: func(ev *Eval) bool {
-			x := a(ev)
-			for _, y := range b(ev) {
+			x, ys := a(ev), b(ev)
+			if !ev.spend(len(ys)) {
+				return false
+			}
+			for _, y := range ys {
 				if x == y {
 					return true
 				}
@@ -587,8 +607,11 @@ func (c *compiler) in(n *ast.BinaryNode, l, r cval) cval {
 	case KDec:
 		a, b := fnOf[decimal.Decimal](l), fnOf[[]decimal.Decimal](r)
 		return cval{t: TBool, fn: func(ev *Eval) bool {
-			x := a(ev)
-			for _, y := range b(ev) {
+			x, ys := a(ev), b(ev)
+			if !ev.spend(len(ys)) {
+				return false
+			}
+			for _, y := range ys {
 				if x.Equal(y) {
 					return true
 				}
@@ -809,6 +832,7 @@ func (c *compiler) builtin(n *ast.BuiltinNode) cval {
 	if n.Name == "count" && len(n.Arguments) == 1 {
 		return cval{t: TInt, fn: lenOf(l)}
 	}
+	c.visits(l)
 	if n.Name == "sum" && len(n.Arguments) == 1 {
 		if l.t.Elem.Kind != KInt && l.t.Elem.Kind != KDec {
 			return c.errorf(n, "", "sum needs a list of numbers, not %s", l.t)
@@ -819,7 +843,13 @@ func (c *compiler) builtin(n *ast.BuiltinNode) cval {
 		return c.errorf(n, "", "%s takes a list and a predicate", n.Name)
 	}
 	c.scope = append(c.scope, l.t.Elem)
+	if !l.isConst {
+		c.loops++
+	}
 	body := c.compile(n.Arguments[1])
+	if !l.isConst {
+		c.loops--
+	}
 	c.scope = c.scope[:len(c.scope)-1]
 	if body.t.Kind == KInvalid {
 		return body
@@ -890,6 +920,9 @@ func mapOver[T any](l cval, body func(*Eval) T) any {
 func mapScalar[S, T any](list func(*Eval) []S, push func(*Eval, S), pop func(*Eval), body func(*Eval) T) func(*Eval) []T {
 	return func(ev *Eval) []T {
 		xs := list(ev)
+		if !ev.spend(len(xs)) {
+			return nil
+		}
 		out := make([]T, 0, len(xs))
 		for _, x := range xs {
 			push(ev, x)
@@ -926,7 +959,14 @@ func iterate(name string, l cval, pred func(*Eval) bool) cval {
 	return cval{t: TInvalid}
 }
 
-func scalarIter[S any](name string, lt *Type, list func(*Eval) []S, push func(*Eval, S), pop func(*Eval), pred func(*Eval) bool) cval {
+func scalarIter[S any](name string, lt *Type, all func(*Eval) []S, push func(*Eval, S), pop func(*Eval), pred func(*Eval) bool) cval {
+	list := func(ev *Eval) []S {
+		xs := all(ev)
+		if !ev.spend(len(xs)) {
+			return nil
+		}
+		return xs
+	}
 	test := func(ev *Eval, x S) bool {
 		push(ev, x)
 		ok := pred(ev)
@@ -1008,6 +1048,9 @@ func (objList[E]) letRead(idx int) any { return letAnyRead[[]E](idx) }
 
 func (objList[E]) pointers(list any, ev *Eval) []any {
 	xs := list.(func(*Eval) []E)(ev)
+	if !ev.spend(len(xs)) {
+		return nil
+	}
 	out := make([]any, len(xs))
 	for i := range xs {
 		out[i] = &xs[i]
@@ -1052,7 +1095,14 @@ func (objList[E]) index(list any, i func(*Eval) int) any {
 }
 
 func (o objList[E]) iterate(name string, list any, pred func(*Eval) bool) (any, *Type) {
-	l := list.(func(*Eval) []E)
+	all := list.(func(*Eval) []E)
+	l := func(ev *Eval) []E {
+		xs := all(ev)
+		if !ev.spend(len(xs)) {
+			return nil
+		}
+		return xs
+	}
 	test := func(ev *Eval, p *E) bool {
 		ev.objItems = append(ev.objItems, p)
 		ok := pred(ev)
@@ -1136,6 +1186,9 @@ func (objList[E]) mapTo(list any, body any) any {
 func mapObjs[E, T any](l func(*Eval) []E, body func(*Eval) T) func(*Eval) []T {
 	return func(ev *Eval) []T {
 		xs := l(ev)
+		if !ev.spend(len(xs)) {
+			return nil
+		}
 		out := make([]T, 0, len(xs))
 		for i := range xs {
 			ev.objItems = append(ev.objItems, &xs[i])
@@ -1151,20 +1204,28 @@ func sumOf(m cval) cval {
 	case KInt:
 		f := fnOf[[]int](m)
 		return cval{t: TInt, fn: func(ev *Eval) int {
+			xs := f(ev)
+			if !ev.spend(len(xs)) {
+				return 0
+			}
 			s := 0
-			for _, x := range f(ev) {
-				s += x
+			for _, x := range xs {
+				s = ev.addInt(s, x)
 			}
 			return s
 		}}
 	case KDec:
 		f := fnOf[[]decimal.Decimal](m)
 		return cval{t: TDec, fn: func(ev *Eval) decimal.Decimal {
+			xs := f(ev)
+			if !ev.spend(len(xs)) {
+				return decimal.Decimal{}
+			}
 			s := decimal.Decimal{}
-			for _, x := range f(ev) {
+			for _, x := range xs {
 				s = s.Add(x)
 			}
-			return s
+			return ev.dec(s)
 		}}
 	}
 	return cval{t: TInvalid}

@@ -49,6 +49,7 @@ type Eval struct {
 	letStr  []string
 	letDate []facts.Date
 	letAny  []any
+	letFail []*letFailure // by slot: the let failed (scope.go)
 
 	// declared facts bound for the stack
 	factSet  []bool
@@ -61,8 +62,12 @@ type Eval struct {
 
 	err     error
 	missing []string
-	// ignored records dated facts after the as-of date that were ignored.
-	ignored []string
+	// ignored records dated facts after the as-of date that were ignored;
+	// ignoredSet holds the same, to keep them unique in linear time.
+	ignored    []string
+	ignoredSet map[string]struct{}
+	// budget counts the work done since Reset (budget.go).
+	budget budget
 }
 
 // EvalError is a problem met while evaluating an expression: a value the
@@ -123,6 +128,8 @@ func (ev *Eval) Reset(scope *Scope, f *facts.Facts, asOf facts.Date, insurer str
 	ev.err = nil
 	ev.missing = ev.missing[:0]
 	ev.ignored = ev.ignored[:0]
+	clear(ev.ignoredSet)
+	ev.budget = budget{}
 	ev.newGeneration()
 }
 
@@ -247,11 +254,13 @@ func (ev *Eval) fail(format string, args ...any) {
 
 func (ev *Eval) ignore(path string, d facts.Date) {
 	s := path + " " + d.String()
-	for _, x := range ev.ignored {
-		if x == s {
-			return
-		}
+	if _, dup := ev.ignoredSet[s]; dup {
+		return
 	}
+	if ev.ignoredSet == nil {
+		ev.ignoredSet = map[string]struct{}{}
+	}
+	ev.ignoredSet[s] = struct{}{}
 	ev.ignored = append(ev.ignored, s)
 }
 
@@ -259,12 +268,16 @@ func (ev *Eval) ignore(path string, d facts.Date) {
 func (ev *Eval) begin() {
 	ev.err = nil
 	ev.missing = ev.missing[:0]
+	ev.spend(1)
 }
 
 // result turns the error state into an *EvalError (or nil).
 func (ev *Eval) result(e *Expr) error {
 	if ev.err == nil {
 		return nil
+	}
+	if ev.budget.over && ev.budget.at == nil {
+		ev.budget.at = e
 	}
 	ee := &EvalError{Expr: e}
 	if len(ev.missing) > 0 {
@@ -281,6 +294,7 @@ func (ev *Eval) result(e *Expr) error {
 func (ev *Eval) accidents() []facts.Accident {
 	if !ev.accDone {
 		ev.accDone = true
+		ev.spend(len(ev.f.Accidents))
 		ev.accView = asOfView(ev, ev.f.Accidents, "accidents[%d].date", func(a *facts.Accident) facts.Date { return a.Date })
 	}
 	return ev.accView
@@ -290,6 +304,7 @@ func (ev *Eval) accidents() []facts.Accident {
 func (ev *Eval) history() []facts.PolicyPeriod {
 	if !ev.histDone {
 		ev.histDone = true
+		ev.spend(len(ev.f.PolicyHistory))
 		ev.histView = asOfView(ev, ev.f.PolicyHistory, "policy_history[%d].start", func(p *facts.PolicyPeriod) facts.Date { return p.Start })
 	}
 	return ev.histView

@@ -17,6 +17,7 @@ import (
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/parser/lexer"
 	"github.com/expr-lang/expr/types"
 	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
@@ -46,6 +47,20 @@ type Expr struct {
 	// compiled is the load-time compilation (provisional name resolution);
 	// stacks recompile with their slots.
 	compiled cval
+	// degree is what Degree returns.
+	degree int
+}
+
+// Degree is the power of the size of the facts' lists that the work of
+// evaluating e grows with: 0 for an expression that visits no list, 1 for
+// one that visits lists (any(accidents, …)), 2 for a predicate over a list
+// inside a predicate over a list, and so on. Lets are evaluated once an
+// enterprise, so a let read inside a predicate adds nothing.
+func (e *Expr) Degree() int {
+	if e == nil {
+		return 0
+	}
+	return e.degree
 }
 
 func (e *Expr) String() string { return e.Src }
@@ -171,14 +186,20 @@ func (e *Env) suggestName(name string) string {
 	return "names are core facts (employees, sectors, policy …), the ruleset's let: and facts:, and as_of, insured"
 }
 
-// typesMap is the environment the expr checker sees.
-func (e *Env) typesMap(item *Type, ph Phase) types.Map {
+// typesMap is the environment the expr checker sees for an expression
+// whose identifiers are names: the core facts and, of the declared names,
+// only those it mentions. A ruleset's lets and facts are declared once
+// (thousands of lets are allowed), so handing the checker all of them for
+// every expression would make loading grow with their square.
+func (e *Env) typesMap(item *Type, ph Phase, names map[string]bool) types.Map {
 	m := types.Map{}
 	for _, r := range rootFields {
 		m[r.name] = types.TypeOf(reflect.Zero(viewType(r.t)).Interface())
 	}
-	for n, d := range e.Decls {
-		m[n] = types.TypeOf(reflect.Zero(viewType(d.Type)).Interface())
+	for n := range names {
+		if d := e.decl(n); d != nil {
+			m[n] = types.TypeOf(reflect.Zero(viewType(d.Type)).Interface())
+		}
 	}
 	// item and rate are always declared so that, used out of place, the
 	// compiler can say where they are defined instead of "unknown name".
@@ -429,7 +450,7 @@ func (e *Expr) Check(r *yamlx.Reader, env *Env, res Resolver) bool {
 	for _, o := range exprOptions(src, &litErrs) {
 		o(cfg)
 	}
-	expr.Env(env.typesMap(e.Item, e.Phase))(cfg)
+	expr.Env(env.typesMap(e.Item, e.Phase, identifiers(e.Src)))(cfg)
 	cfg.Check()
 	tree, err := parser.ParseWithConfig(e.Src, cfg)
 	if err != nil {
@@ -519,6 +540,7 @@ func (e *Expr) Check(r *yamlx.Reader, env *Env, res Resolver) bool {
 	}
 	e.Type = v.t
 	e.compiled = v
+	e.degree = c.degree
 	return true
 }
 
@@ -546,6 +568,23 @@ func firstLine(s string) string {
 }
 
 // collectNames returns the core facts and the declared names n reads.
+// identifiers returns the names an expression's text mentions (a superset
+// of the names it reads: field names after a dot are included). Text that
+// does not lex has none; the parser then reports it.
+func identifiers(src string) map[string]bool {
+	toks, err := lexer.Lex(file.NewSource(src))
+	if err != nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, t := range toks {
+		if t.Kind == lexer.Identifier {
+			out[t.Value] = true
+		}
+	}
+	return out
+}
+
 func collectNames(n ast.Node, env *Env) (roots, refs []string) {
 	seenR, seenD := map[string]bool{}, map[string]bool{}
 	ast.Find(n, func(x ast.Node) bool {
@@ -667,6 +706,7 @@ func (e *Expr) Diag(r *yamlx.Reader, from, to int, code, hint, msg string, cause
 			d.Detail = exprCaret(e.Src, from, to)
 		}
 	}
+	d.CutSource()
 	r.Diags = append(r.Diags, d)
 }
 

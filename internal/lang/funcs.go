@@ -183,7 +183,11 @@ func fnInSector(c *compiler, n *ast.CallNode, a []cval) cval {
 	if !ok {
 		return cval{t: TInvalid}
 	}
+	c.visits(cval{})
 	return cval{t: TBool, fn: func(ev *Eval) bool {
+		if !ev.spend(len(ev.f.Sectors)) {
+			return false
+		}
 		for _, s := range ev.f.Sectors {
 			for _, p := range prefixes {
 				if facts.SectorMatch(s, p) {
@@ -224,7 +228,11 @@ func fnHasSite(c *compiler, n *ast.CallNode, a []cval) cval {
 	if !ok {
 		return cval{t: TInvalid}
 	}
+	c.visits(cval{})
 	return cval{t: TBool, fn: func(ev *Eval) bool {
+		if !ev.spend(len(ev.f.Sites)) {
+			return false
+		}
 		for _, s := range ev.f.Sites {
 			for _, k := range kinds {
 				if s.Kind == k {
@@ -241,12 +249,16 @@ func fnSiteWorkers(c *compiler, n *ast.CallNode, a []cval) cval {
 	if !ok {
 		return cval{t: TInvalid}
 	}
+	c.visits(cval{})
 	return cval{t: TInt, fn: func(ev *Eval) int {
+		if !ev.spend(len(ev.f.Sites)) {
+			return 0
+		}
 		total := 0
 		for _, s := range ev.f.Sites {
 			for _, k := range kinds {
 				if s.Kind == k {
-					total += s.Workers
+					total = ev.addInt(total, s.Workers)
 					break
 				}
 			}
@@ -278,8 +290,12 @@ func fnAccidentsWithin(c *compiler, n *ast.CallNode, a []cval) cval {
 		return c.errorf(n.Arguments[0], "", "accidents_within(n) needs 1 ≤ n ≤ 100")
 	}
 	years := fnOf[int](a[0])
+	c.visits(cval{})
 	return cval{t: listT(accidentObj), fn: func(ev *Eval) []facts.Accident {
 		all := ev.accidents()
+		if !ev.spend(len(all)) {
+			return nil
+		}
 		y := years(ev)
 		from := ev.asOf.AddYears(-y)
 		// Avoid allocating when every accident is inside the window.
@@ -351,11 +367,15 @@ func fnMinMax(sign int) func(c *compiler, n *ast.CallNode, a []cval) cval {
 	}
 	return func(c *compiler, n *ast.CallNode, a []cval) cval {
 		if len(a) == 1 && a[0].t.Kind == KList {
+			c.visits(a[0])
 			switch a[0].t.Elem.Kind {
 			case KInt:
 				f := fnOf[[]int](a[0])
 				return cval{t: TInt, fn: func(ev *Eval) int {
 					xs := f(ev)
+					if !ev.spend(len(xs)) {
+						return 0
+					}
 					if len(xs) == 0 {
 						ev.fail("%s of an empty list", name)
 						return 0
@@ -372,6 +392,9 @@ func fnMinMax(sign int) func(c *compiler, n *ast.CallNode, a []cval) cval {
 				f := fnOf[[]decimal.Decimal](a[0])
 				return cval{t: TDec, fn: func(ev *Eval) decimal.Decimal {
 					xs := f(ev)
+					if !ev.spend(len(xs)) {
+						return decimal.Decimal{}
+					}
 					if len(xs) == 0 {
 						ev.fail("%s of an empty list", name)
 						return decimal.Decimal{}
@@ -460,7 +483,7 @@ func fnAbs(c *compiler, n *ast.CallNode, a []cval) cval {
 		f := fnOf[int](a[0])
 		return cval{t: TInt, fn: func(ev *Eval) int {
 			if x := f(ev); x < 0 {
-				return -x
+				return ev.negInt(x)
 			} else {
 				return x
 			}

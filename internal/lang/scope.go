@@ -49,8 +49,9 @@ func (rr SlotResolver) let(name string, t *Type) (any, error) {
 }
 
 // letRead returns a closure that reads let idx from its typed memo, computing
-// it on first use in the current generation. A value whose computation
-// failed is not memoized, so every reader sees the failure.
+// it on first use in the current generation. A computation that failed is
+// memoized as a failure: every reader sees it, and it is not computed
+// again.
 func letRead[T any](idx int, store func(*Eval) []T) func(*Eval) T {
 	return func(ev *Eval) T {
 		slot := ev.scope.LetSlot[idx]
@@ -61,19 +62,61 @@ func letRead[T any](idx int, store func(*Eval) []T) func(*Eval) T {
 		}
 		ev.growLets()
 		if ev.letGen[slot] == ev.gen {
+			if f := ev.letFail[slot]; f != nil {
+				ev.replay(f)
+				var zero T
+				return zero
+			}
 			return store(ev)[slot]
 		}
-		saved := ev.err
-		ev.err = nil
+		saved, savedMissing := ev.beginLet()
 		v := ev.scope.Lets[slot].compiled.fn.(func(*Eval) T)(ev)
-		if ev.err == nil {
+		if !ev.endLet(slot, saved, savedMissing) {
 			store(ev)[slot] = v
-			ev.letGen[slot] = ev.gen
-		}
-		if saved != nil {
-			ev.err = saved
 		}
 		return v
+	}
+}
+
+// letFailure is the outcome of a let whose computation failed, memoized
+// like a value: a let read many times (a chain of lets each reading the
+// one before twice) is computed once, not once a read.
+type letFailure struct {
+	err     error
+	missing []string
+}
+
+// beginLet sets the error state aside to compute a let on its own.
+func (ev *Eval) beginLet() (error, []string) {
+	saved, savedMissing := ev.err, ev.missing
+	ev.err, ev.missing = nil, nil
+	return saved, savedMissing
+}
+
+// endLet memoizes the outcome of computing let slot, restores the state
+// beginLet set aside with the let's problem added, and reports whether it
+// failed.
+func (ev *Eval) endLet(slot int, saved error, savedMissing []string) bool {
+	var f *letFailure
+	if ev.err != nil {
+		f = &letFailure{err: ev.err, missing: ev.missing}
+	}
+	ev.letFail[slot] = f
+	ev.letGen[slot] = ev.gen
+	ev.err, ev.missing = saved, savedMissing
+	if f != nil {
+		ev.replay(f)
+	}
+	return f != nil
+}
+
+// replay adds a failed let's problem to the current expression's.
+func (ev *Eval) replay(f *letFailure) {
+	for _, m := range f.missing {
+		ev.missingValue(m)
+	}
+	if ev.err == nil || ev.err == errMissingSentinel {
+		ev.err = f.err
 	}
 }
 
@@ -88,18 +131,18 @@ func letAnyRead[T any](idx int) func(*Eval) T {
 		}
 		ev.growLets()
 		if ev.letGen[slot] == ev.gen {
+			if f := ev.letFail[slot]; f != nil {
+				ev.replay(f)
+				var zero T
+				return zero
+			}
 			v, _ := ev.letAny[slot].(T)
 			return v
 		}
-		saved := ev.err
-		ev.err = nil
+		saved, savedMissing := ev.beginLet()
 		v := ev.scope.Lets[slot].compiled.fn.(func(*Eval) T)(ev)
-		if ev.err == nil {
+		if !ev.endLet(slot, saved, savedMissing) {
 			ev.letAny[slot] = v
-			ev.letGen[slot] = ev.gen
-		}
-		if saved != nil {
-			ev.err = saved
 		}
 		return v
 	}
@@ -118,6 +161,7 @@ func (ev *Eval) growLets() {
 	ev.letStr = append(ev.letStr, make([]string, grow(len(ev.letStr)))...)
 	ev.letDate = append(ev.letDate, make([]facts.Date, grow(len(ev.letDate)))...)
 	ev.letAny = append(ev.letAny, make([]any, grow(len(ev.letAny)))...)
+	ev.letFail = append(ev.letFail, make([]*letFailure, grow(len(ev.letFail)))...)
 }
 
 func (rr SlotResolver) fact(name string, t *Type) (any, func(*Eval) bool, error) {

@@ -114,6 +114,7 @@ func syntaxDiagnostic(name string, data []byte, prefix string, err error) *diag.
 			d.Subject.Start.Column = problemColumn(data, line)
 		}
 		d.Source = SourceLine(data, line)
+		d.CutSource()
 	}
 	return d
 }

@@ -1,12 +1,14 @@
 package yamlx
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/internal/suggest"
@@ -72,6 +74,7 @@ func (r *Reader) Add(sev diag.Severity, n *yaml.Node, path, code, hint, format s
 	}
 	if n != nil {
 		d.Source = SourceLine(r.Src, n.Line)
+		d.CutSource()
 	}
 	r.Diags = append(r.Diags, d)
 	return d
@@ -109,8 +112,9 @@ func IsNull(n *yaml.Node) bool {
 	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
 }
 
-// checkAliases reports anchors and aliases, which rulesets and facts do not
-// use: they make positions ambiguous and can expand without bound.
+// CheckAliases reports anchors and aliases, which rulesets and facts do not
+// use: they make positions ambiguous and can expand without bound; and
+// explicit tags other than !!str, which would override what a value says.
 func (r *Reader) CheckAliases(n *yaml.Node, path string) {
 	if n == nil {
 		return
@@ -121,6 +125,12 @@ func (r *Reader) CheckAliases(n *yaml.Node, path string) {
 	}
 	if n.Anchor != "" {
 		r.Errorf(n, path, r.Prefix+".alias", "remove the anchor and write values out in full", "YAML anchors (&%s) are not supported", n.Anchor)
+	}
+	if n.Style&yaml.TaggedStyle != 0 && n.Tag != "!!str" {
+		// A tag overrides what the text says (region: !!int 430100,
+		// blacklisted: !!bool yes): values are read by what the field
+		// is. !!str is the one tag kept: it quotes.
+		r.Errorf(n, path, r.Prefix+".tag", "remove the tag; quote text that would read as a number or a boolean", "YAML tags (%s) are not supported", Cut(n.Tag, 40))
 	}
 	for _, c := range n.Content {
 		r.CheckAliases(c, path)
@@ -218,6 +228,25 @@ func (r *Reader) Seq(n *yaml.Node, path, what string) []*yaml.Node {
 	return n.Content
 }
 
+// Cut shortens s to at most n characters, marking the cut with "…": values
+// quoted in messages may be a megabyte long.
+func Cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i, k := 0, 0
+	for i < len(s) && k < n-1 {
+		_, w := utf8.DecodeRuneInString(s[i:])
+		i += w
+		k++
+	}
+	if i >= len(s) {
+		return s
+	}
+	return s[:i] + "…"
+}
+
+// Describe names what n is, for messages; text is quoted and cut.
 func Describe(n *yaml.Node) string {
 	if n == nil {
 		return "nothing"
@@ -238,14 +267,14 @@ func Describe(n *yaml.Node) string {
 	case "!!bool":
 		return "the boolean " + n.Value
 	case "!!int", "!!float":
-		return "the number " + n.Value
+		return "the number " + Cut(n.Value, 60)
 	case "!!timestamp":
-		return "the date " + n.Value
+		return "the date " + Cut(n.Value, 60)
 	}
 	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
-		return fmt.Sprintf("the string %q", n.Value)
+		return fmt.Sprintf("the string %q", Cut(n.Value, 60))
 	}
-	return fmt.Sprintf("%q", n.Value)
+	return fmt.Sprintf("%q", Cut(n.Value, 60))
 }
 
 func (r *Reader) Scalar(n *yaml.Node, path, what string) (string, bool) {
@@ -295,30 +324,80 @@ func (r *Reader) Bool(n *yaml.Node, path, what string) (bool, bool) {
 	return s == "true", true
 }
 
-// integer reads a whole number in [lo, hi].
+// integer reads a whole number in [lo, hi], written in decimal digits
+// (see ParseWhole).
 func (r *Reader) Int(n *yaml.Node, path, what string, lo, hi int) (int, bool) {
 	s, ok := r.Scalar(n, path, what)
 	if !ok {
 		return 0, false
 	}
-	if n.Tag != "!!int" {
+	quoted := n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.TaggedStyle) != 0
+	if n.Tag != "!!int" && (quoted || n.Tag == "!!bool" || n.Tag == "!!null" || !WholeLike(s)) {
 		hint := ""
 		if n.Tag == "!!float" {
 			hint = "write a whole number without a decimal point"
 		} else if n.Tag == "!!str" && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
-			if _, err := strconv.Atoi(s); err == nil {
+			if _, err := ParseWhole(s); err == nil {
 				hint = "remove the quotes"
 			}
 		}
 		r.Errorf(n, path, r.Prefix+".type", hint, "%s must be a whole number, not %s", what, Describe(n))
 		return 0, false
 	}
-	v, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 0, 64)
+	v, err := ParseWhole(s)
+	if err == ErrWholeForm {
+		r.Errorf(n, path, r.Prefix+".type", WholeHint, "%s must be a whole number in decimal digits, not %s", what, s)
+		return 0, false
+	}
 	if err != nil || v < int64(lo) || v > int64(hi) {
 		r.Errorf(n, path, r.Prefix+".range", fmt.Sprintf("it must lie between %d and %d", lo, hi), "%s is out of range: %s", what, s)
 		return 0, false
 	}
 	return int(v), true
+}
+
+// ErrWholeForm is ParseWhole's error for text that is not a whole number
+// in decimal digits; WholeHint says how to write one.
+var ErrWholeForm = errors.New("not a whole number in decimal digits")
+
+const WholeHint = "write whole numbers in decimal digits, without leading zeros, a plus sign, separators such as _ or a prefix such as 0x (YAML reads 010 as 8)"
+
+// ParseWhole reads a whole number the one way the engine takes them, in
+// YAML, JSON, CSV and declared facts alike: an optional minus sign and
+// decimal digits, without leading zeros. YAML would read 010 as the octal
+// 8 and take 0x10, 0o17, 0b11, 1_000 and +5, which JSON refuses: an
+// enterprise's headcount must not depend on the format it was written in.
+// The error is ErrWholeForm, or strconv's range error past int64.
+func ParseWhole(s string) (int64, error) {
+	d := strings.TrimPrefix(s, "-")
+	if d == "" || (d[0] == '0' && len(d) > 1) {
+		return 0, ErrWholeForm
+	}
+	for i := 0; i < len(d); i++ {
+		if d[i] < '0' || d[i] > '9' {
+			return 0, ErrWholeForm
+		}
+	}
+	return strconv.ParseInt(s, 10, 64)
+}
+
+// WholeLike reports whether a plain scalar is written as some whole number
+// (decimal, octal, hexadecimal, binary, with _ separators or a sign), so
+// that its form, not its type, is what is wrong with it.
+func WholeLike(s string) bool {
+	s = strings.TrimLeft(s, "+-")
+	if len(s) > 2 && s[0] == '0' && strings.ContainsRune("xXoObB", rune(s[1])) {
+		return true
+	}
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if (s[i] < '0' || s[i] > '9') && s[i] != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 // Limits on decimals read from rulesets and facts: amounts below 10^15 yuan

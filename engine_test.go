@@ -153,8 +153,8 @@ func TestAssessDeterministic(t *testing.T) {
 	}
 }
 
-// Imports point down: cmd → root → coverage/rating/penalties → rulesets,
-// and the three answer packages never import one another.
+// Imports point down: cmd → root → coverage/rating/penalties → timeline →
+// rulesets, and the three answer packages never import one another.
 func TestImportDirection(t *testing.T) {
 	const mod = "github.com/anzexian/anzexian"
 	forbidden := map[string][]string{
@@ -162,6 +162,7 @@ func TestImportDirection(t *testing.T) {
 		"coverage":  {mod, mod + "/rating", mod + "/penalties", mod + "/cmd"},
 		"rating":    {mod, mod + "/coverage", mod + "/penalties", mod + "/cmd"},
 		"penalties": {mod, mod + "/coverage", mod + "/rating", mod + "/cmd"},
+		"timeline":  {mod, mod + "/coverage", mod + "/rating", mod + "/penalties", mod + "/cmd"},
 		".":         {mod + "/cmd"},
 	}
 	for dir, bad := range forbidden {

@@ -7,10 +7,12 @@ import (
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/coverage"
+	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/decfmt"
 	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
+	"github.com/anzexian/anzexian/timeline"
 	"github.com/shopspring/decimal"
 )
 
@@ -18,7 +20,7 @@ var obligationLabel = map[rulesets.Obligation]string{rulesets.ObligationMandator
 
 var statusLabel = map[rulesets.Status]string{rulesets.StatusInForce: "现行", rulesets.StatusDraft: "征求意见稿", rulesets.StatusRepealed: "已废止"}
 
-var severityLabel = map[string]string{"violation": "违规", "warning": "提示", "info": "信息"}
+var severityLabel = map[string]string{"violation": "违规", "draft": "草案要求", "warning": "提示", "info": "信息"}
 
 // WriteText writes the assessment as a readable report for people: the
 // rulesets it rests on, the obligation with its reasons, the requirements,
@@ -57,6 +59,7 @@ func WriteAssessment(w io.Writer, a *anzexian.Assessment) error {
 	writeCoverage(&b, a.Coverage)
 	writePremium(&b, a.Premium, a.PremiumIncomplete)
 	writePenalties(&b, a.Penalties)
+	writeTimeline(&b, a.Timeline)
 	if len(a.Consequences) > 0 {
 		b.WriteString("\n其他后果：\n")
 		for _, c := range a.Consequences {
@@ -97,6 +100,9 @@ func writeCoverage(b *strings.Builder, c *coverage.Result) {
 		return
 	}
 	fmt.Fprintf(b, "\n一、投保义务：%s [%s]\n", obligationLabel[c.Obligation], c.Obligation)
+	if c.ObligationBasis == "draft" {
+		fmt.Fprintf(b, "  ！这一义务只来自征求意见稿（草案要求）；生效文件的结论为：%s [%s]\n", obligationLabel[c.BindingObligation], c.BindingObligation)
+	}
 	if c.Incomplete != "" {
 		fmt.Fprintf(b, "  ！结论不完整：%s\n", c.Incomplete)
 	}
@@ -122,10 +128,20 @@ func writeCoverage(b *strings.Builder, c *coverage.Result) {
 			}
 		}
 	}
+	if pr := c.PolicyRequirements; pr != nil {
+		fmt.Fprintf(b, "  当前保单于%s订立，按当时施行的规定（%s）：\n", pr.ConcludedOn, obligationLabel[pr.Obligation])
+		for _, it := range pr.Requirements.Items {
+			fmt.Fprintf(b, "  · %s：%s\n", it.Label, valueText(it.Field, it.Value))
+		}
+	}
 	if len(c.Findings) > 0 {
 		b.WriteString("  发现的问题：\n")
 		for _, f := range c.Findings {
-			fmt.Fprintf(b, "  · [%s] %s\n      依据：%s\n", severityLabel[f.Severity], f.Text, citeText(f.Cite))
+			to := ""
+			if f.Addressee == "insurer" {
+				to = "（保险机构的义务）"
+			}
+			fmt.Fprintf(b, "  · [%s]%s %s\n      依据：%s\n", severityLabel[f.Severity], to, f.Text, citeText(f.Cite))
 		}
 	} else {
 		b.WriteString("  发现的问题：无\n")
@@ -198,9 +214,22 @@ func writePenalties(b *strings.Builder, ps []penalties.Penalty) {
 	}
 	b.WriteByte('\n')
 	for _, p := range ps {
-		fmt.Fprintf(b, "  · %s（%s）\n", p.Title, p.Violation)
+		mark := ""
+		if p.Basis == penalties.BasisDraft {
+			mark = "【草案要求】"
+		}
+		fmt.Fprintf(b, "  · %s%s（%s）\n", mark, p.Title, p.Violation)
 		if p.Occurrence != "" {
 			fmt.Fprintf(b, "      事实：%s\n", p.Occurrence)
+		}
+		if p.Days > 0 {
+			fmt.Fprintf(b, "      有记录证明的天数：%d日\n", p.Days)
+		}
+		if p.AlternativeOf != "" {
+			fmt.Fprintf(b, "      与 %s 择一：执法机关可以改用本项幅度，二者不相加\n", p.AlternativeOf)
+		}
+		if f := p.Fined; f != nil {
+			fmt.Fprintf(b, "      已罚款：%s %s（%s），不再重复罚款\n", f.Date, decfmt.Yuan(f.Amount), f.Record)
 		}
 		fmt.Fprintf(b, "      适用：%s — %s\n", p.Law, p.Governing)
 		fmt.Fprintf(b, "      依据：%s\n", citeText(p.Cite))
@@ -229,8 +258,14 @@ func writePenalties(b *strings.Builder, ps []penalties.Penalty) {
 		case p.NoFine != "":
 			fmt.Fprintf(b, "      不罚款：%s\n", p.NoFine)
 		}
-		if len(p.Undetermined) > 0 {
+		if len(p.Undetermined) > 0 && p.NoFine == "" {
 			fmt.Fprintf(b, "      罚款数额无法计算：缺少 %s（%s）\n", strings.Join(p.Undetermined, "、"), p.FineBasis)
+		}
+		if l := p.Limitation; l != nil && !l.DiscoveredOn.IsZero() {
+			fmt.Fprintf(b, "      时效：%d年；%s已被发现（%s），不受第三十六条限制\n", l.Years, l.DiscoveredOn, l.DiscoveredBy)
+		}
+		for _, r := range p.Readings {
+			fmt.Fprintf(b, "      读法：%s\n", r)
 		}
 		for _, c := range p.Caveats {
 			fmt.Fprintf(b, "      注意：%s\n", c)
@@ -241,6 +276,98 @@ func writePenalties(b *strings.Builder, ps []penalties.Penalty) {
 		if p.Unverified {
 			b.WriteString("      ※ 所引条文未与官方文本核对\n")
 		}
+	}
+}
+
+var stateLabel = map[string]string{
+	timeline.Insured: "已投保", timeline.Deficient: "已投保但不符合国家规定", timeline.Uninsured: "未投保",
+	timeline.Undetermined: "无法确定", timeline.NotOperating: "尚未生产经营", timeline.NoDuty: "没有投保义务", timeline.Closed: "已关闭",
+}
+
+var kindLabel = map[string]string{"order": "责令改正", "deadline": "延长期限", "fine": "罚款", "inspection": "检查", "decision": "决定"}
+
+// writeTimeline draws the timeline: one line per stretch of obligation and
+// of insurance, per enforcement record with what followed, and the events.
+func writeTimeline(b *strings.Builder, t *timeline.Timeline) {
+	if t == nil {
+		return
+	}
+	fmt.Fprintf(b, "\n四、时间线（%s至%s）：\n", t.From, t.Through)
+	b.WriteString("  投保义务：\n")
+	for _, o := range t.Obligations {
+		label := obligationLabel[o.Level]
+		if o.NoRules {
+			label = "没有适用的规则集"
+		}
+		if o.Basis == "draft" {
+			label += "【草案要求；生效文件：" + obligationLabel[o.Binding] + "】"
+		}
+		fmt.Fprintf(b, "    %s ─ %s  %s　%s\n", o.From, o.To, label, strings.Join(o.Rules, "、"))
+	}
+	b.WriteString("  投保状态：\n")
+	for _, s := range t.Cover {
+		fmt.Fprintf(b, "    %s ─ %s  %s（%d日）", s.From, s.To, stateLabel[s.State], s.Days())
+		switch {
+		case len(s.Missing) > 0:
+			fmt.Fprintf(b, "　缺少 %s", strings.Join(s.Missing, "、"))
+		case len(s.Fields) > 0:
+			fmt.Fprintf(b, "　未满足 %s", strings.Join(s.Fields, "、"))
+		}
+		if len(s.Sources) > 0 {
+			fmt.Fprintf(b, "　依据：%s", strings.Join(s.Sources, "、"))
+		}
+		b.WriteByte('\n')
+	}
+	if len(t.Enforcement) > 0 {
+		b.WriteString("  执法记录：\n")
+		for _, e := range t.Enforcement {
+			fmt.Fprintf(b, "    %s  %s（%s）", e.Date, kindLabel[e.Kind], facts.RecordSubjects.Label(e.Subject))
+			if !e.Deadline.IsZero() {
+				fmt.Fprintf(b, "，限期至%s", e.Deadline)
+			}
+			if !e.Rectified.IsZero() {
+				fmt.Fprintf(b, "，%s改正", e.Rectified)
+			}
+			if e.Amount != nil {
+				fmt.Fprintf(b, "，%s", decfmt.Yuan(*e.Amount))
+			}
+			if e.Tier == "overdue" {
+				b.WriteString("（逾期未改正的罚款）")
+			}
+			if e.Result != "" {
+				fmt.Fprintf(b, "，%s", facts.InspectionResults.Label(e.Result))
+			}
+			if e.Measure != "" {
+				fmt.Fprintf(b, "，%s", e.Measure)
+			}
+			fmt.Fprintf(b, "　[%s]\n", e.Record)
+			if o := e.Overdue; o != nil {
+				to := "评估日仍在持续"
+				if !o.To.IsZero() {
+					to = o.To.String()
+				}
+				fmt.Fprintf(b, "      %s ─ %s  逾期未改正 %d日（第一百零九条：十万元以上二十万元以下）\n", o.From, to, o.Days)
+			}
+			if r := e.Refusal; r != nil {
+				fmt.Fprintf(b, "      %s 认定拒不改正（%s）；按日计罚 %s ─ %s，%d日\n", r.On, r.By, r.From, r.Through, r.Days)
+			}
+		}
+	}
+	if len(t.Events) > 0 {
+		b.WriteString("  事件：")
+		for i, e := range t.Events {
+			if i > 0 {
+				b.WriteString("；")
+			}
+			fmt.Fprintf(b, "%s %s %s", e.Date, e.Kind, e.Ref)
+		}
+		if t.Omitted.Events > 0 {
+			fmt.Fprintf(b, "（另有%d项未列出）", t.Omitted.Events)
+		}
+		b.WriteByte('\n')
+	}
+	for _, n := range t.Notes {
+		fmt.Fprintf(b, "  注：%s\n", n)
 	}
 }
 

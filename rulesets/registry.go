@@ -571,6 +571,7 @@ func (rs *Ruleset) eachExpr(f func(*lang.Expr)) {
 		visit(p.Each)
 		visit(p.On)
 		visit(p.Since)
+		visit(p.LimitationExpr)
 		for _, cv := range p.Caveats {
 			visit(cv.When)
 		}
@@ -697,7 +698,13 @@ func (st *Stack) mergePenalties() diag.Diagnostics {
 		}
 	}
 	for _, id := range order {
-		st.Penalties = append(st.Penalties, byID[id])
+		v := byID[id]
+		if a := v.Rule.AlternativeOf; a != "" && byID[a] == nil {
+			diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "penalty.alternative", Subject: v.Rule.At,
+				Summary: fmt.Sprintf("%s is an alternative of %s, which no layer of this stack defines", id, a),
+				Hint:    "alternative_of names the violation whose range this one may replace"})
+		}
+		st.Penalties = append(st.Penalties, v)
 	}
 	return diags
 }

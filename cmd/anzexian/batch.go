@@ -240,10 +240,15 @@ func printBatchSummary(w io.Writer, s *portfolio.BatchSummary) {
 	for _, ob := range []rulesets.Obligation{rulesets.ObligationMandatory, rulesets.ObligationRequired, rulesets.ObligationEncouraged, rulesets.ObligationNone} {
 		parts = append(parts, fmt.Sprintf("%s %s", ob, group(s.Obligations[ob])))
 	}
-	fmt.Fprintf(w, "  obligations: %s\n", strings.Join(parts, ", "))
+	fmt.Fprintf(w, "  obligations: %s", strings.Join(parts, ", "))
+	if s.DraftRequired > 0 {
+		fmt.Fprintf(w, " (%s required only by a draft)", group(s.DraftRequired))
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  premium: %s priced, total %s CNY; %s without a premium the facts allow computing\n",
 		group(s.Priced), s.TotalPremium.StringFixed(2), group(s.PremiumIncomplete))
-	fmt.Fprintf(w, "  penalties: %s enterprises risk at least one\n", group(s.Penalised))
+	fmt.Fprintf(w, "  penalties: %s enterprises risk at least one; fines %s–%s CNY (up to %s with alternative ranges); %s only under a draft; %s penalties undetermined\n",
+		group(s.Penalised), s.FinesMin.StringFixed(2), s.FinesMax.StringFixed(2), s.FinesMaxWithAlternatives.StringFixed(2), group(s.PenalisedDraft), group(s.PenaltiesUndetermined))
 }
 
 // group writes n with thousands separators.

@@ -1,0 +1,173 @@
+package anzexian_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/coverage"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
+	"github.com/anzexian/anzexian/rulesets"
+	"github.com/anzexian/anzexian/timeline"
+)
+
+// manyAccidents is a Yueqing machinery plant with n accidents, one a day
+// from 1971-01-01: every 97th with a death (a key unit for five years,
+// 乐清 二(二)1), the others with 0–3 serious injuries (3 in one accident
+// also makes a key unit). With 20,000 the document is about 850 KB, under
+// the 1 MiB facts limit.
+func manyAccidents(n int) string {
+	var b strings.Builder
+	b.WriteString("name: many\nregion: \"330382\"\nsectors: [machinery]\nemployees: 20\noperating_since: 1970-01-01\naccidents:\n")
+	d := facts.MustParseDate("1971-01-01")
+	for i := 0; i < n; i++ {
+		if i%97 == 0 {
+			fmt.Fprintf(&b, "- {date: %s, deaths: 1}\n", d)
+		} else {
+			fmt.Fprintf(&b, "- {date: %s, serious_injuries: %d}\n", d, (i*7)%4)
+		}
+		d = d.AddDays(1)
+	}
+	return b.String()
+}
+
+// The timeline of 20,000 accidents: the answer, and the days the
+// obligation is decided on. Those are the days something can change (the
+// stack, or the union of the accidents' windows), not one or two per
+// accident: building the timeline is O(n log n) in the accidents.
+func TestTimelineManyAccidents(t *testing.T) {
+	doc := manyAccidents(20000)
+	if len(doc) > facts.MaxSize {
+		t.Fatalf("the document is %d bytes, over the facts limit", len(doc))
+	}
+	fs, err := facts.Decode("many.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fs[0]
+	eng, err := anzexian.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	asOf := facts.MustParseDate("2026-01-01")
+	a, err := eng.Assess(f, anzexian.At(asOf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Coverage.Obligation != rulesets.ObligationRequired || a.Coverage.ObligationBasis != "draft" {
+		t.Errorf("obligation %s (%s), want required (draft)", a.Coverage.Obligation, a.Coverage.ObligationBasis)
+	}
+	var uninsured []string
+	for _, p := range a.Penalties {
+		if p.Violation == "uninsured-required" {
+			uninsured = append(uninsured, fmt.Sprintf("%s–%s", p.Since, p.Until))
+		}
+	}
+	if want := []string{"2022-01-01–"}; !equalStrings(uninsured, want) {
+		t.Errorf("uninsured-required %v, want %v", uninsured, want)
+	}
+	tl := a.Timeline
+	last := tl.Obligations[len(tl.Obligations)-1]
+	if last.From != facts.MustParseDate("2022-01-01") || last.Level != rulesets.ObligationRequired || last.Basis != "draft" {
+		t.Errorf("last obligation stretch %+v, want required (draft) from 2022-01-01", last)
+	}
+	if len(tl.Events) != timeline.MaxEvents || tl.Omitted.Events == 0 {
+		t.Errorf("%d events, %d omitted: want the events capped at %d", len(tl.Events), tl.Omitted.Events, timeline.MaxEvents)
+	}
+	if len(tl.Obligations) > 10 || len(tl.Cover) > 10 {
+		t.Errorf("%d obligation and %d cover stretches: the windows should merge", len(tl.Obligations), len(tl.Cover))
+	}
+
+	// The days the obligation is decided on.
+	reg := eng.Registry()
+	st, err := reg.Stack(f.Region, asOf, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := lang.NewEval()
+	if err := st.Bind(ev, f, asOf, ""); err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	timeline.Build(timeline.Input{Stack: st, Eval: ev, Boundaries: reg.Boundaries(f.Region, ""),
+		StackAt: func(d facts.Date) (*rulesets.Stack, error) { return reg.Stack(f.Region, d, "") },
+		Decide: func(s *rulesets.Stack, ev *lang.Eval) timeline.Duty {
+			calls++
+			d := coverage.Decide(s, ev)
+			return timeline.Duty{Level: d.Level, Binding: d.Binding, Rules: d.Rules}
+		}})
+	if bounds := len(reg.Boundaries(f.Region, "")); calls > 2*bounds+4 {
+		t.Errorf("the obligation was decided on %d days for %d ruleset boundaries: it should step only where something changes", calls, bounds)
+	}
+}
+
+// With few accidents in windows that do not overlap, every window's start
+// and end is a day the obligation changes.
+func TestTimelineSeparateWindows(t *testing.T) {
+	fs, err := facts.Decode("f.yaml", []byte(`region: "330382"
+sectors: [machinery]
+employees: 20
+operating_since: 2010-01-01
+accidents:
+  - {date: 2016-05-01, deaths: 1}
+  - {date: 2023-05-01, serious_injuries: 3}
+  - {date: 2024-01-01, serious_injuries: 2}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := anzexian.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := eng.Assess(fs[0], anzexian.At(facts.MustParseDate("2026-01-01")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range a.Timeline.Obligations {
+		if o.Level == rulesets.ObligationRequired {
+			got = append(got, fmt.Sprintf("%s–%s", o.From, o.To))
+		}
+	}
+	// 2016-05-01's window ends 2021-04-30, before the draft (2022-01-01):
+	// no duty from it; 2023-05-01's runs to 2028-04-30 (through the as-of
+	// date); the 2024 accident qualifies for nothing.
+	if want := []string{"2023-05-01–2026-01-01"}; !equalStrings(got, want) {
+		t.Errorf("required stretches %v, want %v", got, want)
+	}
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// BenchmarkAssessManyAccidents is one assessment of a plant with 20,000
+// accidents (the facts decoded once).
+func BenchmarkAssessManyAccidents(b *testing.B) {
+	fs, err := facts.Decode("many.yaml", []byte(manyAccidents(20000)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := anzexian.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	asOf := facts.MustParseDate("2026-01-01")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := eng.Assess(fs[0], anzexian.At(asOf)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

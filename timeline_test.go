@@ -140,6 +140,133 @@ accidents:
 	}
 }
 
+// crowded is the most dated facts a document under the facts limit holds
+// in a timeline: 4,000 one-day policies from 2015, back to back in runs of
+// four with a day's gap between runs (those after the as-of date are
+// ignored); 3,000 accidents, reported; 1,000 orders with
+// deadlines, fines and deadline records about insurance and hazards.
+func crowded() string {
+	var b strings.Builder
+	b.WriteString("name: crowded\nregion: \"430100\"\nsectors: [hazardous_chemicals.storage]\nemployees: 50\noperating_since: 1990-01-01\npolicy_history:\n")
+	d := facts.MustParseDate("2015-01-01")
+	for i := 0; i < 4000; i++ {
+		fmt.Fprintf(&b, "- {start: %s, end: %s}\n", d, d)
+		d = d.AddDays(1)
+		if i%4 == 3 {
+			d = d.AddDays(1)
+		}
+	}
+	b.WriteString("accidents:\n")
+	d = facts.MustParseDate("2000-01-01")
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&b, "- {date: %s, serious_injuries: 1, unit_liable: true, reported_on: %s}\n", d, d.AddDays(10))
+		d = d.AddDays(3)
+	}
+	b.WriteString("enforcement_records:\n")
+	d = facts.MustParseDate("2019-01-01")
+	for i := 0; i < 1000; i++ {
+		subject := [2]string{"insurance", "hazard"}[i%2]
+		fmt.Fprintf(&b, "- {kind: order, date: %s, subject: %s, deadline: %s}\n", d, subject, d.AddDays(5))
+		fmt.Fprintf(&b, "- {kind: deadline, date: %s, subject: %s, deadline: %s}\n", d.AddDays(1), subject, d.AddDays(9))
+		if subject == "insurance" {
+			fmt.Fprintf(&b, "- {kind: fine, date: %s, subject: insurance, amount: 50000}\n", d.AddDays(1))
+		}
+		d = d.AddDays(2)
+	}
+	return b.String()
+}
+
+// The timeline of the most crowded document is bounded: at most
+// MaxStretches obligation and cover stretches, each naming at most
+// lang.MaxCoverSources policies, MaxRecords records and MaxEvents events,
+// the rest counted; its JSON stays well under 1 MiB.
+func TestTimelineBounded(t *testing.T) {
+	doc := crowded()
+	if len(doc) > facts.MaxSize {
+		t.Fatalf("the document is %d bytes, over the facts limit", len(doc))
+	}
+	fs, err := facts.Decode("crowded.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := anzexian.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := eng.Assess(fs[0], anzexian.At(facts.MustParseDate("2026-01-01")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl := a.Timeline
+	if len(tl.Obligations) > timeline.MaxStretches || len(tl.Cover) != timeline.MaxStretches || tl.Omitted.Cover == 0 {
+		t.Errorf("%d obligation and %d cover stretches (%d omitted): want the cover capped at %d", len(tl.Obligations), len(tl.Cover), tl.Omitted.Cover, timeline.MaxStretches)
+	}
+	if len(tl.Enforcement) != timeline.MaxRecords || tl.Omitted.Enforcement != 2500-timeline.MaxRecords {
+		t.Errorf("%d records, %d omitted: want %d and %d", len(tl.Enforcement), tl.Omitted.Enforcement, timeline.MaxRecords, 2500-timeline.MaxRecords)
+	}
+	if len(tl.Events) != timeline.MaxEvents || tl.Omitted.Events == 0 {
+		t.Errorf("%d events, %d omitted: want %d", len(tl.Events), tl.Omitted.Events, timeline.MaxEvents)
+	}
+	insured := 0
+	for _, s := range tl.Cover {
+		if len(s.Sources) > lang.MaxCoverSources {
+			t.Errorf("stretch %s–%s names %d policies", s.From, s.To, len(s.Sources))
+		}
+		if s.State == timeline.Insured {
+			insured++
+			if len(s.Sources) != 4 || s.SourcesOmitted != 0 {
+				t.Errorf("stretch %s–%s: sources %v (%d omitted), want the 4 policies of its run", s.From, s.To, s.Sources, s.SourcesOmitted)
+				break
+			}
+		}
+	}
+	if insured == 0 {
+		t.Error("no insured stretch")
+	}
+	js, err := tl.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(js) > 1<<20 {
+		t.Errorf("the timeline's JSON is %d bytes", len(js))
+	}
+}
+
+// Back-to-back policies make one stretch of cover, which names the first
+// and the latest of them and counts the rest.
+func TestTimelineLongRunOfPolicies(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("region: \"430100\"\nsectors: [hazardous_chemicals.storage]\nemployees: 50\npolicy_history:\n")
+	d := facts.MustParseDate("2001-01-01")
+	for i := 0; i < 25; i++ {
+		fmt.Fprintf(&b, "- {start: %s, end: %s}\n", d, d.AddYears(1).AddDays(-1))
+		d = d.AddYears(1)
+	}
+	fs, err := facts.Decode("run.yaml", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := anzexian.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := eng.Assess(fs[0], anzexian.At(facts.MustParseDate("2025-06-01")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last timeline.Stretch
+	for _, s := range a.Timeline.Cover {
+		if s.State == timeline.Insured {
+			last = s
+		}
+	}
+	n := lang.MaxCoverSources
+	if len(last.Sources) != n || last.Sources[0] != "policy_history[0]" || last.Sources[n-2] != fmt.Sprintf("policy_history[%d]", n-2) ||
+		last.Sources[n-1] != "policy_history[24]" || last.SourcesOmitted != 25-n {
+		t.Errorf("the insured stretch names %v, %d omitted: want the first %d, the latest (policy_history[24]) and %d omitted", last.Sources, last.SourcesOmitted, n-1, 25-n)
+	}
+}
+
 func equalStrings(a, b []string) bool {
 	if len(a) != len(b) {
 		return false
@@ -156,6 +283,26 @@ func equalStrings(a, b []string) bool {
 // accidents (the facts decoded once).
 func BenchmarkAssessManyAccidents(b *testing.B) {
 	fs, err := facts.Decode("many.yaml", []byte(manyAccidents(20000)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := anzexian.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	asOf := facts.MustParseDate("2026-01-01")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := eng.Assess(fs[0], anzexian.At(asOf)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAssessCrowded is one assessment of the most crowded document
+// (see crowded).
+func BenchmarkAssessCrowded(b *testing.B) {
+	fs, err := facts.Decode("crowded.yaml", []byte(crowded()))
 	if err != nil {
 		b.Fatal(err)
 	}

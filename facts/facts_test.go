@@ -681,3 +681,51 @@ func TestFactsJSONRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// A deadline record extends the deadline of the latest earlier order about
+// its subject (an order of the same day counts when listed before it);
+// the latest such record wins; an order without one keeps its own.
+func TestEffectiveDeadlines(t *testing.T) {
+	d := facts.MustParseDate
+	dp := facts.DateP
+	recs := []facts.Record{
+		{Kind: "order", Date: d("2025-01-01"), Subject: "insurance", Deadline: dp("2025-01-31")},
+		{Kind: "order", Date: d("2025-01-05"), Subject: "hazard", Deadline: dp("2025-02-05")},
+		{Kind: "deadline", Date: d("2025-01-20"), Subject: "insurance", Deadline: dp("2025-02-28")},
+		{Kind: "fine", Date: d("2025-01-21"), Subject: "insurance", Amount: facts.Dec("1000")},
+		{Kind: "deadline", Date: d("2025-01-25"), Subject: "insurance", Deadline: dp("2025-03-15")},
+		{Kind: "deadline", Date: d("2025-04-01"), Subject: "hazard", Deadline: dp("2025-04-30")}, // before the next hazard order, same day
+		{Kind: "order", Date: d("2025-04-01"), Subject: "hazard"},
+		{Kind: "order", Date: d("2025-05-01"), Subject: "insurance", Deadline: dp("2025-05-31")},
+	}
+	got := facts.EffectiveDeadlines(nil, recs)
+	var s []string
+	for _, x := range got {
+		s = append(s, x.String())
+	}
+	want := []string{"2025-03-15", "2025-04-30", "", "", "", "", "", "2025-05-31"}
+	if len(got) == len(want) {
+		for i := range want {
+			if want[i] == "" && !got[i].IsZero() || want[i] != "" && got[i] != d(want[i]) {
+				t.Errorf("record %d: effective deadline %s, want %q", i, got[i], want[i])
+			}
+		}
+	} else {
+		t.Fatalf("%d deadlines for %d records: %v", len(got), len(recs), s)
+	}
+	// the same records through Validate: the deadline record listed after
+	// its same-day order extends it; listed before an order of its day with
+	// no earlier order, it extends nothing
+	f := &facts.Facts{Region: "43", Sectors: []string{"other"}, EnforcementRecords: recs}
+	if err := f.Validate(); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
+	f.EnforcementRecords = []facts.Record{
+		{Kind: "deadline", Date: d("2025-04-01"), Subject: "hazard", Deadline: dp("2025-04-30")},
+		{Kind: "order", Date: d("2025-04-01"), Subject: "hazard"},
+	}
+	var fe *facts.Error
+	if err := f.Validate(); !errors.As(err, &fe) || len(fe.Diagnostics) != 1 || fe.Diagnostics[0].Path != "enforcement_records[0]" {
+		t.Errorf("Validate = %v, want the deadline record of enforcement_records[0] without an order", err)
+	}
+}

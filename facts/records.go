@@ -72,15 +72,19 @@ type recordProblem struct {
 func checkRecords(f *Facts) []recordProblem {
 	var out []recordProblem
 	recs := f.EnforcementRecords
+	hasDeadline := false
 	for i := range recs {
-		if recs[i].Kind != "deadline" {
-			continue
-		}
-		if orderBefore(recs, i) < 0 {
-			out = append(out, recordProblem{i, fmt.Sprintf("enforcement_records[%d]", i),
-				fmt.Sprintf("the deadline record of %s has no earlier order about %s to extend", recs[i].Date, recs[i].Subject),
-				"a deadline record extends the deadline of the latest earlier order with the same subject; add that order"})
-		}
+		hasDeadline = hasDeadline || recs[i].Kind == "deadline"
+	}
+	if hasDeadline {
+		lastOrders(recs, SortedRecordIndexes(recs), func(i, o int) {
+			if recs[i].Kind == "deadline" && o < 0 {
+				out = append(out, recordProblem{i, fmt.Sprintf("enforcement_records[%d]", i),
+					fmt.Sprintf("the deadline record of %s has no earlier order about %s to extend", recs[i].Date, recs[i].Subject),
+					"a deadline record extends the deadline of the latest earlier order with the same subject; add that order"})
+			}
+		})
+		sort.SliceStable(out, func(a, b int) bool { return out[a].index < out[b].index })
 	}
 	if f.Enforcement != nil && len(recs) > 0 {
 		want := LatestEnforcement(recs)
@@ -93,39 +97,91 @@ func checkRecords(f *Facts) []recordProblem {
 	return out
 }
 
-// orderBefore returns the index of the latest order dated on or before
-// recs[i] with the same subject (the later in the list on the same day),
-// or -1.
-func orderBefore(recs []Record, i int) int {
-	best := -1
-	for j := range recs {
-		if j == i || recs[j].Kind != "order" || recs[j].Subject != recs[i].Subject || recs[j].Date.After(recs[i].Date) {
-			continue
+// lastOrders calls visit(i, o) for every record recs[i], in the order idx
+// gives (date order: SortedRecordIndexes), with o the index of the latest
+// order about the same subject before it in that order (dated earlier, or
+// the same day and earlier in the list), or -1. One pass after the sort.
+func lastOrders(recs []Record, idx []int, visit func(i, o int)) {
+	type last struct {
+		subject string
+		order   int
+	}
+	var buf [8]last
+	seen := buf[:0] // subjects are a small vocabulary
+	for _, i := range idx {
+		r := &recs[i]
+		k := -1
+		for j := range seen {
+			if seen[j].subject == r.Subject {
+				k = j
+				break
+			}
 		}
-		if recs[j].Date == recs[i].Date && j > i {
-			continue
+		if k < 0 {
+			seen = append(seen, last{r.Subject, -1})
+			k = len(seen) - 1
 		}
-		if best < 0 || !recs[j].Date.Before(recs[best].Date) {
-			best = j
+		visit(i, seen[k].order)
+		if r.Kind == "order" {
+			seen[k].order = i
 		}
 	}
-	return best
 }
 
-// EffectiveDeadline returns the deadline of the order recs[i]: its own, or
-// the one a later deadline record about the same subject set, up to the
-// next order about that subject.
-func EffectiveDeadline(recs []Record, i int) *Date {
-	d := recs[i].Deadline
-	var at Date
-	for j := range recs {
-		if recs[j].Kind != "deadline" || recs[j].Subject != recs[i].Subject || orderBefore(recs, j) != i {
+// EffectiveDeadlines appends to dst, for each record of recs, the
+// deadline in effect for it if it is an order: its own, or the one the
+// latest deadline record about the same subject set before the next order
+// about that subject; the zero Date for other records and orders without
+// a deadline. recs must be in date order (records of one day in their
+// list order), as SortedRecordIndexes gives it. One pass.
+func EffectiveDeadlines(dst []Date, recs []Record) []Date {
+	base := len(dst)
+	for i := range recs {
+		var d Date
+		if recs[i].Kind == "order" && recs[i].Deadline != nil {
+			d = *recs[i].Deadline
+		}
+		dst = append(dst, d)
+	}
+	type last struct {
+		subject string
+		order   int
+	}
+	var buf [8]last
+	seen := buf[:0] // subjects are a small vocabulary
+	for i := range recs {
+		r := &recs[i]
+		if r.Kind != "order" && r.Kind != "deadline" {
 			continue
 		}
-		if d == nil || at.IsZero() || !recs[j].Date.Before(at) {
-			d, at = recs[j].Deadline, recs[j].Date
+		k := -1
+		for j := range seen {
+			if seen[j].subject == r.Subject {
+				k = j
+				break
+			}
+		}
+		switch {
+		case r.Kind == "order" && k < 0:
+			seen = append(seen, last{r.Subject, i})
+		case r.Kind == "order":
+			seen[k].order = i
+		case k >= 0 && r.Deadline != nil:
+			dst[base+seen[k].order] = *r.Deadline
 		}
 	}
+	return dst
+}
+
+// effectiveDeadline returns the deadline in effect for the order recs[i]
+// (see EffectiveDeadlines); recs in any order.
+func effectiveDeadline(recs []Record, i int) *Date {
+	d := recs[i].Deadline
+	lastOrders(recs, SortedRecordIndexes(recs), func(j, o int) {
+		if o == i && recs[j].Kind == "deadline" && recs[j].Deadline != nil {
+			d = recs[j].Deadline
+		}
+	})
 	return d
 }
 
@@ -173,7 +229,7 @@ func LatestEnforcement(recs []Record) *Enforcement {
 	if i := latest("order", nil); i >= 0 {
 		found = true
 		d := recs[i].Date
-		e.OrderedOn, e.Deadline, e.RectifiedOn = &d, EffectiveDeadline(recs, i), recs[i].RectifiedOn
+		e.OrderedOn, e.Deadline, e.RectifiedOn = &d, effectiveDeadline(recs, i), recs[i].RectifiedOn
 	}
 	if i := latest("fine", nil); i >= 0 {
 		found = true

@@ -315,6 +315,9 @@ func writeTimeline(b *strings.Builder, t *timeline.Timeline) {
 		}
 		if len(s.Sources) > 0 {
 			fmt.Fprintf(b, "　依据：%s", strings.Join(s.Sources, "、"))
+			if s.SourcesOmitted > 0 {
+				fmt.Fprintf(b, "（另有%d份保单未列出）", s.SourcesOmitted)
+			}
 		}
 		b.WriteByte('\n')
 	}

@@ -124,7 +124,8 @@ func (t *Timeline) cover(h *lang.History, f *facts.Facts) {
 			s.State = Closed
 			s.Sources = srcClosedOn
 		case h.Covered(d):
-			s.State, s.Sources = Insured, coverSources(h, d)
+			s.State = Insured
+			s.Sources, s.SourcesOmitted = coverSources(h, d)
 			for _, df := range h.Deficiencies() {
 				if df.Span().Contains(d) {
 					s.State, s.Fields = Deficient, df.Fields
@@ -148,7 +149,7 @@ func (t *Timeline) cover(h *lang.History, f *facts.Facts) {
 		}
 		if n := len(t.Cover); n > 0 {
 			p := &t.Cover[n-1]
-			if p.State == s.State && p.Level == s.Level && slices.Equal(p.Sources, s.Sources) && slices.Equal(p.Missing, s.Missing) && slices.Equal(p.Fields, s.Fields) {
+			if p.State == s.State && p.Level == s.Level && slices.Equal(p.Sources, s.Sources) && p.SourcesOmitted == s.SourcesOmitted && slices.Equal(p.Missing, s.Missing) && slices.Equal(p.Fields, s.Fields) {
 				p.To = s.To
 				continue
 			}
@@ -167,13 +168,11 @@ var (
 	srcClosedOn       = []string{"closed_on"}[:1:1]
 )
 
-func coverSources(h *lang.History, d facts.Date) []string {
-	for _, c := range h.Cover {
-		if c.Contains(d) {
-			return c.Sources
-		}
+func coverSources(h *lang.History, d facts.Date) ([]string, int) {
+	if c := h.CoverAt(d); c != nil {
+		return c.Sources, c.SourcesOmitted
 	}
-	return nil
+	return nil, 0
 }
 
 // proofSources names the facts that prove the enterprise operated on the

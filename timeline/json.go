@@ -50,6 +50,9 @@ func (t *Timeline) AppendJSON(dst []byte) []byte {
 		if len(s.Sources) > 0 {
 			w.Strs("sources", s.Sources)
 		}
+		if s.SourcesOmitted > 0 {
+			w.Int("sources_omitted", int64(s.SourcesOmitted))
+		}
 		if len(s.Missing) > 0 {
 			w.Strs("missing", s.Missing)
 		}

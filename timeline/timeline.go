@@ -102,6 +102,10 @@ type Stretch struct {
 	// Sources are the policies (insured, deficient) or the facts that prove
 	// the enterprise operated (uninsured).
 	Sources []string `json:"sources,omitempty"`
+	// SourcesOmitted counts the policies of a stretch of back-to-back
+	// cover beyond lang.MaxCoverSources (Sources keeps the first and the
+	// latest).
+	SourcesOmitted int `json:"sources_omitted,omitempty"`
 	// Missing names the facts that would settle an undetermined stretch.
 	Missing []string `json:"missing,omitempty"`
 	// Fields are the requirements a deficient policy does not meet.

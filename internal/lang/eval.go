@@ -73,6 +73,8 @@ type Eval struct {
 	missing []string
 	// ignored records dated facts after the as-of date that were ignored.
 	ignored []string
+	// ignoredSet indexes ignored once it is long (many future-dated facts)
+	ignoredSet map[string]struct{}
 }
 
 // EvalError is a problem met while evaluating an expression: a value the
@@ -138,6 +140,7 @@ func (ev *Eval) Reset(scope *Scope, f *facts.Facts, asOf facts.Date, insurer str
 	ev.err = nil
 	ev.missing = ev.missing[:0]
 	ev.ignored = ev.ignored[:0]
+	clear(ev.ignoredSet)
 	ev.newGeneration()
 }
 
@@ -295,12 +298,27 @@ func (ev *Eval) ignore(path string, d facts.Date) {
 		return // after an earlier evaluation date, not after the decision date
 	}
 	s := path + " " + d.String()
+	if ev.ignoredSet != nil {
+		if _, ok := ev.ignoredSet[s]; ok {
+			return
+		}
+		ev.ignoredSet[s] = struct{}{}
+		ev.ignored = append(ev.ignored, s)
+		return
+	}
 	for _, x := range ev.ignored {
 		if x == s {
 			return
 		}
 	}
 	ev.ignored = append(ev.ignored, s)
+	if len(ev.ignored) == 32 {
+		// past a few, a set keeps recording them linear
+		ev.ignoredSet = make(map[string]struct{}, 64)
+		for _, x := range ev.ignored {
+			ev.ignoredSet[x] = struct{}{}
+		}
+	}
 }
 
 // begin clears the error state before an expression is evaluated.

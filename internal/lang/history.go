@@ -42,6 +42,7 @@ type History struct {
 	ClosedOn facts.Date
 
 	deadlines []facts.Date // effective deadline of each record (orders), zero if none
+	tiers     []string     // tier of each record (fines), set with derived
 	uninsured []facts.Period
 	late      []facts.Period
 	overdue   []Overdue
@@ -60,7 +61,13 @@ type History struct {
 type Cover struct {
 	facts.Period
 	Sources []string
+	// SourcesOmitted counts the policies merged into the stretch beyond
+	// MaxCoverSources (Sources keeps the first ones and the latest).
+	SourcesOmitted int
 }
+
+// MaxCoverSources bounds the policies a stretch of cover names.
+const MaxCoverSources = 16
 
 // Proof is the span of days the facts prove the enterprise operated:
 // every day from From to To (both included; To zero: none). A held
@@ -161,7 +168,7 @@ func (ev *Eval) computeHistory() {
 	f, base := ev.f, ev.base
 	h := &ev.hist
 	*h = History{Base: base, accBuf: h.accBuf[:0], idxBuf: h.idxBuf[:0], Cover: h.Cover[:0],
-		Records: h.Records[:0], RecordIndex: h.RecordIndex[:0], deadlines: h.deadlines[:0],
+		Records: h.Records[:0], RecordIndex: h.RecordIndex[:0], deadlines: h.deadlines[:0], tiers: h.tiers[:0],
 		uninsured: h.uninsured[:0], late: h.late[:0], overdue: h.overdue[:0], refusals: h.refusals[:0]}
 	ev.histBase, ev.histOK = base, true
 
@@ -214,15 +221,7 @@ func (ev *Eval) computeHistory() {
 			h.Records = append(h.Records, all[i])
 		}
 		h.RecordIndex = idx
-		for i := range h.Records {
-			var d facts.Date
-			if h.Records[i].Kind == "order" {
-				if p := facts.EffectiveDeadline(h.Records, i); p != nil {
-					d = *p
-				}
-			}
-			h.deadlines = append(h.deadlines, d)
-		}
+		h.deadlines = facts.EffectiveDeadlines(h.deadlines, h.Records)
 	}
 
 	// Closure.
@@ -253,15 +252,29 @@ func (ev *Eval) computeHistory() {
 	}
 	sort.SliceStable(cov, func(i, j int) bool { return cov[i].From.Before(cov[j].From) })
 	merged := cov[:0]
+	owned := false // the last merged stretch's Sources is its own slice
 	for _, c := range cov {
 		if n := len(merged); n > 0 && !c.From.After(merged[n-1].To.AddDays(1)) {
-			if c.To.After(merged[n-1].To) {
-				merged[n-1].To = c.To
+			m := &merged[n-1]
+			if c.To.After(m.To) {
+				m.To = c.To
 			}
-			merged[n-1].Sources = append(merged[n-1].Sources[:len(merged[n-1].Sources):len(merged[n-1].Sources)], c.Sources...)
+			switch {
+			case len(m.Sources) >= MaxCoverSources:
+				// keep the first and the latest; count the rest
+				m.Sources[len(m.Sources)-1] = c.Sources[0]
+				m.SourcesOmitted++
+			case !owned:
+				m.Sources = append(make([]string, 0, 4), m.Sources...)
+				owned = true
+				fallthrough
+			default:
+				m.Sources = append(m.Sources, c.Sources[0])
+			}
 			continue
 		}
 		merged = append(merged, c)
+		owned = false
 	}
 	h.Cover = merged
 
@@ -429,15 +442,24 @@ func (h *History) Covered(d facts.Date) bool {
 // nextCoverChange returns the first day after d on which Covered changes,
 // or the zero Date.
 func (h *History) nextCoverChange(d facts.Date) facts.Date {
-	for _, c := range h.Cover {
-		if c.From.After(d) {
-			return c.From
-		}
-		if !c.To.Before(d) {
-			return c.To.AddDays(1)
-		}
+	// the first stretch not ended before d (Cover is sorted and disjoint)
+	i := sort.Search(len(h.Cover), func(i int) bool { return !h.Cover[i].To.Before(d) })
+	switch {
+	case i == len(h.Cover):
+		return facts.Date{}
+	case h.Cover[i].From.After(d):
+		return h.Cover[i].From
 	}
-	return facts.Date{}
+	return h.Cover[i].To.AddDays(1)
+}
+
+// CoverAt returns the stretch of cover holding d, or nil.
+func (h *History) CoverAt(d facts.Date) *Cover {
+	i := sort.Search(len(h.Cover), func(i int) bool { return !h.Cover[i].To.Before(d) })
+	if i < len(h.Cover) && !d.Before(h.Cover[i].From) {
+		return &h.Cover[i]
+	}
+	return nil
 }
 
 // Uninsured returns the stretches without cover during which the
@@ -555,6 +577,7 @@ func (ev *Eval) deriveEnforcement() {
 	}
 	h.derived = true
 	h.overdue, h.refusals = h.overdue[:0], h.refusals[:0]
+	ev.fineTiers()
 	f := ev.f
 	for i := range h.Records {
 		o := &h.Records[i]
@@ -593,7 +616,10 @@ func (ev *Eval) deriveEnforcement() {
 		}
 		for j := i; j < len(h.Records); j++ {
 			r := &h.Records[j]
-			if r.Subject != o.Subject || r.Date.Before(o.Date) || (!next.IsZero() && !r.Date.Before(next)) {
+			if !next.IsZero() && !r.Date.Before(next) {
+				break // Records are in date order
+			}
+			if r.Subject != o.Subject || r.Date.Before(o.Date) {
 				continue
 			}
 			switch {
@@ -641,29 +667,41 @@ func (ev *Eval) deriveEnforcement() {
 	}
 }
 
-// fineTier returns the tier of the fine Records[j]: as recorded, or
-// overdue when an earlier order about insurance had a deadline before the
-// fine and the enterprise was out of compliance on the day after it.
-func (ev *Eval) fineTier(j int) string {
+// fineTiers sets the tier of every fine: as recorded, or overdue when the
+// latest earlier order about insurance had a deadline before the fine and
+// the enterprise was out of compliance on the day after it (one pass;
+// Records are in date order).
+func (ev *Eval) fineTiers() {
 	h := &ev.hist
-	r := &h.Records[j]
-	if r.Tier != "" {
-		return r.Tier
-	}
-	if r.Subject != "insurance" {
-		return "first" // only 第一百零九条 has a second tier
-	}
-	for i := j; i >= 0; i-- {
-		o := &h.Records[i]
-		if o.Kind != "order" || o.Subject != "insurance" || o.Date.After(r.Date) {
-			continue
+	h.tiers = h.tiers[:0]
+	last := -1 // the latest order about insurance so far
+	for j := range h.Records {
+		r := &h.Records[j]
+		tier := ""
+		switch {
+		case r.Kind == "order" && r.Subject == "insurance":
+			last = j
+		case r.Kind != "fine":
+		case r.Tier != "":
+			tier = r.Tier
+		case r.Subject != "insurance":
+			tier = "first" // only 第一百零九条 has a second tier
+		default:
+			tier = "first"
+			if last >= 0 {
+				if t := h.deadlines[last]; !t.IsZero() && t.Before(r.Date) && h.nonCompliantOn(ev.f, "insurance", t.AddDays(1)) {
+					tier = "overdue"
+				}
+			}
 		}
-		if t := h.deadlines[i]; !t.IsZero() && t.Before(r.Date) && h.nonCompliantOn(ev.f, "insurance", t.AddDays(1)) {
-			return "overdue"
-		}
-		break
+		h.tiers = append(h.tiers, tier)
 	}
-	return "first"
+}
+
+// fineTier returns the tier of the fine Records[j] (see fineTiers).
+func (ev *Eval) fineTier(j int) string {
+	ev.deriveEnforcement()
+	return ev.hist.tiers[j]
 }
 
 // FineTier returns the tier of the fine Records[j] (see Record.Tier).

@@ -854,8 +854,10 @@ func (e *evaluator) discovery(subject string, item any, state facts.Period) (fac
 	switch x := item.(type) {
 	case *facts.Accident:
 		by := "accidents"
-		for i := range e.hist.Accidents {
-			if &e.hist.Accidents[i] == x || (e.hist.Accidents[i].Date == x.Date && e.hist.Accidents[i] == *x) {
+		// Accidents are in date order: look among those of its day
+		as := e.hist.Accidents
+		for i := sort.Search(len(as), func(i int) bool { return !as[i].Date.Before(x.Date) }); i < len(as) && as[i].Date == x.Date; i++ {
+			if &as[i] == x || as[i] == *x {
 				by = e.hist.AccidentPath(i)
 				break
 			}
@@ -872,7 +874,9 @@ func (e *evaluator) discovery(subject string, item any, state facts.Period) (fac
 	if subject == "" {
 		return facts.Date{}, ""
 	}
-	for i := range e.hist.Records {
+	// a record about the state is dated on or after its start (a record's
+	// period ends by its date): begin there
+	for i := e.firstRecordFrom(state.From); i < len(e.hist.Records); i++ {
 		r := &e.hist.Records[i]
 		if r.Subject != subject || r.Kind == "deadline" || (r.Kind == "inspection" && r.Result == "compliant") {
 			continue
@@ -884,13 +888,23 @@ func (e *evaluator) discovery(subject string, item any, state facts.Period) (fac
 	return facts.Date{}, ""
 }
 
+// firstRecordFrom returns the index of the first record dated on or after
+// d (Records are in date order); 0 for the zero Date.
+func (e *evaluator) firstRecordFrom(d facts.Date) int {
+	if d.IsZero() {
+		return 0
+	}
+	rs := e.hist.Records
+	return sort.Search(len(rs), func(i int) bool { return !rs[i].Date.Before(d) })
+}
+
 // fined marks a penalty that a recorded fine of its tier already punished
 // (一事不再罚).
 func (e *evaluator) fined(p *Penalty, r *rulesets.PenaltyRule, state facts.Period) {
 	if r.FinedBy == "" || p.Fine == nil {
 		return
 	}
-	for i := range e.hist.Records {
+	for i := e.firstRecordFrom(state.From); i < len(e.hist.Records); i++ {
 		rec := &e.hist.Records[i]
 		if rec.Kind != "fine" || rec.Subject != r.Subject || rec.Amount == nil || e.ev.FineTier(i) != r.FinedBy {
 			continue

@@ -230,6 +230,7 @@ func TestTimelineBounded(t *testing.T) {
 	if len(js) > 1<<20 {
 		t.Errorf("the timeline's JSON is %d bytes", len(js))
 	}
+	t.Logf("the timeline's JSON: %d bytes", len(js))
 }
 
 // Back-to-back policies make one stretch of cover, which names the first

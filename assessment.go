@@ -155,10 +155,15 @@ var deficiencyFindings = map[string]bool{
 // on the as-of date (the number of employees is given for that day).
 func deficiencies(reg *rulesets.Registry, f *facts.Facts, asOf facts.Date, fs []coverage.Finding) []lang.Deficiency {
 	var d lang.Deficiency
+	var names []string // Fields, then Findings, in one array
 	for i := range fs {
 		x := &fs[i]
 		if x.Severity != "violation" || !deficiencyFindings[x.ID] || !national(reg, x.Rules) {
 			continue
+		}
+		if names == nil {
+			names = make([]string, 0, 2*(len(fs)-i))
+			d.Fields, d.Findings = names[:0:len(fs)-i], names[len(fs)-i:len(fs)-i]
 		}
 		d.Fields = append(d.Fields, x.Requirement)
 		d.Findings = append(d.Findings, x.ID)

@@ -319,3 +319,51 @@ func BenchmarkAssessCrowded(b *testing.B) {
 		}
 	}
 }
+
+// A timeline of an enterprise with few dates takes two allocations: the
+// timeline with room for its lists, and the list naming the facts that
+// prove its uninsured stretch (the coverage decisions are memoized per
+// stack): the common path stays cheap.
+func TestTimelineFewDatesAllocs(t *testing.T) {
+	fs, err := facts.Decode("f.yaml", []byte(`region: "440300"
+sectors: [construction.civil]
+employees: 300
+operating_since: 2019-01-01
+policy: {start: 2025-09-01, end: 2026-08-31, insured_employees: 300, death_limit: 500000}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fs[0]
+	reg, err := rulesets.LoadBundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	asOf := facts.MustParseDate("2026-01-01")
+	st, err := reg.Stack(f.Region, asOf, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := lang.NewEval()
+	if err := st.Bind(ev, f, asOf, ""); err != nil {
+		t.Fatal(err)
+	}
+	bounds := reg.Boundaries(f.Region, "")
+	stackAt := func(d facts.Date) (*rulesets.Stack, error) { return reg.Stack(f.Region, d, "") }
+	decide := func(s *rulesets.Stack, ev *lang.Eval) timeline.Duty {
+		d := coverage.Decide(s, ev)
+		return timeline.Duty{Level: d.Level, Binding: d.Binding, Rules: d.Rules, Notes: d.Notes}
+	}
+	build := func() *timeline.Timeline {
+		tl := timeline.Build(timeline.Input{Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds, Decide: decide})
+		tl.Finish(ev, st, reg, f.Region, "", bounds)
+		return tl
+	}
+	tl := build() // the memos of the stacks
+	if n := len(tl.Cover); n != 4 {
+		t.Errorf("%d cover stretches, want 4 (no duty, not operating, uninsured, insured): %+v", n, tl.Cover)
+	}
+	if a := testing.AllocsPerRun(100, func() { build() }); a > 2 {
+		t.Errorf("building the timeline takes %.0f allocations, want at most 2", a)
+	}
+}

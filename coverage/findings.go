@@ -98,7 +98,10 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg, pmg *merged, m
 	// when today's rules are lighter, information only).
 	term := func(id, field string, bindingOnly bool, fails func(q Requirements) (bool, string)) {
 		atC, text := fails(pq)
-		now, nowText := fails(q)
+		now, nowText := atC, text
+		if pmg != mg {
+			now, nowText = fails(q)
+		}
 		fieldOf := func(q Requirements) string {
 			if field == "" { // the headcount: whichever duty the layers impose
 				if q.Bool("cover_all_employees") {

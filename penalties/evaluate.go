@@ -32,6 +32,7 @@ type evaluator struct {
 	obls  map[facts.Date]rulesets.Obligation
 	// meta is parallel to res.Penalties until they are sorted.
 	meta []meta
+	lims []Limitation // room for the penalties' limitations
 }
 
 // meta is what links a penalty to its alternatives: the occurrence it is
@@ -465,6 +466,19 @@ func (e *evaluator) stretchOf(item any) (span, proven facts.Period, earliest fac
 	return facts.Period{}, facts.Period{}, facts.Date{}, false
 }
 
+// unproven are the texts of a stretch nothing proves the enterprise
+// operated in, by the fact that would settle it (shared, read-only: the
+// lists are full, so an append copies).
+var unproven = [2]struct {
+	missing            []string
+	occurrence, noFine string
+}{
+	{[]string{"operating_since"}[:1:1], "（是否在生产经营、因而是否未投保，取决于 operating_since）",
+		"事实不能证明这段时间在生产经营（缺少 operating_since）：是否构成违法行为无法确定，不计罚款。"},
+	{[]string{"closed_on"}[:1:1], "（是否在生产经营、因而是否未投保，取决于 closed_on）",
+		"事实不能证明这段时间在生产经营（缺少 closed_on）：是否构成违法行为无法确定，不计罚款。"},
+}
+
 type group struct {
 	p        Penalty
 	rule     *rulesets.PenaltyRule
@@ -503,7 +517,8 @@ func (e *evaluator) continuing(v *rulesets.Violation, item any) {
 		return
 	}
 	// cut points inside (from, end]: the stack, and the obligation
-	cuts := []facts.Date{from}
+	var cutBuf [8]facts.Date
+	cuts := append(cutBuf[:0], from)
 	for _, b := range e.in.Boundaries {
 		if b.After(from) && !b.After(end) {
 			cuts = append(cuts, b)
@@ -514,7 +529,8 @@ func (e *evaluator) continuing(v *rulesets.Violation, item any) {
 	}
 	slices.SortFunc(cuts, func(a, b facts.Date) int { return a.Compare(b) })
 	cuts = slices.Compact(cuts)
-	var groups []*group
+	var groupBuf [4]group
+	groups := groupBuf[:0]
 	for i, start := range cuts {
 		segEnd := end
 		if i+1 < len(cuts) {
@@ -570,7 +586,7 @@ func (e *evaluator) continuing(v *rulesets.Violation, item any) {
 			// is judged with the treatment of its latest stretch (a local
 			// discretion tier that came into force meanwhile applies), and
 			// keeps every citation and measure that applied along the way.
-			g := groups[n-1]
+			g := &groups[n-1]
 			g.to = segEnd
 			g.p.Fine, g.p.Statutory, g.p.Tier, g.p.PerDay = p.Fine, p.Statutory, p.Tier, p.PerDay
 			g.p.NoFine, g.p.FineBasis, g.p.Undetermined = p.NoFine, p.FineBasis, p.Undetermined
@@ -585,7 +601,7 @@ func (e *evaluator) continuing(v *rulesets.Violation, item any) {
 			g.rule = sv.Rule
 			continue
 		}
-		groups = append(groups, &group{p: p, rule: sv.Rule, law: law, basis: basis, from: segFrom, to: segEnd, readings: readings})
+		groups = append(groups, group{p: p, rule: sv.Rule, law: law, basis: basis, from: segFrom, to: segEnd, readings: readings})
 	}
 	e.at(e.in.Stack, e.asOf, e.oblig)
 	// The violation is a continuing state over each run of contiguous
@@ -596,7 +612,11 @@ func (e *evaluator) continuing(v *rulesets.Violation, item any) {
 		state   facts.Period
 		running bool
 	}
-	runs := make([]run, len(groups))
+	var runBuf [4]run
+	runs := runBuf[:0]
+	for range groups {
+		runs = append(runs, run{})
+	}
 	for i := 0; i < len(groups); {
 		j := i
 		for j+1 < len(groups) && groups[j].to.AddDays(1) == groups[j+1].from {
@@ -614,7 +634,8 @@ func (e *evaluator) continuing(v *rulesets.Violation, item any) {
 		}
 		i = j + 1
 	}
-	for gi, g := range groups {
+	for gi := range groups {
+		g := &groups[gi]
 		state, running := runs[gi].state, runs[gi].running
 		p := g.p
 		p.Governing = "继续状态：该时段内施行的规定"
@@ -632,18 +653,22 @@ func (e *evaluator) continuing(v *rulesets.Violation, item any) {
 		if !provenOK {
 			// nothing proves the enterprise operated then: the violation
 			// may or may not have happened
-			missing := "operating_since"
+			u := &unproven[0] // operating_since
 			if !h.Proof.From.IsZero() && g.from.After(h.Proof.To) {
-				missing = "closed_on"
+				u = &unproven[1] // closed_on
 			}
 			p.Since, p.Until = g.from, g.to
-			p.Undetermined = []string{missing}
-			p.Occurrence = fmt.Sprintf("%s至%s（是否在生产经营、因而是否未投保，取决于 %s）", g.from, g.to, missing)
+			p.Undetermined = u.missing
+			var buf [160]byte
+			b := appendDate(buf[:0], g.from)
+			b = append(b, "至"...)
+			b = appendDate(b, g.to)
+			p.Occurrence = string(append(b, u.occurrence...))
 			if p.Fine != nil {
 				p.Statutory = p.Fine
 			}
 			p.Fine, p.Tier, p.PerDay = nil, nil, nil
-			p.NoFine = fmt.Sprintf("事实不能证明这段时间在生产经营（缺少 %s）：是否构成违法行为无法确定，不计罚款。", missing)
+			p.NoFine = u.noFine
 			e.limitation(&p, g.rule, item, state, facts.Date{}, running)
 			if p.Limitation != nil && p.Limitation.Expired {
 				// barred even at its latest possible end
@@ -665,16 +690,28 @@ func (e *evaluator) continuing(v *rulesets.Violation, item any) {
 			p.UntilLatest = g.to
 		}
 		p.Days = pf.DaysUntil(pt) + 1
-		desc := fmt.Sprintf("%s至%s", p.Since, untilText(p.Until))
+		var buf [320]byte
+		b := appendDate(buf[:0], p.Since)
 		if !p.SinceEarliest.IsZero() {
-			desc = fmt.Sprintf("%s（有记录证明之日；此前最早可能自%s起，取决于开始生产经营的日期）至%s", p.Since, p.SinceEarliest, untilText(p.Until))
+			b = append(b, "（有记录证明之日；此前最早可能自"...)
+			b = appendDate(b, p.SinceEarliest)
+			b = append(b, "起，取决于开始生产经营的日期）"...)
+		}
+		b = append(b, "至"...)
+		if p.Until.IsZero() {
+			b = append(b, "评估日仍在持续"...)
+		} else {
+			b = appendDate(b, p.Until)
 		}
 		if !p.UntilLatest.IsZero() {
-			desc += fmt.Sprintf("（此后是否仍在生产经营取决于关闭的日期，最迟至%s）", p.UntilLatest)
+			b = append(b, "（此后是否仍在生产经营取决于关闭的日期，最迟至"...)
+			b = appendDate(b, p.UntilLatest)
+			b = append(b, "）"...)
 		}
 		if g.to.Before(end) && !running && (gi+1 == len(groups) || groups[gi+1].from != g.to.AddDays(1)) && g.to.AddDays(1) != h.ClosedOn {
-			desc += "（此后不再负有这一投保义务，已无可改正）"
+			b = append(b, "（此后不再负有这一投保义务，已无可改正）"...)
 		}
+		desc := string(b)
 		p.Occurrence = desc
 		e.fined(&p, g.rule, state)
 		e.ev.SetItem(item)
@@ -858,14 +895,8 @@ func (e *evaluator) discovery(subject string, item any, state facts.Period) (fac
 		as := e.hist.Accidents
 		for i := sort.Search(len(as), func(i int) bool { return !as[i].Date.Before(x.Date) }); i < len(as) && as[i].Date == x.Date; i++ {
 			if &as[i] == x || as[i] == *x {
-				by = e.hist.AccidentPath(i)
-				break
+				return x.Reported(), e.hist.AccidentDayPath(i, x.ReportedOn != nil)
 			}
-		}
-		if x.ReportedOn != nil {
-			by += ".reported_on"
-		} else {
-			by += ".date"
 		}
 		return x.Reported(), by
 	case *lang.Refusal:
@@ -933,7 +964,12 @@ func (e *evaluator) limitation(p *Penalty, r *rulesets.PenaltyRule, item any, st
 	if years <= 0 {
 		return
 	}
-	l := &Limitation{Years: years}
+	// limitations are handed out of small arrays: one allocation for a few
+	if len(e.lims) == cap(e.lims) {
+		e.lims = make([]Limitation, 0, 4)
+	}
+	e.lims = append(e.lims, Limitation{Years: years})
+	l := &e.lims[len(e.lims)-1]
 	from := event
 	if from.IsZero() {
 		from = state.To

@@ -22,6 +22,7 @@ package penalties
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -385,37 +386,32 @@ func appendDate(b []byte, d facts.Date) []byte {
 		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+day/10), byte('0'+day%10))
 }
 
-func mergeCites(a, b []rulesets.Citation) []rulesets.Citation {
-	out := append([]rulesets.Citation{}, a...)
-	for _, c := range b {
-		dup := false
-		for _, x := range out {
-			if x == c {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+func mergeCites(a, b []rulesets.Citation) []rulesets.Citation { return merge(a, b) }
 
-func mergeStrings(a, b []string) []string {
-	out := append([]string{}, a...)
-	for _, s := range b {
-		dup := false
-		for _, x := range out {
-			if x == s {
-				dup = true
-			}
+func mergeStrings(a, b []string) []string { return merge(a, b) }
+
+// merge returns a with the elements of b it lacks appended, in a new array;
+// a itself when it has them all (no allocation: the lists are shared,
+// read-only, and full, so a later append copies).
+func merge[T comparable](a, b []T) []T {
+	var out []T
+	for _, x := range b {
+		if slices.Contains(a, x) || slices.Contains(out[min(len(out), len(a)):], x) {
+			continue
 		}
-		if !dup {
-			out = append(out, s)
+		if out == nil {
+			out = make([]T, len(a), len(a)+len(b))
+			copy(out, a)
 		}
+		out = append(out, x)
 	}
-	return out
+	switch {
+	case out != nil:
+		return out
+	case a == nil:
+		return []T{} // never nil, as the lists were (an empty list takes no allocation)
+	}
+	return a[:len(a):len(a)]
 }
 
 func joinNote(a, b string) string {

@@ -831,7 +831,7 @@ func (st *Stack) mergeRating() diag.Diagnostics {
 // vocabularies) are reported as a *FactsError.
 func (st *Stack) Bind(ev *lang.Eval, f *facts.Facts, asOf facts.Date, insurer string) error {
 	ev.Reset(&st.scope, f, asOf, insurer)
-	return st.bindFacts(ev)
+	return st.bindFacts(ev, true)
 }
 
 // MoveTo moves an evaluation bound to another stack of the same facts to
@@ -839,7 +839,7 @@ func (st *Stack) Bind(ev *lang.Eval, f *facts.Facts, asOf facts.Date, insurer st
 // violation happened).
 func (st *Stack) MoveTo(ev *lang.Eval, asOf facts.Date) {
 	if ev.SetAsOf(&st.scope, asOf) {
-		_ = st.bindFacts(ev) // the facts were checked against the stack at the decision date
+		_ = st.bindFacts(ev, false) // the facts were checked against the stack at the decision date
 	}
 }
 

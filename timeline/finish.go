@@ -112,7 +112,8 @@ func (t *Timeline) cover(h *lang.History, f *facts.Facts) {
 	add(h.ClosedOn)
 	slices.SortFunc(cuts, func(a, b facts.Date) int { return a.Compare(b) })
 	cuts = slices.Compact(cuts)
-	t.Cover = make([]Stretch, 0, len(cuts))
+	t.Cover = t.Cover[:0] // the room Build gave; stretches merge: usually fewer than cuts
+	var proof []string    // the sources of the proven stretch, named once
 	for i, d := range cuts {
 		to := t.Through
 		if i+1 < len(cuts) {
@@ -138,7 +139,10 @@ func (t *Timeline) cover(h *lang.History, f *facts.Facts) {
 			s.State = NoDuty
 		case h.Proof.Proven(d):
 			s.State = Uninsured
-			s.Sources = proofSources(h, d)
+			if proof == nil {
+				proof = proofSources(h)
+			}
+			s.Sources = proof
 		default:
 			s.State = Undetermined
 			if h.Proof.From.IsZero() || d.Before(h.Proof.From) {
@@ -176,12 +180,14 @@ func coverSources(h *lang.History, d facts.Date) ([]string, int) {
 }
 
 // proofSources names the facts that prove the enterprise operated on the
-// first and last days of the proven span.
-func proofSources(h *lang.History, d facts.Date) []string {
-	if h.Proof.FromSource == h.Proof.ToSource {
-		return []string{h.Proof.FromSource}
+// first and last days of the proven span, in a list of the timeline's own
+// (the history belongs to the Eval, which serves the next assessment).
+func proofSources(h *lang.History) []string {
+	from, to := h.ProofSources()
+	if from == to {
+		return []string{from}
 	}
-	return []string{h.Proof.FromSource, h.Proof.ToSource}
+	return []string{from, to}
 }
 
 func byDate(es []Event) {
@@ -240,85 +246,72 @@ func (t *Timeline) enforcement(ev *lang.Eval, h *lang.History) {
 }
 
 // events lists the dated facts and rule changes, the structural ones
-// first when there are too many.
+// (rulesets, operating_since, closure, rank, records) first when there are
+// too many.
 func (t *Timeline) events(h *lang.History, f *facts.Facts, rs []Event) {
-	in := func(d facts.Date) bool { return !d.Before(t.From) && !d.After(t.Through) }
-	total := eventCount(h, f) + len(rs)
-	all := make([]Event, 0, total) // main, then more, in one array
-	for _, e := range rs {
-		if in(e.Date) {
-			all = append(all, e)
+	all := t.Events[:0] // the room Build gave
+	if n := eventCount(h, f) + len(rs); n > cap(all) {
+		all = make([]Event, 0, n)
+	}
+	add := func(d facts.Date, kind, ref string) {
+		if !d.Before(t.From) && !d.After(t.Through) {
+			all = append(all, Event{Date: d, Kind: kind, Ref: ref})
 		}
 	}
-	main := all
+	for _, e := range rs {
+		add(e.Date, e.Kind, e.Ref)
+	}
 	if f.OperatingSince != nil {
-		main = append(main, Event{Date: *f.OperatingSince, Kind: "operating_since", Ref: "operating_since"})
+		add(*f.OperatingSince, "operating_since", "operating_since")
 	}
 	if !h.ClosedOn.IsZero() {
-		main = append(main, Event{Date: h.ClosedOn, Kind: "closure", Ref: "closed_on"})
+		add(h.ClosedOn, "closure", "closed_on")
 	}
 	if w := f.WorkInjuryRank; w != nil {
-		if d := lang.RankEffective(w.Year); in(d) {
-			main = append(main, Event{Date: d, Kind: "rank", Ref: "work_injury_rank"})
-		}
+		add(lang.RankEffective(w.Year), "rank", "work_injury_rank")
 	}
 	for i := range h.Records {
 		r := &h.Records[i]
-		main = append(main, Event{Date: r.Date, Kind: r.Kind, Ref: h.RecordPath(i)})
-		if d := h.Deadline(i); r.Kind == "order" && !d.IsZero() && in(d) {
-			main = append(main, Event{Date: d, Kind: "deadline_end", Ref: h.RecordPath(i)})
+		add(r.Date, r.Kind, h.RecordPath(i))
+		if d := h.Deadline(i); r.Kind == "order" && !d.IsZero() {
+			add(d, "deadline_end", h.RecordPath(i))
 		}
 	}
-	nMain := len(main)
-	more := main[nMain:nMain] // shares the array after main
+	nMain := len(all)
 	for i, p := range f.PolicyHistory {
 		ref := "policy_history[" + strconv.Itoa(i) + "]"
-		more = append(more, Event{Date: p.Start, Kind: "policy_start", Ref: ref}, Event{Date: p.End, Kind: "policy_end", Ref: ref})
+		add(p.Start, "policy_start", ref)
+		add(p.End, "policy_end", ref)
 		if p.SurrenderedOn != nil {
-			more = append(more, Event{Date: *p.SurrenderedOn, Kind: "surrender", Ref: ref})
+			add(*p.SurrenderedOn, "surrender", ref)
 		}
 	}
 	if p := f.Policy; p.IsInsured() {
-		more = append(more, Event{Date: p.Start, Kind: "policy_start", Ref: "policy"}, Event{Date: p.End, Kind: "policy_end", Ref: "policy"})
+		add(p.Start, "policy_start", "policy")
+		add(p.End, "policy_end", "policy")
 	}
 	for i := range h.Accidents {
-		more = append(more, Event{Date: h.Accidents[i].Date, Kind: "accident", Ref: h.AccidentPath(i)})
+		add(h.Accidents[i].Date, "accident", h.AccidentPath(i))
 	}
-	keep := func(es []Event) []Event {
-		out := es[:0]
-		for _, e := range es {
-			if in(e.Date) {
-				out = append(out, e)
-			}
-		}
-		return out
-	}
-	mainBefore, moreBefore := len(main), len(more)
-	contiguous := len(more) > 0 && nMain < cap(all) && &more[0] == &all[:nMain+1][nMain]
-	main, more = keep(main), keep(more)
-	contiguous = contiguous && len(more) == moreBefore
-	byDate(main)
-	byDate(more)
-	total = len(main) + len(more)
-	if contiguous && len(main) == mainBefore && total <= MaxEvents {
-		// main and more sit side by side in one array: sort it in place
-		t.Events = all[:total]
-		byDate(t.Events)
-		t.Omitted.Events = 0
+	t.Omitted.Events = 0
+	if len(all) <= MaxEvents {
+		byDate(all)
+		t.Events = all
 		return
 	}
+	// too many: the latest structural ones, then the latest others in the
+	// room left
+	main, more := all[:nMain], all[nMain:]
+	byDate(main)
+	byDate(more)
 	if len(main) > MaxEvents {
 		main = main[len(main)-MaxEvents:]
 	}
 	if room := MaxEvents - len(main); len(more) > room {
 		more = more[len(more)-room:]
 	}
-	if len(more) == 0 {
-		t.Events = main // already in date order
-	} else {
-		t.Events = make([]Event, 0, len(main)+len(more))
-		t.Events = append(append(t.Events, main...), more...)
-		byDate(t.Events)
-	}
-	t.Omitted.Events = total - len(t.Events)
+	t.Events = make([]Event, 0, len(main)+len(more))
+	t.Events = append(append(t.Events, main...), more...)
+	byDate(t.Events)
+	t.Omitted.Events = len(all) - len(t.Events)
 }

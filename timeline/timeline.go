@@ -56,6 +56,16 @@ type Timeline struct {
 	Notes   []string `json:"notes,omitempty"`
 }
 
+// withRoom is a Timeline with room for the lists of one with few dates, so
+// that it takes one allocation (Build hands out &t; Finish fills the lists
+// from the room Build gave them).
+type withRoom struct {
+	t           Timeline
+	obligations [4]Obligation
+	cover       [4]Stretch
+	events      [16]Event
+}
+
 // Omitted counts what the bounds left out.
 type Omitted struct {
 	Obligations int `json:"obligations"`
@@ -194,7 +204,10 @@ const maxSteps = 200000
 func Build(in Input) *Timeline {
 	ev := in.Eval
 	asOf := ev.AsOf()
-	t := &Timeline{Through: asOf, Obligations: make([]Obligation, 0, len(in.Boundaries)+2), Enforcement: []Entry{}}
+	r := &withRoom{}
+	t := &r.t
+	t.Through, t.Enforcement = asOf, []Entry{}
+	t.Obligations, t.Cover, t.Events = r.obligations[:0], r.cover[:0], r.events[:0]
 	start := asOf
 	if len(in.Boundaries) > 0 && in.Boundaries[0].Before(asOf) {
 		start = in.Boundaries[0]

@@ -75,6 +75,7 @@ type Eval struct {
 	ignored []string
 	// ignoredSet indexes ignored once it is long (many future-dated facts)
 	ignoredSet map[string]struct{}
+	typed      []typedFact
 }
 
 // EvalError is a problem met while evaluating an expression: a value the
@@ -141,8 +142,27 @@ func (ev *Eval) Reset(scope *Scope, f *facts.Facts, asOf facts.Date, insurer str
 	ev.missing = ev.missing[:0]
 	ev.ignored = ev.ignored[:0]
 	clear(ev.ignoredSet)
+	clear(ev.typed)
+	ev.typed = ev.typed[:0]
 	ev.newGeneration()
 }
+
+// typedFact is a declared fact's typed value, kept while the facts stay
+// the same: moving to the stack of another date binds them again.
+type typedFact struct{ key, v any }
+
+// Typed returns the typed value stored under key since the last Reset.
+func (ev *Eval) Typed(key any) (any, bool) {
+	for i := range ev.typed {
+		if ev.typed[i].key == key {
+			return ev.typed[i].v, true
+		}
+	}
+	return nil, false
+}
+
+// SetTyped stores a typed value under key until the next Reset.
+func (ev *Eval) SetTyped(key, v any) { ev.typed = append(ev.typed, typedFact{key, v}) }
 
 // ClearFacts makes room for n declared facts, none of them set.
 func (ev *Eval) ClearFacts(n int) {

@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 
@@ -77,9 +78,45 @@ const MaxCoverSources = 16
 // before From may have been operated (no operating_since); OpenEnd says
 // days after To may have been (closed, without closed_on).
 type Proof struct {
-	From, To             facts.Date
-	FromSource, ToSource string
-	OpenStart, OpenEnd   bool
+	From, To           facts.Date
+	OpenStart, OpenEnd bool
+	// the facts that prove From and To (see History.ProofSources)
+	fromSrc, toSrc proofSrc
+	named          bool
+	names          [2]string
+}
+
+// proofSrc is a fact path, or "accident" / "record" / "period" with an
+// index, named only when asked.
+type proofSrc struct {
+	kind string
+	i    int
+}
+
+// ProofSources names the facts that prove the first and the last proven
+// days ("operating_since", "policy", "accidents[2].date" …); empty when
+// nothing is proven.
+func (h *History) ProofSources() (from, to string) {
+	if h.Proof.From.IsZero() {
+		return "", ""
+	}
+	if !h.Proof.named {
+		h.Proof.named = true
+		h.Proof.names = [2]string{h.proofName(h.Proof.fromSrc), h.proofName(h.Proof.toSrc)}
+	}
+	return h.Proof.names[0], h.Proof.names[1]
+}
+
+func (h *History) proofName(s proofSrc) string {
+	switch s.kind {
+	case "accident":
+		return h.AccidentPath(s.i) + ".date"
+	case "record":
+		return h.recordPath(s.i) + ".date"
+	case "period":
+		return h.recordPath(s.i) + ".period"
+	}
+	return s.kind
 }
 
 // Proven reports whether d is a proven day of operation.
@@ -191,7 +228,7 @@ func (ev *Eval) computeHistory() {
 				idx = append(idx, i)
 			}
 		}
-		sort.SliceStable(idx, func(a, b int) bool { return f.Accidents[idx[a]].Date.Before(f.Accidents[idx[b]].Date) })
+		slices.SortStableFunc(idx, func(a, b int) int { return f.Accidents[a].Date.Compare(f.Accidents[b].Date) })
 		acc := h.accBuf
 		for _, i := range idx {
 			acc = append(acc, f.Accidents[i])
@@ -216,7 +253,7 @@ func (ev *Eval) computeHistory() {
 			}
 			idx = append(idx, i)
 		}
-		sort.SliceStable(idx, func(a, b int) bool { return all[idx[a]].Date.Before(all[idx[b]].Date) })
+		slices.SortStableFunc(idx, func(a, b int) int { return all[a].Date.Compare(all[b].Date) })
 		for _, i := range idx {
 			h.Records = append(h.Records, all[i])
 		}
@@ -250,7 +287,7 @@ func (ev *Eval) computeHistory() {
 	if p := f.Policy; p.IsInsured() && !p.Start.After(base) {
 		cov = append(cov, Cover{Period: facts.Period{From: p.Start, To: p.End}, Sources: policySource})
 	}
-	sort.SliceStable(cov, func(i, j int) bool { return cov[i].From.Before(cov[j].From) })
+	slices.SortStableFunc(cov, func(a, b Cover) int { return a.From.Compare(b.From) })
 	merged := cov[:0]
 	owned := false // the last merged stretch's Sources is its own slice
 	for _, c := range cov {
@@ -286,12 +323,9 @@ func (ev *Eval) computeHistory() {
 	} else if h.Closed {
 		lastDay = base.AddDays(-1)
 	}
-	// the proofs: the source of the first and the last is named at the
-	// end (not for every accident on the way)
-	type src struct {
-		kind string // a fact path, or "accident" / "record" with an index
-		i    int
-	}
+	// the proofs: the source of the first and the last is kept, and named
+	// when asked (not for every accident on the way)
+	type src = proofSrc
 	var fromSrc, toSrc src
 	point := func(d facts.Date, s src) {
 		if d.IsZero() || d.After(lastDay) {
@@ -333,24 +367,13 @@ func (ev *Eval) computeHistory() {
 	default:
 		point(base, src{kind: "as_of"})
 	}
-	name := func(s src) string {
-		switch s.kind {
-		case "accident":
-			return h.AccidentPath(s.i) + ".date"
-		case "record":
-			return h.recordPath(s.i) + ".date"
-		case "period":
-			return h.recordPath(s.i) + ".period"
-		}
-		return s.kind
-	}
 	if !pr.From.IsZero() {
-		pr.FromSource, pr.ToSource = name(fromSrc), name(toSrc)
+		pr.fromSrc, pr.toSrc = fromSrc, toSrc
 	}
 	if f.OperatingSince != nil && !pr.From.IsZero() && f.OperatingSince.After(pr.From) {
 		// a proof before operating_since (a policy held before it started):
 		// operating_since still bounds the stretches
-		pr.From, pr.FromSource = *f.OperatingSince, "operating_since"
+		pr.From, pr.fromSrc = *f.OperatingSince, src{kind: "operating_since"}
 	}
 
 	// Uninsured stretches and late renewals, over the days it may have
@@ -409,7 +432,7 @@ func (h *History) accidentIndex(i int) int {
 
 // AccidentPath names Accidents[i] as a fact path ("accidents[3]").
 func (h *History) AccidentPath(i int) string {
-	return "accidents[" + strconv.Itoa(h.accidentIndex(i)) + "]"
+	return indexPath(&accidentPaths, "accidents", h.accidentIndex(i))
 }
 
 // recordPath names Records[i] as a fact path.
@@ -417,7 +440,43 @@ func (h *History) recordPath(i int) string {
 	if h.FromEnforcement {
 		return "enforcement"
 	}
-	return "enforcement_records[" + strconv.Itoa(h.RecordIndex[i]) + "]"
+	return indexPath(&recordPaths, "enforcement_records", h.RecordIndex[i])
+}
+
+// AccidentDayPath names the day an accident was learned of: the fact path
+// of Accidents[i].reported_on when reported is set, of its date otherwise.
+func (h *History) AccidentDayPath(i int, reported bool) string {
+	if reported {
+		return indexPath(&accidentReported, "accidents", h.accidentIndex(i), ".reported_on")
+	}
+	return indexPath(&accidentDates, "accidents", h.accidentIndex(i), ".date")
+}
+
+// The paths of the first items of a list, written once: most enterprises
+// have few accidents and records.
+var (
+	accidentPaths    = listPaths("accidents", "")
+	accidentDates    = listPaths("accidents", ".date")
+	accidentReported = listPaths("accidents", ".reported_on")
+	recordPaths      = listPaths("enforcement_records", "")
+)
+
+func listPaths(list, field string) (ps [16]string) {
+	for i := range ps {
+		ps[i] = list + "[" + strconv.Itoa(i) + "]" + field
+	}
+	return ps
+}
+
+func indexPath(ps *[16]string, list string, i int, field ...string) string {
+	if i >= 0 && i < len(ps) {
+		return ps[i]
+	}
+	p := list + "[" + strconv.Itoa(i) + "]"
+	if len(field) > 0 {
+		p += field[0]
+	}
+	return p
 }
 
 // RecordPath names Records[i] as a fact path ("enforcement_records[2]",

@@ -13,6 +13,7 @@ import (
 	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
+	"github.com/anzexian/anzexian/timeline"
 )
 
 // Assessment is the answer for one enterprise: which rulesets it was built
@@ -45,7 +46,11 @@ type Assessment struct {
 	Penalties         []penalties.Penalty     `json:"penalties"`
 	Consequences      []penalties.Consequence `json:"consequences"`
 	References        []Reference             `json:"references,omitempty"`
-	Trace             *Trace                  `json:"trace,omitempty"`
+	// Timeline is what the answer reasoned over: the obligation and the
+	// state of insurance on every day up to the as-of date, the
+	// enforcement records and the dated events (see package timeline).
+	Timeline *timeline.Timeline `json:"timeline"`
+	Trace    *Trace             `json:"trace,omitempty"`
 }
 
 // Layer identifies one ruleset of the stack.
@@ -129,6 +134,74 @@ func addGoverning(a *Assessment, reg *rulesets.Registry, ps []penalties.Penalty)
 func obligationOf(s *rulesets.Stack, ev *lang.Eval) rulesets.Obligation {
 	ob, _ := coverage.Obligation(s, ev)
 	return ob
+}
+
+// decide decides the obligation on one day of the timeline.
+func decide(s *rulesets.Stack, ev *lang.Eval) timeline.Duty {
+	d := coverage.Decide(s, ev)
+	return timeline.Duty{Level: d.Level, Binding: d.Binding, Rules: d.Rules, Notes: d.Notes}
+}
+
+// deficiencyFindings are the findings on a policy's terms that, when a
+// national rule binding on the policy's conclusion date stands behind
+// them, make it "未按照国家规定投保" (the reading of 第一百零九条 in the
+// bundled 2021 law).
+var deficiencyFindings = map[string]bool{
+	"death_limit_too_low": true, "disability_limit_too_low": true, "headcount_under_insured": true, "non_uniform_limits": true,
+}
+
+// deficiencies returns the stretch during which the current policy does
+// not meet a national requirement: from its start for the terms fixed when
+// it was concluded (limits, one standard); for the headcount, proven only
+// on the as-of date (the number of employees is given for that day).
+func deficiencies(reg *rulesets.Registry, f *facts.Facts, asOf facts.Date, fs []coverage.Finding) []lang.Deficiency {
+	var d lang.Deficiency
+	var names []string // Fields, then Findings, in one array
+	for i := range fs {
+		x := &fs[i]
+		if x.Severity != "violation" || !deficiencyFindings[x.ID] || !national(reg, x.Rules) {
+			continue
+		}
+		if names == nil {
+			names = make([]string, 0, 2*(len(fs)-i))
+			d.Fields, d.Findings = names[:0:len(fs)-i], names[len(fs)-i:len(fs)-i]
+		}
+		d.Fields = append(d.Fields, x.Requirement)
+		d.Findings = append(d.Findings, x.ID)
+		from := f.Policy.Start
+		if x.ID == "headcount_under_insured" {
+			from = asOf
+		}
+		if d.From.IsZero() || from.Before(d.From) {
+			d.From = from
+		}
+	}
+	if d.Fields == nil {
+		return nil
+	}
+	if d.From.After(f.Policy.Start) {
+		d.Earliest = f.Policy.Start
+	}
+	d.ConcludedOn = f.Policy.Concluded()
+	if f.Policy.End.Before(asOf) {
+		d.To = f.Policy.End
+	}
+	return []lang.Deficiency{d}
+}
+
+// national reports whether one of the rules (refs id@version#rule) is of a
+// national ruleset.
+func national(reg *rulesets.Registry, rules []string) bool {
+	for _, ref := range rules {
+		key := ref
+		if i := strings.IndexByte(ref, '#'); i >= 0 {
+			key = ref[:i]
+		}
+		if rs := reg.Ruleset(key); rs != nil && rs.Region == "" {
+			return true
+		}
+	}
+	return false
 }
 
 type notesKey struct{}
@@ -217,8 +290,24 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options
 	f := ev.Facts()
 	a := &Assessment{Enterprise: f.Name, Region: f.Region, AsOf: o.asOf, Insurer: o.insurer,
 		Rulesets: layersOf(st), Notes: regionNotes(stackNotes(st), f.Region)}
-	cov, ctrace := coverage.Evaluate(st, ev, coverage.Options{Trace: o.trace})
+	stackAt := func(d facts.Date) (*rulesets.Stack, error) { return reg.Stack(f.Region, d, o.insurer) }
+	bounds := reg.Boundaries(f.Region, o.insurer)
+	tl := timeline.Build(timeline.Input{Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds, Decide: decide})
+	copt := coverage.Options{Trace: o.trace}
+	if p := f.Policy; p.IsInsured() && !p.Start.After(o.asOf) && !p.End.Before(o.asOf) {
+		// the policy's terms are judged by the rules of the day it was
+		// concluded
+		if c := p.Concluded(); !c.After(o.asOf) {
+			if pst, err := stackAt(c); err == nil {
+				copt.PolicyStack, copt.PolicyObligation = pst, tl.LevelAt(c)
+			}
+		}
+	}
+	cov, ctrace := coverage.Evaluate(st, ev, copt)
 	a.Coverage = cov
+	if d := deficiencies(reg, f, o.asOf, cov.Findings); d != nil {
+		ev.SetDeficiencies(d)
+	}
 	var rtrace []rulesets.TraceEntry
 	var err error
 	a.Premium, a.PremiumIncomplete, rtrace, err = price(st, ev, o.trace)
@@ -228,11 +317,14 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options
 	a.Notes = premiumNotes(a.Notes, a.Premium)
 	pres := penalties.Evaluate(penalties.Input{
 		Stack: st, Eval: ev, Trace: o.trace,
-		StackAt:    func(d facts.Date) (*rulesets.Stack, error) { return reg.Stack(f.Region, d, o.insurer) },
+		StackAt:    stackAt,
 		Obligation: obligationOf,
-		Boundaries: reg.Boundaries(f.Region, o.insurer),
+		Boundaries: bounds,
+		Timeline:   tl,
 	})
 	a.Penalties = pres.Penalties
+	tl.Finish(ev, st, reg, f.Region, o.insurer, bounds)
+	a.Timeline = tl
 	addGoverning(a, reg, pres.Penalties)
 	a.Coverage.Undetermined = append(a.Coverage.Undetermined, pres.Undetermined...)
 	cons, und, ptrace := penalties.Consequences(st, ev, o.trace)

@@ -112,6 +112,13 @@ func (a *Assessment) AppendJSON(dst []byte) []byte {
 		}
 		w.B = append(w.B, ']')
 	}
+	w.Key("timeline")
+	if a.Timeline == nil {
+		w.Null()
+	} else {
+		w.B = a.Timeline.AppendJSON(w.B)
+		w.Done()
+	}
 	if t := a.Trace; t != nil {
 		w.Key("trace")
 		w.Open()
@@ -196,6 +203,10 @@ func (w *jw) coverage(r *coverage.Result) {
 	}
 	w.Open()
 	w.Str("obligation", string(r.Obligation))
+	if r.BindingObligation != "" {
+		w.Str("binding_obligation", string(r.BindingObligation))
+	}
+	w.Str("obligation_basis", r.ObligationBasis)
 	w.Key("reasons")
 	if r.Reasons == nil {
 		w.Null()
@@ -219,6 +230,16 @@ func (w *jw) coverage(r *coverage.Result) {
 	w.Key("requirements")
 	w.B = r.Requirements.AppendJSON(w.B)
 	w.Done()
+	if pr := r.PolicyRequirements; pr != nil {
+		w.Key("policy_requirements")
+		w.Open()
+		w.Date("concluded_on", pr.ConcludedOn)
+		w.Str("obligation", string(pr.Obligation))
+		w.Key("requirements")
+		w.B = pr.Requirements.AppendJSON(w.B)
+		w.Done()
+		w.Close()
+	}
 	w.Key("findings")
 	if r.Findings == nil {
 		w.Null()
@@ -237,6 +258,9 @@ func (w *jw) coverage(r *coverage.Result) {
 			w.Cites("cite", f.Cite)
 			if len(f.Rules) > 0 {
 				w.Strs("rules", f.Rules)
+			}
+			if f.Addressee != "" {
+				w.Str("addressee", f.Addressee)
 			}
 			w.Close()
 		}
@@ -281,6 +305,15 @@ func (w *jw) penalty(p *penalties.Penalty) {
 	}
 	if !p.Until.IsZero() {
 		w.Date("until", p.Until)
+	}
+	if !p.SinceEarliest.IsZero() {
+		w.Date("since_earliest", p.SinceEarliest)
+	}
+	if !p.UntilLatest.IsZero() {
+		w.Date("until_latest", p.UntilLatest)
+	}
+	if p.Days != 0 {
+		w.Int("days", int64(p.Days))
 	}
 	w.Str("law", p.Law)
 	w.Str("governing", p.Governing)
@@ -336,6 +369,12 @@ func (w *jw) penalty(p *penalties.Penalty) {
 		if !l.Expires.IsZero() {
 			w.Date("expires", l.Expires)
 		}
+		if !l.DiscoveredOn.IsZero() {
+			w.Date("discovered_on", l.DiscoveredOn)
+		}
+		if l.DiscoveredBy != "" {
+			w.Str("discovered_by", l.DiscoveredBy)
+		}
 		w.Bool("expired", l.Expired)
 		w.Close()
 	}
@@ -350,6 +389,27 @@ func (w *jw) penalty(p *penalties.Penalty) {
 	}
 	if len(p.Undetermined) > 0 {
 		w.Strs("undetermined", p.Undetermined)
+	}
+	w.Str("basis", p.Basis)
+	if fd := p.Fined; fd != nil {
+		w.Key("fined")
+		w.Open()
+		w.Str("record", fd.Record)
+		w.Date("date", fd.Date)
+		w.Fixed("amount", fd.Amount, 2)
+		if fd.Tier != "" {
+			w.Str("tier", fd.Tier)
+		}
+		w.Close()
+	}
+	if p.AlternativeOf != "" {
+		w.Str("alternative_of", p.AlternativeOf)
+	}
+	if p.Group != 0 {
+		w.Int("alternatives_group", int64(p.Group))
+	}
+	if len(p.Readings) > 0 {
+		w.Strs("readings", p.Readings)
 	}
 	w.Close()
 }

@@ -27,20 +27,21 @@ var layers = map[string]int{
 	"internal/answer":      5,
 	"internal/jsonw":       5,
 	"internal/testkit":     5,
-	"coverage":             6,
-	"rating":               6,
-	"penalties":            6,
-	".":                    7,
-	"casetest":             8,
-	"portfolio":            8,
-	"report":               9,
-	"server":               10,
-	"cmd/anzexian":         11,
+	"timeline":             6,
+	"coverage":             7,
+	"rating":               7,
+	"penalties":            7,
+	".":                    8,
+	"casetest":             9,
+	"portfolio":            9,
+	"report":               10,
+	"server":               11,
+	"cmd/anzexian":         12,
 }
 
 // library is the highest rank of the library proper: those packages import
 // only the standard library and the four modules the design names.
-const library = 7
+const library = 8
 
 var libraryModules = []string{
 	"github.com/expr-lang/expr",

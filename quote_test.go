@@ -86,6 +86,7 @@ func TestQuoteJSON(t *testing.T) {
 	f := mustFacts(t, `region: "430100"
 sectors: [hazardous_chemicals.storage]
 employees: 120
+operating_since: 2025-06-01
 policy: {start: 2025-06-01, end: 2026-05-31, death_limit: "400000"}
 `)
 	q, err := eng.Quote(f, anzexian.At(asOf2026))

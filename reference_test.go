@@ -3,7 +3,6 @@ package anzexian_test
 import (
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 	"testing"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/anzexian/anzexian/casetest"
 	"github.com/anzexian/anzexian/coverage"
 	"github.com/anzexian/anzexian/facts"
-	"github.com/anzexian/anzexian/internal/decfmt"
 	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/rating"
@@ -186,10 +184,23 @@ const (
 
 // refCovers reports whether the reference covers f at asOf: a Hunan
 // enterprise whose sectors are all hazardous chemicals, with a headcount,
-// no ruleset-declared facts, on or after 2025-03-29.
+// no ruleset-declared facts, on or after 2025-03-29; not closed, with no
+// dated enforcement records (enforcement only), no policy concluded before
+// it starts or in force since before 2018, and no accident reported late.
 func refCovers(f *facts.Facts, asOf facts.Date) bool {
 	if !strings.HasPrefix(f.Region, "43") || len(f.Sectors) == 0 || f.Employees == nil || len(f.Extra) > 0 || asOf.Before(date2025) {
 		return false
+	}
+	if f.Status == "closed" || f.ClosedOn != nil || len(f.EnforcementRecords) > 0 {
+		return false
+	}
+	if p := f.Policy; p != nil && (p.ConcludedOn != nil || (p.IsInsured() && p.Start.Before(date2018) && !p.End.Before(asOf))) {
+		return false
+	}
+	for _, a := range f.Accidents {
+		if a.ReportedOn != nil {
+			return false
+		}
 	}
 	for _, s := range f.Sectors {
 		if !facts.SectorMatch(s, "hazardous_chemicals") {
@@ -201,84 +212,6 @@ func refCovers(f *facts.Facts, asOf facts.Date) bool {
 		return true
 	}
 	return false
-}
-
-// refTimeline is the insurance history on asOf: insured, the uninsured
-// stretches and the late renewals.
-type refTimeline struct {
-	insured   bool
-	uninsured []facts.Period
-	late      []facts.Period
-}
-
-func refHistory(f *facts.Facts, asOf facts.Date) []facts.PolicyPeriod {
-	var out []facts.PolicyPeriod
-	for _, h := range f.PolicyHistory {
-		if !h.Start.After(asOf) {
-			out = append(out, h)
-		}
-	}
-	return out
-}
-
-func newRefTimeline(f *facts.Facts, asOf facts.Date) refTimeline {
-	var cov []facts.Period
-	for _, h := range refHistory(f, asOf) {
-		end := h.End
-		if h.SurrenderedOn != nil && !h.SurrenderedOn.After(asOf) && h.SurrenderedOn.Before(end) {
-			end = *h.SurrenderedOn
-		}
-		cov = append(cov, facts.Period{From: h.Start, To: end})
-	}
-	if p := f.Policy; p.IsInsured() && !p.Start.After(asOf) {
-		cov = append(cov, facts.Period{From: p.Start, To: p.End})
-	}
-	sort.Slice(cov, func(i, j int) bool { return cov[i].From.Before(cov[j].From) })
-	var merged []facts.Period
-	for _, c := range cov {
-		if n := len(merged); n > 0 && !c.From.After(merged[n-1].To.AddDays(1)) {
-			if c.To.After(merged[n-1].To) {
-				merged[n-1].To = c.To
-			}
-			continue
-		}
-		merged = append(merged, c)
-	}
-	var t refTimeline
-	for _, m := range merged {
-		if m.Contains(asOf) {
-			t.insured = true
-		}
-	}
-	operating := f.Status != "closed"
-	for i, m := range merged {
-		if !m.To.Before(asOf) {
-			continue
-		}
-		gap := facts.Period{From: m.To.AddDays(1)}
-		if i+1 < len(merged) {
-			gap.To = merged[i+1].From.AddDays(-1)
-		}
-		if operating {
-			t.late = append(t.late, gap)
-		}
-	}
-	if !operating {
-		return t
-	}
-	var start facts.Date
-	if f.OperatingSince != nil {
-		start = *f.OperatingSince
-	}
-	if len(merged) == 0 {
-		t.uninsured = append(t.uninsured, facts.Period{From: start})
-		return t
-	}
-	if f.OperatingSince != nil && start.Before(merged[0].From) {
-		t.uninsured = append(t.uninsured, facts.Period{From: start, To: merged[0].From.AddDays(-1)})
-	}
-	t.uninsured = append(t.uninsured, t.late...)
-	return t
 }
 
 // refAccidents are the accidents on or before asOf.
@@ -329,13 +262,14 @@ func (r *refStack) assess(f *facts.Facts, asOf facts.Date) (*anzexian.Assessment
 	}
 	a := &anzexian.Assessment{Enterprise: f.Name, Region: f.Region, AsOf: asOf,
 		Rulesets: r.layers, Notes: refNotes}
-	tl := newRefTimeline(f, asOf)
 	national, keyUser, pipeline := refNational(f)
 	oblig := rulesets.ObligationRequired
 	if national {
 		oblig = rulesets.ObligationMandatory
 	}
-	a.Coverage = refCoverage(f, asOf, tl, oblig, national, keyUser, pipeline)
+	h := newRefHist(f, asOf)
+	a.Coverage = refCoverage(f, asOf, h, oblig, national, keyUser, pipeline)
+	h.deficiency(f, asOf, a.Coverage.Findings)
 
 	prem, inc := refPremiumWorksheet(f, asOf, oblig)
 	if prem != nil {
@@ -349,27 +283,26 @@ func (r *refStack) assess(f *facts.Facts, asOf facts.Date) (*anzexian.Assessment
 		a.PremiumIncomplete = inc
 	}
 
-	ps, und := refPenalties(f, asOf, tl, national)
+	ps, und := refPenalties(f, asOf, h, oblig)
 	a.Penalties = ps
 	a.Coverage.Undetermined = append(a.Coverage.Undetermined, und...)
 	for _, p := range ps {
-		if p.Law == kLaw14 || refCites(p.Cite, kLaw14) {
-			r.addLayer(a, kLaw14)
-		}
-		if refCites(p.Cite, kM17) {
-			r.addLayer(a, kM17)
+		r.addLayer(a, p.Law)
+		for _, c := range p.Cite {
+			r.addLayer(a, c.Ruleset)
 		}
 	}
+	a.Timeline = refTimelineOf(f, asOf, h, oblig, keyUser, pipeline)
 
 	a.Consequences = []penalties.Consequence{}
-	if !tl.insured {
+	if !h.covered(asOf) {
 		a.Consequences = append(a.Consequences, penalties.Consequence{ID: "grading-precondition", Rule: kHN + "#grading-precondition", Kind: "precondition",
 			Text: "未投保：安全生产责任保险投保情况是安全生产标准化、安全生产诚信等级等评定的必要条件。", Cite: citeHN52})
 	}
 	a.Consequences = append(a.Consequences,
 		penalties.Consequence{ID: "risk-supervision", Rule: kHN + "#risk-supervision", Kind: "supervision", Text: "投保情况作为安全生产风险分类监管的重要参考。", Cite: citeHN52},
 		penalties.Consequence{ID: "licence-check", Rule: kHN + "#licence-check", Kind: "check", Text: "安全生产许可证办理等环节把是否按规定参保安全生产责任保险作为一项重点检查内容，严格把关。", Cite: citeHN62})
-	if tl.insured {
+	if h.covered(asOf) {
 		a.Consequences = append(a.Consequences, penalties.Consequence{ID: "priority", Rule: kHN + "#priority", Kind: "benefit",
 			Text: "在财政投入、企业信贷融资、项目立项、进入工业园区以及相关产业扶持政策等方面，同等条件下优先考虑投保安全生产责任保险的企业。", Cite: citeHN52})
 	}
@@ -393,13 +326,15 @@ func (r *refStack) addLayer(a *anzexian.Assessment, key string) {
 			return
 		}
 	}
-	a.Rulesets = append(a.Rulesets[:len(a.Rulesets):len(a.Rulesets)], r.old[key])
+	if l, ok := r.old[key]; ok {
+		a.Rulesets = append(a.Rulesets[:len(a.Rulesets):len(a.Rulesets)], l)
+	}
 }
 
 // ---- coverage ----
 
-func refCoverage(f *facts.Facts, asOf facts.Date, tl refTimeline, oblig rulesets.Obligation, national, keyUser, pipeline bool) *coverage.Result {
-	res := &coverage.Result{Obligation: oblig, Findings: []coverage.Finding{}}
+func refCoverage(f *facts.Facts, asOf facts.Date, h *refHist, oblig rulesets.Obligation, national, keyUser, pipeline bool) *coverage.Result {
+	res := &coverage.Result{Obligation: oblig, ObligationBasis: "binding", Findings: []coverage.Finding{}}
 	res.Reasons = []coverage.Reason{{Rule: kLaw21 + "#encouraged", Obligation: rulesets.ObligationEncouraged,
 		Text: "国家鼓励生产经营单位投保安全生产责任保险。", Cite: citeLaw21Art51}}
 	if national {
@@ -418,7 +353,16 @@ func refCoverage(f *facts.Facts, asOf facts.Date, tl refTimeline, oblig rulesets
 			Note: "长输管线归石油天然气管道保护的规定调整，是否属于国家规定的\"危险化学品\"高危领域，国家文本未明确；按湖南省的规定定为 required。"})
 	}
 	res.Requirements = refRequirements(f, oblig)
-	res.Findings = refFindings(f, asOf, tl, res)
+	pq := res.Requirements
+	if p := f.Policy; p.IsInsured() && !p.Start.After(asOf) && !p.End.Before(asOf) && p.Start.Before(date2025) {
+		// concluded under the 2017 measures: judged by them
+		q17 := refRequirements17(f, oblig)
+		if !refSameRequirements(q17, res.Requirements) {
+			pq = q17
+			res.PolicyRequirements = &coverage.PolicyRequirements{ConcludedOn: p.Start, Obligation: oblig, Requirements: q17}
+		}
+	}
+	res.Findings = refFindings(f, asOf, h, res, pq)
 	return res
 }
 
@@ -506,97 +450,6 @@ func refLabels(v facts.Vocabulary, codes []string) string {
 	return strings.Join(out, "、")
 }
 
-func refFindings(f *facts.Facts, asOf facts.Date, tl refTimeline, res *coverage.Result) []coverage.Finding {
-	q := res.Requirements
-	out := []coverage.Finding{}
-	add := func(id, sev, field, text string, bindingOnly bool) {
-		var cs []rulesets.Citation
-		var rules []string
-		if it, ok := q.Get(field); ok {
-			for _, b := range it.Basis {
-				if bindingOnly && !b.Binding {
-					continue
-				}
-				cs = append(cs, b.Cite...)
-				rules = append(rules, b.Rule)
-			}
-		}
-		out = append(out, coverage.Finding{ID: id, Severity: sev, Text: text, Requirement: field, Cite: cs, Rules: rules})
-	}
-	operating := f.Status != "closed"
-	p := f.Policy
-	if !tl.insured && operating {
-		var cs []rulesets.Citation
-		var rules []string
-		for _, r := range res.Reasons {
-			if r.Obligation == res.Obligation {
-				cs = append(cs, r.Cite...)
-				rules = append(rules, r.Rule)
-			}
-		}
-		fd := coverage.Finding{ID: "uninsured", Severity: "violation", Cite: cs, Rules: rules}
-		switch {
-		case p.IsInsured() && p.Start.After(asOf):
-			fd.ID, fd.Text = "not_yet_in_force", fmt.Sprintf("保单自%s起生效，评估日%s尚无有效保单", p.Start, asOf)
-		case p.IsInsured() && p.End.Before(asOf):
-			fd.ID, fd.Text = "expired", fmt.Sprintf("保单已于%s到期，评估日%s未续保", p.End, asOf)
-		default:
-			fd.Text = fmt.Sprintf("应当投保，但评估日%s没有有效的安全生产责任保险保单", asOf)
-		}
-		out = append(out, fd)
-	}
-	if p.IsInsured() && !p.Start.After(asOf) && !p.End.Before(asOf) {
-		if f.Employees != nil && p.InsuredEmployees != nil && *p.InsuredEmployees < *f.Employees {
-			add("headcount_under_insured", "violation", "cover_all_employees",
-				fmt.Sprintf("参保人数%d少于从业人员数%d（应覆盖全体从业人员，含劳务派遣人员）", *p.InsuredEmployees, *f.Employees), false)
-		}
-		if min, _ := q.Decimal("death_limit_min"); p.DeathLimit != nil && p.DeathLimit.LessThan(min) {
-			add("death_limit_too_low", "violation", "death_limit_min",
-				fmt.Sprintf("每人死亡赔偿限额%s低于最低要求%s", decfmt.Yuan(*p.DeathLimit), decfmt.Yuan(min)), true)
-		}
-		if min, ok := q.Decimal("disability_limit_min"); ok && p.DisabilityLimit != nil && p.DisabilityLimit.LessThan(min) {
-			add("disability_limit_too_low", "violation", "disability_limit_min",
-				fmt.Sprintf("每人伤残赔偿限额%s低于最低要求%s", decfmt.Yuan(*p.DisabilityLimit), decfmt.Yuan(min)), true)
-		}
-		if !p.HasUniformLimits() {
-			add("non_uniform_limits", "violation", "uniform_limits", "保险金额未实行同一标准（因用工方式或工作岗位差别对待）", false)
-		}
-		if len(f.OccupationalHazards) > 0 && !p.OccupationalDiseaseCover {
-			add("no_occupational_disease_cover", "violation", "occupational_disease_cover",
-				fmt.Sprintf("存在%s，保单未增加职业病相关保险", refLabels(facts.OccupationalHazardCodes, f.OccupationalHazards)), true)
-		}
-		if !p.PreventionService {
-			add("no_prevention_service", "violation", "prevention_service", "保单未接受保险机构的事故预防服务", false)
-		}
-		if p.PremiumChargedToEmployees {
-			add("premium_charged_to_employees", "violation", "premium_paid_by_enterprise", "保费摊派给了从业人员个人", false)
-		}
-		if p.MedicalLimit == nil {
-			add("medical_limit_not_stated", "warning", "disability_medical_limit_in_contract", "保单未载明伤残医疗费赔偿限额，应在保险合同中约定", false)
-		}
-	}
-	if len(f.OtherSafetyInsurance) > 0 {
-		add("other_insurance_not_converted", "violation", "convert_other_insurance",
-			fmt.Sprintf("仍持有%s，应调整为安全生产责任保险", refLabels(facts.OtherInsuranceCodes, f.OtherSafetyInsurance)), false)
-	}
-	if operating {
-		for _, g := range tl.late {
-			if g.To.IsZero() {
-				continue
-			}
-			add("renewed_late", "violation", "no_late_renewal_or_surrender",
-				fmt.Sprintf("保单于%s到期后至%s才续保，延迟续保%d天", g.From.AddDays(-1), g.To.AddDays(1), g.Days(asOf)), false)
-		}
-		for _, h := range f.PolicyHistory {
-			if h.SurrenderedOn != nil && !h.SurrenderedOn.After(asOf) && h.SurrenderedOn.Before(h.End) {
-				add("surrendered", "violation", "no_late_renewal_or_surrender",
-					fmt.Sprintf("于%s退保（保险期间%s至%s）", h.SurrenderedOn, h.Start, h.End), false)
-			}
-		}
-	}
-	return out
-}
-
 // ---- premium ----
 
 type refFactorCase struct {
@@ -669,8 +522,14 @@ func refPremiumWorksheet(f *facts.Facts, asOf facts.Date, oblig rulesets.Obligat
 // refPremiumAt is the premium of the national baseline at a risk level.
 func refPremiumAt(f *facts.Facts, asOf facts.Date, oblig rulesets.Obligation, riskLevel string) (*rating.Premium, *rating.Incomplete) {
 	limit := dec300k
-	if !asOf.Before(date2025) {
-		limit = dec400k
+	if c := asOf; !c.Before(date2025) {
+		// the minimum of the day the policy was concluded (or will be)
+		if p := f.Policy; p != nil && p.IsInsured() && !p.End.Before(asOf) {
+			c = p.Start
+		}
+		if !c.Before(date2025) {
+			limit = dec400k
+		}
 	}
 	if f.Policy != nil && f.Policy.DeathLimit != nil {
 		limit = *f.Policy.DeathLimit
@@ -901,7 +760,7 @@ func refAccidentRule(kind string, g int, d facts.Date, a *facts.Accident, income
 			}
 			r.min, r.max = decimal.NewFromInt(lo), decimal.NewFromInt(hi)
 			if g == 1 {
-				r.note = "生产安全事故涉及公民生命健康安全且有危害后果，处罚时效按五年计（《行政处罚法》第三十六条）。"
+				r.note = "生产安全事故涉及公民生命健康安全且有危害后果：2021-07-15（《行政处罚法》2021年修订施行）以后发生的，处罚时效为五年（第三十六条）；此前发生的，适用当时的二年时效（第三十七条：适用违法行为发生时的规定）。"
 			}
 			if g == 4 {
 				r.fineBasis = "特别重大事故处五百万元以上一千万元以下；情节特别严重的，处一千万元以上二千万元以下"
@@ -944,425 +803,6 @@ func refAccidentRule(kind string, g int, d facts.Date, a *facts.Accident, income
 	return r, nil
 }
 
-func refLimitation(p *penalties.Penalty, years int, from facts.Date, continuing bool, asOf facts.Date) {
-	l := &penalties.Limitation{Years: years}
-	if !continuing && !from.IsZero() {
-		l.From = from
-		l.Expires = from.AddYears(years)
-		l.Expired = asOf.After(l.Expires)
-	}
-	p.Limitation = l
-	if l.Expired {
-		p.NoFine = fmt.Sprintf("已超过%d年处罚时效（自%s起算，%s届满）：不再给予行政处罚（《行政处罚法》第三十六条）", years, l.From, l.Expires)
-		if p.Fine != nil {
-			p.Statutory = p.Fine
-		}
-		p.Fine, p.PerDay, p.Tier = nil, nil, nil
-		p.Measures = nil
-		p.Undetermined = nil
-	}
-}
-
-func refLighter(a, b penalties.Penalty) bool {
-	am, bm := a.Fine, b.Fine
-	if am == nil || bm == nil {
-		return am == nil && bm != nil
-	}
-	if c := am.Max.Cmp(bm.Max); c != 0 {
-		return c < 0
-	}
-	return am.Min.LessThan(bm.Min)
-}
-
-func refDescribeAccident(a *facts.Accident) string {
-	s := fmt.Sprintf("%s %s（死亡%d人，重伤%d人，直接经济损失%s）", a.Date, a.Grade().Label(), a.Deaths, a.SeriousInjuries, decfmt.Yuan(a.DirectLoss))
-	if a.EspeciallySerious {
-		s += "，情节特别严重"
-	}
-	return s
-}
-
-func refUntil(d facts.Date) string {
-	if d.IsZero() {
-		return "评估日仍在持续"
-	}
-	return d.String()
-}
-
-func refMerge(a, b []string) []string {
-	out := append([]string{}, a...)
-	for _, s := range b {
-		dup := false
-		for _, x := range out {
-			dup = dup || x == s
-		}
-		if !dup {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func refMergeCites(a, b []rulesets.Citation) []rulesets.Citation {
-	out := append([]rulesets.Citation{}, a...)
-	for _, c := range b {
-		dup := false
-		for _, x := range out {
-			dup = dup || x == c
-		}
-		if !dup {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// refUninsured is the treatment of being uninsured under the layers in
-// force on date d (a segment ending on end), for an enterprise that must
-// insure under national rules (mandatory) or Hunan's (required).
-func refUninsured(f *facts.Facts, start, end facts.Date, mandatory bool) (penalties.Penalty, string, bool) {
-	if start.Before(date2018) {
-		return penalties.Penalty{}, "", false // only the 2014 law: encouraged
-	}
-	if !mandatory {
-		return penalties.Penalty{Violation: "uninsured-required", Title: "湖南省规定应当投保的生产经营单位未按规定投保或续保", Target: "unit", Law: kHN,
-			Rules: []string{kHN + "#uninsured-required"}, Cite: citeHN52, Measures: append([]string{}, measuresRectifyHN...), Consequences: []string{},
-			NoFine: "《安全生产法》第一百零九条的罚款只适用于国家规定的高危行业、领域；湖南省的实施意见本身不设定罚款。"}, kHN + "#uninsured-required", true
-	}
-	var p penalties.Penalty
-	if start.Before(date2021) {
-		p = penalties.Penalty{Violation: "uninsured-mandatory", Title: "应当投保安全生产责任保险的生产经营单位未投保", Target: "unit", Law: kLaw14,
-			Rules: []string{kLaw14 + "#uninsured-mandatory"}, Cite: cites(citeLaw14Art48), Measures: []string{}, Unverified: true, Consequences: []string{},
-			NoFine: "2014年修正的《安全生产法》没有规定未投保安全生产责任保险的罚则（第四十八条仅为鼓励性规定）；当时的处理见施行中的实施办法。"}
-	} else {
-		p = penalties.Penalty{Violation: "uninsured-mandatory", Title: "高危行业、领域的生产经营单位未按照国家规定投保安全生产责任保险", Target: "unit", Law: kLaw21,
-			Rules: []string{kLaw21 + "#uninsured-mandatory"}, Cite: citeLaw21Art109, Measures: []string{"责令限期改正"}, Consequences: []string{},
-			Fine: &penalties.Range{Min: decimal.NewFromInt(50000).Round(2), Max: decimal.NewFromInt(100000).Round(2)}}
-		if e := f.Enforcement; e != nil && e.FinedOn != nil && !e.FinedOn.After(end) {
-			p.Caveats = []string{"记录显示已作出罚款决定（enforcement.fined_on、fine_amount）：本项罚款可能已经作出；逾期未改正的另按逾期未改正处罚。"}
-		}
-	}
-	if start.Before(date2025) { // the 2017 measures restate it
-		p.Rules = append(p.Rules, kM17+"#uninsured-rectify")
-		p.Cite = refMergeCites(p.Cite, cites(citeM17Art26))
-		p.Measures = refMerge(p.Measures, []string{"责令整改"})
-		p.Consequences = refMerge(p.Consequences, nil)
-		p.Note = "2017年实施办法的监督管理条款原文未能核实；\"依据《安全生产责任保险实施办法》第二十六条规定责令整改\"是乐清征求意见稿三(四)的引用。"
-	}
-	p.Rules = append(p.Rules, kHN+"#uninsured-hunan")
-	p.Cite = refMergeCites(p.Cite, cites(citeHN52Only))
-	p.Measures = refMerge(p.Measures, measuresRectifyHN)
-	p.Consequences = refMerge(p.Consequences, nil)
-	return p, p.Law + "#uninsured-mandatory", true
-}
-
-// refOverdue is uninsured-mandatory-overdue for a segment [start, end] of
-// the uninsured period per (mandatory enterprises, 2021 law).
-func refOverdue(f *facts.Facts, per facts.Period, start, end facts.Date) (penalties.Penalty, bool, []string) {
-	e := f.Enforcement
-	if start.Before(date2021) || e == nil || e.Deadline == nil {
-		return penalties.Penalty{}, false, nil
-	}
-	if per.From.IsZero() {
-		return penalties.Penalty{}, false, []string{"operating_since"}
-	}
-	to := end
-	if !per.To.IsZero() {
-		to = per.To
-	}
-	if per.From.After(*e.Deadline) || !to.After(*e.Deadline) {
-		return penalties.Penalty{}, false, nil
-	}
-	return penalties.Penalty{Violation: "uninsured-mandatory-overdue", Title: "高危行业、领域的生产经营单位未投保安全生产责任保险，逾期未改正", Target: "unit", Law: kLaw21,
-		Rules: []string{kLaw21 + "#uninsured-mandatory-overdue"}, Cite: citeLaw21Art109, Measures: []string{"逾期未改正，处十万元以上二十万元以下的罚款"}, Consequences: []string{},
-		Fine: &penalties.Range{Min: decimal.NewFromInt(100000).Round(2), Max: decimal.NewFromInt(200000).Round(2)}}, true, nil
-}
-
-type refGroup struct {
-	p        penalties.Penalty
-	law      string
-	from, to facts.Date
-}
-
-// refContinuing splits an uninsured period where the stack changes and
-// gives one penalty per stretch under one law.
-func refContinuing(f *facts.Facts, asOf facts.Date, per facts.Period, kind string, mandatory bool, und *[]rulesets.Undetermined) []penalties.Penalty {
-	from, to := per.From, per.To
-	end := to
-	if end.IsZero() || end.After(asOf) {
-		end = asOf
-	}
-	unknownStart := from.IsZero()
-	if unknownStart {
-		from = refBoundaries[0]
-	}
-	if from.After(end) {
-		return nil
-	}
-	cuts := []facts.Date{from}
-	for _, b := range refBoundaries {
-		if b.After(from) && !b.After(end) {
-			cuts = append(cuts, b)
-		}
-	}
-	var groups []*refGroup
-	for i, start := range cuts {
-		segEnd := end
-		if i+1 < len(cuts) {
-			segEnd = cuts[i+1].AddDays(-1)
-		}
-		if start.Before(date2014) {
-			continue
-		}
-		var p penalties.Penalty
-		var law string
-		var ok bool
-		segFrom := start
-		switch kind {
-		case "uninsured-mandatory":
-			if !mandatory {
-				continue
-			}
-			p, law, ok = refUninsured(f, start, segEnd, true)
-		case "uninsured-required":
-			if mandatory {
-				continue
-			}
-			p, law, ok = refUninsured(f, start, segEnd, false)
-		case "uninsured-mandatory-overdue":
-			if !mandatory {
-				continue
-			}
-			var missing []string
-			p, ok, missing = refOverdue(f, per, start, segEnd)
-			if missing != nil {
-				*und = append(*und, rulesets.Undetermined{Rule: kLaw21 + "#uninsured-mandatory-overdue", Kind: "penalty", Missing: missing})
-				continue
-			}
-			law = kLaw21 + "#uninsured-mandatory-overdue"
-			if ok {
-				if d := f.Enforcement.Deadline.AddDays(1); d.After(segFrom) {
-					if d.After(segEnd) {
-						continue
-					}
-					segFrom = d
-				}
-			}
-		}
-		if !ok {
-			continue
-		}
-		if n := len(groups); n > 0 && groups[n-1].law == law && groups[n-1].to.AddDays(1) == segFrom {
-			g := groups[n-1]
-			g.to = segEnd
-			g.p.Fine, g.p.Statutory, g.p.Tier, g.p.PerDay = p.Fine, p.Statutory, p.Tier, p.PerDay
-			g.p.NoFine, g.p.FineBasis, g.p.Undetermined = p.NoFine, p.FineBasis, p.Undetermined
-			g.p.Rules = refMerge(g.p.Rules, p.Rules)
-			g.p.Cite = refMergeCites(g.p.Cite, p.Cite)
-			g.p.Measures = refMerge(g.p.Measures, p.Measures)
-			g.p.Caveats = refMerge(g.p.Caveats, p.Caveats)
-			continue
-		}
-		groups = append(groups, &refGroup{p: p, law: law, from: segFrom, to: segEnd})
-	}
-	var out []penalties.Penalty
-	for _, g := range groups {
-		p := g.p
-		p.Since = g.from
-		if g.to != end || (!to.IsZero() && !to.After(asOf)) {
-			p.Until = g.to
-		}
-		p.Governing = "继续状态：该时段内施行的规定"
-		p.Occurrence = fmt.Sprintf("%s至%s", g.from, refUntil(p.Until))
-		if unknownStart && g == groups[0] {
-			p.Occurrence = fmt.Sprintf("%s（开始生产经营的日期未知；若更晚，自开始生产经营之日）至%s", g.from, refUntil(p.Until))
-		}
-		refLimitation(&p, 2, to, to.IsZero() || to.After(asOf), asOf)
-		out = append(out, p)
-	}
-	return out
-}
-
-// refEvent is one occurrence of an event violation judged under the law
-// of its date and the law of asOf (从旧兼从轻).
-func refEvent(oldR, newR *penalties.Penalty, date facts.Date, desc string) (penalties.Penalty, bool) {
-	if oldR == nil || newR == nil {
-		return penalties.Penalty{}, false
-	}
-	var p penalties.Penalty
-	switch {
-	case refLighter(*newR, *oldR) && oldR.Law != newR.Law:
-		p = *newR
-		p.Governing = fmt.Sprintf("从旧兼从轻：违法行为发生时（%s）适用%s，但作出处罚决定时的规定处罚较轻，适用新的规定", date, oldR.Law)
-	default:
-		p = *oldR
-		if oldR.Law == newR.Law {
-			p.Governing = "违法行为发生时的规定（至作出处罚决定时未修改）"
-		} else {
-			p.Governing = fmt.Sprintf("违法行为发生时（%s）的规定；作出处罚决定时的%s处罚不轻于它（从旧兼从轻）", date, newR.Law)
-		}
-	}
-	p.Occurrence = desc
-	p.Since, p.Until = date, date
-	return p, true
-}
-
-func refPenalties(f *facts.Facts, asOf facts.Date, tl refTimeline, mandatory bool) ([]penalties.Penalty, []rulesets.Undetermined) {
-	out := []penalties.Penalty{}
-	var und []rulesets.Undetermined
-	for _, kind := range []string{"uninsured-mandatory", "uninsured-mandatory-overdue"} {
-		for _, per := range tl.uninsured {
-			out = append(out, refContinuing(f, asOf, per, kind, mandatory, &und)...)
-		}
-	}
-	state := func(id, title, target, governing string, c []rulesets.Citation, measures []string) penalties.Penalty {
-		return penalties.Penalty{Violation: id, Title: title, Target: target, Law: kLaw21, Governing: "作出处罚决定时（评估日）的规定",
-			Rules: []string{kLaw21 + "#" + id}, Cite: c, Measures: measures, Consequences: []string{}, Limitation: &penalties.Limitation{Years: 2}}
-	}
-	refused := refRefused(f, asOf)
-	refusedOn := asOf
-	if h := f.Hazards; h.RefusedOn != nil && !h.RefusedOn.After(asOf) {
-		refusedOn = *h.RefusedOn
-	}
-	asOfDate := func(d *facts.Date) *facts.Date {
-		if d == nil || d.After(asOf) {
-			return nil
-		}
-		return d
-	}
-	if e := f.Enforcement; e != nil {
-		ordered, reinspected, rectified := asOfDate(e.OrderedOn), asOfDate(e.ReinspectedOn), asOfDate(e.RectifiedOn)
-		fined := e.FineAmount != nil && e.FinedOn != nil && !e.FinedOn.After(asOf)
-		if ordered != nil && fined && (reinspected != nil || (rectified == nil && !tl.insured)) {
-			from := ordered.AddDays(1)
-			through := asOf
-			if reinspected != nil {
-				through = *reinspected
-			}
-			last := asOf
-			if rectified != nil {
-				last = rectified.AddDays(-1)
-			}
-			if last.Before(through) {
-				through = last
-			}
-			if days := from.DaysUntil(through) + 1; days > 0 {
-				p := state("daily-fine", "被责令改正且受到罚款处罚，拒不改正（按日连续处罚）", "unit", "", citeLaw21Art112, []string{"自作出责令改正之日的次日起，按照原处罚数额按日连续处罚"})
-				amount := e.FineAmount.Round(2)
-				p.PerDay = &penalties.PerDay{Amount: amount, From: from, Through: through, Days: days, Total: amount.Mul(decimal.NewFromInt(int64(days)))}
-				p.Discretionary = true
-				p.Note = "第一百一十二条为\"可以\"按日连续处罚；计日的起止见本规则集的读法说明。"
-				out = append(out, p)
-			}
-		}
-	}
-	if f.Hazards.MajorUnrectified || refused {
-		p := state("hazard-unrectified", "未采取措施消除事故隐患", "unit", "", citeLaw21Art102, []string{"责令立即消除或者限期消除"})
-		p.Fine = &penalties.Range{Min: dec0.Round(2), Max: decimal.NewFromInt(50000).Round(2)}
-		p.Note = "本条为\"处五万元以下的罚款\"，下限按零计。"
-		out = append(out, p)
-	}
-	if refused {
-		p := state("hazard-refused", "拒不执行消除事故隐患的决定", "responsible_persons", "", citeLaw21Art102, []string{"责令停产停业整顿"})
-		p.Fine = &penalties.Range{Min: decimal.NewFromInt(50000).Round(2), Max: decimal.NewFromInt(100000).Round(2)}
-		p.FineBasis = "对直接负责的主管人员和其他直接责任人员处五万元以上十万元以下的罚款"
-		p.Since = refusedOn
-		out = append(out, p)
-	}
-	accidents := refAccidents(f, asOf)
-	for _, kind := range []string{"unit", "aggravated", "principal"} {
-		for g := 1; g <= 4; g++ {
-			for i := range accidents {
-				a := &accidents[i]
-				if !a.UnitLiable || int(a.Grade()) != g || (kind == "aggravated" && !a.EspeciallySerious) {
-					continue
-				}
-				mk := func(d facts.Date) *penalties.Penalty {
-					r, missing := refAccidentRule(kind, g, d, a, f.PrincipalIncome)
-					if r == nil {
-						return nil
-					}
-					p := r.penalty("")
-					p.Undetermined = missing
-					return &p
-				}
-				p, ok := refEvent(mk(a.Date), mk(asOf), a.Date, refDescribeAccident(a))
-				if !ok {
-					continue
-				}
-				refLimitation(&p, 5, a.Date, false, asOf)
-				out = append(out, p)
-			}
-		}
-	}
-	for _, per := range tl.uninsured {
-		out = append(out, refContinuing(f, asOf, per, "uninsured-required", mandatory, &und)...)
-	}
-	hn := func(id, title string, c []rulesets.Citation, measures []string, noFine string) penalties.Penalty {
-		return penalties.Penalty{Violation: id, Title: title, Target: "unit", Law: kHN, Governing: "作出处罚决定时（评估日）的规定",
-			Rules: []string{kHN + "#" + id}, Cite: c, Measures: append([]string{}, measures...), NoFine: noFine, Consequences: []string{}, Limitation: &penalties.Limitation{Years: 2}}
-	}
-	if tl.insured {
-		if f.Policy == nil {
-			und = append(und, rulesets.Undetermined{Rule: kHN + "#premium-charged-to-employees", Kind: "penalty", Missing: []string{"policy"}})
-		} else if f.Policy.PremiumChargedToEmployees {
-			out = append(out, hn("premium-charged-to-employees", "将保费以各种形式摊派给从业人员个人", citeHN52and35, measuresRectifyHN, noFineHN))
-		}
-	}
-	if f.ClaimsUnpaidToVictims {
-		out = append(out, hn("claims-unpaid-to-victims", "未及时将赔偿保险金支付给受害人", citeHN52, measuresRectifyHN, noFineHN))
-	}
-	event := func(id, title string, c []rulesets.Citation, noFine, note string, date, since facts.Date, desc string) {
-		if date.Before(date2018) {
-			return // Hunan's opinions were not in force
-		}
-		p := hn(id, title, c, measuresRectifyHN, noFine)
-		p.Note = note
-		p.Governing = "违法行为发生时的规定（至作出处罚决定时未修改）"
-		p.Occurrence, p.Since, p.Until = desc, since, date
-		p.Limitation = nil
-		refLimitation(&p, 2, date, false, asOf)
-		out = append(out, p)
-	}
-	for _, g := range tl.late {
-		if g.To.IsZero() {
-			continue
-		}
-		event("late-renewal", "未按规定续保（保单到期后延迟续保）", citeHN52and33,
-			"湖南省的实施意见只规定整改要求和依法追究责任，没有设定罚款数额；属于强制范围的，未投保期间另按未投保处理。", "",
-			g.To, g.From, fmt.Sprintf("%s至%s", g.From, refUntil(g.To)))
-	}
-	if f.Status != "closed" {
-		for _, h := range refHistory(f, asOf) {
-			if h.SurrenderedOn == nil || h.SurrenderedOn.After(asOf) {
-				continue
-			}
-			event("surrender", "生产经营期间退保", citeHN33and52, noFineHN,
-				"依法关闭取缔、完全停止生产经营活动的除外；事实只记录评估日的经营状态，按退保时仍在生产经营读。",
-				*h.SurrenderedOn, *h.SurrenderedOn, fmt.Sprintf("%s退保（保险期间%s至%s）", h.SurrenderedOn, h.Start, h.End))
-		}
-	}
-	if len(f.OtherSafetyInsurance) > 0 {
-		out = append(out, hn("other-insurance-not-converted", "已投保的与安全生产相关的其他险种未调整为安全生产责任保险", citeHN35,
-			[]string{"将其调整为安全生产责任保险"}, "该意见只规定了调整义务，没有规定处理措施或罚款。"))
-	}
-	if refused {
-		p := hn("hazard-refused-insurer", "拒不整改保险机构评估发现的重大事故隐患", citeHN4,
-			[]string{"保险机构应及时报告行业主管部门和相关部门", "保险机构在下一承保年度上浮保险费率"},
-			"该意见规定的是报告和费率措施，没有设定罚款；对未消除事故隐患的罚款见《安全生产法》第一百零二条。")
-		p.Since = refusedOn
-		out = append(out, p)
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if !a.Since.IsZero() && !b.Since.IsZero() && a.Since != b.Since {
-			return a.Since.Before(b.Since)
-		}
-		return false
-	})
-	return out, und
-}
-
 // refPremiumAmount is the premium amount alone under the national baseline
 // for any Hunan enterprise without a construction project (a wider check of
 // the rating pipeline than the full reference's stack).
@@ -1391,8 +831,14 @@ func refPremiumAmount(f *facts.Facts, asOf facts.Date) (decimal.Decimal, bool) {
 	}
 	table := [4][4]int64{{192, 240, 288, 336}, {120, 150, 180, 210}, {72, 90, 108, 126}, {40, 50, 60, 70}}
 	limit := dec300k
-	if !asOf.Before(date2025) {
-		limit = dec400k
+	if c := asOf; !c.Before(date2025) {
+		// the minimum of the day the policy was concluded (or will be)
+		if p := f.Policy; p != nil && p.IsInsured() && !p.End.Before(asOf) {
+			c = p.Start
+		}
+		if !c.Before(date2025) {
+			limit = dec400k
+		}
 	}
 	if f.Policy != nil && f.Policy.DeathLimit != nil {
 		limit = *f.Policy.DeathLimit

@@ -93,7 +93,8 @@ type Expectation struct {
 	Rulesets        []string       `yaml:"rulesets"`
 	Notes           []string       `yaml:"notes"`
 	// Paths match any part of the JSON answer: "coverage.obligation",
-	// "premium.factors[id=blacklist].value", "penalties[0].fine.min". The
+	// "premium.factors[id=blacklist].value", "penalties[0].fine.min",
+	// "penalties[violation=uninsured-mandatory&law=cn/law/safety-production@2021].since". The
 	// value "absent" requires the path not to exist.
 	Paths map[string]any `yaml:"paths"`
 	// Error, when set, expects the assessment to fail with an error whose
@@ -832,7 +833,8 @@ var errAbsent = errors.New("absent")
 var segRe = regexp.MustCompile(`^([^\[\]]*)((?:\[[^\]]*\])*)$`)
 
 // lookupPath walks a decoded JSON document along a path of keys, [n]
-// indices and [key=value] selectors.
+// indices and [key=value] selectors ([k=v&k2=v2]: the first item matching
+// every condition).
 func lookupPath(doc any, path string) (any, error) {
 	cur := doc
 	for _, seg := range splitPath(path) {
@@ -857,10 +859,23 @@ func lookupPath(doc any, path string) (any, error) {
 				return nil, errAbsent
 			}
 			s := sel[1]
-			if k, v, isSel := strings.Cut(s, "="); isSel {
+			if _, _, isSel := strings.Cut(s, "="); isSel {
+				// [k=v] or [k=v&k2=v2]: the first item matching them all
 				found := false
 				for _, it := range arr {
-					if obj, ok := it.(map[string]any); ok && canon(obj[k]) == v {
+					obj, ok := it.(map[string]any)
+					if !ok {
+						continue
+					}
+					all := true
+					for _, cond := range strings.Split(s, "&") {
+						k, v, _ := strings.Cut(cond, "=")
+						if canon(obj[k]) != v {
+							all = false
+							break
+						}
+					}
+					if all {
 						cur, found = it, true
 						break
 					}

@@ -22,18 +22,32 @@ package coverage
 import (
 	"errors"
 	"math/bits"
+	"slices"
 
+	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/answer"
 	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
+	"github.com/shopspring/decimal"
 )
 
 // Result is the coverage answer.
 type Result struct {
-	Obligation   rulesets.Obligation `json:"obligation"`
-	Reasons      []Reason            `json:"reasons"`
-	Requirements Requirements        `json:"requirements"`
-	Findings     []Finding           `json:"findings"`
+	Obligation rulesets.Obligation `json:"obligation"`
+	// BindingObligation is the strongest obligation of the rules of
+	// rulesets that are not drafts, when a draft (征求意见稿) raises
+	// Obligation above it; ObligationBasis is then draft, otherwise
+	// binding.
+	BindingObligation rulesets.Obligation `json:"binding_obligation,omitempty"`
+	ObligationBasis   string              `json:"obligation_basis"`
+	Reasons           []Reason            `json:"reasons"`
+	// Requirements are those a policy concluded on the as-of date must
+	// meet; PolicyRequirements those that bind the current policy, when it
+	// was concluded under other rules (a policy is judged by the rules in
+	// force when it was concluded or renewed).
+	Requirements       Requirements        `json:"requirements"`
+	PolicyRequirements *PolicyRequirements `json:"policy_requirements,omitempty"`
+	Findings           []Finding           `json:"findings"`
 	// Undetermined lists rules that could not be decided for lack of facts.
 	Undetermined []rulesets.Undetermined `json:"undetermined,omitempty"`
 	// Incomplete is set when an undetermined rule could have raised the
@@ -50,10 +64,24 @@ type Reason struct {
 	Note       string              `json:"note,omitempty"`
 }
 
+// PolicyRequirements are the requirements in force on the day the current
+// policy was concluded.
+type PolicyRequirements struct {
+	ConcludedOn  facts.Date          `json:"concluded_on"`
+	Obligation   rulesets.Obligation `json:"obligation"`
+	Requirements Requirements        `json:"requirements"`
+}
+
 // Options control an evaluation.
 type Options struct {
 	// Trace records every rule evaluated in Trace.
 	Trace bool
+	// PolicyStack is the stack in force on the day the current policy was
+	// concluded (policy.concluded_on, or its start) and PolicyObligation
+	// the obligation on that day: the policy's terms are judged by them.
+	// Nil: by the decision stack and obligation.
+	PolicyStack      *rulesets.Stack
+	PolicyObligation rulesets.Obligation
 }
 
 // Trace is the record of the rules evaluated.
@@ -86,6 +114,73 @@ func Obligation(st *rulesets.Stack, ev *lang.Eval) (rulesets.Obligation, error) 
 	return best, nil
 }
 
+// Duty is the obligation the coverage rules of a stack decide on one day.
+type Duty struct {
+	// Level is the strongest obligation; Binding the strongest among the
+	// rules of rulesets that are not drafts (征求意见稿): a Level above
+	// Binding rests on a draft only.
+	Level, Binding rulesets.Obligation
+	// Rules are the rules that give Level, and Notes their notes (the
+	// readings they rest on).
+	Rules, Notes []string
+}
+
+// Decide decides the obligation on the evaluation date of ev, as Obligation
+// does, with the rules behind it and whether it rests on a draft. It is
+// what the timeline asks on each day the facts or the rules change.
+func Decide(st *rulesets.Stack, ev *lang.Eval) Duty {
+	level, binding := rulesets.ObligationNone, rulesets.ObligationNone
+	var hit uint64
+	var more []int
+	for i, r := range st.Coverage {
+		ok, err := r.When.Bool(ev)
+		if err != nil || !ok {
+			continue
+		}
+		if r.Obligation.Rank() > level.Rank() {
+			level = r.Obligation
+		}
+		if r.Ruleset.Status != rulesets.StatusDraft && r.Obligation.Rank() > binding.Rank() {
+			binding = r.Obligation
+		}
+		if i < 64 {
+			hit |= 1 << uint(i)
+		} else {
+			more = append(more, i)
+		}
+	}
+	if more == nil {
+		// the rules and notes depend only on which rules apply: prepared
+		// once per stack for each such set
+		d := memoOf(st).dutyFor(st, hit)
+		d.Level, d.Binding = level, binding
+		return d
+	}
+	d := Duty{Level: level, Binding: binding}
+	d.Rules, d.Notes = dutyRules(st, level, hit, more)
+	return d
+}
+
+// dutyRules lists the rules among those applying (hit, more) that give
+// level, and their notes.
+func dutyRules(st *rulesets.Stack, level rulesets.Obligation, hit uint64, more []int) (rules, notes []string) {
+	add := func(i int) {
+		if r := st.Coverage[i]; r.Obligation == level {
+			rules = append(rules, r.Ref())
+			if r.Note != "" {
+				notes = append(notes, r.Note)
+			}
+		}
+	}
+	for h := hit; h != 0; h &= h - 1 {
+		add(bits.TrailingZeros64(h))
+	}
+	for _, i := range more {
+		add(i)
+	}
+	return clip(rules), clip(notes)
+}
+
 // Evaluate answers whether the enterprise must insure. It sets the
 // obligation on ev, so that rules evaluated afterwards (penalties, rating)
 // can read it.
@@ -100,6 +195,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Result, Trace) {
 		trace = make(Trace, 0, len(st.Coverage)+len(st.Requirements)+len(st.Findings))
 	}
 	topUndetermined := rulesets.ObligationNone
+	binding := rulesets.ObligationNone
 	// First pass: decide every rule; remember which apply (up to 64 in a
 	// bit set, so that the reasons are allocated once).
 	var hits uint64
@@ -129,6 +225,9 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Result, Trace) {
 		if r.Obligation.Rank() > res.Obligation.Rank() {
 			res.Obligation = r.Obligation
 		}
+		if r.Ruleset.Status != rulesets.StatusDraft && r.Obligation.Rank() > binding.Rank() {
+			binding = r.Obligation
+		}
 	}
 	res.Reasons = make([]Reason, 0, n)
 	add := func(i int) {
@@ -147,9 +246,54 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Result, Trace) {
 	if topUndetermined.Rank() > res.Obligation.Rank() {
 		res.Incomplete = "the obligation may be " + string(topUndetermined) + ": a rule that could decide it needs facts that are not given"
 	}
+	res.ObligationBasis = "binding"
+	if binding != res.Obligation {
+		res.BindingObligation, res.ObligationBasis = binding, "draft"
+	}
 	ev.SetObligation(string(res.Obligation))
 	mg := mergeRequirements(st, ev, opt, &res.Undetermined, &trace)
 	res.Requirements = mg.q
-	res.Findings = findings(st, ev, res, mg, m, opt, &trace)
+	pmg := mg
+	if p := ev.Facts().Policy; opt.PolicyStack != nil && p.IsInsured() && (opt.PolicyStack != st || opt.PolicyObligation != res.Obligation) {
+		asOf, c := ev.AsOf(), p.Concluded()
+		opt.PolicyStack.MoveTo(ev, c)
+		ev.SetObligation(string(opt.PolicyObligation))
+		var und []rulesets.Undetermined
+		pmg = mergeRequirements(opt.PolicyStack, ev, Options{}, &und, nil)
+		st.MoveTo(ev, asOf)
+		ev.SetObligation(string(res.Obligation))
+		if !sameRequirements(pmg.q, mg.q) {
+			res.PolicyRequirements = &PolicyRequirements{ConcludedOn: c, Obligation: opt.PolicyObligation, Requirements: pmg.q}
+		} else {
+			pmg = mg
+		}
+	}
+	res.Findings = findings(st, ev, res, mg, pmg, m, opt, &trace)
 	return res, trace
+}
+
+// sameRequirements reports whether two merged requirements set the same
+// fields to the same values.
+func sameRequirements(a, b Requirements) bool {
+	if len(a.Items) != len(b.Items) {
+		return false
+	}
+	for i := range a.Items {
+		if a.Items[i].Field != b.Items[i].Field || !sameValue(a.Items[i].Value, b.Items[i].Value) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameValue(a, b any) bool {
+	switch x := a.(type) {
+	case decimal.Decimal:
+		y, ok := b.(decimal.Decimal)
+		return ok && x.Equal(y)
+	case []string:
+		y, ok := b.([]string)
+		return ok && slices.Equal(x, y)
+	}
+	return a == b
 }

@@ -22,13 +22,43 @@ type Finding struct {
 	// renewed_late, surrendered, medical_limit_not_stated, or the id of a
 	// finding rule of a ruleset.
 	ID string `json:"id"`
-	// Severity: violation (a duty is broken), warning or info.
+	// Severity: violation (a duty is broken), draft (a duty only a draft
+	// states is broken), warning (renewal_warning: a stricter rule applies
+	// from the next renewal) or info.
 	Severity string `json:"severity"`
 	Text     string `json:"text"`
 	// Requirement names the requirement field the finding checks.
 	Requirement string              `json:"requirement,omitempty"`
 	Cite        []rulesets.Citation `json:"cite"`
 	Rules       []string            `json:"rules,omitempty"`
+	// Addressee is who the duty behind the finding binds, when it is not
+	// the enterprise (insurer: 保险机构).
+	Addressee string `json:"addressee,omitempty"`
+}
+
+// draftOnly reports whether every rule (refs id@version#rule) is of a
+// draft ruleset of st.
+func draftOnly(st *rulesets.Stack, rules []string) bool {
+	if len(rules) == 0 {
+		return false
+	}
+	for _, ref := range rules {
+		key := ref
+		if i := strings.IndexByte(ref, '#'); i >= 0 {
+			key = ref[:i]
+		}
+		draft := false
+		for _, rs := range st.Layers {
+			if rs.Key() == key {
+				draft = rs.Status == rulesets.StatusDraft
+				break
+			}
+		}
+		if !draft {
+			return false
+		}
+	}
+	return true
 }
 
 // basis returns the citations and rules of a requirement field: of every
@@ -47,18 +77,66 @@ func (x *merged) basis(field string, bindingOnly bool) ([]rulesets.Citation, []s
 }
 
 // findings checks the policy and its history against the obligation and
-// the merged requirements, then runs the finding rules of the rulesets.
-func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg *merged, m *stackMemo, opt Options, trace *Trace) []Finding {
+// the merged requirements, then runs the finding rules of the rulesets. The
+// policy's terms are judged by pmg, the requirements in force when it was
+// concluded; those in force now (mg) only warn of the next renewal.
+func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg, pmg *merged, m *stackMemo, opt Options, trace *Trace) []Finding {
 	f := ev.Facts()
-	q := res.Requirements
+	q, pq := res.Requirements, pmg.q
 	asOf := ev.AsOf()
+	h := ev.History()
 	out := make([]Finding, 0, 4)
 	add := func(id, sev, field, text string, bindingOnly bool) {
 		cites, rules := mg.basis(field, bindingOnly)
+		if sev == "violation" && draftOnly(st, rules) {
+			sev = "draft"
+		}
 		out = append(out, Finding{ID: id, Severity: sev, Text: text, Requirement: field, Cite: cites, Rules: rules})
 	}
+	// term checks a term of the policy: against the requirements of its
+	// conclusion (a violation), and against today's (a renewal warning, or,
+	// when today's rules are lighter, information only).
+	term := func(id, field string, bindingOnly bool, fails func(q Requirements) (bool, string)) {
+		atC, text := fails(pq)
+		now, nowText := atC, text
+		if pmg != mg {
+			now, nowText = fails(q)
+		}
+		fieldOf := func(q Requirements) string {
+			if field == "" { // the headcount: whichever duty the layers impose
+				if q.Bool("cover_all_employees") {
+					return "cover_all_employees"
+				}
+				return "whole_enterprise"
+			}
+			return field
+		}
+		switch {
+		case atC && pmg == mg:
+			add(id, "violation", fieldOf(q), text, bindingOnly)
+		case atC:
+			field := fieldOf(pq)
+			cites, rules := pmg.basis(field, bindingOnly)
+			sev := "violation"
+			if draftOnly(st, rules) {
+				sev = "draft"
+			}
+			text += fmt.Sprintf("（保单于%s订立，按当时施行的规定判断）", f.Policy.Concluded())
+			if !now {
+				sev = "info"
+				text += "；按评估日施行的规定已不构成违规：新的规定较轻或者不认为是违法的，适用新的规定（《行政处罚法》第三十七条）"
+			}
+			out = append(out, Finding{ID: id, Severity: sev, Text: text, Requirement: field, Cite: cites, Rules: rules})
+		case now:
+			field := fieldOf(q)
+			cites, rules := mg.basis(field, bindingOnly)
+			out = append(out, Finding{ID: "renewal_warning", Severity: "warning", Requirement: field, Cite: cites, Rules: rules,
+				Text: fmt.Sprintf("续保提示：保单于%s订立时符合当时施行的规定；评估日施行的规定要求更高（%s），自下次续保（新订立保单）起适用，本保单到期前不构成违规", f.Policy.Concluded(), nowText)})
+		}
+	}
 	insured, _, late := ev.Timeline()
-	operating := f.Status != "closed" // only closure excuses (依法关闭取缔、完全停止生产经营活动)
+	// only closure excuses (依法关闭取缔、完全停止生产经营活动), from its date
+	operating := f.Status != "closed" || (f.ClosedOn != nil && f.ClosedOn.After(asOf))
 	mustInsure := res.Obligation == rulesets.ObligationMandatory || res.Obligation == rulesets.ObligationRequired
 	p := f.Policy
 
@@ -72,6 +150,9 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg *merged, m *sta
 			}
 		}
 		fd := Finding{ID: "uninsured", Severity: "violation", Cite: cites, Rules: rules}
+		if res.ObligationBasis == "draft" {
+			fd.Severity = "draft"
+		}
 		switch {
 		case p.IsInsured() && p.Start.After(asOf):
 			fd.ID = "not_yet_in_force"
@@ -88,72 +169,101 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg *merged, m *sta
 	inForce := p.IsInsured() && !p.Start.After(asOf) && !p.End.Before(asOf)
 	if inForce {
 		employees := f.Employees
-		if (q.Bool("cover_all_employees") || q.Bool("whole_enterprise")) && employees != nil && p.InsuredEmployees != nil && *p.InsuredEmployees < *employees {
-			field := "cover_all_employees"
-			if !q.Bool("cover_all_employees") {
-				field = "whole_enterprise"
+		term("headcount_under_insured", "", false, func(q Requirements) (bool, string) {
+			if (q.Bool("cover_all_employees") || q.Bool("whole_enterprise")) && employees != nil && p.InsuredEmployees != nil && *p.InsuredEmployees < *employees {
+				return true, "参保人数" + strconv.Itoa(*p.InsuredEmployees) + "少于从业人员数" + strconv.Itoa(*employees) + "（应覆盖全体从业人员，含劳务派遣人员）"
 			}
-			add("headcount_under_insured", "violation", field,
-				"参保人数"+strconv.Itoa(*p.InsuredEmployees)+"少于从业人员数"+strconv.Itoa(*employees)+"（应覆盖全体从业人员，含劳务派遣人员）", false)
-		} else if posts := q.List("posts"); len(posts) > 0 && !q.Bool("cover_all_employees") && !q.Bool("whole_enterprise") && p.InsuredEmployees != nil {
-			need := 0
-			for _, s := range f.Sites {
-				for _, k := range posts {
-					if s.Kind == k {
-						need += s.Workers
+			return false, ""
+		})
+		if !(q.Bool("cover_all_employees") || q.Bool("whole_enterprise") || pq.Bool("cover_all_employees") || pq.Bool("whole_enterprise")) {
+			if posts := q.List("posts"); len(posts) > 0 && p.InsuredEmployees != nil {
+				need := 0
+				for _, s := range f.Sites {
+					for _, k := range posts {
+						if s.Kind == k {
+							need += s.Workers
+						}
 					}
 				}
+				if *p.InsuredEmployees < need {
+					add("posts_under_insured", "violation", "posts",
+						fmt.Sprintf("参保人数%d少于所涉岗位人数%d（%s）", *p.InsuredEmployees, need, labels(facts.SiteKinds, posts)), false)
+				}
 			}
-			if *p.InsuredEmployees < need {
-				add("posts_under_insured", "violation", "posts",
-					fmt.Sprintf("参保人数%d少于所涉岗位人数%d（%s）", *p.InsuredEmployees, need, labels(facts.SiteKinds, posts)), false)
+		}
+		term("death_limit_too_low", "death_limit_min", true, func(q Requirements) (bool, string) {
+			if min, ok := q.Decimal("death_limit_min"); ok && p.DeathLimit != nil && p.DeathLimit.LessThan(min) {
+				return true, "每人死亡赔偿限额" + decfmt.Yuan(*p.DeathLimit) + "低于最低要求" + decfmt.Yuan(min)
 			}
-		}
-		if min, ok := q.Decimal("death_limit_min"); ok && p.DeathLimit != nil && p.DeathLimit.LessThan(min) {
-			add("death_limit_too_low", "violation", "death_limit_min",
-				"每人死亡赔偿限额"+decfmt.Yuan(*p.DeathLimit)+"低于最低要求"+decfmt.Yuan(min), true)
-		}
-		if min, ok := q.Decimal("disability_limit_min"); ok && p.DisabilityLimit != nil && p.DisabilityLimit.LessThan(min) {
-			add("disability_limit_too_low", "violation", "disability_limit_min",
-				"每人伤残赔偿限额"+decfmt.Yuan(*p.DisabilityLimit)+"低于最低要求"+decfmt.Yuan(min), true)
-		}
-		if q.Bool("uniform_limits") && !p.HasUniformLimits() {
-			add("non_uniform_limits", "violation", "uniform_limits", "保险金额未实行同一标准（因用工方式或工作岗位差别对待）", false)
-		}
-		switch lvl := q.String("occupational_disease_cover"); {
-		case lvl == "required" && !p.OccupationalDiseaseCover:
-			add("no_occupational_disease_cover", "violation", "occupational_disease_cover",
-				fmt.Sprintf("存在%s，保单未增加职业病相关保险", labels(facts.OccupationalHazardCodes, f.OccupationalHazards)), true)
-		case lvl == "encouraged" && !p.OccupationalDiseaseCover:
-			add("no_occupational_disease_cover", "info", "occupational_disease_cover",
-				fmt.Sprintf("存在%s，鼓励投保职业病相关保险", labels(facts.OccupationalHazardCodes, f.OccupationalHazards)), true)
+			return false, ""
+		})
+		term("disability_limit_too_low", "disability_limit_min", true, func(q Requirements) (bool, string) {
+			if min, ok := q.Decimal("disability_limit_min"); ok && p.DisabilityLimit != nil && p.DisabilityLimit.LessThan(min) {
+				return true, "每人伤残赔偿限额" + decfmt.Yuan(*p.DisabilityLimit) + "低于最低要求" + decfmt.Yuan(min)
+			}
+			return false, ""
+		})
+		term("non_uniform_limits", "uniform_limits", false, func(q Requirements) (bool, string) {
+			if q.Bool("uniform_limits") && !p.HasUniformLimits() {
+				return true, "保险金额未实行同一标准（因用工方式或工作岗位差别对待）"
+			}
+			return false, ""
+		})
+		term("no_occupational_disease_cover", "occupational_disease_cover", true, func(q Requirements) (bool, string) {
+			if q.String("occupational_disease_cover") == "required" && !p.OccupationalDiseaseCover {
+				return true, fmt.Sprintf("存在%s，保单未增加职业病相关保险", labels(facts.OccupationalHazardCodes, f.OccupationalHazards))
+			}
+			return false, ""
+		})
+		if lvl := pq.String("occupational_disease_cover"); lvl == "encouraged" && !p.OccupationalDiseaseCover && q.String("occupational_disease_cover") != "required" {
+			// encouraged by the rules of the policy's conclusion: cite those
+			cites, rules := pmg.basis("occupational_disease_cover", true)
+			out = append(out, Finding{ID: "no_occupational_disease_cover", Severity: "info", Requirement: "occupational_disease_cover", Cite: cites, Rules: rules,
+				Text: fmt.Sprintf("存在%s，鼓励投保职业病相关保险", labels(facts.OccupationalHazardCodes, f.OccupationalHazards))})
 		}
 		if q.Bool("prevention_service") && !p.PreventionService {
-			add("no_prevention_service", "violation", "prevention_service", "保单未接受保险机构的事故预防服务", false)
+			// the insurer's duty (保险机构应当…提供事故预防服务), not the
+			// enterprise's violation
+			cites, rules := mg.basis("prevention_service", false)
+			out = append(out, Finding{ID: "no_prevention_service", Severity: "info", Addressee: "insurer", Requirement: "prevention_service", Cite: cites, Rules: rules,
+				Text: "保单未载明保险机构提供事故预防服务：提供事故预防服务是保险机构的义务，不是投保企业的违法行为；企业应积极配合"})
 		}
 		if q.Bool("premium_paid_by_enterprise") && p.PremiumChargedToEmployees {
 			add("premium_charged_to_employees", "violation", "premium_paid_by_enterprise", "保费摊派给了从业人员个人", false)
 		}
-		if q.Bool("disability_medical_limit_in_contract") && p.MedicalLimit == nil {
-			add("medical_limit_not_stated", "warning", "disability_medical_limit_in_contract", "保单未载明伤残医疗费赔偿限额，应在保险合同中约定", false)
+		term("medical_limit_not_stated", "disability_medical_limit_in_contract", false, func(q Requirements) (bool, string) {
+			if q.Bool("disability_medical_limit_in_contract") && p.MedicalLimit == nil {
+				return true, "保单未载明伤残医疗费赔偿限额，应在保险合同中约定"
+			}
+			return false, ""
+		})
+		for i := range out {
+			if out[i].ID == "medical_limit_not_stated" && out[i].Severity == "violation" {
+				out[i].Severity = "warning"
+			}
 		}
 	}
 	if q.Bool("convert_other_insurance") && len(f.OtherSafetyInsurance) > 0 {
 		add("other_insurance_not_converted", "violation", "convert_other_insurance",
 			fmt.Sprintf("仍持有%s，应调整为安全生产责任保险", labels(facts.OtherInsuranceCodes, f.OtherSafetyInsurance)), false)
 	}
-	if q.Bool("no_late_renewal_or_surrender") && operating {
+	closedKnown := !h.ClosedOn.IsZero()
+	if q.Bool("no_late_renewal_or_surrender") && (operating || closedKnown) {
 		for _, g := range late {
 			if g.To.IsZero() {
 				continue // the open gap is reported as expired/uninsured
 			}
-			add("renewed_late", "violation", "no_late_renewal_or_surrender",
-				fmt.Sprintf("保单于%s到期后至%s才续保，延迟续保%d天", g.From.AddDays(-1), g.To.AddDays(1), g.Days(asOf)), false)
+			text := fmt.Sprintf("保单于%s到期后至%s才续保，延迟续保%d天", g.From.AddDays(-1), g.To.AddDays(1), g.Days(asOf))
+			if closedKnown && g.To.AddDays(1) == h.ClosedOn {
+				text = fmt.Sprintf("保单于%s到期后未续保，至%s关闭前%d天未投保", g.From.AddDays(-1), h.ClosedOn, g.Days(asOf))
+			}
+			add("renewed_late", "violation", "no_late_renewal_or_surrender", text, false)
 		}
-		for _, h := range f.PolicyHistory {
-			if h.SurrenderedOn != nil && !h.SurrenderedOn.After(asOf) && h.SurrenderedOn.Before(h.End) {
+		for _, hp := range f.PolicyHistory {
+			if hp.SurrenderedOn != nil && !hp.SurrenderedOn.After(asOf) && hp.SurrenderedOn.Before(hp.End) &&
+				(!closedKnown || hp.SurrenderedOn.Before(h.ClosedOn)) {
 				add("surrendered", "violation", "no_late_renewal_or_surrender",
-					fmt.Sprintf("于%s退保（保险期间%s至%s）", h.SurrenderedOn, h.Start, h.End), false)
+					fmt.Sprintf("于%s退保（保险期间%s至%s）", hp.SurrenderedOn, hp.Start, hp.End), false)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"math/bits"
 	"sync"
 	"sync/atomic"
 
@@ -28,6 +29,47 @@ type stackMemo struct {
 	mergeable bool
 	mu        sync.Mutex
 	merged    atomic.Pointer[map[uint64]*merged]
+	// duties holds the rules and notes behind the obligation by the set of
+	// coverage rules that apply (bit i: rule i).
+	duties atomic.Pointer[map[uint64]Duty]
+}
+
+// dutyFor returns the rules and notes of the obligation when the coverage
+// rules in mask apply (Level and Binding are the caller's).
+func (m *stackMemo) dutyFor(st *rulesets.Stack, mask uint64) Duty {
+	if mp := m.duties.Load(); mp != nil {
+		if d, ok := (*mp)[mask]; ok {
+			return d
+		}
+	}
+	level := rulesets.ObligationNone
+	for h := mask; h != 0; h &= h - 1 {
+		if r := st.Coverage[bits.TrailingZeros64(h)]; r.Obligation.Rank() > level.Rank() {
+			level = r.Obligation
+		}
+	}
+	var d Duty
+	d.Rules, d.Notes = dutyRules(st, level, mask, nil)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := m.duties.Load()
+	if old != nil {
+		if y, ok := (*old)[mask]; ok {
+			return y
+		}
+		if len(*old) >= maxMerged {
+			return d
+		}
+	}
+	mp := make(map[uint64]Duty, 1)
+	if old != nil {
+		for k, v := range *old {
+			mp[k] = v
+		}
+	}
+	mp[mask] = d
+	m.duties.Store(&mp)
+	return d
 }
 
 // citeMemo is the citations of one rule, when they are the same for every

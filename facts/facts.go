@@ -57,12 +57,26 @@ type Facts struct {
 	PolicyHistory       []PolicyPeriod   `json:"policy_history,omitempty"`
 	// OtherSafetyInsurance lists other safety-related cover held instead of
 	// 安责险 (Hunan: convert it).
-	OtherSafetyInsurance  []string     `json:"other_safety_insurance,omitempty"`
-	ClaimsUnpaidToVictims bool         `json:"claims_unpaid_to_victims,omitempty"`
-	Enforcement           *Enforcement `json:"enforcement,omitempty"`
+	OtherSafetyInsurance  []string `json:"other_safety_insurance,omitempty"`
+	ClaimsUnpaidToVictims bool     `json:"claims_unpaid_to_victims,omitempty"`
+	// Enforcement is the latest order to insure or rectify, a fine, and
+	// what followed. With EnforcementRecords it must agree with the latest
+	// records about insurance; without them it stands for those records.
+	Enforcement *Enforcement `json:"enforcement,omitempty"`
 	// OperatingSince is when the enterprise started operating; it bounds
 	// uninsured periods when no policy was ever held.
 	OperatingSince *Date `json:"operating_since,omitempty"`
+	// ClosedOn is the first day the enterprise no longer operated: closed by
+	// law (依法关闭取缔) or completely stopped (完全停止生产经营活动). It needs
+	// Status "closed". The duty to insure ends from it; violations before
+	// it stand.
+	ClosedOn *Date `json:"closed_on,omitempty"`
+	// EnforcementRecords are the regulator's dated records (orders,
+	// extended deadlines, fines, inspections, other decisions), each about a
+	// subject, in any order. They are evidence (an order to insure proves
+	// the enterprise operating and uninsured on its date) and discovery
+	// (行政处罚法 第三十六条).
+	EnforcementRecords []Record `json:"enforcement_records,omitempty"`
 
 	// Extra holds facts declared by rulesets (an insurer's own variables),
 	// keyed by name. They are validated and typed against the declarations
@@ -107,6 +121,18 @@ type Accident struct {
 	UnitLiable bool `json:"unit_liable,omitempty"`
 	// EspeciallySerious: 情节特别严重、影响特别恶劣.
 	EspeciallySerious bool `json:"especially_serious,omitempty"`
+	// ReportedOn is the day the authorities learned of the accident, when
+	// later than Date (an accident concealed, 瞒报); nil reads as Date.
+	ReportedOn *Date `json:"reported_on,omitempty"`
+}
+
+// Reported returns the day the authorities learned of the accident:
+// ReportedOn, or the accident's date.
+func (a *Accident) Reported() Date {
+	if a.ReportedOn != nil {
+		return *a.ReportedOn
+	}
+	return a.Date
 }
 
 // Grade returns the accident's grade under 条例 第三条.
@@ -132,7 +158,11 @@ type Policy struct {
 	// insured: false records that there is none. Read it with IsInsured.
 	Insured *bool  `json:"insured,omitempty"`
 	Insurer string `json:"insurer,omitempty"`
-	Start   Date   `json:"start,omitzero"`
+	// ConcludedOn is the day the policy was concluded or renewed (投保),
+	// when earlier than Start; nil reads as Start. The requirements in force
+	// on that day bind the policy's terms.
+	ConcludedOn *Date `json:"concluded_on,omitempty"`
+	Start       Date  `json:"start,omitzero"`
 	// End is the last day covered (保险期间至…24时止), inclusive.
 	End              Date             `json:"end,omitzero"`
 	InsuredEmployees *int             `json:"insured_employees,omitempty"`
@@ -153,6 +183,15 @@ type Policy struct {
 // IsInsured reports whether the policy is in place: true unless Insured is
 // false. A nil policy is no policy.
 func (p *Policy) IsInsured() bool { return p != nil && (p.Insured == nil || *p.Insured) }
+
+// Concluded returns the day the policy was concluded: ConcludedOn, or
+// Start.
+func (p *Policy) Concluded() Date {
+	if p.ConcludedOn != nil {
+		return *p.ConcludedOn
+	}
+	return p.Start
+}
 
 // HasUniformLimits reports whether the policy covers everyone at the same
 // limits: true unless UniformLimits is false.
@@ -183,6 +222,41 @@ type Enforcement struct {
 	// ReinspectedOn is a re-inspection (复查) that found the order not
 	// complied with.
 	ReinspectedOn *Date `json:"reinspected_on,omitempty"`
+}
+
+// Record is one dated enforcement record (执法记录) about a subject.
+//
+// Kind is order (责令（限期）改正、责令消除), deadline (a later extension of the
+// latest earlier order's deadline, same subject), fine (罚款, with Amount),
+// inspection (检查、复查, with Result) or decision (any other decision, such as
+// 不予处罚 or 停产停业整顿, in Measure). Subject is what it is about:
+// insurance (being uninsured or insured not as the national rules require),
+// hazard (事故隐患), premium_charged (premium charged to employees),
+// claims_unpaid (insurance money not passed to victims), accident, other.
+// A record is evidence and discovery only of its own subject.
+type Record struct {
+	Kind    string `json:"kind"`
+	Date    Date   `json:"date"`
+	Subject string `json:"subject"`
+	// Deadline is the last day of the 限期 (inclusive), on an order or a
+	// deadline record.
+	Deadline *Date `json:"deadline,omitempty"`
+	// RectifiedOn is the first compliant day after an order, as recorded.
+	RectifiedOn *Date `json:"rectified_on,omitempty"`
+	// Amount is the fine imposed (原处罚数额), on fines.
+	Amount *decimal.Decimal `json:"amount,omitempty"`
+	// Tier is which tier of 第一百零九条 a fine about insurance imposed:
+	// first (5–10万, with the order) or overdue (逾期未改正); empty: read from
+	// the dates.
+	Tier string `json:"tier,omitempty"`
+	// Result is what an inspection found: compliant, not_compliant or
+	// refused (拒不改正、拒不执行).
+	Result string `json:"result,omitempty"`
+	// Measure says what a decision decided.
+	Measure string `json:"measure,omitempty"`
+	// Period is the past state the record is about, when it is not the
+	// state on its date (an order about a gap already closed).
+	Period *Period `json:"period,omitempty"`
 }
 
 // ExtraValue is the value of a fact declared by a ruleset, as it was read

@@ -81,7 +81,7 @@ var factsKeys = []string{
 	"project", "risk_level", "accidents", "work_injury_rank", "standardization_level",
 	"credit_grade", "blacklisted", "hazards", "loss_ratio", "occupational_hazards",
 	"principal_income", "policy", "policy_history", "other_safety_insurance",
-	"claims_unpaid_to_victims", "enforcement", "operating_since",
+	"claims_unpaid_to_victims", "enforcement", "operating_since", "closed_on", "enforcement_records",
 }
 
 // notFacts says why n is no facts document at all, or "" when it may be
@@ -301,7 +301,7 @@ func decodeFacts(name string, src []byte, n *yaml.Node, budget *yamlx.Budget) (*
 	if v := get("accidents"); v != nil {
 		for i, it := range r.Seq(v, "accidents", "accidents") {
 			p := yamlx.Index("accidents", i)
-			af, ok := r.Fields(it, p, "an accident", "date", "deaths", "serious_injuries", "direct_loss", "unit_liable", "especially_serious")
+			af, ok := r.Fields(it, p, "an accident", "date", "deaths", "serious_injuries", "direct_loss", "unit_liable", "especially_serious", "reported_on")
 			if !ok {
 				continue
 			}
@@ -330,6 +330,10 @@ func decodeFacts(name string, src []byte, n *yaml.Node, budget *yamlx.Budget) (*
 			}
 			if x := af["especially_serious"].Val; !yamlx.IsNull(x) {
 				a.EspeciallySerious, _ = r.Bool(x, p+".especially_serious", "especially_serious")
+			}
+			a.ReportedOn = r.optDate(af["reported_on"].Val, p+".reported_on", "reported_on")
+			if a.ReportedOn != nil && !a.Date.IsZero() && a.ReportedOn.Before(a.Date) {
+				r.Errorf(af["reported_on"].Val, p+".reported_on", "facts.inconsistent", "reported_on is the day the authorities learned of the accident, on or after it", "reported_on (%s) is before the accident (%s)", a.ReportedOn, a.Date)
 			}
 			f.Accidents = append(f.Accidents, a)
 		}
@@ -442,7 +446,111 @@ func decodeFacts(name string, src []byte, n *yaml.Node, budget *yamlx.Budget) (*
 		f.Enforcement = r.enforcement(v)
 	}
 	f.OperatingSince = r.optDate(get("operating_since"), "operating_since", "operating_since")
+	if v := get("closed_on"); v != nil {
+		f.ClosedOn = r.optDate(v, "closed_on", "closed_on")
+		if f.ClosedOn != nil && f.Status != "closed" {
+			r.Errorf(v, "closed_on", "facts.inconsistent", "add status: closed (依法关闭取缔、完全停止生产经营活动), or remove closed_on", "closed_on is given but status is %q, not closed", f.Status)
+		}
+		if f.ClosedOn != nil && f.OperatingSince != nil && !f.ClosedOn.After(*f.OperatingSince) {
+			r.Errorf(v, "closed_on", "facts.inconsistent", "closed_on is the first day it no longer operated", "closed_on (%s) is not after operating_since (%s)", f.ClosedOn, f.OperatingSince)
+		}
+	}
+	if v := get("enforcement_records"); v != nil {
+		for i, it := range r.Seq(v, "enforcement_records", "enforcement_records") {
+			if rec, ok := r.record(it, yamlx.Index("enforcement_records", i)); ok {
+				f.EnforcementRecords = append(f.EnforcementRecords, rec)
+			}
+		}
+		if len(r.Diags) == 0 {
+			for _, p := range checkRecords(f) {
+				n := v
+				if p.index >= 0 && p.index < len(v.Content) {
+					n = v.Content[p.index]
+				}
+				if p.path == "enforcement" {
+					n = get("enforcement")
+				}
+				r.Errorf(n, p.path, "facts.inconsistent", p.hint, "%s", p.msg)
+			}
+		}
+	}
 	return f, r.Diags
+}
+
+// record reads one enforcement record.
+func (r *reader) record(it *yaml.Node, p string) (Record, bool) {
+	rf, ok := r.Fields(it, p, "an enforcement record", "kind", "date", "subject", "deadline", "rectified_on", "amount", "tier", "result", "measure", "period")
+	if !ok {
+		return Record{}, false
+	}
+	var rec Record
+	okAll := true
+	code := func(key, what string, vocab Vocabulary, dst *string) {
+		x := rf[key].Val
+		if yamlx.IsNull(x) {
+			return
+		}
+		if s := r.Str(x, p+"."+key, what); s != "" && r.CheckCode(x, p+"."+key, what, s, vocab) {
+			*dst = s
+		} else {
+			okAll = false
+		}
+	}
+	code("kind", "record kind", RecordKinds, &rec.Kind)
+	if yamlx.IsNull(rf["kind"].Val) {
+		r.Errorf(it, p+".kind", "facts.missing", "add kind: order, deadline, fine, inspection or decision", "an enforcement record needs its kind")
+		okAll = false
+	}
+	code("subject", "record subject", RecordSubjects, &rec.Subject)
+	if yamlx.IsNull(rf["subject"].Val) {
+		r.Errorf(it, p+".subject", "facts.missing", "add subject: insurance, hazard, premium_charged, claims_unpaid, accident or other", "an enforcement record needs its subject: a record is evidence only of what it is about")
+		okAll = false
+	}
+	if x := rf["date"].Val; !yamlx.IsNull(x) {
+		var okD bool
+		rec.Date, okD = readFactDate(r, x, p+".date", "record date")
+		okAll = okAll && okD
+	} else {
+		r.Errorf(it, p+".date", "facts.missing", "add date: YYYY-MM-DD, the day the decision was made (作出之日)", "an enforcement record needs its date")
+		okAll = false
+	}
+	rec.Deadline = r.optDate(rf["deadline"].Val, p+".deadline", "deadline")
+	rec.RectifiedOn = r.optDate(rf["rectified_on"].Val, p+".rectified_on", "rectified_on")
+	if x := rf["amount"].Val; !yamlx.IsNull(x) {
+		// an amount given but wrong is reported once, not again as missing
+		if rec.Amount = r.nonNegDec(x, p+".amount", "amount"); rec.Amount == nil {
+			okAll = false
+		}
+	}
+	code("tier", "fine tier", FineTiers, &rec.Tier)
+	code("result", "inspection result", InspectionResults, &rec.Result)
+	if x := rf["measure"].Val; !yamlx.IsNull(x) {
+		rec.Measure = r.Str(x, p+".measure", "measure")
+	}
+	if x := rf["period"].Val; !yamlx.IsNull(x) {
+		pf, ok := r.Fields(x, p+".period", "a period", "from", "to")
+		if ok {
+			from := r.optDate(pf["from"].Val, p+".period.from", "period start")
+			to := r.optDate(pf["to"].Val, p+".period.to", "period end")
+			if from == nil || to == nil {
+				r.Errorf(x, p+".period", "facts.missing", "write period: {from: YYYY-MM-DD, to: YYYY-MM-DD}", "a record's period needs from and to")
+				okAll = false
+			} else {
+				rec.Period = &Period{From: *from, To: *to}
+			}
+		}
+	}
+	if !okAll {
+		return rec, false
+	}
+	for _, e := range rec.check() {
+		n := rf[e.key].Val
+		if n == nil {
+			n = it
+		}
+		r.Errorf(n, p+"."+e.key, "facts.inconsistent", e.hint, "%s", e.msg)
+	}
+	return rec, true
 }
 
 func (r *reader) optDate(n *yaml.Node, path, what string) *Date {
@@ -469,7 +577,7 @@ func (r *reader) nonNegDec(n *yaml.Node, path, what string) *decimal.Decimal {
 }
 
 func (r *reader) policy(v *yaml.Node) *Policy {
-	pf, ok := r.Fields(v, "policy", "policy", "insured", "insurer", "start", "end", "insured_employees",
+	pf, ok := r.Fields(v, "policy", "policy", "insured", "insurer", "concluded_on", "start", "end", "insured_employees",
 		"death_limit", "disability_limit", "medical_limit", "uniform_limits", "occupational_disease_cover",
 		"prevention_service", "premium_charged_to_employees", "premium")
 	if !ok {
@@ -497,6 +605,10 @@ func (r *reader) policy(v *yaml.Node) *Policy {
 	}
 	if okS && okE && p.End.Before(p.Start) {
 		r.Errorf(pf["end"].Val, "policy.end", "facts.inconsistent", "end is the last day covered (至…24时止) and cannot precede start", "policy ends (%s) before it starts (%s)", p.End, p.Start)
+	}
+	p.ConcludedOn = r.optDate(pf["concluded_on"].Val, "policy.concluded_on", "concluded_on")
+	if p.ConcludedOn != nil && okE && p.ConcludedOn.After(p.End) {
+		r.Errorf(pf["concluded_on"].Val, "policy.concluded_on", "facts.inconsistent", "concluded_on is the day the policy was concluded or renewed (投保), before its cover ends", "concluded_on (%s) is after the policy ends (%s)", p.ConcludedOn, p.End)
 	}
 	if x := pf["insured_employees"].Val; !yamlx.IsNull(x) {
 		if n, ok := r.Int(x, "policy.insured_employees", "insured_employees", 0, yamlx.MaxInt); ok {

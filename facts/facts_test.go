@@ -19,7 +19,7 @@ const completeFactsJSON = `{
   "name": "长沙某危化品储存有限公司",
   "region": "430100",
   "sectors": ["hazardous_chemicals.storage", "special_equipment.elevator"],
-  "status": "suspended",
+  "status": "closed",
   "seasonal": true,
   "urban_center": true,
   "sites": [{"kind": "confined_space", "workers": 12}, {"kind": "explosive_dust", "workers": 3}],
@@ -32,7 +32,7 @@ const completeFactsJSON = `{
               "start": "2024-01-01", "end": "2026-12-31"},
   "risk_level": "high",
   "accidents": [
-    {"date": "2023-05-01", "deaths": 1, "serious_injuries": 3, "direct_loss": "1500000.50", "unit_liable": true, "especially_serious": false},
+    {"date": "2023-05-01", "deaths": 1, "serious_injuries": 3, "direct_loss": "1500000.50", "unit_liable": true, "especially_serious": false, "reported_on": "2023-06-15"},
     {"date": "2020-02-29", "deaths": 0}
   ],
   "work_injury_rank": {"year": 2024, "rank": 3},
@@ -43,7 +43,7 @@ const completeFactsJSON = `{
   "loss_ratio": 0.1,
   "occupational_hazards": ["high_toxicity", "high_dust"],
   "principal_income": 1e-3,
-  "policy": {"insured": true, "insurer": "人保财险", "start": "2025-01-01", "end": "2025-12-31",
+  "policy": {"insured": true, "insurer": "人保财险", "concluded_on": "2024-12-20", "start": "2025-01-01", "end": "2025-12-31",
              "insured_employees": 100, "death_limit": 300000, "disability_limit": "300000", "medical_limit": 50000.5,
              "uniform_limits": false, "occupational_disease_cover": true, "prevention_service": true,
              "premium_charged_to_employees": false, "premium": "12345.60"},
@@ -55,7 +55,16 @@ const completeFactsJSON = `{
   "claims_unpaid_to_victims": true,
   "enforcement": {"ordered_on": "2025-03-01", "deadline": "2025-04-01", "rectified_on": "2025-03-20",
                   "fined_on": "2025-03-10", "fine_amount": "20000", "reinspected_on": "2025-04-02"},
-  "operating_since": "2010-05-01"
+  "operating_since": "2010-05-01",
+  "closed_on": "2025-12-01",
+  "enforcement_records": [
+    {"kind": "order", "date": "2025-03-01", "subject": "insurance", "deadline": "2025-04-01", "rectified_on": "2025-03-20"},
+    {"kind": "fine", "date": "2025-03-10", "subject": "insurance", "amount": 20000, "tier": "first"},
+    {"kind": "inspection", "date": "2025-04-02", "subject": "insurance", "result": "refused"},
+    {"kind": "order", "date": "2025-05-01", "subject": "hazard", "deadline": "2025-05-31", "period": {"from": "2025-04-01", "to": "2025-04-30"}},
+    {"kind": "deadline", "date": "2025-05-20", "subject": "hazard", "deadline": "2025-06-30"},
+    {"kind": "decision", "date": "2025-07-01", "subject": "hazard", "measure": "停产停业整顿"}
+  ]
 }`
 
 func wantCompleteFacts() *facts.Facts {
@@ -65,7 +74,7 @@ func wantCompleteFacts() *facts.Facts {
 		Name:        "长沙某危化品储存有限公司",
 		Region:      "430100",
 		Sectors:     []string{"hazardous_chemicals.storage", "special_equipment.elevator"},
-		Status:      "suspended",
+		Status:      "closed",
 		Seasonal:    true,
 		UrbanCenter: true,
 		Sites:       []facts.Site{{Kind: "confined_space", Workers: 12}, {Kind: "explosive_dust", Workers: 3}},
@@ -79,7 +88,7 @@ func wantCompleteFacts() *facts.Facts {
 			Start: d("2024-01-01"), End: d("2026-12-31")},
 		RiskLevel: "high",
 		Accidents: []facts.Accident{
-			{Date: *d("2023-05-01"), Deaths: 1, SeriousInjuries: 3, DirectLoss: *dec("1500000.5"), UnitLiable: true},
+			{Date: *d("2023-05-01"), Deaths: 1, SeriousInjuries: 3, DirectLoss: *dec("1500000.5"), UnitLiable: true, ReportedOn: d("2023-06-15")},
 			{Date: *d("2020-02-29")},
 		},
 		WorkInjuryRank:       &facts.WorkInjuryRank{Year: 2024, Rank: 3},
@@ -89,7 +98,7 @@ func wantCompleteFacts() *facts.Facts {
 		LossRatio:            dec("0.1"),
 		OccupationalHazards:  []string{"high_toxicity", "high_dust"},
 		PrincipalIncome:      dec("0.001"),
-		Policy: &facts.Policy{Insured: facts.Bool(true), Insurer: "人保财险", Start: *d("2025-01-01"), End: *d("2025-12-31"),
+		Policy: &facts.Policy{Insured: facts.Bool(true), Insurer: "人保财险", ConcludedOn: d("2024-12-20"), Start: *d("2025-01-01"), End: *d("2025-12-31"),
 			InsuredEmployees: facts.Int(100), DeathLimit: dec("300000"), DisabilityLimit: dec("300000"),
 			MedicalLimit: dec("50000.5"), UniformLimits: facts.Bool(false), OccupationalDiseaseCover: true, PreventionService: true, Premium: dec("12345.6")},
 		PolicyHistory: []facts.PolicyPeriod{
@@ -101,6 +110,15 @@ func wantCompleteFacts() *facts.Facts {
 		Enforcement: &facts.Enforcement{OrderedOn: d("2025-03-01"), Deadline: d("2025-04-01"), RectifiedOn: d("2025-03-20"),
 			FinedOn: d("2025-03-10"), FineAmount: dec("20000"), ReinspectedOn: d("2025-04-02")},
 		OperatingSince: d("2010-05-01"),
+		ClosedOn:       d("2025-12-01"),
+		EnforcementRecords: []facts.Record{
+			{Kind: "order", Date: *d("2025-03-01"), Subject: "insurance", Deadline: d("2025-04-01"), RectifiedOn: d("2025-03-20")},
+			{Kind: "fine", Date: *d("2025-03-10"), Subject: "insurance", Amount: dec("20000"), Tier: "first"},
+			{Kind: "inspection", Date: *d("2025-04-02"), Subject: "insurance", Result: "refused"},
+			{Kind: "order", Date: *d("2025-05-01"), Subject: "hazard", Deadline: d("2025-05-31"), Period: &facts.Period{From: *d("2025-04-01"), To: *d("2025-04-30")}},
+			{Kind: "deadline", Date: *d("2025-05-20"), Subject: "hazard", Deadline: d("2025-06-30")},
+			{Kind: "decision", Date: *d("2025-07-01"), Subject: "hazard", Measure: "停产停业整顿"},
+		},
 	}
 }
 
@@ -302,6 +320,38 @@ func TestDecodeFactsSmallErrors(t *testing.T) {
 		}},
 		{"rectified without an order", "region: \"43\"\nsectors: [other]\nenforcement: {rectified_on: 2025-01-01}\n", []wantDiag{
 			{Code: "facts.inconsistent", Path: "enforcement.rectified_on", Line: 3, Col: 29, Hint: "ordered_on"},
+		}},
+		{"closed_on without status closed", "region: \"43\"\nsectors: [other]\nclosed_on: 2025-03-01\n", []wantDiag{
+			{Code: "facts.inconsistent", Path: "closed_on", Line: 3, Col: 12, Hint: "status: closed"},
+		}},
+		{"closed before it operated", "region: \"43\"\nsectors: [other]\nstatus: closed\noperating_since: 2025-03-01\nclosed_on: 2025-03-01\n", []wantDiag{
+			{Code: "facts.inconsistent", Path: "closed_on", Line: 5, Col: 12},
+		}},
+		{"accident reported before it happened", "region: \"43\"\nsectors: [other]\naccidents: [{date: 2025-03-01, reported_on: 2025-02-01}]\n", []wantDiag{
+			{Code: "facts.inconsistent", Path: "accidents[0].reported_on", Line: 3, Col: 45},
+		}},
+		{"policy concluded after it ended", "region: \"43\"\nsectors: [other]\npolicy: {concluded_on: 2026-01-01, start: 2025-01-01, end: 2025-12-31}\n", []wantDiag{
+			{Code: "facts.inconsistent", Path: "policy.concluded_on", Line: 3, Col: 24},
+		}},
+		{"records: missing parts, unknown codes, fields of another kind", "region: \"43\"\nsectors: [other]\nenforcement_records:\n" +
+			"  - {kind: order, date: 2025-03-01}\n" +
+			"  - {kind: fined, date: 2025-03-01, subject: insurance}\n" +
+			"  - {kind: fine, date: 2025-03-01, subject: insurance}\n" +
+			"  - {kind: inspection, date: 2025-03-01, subject: insurance, result: refused, amount: 5}\n" +
+			"  - {kind: order, date: 2025-03-01, subject: hazard, deadline: 2025-02-01}\n" +
+			"  - {kind: order, date: 2025-03-01, subject: insurance, period: {from: 2025-02-01, to: 2025-04-01}}\n", []wantDiag{
+			{Code: "facts.missing", Path: "enforcement_records[0].subject", Line: 4, Col: 5, Hint: "subject:"},
+			{Code: "facts.unknown_code", Path: "enforcement_records[1].kind", Line: 5, Col: 12, Hint: `did you mean "fine"\?`},
+			{Code: "facts.inconsistent", Path: "enforcement_records[2].amount", Line: 6, Col: 5, Hint: "amount:"},
+			{Code: "facts.inconsistent", Path: "enforcement_records[3].amount", Line: 7, Col: 87},
+			{Code: "facts.inconsistent", Path: "enforcement_records[4].deadline", Line: 8, Col: 64},
+			{Code: "facts.inconsistent", Path: "enforcement_records[5].period", Line: 9, Col: 65},
+		}},
+		{"a deadline record with no order to extend", "region: \"43\"\nsectors: [other]\nenforcement_records:\n  - {kind: deadline, date: 2025-03-01, subject: insurance, deadline: 2025-04-01}\n", []wantDiag{
+			{Code: "facts.inconsistent", Path: "enforcement_records[0]", Line: 4, Col: 5, Hint: "latest earlier order"},
+		}},
+		{"enforcement disagrees with the records", "region: \"43\"\nsectors: [other]\nenforcement: {ordered_on: 2025-02-01}\nenforcement_records:\n  - {kind: order, date: 2025-03-01, subject: insurance}\n", []wantDiag{
+			{Code: "facts.inconsistent", Path: "enforcement", Line: 3, Col: 14, Hint: "agree"},
 		}},
 		{"standardization level 4", "region: \"43\"\nsectors: [other]\nstandardization_level: 4\n", []wantDiag{
 			{Code: "facts.range", Path: "standardization_level", Line: 3, Col: 24},
@@ -520,6 +570,32 @@ func TestFactsValidate(t *testing.T) {
 		{"deadline before the order", func(f *facts.Facts) {
 			f.Enforcement = &facts.Enforcement{OrderedOn: facts.DateP("2025-01-02"), Deadline: facts.DateP("2025-01-01")}
 		}, []string{"enforcement.deadline"}},
+		{"closed_on without status closed", func(f *facts.Facts) { f.ClosedOn = facts.DateP("2025-01-01") }, []string{"closed_on"}},
+		{"closed_on with status closed", func(f *facts.Facts) { f.Status, f.ClosedOn = "closed", facts.DateP("2025-01-01") }, nil},
+		{"reported before the accident", func(f *facts.Facts) {
+			f.Accidents = []facts.Accident{{Date: facts.MustParseDate("2024-01-02"), ReportedOn: facts.DateP("2024-01-01")}}
+		}, []string{"accidents[0].reported_on"}},
+		{"concluded after the policy ended", func(f *facts.Facts) {
+			f.Policy = &facts.Policy{ConcludedOn: facts.DateP("2026-01-01"), Start: facts.MustParseDate("2025-01-01"), End: facts.MustParseDate("2025-12-31")}
+		}, []string{"policy.concluded_on"}},
+		{"records: a fine without amount, an unknown subject, a zero date", func(f *facts.Facts) {
+			f.EnforcementRecords = []facts.Record{
+				{Kind: "fine", Date: facts.MustParseDate("2025-01-01"), Subject: "insurance"},
+				{Kind: "order", Date: facts.MustParseDate("2025-01-01"), Subject: "insurence"},
+				{Kind: "order", Subject: "insurance"},
+			}
+		}, []string{"enforcement_records[0].amount", "enforcement_records[1].subject", "enforcement_records[2].date"}},
+		{"records: enforcement disagrees", func(f *facts.Facts) {
+			f.Enforcement = &facts.Enforcement{OrderedOn: facts.DateP("2025-02-01")}
+			f.EnforcementRecords = []facts.Record{{Kind: "order", Date: facts.MustParseDate("2025-03-01"), Subject: "insurance"}}
+		}, []string{"enforcement"}},
+		{"records: enforcement agrees", func(f *facts.Facts) {
+			f.Enforcement = &facts.Enforcement{OrderedOn: facts.DateP("2025-03-01"), Deadline: facts.DateP("2025-04-15")}
+			f.EnforcementRecords = []facts.Record{
+				{Kind: "order", Date: facts.MustParseDate("2025-03-01"), Subject: "insurance", Deadline: facts.DateP("2025-03-31")},
+				{Kind: "deadline", Date: facts.MustParseDate("2025-03-20"), Subject: "insurance", Deadline: facts.DateP("2025-04-15")},
+			}
+		}, nil},
 		{"several problems at once", func(f *facts.Facts) {
 			f.Region = "x"
 			f.RiskLevel = "huge"
@@ -603,5 +679,53 @@ func TestFactsJSONRoundTrip(t *testing.T) {
 				t.Errorf("round trip (-before +after):\n%s", d)
 			}
 		})
+	}
+}
+
+// A deadline record extends the deadline of the latest earlier order about
+// its subject (an order of the same day counts when listed before it);
+// the latest such record wins; an order without one keeps its own.
+func TestEffectiveDeadlines(t *testing.T) {
+	d := facts.MustParseDate
+	dp := facts.DateP
+	recs := []facts.Record{
+		{Kind: "order", Date: d("2025-01-01"), Subject: "insurance", Deadline: dp("2025-01-31")},
+		{Kind: "order", Date: d("2025-01-05"), Subject: "hazard", Deadline: dp("2025-02-05")},
+		{Kind: "deadline", Date: d("2025-01-20"), Subject: "insurance", Deadline: dp("2025-02-28")},
+		{Kind: "fine", Date: d("2025-01-21"), Subject: "insurance", Amount: facts.Dec("1000")},
+		{Kind: "deadline", Date: d("2025-01-25"), Subject: "insurance", Deadline: dp("2025-03-15")},
+		{Kind: "deadline", Date: d("2025-04-01"), Subject: "hazard", Deadline: dp("2025-04-30")}, // before the next hazard order, same day
+		{Kind: "order", Date: d("2025-04-01"), Subject: "hazard"},
+		{Kind: "order", Date: d("2025-05-01"), Subject: "insurance", Deadline: dp("2025-05-31")},
+	}
+	got := facts.EffectiveDeadlines(nil, recs)
+	var s []string
+	for _, x := range got {
+		s = append(s, x.String())
+	}
+	want := []string{"2025-03-15", "2025-04-30", "", "", "", "", "", "2025-05-31"}
+	if len(got) == len(want) {
+		for i := range want {
+			if want[i] == "" && !got[i].IsZero() || want[i] != "" && got[i] != d(want[i]) {
+				t.Errorf("record %d: effective deadline %s, want %q", i, got[i], want[i])
+			}
+		}
+	} else {
+		t.Fatalf("%d deadlines for %d records: %v", len(got), len(recs), s)
+	}
+	// the same records through Validate: the deadline record listed after
+	// its same-day order extends it; listed before an order of its day with
+	// no earlier order, it extends nothing
+	f := &facts.Facts{Region: "43", Sectors: []string{"other"}, EnforcementRecords: recs}
+	if err := f.Validate(); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
+	f.EnforcementRecords = []facts.Record{
+		{Kind: "deadline", Date: d("2025-04-01"), Subject: "hazard", Deadline: dp("2025-04-30")},
+		{Kind: "order", Date: d("2025-04-01"), Subject: "hazard"},
+	}
+	var fe *facts.Error
+	if err := f.Validate(); !errors.As(err, &fe) || len(fe.Diagnostics) != 1 || fe.Diagnostics[0].Path != "enforcement_records[0]" {
+		t.Errorf("Validate = %v, want the deadline record of enforcement_records[0] without an order", err)
 	}
 }

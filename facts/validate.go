@@ -196,6 +196,10 @@ func (v *validator) facts(f *Facts) {
 		v.count(item("accidents", i, "deaths"), a.Deaths)
 		v.count(item("accidents", i, "serious_injuries"), a.SeriousInjuries)
 		v.amountOf(item("accidents", i, "direct_loss"), a.DirectLoss)
+		v.optDate(item("accidents", i, "reported_on"), a.ReportedOn)
+		if a.ReportedOn != nil && !a.Date.IsZero() && a.ReportedOn.Before(a.Date) {
+			v.add(item("accidents", i, "reported_on"), "facts.inconsistent", "reported_on (%s) is before the accident (%s)", a.ReportedOn, a.Date)
+		}
 	}
 	if w := f.WorkInjuryRank; w != nil {
 		if w.Year == 0 {
@@ -233,6 +237,10 @@ func (v *validator) facts(f *Facts) {
 		if okS && okE && !p.Start.IsZero() && !p.End.IsZero() && p.End.Before(p.Start) {
 			v.add(at("policy.end"), "facts.inconsistent", "policy ends (%s) before it starts (%s)", p.End, p.Start)
 		}
+		v.optDate(at("policy.concluded_on"), p.ConcludedOn)
+		if c := p.ConcludedOn; c != nil && okE && !p.End.IsZero() && c.After(p.End) {
+			v.add(at("policy.concluded_on"), "facts.inconsistent", "concluded_on (%s) is after the policy ends (%s)", c, p.End)
+		}
 		if p.InsuredEmployees != nil {
 			v.count(at("policy.insured_employees"), *p.InsuredEmployees)
 		}
@@ -259,6 +267,18 @@ func (v *validator) facts(f *Facts) {
 		v.enforcement(e)
 	}
 	v.optDate(at("operating_since"), f.OperatingSince)
+	if c := f.ClosedOn; c != nil {
+		v.optDate(at("closed_on"), c)
+		if f.Status != "closed" {
+			v.add(at("closed_on"), "facts.inconsistent", "closed_on is given but status is %q, not closed", f.Status)
+		}
+		if f.OperatingSince != nil && !c.After(*f.OperatingSince) {
+			v.add(at("closed_on"), "facts.inconsistent", "closed_on (%s) is not after operating_since (%s)", c, f.OperatingSince)
+		}
+	}
+	if len(f.EnforcementRecords) > 0 {
+		v.records(f)
+	}
 	for name := range f.Extra {
 		switch {
 		case suggest.Closest(name, factsKeys) != "" || !ValidFactName(name):
@@ -293,5 +313,54 @@ func (v *validator) enforcement(e *Enforcement) {
 	}
 	if e.FineAmount != nil && e.FinedOn == nil {
 		v.add(at("enforcement.fine_amount"), "facts.inconsistent", "fine_amount needs fined_on")
+	}
+}
+
+// records checks enforcement_records as the decoder does: each record's
+// kind, subject, date and codes, the fields its kind allows, and then,
+// when every record is sound, what involves several (a deadline record's
+// order, enforcement agreeing with the latest records).
+func (v *validator) records(f *Facts) {
+	allOK := true
+	for i := range f.EnforcementRecords {
+		rec := &f.EnforcementRecords[i]
+		n := len(v.ds)
+		for _, c := range [...]struct {
+			key, what, code string
+			vocab           Vocabulary
+			required        bool
+		}{{"kind", "record kind", rec.Kind, RecordKinds, true}, {"subject", "record subject", rec.Subject, RecordSubjects, true},
+			{"tier", "fine tier", rec.Tier, FineTiers, false}, {"result", "inspection result", rec.Result, InspectionResults, false}} {
+			switch {
+			case c.code == "" && c.required:
+				v.add(item("enforcement_records", i, c.key), "facts.missing", "an enforcement record needs its %s", c.key)
+			case c.code != "" && !c.vocab.Has(c.code):
+				v.add(item("enforcement_records", i, c.key), "facts.unknown_code", "unknown %s code %q", c.what, c.code)
+			}
+		}
+		v.required(item("enforcement_records", i, "date"), rec.Date, "date")
+		v.optDate(item("enforcement_records", i, "deadline"), rec.Deadline)
+		v.optDate(item("enforcement_records", i, "rectified_on"), rec.RectifiedOn)
+		v.amount(item("enforcement_records", i, "amount"), rec.Amount)
+		if p := rec.Period; p != nil {
+			if p.From.IsZero() || p.To.IsZero() {
+				v.add(item("enforcement_records", i, "period"), "facts.missing", "a record's period needs from and to")
+			} else {
+				v.date(item("enforcement_records", i, "period.from"), p.From)
+				v.date(item("enforcement_records", i, "period.to"), p.To)
+			}
+		}
+		if len(v.ds) > n { // the record's own fields are wrong: its kind's checks would only repeat it
+			allOK = false
+			continue
+		}
+		for _, e := range rec.check() {
+			v.add(item("enforcement_records", i, e.key), "facts.inconsistent", "%s", e.msg)
+		}
+	}
+	if allOK {
+		for _, pr := range checkRecords(f) {
+			v.ds = append(v.ds, &diag.Diagnostic{Severity: diag.SeverityError, Code: "facts.inconsistent", Path: pr.path, Summary: pr.msg})
+		}
 	}
 }

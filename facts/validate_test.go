@@ -93,6 +93,37 @@ employees: 50
 		{"fine amount without a date", "enforcement: {ordered_on: 2025-01-02, fine_amount: 50000}\n", func(f *facts.Facts) {
 			f.Enforcement = &facts.Enforcement{OrderedOn: dp("2025-01-02"), FineAmount: facts.Dec("50000")}
 		}},
+		{"reported before the accident", "accidents: [{date: 2024-05-01, reported_on: 2024-04-01}]\n", func(f *facts.Facts) {
+			f.Accidents = []facts.Accident{{Date: d("2024-05-01"), ReportedOn: dp("2024-04-01")}}
+		}},
+		{"concluded after the policy ends", "policy: {start: 2025-01-01, end: 2025-12-31, concluded_on: 2026-01-05}\n", func(f *facts.Facts) {
+			f.Policy = &facts.Policy{Start: d("2025-01-01"), End: d("2025-12-31"), ConcludedOn: dp("2026-01-05")}
+		}},
+		{"closed but operating", "closed_on: 2025-01-01\n", func(f *facts.Facts) { f.ClosedOn = dp("2025-01-01") }},
+		{"closed before it opened", "status: closed\noperating_since: 2025-01-01\nclosed_on: 2024-01-01\n", func(f *facts.Facts) {
+			f.Status, f.OperatingSince, f.ClosedOn = "closed", dp("2025-01-01"), dp("2024-01-01")
+		}},
+		{"record without kind and subject", "enforcement_records: [{date: 2025-01-01}]\n", func(f *facts.Facts) {
+			f.EnforcementRecords = []facts.Record{{Date: d("2025-01-01")}}
+		}},
+		{"record without a date", "enforcement_records: [{kind: order, subject: insurance}]\n", func(f *facts.Facts) {
+			f.EnforcementRecords = []facts.Record{{Kind: "order", Subject: "insurance"}}
+		}},
+		{"unknown record kind", "enforcement_records: [{kind: warning, date: 2025-01-01, subject: insurance}]\n", func(f *facts.Facts) {
+			f.EnforcementRecords = []facts.Record{{Kind: "warning", Date: d("2025-01-01"), Subject: "insurance"}}
+		}},
+		{"fine record without an amount", "enforcement_records: [{kind: fine, date: 2025-01-01, subject: insurance}]\n", func(f *facts.Facts) {
+			f.EnforcementRecords = []facts.Record{{Kind: "fine", Date: d("2025-01-01"), Subject: "insurance"}}
+		}},
+		{"amount on an order", "enforcement_records: [{kind: order, date: 2025-01-01, subject: insurance, amount: 5}]\n", func(f *facts.Facts) {
+			f.EnforcementRecords = []facts.Record{{Kind: "order", Date: d("2025-01-01"), Subject: "insurance", Amount: facts.Dec("5")}}
+		}},
+		{"deadline record without an order", "enforcement_records: [{kind: deadline, date: 2025-01-01, subject: insurance, deadline: 2025-02-01}]\n", func(f *facts.Facts) {
+			f.EnforcementRecords = []facts.Record{{Kind: "deadline", Date: d("2025-01-01"), Subject: "insurance", Deadline: dp("2025-02-01")}}
+		}},
+		{"negative record amount", "enforcement_records: [{kind: fine, date: 2025-01-01, subject: insurance, amount: -5}]\n", func(f *facts.Facts) {
+			f.EnforcementRecords = []facts.Record{{Kind: "fine", Date: d("2025-01-01"), Subject: "insurance", Amount: facts.Dec("-5")}}
+		}},
 		{"negative fine", "enforcement: {fined_on: 2025-01-02, fine_amount: -1}\n", func(f *facts.Facts) {
 			f.Enforcement = &facts.Enforcement{FinedOn: dp("2025-01-02"), FineAmount: facts.Dec("-1")}
 		}},

@@ -162,6 +162,32 @@ var (
 		{"major", "重大事故"},
 		{"especially_major", "特别重大事故"},
 	}
+	// RecordKinds, RecordSubjects, InspectionResults and FineTiers are the
+	// codes of enforcement records.
+	RecordKinds = Vocabulary{
+		{"order", "责令（限期）改正"},
+		{"deadline", "延长整改期限"},
+		{"fine", "罚款"},
+		{"inspection", "检查（复查）"},
+		{"decision", "其他决定"},
+	}
+	RecordSubjects = Vocabulary{
+		{"insurance", "安全生产责任保险（未投保或未按照国家规定投保）"},
+		{"hazard", "事故隐患"},
+		{"premium_charged", "保费摊派给从业人员"},
+		{"claims_unpaid", "赔偿保险金未支付给受害人"},
+		{"accident", "生产安全事故"},
+		{"other", "其他"},
+	}
+	InspectionResults = Vocabulary{
+		{"compliant", "已改正"},
+		{"not_compliant", "仍未改正"},
+		{"refused", "拒不改正（拒不执行）"},
+	}
+	FineTiers = Vocabulary{
+		{"first", "第一百零九条前段（五万元以上十万元以下）"},
+		{"overdue", "第一百零九条后段：逾期未改正（十万元以上二十万元以下）"},
+	}
 	Obligations = Vocabulary{
 		{"mandatory", "应当投保（国家规定的高危行业、领域）"},
 		{"required", "应当投保（地方规定）"},
@@ -173,15 +199,19 @@ var (
 // coreVocabularies names the vocabulary that each code-valued fact path
 // takes its codes from. Rulesets may extend these and add new ones.
 var coreVocabularies = map[string]Vocabulary{
-	"sectors":                Sectors,
-	"status":                 Statuses,
-	"risk_level":             RiskLevels,
-	"occupational_hazards":   OccupationalHazardCodes,
-	"sites.kind":             SiteKinds,
-	"other_safety_insurance": OtherInsuranceCodes,
-	"obligation":             Obligations,
-	"accidents.grade":        Grades,
-	"credit_grade":           nil, // declared by rulesets
+	"sectors":                     Sectors,
+	"status":                      Statuses,
+	"risk_level":                  RiskLevels,
+	"occupational_hazards":        OccupationalHazardCodes,
+	"sites.kind":                  SiteKinds,
+	"other_safety_insurance":      OtherInsuranceCodes,
+	"obligation":                  Obligations,
+	"accidents.grade":             Grades,
+	"credit_grade":                nil, // declared by rulesets
+	"enforcement_records.kind":    RecordKinds,
+	"enforcement_records.subject": RecordSubjects,
+	"enforcement_records.result":  InspectionResults,
+	"enforcement_records.tier":    FineTiers,
 }
 
 // CoreVocabulary returns the vocabulary a code-valued fact path takes its

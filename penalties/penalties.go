@@ -29,19 +29,17 @@
 package penalties
 
 import (
-	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/anzexian/anzexian/facts"
-	"github.com/anzexian/anzexian/internal/answer"
 	"github.com/anzexian/anzexian/internal/decfmt"
 	"github.com/anzexian/anzexian/internal/jsonw"
 	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
+	"github.com/anzexian/anzexian/timeline"
 	"github.com/shopspring/decimal"
 )
 
@@ -57,6 +55,13 @@ type Penalty struct {
 	Occurrence string     `json:"occurrence,omitempty"`
 	Since      facts.Date `json:"since,omitzero"`
 	Until      facts.Date `json:"until,omitzero"`
+	// SinceEarliest is the earliest day the violation may have begun when
+	// Since (the first day the facts prove) is later; UntilLatest the
+	// latest day it may have lasted to when Until is earlier (closed on a
+	// day not given). Days counts the proven days of a continuing state.
+	SinceEarliest facts.Date `json:"since_earliest,omitzero"`
+	UntilLatest   facts.Date `json:"until_latest,omitzero"`
+	Days          int        `json:"days,omitempty"`
 	// Law is the ruleset (id@version) whose rule governs; Governing says
 	// why that law.
 	Law       string `json:"law"`
@@ -85,9 +90,164 @@ type Penalty struct {
 	Illustrative bool `json:"illustrative,omitempty"`
 	Unverified   bool `json:"unverified,omitempty"`
 	// Undetermined names facts needed to compute the fine that were not
-	// given (e.g. principal_income).
+	// given (e.g. principal_income), or to prove the violation happened at
+	// all (operating_since: nothing proves the enterprise operated then).
 	Undetermined []string `json:"undetermined,omitempty"`
+	// Basis is draft when the violation rests only on a draft (征求意见稿):
+	// its rule, or the duty it breaks; binding otherwise.
+	Basis string `json:"basis"`
+	// Fined names the recorded fine that already punished this stretch
+	// (一事不再罚): no fine is offered again.
+	Fined *Fined `json:"fined,omitempty"`
+	// AlternativeOf names the violation whose range this one may replace at
+	// the authority's discretion for the same occurrence: the two are
+	// compared, never added.
+	AlternativeOf string `json:"alternative_of,omitempty"`
+	// Group numbers the penalties that are alternatives for one
+	// occurrence (the base and those that may replace it): at most one of a
+	// group is imposed. Zero: none.
+	Group int `json:"alternatives_group,omitempty"`
+	// Readings are the readings of the rules behind the duty it breaks.
+	Readings []string `json:"readings,omitempty"`
 }
+
+// Fined is a recorded fine.
+type Fined struct {
+	Record string          `json:"record"`
+	Date   facts.Date      `json:"date"`
+	Amount decimal.Decimal `json:"amount"`
+	Tier   string          `json:"tier,omitempty"`
+}
+
+// MarshalJSON writes the amount with two decimal places.
+func (f Fined) MarshalJSON() ([]byte, error) {
+	var w jsonw.W
+	w.Open()
+	w.Str("record", f.Record)
+	w.Date("date", f.Date)
+	w.Fixed("amount", f.Amount, 2)
+	if f.Tier != "" {
+		w.Str("tier", f.Tier)
+	}
+	w.Close()
+	return w.B, nil
+}
+
+// Counted reports whether p counts as a penalty the enterprise risks in a
+// book's totals: proven, not time-barred, not already fined, not an
+// alternative of another, and not resting on a draft only.
+func (p *Penalty) Counted() bool {
+	return len(p.Undetermined) == 0 && (p.Limitation == nil || !p.Limitation.Expired) && p.Fined == nil &&
+		p.AlternativeOf == "" && p.Basis != BasisDraft
+}
+
+// Totals is what a set of penalties adds up to, counting as Counted says:
+// the fines of the counted penalties, and separately the largest a group of
+// alternatives could reach (alternatives are compared, never added).
+type Totals struct {
+	// Counted penalties; Draft those resting only on a draft;
+	// Undetermined those whose existence or fine the facts cannot settle;
+	// Fined already fined; Expired time-barred; Alternatives the
+	// alternatives of a counted penalty.
+	Counted      int `json:"counted"`
+	Draft        int `json:"draft"`
+	Undetermined int `json:"undetermined"`
+	Fined        int `json:"fined"`
+	Expired      int `json:"expired"`
+	Alternatives int `json:"alternatives"`
+	// Min and Max sum the fine ranges (a daily fine's total as both) of
+	// the counted penalties; MaxWithAlternatives takes, for each group of
+	// alternatives, the largest maximum of the group instead of the base's.
+	Min                 decimal.Decimal `json:"min"`
+	Max                 decimal.Decimal `json:"max"`
+	MaxWithAlternatives decimal.Decimal `json:"max_with_alternatives"`
+}
+
+// Add adds u to t.
+func (t *Totals) Add(u Totals) {
+	t.Counted += u.Counted
+	t.Draft += u.Draft
+	t.Undetermined += u.Undetermined
+	t.Fined += u.Fined
+	t.Expired += u.Expired
+	t.Alternatives += u.Alternatives
+	t.Min, t.Max, t.MaxWithAlternatives = t.Min.Add(u.Min), t.Max.Add(u.Max), t.MaxWithAlternatives.Add(u.MaxWithAlternatives)
+}
+
+// amounts returns the range a penalty's fine spans (a daily fine's total as
+// both bounds), and whether it has one.
+func amounts(p *Penalty) (min, max decimal.Decimal, ok bool) {
+	switch {
+	case p.Fine != nil:
+		return p.Fine.Min, p.Fine.Max, true
+	case p.PerDay != nil:
+		return p.PerDay.Total, p.PerDay.Total, true
+	}
+	return decimal.Zero, decimal.Zero, false
+}
+
+// Sum adds up ps.
+func Sum(ps []Penalty) Totals {
+	t := Totals{Min: decimal.Zero, Max: decimal.Zero, MaxWithAlternatives: decimal.Zero}
+	bestAlt := map[int]decimal.Decimal{} // group -> largest maximum of its alternatives
+	base := map[int]bool{}               // groups whose base is counted
+	for i := range ps {
+		p := &ps[i]
+		switch {
+		case p.AlternativeOf != "":
+			if _, max, ok := amounts(p); ok && p.Group != 0 {
+				if b, seen := bestAlt[p.Group]; !seen || max.GreaterThan(b) {
+					bestAlt[p.Group] = max
+				}
+			}
+			continue
+		case len(p.Undetermined) > 0:
+			t.Undetermined++
+			continue
+		case p.Limitation != nil && p.Limitation.Expired:
+			t.Expired++
+			continue
+		case p.Fined != nil:
+			t.Fined++
+			continue
+		case p.Basis == BasisDraft:
+			t.Draft++
+			continue
+		}
+		t.Counted++
+		min, max, _ := amounts(p)
+		t.Min, t.Max = t.Min.Add(min), t.Max.Add(max)
+		t.MaxWithAlternatives = t.MaxWithAlternatives.Add(max)
+		if p.Group != 0 {
+			base[p.Group] = true
+		}
+	}
+	for i := range ps {
+		p := &ps[i]
+		if p.AlternativeOf == "" || !base[p.Group] {
+			continue
+		}
+		t.Alternatives++
+	}
+	for i := range ps {
+		p := &ps[i]
+		if p.AlternativeOf != "" || p.Group == 0 || !base[p.Group] {
+			continue
+		}
+		_, max, _ := amounts(p)
+		if b, ok := bestAlt[p.Group]; ok && b.GreaterThan(max) {
+			t.MaxWithAlternatives = t.MaxWithAlternatives.Add(b.Sub(max))
+		}
+		delete(bestAlt, p.Group) // once per group
+	}
+	return t
+}
+
+// Bases of a penalty.
+const (
+	BasisBinding = "binding"
+	BasisDraft   = "draft"
+)
 
 // Range is a fine range; both bounds are inclusive.
 type Range struct {
@@ -141,9 +301,16 @@ type Limitation struct {
 	// From is the day it runs from: the event, or the end of a continuing
 	// state (zero while the state continues).
 	From facts.Date `json:"from,omitzero"`
-	// Expires is the last day a penalty can be imposed.
+	// Expires is the last day a penalty can be imposed unless the
+	// violation was discovered by then.
 	Expires facts.Date `json:"expires,omitzero"`
-	Expired bool       `json:"expired"`
+	// DiscoveredOn is the first day a record about the violation's subject
+	// shows the authorities knew of it, DiscoveredBy that record: a
+	// violation discovered in time is not barred (第三十六条 bars only what
+	// was not discovered).
+	DiscoveredOn facts.Date `json:"discovered_on,omitzero"`
+	DiscoveredBy string     `json:"discovered_by,omitempty"`
+	Expired      bool       `json:"expired"`
 }
 
 // Input is what Evaluate needs beyond the decision stack.
@@ -160,6 +327,9 @@ type Input struct {
 	Obligation func(*rulesets.Stack, *lang.Eval) rulesets.Obligation
 	// Boundaries are the dates the stack changes, sorted.
 	Boundaries []facts.Date
+	// Timeline is the obligation on every day (timeline.Build); nil: it
+	// is built here from Obligation.
+	Timeline *timeline.Timeline
 }
 
 // Result is the penalties answer.
@@ -167,587 +337,6 @@ type Result struct {
 	Penalties    []Penalty               `json:"penalties"`
 	Undetermined []rulesets.Undetermined `json:"undetermined,omitempty"`
 	Trace        []rulesets.TraceEntry   `json:"-"`
-}
-
-type evaluator struct {
-	in    Input
-	ev    *lang.Eval
-	asOf  facts.Date
-	oblig rulesets.Obligation
-	res   *Result
-	memo  *stackMemo // of the decision stack
-	// obligations decided under other stacks and dates, and the
-	// occurrences of each each: expression (evaluated on the decision
-	// date), so that violations of one kind share them
-	obls  []oblEntry
-	items []itemsEntry
-	descs []descEntry
-}
-
-type descEntry struct {
-	item any
-	desc string
-}
-
-// describe describes an occurrence, once per evaluation (the trace names
-// it for every rule of its kind).
-func (e *evaluator) describe(item any) string {
-	for _, d := range e.descs {
-		if d.item == item {
-			return d.desc
-		}
-	}
-	s := describeItem(item)
-	e.descs = append(e.descs, descEntry{item, s})
-	return s
-}
-
-type oblEntry struct {
-	st *rulesets.Stack
-	d  facts.Date
-	ob rulesets.Obligation
-}
-
-type itemsEntry struct {
-	src   string
-	items []any
-	err   error
-}
-
-// Evaluate derives every violation of the decision stack and what it risks.
-//
-// The Result shares slices (rules, citations, measures) with the stack's
-// prepared data: treat it as read-only.
-func Evaluate(in Input) *Result {
-	e := evaluators.Get().(*evaluator)
-	*e = evaluator{in: in, ev: in.Eval, asOf: in.Eval.AsOf(), res: &Result{Penalties: []Penalty{}}, memo: memoOf(in.Stack),
-		obls: e.obls[:0], items: e.items[:0], descs: e.descs[:0]}
-	defer e.release()
-	if in.Trace {
-		e.res.Trace = make([]rulesets.TraceEntry, 0, 2*len(in.Stack.Penalties))
-	}
-	e.oblig = e.obligationNow()
-	defer e.restore()
-	for i, v := range in.Stack.Penalties {
-		e.violation(v, &e.memo.vios[i])
-	}
-	sortBySince(e.res.Penalties)
-	return e.res
-}
-
-// evaluators are reused, so that the per-evaluation caches keep their
-// storage (one goroutine at a time uses one).
-var evaluators = sync.Pool{New: func() any { return new(evaluator) }}
-
-// release returns e to the pool without what it referred to.
-func (e *evaluator) release() {
-	clear(e.obls)
-	clear(e.items)
-	clear(e.descs)
-	*e = evaluator{obls: e.obls[:0], items: e.items[:0], descs: e.descs[:0]}
-	evaluators.Put(e)
-}
-
-// sortBySince orders penalties by the day they began, stably; a penalty
-// without one keeps its place relative to the others.
-func sortBySince(ps []Penalty) {
-	less := func(a, b *Penalty) bool {
-		return !a.Since.IsZero() && !b.Since.IsZero() && a.Since != b.Since && a.Since.Before(b.Since)
-	}
-	if len(ps) > 20 {
-		sort.SliceStable(ps, func(i, j int) bool { return less(&ps[i], &ps[j]) })
-		return
-	}
-	// what sort.SliceStable does for up to 20 elements: an insertion sort
-	for i := 1; i < len(ps); i++ {
-		for j := i; j > 0 && less(&ps[j], &ps[j-1]); j-- {
-			ps[j], ps[j-1] = ps[j-1], ps[j]
-		}
-	}
-}
-
-// obligationNow is the obligation coverage set on the decision stack.
-func (e *evaluator) obligationNow() rulesets.Obligation {
-	return rulesets.Obligation(e.ev.Obligation())
-}
-
-func (e *evaluator) restore() {
-	e.in.Stack.MoveTo(e.ev, e.asOf)
-	e.ev.SetObligation(string(e.oblig))
-	e.ev.SetItem(nil)
-}
-
-// at moves the evaluation to st on date d with its obligation.
-func (e *evaluator) at(st *rulesets.Stack, d facts.Date) {
-	if st.Binds(e.ev) && d == e.ev.AsOf() {
-		return
-	}
-	st.MoveTo(e.ev, d)
-	if st == e.in.Stack && d == e.asOf {
-		e.ev.SetObligation(string(e.oblig))
-		return
-	}
-	for _, o := range e.obls {
-		if o.st == st && o.d == d {
-			e.ev.SetObligation(string(o.ob))
-			return
-		}
-	}
-	ob := e.in.Obligation(st, e.ev)
-	e.obls = append(e.obls, oblEntry{st, d, ob})
-	e.ev.SetObligation(string(ob))
-}
-
-// occurrences evaluates a violation's each: on the decision date; rules
-// with the same expression share the result.
-func (e *evaluator) occurrences(each *lang.Expr) ([]any, error) {
-	for _, it := range e.items {
-		if it.src == each.Src {
-			return it.items, it.err
-		}
-	}
-	items, err := each.Items(e.ev)
-	e.items = append(e.items, itemsEntry{each.Src, items, err})
-	return items, err
-}
-
-func (e *evaluator) trace(rule, outcome string, err error, detail string) {
-	if e.in.Trace {
-		e.res.Trace = append(e.res.Trace, rulesets.TraceEntry{Rule: rule, Kind: "penalty", Outcome: outcome, Missing: answer.MissingOf(err), Detail: detail})
-	}
-}
-
-func (e *evaluator) undetermined(r *rulesets.PenaltyRule, err error) {
-	e.res.Undetermined = append(e.res.Undetermined, answer.UndeterminedOf(r.Ref(), "penalty", err))
-	e.trace(r.Ref(), "undetermined", err, "")
-}
-
-func (e *evaluator) violation(v *rulesets.Violation, vm *vioMemo) {
-	r := v.Rule
-	if r.Each == nil {
-		e.state(v, vm)
-		return
-	}
-	e.ev.SetItem(nil)
-	items, err := e.occurrences(r.Each)
-	if err != nil {
-		e.undetermined(r, err)
-		return
-	}
-	for _, it := range items {
-		if r.Continuing {
-			p, ok := it.(*facts.Period)
-			if !ok {
-				continue
-			}
-			e.continuing(v, p)
-		} else {
-			e.event(v, vm, it)
-		}
-	}
-	e.ev.SetItem(nil)
-}
-
-// state handles a violation that is a state on the decision date.
-func (e *evaluator) state(v *rulesets.Violation, vm *vioMemo) {
-	r := v.Rule
-	e.ev.SetItem(nil)
-	ok, err := r.When.Bool(e.ev)
-	if err != nil {
-		e.undetermined(r, err)
-		return
-	}
-	if !ok {
-		e.trace(r.Ref(), "not_matched", nil, "")
-		return
-	}
-	p, ok := e.penalty(v, vm, "作出处罚决定时（评估日）的规定")
-	if !ok {
-		return
-	}
-	if r.Since != nil {
-		if d, err := r.Since.Date(e.ev); err == nil {
-			p.Since = d
-		}
-	}
-	// a state on the decision date continues: its limitation period has
-	// not started to run
-	e.limitation(&p, r, p.Since, true)
-	e.trace(r.Ref(), "matched", nil, "")
-	e.res.Penalties = append(e.res.Penalties, p)
-}
-
-// event handles one occurrence of an event violation: 从旧兼从轻.
-func (e *evaluator) event(v *rulesets.Violation, vm *vioMemo, item any) {
-	r := v.Rule
-	e.ev.SetItem(item)
-	date, err := r.On.Date(e.ev)
-	if err != nil {
-		e.undetermined(r, err)
-		return
-	}
-	// the law on the day it happened
-	oldSt, err := e.in.StackAt(date)
-	if err != nil {
-		if e.in.Trace {
-			e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：%s无可适用的规则集", e.describe(item), date))
-		}
-		return
-	}
-	oldV, oldVM := vm.self(v, oldSt, e.in.Stack)
-	var oldP Penalty
-	oldOK := false
-	if oldV != nil {
-		e.at(oldSt, date)
-		e.ev.SetItem(item)
-		ok, err := oldV.Rule.When.Bool(e.ev)
-		if err != nil {
-			e.undetermined(oldV.Rule, err)
-			e.at(e.in.Stack, e.asOf)
-			return
-		}
-		if ok {
-			oldP, oldOK = e.penalty(oldV, oldVM, "")
-		}
-	}
-	// the law on the decision date
-	e.at(e.in.Stack, e.asOf)
-	e.ev.SetItem(item)
-	ok, err := r.When.Bool(e.ev)
-	if err != nil {
-		e.undetermined(r, err)
-		return
-	}
-	var newP Penalty
-	newOK := false
-	if ok {
-		newP, newOK = e.penalty(v, vm, "")
-	}
-	var p Penalty
-	switch {
-	case !oldOK && !newOK:
-		if e.in.Trace {
-			e.trace(r.Ref(), "not_matched", nil, e.describe(item))
-		}
-		return
-	case !oldOK:
-		if e.in.Trace {
-			e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：发生时（%s）的规定不认为是违法行为或未规定处罚，不溯及既往", e.describe(item), date))
-		}
-		return
-	case !newOK:
-		if e.in.Trace {
-			e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：作出处罚决定时的规定已不认为是违法行为，适用新的规定（从旧兼从轻）", e.describe(item)))
-		}
-		return
-	case lighter(newP, oldP) && oldP.Law != newP.Law:
-		p = newP
-		p.Governing = fmt.Sprintf("从旧兼从轻：违法行为发生时（%s）适用%s，但作出处罚决定时的规定处罚较轻，适用新的规定", date, oldP.Law)
-	default:
-		p = oldP
-		if oldP.Law == newP.Law {
-			p.Governing = "违法行为发生时的规定（至作出处罚决定时未修改）"
-		} else {
-			p.Governing = fmt.Sprintf("违法行为发生时（%s）的规定；作出处罚决定时的%s处罚不轻于它（从旧兼从轻）", date, newP.Law)
-		}
-	}
-	desc := e.describe(item)
-	p.Occurrence = desc
-	p.Since = date
-	p.Until = date
-	if r.Since != nil {
-		if d, err := r.Since.Date(e.ev); err == nil {
-			p.Since = d
-		}
-	}
-	e.limitation(&p, r, date, false)
-	e.trace(r.Ref(), "matched", nil, desc)
-	e.res.Penalties = append(e.res.Penalties, p)
-}
-
-// lighter reports whether a punishes less than b: a lower maximum, then a
-// lower minimum; no fine is lighter than a fine.
-func lighter(a, b Penalty) bool {
-	am, bm := maxOf(a), maxOf(b)
-	if am == nil || bm == nil {
-		return am == nil && bm != nil
-	}
-	if c := am.Max.Cmp(bm.Max); c != 0 {
-		return c < 0
-	}
-	return am.Min.LessThan(bm.Min)
-}
-
-func maxOf(p Penalty) *Range {
-	if p.Statutory != nil {
-		return p.Statutory
-	}
-	if p.Fine != nil {
-		return p.Fine
-	}
-	if p.PerDay != nil {
-		return &Range{Min: p.PerDay.Total, Max: p.PerDay.Total}
-	}
-	return nil
-}
-
-// continuing handles a continuing state over a period: it is split where
-// the stack changes, and each stretch governed by one law gives one penalty.
-func (e *evaluator) continuing(v *rulesets.Violation, per *facts.Period) {
-	r := v.Rule
-	from, to := per.From, per.To
-	end := to
-	if end.IsZero() || end.After(e.asOf) {
-		end = e.asOf
-	}
-	unknownStart := from.IsZero()
-	if unknownStart && len(e.in.Boundaries) > 0 {
-		from = e.in.Boundaries[0]
-	}
-	if from.After(end) {
-		return
-	}
-	// cut points inside (from, end]
-	cuts := []facts.Date{from}
-	for _, b := range e.in.Boundaries {
-		if b.After(from) && !b.After(end) {
-			cuts = append(cuts, b)
-		}
-	}
-	type group struct {
-		p        Penalty
-		law      string
-		from, to facts.Date
-	}
-	var groups []*group
-	for i, start := range cuts {
-		segEnd := end
-		if i+1 < len(cuts) {
-			segEnd = cuts[i+1].AddDays(-1)
-		}
-		st, err := e.in.StackAt(start)
-		if err != nil {
-			continue
-		}
-		sv, svm := memoOf(st).violation(st, v.ID)
-		if sv == nil {
-			continue
-		}
-		e.at(st, segEnd)
-		e.ev.SetItem(per)
-		ok, err := sv.Rule.When.Bool(e.ev)
-		if err != nil {
-			e.undetermined(sv.Rule, err)
-			continue
-		}
-		if !ok {
-			continue
-		}
-		p, ok := e.penalty(sv, svm, "")
-		if !ok {
-			continue
-		}
-		segFrom := start
-		if sv.Rule.Since != nil {
-			if d, err := sv.Rule.Since.Date(e.ev); err == nil && d.After(segFrom) {
-				if d.After(segEnd) {
-					continue
-				}
-				segFrom = d
-			}
-		}
-		law := sv.Rule.Ref()
-		if n := len(groups); n > 0 && groups[n-1].law == law && groups[n-1].to.AddDays(1) == segFrom {
-			// One continuing violation under one law is one penalty: it
-			// is judged with the treatment of its latest stretch (a local
-			// discretion tier that came into force meanwhile applies), and
-			// keeps every citation and measure that applied along the way.
-			g := groups[n-1]
-			g.to = segEnd
-			g.p.Fine, g.p.Statutory, g.p.Tier, g.p.PerDay = p.Fine, p.Statutory, p.Tier, p.PerDay
-			g.p.NoFine, g.p.FineBasis, g.p.Undetermined = p.NoFine, p.FineBasis, p.Undetermined
-			g.p.Illustrative = g.p.Illustrative || p.Illustrative
-			g.p.Rules = mergeStrings(g.p.Rules, p.Rules)
-			g.p.Cite = mergeCites(g.p.Cite, p.Cite)
-			g.p.Measures = mergeStrings(g.p.Measures, p.Measures)
-			g.p.Caveats = mergeStrings(g.p.Caveats, p.Caveats)
-			continue
-		}
-		groups = append(groups, &group{p: p, law: law, from: segFrom, to: segEnd})
-	}
-	e.at(e.in.Stack, e.asOf)
-	for _, g := range groups {
-		p := g.p
-		p.Since = g.from
-		if g.to != end || (!to.IsZero() && !to.After(e.asOf)) {
-			p.Until = g.to
-		}
-		p.Governing = "继续状态：该时段内施行的规定"
-		desc := fmt.Sprintf("%s至%s", g.from, untilText(p.Until))
-		if unknownStart && g == groups[0] {
-			desc = fmt.Sprintf("%s（开始生产经营的日期未知；若更晚，自开始生产经营之日）至%s", g.from, untilText(p.Until))
-		}
-		p.Occurrence = desc
-		// the limitation period runs from the end of the whole state
-		e.limitation(&p, r, to, to.IsZero() || to.After(e.asOf))
-		e.trace(g.law, "matched", nil, desc)
-		e.res.Penalties = append(e.res.Penalties, p)
-	}
-}
-
-func untilText(d facts.Date) string {
-	if d.IsZero() {
-		return "评估日仍在持续"
-	}
-	return d.String()
-}
-
-// penalty computes the treatment of a violation under its stack's rules,
-// with ev set to that stack and the occurrence; ok is false if it cannot be
-// computed at all.
-func (e *evaluator) penalty(v *rulesets.Violation, vm *vioMemo, governing string) (Penalty, bool) {
-	r := v.Rule
-	p := Penalty{
-		Violation: v.ID, Title: r.Title, Target: r.Target, Law: r.Ruleset.Key(), Governing: governing, Rules: vm.rules,
-		Measures: vm.measures, NoFine: r.NoFine, Discretionary: r.Discretionary, Consequences: vm.consequences, Note: vm.note,
-		Illustrative: r.Illustrative, Unverified: r.Unverified || vm.unverified,
-	}
-	switch {
-	case vm.citesStatic:
-		p.Cite = vm.cites
-	default:
-		p.Cite = answer.Citations(e.ev, r.Ruleset, r.Cite)
-		if !vm.mainStatic {
-			for _, c := range p.Cite {
-				if c.Unverified {
-					p.Unverified = true
-				}
-			}
-		}
-		for _, rr := range v.Restating {
-			p.Cite = mergeCites(p.Cite, answer.Citations(e.ev, rr.Ruleset, rr.Cite))
-		}
-	}
-	for _, cv := range r.Caveats {
-		if ok, err := cv.When.Bool(e.ev); err == nil && ok {
-			p.Caveats = append(p.Caveats, cv.Text)
-		}
-	}
-	for _, rr := range v.Restating {
-		for _, cv := range rr.Caveats {
-			if ok, err := cv.When.Bool(e.ev); err == nil && ok {
-				p.Caveats = mergeStrings(p.Caveats, []string{cv.Text})
-			}
-		}
-	}
-	if r.Fine != nil {
-		p.FineBasis = r.Fine.Text
-		if vm.fine != nil {
-			p.Fine = vm.fine
-		} else {
-			min, err1 := r.Fine.Min.Decimal(e.ev)
-			var max decimal.Decimal
-			var err2 error
-			if r.Fine.Max.Src == r.Fine.Min.Src && onlyMissing(err1) {
-				// the same expression (a share of an income): the same
-				// value, or the same facts missing
-				max, err2 = min, err1
-			} else {
-				max, err2 = r.Fine.Max.Decimal(e.ev)
-			}
-			if err := errors.Join(err1, err2); err != nil {
-				p.Undetermined = mergeStrings(answer.MissingOf(err1), answer.MissingOf(err2))
-				if len(p.Undetermined) == 0 {
-					p.Undetermined = []string{err.Error()}
-				}
-			} else {
-				p.Fine = &Range{Min: min.Round(2), Max: max.Round(2)}
-			}
-		}
-		if p.Fine != nil {
-			// the most local tier whose condition holds narrows the range
-			for i := len(vm.tiers) - 1; i >= 0; i-- {
-				t := vm.tiers[i]
-				ok, err := t.When.Bool(e.ev)
-				if err != nil || !ok {
-					continue
-				}
-				p.Statutory = p.Fine
-				p.Fine = &Range{Min: t.Min, Max: t.Max}
-				p.Tier = &Tier{ID: t.ID, Reason: t.Reason, Rule: vm.tierRules[i].Ref()}
-				if t.Illustrative || vm.tierRules[i].Illustrative {
-					p.Illustrative = true
-				}
-				break
-			}
-		}
-	}
-	if r.PerDay != nil {
-		amount, err1 := r.PerDay.Amount.Decimal(e.ev)
-		from, err2 := r.PerDay.From.Date(e.ev)
-		through, err3 := r.PerDay.Through.Date(e.ev)
-		if err := errors.Join(err1, err2, err3); err != nil {
-			p.Undetermined = mergeStrings(p.Undetermined, answer.MissingOf(err1))
-			p.Undetermined = mergeStrings(p.Undetermined, answer.MissingOf(err2))
-			p.Undetermined = mergeStrings(p.Undetermined, answer.MissingOf(err3))
-		} else {
-			days := from.DaysUntil(through) + 1
-			if days <= 0 {
-				e.trace(r.Ref(), "not_matched", nil, fmt.Sprintf("按日连续处罚的计日区间为空（%s至%s）", from, through))
-				return p, false
-			}
-			p.PerDay = &PerDay{Amount: amount.Round(2), From: from, Through: through, Days: days,
-				Total: amount.Round(2).Mul(decimal.NewFromInt(int64(days)))}
-		}
-	}
-	return p, true
-}
-
-// onlyMissing reports whether err is nil or says only which facts are
-// missing (so that it names no expression).
-func onlyMissing(err error) bool {
-	if err == nil {
-		return true
-	}
-	ee, ok := err.(*lang.EvalError)
-	return ok && ee.Msg == "" && len(ee.Missing) > 0
-}
-
-// self returns v (and its memo) in st: the same violation under the layers
-// of another date.
-func (vm *vioMemo) self(v *rulesets.Violation, st, decision *rulesets.Stack) (*rulesets.Violation, *vioMemo) {
-	if st == decision {
-		return v, vm
-	}
-	return memoOf(st).violation(st, v.ID)
-}
-
-// limitation sets the limitation period: running from the event or the end
-// of the state; while a state continues it has not started.
-func (e *evaluator) limitation(p *Penalty, r *rulesets.PenaltyRule, from facts.Date, continuing bool) {
-	years := r.LimitationYears
-	if years <= 0 {
-		return
-	}
-	l := &Limitation{Years: years}
-	if !continuing && !from.IsZero() {
-		// The day it runs from is not counted; the period ends on the
-		// corresponding day (民法典 第二百零一条、第二百零二条).
-		l.From = from
-		l.Expires = from.AddYears(years)
-		l.Expired = e.asOf.After(l.Expires)
-	}
-	p.Limitation = l
-	if l.Expired {
-		// past the limitation period: say so instead of a fine
-		p.NoFine = fmt.Sprintf("已超过%d年处罚时效（自%s起算，%s届满）：不再给予行政处罚（《行政处罚法》第三十六条）", years, l.From, l.Expires)
-		if p.Fine != nil {
-			p.Statutory = p.Fine
-		}
-		p.Fine, p.PerDay, p.Tier = nil, nil, nil
-		p.Measures = nil
-		p.Undetermined = nil
-	}
 }
 
 func describeItem(item any) string {
@@ -776,6 +365,11 @@ func describeItem(item any) string {
 		} else {
 			b = appendDate(b, x.To)
 		}
+	case *lang.Refusal:
+		by := map[string]string{"inspection": "复查发现拒不改正", "hazards.refused_on": "拒不整改（hazards.refused_on）", "as_of": "评估日仍未改正"}[x.By]
+		return fmt.Sprintf("%s责令改正（%s），%s%s；按日计罚%s至%s", x.OrderedOn, facts.RecordSubjects.Label(x.Subject), x.RefusedOn, by, x.From, x.Through)
+	case *lang.Overdue:
+		return fmt.Sprintf("%s责令限期改正，限期至%s，逾期未改正", x.OrderedOn, x.Deadline)
 	case *facts.PolicyPeriod:
 		if x.SurrenderedOn != nil {
 			return fmt.Sprintf("%s退保（保险期间%s至%s）", x.SurrenderedOn, x.Start, x.End)
@@ -800,37 +394,32 @@ func appendDate(b []byte, d facts.Date) []byte {
 		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+day/10), byte('0'+day%10))
 }
 
-func mergeCites(a, b []rulesets.Citation) []rulesets.Citation {
-	out := append([]rulesets.Citation{}, a...)
-	for _, c := range b {
-		dup := false
-		for _, x := range out {
-			if x == c {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+func mergeCites(a, b []rulesets.Citation) []rulesets.Citation { return merge(a, b) }
 
-func mergeStrings(a, b []string) []string {
-	out := append([]string{}, a...)
-	for _, s := range b {
-		dup := false
-		for _, x := range out {
-			if x == s {
-				dup = true
-			}
+func mergeStrings(a, b []string) []string { return merge(a, b) }
+
+// merge returns a with the elements of b it lacks appended, in a new array;
+// a itself when it has them all (no allocation: the lists are shared,
+// read-only, and full, so a later append copies).
+func merge[T comparable](a, b []T) []T {
+	var out []T
+	for _, x := range b {
+		if slices.Contains(a, x) || slices.Contains(out[min(len(out), len(a)):], x) {
+			continue
 		}
-		if !dup {
-			out = append(out, s)
+		if out == nil {
+			out = make([]T, len(a), len(a)+len(b))
+			copy(out, a)
 		}
+		out = append(out, x)
 	}
-	return out
+	switch {
+	case out != nil:
+		return out
+	case a == nil:
+		return []T{} // never nil, as the lists were (an empty list takes no allocation)
+	}
+	return a[:len(a):len(a)]
 }
 
 func joinNote(a, b string) string {

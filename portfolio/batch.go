@@ -13,6 +13,7 @@ import (
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -69,8 +70,11 @@ type BatchSummary struct {
 	// Resumed counts the records read past because an earlier run wrote
 	// them (BatchOptions.ResumeAfter); they are not in Read.
 	Resumed int `json:"resumed,omitempty"`
-	// Obligations counts the assessments by obligation.
-	Obligations map[rulesets.Obligation]int `json:"obligations"`
+	// Obligations counts the assessments by the obligation that binds
+	// (rules of rulesets in force); DraftRequired those whose stronger
+	// obligation rests only on a draft (征求意见稿).
+	Obligations   map[rulesets.Obligation]int `json:"obligations"`
+	DraftRequired int                         `json:"draft_required"`
 	// Priced counts the assessments with an exact premium, TotalPremium
 	// sums them; PremiumIncomplete counts those whose facts did not allow
 	// one.
@@ -85,9 +89,21 @@ type BatchSummary struct {
 	ProvisionalTotal decimal.Decimal `json:"provisional_total"`
 	ProvisionalMin   decimal.Decimal `json:"provisional_min"`
 	ProvisionalMax   decimal.Decimal `json:"provisional_max"`
-	// Penalised counts the assessments with at least one penalty.
-	Penalised int           `json:"penalised"`
-	Elapsed   time.Duration `json:"elapsed_ns"`
+	// Penalised counts the assessments with at least one penalty that
+	// counts (proven, not time-barred, not already fined, not an
+	// alternative, not resting on a draft only; see penalties.Penalty.
+	// Counted); PenalisedDraft those whose only penalties rest on a draft;
+	// PenaltiesUndetermined the penalties the facts cannot settle.
+	Penalised             int `json:"penalised"`
+	PenalisedDraft        int `json:"penalised_draft"`
+	PenaltiesUndetermined int `json:"penalties_undetermined"`
+	// FinesMin and FinesMax sum the fine ranges of the counted penalties;
+	// FinesMaxWithAlternatives the largest each could reach when the
+	// authority chooses an alternative range (compared, never added).
+	FinesMin                 decimal.Decimal `json:"fines_min"`
+	FinesMax                 decimal.Decimal `json:"fines_max"`
+	FinesMaxWithAlternatives decimal.Decimal `json:"fines_max_with_alternatives"`
+	Elapsed                  time.Duration   `json:"elapsed_ns"`
 }
 
 // batchResult is one record's outcome: the output line or the error.
@@ -99,8 +115,9 @@ type batchResult struct {
 	premium    *decimal.Decimal
 	rng        *rating.Range // of a provisional premium
 	incomplete bool
-	penalised  bool
 	resumed    bool // written by the run resumed (ResumeAfter)
+	draft      bool // the obligation rests on a draft only
+	totals     penalties.Totals
 }
 
 // Batch assesses every enterprise of the portfolio r and writes one JSON
@@ -176,7 +193,10 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		} else {
 			out = append(AppendBrief(make([]byte, 0, 1024), a, raw.line), '\n')
 		}
-		res := batchResult{line: out, cells: cells, obligation: a.Coverage.Obligation, penalised: len(a.Penalties) > 0}
+		res := batchResult{line: out, cells: cells, obligation: a.Coverage.Obligation, totals: penalties.Sum(a.Penalties)}
+		if a.Coverage.BindingObligation != "" {
+			res.obligation, res.draft = a.Coverage.BindingObligation, true
+		}
 		if a.Premium != nil {
 			res.premium = &a.Premium.Amount
 			res.rng = a.Premium.Range
@@ -229,9 +249,19 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		if res.incomplete {
 			s.PremiumIncomplete++
 		}
-		if res.penalised {
-			s.Penalised++
+		if res.draft {
+			s.DraftRequired++
 		}
+		switch t := &res.totals; {
+		case t.Counted > 0:
+			s.Penalised++
+		case t.Draft > 0:
+			s.PenalisedDraft++
+		}
+		s.PenaltiesUndetermined += res.totals.Undetermined
+		s.FinesMin = s.FinesMin.Add(res.totals.Min)
+		s.FinesMax = s.FinesMax.Add(res.totals.Max)
+		s.FinesMaxWithAlternatives = s.FinesMaxWithAlternatives.Add(res.totals.MaxWithAlternatives)
 		if o.Progress != nil && s.Read%chunkSize == 0 && raw.end != lastChunkEnd {
 			lastChunkEnd = raw.end
 			o.Progress(s, raw.end)

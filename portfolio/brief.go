@@ -6,6 +6,7 @@ import (
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/internal/jsonw"
+	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/rating"
 )
 
@@ -26,6 +27,13 @@ import (
 //	 "provisional": true, "premium_min": "…", "premium_max": "…", "missing": ["risk_level"])
 //	 "factors": {"accident_history": "1.10", …},
 //	 "penalties": [{"violation": "uninsured", "target": "unit", "law": "…", "min": "50000.00", "max": "100000.00"}, …]}
+//
+// binding_obligation appears when a draft raises the obligation above it.
+// A penalty adds, when they apply, basis ("draft"), alternative_of (the
+// violation whose range it may replace: never add the two), undetermined
+// (the facts that would settle it), fined (the date of the recorded fine
+// that already punished it) and expired (time-barred): only a penalty with
+// none of these counts in a book's totals (penalties.Penalty.Counted).
 //
 // line is the record's line in the portfolio (0 when not from one).
 func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
@@ -48,6 +56,10 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 	}
 	b = append(b, `],"obligation":"`...)
 	b = append(b, a.Coverage.Obligation...)
+	if bo := a.Coverage.BindingObligation; bo != "" {
+		b = append(b, `","binding_obligation":"`...)
+		b = append(b, bo...)
+	}
 	b = append(b, `","incomplete":`...)
 	b = strconv.AppendBool(b, a.Coverage.Incomplete != "")
 	b = append(b, `,"reasons":[`...)
@@ -132,6 +144,31 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 			b = append(b, `,"per_day_total":"`...)
 			b = append(b, p.PerDay.Total.StringFixed(2)...)
 			b = append(b, '"')
+		}
+		if p.Basis == penalties.BasisDraft {
+			b = append(b, `,"basis":"draft"`...)
+		}
+		if p.AlternativeOf != "" {
+			b = append(b, `,"alternative_of":`...)
+			b = jsonw.AppendStringNoHTML(b, p.AlternativeOf)
+		}
+		if len(p.Undetermined) > 0 {
+			b = append(b, `,"undetermined":[`...)
+			for j, u := range p.Undetermined {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = jsonw.AppendStringNoHTML(b, u)
+			}
+			b = append(b, ']')
+		}
+		if p.Fined != nil {
+			b = append(b, `,"fined":"`...)
+			b = append(b, p.Fined.Date.String()...)
+			b = append(b, '"')
+		}
+		if p.Limitation != nil && p.Limitation.Expired {
+			b = append(b, `,"expired":true`...)
 		}
 		b = append(b, '}')
 	}

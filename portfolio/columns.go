@@ -59,8 +59,9 @@ var Columns = []Column{
 	{Path: "claims_unpaid_to_victims", Header: "保险金未支付给受害人", Kind: KindBool},
 	{Path: "other_safety_insurance", Header: "其他安全相关保险", Kind: KindCodes, Vocab: facts.OtherInsuranceCodes},
 	{Path: "operating_since", Header: "开始经营日期", Kind: KindDate},
+	{Path: "closed_on", Header: "关闭日期", Kind: KindDate, Note: "不再生产经营的第一日（状态须为 关闭）"},
 	{Path: "sites", Header: "特殊作业场所", Kind: KindJSON, Note: `JSON，如 [{"kind": "confined_space", "workers": 5}]`},
-	{Path: "accidents", Header: "生产安全事故", Kind: KindJSON, Note: `JSON，如 [{"date": "2024-05-01", "deaths": 1, "direct_loss": "800000"}]`},
+	{Path: "accidents", Header: "生产安全事故", Kind: KindJSON, Note: `JSON，如 [{"date": "2024-05-01", "deaths": 1, "direct_loss": "800000"}]；迟报、瞒报的加 "reported_on"`},
 	{Path: "policy_history", Header: "历史保单", Kind: KindJSON, Note: `JSON，如 [{"start": "2024-01-01", "end": "2024-12-31"}]`},
 	{Path: "park.name", Header: "所在园区", Kind: KindText},
 	{Path: "park.factory_in_factory", Header: "厂中厂", Kind: KindBool},
@@ -77,6 +78,7 @@ var Columns = []Column{
 	{Path: "hazards.refused_on", Header: "拒不整改日期", Kind: KindDate},
 	{Path: "policy.insured", Header: "已投保安责险", Kind: KindBool, Note: "填写了保单起止日期即视为已投保；否 表示没有保单"},
 	{Path: "policy.insurer", Header: "承保机构", Kind: KindText},
+	{Path: "policy.concluded_on", Header: "投保日期", Kind: KindDate, Note: "签订或续保之日；缺省为保险起期"},
 	{Path: "policy.start", Header: "保险起期", Kind: KindDate},
 	{Path: "policy.end", Header: "保险止期", Kind: KindDate, Note: "保险期间最后一日（24时止）"},
 	{Path: "policy.insured_employees", Header: "投保人数", Kind: KindInt},
@@ -94,6 +96,7 @@ var Columns = []Column{
 	{Path: "enforcement.fined_on", Header: "罚款决定日期", Kind: KindDate},
 	{Path: "enforcement.fine_amount", Header: "罚款金额（元）", Kind: KindDecimal, Money: true},
 	{Path: "enforcement.reinspected_on", Header: "复查日期", Kind: KindDate, Note: "复查发现仍未改正的日期"},
+	{Path: "enforcement_records", Header: "执法记录", Kind: KindJSON, Note: `JSON，如 [{"kind": "order", "date": "2025-03-01", "subject": "insurance", "deadline": "2025-03-31"}]`},
 }
 
 var columnByKey = func() map[string]*Column {

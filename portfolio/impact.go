@@ -12,6 +12,7 @@ import (
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -223,9 +224,14 @@ type Move struct {
 // PenaltyImpact lists the penalties that appear, vanish or change their
 // fine range, by violation and target, with the number of enterprises.
 type PenaltyImpact struct {
-	New      []PenaltyCount `json:"new"`
-	Vanished []PenaltyCount `json:"vanished"`
-	Changed  []PenaltyCount `json:"changed"`
+	// Before and After add up the penalties of every enterprise under each
+	// stack, as penalties.Sum counts them (alternatives compared, never
+	// added; draft-only and undetermined ones apart).
+	Before   penalties.Totals `json:"before"`
+	After    penalties.Totals `json:"after"`
+	New      []PenaltyCount   `json:"new"`
+	Vanished []PenaltyCount   `json:"vanished"`
+	Changed  []PenaltyCount   `json:"changed"`
 }
 
 // PenaltyCount is a penalty and the enterprises it concerns.
@@ -455,6 +461,8 @@ type impactAgg struct {
 	percents  []decimal.Decimal
 	movers    []Mover
 	penalties map[string]*[3]PenaltyCount // new, vanished, changed
+	before    penalties.Totals
+	after     penalties.Totals
 }
 
 func newImpactAgg(top int) *impactAgg {
@@ -522,6 +530,8 @@ func (g *impactAgg) add(line int, f *facts.Facts, a, b *anzexian.Assessment) boo
 		g.prem.NoLongerPriced++
 		changed = true
 	}
+	g.before.Add(penalties.Sum(a.Penalties))
+	g.after.Add(penalties.Sum(b.Penalties))
 	if g.comparePenalties(a, b) {
 		changed = true
 	}
@@ -607,6 +617,12 @@ func penaltyMap(a *anzexian.Assessment) map[penKey]string {
 		if p.PerDay != nil {
 			v += " per day " + p.PerDay.Total.String()
 		}
+		switch {
+		case p.AlternativeOf != "":
+			v += " (alternative of " + p.AlternativeOf + ")"
+		case !p.Counted():
+			v += " (not counted)"
+		}
 		k := penKey{p.Violation, p.Target}
 		if old, ok := m[k]; ok {
 			v = old + "; " + v // several occurrences of one violation
@@ -673,7 +689,7 @@ func (g *impactAgg) finish(rep *ImpactReport, bins int) {
 	if rep.Movers == nil {
 		rep.Movers = []Mover{}
 	}
-	pi := PenaltyImpact{New: []PenaltyCount{}, Vanished: []PenaltyCount{}, Changed: []PenaltyCount{}}
+	pi := PenaltyImpact{Before: g.before, After: g.after, New: []PenaltyCount{}, Vanished: []PenaltyCount{}, Changed: []PenaltyCount{}}
 	for _, c := range g.penalties {
 		for i, list := range []*[]PenaltyCount{&pi.New, &pi.Vanished, &pi.Changed} {
 			if c[i].Enterprises > 0 {

@@ -24,7 +24,7 @@ import (
 // [Columns]: 企业名称 or name, 地区代码 or region, 行业 or sectors …). Nested
 // facts are dotted columns (policy.start, project.contract_value), code
 // lists are separated by ";" (sectors: "hazardous_chemicals.storage;transport.road"),
-// lists of objects (accidents, sites, policy_history) are JSON in the cell,
+// lists of objects (accidents, sites, policy_history, enforcement_records) are JSON in the cell,
 // an empty cell is a fact not given, and any other column is a fact a
 // ruleset declares. Cells are read as text: 是/否 are booleans, 2025/1/1 a
 // date, a code's Chinese label its code.
@@ -307,7 +307,7 @@ func (p *Reader) skipLine() error {
 }
 
 // objectColumns are the facts given as JSON in a CSV cell.
-var objectColumns = map[string]bool{"accidents": true, "sites": true, "policy_history": true}
+var objectColumns = map[string]bool{"accidents": true, "sites": true, "policy_history": true, "enforcement_records": true}
 
 // listColumns are the code lists given as ";"-separated cells.
 var listColumns = map[string]bool{"sectors": true, "occupational_hazards": true, "other_safety_insurance": true}
@@ -375,7 +375,7 @@ func (p *Reader) decode(raw *rawRecord) (*facts.Facts, error) {
 			return nil, &facts.Error{Diagnostics: diag.Diagnostics{{
 				Severity: diag.SeverityError, Code: "facts.syntax", Path: col,
 				Summary: fmt.Sprintf("column %s: %v", col, err),
-				Hint:    "lists of objects (accidents, sites, policy_history) are JSON in the cell, e.g. [{\"date\": \"2024-05-01\", \"deaths\": 1}]",
+				Hint:    "lists of objects (accidents, sites, policy_history, enforcement_records) are JSON in the cell, e.g. [{\"date\": \"2024-05-01\", \"deaths\": 1}]",
 				Subject: diag.Range{File: name, Start: diag.Pos{Line: cellLine, Column: cellCol}}}}}
 		}
 		// dotted columns build nested mappings
@@ -512,12 +512,12 @@ var csvColumns = []string{
 	"name", "region", "sectors", "status", "seasonal", "urban_center", "employees", "dispatched_workers",
 	"workers_without_injury_insurance", "annual_revenue", "risk_level", "standardization_level", "credit_grade",
 	"blacklisted", "loss_ratio", "occupational_hazards", "principal_income", "claims_unpaid_to_victims",
-	"other_safety_insurance", "operating_since", "sites", "accidents", "policy_history",
+	"other_safety_insurance", "operating_since", "closed_on", "sites", "accidents", "policy_history", "enforcement_records",
 	"park.name", "park.factory_in_factory",
 	"project.name", "project.contract_value", "project.high_risk_works", "project.metro",
 	"work_injury_rank.year", "work_injury_rank.rank",
 	"hazards.major_unrectified", "hazards.refused_rectification", "hazards.refused_on",
-	"policy.insured", "policy.insurer", "policy.start", "policy.end", "policy.insured_employees", "policy.death_limit",
+	"policy.insured", "policy.insurer", "policy.concluded_on", "policy.start", "policy.end", "policy.insured_employees", "policy.death_limit",
 	"policy.disability_limit", "policy.medical_limit", "policy.uniform_limits", "policy.occupational_disease_cover",
 	"policy.prevention_service", "policy.premium_charged_to_employees", "policy.premium",
 	"enforcement.ordered_on", "enforcement.deadline", "enforcement.rectified_on", "enforcement.fined_on",

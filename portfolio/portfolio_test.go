@@ -45,6 +45,22 @@ func readAll(t *testing.T, name string, data []byte, format portfolio.Format) []
 // enterprises, line numbers included.
 func TestPortfolioRoundTrip(t *testing.T) {
 	want := portfolio.Generate(7, 400)
+	// the facts of the timeline (issue 11): closure, records, conclusion,
+	// report
+	d := facts.DateP
+	tl := *want[0]
+	tl.Status, tl.ClosedOn = "closed", d("2025-12-01")
+	tl.OperatingSince = d("2020-01-01")
+	tl.Policy = &facts.Policy{Insured: facts.Bool(true), ConcludedOn: d("2024-12-20"), Start: *d("2025-01-01"), End: *d("2025-12-31")}
+	tl.Accidents = []facts.Accident{{Date: *d("2023-05-01"), Deaths: 1, ReportedOn: d("2023-06-01")}}
+	tl.Enforcement = nil
+	tl.EnforcementRecords = []facts.Record{
+		{Kind: "order", Date: *d("2025-03-01"), Subject: "insurance", Deadline: d("2025-03-31"), RectifiedOn: d("2025-04-15")},
+		{Kind: "fine", Date: *d("2025-03-01"), Subject: "insurance", Amount: facts.Dec("50000"), Tier: "first"},
+		{Kind: "inspection", Date: *d("2025-04-02"), Subject: "hazard", Result: "not_compliant", Period: &facts.Period{From: *d("2025-03-01"), To: *d("2025-03-31")}},
+		{Kind: "decision", Date: *d("2025-05-01"), Subject: "other", Measure: "不予处罚"},
+	}
+	want = append(want, &tl)
 	for _, format := range []portfolio.Format{portfolio.JSONL, portfolio.CSV} {
 		t.Run(string(format), func(t *testing.T) {
 			var buf bytes.Buffer

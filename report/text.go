@@ -2,10 +2,12 @@ package report
 
 import (
 	"fmt"
-	"github.com/anzexian/anzexian/diag"
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/timeline"
 
 	"github.com/shopspring/decimal"
 
@@ -33,7 +35,7 @@ var obligationLabel = map[rulesets.Obligation][2]string{
 
 var statusLabel = map[rulesets.Status][2]string{rulesets.StatusInForce: {"现行", "in force"}, rulesets.StatusDraft: {"征求意见稿", "draft"}, rulesets.StatusRepealed: {"已废止", "repealed"}}
 
-var severityLabel = map[string][2]string{"violation": {"违规", "violation"}, "warning": {"提示", "warning"}, "info": {"信息", "info"}}
+var severityLabel = map[string][2]string{"violation": {"违规", "violation"}, "draft": {"草案要求", "draft requirement"}, "warning": {"提示", "warning"}, "info": {"信息", "info"}}
 
 var targetLabel = map[string][2]string{"unit": {"生产经营单位", "the enterprise"}, "principal": {"主要负责人", "its principal"},
 	"responsible_persons": {"直接负责的主管人员和其他直接责任人员", "the persons directly responsible"}}
@@ -141,6 +143,7 @@ func (w *textWriter) assessment(a *anzexian.Assessment) {
 	w.coverage(a.Coverage)
 	w.premium(a.Premium, a.PremiumIncomplete)
 	w.penalties(a.Penalties)
+	w.timeline(a.Timeline)
 	if len(a.Consequences) > 0 {
 		w.s(l.t("\n其他后果：\n", "\nOther consequences:\n"))
 		for _, c := range a.Consequences {
@@ -167,6 +170,10 @@ func (w *textWriter) coverage(c *coverage.Result) {
 	}
 	l := w.l
 	w.f(l.t("\n一、投保义务：%s [%s]\n", "\n1. Obligation to insure: %s [%s]\n"), l.obligation(c.Obligation), c.Obligation)
+	if c.ObligationBasis == "draft" {
+		w.f(l.t("  ！这一义务只来自征求意见稿（草案要求）；生效文件的结论为：%s [%s]\n", "  ! this obligation rests only on a draft for comment; the documents in force say: %s [%s]\n"),
+			l.obligation(c.BindingObligation), c.BindingObligation)
+	}
 	if c.Incomplete != "" {
 		w.f(l.t("  ！结论不完整：%s\n", "  ! incomplete: %s\n"), c.Incomplete)
 	}
@@ -194,10 +201,20 @@ func (w *textWriter) coverage(c *coverage.Result) {
 			}
 		}
 	}
+	if pr := c.PolicyRequirements; pr != nil {
+		w.f(l.t("  当前保单于%s订立，按当时施行的规定（%s）：\n", "  The current policy was concluded on %s; the rules then in force (%s) required:\n"), pr.ConcludedOn, l.obligation(pr.Obligation))
+		for _, it := range pr.Requirements.Items {
+			w.f("  · %s：%s\n", it.Label, w.value(it.Field, it.Value))
+		}
+	}
 	if len(c.Findings) > 0 {
 		w.s(l.t("  发现的问题：\n", "  Findings:\n"))
 		for _, f := range c.Findings {
-			w.f(l.t("  · [%s] %s\n      依据：%s\n", "  · [%s] %s\n      basis: %s\n"), l.pick(severityLabel, f.Severity), f.Text, citeText(f.Cite))
+			to := ""
+			if f.Addressee == "insurer" {
+				to = l.t("（保险机构的义务）", " (the insurer's duty)")
+			}
+			w.f(l.t("  · [%s]%s %s\n      依据：%s\n", "  · [%s]%s %s\n      basis: %s\n"), l.pick(severityLabel, f.Severity), to, f.Text, citeText(f.Cite))
 		}
 	} else {
 		w.s(l.t("  发现的问题：无\n", "  Findings: none\n"))
@@ -288,9 +305,22 @@ func (w *textWriter) penalties(ps []penalties.Penalty) {
 	}
 	w.s("\n")
 	for _, p := range ps {
-		w.f("  · %s（%s）\n", p.Title, p.Violation)
+		mark := ""
+		if p.Basis == penalties.BasisDraft {
+			mark = l.t("【草案要求】", "[draft] ")
+		}
+		w.f("  · %s%s（%s）\n", mark, p.Title, p.Violation)
 		if p.Occurrence != "" {
 			w.f(l.t("      事实：%s\n", "      what: %s\n"), p.Occurrence)
+		}
+		if p.Days > 0 {
+			w.f(l.t("      有记录证明的天数：%d日\n", "      days the records prove: %d\n"), p.Days)
+		}
+		if p.AlternativeOf != "" {
+			w.f(l.t("      与 %s 择一：执法机关可以改用本项幅度，二者不相加\n", "      an alternative to %s: the authority may apply this range instead; the two are never added\n"), p.AlternativeOf)
+		}
+		if f := p.Fined; f != nil {
+			w.f(l.t("      已罚款：%s %s（%s），不再重复罚款\n", "      already fined: %s %s (%s); not fined again\n"), f.Date, yuan(f.Amount, 2), f.Record)
 		}
 		w.f(l.t("      适用：%s — %s\n", "      law: %s — %s\n"), p.Law, p.Governing)
 		w.f(l.t("      依据：%s\n", "      basis: %s\n"), citeText(p.Cite))
@@ -322,8 +352,14 @@ func (w *textWriter) penalties(ps []penalties.Penalty) {
 		case p.NoFine != "":
 			w.f(l.t("      不罚款：%s\n", "      no fine: %s\n"), p.NoFine)
 		}
-		if len(p.Undetermined) > 0 {
+		if len(p.Undetermined) > 0 && p.NoFine == "" {
 			w.f(l.t("      罚款数额无法计算：缺少 %s（%s）\n", "      the fine cannot be computed: needs %s (%s)\n"), w.facts(p.Undetermined), p.FineBasis)
+		}
+		if lim := p.Limitation; lim != nil && !lim.DiscoveredOn.IsZero() {
+			w.f(l.t("      时效：%d年；%s已被发现（%s），不受第三十六条限制\n", "      limitation: %d years; discovered on %s (%s), so 第三十六条 does not bar it\n"), lim.Years, lim.DiscoveredOn, lim.DiscoveredBy)
+		}
+		for _, r := range p.Readings {
+			w.f(l.t("      读法：%s\n", "      reading: %s\n"), r)
 		}
 		for _, c := range p.Caveats {
 			w.f(l.t("      注意：%s\n", "      caveat: %s\n"), c)
@@ -624,4 +660,102 @@ func codeValues(path, v string) string {
 		return label(unq)
 	}
 	return v
+}
+
+var stateLabel = map[string][2]string{
+	timeline.Insured: {"已投保", "insured"}, timeline.Deficient: {"已投保但不符合国家规定", "insured, short of the national rules"},
+	timeline.Uninsured: {"未投保", "uninsured"}, timeline.Undetermined: {"无法确定", "undetermined"},
+	timeline.NotOperating: {"尚未生产经营", "not yet operating"}, timeline.NoDuty: {"没有投保义务", "no duty to insure"}, timeline.Closed: {"已关闭", "closed"},
+}
+
+var recordKindLabel = map[string][2]string{"order": {"责令改正", "order"}, "deadline": {"延长期限", "deadline extended"}, "fine": {"罚款", "fine"},
+	"inspection": {"检查", "inspection"}, "decision": {"决定", "decision"}}
+
+// timeline draws the timeline: one line per stretch of obligation and of
+// insurance, per enforcement record with what followed, and the events.
+func (w *textWriter) timeline(t *timeline.Timeline) {
+	if t == nil {
+		return
+	}
+	l := w.l
+	w.f(l.t("\n四、时间线（%s至%s）：\n", "\n4. Timeline (%s to %s):\n"), t.From, t.Through)
+	w.s(l.t("  投保义务：\n", "  Obligation:\n"))
+	for _, o := range t.Obligations {
+		label := l.obligation(o.Level)
+		if o.NoRules {
+			label = l.t("没有适用的规则集", "no ruleset applies")
+		}
+		if o.Basis == "draft" {
+			label += l.t("【草案要求；生效文件：", " [draft only; in force: ") + l.obligation(o.Binding) + l.t("】", "]")
+		}
+		w.f("    %s ─ %s  %s　%s\n", o.From, o.To, label, strings.Join(o.Rules, l.t("、", ", ")))
+	}
+	w.s(l.t("  投保状态：\n", "  Cover:\n"))
+	for _, c := range t.Cover {
+		w.f(l.t("    %s ─ %s  %s（%d日）", "    %s ─ %s  %s (%d days)"), c.From, c.To, l.pick(stateLabel, c.State), c.Days())
+		switch {
+		case len(c.Missing) > 0:
+			w.f(l.t("　缺少 %s", "  needs %s"), w.facts(c.Missing))
+		case len(c.Fields) > 0:
+			w.f(l.t("　未满足 %s", "  short on %s"), strings.Join(c.Fields, l.t("、", ", ")))
+		}
+		if len(c.Sources) > 0 {
+			w.f(l.t("　依据：%s", "  from: %s"), strings.Join(c.Sources, l.t("、", ", ")))
+			if c.SourcesOmitted > 0 {
+				w.f(l.t("（另有%d份保单未列出）", " (%d more policies not listed)"), c.SourcesOmitted)
+			}
+		}
+		w.s("\n")
+	}
+	if len(t.Enforcement) > 0 {
+		w.s(l.t("  执法记录：\n", "  Enforcement:\n"))
+		for _, e := range t.Enforcement {
+			w.f("    %s  %s（%s）", e.Date, l.pick(recordKindLabel, e.Kind), facts.RecordSubjects.Label(e.Subject))
+			if !e.Deadline.IsZero() {
+				w.f(l.t("，限期至%s", ", deadline %s"), e.Deadline)
+			}
+			if !e.Rectified.IsZero() {
+				w.f(l.t("，%s改正", ", rectified %s"), e.Rectified)
+			}
+			if e.Amount != nil {
+				w.f(l.t("，%s", ", %s"), yuan(*e.Amount, 2))
+			}
+			if e.Tier == "overdue" {
+				w.s(l.t("（逾期未改正的罚款）", " (fine for not rectifying in time)"))
+			}
+			if e.Result != "" {
+				w.f(l.t("，%s", ", %s"), facts.InspectionResults.Label(e.Result))
+			}
+			if e.Measure != "" {
+				w.f(l.t("，%s", ", %s"), e.Measure)
+			}
+			w.f("　[%s]\n", e.Record)
+			if o := e.Overdue; o != nil {
+				to := l.t("评估日仍在持续", "still on the as-of date")
+				if !o.To.IsZero() {
+					to = o.To.String()
+				}
+				w.f(l.t("      %s ─ %s  逾期未改正 %d日（第一百零九条：十万元以上二十万元以下）\n", "      %s ─ %s  not rectified after the deadline, %d days (第一百零九条: 100,000 to 200,000 元)\n"), o.From, to, o.Days)
+			}
+			if r := e.Refusal; r != nil {
+				w.f(l.t("      %s 认定拒不改正（%s）；按日计罚 %s ─ %s，%d日\n", "      %s refusal to rectify found (%s); daily fine %s ─ %s, %d days\n"), r.On, r.By, r.From, r.Through, r.Days)
+			}
+		}
+	}
+	if len(t.Events) > 0 {
+		w.s(l.t("  事件：", "  Events: "))
+		for i, e := range t.Events {
+			if i > 0 {
+				w.s(l.t("；", "; "))
+			}
+			w.f("%s %s %s", e.Date, e.Kind, e.Ref)
+		}
+		if t.Omitted.Events > 0 {
+			w.f(l.t("（另有%d项未列出）", " (%d more not listed)"), t.Omitted.Events)
+		}
+		w.s("\n")
+	}
+	for _, n := range t.Notes {
+		w.f(l.t("  注：%s\n", "  note: %s\n"), n)
+	}
 }

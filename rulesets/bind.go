@@ -14,13 +14,19 @@ import (
 )
 
 // bindFacts types the facts declared by the stack's rulesets from the values
-// given, applies defaults, and checks facts against the stack's
-// vocabularies.
-func (st *Stack) bindFacts(ev *lang.Eval) error {
+// given, applies defaults, and, when check is set, checks facts against the
+// stack's vocabularies. Moving to the stack of another date does not check:
+// the facts were checked against the stack of the decision date, and a fact
+// a later ruleset declares is no error on a day before it.
+func (st *Stack) bindFacts(ev *lang.Eval, check bool) error {
 	f := ev.Facts()
 	ev.ClearFacts(len(st.facts))
 	var diags diag.Diagnostics
 	for i, d := range st.facts {
+		if x, ok := ev.Typed(d); ok {
+			ev.SetFact(i, x) // bound under another stack of these facts
+			continue
+		}
 		v, given := f.Extra[d.Name]
 		if !given || v.IsNull {
 			if d.Default == nil {
@@ -33,11 +39,18 @@ func (st *Stack) bindFacts(ev *lang.Eval) error {
 		}
 		x, msg := typedExtra(d, v)
 		if msg != "" {
+			if !check {
+				continue
+			}
 			diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "facts.type", Subject: v.At, Source: v.Source, Path: d.Name,
 				Summary: fmt.Sprintf("%s %s", d.Name, msg), Hint: declHint(d)})
 			continue
 		}
 		ev.SetFact(i, x)
+		ev.SetTyped(d, x)
+	}
+	if !check {
+		return nil
 	}
 	if len(f.Extra) > 0 {
 		for _, name := range slices.Sorted(maps.Keys(f.Extra)) {

@@ -65,29 +65,29 @@ func TestTimeline(t *testing.T) {
 			late: []period{{"2024-07-01", "2025-05-31"}},
 		},
 		{
-			name:      "without operating_since the time before the first policy is not counted",
+			name:      "without operating_since the time before the first policy is a stretch of unknown start",
 			facts:     bareFacts + completeHistory,
 			insured:   true,
-			uninsured: []period{{"2024-07-01", "2025-05-31"}},
+			uninsured: []period{{"", "2022-12-31"}, {"2024-07-01", "2025-05-31"}},
 			late:      []period{{"2024-07-01", "2025-05-31"}},
 		},
 		{
 			name:      "adjacent policies leave no gap; the lapse after the last runs on",
 			facts:     bareFacts + "policy_history:\n  - {start: 2023-01-01, end: 2023-12-31}\n  - {start: 2024-01-01, end: 2024-12-31}\n",
-			uninsured: []period{{"2025-01-01", ""}},
+			uninsured: []period{{"", "2022-12-31"}, {"2025-01-01", ""}},
 			late:      []period{{"2025-01-01", ""}},
 		},
 		{
 			name:    "policy end is inclusive",
 			facts:   bareFacts + "policy: {start: 2025-01-01, end: 2025-12-31}\n",
 			at:      "2025-12-31",
-			insured: true, uninsured: []period{}, late: []period{},
+			insured: true, uninsured: []period{{"", "2024-12-31"}}, late: []period{},
 		},
 		{
 			name:      "the day after the end",
 			facts:     bareFacts + "policy: {start: 2025-01-01, end: 2025-12-31}\n",
 			at:        "2026-01-01",
-			uninsured: []period{{"2026-01-01", ""}},
+			uninsured: []period{{"", "2024-12-31"}, {"2026-01-01", ""}},
 			late:      []period{{"2026-01-01", ""}},
 		},
 		{
@@ -103,8 +103,20 @@ func TestTimeline(t *testing.T) {
 			late:      []period{},
 		},
 		{
-			name:      "a closed enterprise need not renew",
+			// closed on a day not given: the gap after the policy may
+			// have been operated (the penalties call it undetermined)
+			name:      "a closed enterprise without closed_on",
 			facts:     bareFacts + "status: closed\npolicy_history: [{start: 2023-01-01, end: 2023-12-31}]\noperating_since: 2020-01-01\n",
+			uninsured: []period{{"2020-01-01", "2022-12-31"}, {"2024-01-01", ""}}, late: []period{{"2024-01-01", ""}},
+		},
+		{
+			name:      "a closed enterprise need not renew after closed_on",
+			facts:     bareFacts + "status: closed\nclosed_on: 2024-03-01\npolicy_history: [{start: 2023-01-01, end: 2023-12-31}]\noperating_since: 2020-01-01\n",
+			uninsured: []period{{"2020-01-01", "2022-12-31"}, {"2024-01-01", "2024-02-29"}}, late: []period{{"2024-01-01", "2024-02-29"}},
+		},
+		{
+			name:      "closed before the policy ended: no gap",
+			facts:     bareFacts + "status: closed\nclosed_on: 2023-06-01\npolicy_history: [{start: 2023-01-01, end: 2023-12-31}]\noperating_since: 2023-01-01\n",
 			uninsured: []period{}, late: []period{},
 		},
 		{
@@ -118,7 +130,7 @@ func TestTimeline(t *testing.T) {
 			name:      "a surrender after as-of has not happened yet",
 			facts:     bareFacts + "policy_history: [{start: 2025-06-01, end: 2026-05-31, surrendered_on: 2026-03-01}]\n",
 			insured:   true,
-			uninsured: []period{}, late: []period{},
+			uninsured: []period{{"", "2025-05-31"}}, late: []period{},
 		},
 	} {
 		t.Run(c.name, func(t *testing.T) {

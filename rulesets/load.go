@@ -573,8 +573,8 @@ func (reg *Registry) checkPenalty(rs *Ruleset, p *PenaltyRule, env *lang.Env, re
 			if p.Each.Type.Elem == nil || p.Each.Type.Elem.Kind != lang.KObj {
 				p.Each.Diag(r.Reader, -1, -1, "expr.result_type", "each lists objects: accidents, late_renewals, uninsured_periods or a filter() of them", "each must be a list of objects, not "+p.Each.Type.String(), nil)
 			} else {
-				if p.Continuing && p.Each.Type.Elem.Obj != lang.PeriodObj {
-					p.Each.Diag(r.Reader, -1, -1, "expr.result_type", "a continuing violation lists periods, e.g. each: uninsured_periods", "continuing needs a list of periods", nil)
+				if p.Continuing && !lang.IsStretch(p.Each.Type.Elem) {
+					p.Each.Diag(r.Reader, -1, -1, "expr.result_type", "a continuing violation lists stretches of days, e.g. each: uninsured_periods, overdue_periods or underinsured_periods", "continuing needs a list of periods", nil)
 				}
 				item := p.Each.Type.Elem
 				for _, cv := range p.Caveats {
@@ -582,7 +582,7 @@ func (reg *Registry) checkPenalty(rs *Ruleset, p *PenaltyRule, env *lang.Env, re
 						cv.When.Item = item
 					}
 				}
-				for _, e := range []*lang.Expr{p.When, p.On, p.Since} {
+				for _, e := range []*lang.Expr{p.When, p.On, p.Since, p.LimitationExpr} {
 					if e != nil {
 						e.Item = item
 					}
@@ -606,7 +606,7 @@ func (reg *Registry) checkPenalty(rs *Ruleset, p *PenaltyRule, env *lang.Env, re
 			}
 		}
 	}
-	for _, e := range []*lang.Expr{p.When, p.On, p.Since} {
+	for _, e := range []*lang.Expr{p.When, p.On, p.Since, p.LimitationExpr} {
 		e.Check(r.Reader, env, res)
 	}
 	for _, cv := range p.Caveats {

@@ -666,7 +666,7 @@ func (r *reader) penalties(rs *Ruleset, v *yaml.Node) {
 		path := yamlx.Index("penalties", i)
 		f, ok := r.Fields(it, path, "a penalty rule", "id", "title", "each", "on", "continuing", "when", "measures",
 			"fine", "no_fine", "per_day", "tiers", "discretionary", "limitation_years", "restates", "consequences",
-			"cite", "note", "illustrative", "unverified", "since", "caveats", "target")
+			"cite", "note", "illustrative", "unverified", "since", "caveats", "target", "subject", "fined_by", "alternative_of")
 		if !ok {
 			continue
 		}
@@ -796,7 +796,29 @@ func (r *reader) penalties(rs *Ruleset, v *yaml.Node) {
 			p.Discretionary, _ = r.Bool(x, path+".discretionary", "discretionary")
 		}
 		if x := f["limitation_years"].Val; !yamlx.IsNull(x) {
-			p.LimitationYears, _ = r.Int(x, path+".limitation_years", "limitation_years", 1, 30)
+			if x.Kind == yaml.ScalarNode && x.Tag == "!!str" {
+				// an expression: the period of the regime of the day the
+				// violation happened
+				p.LimitationExpr = r.newExpr(x, path+".limitation_years", ph, lang.TInt)
+			} else {
+				p.LimitationYears, _ = r.Int(x, path+".limitation_years", "limitation_years", 1, 30)
+			}
+		}
+		if x := f["subject"].Val; !yamlx.IsNull(x) {
+			if s := r.Str(x, path+".subject", "subject"); s != "" && r.CheckCode(x, path+".subject", "subject", s, facts.RecordSubjects) {
+				p.Subject = s
+			}
+		}
+		if x := f["fined_by"].Val; !yamlx.IsNull(x) {
+			if s := r.Str(x, path+".fined_by", "fined_by"); s != "" && r.CheckCode(x, path+".fined_by", "fine tier", s, facts.FineTiers) {
+				p.FinedBy = s
+			}
+			if p.Subject == "" {
+				r.Errorf(x, path+".fined_by", "ruleset.penalty", "add subject: the subject of the fine records that consume it, e.g. subject: insurance", "fined_by needs subject")
+			}
+		}
+		if x := f["alternative_of"].Val; !yamlx.IsNull(x) {
+			p.AlternativeOf = r.Str(x, path+".alternative_of", "alternative_of")
 		}
 		rs.Penalties = append(rs.Penalties, p)
 	}

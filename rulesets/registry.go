@@ -615,6 +615,7 @@ func (rs *Ruleset) eachExpr(f func(*lang.Expr)) {
 		visit(p.Each)
 		visit(p.On)
 		visit(p.Since)
+		visit(p.LimitationExpr)
 		for _, cv := range p.Caveats {
 			visit(cv.When)
 		}
@@ -751,7 +752,13 @@ func (st *Stack) mergePenalties() diag.Diagnostics {
 		}
 	}
 	for _, id := range order {
-		st.Penalties = append(st.Penalties, byID[id])
+		v := byID[id]
+		if a := v.Rule.AlternativeOf; a != "" && byID[a] == nil {
+			diags = append(diags, &diag.Diagnostic{Severity: diag.SeverityError, Code: "penalty.alternative", Subject: v.Rule.At,
+				Summary: fmt.Sprintf("%s is an alternative of %s, which no layer of this stack defines", id, a),
+				Hint:    "alternative_of names the violation whose range this one may replace"})
+		}
+		st.Penalties = append(st.Penalties, v)
 	}
 	return diags
 }
@@ -762,7 +769,7 @@ func (st *Stack) mergePenalties() diag.Diagnostics {
 // vocabularies) are reported as a *facts.Error.
 func (st *Stack) Bind(ev *lang.Eval, f *facts.Facts, asOf facts.Date, insurer string) error {
 	ev.Reset(&st.scope, f, asOf, insurer)
-	return st.bindFacts(ev)
+	return st.bindFacts(ev, true)
 }
 
 // MoveTo moves an evaluation bound to another stack of the same facts to
@@ -770,7 +777,7 @@ func (st *Stack) Bind(ev *lang.Eval, f *facts.Facts, asOf facts.Date, insurer st
 // violation happened).
 func (st *Stack) MoveTo(ev *lang.Eval, asOf facts.Date) {
 	if ev.SetAsOf(&st.scope, asOf) {
-		_ = st.bindFacts(ev) // the facts were checked against the stack at the decision date
+		_ = st.bindFacts(ev, false) // the facts were checked against the stack at the decision date
 	}
 }
 

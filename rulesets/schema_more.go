@@ -400,8 +400,23 @@ type PenaltyRule struct {
 	Tiers  []*Tier
 	// Discretionary: the document says 可以 (may), not 应当/处.
 	Discretionary bool
-	// LimitationYears is the limitation period (行政处罚法 第三十六条).
+	// LimitationYears is the limitation period (行政处罚法 第三十六条);
+	// LimitationExpr, when set, computes it from the occurrence (the
+	// regime of the day the violation happened).
 	LimitationYears int
+	LimitationExpr  *lang.Expr
+	// Subject is what the violation is about, as enforcement records
+	// name it (insurance, hazard …): only a record about the same subject
+	// discovers it (第三十六条) or fines it.
+	Subject string
+	// FinedBy is the tier of a recorded fine about the subject that
+	// already punished the violation (first, overdue): a stretch such a
+	// fine concerns is not offered again (一事不再罚).
+	FinedBy string
+	// AlternativeOf names the violation whose range this one may replace
+	// at the authority's discretion (第一百一十四条第二款): one penalty with
+	// two possible ranges, never two to add.
+	AlternativeOf string
 	// Restates names a violation of a lower layer that this rule restates:
 	// its citation joins that violation instead of making a second one.
 	Restates string

@@ -297,14 +297,19 @@ func printBatchSummary(w io.Writer, s *portfolio.BatchSummary) {
 	for _, ob := range []rulesets.Obligation{rulesets.ObligationMandatory, rulesets.ObligationRequired, rulesets.ObligationEncouraged, rulesets.ObligationNone} {
 		parts = append(parts, fmt.Sprintf("%s %s", ob, group(s.Obligations[ob])))
 	}
-	fmt.Fprintf(w, "  obligations: %s\n", strings.Join(parts, ", "))
+	fmt.Fprintf(w, "  obligations: %s", strings.Join(parts, ", "))
+	if s.DraftRequired > 0 {
+		fmt.Fprintf(w, " (%s required only by a draft)", group(s.DraftRequired))
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  premium: %s priced, total %s 元 (%s); %s without a premium the facts allow computing\n",
 		group(s.Priced), groupDecimal(s.TotalPremium.StringFixed(2)), yuanShort(s.TotalPremium), group(s.PremiumIncomplete))
 	if s.Provisional > 0 {
 		fmt.Fprintf(w, "  provisional: %s priced only provisionally (a fact missing), total %s 元, range %s–%s 元; not in the total above\n",
 			group(s.Provisional), groupDecimal(s.ProvisionalTotal.StringFixed(2)), groupDecimal(s.ProvisionalMin.StringFixed(2)), groupDecimal(s.ProvisionalMax.StringFixed(2)))
 	}
-	fmt.Fprintf(w, "  penalties: %s enterprises risk at least one\n", group(s.Penalised))
+	fmt.Fprintf(w, "  penalties: %s enterprises risk at least one; fines %s–%s 元 (up to %s with alternative ranges); %s only under a draft; %s penalties undetermined\n",
+		group(s.Penalised), groupDecimal(s.FinesMin.StringFixed(2)), groupDecimal(s.FinesMax.StringFixed(2)), groupDecimal(s.FinesMaxWithAlternatives.StringFixed(2)), group(s.PenalisedDraft), group(s.PenaltiesUndetermined))
 }
 
 // group writes n with thousands separators.

@@ -65,6 +65,10 @@ type compiler struct {
 	// list itself: the power of the facts' size that the expression's work
 	// grows with (see Expr.Degree).
 	loops, degree int
+	// impure counts the reads of anything but literals and the items of
+	// predicates (names, item, functions over the facts): a predicate
+	// compiled without raising it reads only its items.
+	impure int
 }
 
 // visits notes that the node being compiled visits every item of a list
@@ -143,6 +147,7 @@ func (c *compiler) compile(n ast.Node) cval {
 }
 
 func (c *compiler) ident(n *ast.IdentifierNode) cval {
+	c.impure++
 	name := n.Value
 	switch name {
 	case "item":
@@ -472,6 +477,9 @@ func (c *compiler) compare(n ast.Node, op string, l, r cval) cval {
 		a, b := fnOf[decimal.Decimal](l), fnOf[decimal.Decimal](r)
 		cmp = func(ev *Eval) int { return a(ev).Cmp(b(ev)) }
 	case KDate:
+		if v, ok := asOfCompare(op, l, r); ok {
+			return v
+		}
 		a, b := fnOf[facts.Date](l), fnOf[facts.Date](r)
 		cmp = func(ev *Eval) int { return a(ev).Compare(b(ev)) }
 	case KStr:
@@ -489,6 +497,36 @@ func (c *compiler) compare(n ast.Node, op string, l, r cval) cval {
 		return cval{t: TBool, fn: func(ev *Eval) bool { return cmp(ev) > 0 }}
 	}
 	return cval{t: TBool, fn: func(ev *Eval) bool { return cmp(ev) >= 0 }}
+}
+
+// asOfCompare compiles as_of compared with a constant date so that the
+// timeline knows the day the answer changes (the constant, or the day
+// after it), instead of taking every day as a possible change.
+func asOfCompare(op string, l, r cval) (cval, bool) {
+	flip := map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+	if r.path == "as_of" && l.isConst {
+		l, r, op = r, l, flip[op]
+	}
+	if l.path != "as_of" || !r.isConst {
+		return cval{}, false
+	}
+	c := r.cv.(facts.Date)
+	switch op {
+	case ">=", "<": // changes on c
+		lt := op == "<"
+		return cval{t: TBool, fn: func(ev *Eval) bool {
+			ev.limit(c)
+			return ev.asOf.Before(c) == lt
+		}}, true
+	case ">", "<=": // changes on the day after c
+		le := op == "<="
+		next := c.AddDays(1)
+		return cval{t: TBool, fn: func(ev *Eval) bool {
+			ev.limit(next)
+			return !ev.asOf.After(c) == le
+		}}, true
+	}
+	return cval{}, false
 }
 
 // DivisionScale is the number of decimal places a division keeps (rounded
@@ -846,6 +884,7 @@ func (c *compiler) builtin(n *ast.BuiltinNode) cval {
 	if !l.isConst {
 		c.loops++
 	}
+	impure := c.impure
 	body := c.compile(n.Arguments[1])
 	if !l.isConst {
 		c.loops--
@@ -853,6 +892,19 @@ func (c *compiler) builtin(n *ast.BuiltinNode) cval {
 	c.scope = c.scope[:len(c.scope)-1]
 	if body.t.Kind == KInvalid {
 		return body
+	}
+	if years := windowYears(n.Arguments[0]); years > 0 && c.impure == impure && body.t.Kind == KBool && (n.Name == "any" || n.Name == "none") {
+		pred := fnOf[bool](body)
+		direct := fnOf[bool](iterate(n.Name, l, pred))
+		spec := &windowSpec{years: years, pred: pred}
+		none := n.Name == "none"
+		return cval{t: TBool, fn: func(ev *Eval) bool {
+			holds, ok := ev.windowAny(spec)
+			if !ok {
+				return direct(ev)
+			}
+			return holds != none
+		}}
 	}
 	switch n.Name {
 	case "map":
@@ -871,6 +923,21 @@ func (c *compiler) builtin(n *ast.BuiltinNode) cval {
 	}
 	pred := fnOf[bool](body)
 	return iterate(n.Name, l, pred)
+}
+
+// windowYears returns N when n is accidents_within(N) with a constant N.
+func windowYears(n ast.Node) int {
+	call, ok := n.(*ast.CallNode)
+	if !ok || len(call.Arguments) != 1 {
+		return 0
+	}
+	if id, ok := call.Callee.(*ast.IdentifierNode); !ok || id.Value != "accidents_within" {
+		return 0
+	}
+	if lit, ok := call.Arguments[0].(*ast.IntegerNode); ok && lit.Value >= 1 && lit.Value <= 100 {
+		return lit.Value
+	}
+	return 0
 }
 
 func lenOf(l cval) any {

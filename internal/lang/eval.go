@@ -20,19 +20,29 @@ type Eval struct {
 	scope   *Scope
 	asOf    facts.Date
 	insurer string
+	// base is the decision date Reset was given; asOf moves away from it
+	// when penalties look at the law of another day.
+	base facts.Date
 
 	obligation string
 	// item is the current occurrence of a penalty rule with each:.
 	item any
 	rate decimal.Decimal
 
-	// views of the facts on the as-of date
-	accView  []facts.Accident
-	accDone  bool
+	// the dated facts as known on the decision date, and views of them on
+	// the evaluation date
+	hist     History
+	histBase facts.Date
+	histOK   bool
 	histView []facts.PolicyPeriod
 	histDone bool
-	tl       timeline
-	tlDone   bool
+	accView  []facts.Accident
+	accDone  bool
+	// windows are the indexes of window predicates (see windowAny).
+	windows []windowEntry
+	// horizon is the first day after asOf on which a value read since
+	// ResetHorizon may change (zero: none seen).
+	horizon facts.Date
 
 	// predicate item stacks
 	objItems []any
@@ -62,10 +72,11 @@ type Eval struct {
 
 	err     error
 	missing []string
-	// ignored records dated facts after the as-of date that were ignored;
-	// ignoredSet holds the same, to keep them unique in linear time.
-	ignored    []string
+	// ignored records dated facts after the as-of date that were ignored.
+	ignored []string
+	// ignoredSet indexes ignored once it is long (many future-dated facts)
 	ignoredSet map[string]struct{}
+	typed      []typedFact
 	// budget counts the work done since Reset (budget.go).
 	budget budget
 }
@@ -118,20 +129,44 @@ func (ev *Eval) Reset(scope *Scope, f *facts.Facts, asOf facts.Date, insurer str
 	ev.f = f
 	ev.scope = scope
 	ev.asOf = asOf
+	ev.base = asOf
 	ev.insurer = insurer
 	ev.obligation = "none"
 	ev.item = nil
 	ev.rate = decimal.Decimal{}
-	ev.accDone, ev.histDone, ev.tlDone = false, false, false
-	ev.accView, ev.histView = ev.accView[:0], ev.histView[:0]
+	ev.histOK, ev.histDone, ev.accDone = false, false, false
+	ev.histView, ev.accView = ev.histView[:0], ev.accView[:0]
+	ev.hist.deficient = nil
+	clear(ev.windows)
+	ev.windows = ev.windows[:0]
+	ev.horizon = facts.Date{}
 	ev.objItems, ev.strItems, ev.intItems, ev.decItems = ev.objItems[:0], ev.strItems[:0], ev.intItems[:0], ev.decItems[:0]
 	ev.err = nil
 	ev.missing = ev.missing[:0]
 	ev.ignored = ev.ignored[:0]
 	clear(ev.ignoredSet)
 	ev.budget = budget{}
+	clear(ev.typed)
+	ev.typed = ev.typed[:0]
 	ev.newGeneration()
 }
+
+// typedFact is a declared fact's typed value, kept while the facts stay
+// the same: moving to the stack of another date binds them again.
+type typedFact struct{ key, v any }
+
+// Typed returns the typed value stored under key since the last Reset.
+func (ev *Eval) Typed(key any) (any, bool) {
+	for i := range ev.typed {
+		if ev.typed[i].key == key {
+			return ev.typed[i].v, true
+		}
+	}
+	return nil, false
+}
+
+// SetTyped stores a typed value under key until the next Reset.
+func (ev *Eval) SetTyped(key, v any) { ev.typed = append(ev.typed, typedFact{key, v}) }
 
 // ClearFacts makes room for n declared facts, none of them set.
 func (ev *Eval) ClearFacts(n int) {
@@ -177,8 +212,15 @@ func (ev *Eval) SetAsOf(scope *Scope, asOf facts.Date) (rebind bool) {
 	ev.scope = scope
 	if asOf != ev.asOf {
 		ev.asOf = asOf
-		ev.accDone, ev.histDone, ev.tlDone = false, false, false
-		ev.accView, ev.histView = ev.accView[:0], ev.histView[:0]
+		ev.histDone, ev.accDone = false, false
+		ev.histView, ev.accView = ev.histView[:0], ev.accView[:0]
+		if asOf.After(ev.base) {
+			// looking past the decision date: it becomes the date the
+			// dated facts are known on
+			ev.base, ev.histOK = asOf, false
+			clear(ev.windows)
+			ev.windows = ev.windows[:0]
+		}
 	}
 	ev.newGeneration()
 	return rebind
@@ -216,10 +258,33 @@ func (ev *Eval) Ignored() []string {
 	return out
 }
 
-// Timeline returns the insurance history as of the as-of date.
+// Base returns the decision date: the as-of date given to Reset.
+func (ev *Eval) Base() facts.Date { return ev.base }
+
+// Timeline returns the insurance history: whether a policy covers the
+// evaluation date, and the uninsured stretches and late renewals up to the
+// decision date (see History).
 func (ev *Eval) Timeline() (insured bool, uninsured, late []facts.Period) {
-	t := ev.timeline()
-	return t.insured, t.uninsured, t.late
+	h := ev.History()
+	return h.Covered(ev.asOf), h.uninsured, h.late
+}
+
+// ResetHorizon forgets the horizon: the values read from now on say when
+// they may change (see Horizon).
+func (ev *Eval) ResetHorizon() { ev.horizon = facts.Date{} }
+
+// Horizon returns the first day after the evaluation date on which a
+// value read since ResetHorizon may change (an accident entering or
+// leaving a window, a ranking taking effect, a policy starting …); the zero
+// Date when none may. Evaluations of the same rules on the days before it
+// give the same results: the timeline steps from horizon to horizon.
+func (ev *Eval) Horizon() facts.Date { return ev.horizon }
+
+// limit notes that a value read may change on d.
+func (ev *Eval) limit(d facts.Date) {
+	if d.After(ev.asOf) && (ev.horizon.IsZero() || d.Before(ev.horizon)) {
+		ev.horizon = d
+	}
 }
 
 func (ev *Eval) newGeneration() {
@@ -253,15 +318,31 @@ func (ev *Eval) fail(format string, args ...any) {
 }
 
 func (ev *Eval) ignore(path string, d facts.Date) {
+	if !d.After(ev.base) {
+		return // after an earlier evaluation date, not after the decision date
+	}
 	s := path + " " + d.String()
-	if _, dup := ev.ignoredSet[s]; dup {
+	if ev.ignoredSet != nil {
+		if _, ok := ev.ignoredSet[s]; ok {
+			return
+		}
+		ev.ignoredSet[s] = struct{}{}
+		ev.ignored = append(ev.ignored, s)
 		return
 	}
-	if ev.ignoredSet == nil {
-		ev.ignoredSet = map[string]struct{}{}
+	for _, x := range ev.ignored {
+		if x == s {
+			return
+		}
 	}
-	ev.ignoredSet[s] = struct{}{}
 	ev.ignored = append(ev.ignored, s)
+	if len(ev.ignored) == 32 {
+		// past a few, a set keeps recording them linear
+		ev.ignoredSet = make(map[string]struct{}, 64)
+		for _, x := range ev.ignored {
+			ev.ignoredSet[x] = struct{}{}
+		}
+	}
 }
 
 // begin clears the error state before an expression is evaluated.
@@ -289,15 +370,44 @@ func (ev *Eval) result(e *Expr) error {
 	return ee
 }
 
-// accidents returns the accidents on or before the as-of date; later ones
-// are ignored and recorded for the trace.
+// accidents returns the accidents on or before the evaluation date, in the
+// order of the facts: a prefix of them, without copying, when they are in
+// date order (the common case).
 func (ev *Eval) accidents() []facts.Accident {
+	h := ev.History()
+	if h.AccidentIndex == nil { // the facts' accidents are in date order
+		acc := h.Accidents
+		n := sort.Search(len(acc), func(i int) bool { return acc[i].Date.After(ev.asOf) })
+		if n < len(acc) {
+			ev.limit(acc[n].Date)
+		}
+		return acc[:n]
+	}
 	if !ev.accDone {
 		ev.accDone = true
 		ev.spend(len(ev.f.Accidents))
-		ev.accView = asOfView(ev, ev.f.Accidents, "accidents[%d].date", func(a *facts.Accident) facts.Date { return a.Date })
+		ev.accView = ev.accView[:0]
+		for i := range ev.f.Accidents {
+			if d := ev.f.Accidents[i].Date; !d.After(ev.asOf) {
+				ev.accView = append(ev.accView, ev.f.Accidents[i])
+			}
+		}
+	}
+	if n := sort.Search(len(h.Accidents), func(i int) bool { return h.Accidents[i].Date.After(ev.asOf) }); n < len(h.Accidents) {
+		ev.limit(h.Accidents[n].Date)
 	}
 	return ev.accView
+}
+
+// accidentsByDate returns the accidents on or before the evaluation date
+// in date order, without copying.
+func (ev *Eval) accidentsByDate() []facts.Accident {
+	acc := ev.History().Accidents
+	n := sort.Search(len(acc), func(i int) bool { return acc[i].Date.After(ev.asOf) })
+	if n < len(acc) {
+		ev.limit(acc[n].Date)
+	}
+	return acc[:n]
 }
 
 // history returns the earlier policies that started on or before as-of.
@@ -316,9 +426,11 @@ func (ev *Eval) history() []facts.PolicyPeriod {
 func asOfView[T any](ev *Eval, all []T, path string, date func(*T) facts.Date) []T {
 	first := -1
 	for i := range all {
-		if date(&all[i]).After(ev.asOf) {
-			first = i
-			break
+		if d := date(&all[i]); d.After(ev.asOf) {
+			if first < 0 {
+				first = i
+			}
+			ev.limit(d)
 		}
 	}
 	if first < 0 {
@@ -334,91 +446,4 @@ func asOfView[T any](ev *Eval, all []T, path string, date func(*T) facts.Date) [
 		view = append(view, all[i])
 	}
 	return view
-}
-
-// timeline is the insurance history on the as-of date.
-type timeline struct {
-	insured   bool
-	uninsured []facts.Period // stretches without cover while operating, up to as-of
-	late      []facts.Period // gaps after a policy ended before the next one (延迟续保)
-}
-
-func (ev *Eval) timeline() *timeline {
-	if ev.tlDone {
-		return &ev.tl
-	}
-	ev.tlDone = true
-	ev.tl = computeTimeline(ev.f, ev.history(), ev.asOf)
-	return &ev.tl
-}
-
-// computeTimeline merges the current policy and the history into covered
-// periods (a surrender ends cover on the surrender date) and derives the
-// uninsured stretches up to asOf and the late renewals between policies.
-func computeTimeline(f *facts.Facts, hist []facts.PolicyPeriod, asOf facts.Date) timeline {
-	var cov []facts.Period
-	for _, h := range hist {
-		end := h.End
-		if h.SurrenderedOn != nil && !h.SurrenderedOn.After(asOf) && h.SurrenderedOn.Before(end) {
-			end = *h.SurrenderedOn
-		}
-		cov = append(cov, facts.Period{From: h.Start, To: end})
-	}
-	if p := f.Policy; p.IsInsured() && !p.Start.After(asOf) {
-		cov = append(cov, facts.Period{From: p.Start, To: p.End})
-	}
-	sort.Slice(cov, func(i, j int) bool { return cov[i].From.Before(cov[j].From) })
-	// merge overlapping or adjacent periods
-	var merged []facts.Period
-	for _, c := range cov {
-		if n := len(merged); n > 0 && !c.From.After(merged[n-1].To.AddDays(1)) {
-			if c.To.After(merged[n-1].To) {
-				merged[n-1].To = c.To
-			}
-			continue
-		}
-		merged = append(merged, c)
-	}
-	var t timeline
-	for _, m := range merged {
-		if m.Contains(asOf) {
-			t.insured = true
-		}
-	}
-	// Only an enterprise closed by law or that has stopped operating entirely
-	// (依法关闭取缔、完全停止生产经营活动) is excused from keeping insurance;
-	// a suspension (停产停业) is not.
-	operating := f.Status != "closed"
-	// Gaps between policies (and after the last one) are late renewals; an
-	// enterprise that closed or stopped is not required to renew.
-	for i, m := range merged {
-		if !m.To.Before(asOf) {
-			continue
-		}
-		gap := facts.Period{From: m.To.AddDays(1)}
-		if i+1 < len(merged) {
-			gap.To = merged[i+1].From.AddDays(-1)
-		}
-		if operating {
-			t.late = append(t.late, gap)
-		}
-	}
-	if !operating {
-		return t
-	}
-	// Uninsured stretches: before the first policy (from operating_since,
-	// when known), and every gap, up to as-of.
-	start := facts.Date{}
-	if f.OperatingSince != nil {
-		start = *f.OperatingSince
-	}
-	if len(merged) == 0 {
-		t.uninsured = append(t.uninsured, facts.Period{From: start})
-		return t
-	}
-	if f.OperatingSince != nil && start.Before(merged[0].From) {
-		t.uninsured = append(t.uninsured, facts.Period{From: start, To: merged[0].From.AddDays(-1)})
-	}
-	t.uninsured = append(t.uninsured, t.late...)
-	return t
 }

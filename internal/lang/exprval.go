@@ -168,3 +168,20 @@ func (e *Expr) Scalar(ev *Eval) (Scalar, error) {
 	}
 	return v, nil
 }
+
+// Int evaluates a whole-number expression.
+func (e *Expr) Int(ev *Eval) (int, error) {
+	if e == nil {
+		return 0, fmt.Errorf("no expression")
+	}
+	f, ok := e.compiled.fn.(func(*Eval) int)
+	if !ok {
+		return 0, fmt.Errorf("%s: expression is %s, not an int", e.At, e.Type)
+	}
+	ev.begin()
+	v := f(ev)
+	if err := ev.result(e); err != nil {
+		return 0, err
+	}
+	return v, nil
+}

@@ -3,6 +3,7 @@ package lang
 import (
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 
 	"github.com/anzexian/anzexian/facts"
@@ -292,24 +293,17 @@ func fnAccidentsWithin(c *compiler, n *ast.CallNode, a []cval) cval {
 	years := fnOf[int](a[0])
 	c.visits(cval{})
 	return cval{t: listT(accidentObj), fn: func(ev *Eval) []facts.Accident {
-		all := ev.accidents()
-		if !ev.spend(len(all)) {
+		acc := ev.accidentsByDate()
+		if !ev.spend(1) { // a binary search in the accidents sorted once
 			return nil
 		}
 		y := years(ev)
 		from := ev.asOf.AddYears(-y)
-		// Avoid allocating when every accident is inside the window.
-		inside := true
-		for i := range all {
-			if !all[i].Date.After(from) {
-				inside = false
-				break
-			}
+		lo := sort.Search(len(acc), func(i int) bool { return acc[i].Date.After(from) })
+		if lo < len(acc) {
+			ev.limit(WindowEnd(acc[lo].Date, y).AddDays(1))
 		}
-		if inside {
-			return all
-		}
-		return AccidentsWithin(all, ev.asOf, y)
+		return acc[lo:]
 	}}
 }
 
@@ -527,6 +521,10 @@ func (c *compiler) call(n *ast.CallNode) cval {
 	f := Functions[id.Value]
 	if f == nil {
 		return c.errorf(n, functionHint(id.Value), "unknown function %s", id.Value)
+	}
+	switch id.Value {
+	case "in_sector", "has_site", "site_workers", "accidents_within":
+		c.impure++ // they read the facts
 	}
 	args := make([]cval, len(n.Arguments))
 	for i, x := range n.Arguments {

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"reflect"
+	"sort"
 	"strings"
 	"sync"
 
@@ -192,6 +193,7 @@ func optDateAsOf[E any](f func(e *E) *facts.Date, path string) func(*Eval, *E) (
 			return facts.Date{}, false
 		}
 		if p.After(ev.asOf) {
+			ev.limit(*p)
 			ev.ignore(path, *p)
 			return facts.Date{}, false
 		}
@@ -241,6 +243,7 @@ var (
 		fld("especially_serious", TBool, "情节特别严重、影响特别恶劣", false, always(func(a *facts.Accident) bool { return a.EspeciallySerious })),
 		fld("grade", code("accidents.grade"), "事故等级（条例第三条）", false, always(func(a *facts.Accident) string { return a.Grade().Code() })),
 		fld("grade_rank", TInt, "事故等级序数：1 一般 … 4 特别重大", false, always(func(a *facts.Accident) int { return int(a.Grade()) })),
+		fld("reported_on", TDate, "有关部门知悉事故的日期（未给出的，为事故日期）", false, always(func(a *facts.Accident) facts.Date { return a.Reported() })),
 	)
 	rankObj = newObj[facts.WorkInjuryRank]("work_injury_rank",
 		fld("year", TInt, "统计年度", false, always(func(w *facts.WorkInjuryRank) int { return w.Year })),
@@ -260,6 +263,7 @@ var (
 	policyObj = newObj[facts.Policy]("policy",
 		fld("insured", TBool, "已投保", false, always(func(p *facts.Policy) bool { return p.IsInsured() })),
 		fld("insurer", TStr, "承保机构", false, always(func(p *facts.Policy) string { return p.Insurer })),
+		fld("concluded_on", TDate, "投保（订立或续保）日期（未给出的，为保险起期）", false, always(func(p *facts.Policy) facts.Date { return p.Concluded() })),
 		fld("start", TDate, "保险起期", false, always(func(p *facts.Policy) facts.Date { return p.Start })),
 		fld("end", TDate, "保险止期（含）", false, always(func(p *facts.Policy) facts.Date { return p.End })),
 		fld("insured_employees", TInt, "参保从业人员数", true, optPtr(func(p *facts.Policy) *int { return p.InsuredEmployees })),
@@ -290,6 +294,62 @@ var (
 			return *e.FineAmount, true
 		}),
 		fld("reinspected_on", TDate, "复查日期", true, optDateAsOf(func(e *facts.Enforcement) *facts.Date { return e.ReinspectedOn }, "enforcement.reinspected_on")),
+	)
+	recordObj = newObj[facts.Record]("enforcement_record",
+		fld("kind", code("enforcement_records.kind"), "记录类型：order 责令改正、deadline 延期、fine 罚款、inspection 检查、decision 其他决定", false, always(func(r *facts.Record) string { return r.Kind })),
+		fld("date", TDate, "作出之日", false, always(func(r *facts.Record) facts.Date { return r.Date })),
+		fld("subject", code("enforcement_records.subject"), "所涉事项", false, always(func(r *facts.Record) string { return r.Subject })),
+		fld("deadline", TDate, "整改期限（含）", true, optPtr(func(r *facts.Record) *facts.Date { return r.Deadline })),
+		fld("rectified_on", TDate, "改正日期", true, optDateAsOf(func(r *facts.Record) *facts.Date { return r.RectifiedOn }, "enforcement_records.rectified_on")),
+		fld("amount", TDec, "罚款数额（元）", true, optPtr(func(r *facts.Record) *decimal.Decimal { return r.Amount })),
+		fld("tier", code("enforcement_records.tier"), "第一百零九条的哪一段罚款", true, func(_ *Eval, r *facts.Record) (string, bool) { return r.Tier, r.Tier != "" }),
+		fld("result", code("enforcement_records.result"), "检查结果", true, func(_ *Eval, r *facts.Record) (string, bool) { return r.Result, r.Result != "" }),
+		fld("measure", TStr, "决定的内容", false, always(func(r *facts.Record) string { return r.Measure })),
+		fld("period_from", TDate, "所涉期间的起始日", true, func(_ *Eval, r *facts.Record) (facts.Date, bool) {
+			if r.Period == nil {
+				return facts.Date{}, false
+			}
+			return r.Period.From, true
+		}),
+		fld("period_to", TDate, "所涉期间的终止日", true, func(_ *Eval, r *facts.Record) (facts.Date, bool) {
+			if r.Period == nil {
+				return facts.Date{}, false
+			}
+			return r.Period.To, true
+		}),
+	)
+	overdueObj = newObj[Overdue]("overdue_period",
+		fld("from", TDate, "限期届满次日", false, always(func(o *Overdue) facts.Date { return o.From })),
+		fld("to", TDate, "逾期未改正的最后一日；持续中则未给出", true, func(_ *Eval, o *Overdue) (facts.Date, bool) { return o.To, !o.To.IsZero() }),
+		fld("days", TInt, "逾期天数（持续中的计至评估日）", false, func(ev *Eval, o *Overdue) (int, bool) { return o.Span().Days(ev.asOf), true }),
+		fld("ordered_on", TDate, "责令限期改正的日期", false, always(func(o *Overdue) facts.Date { return o.OrderedOn })),
+		fld("deadline", TDate, "限期（含，延期后的）", false, always(func(o *Overdue) facts.Date { return o.Deadline })),
+	)
+	refusalObj = newObj[Refusal]("refusal",
+		fld("subject", code("enforcement_records.subject"), "所涉事项", false, always(func(r *Refusal) string { return r.Subject })),
+		fld("ordered_on", TDate, "责令改正的日期", false, always(func(r *Refusal) facts.Date { return r.OrderedOn })),
+		fld("deadline", TDate, "整改期限（含）", true, optPtr(func(r *Refusal) *facts.Date { return r.Deadline })),
+		fld("fined_on", TDate, "责令改正后第一次罚款的日期", true, optPtr(func(r *Refusal) *facts.Date { return r.FinedOn })),
+		fld("amount", TDec, "原处罚数额（元）", true, optPtr(func(r *Refusal) *decimal.Decimal { return r.Amount })),
+		fld("overdue_fined", TBool, "已对逾期未改正作出罚款", false, always(func(r *Refusal) bool { return r.OverdueFined })),
+		fld("refused_on", TDate, "认定拒不改正之日", false, always(func(r *Refusal) facts.Date { return r.RefusedOn })),
+		fld("by", TStr, "认定拒不改正的依据：inspection（复查）、hazards.refused_on、as_of（评估日仍未改正）", false, always(func(r *Refusal) string { return r.By })),
+		fld("from", TDate, "按日连续处罚的起始日（责令改正之日的次日）", false, always(func(r *Refusal) facts.Date { return r.From })),
+		fld("through", TDate, "按日连续处罚的终止日（含）", false, always(func(r *Refusal) facts.Date { return r.Through })),
+		fld("days", TInt, "按日连续处罚的天数", false, always(func(r *Refusal) int { return r.Days })),
+	)
+	deficiencyObj = newObj[Deficiency]("deficiency",
+		fld("from", TDate, "证明的起始日", false, always(func(d *Deficiency) facts.Date { return d.From })),
+		fld("to", TDate, "终止日（含）；持续中则未给出", true, func(_ *Eval, d *Deficiency) (facts.Date, bool) { return d.To, !d.To.IsZero() }),
+		fld("days", TInt, "天数（持续中的计至评估日）", false, func(ev *Eval, d *Deficiency) (int, bool) { return d.Span().Days(ev.asOf), true }),
+		fld("earliest", TDate, "可能的最早起始日", false, always(func(d *Deficiency) facts.Date {
+			if d.Earliest.IsZero() {
+				return d.From
+			}
+			return d.Earliest
+		})),
+		fld("fields", tStrs, "未满足的保单要求（requirement 字段）", false, always(func(d *Deficiency) []string { return d.Fields })),
+		fld("concluded_on", TDate, "保单订立（续保）之日", false, always(func(d *Deficiency) facts.Date { return d.ConcludedOn })),
 	)
 	PeriodObj = newObj[facts.Period]("period",
 		missingAs("operating_since", fld("from", TDate, "起始日；开始日期未知的（从未投保且未给出开始生产经营日期）未给出", true, func(_ *Eval, p *facts.Period) (facts.Date, bool) { return p.From, !p.From.IsZero() })),
@@ -368,7 +428,14 @@ var rootFields = []*rootField{
 	rf("name", TStr, "企业名称", func(ev *Eval) string { return ev.f.Name }),
 	rf("region", TStr, "所在地区（GB/T 2260）", func(ev *Eval) string { return ev.f.Region }),
 	rf("sectors", codes("sectors"), "行业领域", func(ev *Eval) []string { return ev.f.Sectors }),
-	rf("status", code("status"), "经营状态", func(ev *Eval) string { return ev.f.Status }),
+	rf("status", code("status"), "经营状态（closed_on 在评估日之后的，评估日仍在生产经营）", func(ev *Eval) string {
+		if c := ev.f.ClosedOn; c != nil && c.After(ev.asOf) {
+			ev.limit(*c)
+			ev.ignore("closed_on", *c)
+			return "operating"
+		}
+		return ev.f.Status
+	}),
 	rf("seasonal", TBool, "季节性生产经营", func(ev *Eval) bool { return ev.f.Seasonal }),
 	rf("urban_center", TBool, "位于城市中心区域", func(ev *Eval) bool { return ev.f.UrbanCenter }),
 	rf("sites", listT(siteObj), "特殊作业场所", func(ev *Eval) []facts.Site { return ev.f.Sites }),
@@ -380,7 +447,18 @@ var rootFields = []*rootField{
 	rfOpt("project", objT(projectObj), "建设项目", func(ev *Eval) (*facts.Project, bool) { return objPtr(ev.f.Project) }),
 	rfOpt("risk_level", code("risk_level"), "安全风险等级", func(ev *Eval) (string, bool) { return ev.f.RiskLevel, ev.f.RiskLevel != "" }),
 	rf("accidents", listT(accidentObj), "生产安全事故（评估日之前）", func(ev *Eval) []facts.Accident { return ev.accidents() }),
-	rfOpt("work_injury_rank", objT(rankObj), "工伤事故起数排名", func(ev *Eval) (*facts.WorkInjuryRank, bool) { return objPtr(ev.f.WorkInjuryRank) }),
+	rfOpt("work_injury_rank", objT(rankObj), "工伤事故起数排名（某年度的排名自次年1月1日起生效）", func(ev *Eval) (*facts.WorkInjuryRank, bool) {
+		w := ev.f.WorkInjuryRank
+		if w == nil {
+			return nil, false
+		}
+		if from := RankEffective(w.Year); from.After(ev.asOf) {
+			ev.limit(from)
+			ev.ignore("work_injury_rank", from)
+			return nil, false
+		}
+		return w, true
+	}),
 	rf("standardization_level", TInt, "安全生产标准化等级：1 一级 … 3 三级，0 未达标", func(ev *Eval) int { return ev.f.StandardizationLevel }),
 	rfOpt("credit_grade", code("credit_grade"), "安全生产诚信等级", func(ev *Eval) (string, bool) { return ev.f.CreditGrade, ev.f.CreditGrade != "" }),
 	rf("blacklisted", TBool, "被纳入联合惩戒黑名单/严重失信主体名单", func(ev *Eval) bool { return ev.f.Blacklisted }),
@@ -392,17 +470,58 @@ var rootFields = []*rootField{
 	rf("policy_history", listT(historyObj), "以往保单（评估日之前开始的）", func(ev *Eval) []facts.PolicyPeriod { return ev.history() }),
 	rf("other_safety_insurance", codes("other_safety_insurance"), "其他与安全生产相关的险种", func(ev *Eval) []string { return ev.f.OtherSafetyInsurance }),
 	rf("claims_unpaid_to_victims", TBool, "未将赔偿保险金支付给受害人", func(ev *Eval) bool { return ev.f.ClaimsUnpaidToVictims }),
-	rfOpt("enforcement", objT(enforcementObj), "最近一次责令改正、罚款及其后情况", func(ev *Eval) (*facts.Enforcement, bool) { return objPtr(ev.f.Enforcement) }),
+	rfOpt("enforcement", objT(enforcementObj), "最近一次关于投保的责令改正、罚款及其后情况（未给出的，由 enforcement_records 得出）", func(ev *Eval) (*facts.Enforcement, bool) { return ev.enforcementView() }),
 	rfOpt("operating_since", TDate, "开始生产经营的日期", func(ev *Eval) (facts.Date, bool) { return deref(ev.f.OperatingSince) }),
+	rfOpt("closed_on", TDate, "依法关闭取缔或完全停止生产经营活动之日", func(ev *Eval) (facts.Date, bool) {
+		c := ev.f.ClosedOn
+		if c == nil {
+			return facts.Date{}, false
+		}
+		if c.After(ev.asOf) {
+			ev.limit(*c)
+			ev.ignore("closed_on", *c)
+			return facts.Date{}, false
+		}
+		return *c, true
+	}),
+	rf("enforcement_records", listT(recordObj), "执法记录（评估日之前的，按日期排序）", func(ev *Eval) []facts.Record {
+		recs := ev.History().Records
+		n := sort.Search(len(recs), func(i int) bool { return recs[i].Date.After(ev.asOf) })
+		if n < len(recs) {
+			ev.limit(recs[n].Date)
+		}
+		return recs[:n]
+	}),
 
 	// Values the engine derives.
-	derivedRF(rf("as_of", TDate, "评估日", func(ev *Eval) facts.Date { return ev.asOf })),
+	derivedRF(rf("as_of", TDate, "评估日", func(ev *Eval) facts.Date { ev.limit(ev.asOf.AddDays(1)); return ev.asOf })),
 	derivedRF(rf("insurer", TStr, "评估所用保险机构（费率备案）", func(ev *Eval) string { return ev.insurer })),
-	derivedRF(rf("insured", TBool, "评估日有有效保单", func(ev *Eval) bool { return ev.timeline().insured })),
-	derivedRF(rf("uninsured_periods", listT(PeriodObj), "生产经营期间无有效保单的时段（至评估日）", func(ev *Eval) []facts.Period { return ev.timeline().uninsured })),
-	derivedRF(rf("late_renewals", listT(PeriodObj), "保单到期后未及时续保的间断时段", func(ev *Eval) []facts.Period { return ev.timeline().late })),
+	derivedRF(rf("insured", TBool, "评估日有有效保单", func(ev *Eval) bool {
+		h := ev.History()
+		if next := h.nextCoverChange(ev.asOf); !next.IsZero() {
+			ev.limit(next)
+		}
+		return h.Covered(ev.asOf)
+	})),
+	derivedRF(rf("uninsured_periods", listT(PeriodObj), "可能生产经营而无有效保单的时段（至评估日；开始日期未知的，from 未给出）", func(ev *Eval) []facts.Period { return ev.History().uninsured })),
+	derivedRF(rf("late_renewals", listT(PeriodObj), "保单到期后未及时续保的间断时段", func(ev *Eval) []facts.Period { return ev.History().late })),
+	derivedRF(rf("overdue_periods", listT(overdueObj), "责令限期改正，限期届满次日仍未按照国家规定投保的时段（逾期未改正）", func(ev *Eval) []Overdue { return ev.overdueStretches() })),
+	derivedRF(rf("refusals", listT(refusalObj), "被责令改正而拒不改正的情形（复查发现，或评估日仍未改正）", func(ev *Eval) []Refusal { return ev.refusalList() })),
+	phased(derivedRF(rf("underinsured_periods", listT(deficiencyObj), "当前保单不符合投保时施行的国家规定（限额、全员、同一标准）的时段", func(ev *Eval) []Deficiency { return ev.History().deficient })), PhaseObligation),
 	phased(derivedRF(rf("obligation", code("obligation"), "投保义务（由 coverage 规则得出）", func(ev *Eval) string { return ev.obligation })), PhaseObligation),
 }
+
+// IsStretch reports whether t is an object type that is a stretch of days
+// (a period, an overdue stretch, a deficiency): what a continuing
+// violation lists.
+func IsStretch(t *Type) bool {
+	return t != nil && t.Kind == KObj && (t.Obj == PeriodObj || t.Obj == overdueObj || t.Obj == deficiencyObj)
+}
+
+// RankEffective returns the day a work-injury ranking of year takes
+// effect: the first day of the next year (a year's ranking cannot exist
+// before the year has ended).
+func RankEffective(year int) facts.Date { return facts.NewDate(year+1, 1, 1) }
 
 func derivedRF(r *rootField) *rootField { r.derived = true; return r }
 func phased(r *rootField, p Phase) *rootField {

@@ -1,0 +1,303 @@
+// Package timeline lays an enterprise's duty to insure, its cover and the
+// regulator's records along its own dates: the law is a timeline. The
+// as-of date is where the reader stands; every legal answer depends on
+// what held on the days before it.
+//
+// Build decides the obligation on every day from the first day a ruleset
+// applies to the as-of date, stepping only to the days something the
+// coverage rules read can change (a ruleset starting or ending, an accident
+// entering or leaving a window, a ranking taking effect, closure …): a
+// coverage rule reports, through its Eval, the next such day (its
+// horizon). Window predicates (any(accidents_within(N), …)) are answered
+// from intervals built once, so building the timeline costs O(n log n) in
+// the dated facts. Finish adds the cover (insured, uninsured, undetermined
+// …), the enforcement records with what followed them, and the dated
+// events, bounded in size.
+//
+// A Timeline is a plain value, safe to share once built; Build and Finish
+// use the Eval they are given and leave it on the decision stack and date.
+package timeline
+
+import (
+	"slices"
+	"sort"
+
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
+	"github.com/anzexian/anzexian/rulesets"
+	"github.com/shopspring/decimal"
+)
+
+// Limits of a timeline's size. Obligation and cover stretches number at
+// most one more than the days on which something changes (ruleset
+// boundaries and the dated facts, merged when nothing changes); each list
+// is cut at these bounds, keeping the latest, and Omitted counts the rest.
+const (
+	MaxStretches = 1000
+	MaxRecords   = 200
+	MaxEvents    = 200
+)
+
+// Timeline is what the answer reasoned over, from the first day a ruleset
+// applies to the as-of date (Through).
+type Timeline struct {
+	From    facts.Date `json:"from"`
+	Through facts.Date `json:"through"`
+	// Obligations are the stretches of one obligation, with the rules
+	// behind it.
+	Obligations []Obligation `json:"obligations"`
+	// Cover are the stretches of one state of insurance.
+	Cover []Stretch `json:"cover"`
+	// Enforcement are the regulator's records with what followed them.
+	Enforcement []Entry `json:"enforcement"`
+	// Events are the dated facts and rule changes the stretches turn on.
+	Events  []Event  `json:"events"`
+	Omitted Omitted  `json:"omitted"`
+	Notes   []string `json:"notes,omitempty"`
+}
+
+// withRoom is a Timeline with room for the lists of one with few dates, so
+// that it takes one allocation (Build hands out &t; Finish fills the lists
+// from the room Build gave them).
+type withRoom struct {
+	t           Timeline
+	obligations [4]Obligation
+	cover       [4]Stretch
+	events      [16]Event
+}
+
+// Omitted counts what the bounds left out.
+type Omitted struct {
+	Obligations int `json:"obligations"`
+	Cover       int `json:"cover"`
+	Enforcement int `json:"enforcement"`
+	Events      int `json:"events"`
+}
+
+// Obligation is a stretch of days with one obligation. To is the last
+// day (the as-of date for the last stretch).
+type Obligation struct {
+	From  facts.Date          `json:"from"`
+	To    facts.Date          `json:"to"`
+	Level rulesets.Obligation `json:"level"`
+	// Binding is the level the rules of rulesets in force give, when a
+	// draft raises Level above it; Basis is draft then, binding otherwise.
+	Binding rulesets.Obligation `json:"binding,omitempty"`
+	Basis   string              `json:"basis"`
+	Rules   []string            `json:"rules"`
+	// Readings are the notes of those rules.
+	Readings []string `json:"readings,omitempty"`
+	// NoRules marks days on which no ruleset applies.
+	NoRules bool `json:"no_rules,omitempty"`
+}
+
+// States of a cover stretch.
+const (
+	Insured      = "insured"
+	Deficient    = "deficient" // insured, not as the national rules require
+	Uninsured    = "uninsured"
+	Undetermined = "undetermined"
+	NotOperating = "not_operating"
+	NoDuty       = "no_duty"
+	Closed       = "closed"
+)
+
+// Stretch is a stretch of days in one state of insurance.
+type Stretch struct {
+	From  facts.Date `json:"from"`
+	To    facts.Date `json:"to"`
+	State string     `json:"state"`
+	// Level is the obligation over the stretch.
+	Level rulesets.Obligation `json:"level"`
+	// Sources are the policies (insured, deficient) or the facts that prove
+	// the enterprise operated (uninsured).
+	Sources []string `json:"sources,omitempty"`
+	// SourcesOmitted counts the policies of a stretch of back-to-back
+	// cover beyond lang.MaxCoverSources (Sources keeps the first and the
+	// latest).
+	SourcesOmitted int `json:"sources_omitted,omitempty"`
+	// Missing names the facts that would settle an undetermined stretch.
+	Missing []string `json:"missing,omitempty"`
+	// Fields are the requirements a deficient policy does not meet.
+	Fields []string `json:"fields,omitempty"`
+}
+
+// Days returns the number of days in s.
+func (s Stretch) Days() int { return s.From.DaysUntil(s.To) + 1 }
+
+// Entry is one enforcement record and what followed it.
+type Entry struct {
+	Record   string     `json:"record"`
+	Kind     string     `json:"kind"`
+	Date     facts.Date `json:"date"`
+	Subject  string     `json:"subject"`
+	Deadline facts.Date `json:"deadline,omitzero"`
+	// Rectified is the first compliant day recorded for an order.
+	Rectified facts.Date       `json:"rectified_on,omitzero"`
+	Amount    *decimal.Decimal `json:"amount,omitempty"`
+	Tier      string           `json:"tier,omitempty"`
+	Result    string           `json:"result,omitempty"`
+	Measure   string           `json:"measure,omitempty"`
+	Period    *facts.Period    `json:"period,omitempty"`
+	// Overdue is the stretch after the deadline not complied with
+	// (逾期未改正).
+	Overdue *Span `json:"overdue,omitempty"`
+	// Refusal is the refusal of an order (拒不改正) and the days a daily fine
+	// would count.
+	Refusal *Refusal `json:"refusal,omitempty"`
+}
+
+// Span is a stretch of days; To zero: it continues on the as-of date.
+type Span struct {
+	From facts.Date `json:"from"`
+	To   facts.Date `json:"to,omitzero"`
+	Days int        `json:"days"`
+}
+
+// Refusal says when and how a refusal was established and the days a
+// daily fine would count.
+type Refusal struct {
+	On      facts.Date `json:"on"`
+	By      string     `json:"by"`
+	From    facts.Date `json:"from"`
+	Through facts.Date `json:"through"`
+	Days    int        `json:"days"`
+}
+
+// Event is a dated fact or rule change.
+type Event struct {
+	Date facts.Date `json:"date"`
+	// Kind: ruleset, operating_since, closure, accident, rank,
+	// policy_start, policy_end, surrender, order, deadline, fine,
+	// inspection, decision, deadline_end.
+	Kind string `json:"kind"`
+	Ref  string `json:"ref"`
+}
+
+// Duty is the obligation on one day, as the coverage rules decide it.
+type Duty struct {
+	Level, Binding rulesets.Obligation
+	Rules, Notes   []string
+}
+
+// Input is what Build needs.
+type Input struct {
+	// Stack and Eval are the decision stack and an Eval bound to it on the
+	// decision (as-of) date.
+	Stack *rulesets.Stack
+	Eval  *lang.Eval
+	// StackAt returns the stack in force on another date; Boundaries are
+	// the dates the stack changes, sorted.
+	StackAt    func(facts.Date) (*rulesets.Stack, error)
+	Boundaries []facts.Date
+	// Decide decides the obligation under a stack with the Eval on its
+	// date.
+	Decide func(*rulesets.Stack, *lang.Eval) Duty
+}
+
+// maxSteps bounds the days Build decides the obligation on: a coverage
+// rule that reads the as-of date other than by comparing it with a date
+// makes every day a possible change.
+const maxSteps = 200000
+
+// Build decides the obligation on every day up to the as-of date.
+func Build(in Input) *Timeline {
+	ev := in.Eval
+	asOf := ev.AsOf()
+	r := &withRoom{}
+	t := &r.t
+	t.Through, t.Enforcement = asOf, []Entry{}
+	t.Obligations, t.Cover, t.Events = r.obligations[:0], r.cover[:0], r.events[:0]
+	start := asOf
+	if len(in.Boundaries) > 0 && in.Boundaries[0].Before(asOf) {
+		start = in.Boundaries[0]
+	}
+	t.From = start
+	ob := ev.Obligation()
+	defer func() {
+		in.Stack.MoveTo(ev, asOf)
+		ev.SetObligation(ob)
+	}()
+	end := asOf.AddDays(1)
+	for d, steps := start, 0; d.Before(end) && steps < maxSteps; steps++ {
+		nextB := facts.Date{}
+		if i := sort.Search(len(in.Boundaries), func(i int) bool { return in.Boundaries[i].After(d) }); i < len(in.Boundaries) {
+			nextB = in.Boundaries[i]
+		}
+		next := end
+		if !nextB.IsZero() && nextB.Before(next) {
+			next = nextB
+		}
+		st, err := in.StackAt(d)
+		if err != nil {
+			t.add(Obligation{From: d, To: next.AddDays(-1), Level: rulesets.ObligationNone, NoRules: true})
+			d = next
+			continue
+		}
+		st.MoveTo(ev, d)
+		ev.ResetHorizon()
+		duty := in.Decide(st, ev)
+		if h := ev.Horizon(); !h.IsZero() && h.Before(next) {
+			next = h
+		}
+		o := Obligation{From: d, To: next.AddDays(-1), Level: duty.Level, Basis: "binding", Rules: duty.Rules, Readings: duty.Notes}
+		if duty.Binding != duty.Level {
+			o.Binding, o.Basis = duty.Binding, "draft"
+		}
+		t.add(o)
+		d = next
+	}
+	if n := len(t.Obligations); n > MaxStretches {
+		t.Omitted.Obligations = n - MaxStretches
+		t.Obligations = t.Obligations[n-MaxStretches:]
+	}
+	return t
+}
+
+func (t *Timeline) add(o Obligation) {
+	if n := len(t.Obligations); n > 0 {
+		p := &t.Obligations[n-1]
+		if p.Level == o.Level && p.Binding == o.Binding && p.NoRules == o.NoRules && slices.Equal(p.Rules, o.Rules) && p.To.AddDays(1) == o.From {
+			p.To = o.To
+			return
+		}
+	}
+	if o.Rules == nil {
+		o.Rules = []string{}
+	}
+	t.Obligations = append(t.Obligations, o)
+}
+
+// At returns the obligation stretch holding d, or nil.
+func (t *Timeline) At(d facts.Date) *Obligation {
+	if t == nil {
+		return nil
+	}
+	os := t.Obligations
+	i := sort.Search(len(os), func(i int) bool { return !os[i].To.Before(d) })
+	if i < len(os) && !d.Before(os[i].From) {
+		return &os[i]
+	}
+	return nil
+}
+
+// LevelAt returns the obligation on d (none when no stretch holds it).
+func (t *Timeline) LevelAt(d facts.Date) rulesets.Obligation {
+	if o := t.At(d); o != nil {
+		return o.Level
+	}
+	return rulesets.ObligationNone
+}
+
+// NextChange returns the first day after d on which the obligation
+// stretch changes, or the zero Date.
+func (t *Timeline) NextChange(d facts.Date) facts.Date {
+	if o := t.At(d); o != nil && o.To.Before(t.Through) {
+		return o.To.AddDays(1)
+	}
+	return facts.Date{}
+}
+
+func hasDuty(l rulesets.Obligation) bool {
+	return l == rulesets.ObligationMandatory || l == rulesets.ObligationRequired
+}

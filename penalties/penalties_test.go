@@ -1,0 +1,292 @@
+package penalties_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/anzexian/anzexian/coverage"
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
+	"github.com/anzexian/anzexian/internal/testkit"
+	"github.com/anzexian/anzexian/penalties"
+	"github.com/anzexian/anzexian/rulesets"
+	"github.com/anzexian/anzexian/timeline"
+	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+)
+
+// law makes a small national document: id at version, in force from from
+// (and, for a later version, superseding the one before), with one source
+// s and the given body.
+func law(version, from, supersedes, body string) string {
+	sup := ""
+	if supersedes != "" {
+		sup = "supersedes: [test/law@" + supersedes + "]\n"
+	}
+	return fmt.Sprintf(`schema: anzexian/v1
+id: test/law
+version: %q
+status: in_force
+kind: law
+title: 测试法 %s
+region: ""
+effective: {from: %s}
+%ssources:
+  s: {title: 测试法}
+%s`, version, version, from, sup, body)
+}
+
+// evaluate runs the penalties answer as the engine does: the decision
+// stack of asOf bound to the facts, the coverage answer setting the
+// obligation, the timeline built over the registry's boundaries.
+func evaluate(t *testing.T, factsYAML, asOf string, docs ...string) *penalties.Result {
+	t.Helper()
+	var files []diag.File
+	for i, d := range docs {
+		files = append(files, diag.File{Name: fmt.Sprintf("r%d.yaml", i), Data: []byte(d)})
+	}
+	reg, err := rulesets.LoadFiles(files...)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	f := testkit.MustFacts(t, factsYAML)
+	d := facts.MustParseDate(asOf)
+	st, err := reg.Stack(f.Region, d, "")
+	if err != nil {
+		t.Fatalf("stack: %v", err)
+	}
+	ev := lang.NewEval()
+	if err := st.Bind(ev, f, d, ""); err != nil {
+		t.Fatalf("bind: %v", err)
+	}
+	stackAt := func(d facts.Date) (*rulesets.Stack, error) { return reg.Stack(f.Region, d, "") }
+	bounds := reg.Boundaries(f.Region, "")
+	tl := timeline.Build(timeline.Input{Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds,
+		Decide: func(s *rulesets.Stack, ev *lang.Eval) timeline.Duty {
+			d := coverage.Decide(s, ev)
+			return timeline.Duty{Level: d.Level, Binding: d.Binding, Rules: d.Rules, Notes: d.Notes}
+		}})
+	coverage.Evaluate(st, ev, coverage.Options{})
+	res := penalties.Evaluate(penalties.Input{
+		Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds, Timeline: tl,
+		Obligation: func(s *rulesets.Stack, ev *lang.Eval) rulesets.Obligation {
+			o, _ := coverage.Obligation(s, ev)
+			return o
+		},
+	})
+	if ev.AsOf() != d {
+		t.Errorf("Evaluate left the evaluation on %s, want %s", ev.AsOf(), d)
+	}
+	return res
+}
+
+// row is what a test checks of a penalty, money to the cent.
+type row struct {
+	Violation, Target, Law string
+	Since, Until           string
+	SinceEarliest          string
+	UntilLatest            string
+	Days                   int
+	Fine, Statutory        string // "min–max"
+	Tier                   string
+	PerDay                 string // "amount×days=total from–through"
+	NoFine                 bool
+	Undetermined           string
+	Fined                  string // date amount tier
+	Limitation             string // "years from–expires discovered_on by expired"
+	Alt                    string
+	Group                  int
+	Basis                  string
+}
+
+func rng(r *penalties.Range) string {
+	if r == nil {
+		return ""
+	}
+	return r.Min.StringFixed(2) + "–" + r.Max.StringFixed(2)
+}
+
+func date(d facts.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+func rowOf(p *penalties.Penalty) row {
+	r := row{Violation: p.Violation, Target: p.Target, Law: p.Law, Since: date(p.Since), Until: date(p.Until), Days: p.Days,
+		SinceEarliest: date(p.SinceEarliest), UntilLatest: date(p.UntilLatest), Fine: rng(p.Fine), Statutory: rng(p.Statutory), NoFine: p.NoFine != "", Undetermined: strings.Join(p.Undetermined, ","),
+		Alt: p.AlternativeOf, Group: p.Group, Basis: p.Basis}
+	if p.Tier != nil {
+		r.Tier = p.Tier.ID + "@" + p.Tier.Rule
+	}
+	if d := p.PerDay; d != nil {
+		r.PerDay = fmt.Sprintf("%s×%d=%s %s–%s", d.Amount.StringFixed(2), d.Days, d.Total.StringFixed(2), d.From, d.Through)
+	}
+	if f := p.Fined; f != nil {
+		r.Fined = fmt.Sprintf("%s %s %s %s", f.Record, f.Date, f.Amount.StringFixed(2), f.Tier)
+	}
+	if l := p.Limitation; l != nil {
+		r.Limitation = fmt.Sprintf("%d %s–%s %s %s %v", l.Years, date(l.From), date(l.Expires), date(l.DiscoveredOn), l.DiscoveredBy, l.Expired)
+	}
+	return r
+}
+
+// Rule bodies shared by the tables.
+const (
+	duty = `coverage:
+  - {id: duty, obligation: mandatory, text: 应当投保, cite: {source: s, article: 第二条}}
+`
+	penaltiesKey = "penalties:\n"
+)
+
+// accident is an event rule about the enterprise's accidents.
+func accident(id, when, min, max, extra string) string {
+	return fmt.Sprintf("  - {id: %s, title: 事故, each: accidents, on: item.date, when: '%s', fine: {min: %q, max: %q}%s, cite: {source: s, article: 第九条}}\n",
+		id, when, min, max, extra)
+}
+
+// uninsured is the continuing rule about the stretches without insurance.
+func uninsured(min, max string) string {
+	return fmt.Sprintf("  - {id: uninsured, title: 未投保, each: uninsured_periods, continuing: true, when: 'obligation == \"mandatory\"', subject: insurance, fined_by: first, fine: {min: %q, max: %q}, cite: {source: s, article: 第五条}}\n", min, max)
+}
+
+const (
+	overdue = "  - {id: overdue, title: 逾期未改正, each: overdue_periods, continuing: true, when: 'obligation == \"mandatory\"', subject: insurance, fined_by: overdue, fine: {min: \"100\", max: \"200\"}, cite: {source: s, article: 第五条}}\n"
+	daily   = "  - {id: daily, title: 按日连续处罚, each: refusals, on: item.ordered_on, when: 'item.amount != nil && !item.overdue_fined', per_day: {amount: item.amount, from: item.from, through: item.through}, discretionary: true, alternative_of: overdue, cite: {source: s, article: 第六条}}\n"
+)
+
+type penaltyCase struct {
+	name      string
+	facts     string
+	asOf      string
+	docs      []string
+	want      []row
+	governing []string // a part of each penalty's Governing, in order (when given)
+	totals    *penalties.Totals
+}
+
+const plant = "region: \"650100\"\nsectors: [hazardous_chemicals.storage]\nemployees: 50\n"
+
+func runPenaltyCases(t *testing.T, cases []penaltyCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := evaluate(t, plant+tc.facts, tc.asOf, tc.docs...)
+			var got []row
+			for i := range res.Penalties {
+				got = append(got, rowOf(&res.Penalties[i]))
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("penalties (-want +got):\n%s", diff)
+			}
+			if len(res.Undetermined) > 0 {
+				t.Errorf("undetermined rules: %+v", res.Undetermined)
+			}
+			for i, g := range tc.governing {
+				if i < len(res.Penalties) && !strings.Contains(res.Penalties[i].Governing, g) {
+					t.Errorf("penalty %d governs by %q, want it to say %q", i, res.Penalties[i].Governing, g)
+				}
+			}
+			if tc.totals != nil {
+				if diff := cmp.Diff(*tc.totals, penalties.Sum(res.Penalties), decimalEqual); diff != "" {
+					t.Errorf("Sum (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+var decimalEqual = cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) })
+
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+// The law of the day the violation happened governs an event, unless the
+// law in force on the decision date is lighter or no longer punishes it
+// (从旧兼从轻); nothing is punished retroactively.
+func TestEventGoverningLaw(t *testing.T) {
+	acc := func(min, max string) string { return penaltiesKey + accident("acc", "item.unit_liable", min, max, "") }
+	old := law("2020", "2020-01-01", "", acc("100", "200"))
+	const march2021 = "accidents: [{date: 2021-03-01, deaths: 1, unit_liable: true}]\n"
+	lim := "2 2021-03-01–2023-03-01 2021-03-01 accidents[0].date false"
+	runPenaltyCases(t, []penaltyCase{
+		{name: "heavier new law: the old one governs", facts: march2021, asOf: "2023-01-01",
+			docs: []string{old, law("2022", "2022-01-01", "2020", acc("300", "400"))},
+			want: []row{{Violation: "acc", Target: "unit", Law: "test/law@2020", Since: "2021-03-01", Until: "2021-03-01",
+				Fine: "100.00–200.00", Limitation: lim, Basis: "binding"}},
+			governing: []string{"违法行为发生时（2021-03-01）的规定；作出处罚决定时的test/law@2022处罚不轻于它"}},
+		{name: "as heavy: the old one governs", facts: march2021, asOf: "2023-01-01",
+			docs: []string{old, law("2022", "2022-01-01", "2020", acc("100", "200"))},
+			want: []row{{Violation: "acc", Target: "unit", Law: "test/law@2020", Since: "2021-03-01", Until: "2021-03-01",
+				Fine: "100.00–200.00", Limitation: lim, Basis: "binding"}}},
+		{name: "same maximum, lower minimum: the new one is lighter", facts: march2021, asOf: "2023-01-01",
+			docs: []string{old, law("2022", "2022-01-01", "2020", acc("99.99", "200"))},
+			want: []row{{Violation: "acc", Target: "unit", Law: "test/law@2022", Since: "2021-03-01", Until: "2021-03-01",
+				Fine: "99.99–200.00", Limitation: lim, Basis: "binding"}},
+			governing: []string{"从旧兼从轻：违法行为发生时（2021-03-01）适用test/law@2020，但作出处罚决定时的规定处罚较轻"}},
+		{name: "lighter new law governs", facts: march2021, asOf: "2023-01-01",
+			docs: []string{old, law("2022", "2022-01-01", "2020", acc("50", "80"))},
+			want: []row{{Violation: "acc", Target: "unit", Law: "test/law@2022", Since: "2021-03-01", Until: "2021-03-01",
+				Fine: "50.00–80.00", Limitation: lim, Basis: "binding"}}},
+		{name: "after the switch: the law of its day, unchanged", asOf: "2023-01-01",
+			facts: "accidents: [{date: 2022-06-01, deaths: 1, unit_liable: true}]\n",
+			docs:  []string{old, law("2022", "2022-01-01", "2020", acc("300", "400"))},
+			want: []row{{Violation: "acc", Target: "unit", Law: "test/law@2022", Since: "2022-06-01", Until: "2022-06-01",
+				Fine: "300.00–400.00", Limitation: "2 2022-06-01–2024-06-01 2022-06-01 accidents[0].date false", Basis: "binding"}},
+			governing: []string{"违法行为发生时的规定（至作出处罚决定时未修改）"}},
+		{name: "the new law no longer punishes it: no penalty", facts: march2021, asOf: "2023-01-01",
+			docs: []string{old, law("2022", "2022-01-01", "2020", penaltiesKey+accident("acc", "item.deaths > 1", "300", "400", ""))}},
+		{name: "the old law did not punish it: not retroactive", facts: march2021, asOf: "2023-01-01",
+			docs: []string{law("2020", "2020-01-01", "", penaltiesKey+accident("acc", "item.deaths > 1", "1", "2", "")),
+				law("2022", "2022-01-01", "2020", acc("50", "80"))}},
+		{name: "before the first ruleset: no law to judge it by", asOf: "2023-01-01",
+			facts: "accidents: [{date: 2019-06-01, deaths: 1, unit_liable: true}]\n",
+			docs:  []string{old}},
+	})
+}
+
+// A continuing state falls under each law while it lasts: one penalty a
+// stretch governed by one law, with its proven days; its limitation runs
+// from its end, not while it continues.
+func TestContinuingAcrossLaws(t *testing.T) {
+	docs := []string{
+		law("2020", "2020-01-01", "", duty+penaltiesKey+uninsured("10", "20")),
+		law("2022", "2022-01-01", "2020", duty+penaltiesKey+uninsured("30", "40")),
+	}
+	runPenaltyCases(t, []penaltyCase{
+		{name: "continuing on the as-of date", facts: "operating_since: 2021-07-01\n", asOf: "2022-03-31", docs: docs,
+			want: []row{
+				{Violation: "uninsured", Target: "unit", Law: "test/law@2020", Since: "2021-07-01", Until: "2021-12-31", Days: 184,
+					Fine: "10.00–20.00", Limitation: "2 –   false", Basis: "binding"},
+				{Violation: "uninsured", Target: "unit", Law: "test/law@2022", Since: "2022-01-01", Days: 90,
+					Fine: "30.00–40.00", Limitation: "2 –   false", Basis: "binding"},
+			},
+			governing: []string{"继续状态", "继续状态"},
+			totals:    &penalties.Totals{Counted: 2, Min: dec("40"), Max: dec("60"), MaxWithAlternatives: dec("60")}},
+		{name: "ended by a policy: the period runs from its last day",
+			facts: "operating_since: 2021-07-01\npolicy: {start: 2022-02-01, end: 2023-01-31}\n", asOf: "2022-06-01", docs: docs,
+			want: []row{
+				{Violation: "uninsured", Target: "unit", Law: "test/law@2020", Since: "2021-07-01", Until: "2021-12-31", Days: 184,
+					Fine: "10.00–20.00", Limitation: "2 2022-01-31–2024-01-31   false", Basis: "binding"},
+				{Violation: "uninsured", Target: "unit", Law: "test/law@2022", Since: "2022-01-01", Until: "2022-01-31", Days: 31,
+					Fine: "30.00–40.00", Limitation: "2 2022-01-31–2024-01-31   false", Basis: "binding"},
+			}},
+		{name: "only the as-of date proves it operating: proven from then, possibly earlier",
+			facts: "", asOf: "2020-03-31", docs: docs[:1],
+			want: []row{
+				{Violation: "uninsured", Target: "unit", Law: "test/law@2020", Since: "2020-03-31", SinceEarliest: "2020-01-01", Days: 1,
+					Fine: "10.00–20.00", Limitation: "2 –   false", Basis: "binding"},
+			}},
+		// closed on or before the as-of date: the day before it is the
+		// latest the stretch may have lasted, and its period runs from it
+		{name: "closed on a day not given: the days after the last proof are undetermined",
+			facts: "status: closed\noperating_since: 2021-01-01\npolicy_history: [{start: 2021-01-01, end: 2021-06-30}]\n",
+			asOf:  "2021-12-31", docs: docs[:1],
+			want: []row{
+				{Violation: "uninsured", Target: "unit", Law: "test/law@2020", Since: "2021-07-01", Until: "2021-12-30",
+					Statutory: "10.00–20.00", NoFine: true, Undetermined: "closed_on", Limitation: "2 2021-12-30–2023-12-30   false", Basis: "binding"},
+			}},
+	})
+}

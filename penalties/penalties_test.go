@@ -290,3 +290,46 @@ func TestContinuingAcrossLaws(t *testing.T) {
 			}},
 	})
 }
+
+// 第一百零九条's two tiers and the daily fine: a recorded first fine
+// punished the stretch before (一事不再罚); the overdue fine and the daily
+// fine punish one refusal and are alternatives, compared in the totals.
+func TestEnforcementFines(t *testing.T) {
+	docs := []string{law("2020", "2020-01-01", "", duty+penaltiesKey+uninsured("50", "100")+overdue+daily)}
+	const order = "operating_since: 2025-01-01\nenforcement_records:\n  - {kind: order, date: 2025-06-01, subject: insurance, deadline: 2025-06-30}\n"
+	const fine = "  - {kind: fine, date: 2025-06-01, subject: insurance, amount: 1234.56}\n"
+	runPenaltyCases(t, []penaltyCase{
+		{name: "an order without a fine: both tiers, no daily fine", facts: order, asOf: "2025-09-01", docs: docs,
+			want: []row{
+				{Violation: "uninsured", Target: "unit", Law: "test/law@2020", Since: "2025-01-01", Days: 244, Fine: "50.00–100.00",
+					Limitation: "2 – 2025-06-01 enforcement_records[0] false", Basis: "binding"},
+				{Violation: "overdue", Target: "unit", Law: "test/law@2020", Since: "2025-07-01", Days: 63, Fine: "100.00–200.00",
+					Limitation: "2 –   false", Basis: "binding"},
+			},
+			totals: &penalties.Totals{Counted: 2, Min: dec("150"), Max: dec("300"), MaxWithAlternatives: dec("300")}},
+		{name: "fined, refusing: the first tier fined, the daily fine an alternative of the overdue one",
+			facts: order + fine, asOf: "2025-09-01", docs: docs,
+			want: []row{
+				{Violation: "uninsured", Target: "unit", Law: "test/law@2020", Since: "2025-01-01", Days: 244, Statutory: "50.00–100.00",
+					NoFine: true, Fined: "enforcement_records[1] 2025-06-01 1234.56 first",
+					Limitation: "2 – 2025-06-01 enforcement_records[0] false", Basis: "binding"},
+				{Violation: "daily", Target: "unit", Law: "test/law@2020", Since: "2025-06-01", Until: "2025-06-01",
+					PerDay: "1234.56×92=113579.52 2025-06-02–2025-09-01", Limitation: "2 2025-06-01–2027-06-01 2025-06-01 order false",
+					Alt: "overdue", Group: 1, Basis: "binding"},
+				{Violation: "overdue", Target: "unit", Law: "test/law@2020", Since: "2025-07-01", Days: 63, Fine: "100.00–200.00",
+					Limitation: "2 –   false", Group: 1, Basis: "binding"},
+			},
+			totals: &penalties.Totals{Counted: 1, Fined: 1, Alternatives: 1, Min: dec("100"), Max: dec("200"), MaxWithAlternatives: dec("113579.52")}},
+		{name: "refusal found by inspection inside the deadline: the daily fine counts to it",
+			facts: order + fine + "  - {kind: inspection, date: 2025-06-10, subject: insurance, result: refused}\n", asOf: "2025-06-20", docs: docs,
+			want: []row{
+				{Violation: "uninsured", Target: "unit", Law: "test/law@2020", Since: "2025-01-01", Days: 171, Statutory: "50.00–100.00",
+					NoFine: true, Fined: "enforcement_records[1] 2025-06-01 1234.56 first",
+					Limitation: "2 – 2025-06-01 enforcement_records[0] false", Basis: "binding"},
+				{Violation: "daily", Target: "unit", Law: "test/law@2020", Since: "2025-06-01", Until: "2025-06-01",
+					PerDay: "1234.56×9=11111.04 2025-06-02–2025-06-10", Limitation: "2 2025-06-01–2027-06-01 2025-06-01 order false",
+					Basis: "binding"},
+			},
+			totals: &penalties.Totals{Counted: 1, Fined: 1, Min: dec("11111.04"), Max: dec("11111.04"), MaxWithAlternatives: dec("11111.04")}},
+	})
+}

@@ -168,13 +168,19 @@ type penaltyCase struct {
 	totals    *penalties.Totals
 }
 
-const plant = "region: \"650100\"\nsectors: [hazardous_chemicals.storage]\nemployees: 50\n"
+// plant is the enterprise of the tables: 50 employees unless the case's
+// facts say otherwise.
+const plant = "region: \"650100\"\nsectors: [hazardous_chemicals.storage]\n"
 
 func runPenaltyCases(t *testing.T, cases []penaltyCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			res := evaluate(t, plant+tc.facts, tc.asOf, tc.docs...)
+			fs := plant + tc.facts
+			if !strings.Contains(fs, "employees:") {
+				fs += "employees: 50\n"
+			}
+			res := evaluate(t, fs, tc.asOf, tc.docs...)
 			var got []row
 			for i := range res.Penalties {
 				got = append(got, rowOf(&res.Penalties[i]))
@@ -332,4 +338,64 @@ func TestEnforcementFines(t *testing.T) {
 			},
 			totals: &penalties.Totals{Counted: 1, Fined: 1, Min: dec("11111.04"), Max: dec("11111.04"), MaxWithAlternatives: dec("11111.04")}},
 	})
+}
+
+// local restates a rule of the national law for region 65 with more tiers.
+func local(body string) string {
+	return `schema: anzexian/v1
+id: test.xj/policy
+version: "1"
+status: in_force
+kind: policy
+title: 地方裁量基准
+region: "65"
+effective: {from: 2020-01-01}
+sources:
+  s: {title: 裁量基准}
+` + body
+}
+
+// A fine is a range or an amount computed from the facts, aimed at the
+// unit, its principal or the persons responsible; a discretion tier whose
+// condition holds narrows it (the most local one), keeping the statutory
+// range; a fact missing leaves it undetermined.
+func TestFineRanges(t *testing.T) {
+	const acc = "accidents: [{date: 2021-03-01, deaths: 1, unit_liable: true}]\n"
+	lim := "2 2021-03-01–2023-03-01 2021-03-01 accidents[0].date false"
+	tiers := `, tiers: [{id: small, when: 'employees < 10', min: "1000", max: "2000", reason: 小微}, {id: large, when: 'employees >= 100', min: "4000", max: "5000"}]`
+	tiered := law("2020", "2020-01-01", "", penaltiesKey+accident("acc", "item.unit_liable", "1000", "5000", tiers))
+	persons := law("2020", "2020-01-01", "", penaltiesKey+
+		"  - {id: principal, title: 负责人, target: principal, each: accidents, on: item.date, when: item.unit_liable, fine: {min: principal_income * 0.3, max: principal_income * 0.3, text: 年收入百分之三十}, cite: {source: s, article: 第十条}}\n"+
+		"  - {id: persons, title: 责任人员, target: responsible_persons, each: accidents, on: item.date, when: item.unit_liable, fine: {min: \"20000\", max: principal_income, text: 二万元以上、至年收入}, cite: {source: s, article: 第十一条}}\n")
+	cases := []penaltyCase{
+		{name: "no tier holds: the statutory range", facts: acc, asOf: "2022-01-01", docs: []string{tiered},
+			want: []row{{Violation: "acc", Target: "unit", Law: "test/law@2020", Since: "2021-03-01", Until: "2021-03-01",
+				Fine: "1000.00–5000.00", Limitation: lim, Basis: "binding"}}},
+		{name: "a tier narrows it", facts: acc + "employees: 120\n", asOf: "2022-01-01", docs: []string{tiered},
+			want: []row{{Violation: "acc", Target: "unit", Law: "test/law@2020", Since: "2021-03-01", Until: "2021-03-01",
+				Fine: "4000.00–5000.00", Statutory: "1000.00–5000.00", Tier: "large@test/law@2020#acc", Limitation: lim, Basis: "binding"}}},
+		{name: "the most local tier wins", facts: acc + "employees: 5\n", asOf: "2022-01-01",
+			docs: []string{tiered, local(`penalties:
+  - {id: xj-acc, restates: acc, tiers: [{id: xj-small, when: 'employees < 10', min: "1500", max: "1800"}], cite: {source: s, article: 三}}
+`)},
+			want: []row{{Violation: "acc", Target: "unit", Law: "test/law@2020", Since: "2021-03-01", Until: "2021-03-01",
+				Fine: "1500.00–1800.00", Statutory: "1000.00–5000.00", Tier: "xj-small@test.xj/policy@1#xj-acc", Limitation: lim, Basis: "binding"}}},
+		{name: "a share of an income, to the cent", facts: acc + "principal_income: 123456.78\n", asOf: "2022-01-01", docs: []string{persons},
+			want: []row{
+				{Violation: "principal", Target: "principal", Law: "test/law@2020", Since: "2021-03-01", Until: "2021-03-01",
+					Fine: "37037.03–37037.03", Limitation: lim, Basis: "binding"},
+				{Violation: "persons", Target: "responsible_persons", Law: "test/law@2020", Since: "2021-03-01", Until: "2021-03-01",
+					Fine: "20000.00–123456.78", Limitation: lim, Basis: "binding"},
+			},
+			totals: &penalties.Totals{Counted: 2, Min: dec("57037.03"), Max: dec("160493.81"), MaxWithAlternatives: dec("160493.81")}},
+		{name: "the income not given: undetermined, naming it", facts: acc, asOf: "2022-01-01", docs: []string{persons},
+			want: []row{
+				{Violation: "principal", Target: "principal", Law: "test/law@2020", Since: "2021-03-01", Until: "2021-03-01",
+					Undetermined: "principal_income", Limitation: lim, Basis: "binding"},
+				{Violation: "persons", Target: "responsible_persons", Law: "test/law@2020", Since: "2021-03-01", Until: "2021-03-01",
+					Undetermined: "principal_income", Limitation: lim, Basis: "binding"},
+			},
+			totals: &penalties.Totals{Undetermined: 2, Min: dec("0"), Max: dec("0"), MaxWithAlternatives: dec("0")}},
+	}
+	runPenaltyCases(t, cases)
 }

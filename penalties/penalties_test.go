@@ -399,3 +399,91 @@ func TestFineRanges(t *testing.T) {
 	}
 	runPenaltyCases(t, cases)
 }
+
+// The limitation period (第三十六条) bars only what was not discovered in
+// time: an accident by its report, a stretch by a record about it; a
+// continuing state's period runs from its end.
+func TestLimitation(t *testing.T) {
+	accDoc := law("2020", "2020-01-01", "", penaltiesKey+accident("acc", "item.unit_liable", "100", "200", ""))
+	gapDoc := law("2020", "2020-01-01", "", duty+penaltiesKey+uninsured("10", "20"))
+	const gap = "operating_since: 2020-01-01\npolicy: {start: 2020-04-01, end: 2030-12-31}\n"
+	runPenaltyCases(t, []penaltyCase{
+		{name: "an accident reported in time", asOf: "2022-08-01", docs: []string{accDoc},
+			facts: "accidents: [{date: 2020-06-01, deaths: 1, unit_liable: true, reported_on: 2022-05-01}]\n",
+			want: []row{{Violation: "acc", Target: "unit", Law: "test/law@2020", Since: "2020-06-01", Until: "2020-06-01",
+				Fine: "100.00–200.00", Limitation: "2 2020-06-01–2022-06-01 2022-05-01 accidents[0].reported_on false", Basis: "binding"}}},
+		{name: "an accident reported too late: barred", asOf: "2022-08-01", docs: []string{accDoc},
+			facts: "accidents: [{date: 2020-06-01, deaths: 1, unit_liable: true, reported_on: 2022-07-01}]\n",
+			want: []row{{Violation: "acc", Target: "unit", Law: "test/law@2020", Since: "2020-06-01", Until: "2020-06-01",
+				Statutory: "100.00–200.00", NoFine: true, Limitation: "2 2020-06-01–2022-06-01   true", Basis: "binding"}},
+			totals: &penalties.Totals{Expired: 1, Min: dec("0"), Max: dec("0"), MaxWithAlternatives: dec("0")}},
+		{name: "the last day of the period: not yet barred", asOf: "2022-06-01", docs: []string{accDoc},
+			facts: "accidents: [{date: 2020-06-01, deaths: 1, unit_liable: true, reported_on: 2022-07-01}]\n",
+			want: []row{{Violation: "acc", Target: "unit", Law: "test/law@2020", Since: "2020-06-01", Until: "2020-06-01",
+				Fine: "100.00–200.00", Limitation: "2 2020-06-01–2022-06-01   false", Basis: "binding"}}},
+		{name: "a gap ended over two years ago, never discovered: barred", facts: gap, asOf: "2022-04-01", docs: []string{gapDoc},
+			want: []row{{Violation: "uninsured", Target: "unit", Law: "test/law@2020", Since: "2020-01-01", Until: "2020-03-31", Days: 91,
+				Statutory: "10.00–20.00", NoFine: true, Limitation: "2 2020-03-31–2022-03-31   true", Basis: "binding"}}},
+		{name: "the same gap, ordered about in time: discovered",
+			facts: gap + "enforcement_records:\n  - {kind: order, date: 2021-05-01, subject: insurance, period: {from: 2020-01-01, to: 2020-03-31}}\n",
+			asOf:  "2022-04-01", docs: []string{gapDoc},
+			want: []row{{Violation: "uninsured", Target: "unit", Law: "test/law@2020", Since: "2020-01-01", Until: "2020-03-31", Days: 91,
+				Fine: "10.00–20.00", Limitation: "2 2020-03-31–2022-03-31 2021-05-01 enforcement_records[0] false", Basis: "binding"}}},
+		{name: "a record about another subject discovers nothing",
+			facts: gap + "enforcement_records:\n  - {kind: order, date: 2021-05-01, subject: hazard}\n",
+			asOf:  "2022-04-01", docs: []string{gapDoc},
+			want: []row{{Violation: "uninsured", Target: "unit", Law: "test/law@2020", Since: "2020-01-01", Until: "2020-03-31", Days: 91,
+				Statutory: "10.00–20.00", NoFine: true, Limitation: "2 2020-03-31–2022-03-31   true", Basis: "binding"}}},
+	})
+}
+
+// An aggravated range is an alternative of the base range for the same
+// accident: one group each accident, compared and never added. Penalties
+// come in the order of the day they began, stably.
+func TestAlternatives(t *testing.T) {
+	doc := law("2020", "2020-01-01", "", penaltiesKey+
+		accident("base", "item.unit_liable", "300", "1000", "")+
+		accident("aggravated", "item.unit_liable && item.especially_serious", "600", "5000", ", alternative_of: base"))
+	const lim1, lim2 = "2 2021-03-01–2023-03-01 2021-03-01 accidents[0].date false", "2 2021-04-01–2023-04-01 2021-04-01 accidents[1].date false"
+	runPenaltyCases(t, []penaltyCase{
+		{name: "two accidents, one aggravated", asOf: "2022-01-01", docs: []string{doc},
+			facts: "accidents:\n  - {date: 2021-03-01, deaths: 1, unit_liable: true, especially_serious: true}\n  - {date: 2021-04-01, deaths: 1, unit_liable: true}\n",
+			want: []row{
+				{Violation: "base", Target: "unit", Law: "test/law@2020", Since: "2021-03-01", Until: "2021-03-01", Fine: "300.00–1000.00", Limitation: lim1, Group: 1, Basis: "binding"},
+				{Violation: "aggravated", Target: "unit", Law: "test/law@2020", Since: "2021-03-01", Until: "2021-03-01", Fine: "600.00–5000.00", Limitation: lim1, Alt: "base", Group: 1, Basis: "binding"},
+				{Violation: "base", Target: "unit", Law: "test/law@2020", Since: "2021-04-01", Until: "2021-04-01", Fine: "300.00–1000.00", Limitation: lim2, Basis: "binding"},
+			},
+			totals: &penalties.Totals{Counted: 2, Alternatives: 1, Min: dec("600"), Max: dec("2000"), MaxWithAlternatives: dec("6000")}},
+		{name: "two aggravated accidents: two groups", asOf: "2022-01-01", docs: []string{doc},
+			facts: "accidents:\n  - {date: 2021-03-01, deaths: 1, unit_liable: true, especially_serious: true}\n  - {date: 2021-04-01, deaths: 1, unit_liable: true, especially_serious: true}\n",
+			want: []row{
+				{Violation: "base", Target: "unit", Law: "test/law@2020", Since: "2021-03-01", Until: "2021-03-01", Fine: "300.00–1000.00", Limitation: lim1, Group: 1, Basis: "binding"},
+				{Violation: "aggravated", Target: "unit", Law: "test/law@2020", Since: "2021-03-01", Until: "2021-03-01", Fine: "600.00–5000.00", Limitation: lim1, Alt: "base", Group: 1, Basis: "binding"},
+				{Violation: "base", Target: "unit", Law: "test/law@2020", Since: "2021-04-01", Until: "2021-04-01", Fine: "300.00–1000.00", Limitation: lim2, Group: 2, Basis: "binding"},
+				{Violation: "aggravated", Target: "unit", Law: "test/law@2020", Since: "2021-04-01", Until: "2021-04-01", Fine: "600.00–5000.00", Limitation: lim2, Alt: "base", Group: 2, Basis: "binding"},
+			},
+			totals: &penalties.Totals{Counted: 2, Alternatives: 2, Min: dec("600"), Max: dec("2000"), MaxWithAlternatives: dec("10000")}},
+	})
+}
+
+// A penalty resting only on a draft — its own rule, or the duty it
+// breaks — is marked draft and counted apart.
+func TestDraftBasis(t *testing.T) {
+	draft := func(body string) string {
+		return strings.Replace(strings.Replace(local(body), "status: in_force", "status: draft", 1), "id: test.xj/policy", "id: test.xj/draft", 1)
+	}
+	required := law("2020", "2020-01-01", "", penaltiesKey+
+		"  - {id: uninsured-required, title: 未投保, each: uninsured_periods, continuing: true, when: 'obligation == \"required\"', subject: insurance, fine: {min: \"10\", max: \"20\"}, cite: {source: s, article: 第五条}}\n")
+	runPenaltyCases(t, []penaltyCase{
+		{name: "the rule is a draft's", asOf: "2022-01-01", docs: []string{law("2020", "2020-01-01", "", ""), draft(penaltiesKey + accident("acc", "item.unit_liable", "100", "200", ""))},
+			facts: "accidents: [{date: 2021-03-01, deaths: 1, unit_liable: true}]\n",
+			want: []row{{Violation: "acc", Target: "unit", Law: "test.xj/draft@1", Since: "2021-03-01", Until: "2021-03-01",
+				Fine: "100.00–200.00", Limitation: "2 2021-03-01–2023-03-01 2021-03-01 accidents[0].date false", Basis: "draft"}},
+			totals: &penalties.Totals{Draft: 1, Min: dec("0"), Max: dec("0"), MaxWithAlternatives: dec("0")}},
+		{name: "the duty is a draft's", asOf: "2021-12-31", facts: "operating_since: 2021-07-01\n",
+			docs: []string{required, draft("coverage:\n  - {id: xj-duty, obligation: required, text: 应当投保, cite: {source: s, article: 二}}\n")},
+			want: []row{{Violation: "uninsured-required", Target: "unit", Law: "test/law@2020", Since: "2021-07-01", Days: 184,
+				Fine: "10.00–20.00", Limitation: "2 –   false", Basis: "draft"}},
+			totals: &penalties.Totals{Draft: 1, Min: dec("0"), Max: dec("0"), MaxWithAlternatives: dec("0")}},
+	})
+}

@@ -487,3 +487,99 @@ func TestDraftBasis(t *testing.T) {
 			totals: &penalties.Totals{Draft: 1, Min: dec("0"), Max: dec("0"), MaxWithAlternatives: dec("0")}},
 	})
 }
+
+// Sum adds the counted penalties' fines (a daily fine's total as both
+// bounds), counts the others apart, and compares alternatives: a group
+// reaches the largest maximum of its members, once.
+func TestSum(t *testing.T) {
+	fine := func(min, max string) *penalties.Range { return &penalties.Range{Min: dec(min), Max: dec(max)} }
+	expired := &penalties.Limitation{Years: 2, Expired: true}
+	running := &penalties.Limitation{Years: 2}
+	tests := []struct {
+		name string
+		ps   []penalties.Penalty
+		want penalties.Totals
+	}{
+		{name: "none", want: penalties.Totals{}},
+		{name: "ranges and a daily fine add",
+			ps: []penalties.Penalty{
+				{Violation: "a", Fine: fine("50000", "100000.01"), Limitation: running, Basis: penalties.BasisBinding},
+				{Violation: "b", PerDay: &penalties.PerDay{Amount: dec("1234.56"), Days: 92, Total: dec("113579.52")}, Basis: penalties.BasisBinding},
+				{Violation: "c", NoFine: "罚则未规定罚款", Basis: penalties.BasisBinding},
+			},
+			want: penalties.Totals{Counted: 3, Min: dec("163579.52"), Max: dec("213579.53"), MaxWithAlternatives: dec("213579.53")}},
+		{name: "each kind counted apart, the first reason winning",
+			ps: []penalties.Penalty{
+				{Violation: "u", Fine: fine("1", "2"), Undetermined: []string{"principal_income"}, Limitation: expired},
+				{Violation: "e", Statutory: fine("1", "2"), Limitation: expired, Fined: &penalties.Fined{Amount: dec("1")}},
+				{Violation: "f", Statutory: fine("1", "2"), Fined: &penalties.Fined{Amount: dec("1")}, Basis: penalties.BasisDraft},
+				{Violation: "d", Fine: fine("1", "2"), Basis: penalties.BasisDraft},
+				{Violation: "k", Fine: fine("10", "20"), Basis: penalties.BasisBinding},
+			},
+			want: penalties.Totals{Counted: 1, Undetermined: 1, Expired: 1, Fined: 1, Draft: 1, Min: dec("10"), Max: dec("20"), MaxWithAlternatives: dec("20")}},
+		{name: "the largest alternative of a group, once",
+			ps: []penalties.Penalty{
+				{Violation: "base", Fine: fine("100", "200"), Group: 1},
+				{Violation: "alt1", Fine: fine("150", "300"), AlternativeOf: "base", Group: 1},
+				{Violation: "alt2", PerDay: &penalties.PerDay{Total: dec("1000")}, AlternativeOf: "base", Group: 1},
+				{Violation: "alt3", Undetermined: []string{"x"}, AlternativeOf: "base", Group: 1},
+				{Violation: "base", Fine: fine("100", "200"), Group: 2},
+				{Violation: "alt1", Fine: fine("50", "150"), AlternativeOf: "base", Group: 2},
+			},
+			want: penalties.Totals{Counted: 2, Alternatives: 4, Min: dec("200"), Max: dec("400"), MaxWithAlternatives: dec("1200")}},
+		{name: "an alternative of a base not counted counts nowhere",
+			ps: []penalties.Penalty{
+				{Violation: "base", Fine: fine("100", "200"), Group: 1, Limitation: expired},
+				{Violation: "alt", Fine: fine("150", "300"), AlternativeOf: "base", Group: 1},
+			},
+			want: penalties.Totals{Expired: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := penalties.Sum(tt.ps)
+			if diff := cmp.Diff(tt.want, got, decimalEqual); diff != "" {
+				t.Errorf("Sum (-want +got):\n%s", diff)
+			}
+			counted := 0
+			for i := range tt.ps {
+				if tt.ps[i].Counted() {
+					counted++
+				}
+			}
+			if counted != got.Counted {
+				t.Errorf("%d penalties say Counted, Sum counted %d", counted, got.Counted)
+			}
+			// totals of parts add up to the total of the whole
+			var parts penalties.Totals
+			parts.Add(penalties.Sum(tt.ps[:len(tt.ps)/2]))
+			parts.Add(penalties.Sum(tt.ps[len(tt.ps)/2:]))
+			if len(tt.ps) < 2 || tt.ps[len(tt.ps)/2].Group == 0 {
+				if diff := cmp.Diff(got, parts, decimalEqual); diff != "" {
+					t.Errorf("Sum of halves added (-whole +parts):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+// Amounts are written with two decimal places.
+func TestMarshalAmounts(t *testing.T) {
+	tests := []struct {
+		v    interface{ MarshalJSON() ([]byte, error) }
+		want string
+	}{
+		{penalties.Range{Min: dec("1.5"), Max: dec("200000")}, `{"min":"1.50","max":"200000.00"}`},
+		{penalties.PerDay{Amount: dec("1234.56"), From: facts.MustParseDate("2025-06-02"), Through: facts.MustParseDate("2025-09-01"), Days: 92, Total: dec("113579.52")},
+			`{"amount":"1234.56","from":"2025-06-02","through":"2025-09-01","days":92,"total":"113579.52"}`},
+		{penalties.Fined{Record: "enforcement_records[1]", Date: facts.MustParseDate("2025-06-01"), Amount: dec("50000"), Tier: "first"},
+			`{"record":"enforcement_records[1]","date":"2025-06-01","amount":"50000.00","tier":"first"}`},
+		{penalties.Fined{Record: "r", Date: facts.MustParseDate("2025-06-01"), Amount: dec("0.005")},
+			`{"record":"r","date":"2025-06-01","amount":"0.01"}`},
+	}
+	for _, tt := range tests {
+		b, err := tt.v.MarshalJSON()
+		if err != nil || string(b) != tt.want {
+			t.Errorf("%T: got %s, %v; want %s", tt.v, b, err, tt.want)
+		}
+	}
+}

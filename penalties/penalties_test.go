@@ -43,6 +43,12 @@ effective: {from: %s}
 // obligation, the timeline built over the registry's boundaries.
 func evaluate(t *testing.T, factsYAML, asOf string, docs ...string) *penalties.Result {
 	t.Helper()
+	return evaluateTrace(t, false, factsYAML, asOf, docs...)
+}
+
+// evaluateTrace is evaluate, with the trace when asked.
+func evaluateTrace(t *testing.T, trace bool, factsYAML, asOf string, docs ...string) *penalties.Result {
+	t.Helper()
 	var files []diag.File
 	for i, d := range docs {
 		files = append(files, diag.File{Name: fmt.Sprintf("r%d.yaml", i), Data: []byte(d)})
@@ -70,7 +76,7 @@ func evaluate(t *testing.T, factsYAML, asOf string, docs ...string) *penalties.R
 		}})
 	coverage.Evaluate(st, ev, coverage.Options{})
 	res := penalties.Evaluate(penalties.Input{
-		Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds, Timeline: tl,
+		Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds, Timeline: tl, Trace: trace,
 		Obligation: func(s *rulesets.Stack, ev *lang.Eval) rulesets.Obligation {
 			o, _ := coverage.Obligation(s, ev)
 			return o
@@ -580,6 +586,91 @@ func TestMarshalAmounts(t *testing.T) {
 		b, err := tt.v.MarshalJSON()
 		if err != nil || string(b) != tt.want {
 			t.Errorf("%T: got %s, %v; want %s", tt.v, b, err, tt.want)
+		}
+	}
+}
+
+// A state on the decision date is judged by the law of that date; an event
+// whose rule reads the obligation is judged, under the decision law, by the
+// obligation of its own day.
+func TestStatesAndObligationEvents(t *testing.T) {
+	state := penaltiesKey + "  - {id: big, title: 规模, when: 'employees >= 100', since: operating_since, subject: hazard, fine: {min: \"10\", max: \"20\"}, cite: {source: s, article: 第七条}}\n"
+	surrender := "  - {id: surrender, title: 退保, each: 'filter(policy_history, .surrendered_on != nil)', on: item.surrendered_on, when: 'obligation == \"mandatory\"', subject: insurance, no_fine: 只责令改正, cite: {source: s, article: 第八条}}\n"
+	docs := []string{law("2020", "2020-01-01", "", ""), law("2022", "2022-01-01", "2020", duty+penaltiesKey+surrender)}
+	runPenaltyCases(t, []penaltyCase{
+		{name: "a state, since when a fact says", facts: "employees: 120\noperating_since: 2021-05-01\n", asOf: "2022-01-01",
+			docs: []string{law("2020", "2020-01-01", "", state)},
+			want: []row{{Violation: "big", Target: "unit", Law: "test/law@2020", Since: "2021-05-01", Fine: "10.00–20.00",
+				Limitation: "2 –   false", Basis: "binding"}},
+			governing: []string{"作出处罚决定时（评估日）的规定"}},
+		{name: "a state that does not hold", facts: "employees: 99\n", asOf: "2022-01-01", docs: []string{law("2020", "2020-01-01", "", state)}},
+		{name: "a surrender under the duty", asOf: "2023-01-01", docs: docs,
+			facts: "operating_since: 2020-01-01\npolicy_history: [{start: 2022-01-01, end: 2022-12-31, surrendered_on: 2022-06-01}]\n",
+			want: []row{
+				{Violation: "surrender", Target: "unit", Law: "test/law@2022", Since: "2022-06-01", Until: "2022-06-01", NoFine: true,
+					Limitation: "2 2022-06-01–2024-06-01   false", Basis: "binding"},
+			}},
+		{name: "a surrender before the duty: not retroactive", asOf: "2023-01-01", docs: docs,
+			facts: "operating_since: 2020-01-01\npolicy_history: [{start: 2021-01-01, end: 2021-12-31, surrendered_on: 2021-06-01}]\n"},
+	})
+}
+
+// A condition that needs a fact not given leaves the rule undetermined,
+// naming the fact; the trace says what each rule did.
+func TestUndeterminedRuleAndTrace(t *testing.T) {
+	doc := law("2020", "2020-01-01", "", penaltiesKey+
+		accident("rich", "principal_income > 100000", "1", "2", "")+
+		accident("acc", "item.unit_liable", "100", "200", "")+
+		accident("never", "item.deaths > 5", "1", "2", ""))
+	res := evaluateTrace(t, true, plant+"employees: 50\naccidents: [{date: 2021-03-01, deaths: 1, unit_liable: true}, {date: 2019-03-01, deaths: 1, unit_liable: true}]\n", "2022-01-01", doc)
+	if len(res.Undetermined) != 1 || res.Undetermined[0].Rule != "test/law@2020#rich" || strings.Join(res.Undetermined[0].Missing, ",") != "principal_income" {
+		t.Errorf("undetermined = %+v, want test/law@2020#rich missing principal_income", res.Undetermined)
+	}
+	var got []string
+	for _, e := range res.Trace {
+		got = append(got, e.Rule+" "+e.Outcome)
+	}
+	want := []string{
+		"test/law@2020#rich undetermined", "test/law@2020#rich skipped", // 2019: no law then
+		"test/law@2020#acc matched", "test/law@2020#acc skipped",
+		"test/law@2020#never not_matched", "test/law@2020#never skipped",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("trace (-want +got):\n%s", diff)
+	}
+	if len(res.Penalties) != 1 || res.Penalties[0].Violation != "acc" {
+		t.Errorf("penalties = %+v, want the 2021 accident's only", res.Penalties)
+	}
+}
+
+// Consequences apply as their conditions say, on the obligation coverage
+// set.
+func TestConsequences(t *testing.T) {
+	doc := law("2020", "2020-01-01", "", duty+`consequences:
+  - {id: no-grading, when: '!insured && obligation == "mandatory"', kind: precondition, text: 不得评为标准化企业, cite: {source: s, article: 第十二条}}
+  - {id: credit, when: 'insured', text: 信贷优先, cite: {source: s, article: 第十三条}}
+  - {id: income, when: 'principal_income > 0', text: 需要收入, cite: {source: s, article: 第十四条}}
+`)
+	for _, tc := range []struct {
+		facts string
+		want  []string
+		und   int
+	}{
+		{"operating_since: 2021-01-01\n", []string{"no-grading@test/law@2020#no-grading precondition 第十二条"}, 1},
+		{"policy: {start: 2021-01-01, end: 2022-12-31}\nprincipal_income: 1\n", []string{"credit@test/law@2020#credit  第十三条", "income@test/law@2020#income  第十四条"}, 0},
+	} {
+		st, ev := testkit.Bind(t, plant+"employees: 50\n"+tc.facts, "2022-01-01", doc)
+		coverage.Evaluate(st, ev, coverage.Options{})
+		cs, und, tr := penalties.Consequences(st, ev, true)
+		var got []string
+		for _, c := range cs {
+			got = append(got, fmt.Sprintf("%s@%s %s %s", c.ID, c.Rule, c.Kind, c.Cite[0].Article))
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s: consequences (-want +got):\n%s", tc.facts, diff)
+		}
+		if len(und) != tc.und || len(tr) != 3 {
+			t.Errorf("%s: %d undetermined, %d trace entries; want %d and 3", tc.facts, len(und), len(tr), tc.und)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package timeline_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -389,5 +390,89 @@ func TestAt(t *testing.T) {
 	}
 	if got := (timeline.Stretch{From: d("2020-02-28"), To: d("2020-03-01")}).Days(); got != 3 {
 		t.Errorf("Days() = %d, want 3 (a leap day between)", got)
+	}
+}
+
+// The lists are bounded: the latest kept, Omitted counting the rest.
+func TestCaps(t *testing.T) {
+	t.Run("stretches", func(t *testing.T) {
+		// a rule reading the as-of date other than by comparing it with a
+		// date: the obligation changes every day, 1097 days to 2023-01-01
+		alternating := doc("2020", "2020-01-01", "", "coverage:\n"+duty("enc", "true", "encouraged")+
+			duty("odd", `days_between(date("2019-01-01"), as_of) % 2 == 1`, "mandatory"))
+		tl := build(t, "", "2023-01-01", nil, alternating)
+		first := facts.MustParseDate("2020-01-01").AddDays(97)
+		if len(tl.Obligations) != timeline.MaxStretches || tl.Omitted.Obligations != 97 || tl.Obligations[0].From != first {
+			t.Errorf("%d obligation stretches from %s, %d omitted; want %d from %s, 97 omitted",
+				len(tl.Obligations), tl.Obligations[0].From, tl.Omitted.Obligations, timeline.MaxStretches, first)
+		}
+		// (Omitted.Cover counts 1, not 97: the cover is laid over the
+		// obligation stretches kept, so the omitted ones make one cover
+		// stretch, itself omitted; see the report of issue 10)
+		if len(tl.Cover) != timeline.MaxStretches || tl.Omitted.Cover == 0 || tl.Cover[0].From != first {
+			t.Errorf("%d cover stretches from %s, %d omitted; want %d from %s, some omitted",
+				len(tl.Cover), tl.Cover[0].From, tl.Omitted.Cover, timeline.MaxStretches, first)
+		}
+		if last := tl.Obligations[len(tl.Obligations)-1]; last.To != tl.Through {
+			t.Errorf("the last stretch ends %s, want the as-of date", last.To)
+		}
+	})
+	t.Run("records and events", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString("operating_since: 2020-01-01\npolicy: {start: 2020-01-01, end: 2025-12-31}\nenforcement_records:\n")
+		d := facts.MustParseDate("2020-02-01")
+		for i := 0; i < timeline.MaxRecords+5; i++ {
+			fmt.Fprintf(&b, "  - {kind: inspection, date: %s, subject: insurance, result: compliant}\n", d.AddDays(i))
+		}
+		b.WriteString("accidents:\n")
+		for i := 0; i < 10; i++ {
+			fmt.Fprintf(&b, "  - {date: %s, serious_injuries: 1}\n", d.AddDays(1000+i))
+		}
+		tl := build(t, b.String(), "2024-01-01", nil, doc("2020", "2020-01-01", "", "coverage:\n"+duty("must", "true", "mandatory")))
+		if len(tl.Enforcement) != timeline.MaxRecords || tl.Omitted.Enforcement != 5 || tl.Enforcement[0].Record != "enforcement_records[5]" {
+			t.Errorf("%d records from %s, %d omitted; want %d from enforcement_records[5], 5 omitted",
+				len(tl.Enforcement), tl.Enforcement[0].Record, tl.Omitted.Enforcement, timeline.MaxRecords)
+		}
+		// structural: 1 ruleset, 1 operating_since and 205 records, the
+		// latest 200 kept; others: 1 policy start and 10 accidents, no
+		// room left for them
+		if len(tl.Events) != timeline.MaxEvents || tl.Omitted.Events != 18 {
+			t.Errorf("%d events, %d omitted; want %d, 18 omitted", len(tl.Events), tl.Omitted.Events, timeline.MaxEvents)
+		}
+		for _, e := range tl.Events {
+			if e.Kind != "inspection" {
+				t.Errorf("event %+v kept over the latest records", e)
+			}
+		}
+	})
+}
+
+// The JSON form: dates as YYYY-MM-DD, amounts with two decimal places,
+// optional members left out.
+func TestAppendJSON(t *testing.T) {
+	tl := build(t, `operating_since: 2022-01-01
+enforcement_records:
+  - {kind: order, date: 2022-06-01, subject: insurance, deadline: 2022-06-30, period: {from: 2022-01-01, to: 2022-05-31}}
+  - {kind: fine, date: 2022-06-01, subject: insurance, amount: 1234.5}
+`, "2022-07-02", nil, doc("2020", "2020-01-01", "", "coverage:\n"+duty("must", "true", "mandatory")))
+	want := `{"from":"2020-01-01","through":"2022-07-02",` +
+		`"obligations":[{"from":"2020-01-01","to":"2022-07-02","level":"mandatory","basis":"binding","rules":["test/law@2020#must"]}],` +
+		`"cover":[{"from":"2020-01-01","to":"2021-12-31","state":"not_operating","level":"mandatory","sources":["operating_since"]},` +
+		`{"from":"2022-01-01","to":"2022-07-02","state":"uninsured","level":"mandatory","sources":["operating_since","as_of"]}],` +
+		`"enforcement":[{"record":"enforcement_records[0]","kind":"order","date":"2022-06-01","subject":"insurance","deadline":"2022-06-30","period":{"from":"2022-01-01","to":"2022-05-31"},"overdue":{"from":"2022-07-01","days":2},"refusal":{"on":"2022-07-02","by":"as_of","from":"2022-06-02","through":"2022-07-02","days":31}},` +
+		`{"record":"enforcement_records[1]","kind":"fine","date":"2022-06-01","subject":"insurance","amount":"1234.50","tier":"first"}],` +
+		`"events":[{"date":"2020-01-01","kind":"ruleset","ref":"test/law@2020"},{"date":"2022-01-01","kind":"operating_since","ref":"operating_since"},` +
+		`{"date":"2022-06-01","kind":"order","ref":"enforcement_records[0]"},{"date":"2022-06-01","kind":"fine","ref":"enforcement_records[1]"},` +
+		`{"date":"2022-06-30","kind":"deadline_end","ref":"enforcement_records[0]"}],` +
+		`"omitted":{"obligations":0,"cover":0,"enforcement":0,"events":0},"notes":["` + timeline.NoteConstant + `"]}`
+	got, err := tl.MarshalJSON()
+	if err != nil || string(got) != want {
+		t.Errorf("MarshalJSON:\n got %s, %v\nwant %s", got, err, want)
+	}
+	if !json.Valid(got) {
+		t.Error("not valid JSON")
+	}
+	if p := tl.AppendJSON([]byte("x")); string(p) != "x"+want {
+		t.Errorf("AppendJSON does not append: %.40s…", p)
 	}
 }

@@ -524,7 +524,13 @@ func (e *evaluator) continuing(v *rulesets.Violation, item any) {
 			cuts = append(cuts, b)
 		}
 	}
-	for d := e.tl.NextChange(from); !d.IsZero() && !d.After(end); d = e.tl.NextChange(d) {
+	d := e.tl.NextChange(from)
+	if os := e.tl.Obligations; e.tl.At(from) == nil && len(os) > 0 && from.Before(os[0].From) {
+		// from lies in stretches the timeline omitted (MaxStretches):
+		// go on from the first it kept
+		d = os[0].From
+	}
+	for ; !d.IsZero() && !d.After(end); d = e.tl.NextChange(d) {
 		cuts = append(cuts, d)
 	}
 	slices.SortFunc(cuts, func(a, b facts.Date) int { return a.Compare(b) })

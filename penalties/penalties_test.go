@@ -674,3 +674,36 @@ func TestConsequences(t *testing.T) {
 		}
 	}
 }
+
+// A timeline with more obligation stretches than timeline.MaxStretches
+// keeps the latest: a continuing state that began in the omitted stretches
+// is still judged on the kept ones (it was dropped whole, the stretch of
+// its first day not found).
+func TestContinuingPastOmittedStretches(t *testing.T) {
+	// the obligation changes every day: mandatory on the days an odd number
+	// of days after 2019-01-01; 1097 days to 2023-01-01, the first 97
+	// omitted, so the kept ones run from 2020-04-07 (462 days after:
+	// encouraged) and 500 of them are mandatory. The days before, from
+	// operating_since, are omitted: the answer reads the timeline it
+	// shows and judges none of them.
+	doc := law("2020", "2020-01-01", "", "coverage:\n"+
+		"  - {id: enc, obligation: encouraged, text: e, cite: {source: s, article: 第一条}}\n"+
+		"  - {id: odd, when: 'days_between(date(\"2019-01-01\"), as_of) % 2 == 1', obligation: mandatory, text: o, cite: {source: s, article: 第一条}}\n"+
+		penaltiesKey+uninsured("1", "2"))
+	res := evaluate(t, plant+"employees: 50\noperating_since: 2020-04-01\n", "2023-01-01", doc)
+	ps := res.Penalties
+	if len(ps) != 500 {
+		t.Fatalf("%d penalties, want one for each of the 500 mandatory days kept", len(ps))
+	}
+	if first, last := ps[0], ps[len(ps)-1]; first.Since.String() != "2020-04-08" || first.Until.String() != "2020-04-08" || first.Days != 1 ||
+		last.Since.String() != "2023-01-01" || !last.Until.IsZero() {
+		t.Errorf("first %s–%s (%d days), last %s–%s; want 2020-04-08 for one day, and 2023-01-01 continuing",
+			first.Since, first.Until, first.Days, last.Since, last.Until)
+	}
+	// each day is a violation of its own: the 134 mandatory days of 2020
+	// ended over two years before the as-of date
+	tot := penalties.Sum(ps)
+	if tot.Counted != 366 || tot.Expired != 134 || !tot.Max.Equal(dec("732")) {
+		t.Errorf("Sum: %d counted, %d expired, max %s; want 366, 134 and 732", tot.Counted, tot.Expired, tot.Max)
+	}
+}

@@ -43,11 +43,19 @@ effective: {from: %s}
 // obligation, the timeline built over the registry's boundaries.
 func evaluate(t *testing.T, factsYAML, asOf string, docs ...string) *penalties.Result {
 	t.Helper()
-	return evaluateTrace(t, false, factsYAML, asOf, docs...)
+	return evaluateWith(t, false, nil, factsYAML, asOf, docs...)
 }
 
 // evaluateTrace is evaluate, with the trace when asked.
 func evaluateTrace(t *testing.T, trace bool, factsYAML, asOf string, docs ...string) *penalties.Result {
+	t.Helper()
+	return evaluateWith(t, trace, nil, factsYAML, asOf, docs...)
+}
+
+// evaluateWith is evaluate with the trace when asked and, when deficient is
+// given, the deficiencies of the current policy told to the evaluation as
+// the engine tells them after the coverage answer.
+func evaluateWith(t *testing.T, trace bool, deficient []lang.Deficiency, factsYAML, asOf string, docs ...string) *penalties.Result {
 	t.Helper()
 	var files []diag.File
 	for i, d := range docs {
@@ -75,6 +83,9 @@ func evaluateTrace(t *testing.T, trace bool, factsYAML, asOf string, docs ...str
 			return timeline.Duty{Level: d.Level, Binding: d.Binding, Rules: d.Rules, Notes: d.Notes}
 		}})
 	coverage.Evaluate(st, ev, coverage.Options{})
+	if deficient != nil {
+		ev.SetDeficiencies(deficient)
+	}
 	res := penalties.Evaluate(penalties.Input{
 		Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds, Timeline: tl, Trace: trace,
 		Obligation: func(s *rulesets.Stack, ev *lang.Eval) rulesets.Obligation {
@@ -705,5 +716,44 @@ func TestContinuingPastOmittedStretches(t *testing.T) {
 	tot := penalties.Sum(ps)
 	if tot.Counted != 366 || tot.Expired != 134 || !tot.Max.Equal(dec("732")) {
 		t.Errorf("Sum: %d counted, %d expired, max %s; want 366, 134 and 732", tot.Counted, tot.Expired, tot.Max)
+	}
+}
+
+// A policy short of the national rules is a continuing violation over the
+// days the facts prove it (a headcount is a fact of the as-of date only),
+// with the earliest day it may have begun.
+func TestUnderinsured(t *testing.T) {
+	doc := law("2020", "2020-01-01", "", duty+penaltiesKey+
+		"  - {id: underinsured, title: 投保不符合规定, each: underinsured_periods, continuing: true, when: 'obligation == \"mandatory\"', subject: insurance, fined_by: first, fine: {min: \"50\", max: \"100\"}, cite: {source: s, article: 第五条}}\n")
+	d := facts.MustParseDate
+	tests := []struct {
+		name, facts, asOf string
+		deficient         []lang.Deficiency
+		want              []row
+	}{
+		{name: "the headcount: proven on the as-of date, possibly from the policy's start",
+			facts: "operating_since: 2025-07-01\npolicy: {start: 2025-07-01, end: 2026-06-30}\n", asOf: "2026-01-01",
+			deficient: []lang.Deficiency{{From: d("2026-01-01"), Earliest: d("2025-07-01"), ConcludedOn: d("2025-07-01"), Fields: []string{"cover_all_employees"}}},
+			want: []row{{Violation: "underinsured", Target: "unit", Law: "test/law@2020", Since: "2026-01-01", SinceEarliest: "2025-07-01", Days: 1,
+				Fine: "50.00–100.00", Limitation: "2 –   false", Basis: "binding"}}},
+		{name: "a limit too low over the whole policy, ended",
+			facts: "operating_since: 2024-07-01\npolicy: {start: 2024-07-01, end: 2025-06-30}\n", asOf: "2025-09-01",
+			deficient: []lang.Deficiency{{From: d("2024-07-01"), To: d("2025-06-30"), ConcludedOn: d("2024-07-01"), Fields: []string{"death_limit_min"}}},
+			want: []row{{Violation: "underinsured", Target: "unit", Law: "test/law@2020", Since: "2024-07-01", Until: "2025-06-30", Days: 365,
+				Fine: "50.00–100.00", Limitation: "2 2025-06-30–2027-06-30   false", Basis: "binding"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := evaluateWith(t, false, tt.deficient, plant+"employees: 50\n"+tt.facts, tt.asOf, doc)
+			var got []row
+			for i := range res.Penalties {
+				if res.Penalties[i].Violation == "underinsured" {
+					got = append(got, rowOf(&res.Penalties[i]))
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("penalties (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

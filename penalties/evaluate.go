@@ -328,7 +328,14 @@ func (e *evaluator) event(v *rulesets.Violation, vm *vioMemo, item any) {
 	var oldP Penalty
 	oldOK := false
 	if oldV != nil {
-		e.at(oldSt, date, e.tl.LevelAt(date))
+		level := e.tl.LevelAt(date)
+		if e.tl.At(date) == nil {
+			// a day whose stretch the timeline omitted (MaxStretches):
+			// decide its obligation
+			oldSt.MoveTo(e.ev, date)
+			level = e.in.Obligation(oldSt, e.ev)
+		}
+		e.at(oldSt, date, level)
 		e.ev.SetItem(item)
 		ok, err := oldV.Rule.When.Bool(e.ev)
 		if err != nil {

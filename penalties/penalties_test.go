@@ -757,3 +757,24 @@ func TestUnderinsured(t *testing.T) {
 		})
 	}
 }
+
+// An event on a day whose obligation stretch the timeline omitted (more
+// than timeline.MaxStretches) is judged under the obligation of its day,
+// decided for it, not under none.
+func TestEventInOmittedStretches(t *testing.T) {
+	// mandatory on the days an odd number of days after 2019-01-01: the
+	// stretches before 2020-04-07 are omitted on 2023-01-01
+	doc := law("2020", "2020-01-01", "", "coverage:\n"+
+		"  - {id: enc, obligation: encouraged, text: e, cite: {source: s, article: 第一条}}\n"+
+		"  - {id: odd, when: 'days_between(date(\"2019-01-01\"), as_of) % 2 == 1', obligation: mandatory, text: o, cite: {source: s, article: 第一条}}\n"+
+		penaltiesKey+
+		"  - {id: surrender, title: 退保, each: 'filter(policy_history, .surrendered_on != nil)', on: item.surrendered_on, when: 'obligation == \"mandatory\"', no_fine: 只责令改正, cite: {source: s, article: 第八条}}\n")
+	runPenaltyCases(t, []penaltyCase{
+		{name: "a mandatory day (425 days after)", asOf: "2023-01-01", docs: []string{doc},
+			facts: "operating_since: 2020-01-01\npolicy_history: [{start: 2020-01-01, end: 2020-12-31, surrendered_on: 2020-03-01}]\n",
+			want: []row{{Violation: "surrender", Target: "unit", Law: "test/law@2020", Since: "2020-03-01", Until: "2020-03-01", NoFine: true,
+				Limitation: "2 2020-03-01–2022-03-01   true", Basis: "binding"}}},
+		{name: "an encouraged day", asOf: "2023-01-01", docs: []string{doc},
+			facts: "operating_since: 2020-01-01\npolicy_history: [{start: 2020-01-01, end: 2020-12-31, surrendered_on: 2020-03-02}]\n"},
+	})
+}

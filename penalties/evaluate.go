@@ -328,7 +328,14 @@ func (e *evaluator) event(v *rulesets.Violation, vm *vioMemo, item any) {
 	var oldP Penalty
 	oldOK := false
 	if oldV != nil {
-		e.at(oldSt, date, e.tl.LevelAt(date))
+		level := e.tl.LevelAt(date)
+		if e.tl.At(date) == nil {
+			// a day whose stretch the timeline omitted (MaxStretches):
+			// decide its obligation
+			oldSt.MoveTo(e.ev, date)
+			level = e.in.Obligation(oldSt, e.ev)
+		}
+		e.at(oldSt, date, level)
 		e.ev.SetItem(item)
 		ok, err := oldV.Rule.When.Bool(e.ev)
 		if err != nil {
@@ -524,7 +531,13 @@ func (e *evaluator) continuing(v *rulesets.Violation, item any) {
 			cuts = append(cuts, b)
 		}
 	}
-	for d := e.tl.NextChange(from); !d.IsZero() && !d.After(end); d = e.tl.NextChange(d) {
+	d := e.tl.NextChange(from)
+	if os := e.tl.Obligations; e.tl.At(from) == nil && len(os) > 0 && from.Before(os[0].From) {
+		// from lies in stretches the timeline omitted (MaxStretches):
+		// go on from the first it kept
+		d = os[0].From
+	}
+	for ; !d.IsZero() && !d.After(end); d = e.tl.NextChange(d) {
 		cuts = append(cuts, d)
 	}
 	slices.SortFunc(cuts, func(a, b facts.Date) int { return a.Compare(b) })

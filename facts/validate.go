@@ -3,6 +3,8 @@ package facts
 import (
 	"fmt"
 	"math"
+	"sync"
+	"sync/atomic"
 
 	"github.com/shopspring/decimal"
 
@@ -280,11 +282,37 @@ func (v *validator) facts(f *Facts) {
 		v.records(f)
 	}
 	for name := range f.Extra {
-		switch {
-		case suggest.Closest(name, factsKeys) != "" || !ValidFactName(name):
+		if !extraNameOK(name) {
 			v.add(at(name), "facts.unknown_field", "unknown field %q", name)
 		}
 	}
+}
+
+// extraNames remembers the answer of extraNameOK for the names it has
+// seen: the facts of a book carry the same few declared names on every
+// record, and the did-you-mean check behind the answer (an edit distance to
+// every core field) cost more than the rest of Validate together. At most
+// maxExtraNames names are remembered, so hostile names cannot grow it.
+var (
+	extraNames     sync.Map // string → bool
+	extraNameCount atomic.Int32
+)
+
+const maxExtraNames = 4096
+
+// extraNameOK reports whether name may be an extra (declared) fact: a
+// valid fact name that is no near miss of a core field.
+func extraNameOK(name string) bool {
+	if ok, seen := extraNames.Load(name); seen {
+		return ok.(bool)
+	}
+	ok := ValidFactName(name) && suggest.Closest(name, factsKeys) == ""
+	if extraNameCount.Load() < maxExtraNames {
+		if _, loaded := extraNames.LoadOrStore(name, ok); !loaded {
+			extraNameCount.Add(1)
+		}
+	}
+	return ok
 }
 
 func (v *validator) enforcement(e *Enforcement) {

@@ -198,3 +198,16 @@ func TestValidateReportsAll(t *testing.T) {
 		t.Errorf("error text: %v", err)
 	}
 }
+
+// The answer for an extra fact's name is remembered: asked again, a near
+// miss of a core field is still refused and a declared name still taken.
+func TestValidateExtraNamesRemembered(t *testing.T) {
+	for i := 0; i < 3; i++ {
+		f := &facts.Facts{Region: "430100", Sectors: []string{"other"},
+			Extra: map[string]facts.ExtraValue{"employes": {Text: "3"}, "aggregate_limit": {Text: "5"}}}
+		var fe *facts.Error
+		if err := f.Validate(); !errors.As(err, &fe) || len(fe.Diagnostics) != 1 || fe.Diagnostics[0].Path != "employes" {
+			t.Fatalf("round %d: %v", i, err)
+		}
+	}
+}

@@ -615,49 +615,31 @@ func (c *compiler) in(n *ast.BinaryNode, l, r cval) cval {
 	}
 	switch l.t.Kind {
 	case KStr:
-		a, b := fnOf[string](l), fnOf[[]string](r)
-		return cval{t: TBool, fn: func(ev *Eval) bool {
-			x, ys := a(ev), b(ev)
-			if !ev.spend(len(ys)) {
-				return false
-			}
-			for _, y := range ys {
-				if x == y {
-					return true
-				}
-			}
-			return false
-		}}
+		return inList(l, r, func(x, y string) bool { return x == y })
 	case KInt:
-		a, b := fnOf[int](l), fnOf[[]int](r)
-		return cval{t: TBool, fn: func(ev *Eval) bool {
-			x, ys := a(ev), b(ev)
-			if !ev.spend(len(ys)) {
-				return false
-			}
-			for _, y := range ys {
-				if x == y {
-					return true
-				}
-			}
-			return false
-		}}
+		return inList(l, r, func(x, y int) bool { return x == y })
 	case KDec:
-		a, b := fnOf[decimal.Decimal](l), fnOf[[]decimal.Decimal](r)
-		return cval{t: TBool, fn: func(ev *Eval) bool {
-			x, ys := a(ev), b(ev)
-			if !ev.spend(len(ys)) {
-				return false
-			}
-			for _, y := range ys {
-				if x.Equal(y) {
-					return true
-				}
-			}
-			return false
-		}}
+		return inList(l, r, decimal.Decimal.Equal)
 	}
 	return c.errorf(n, "", "in is not supported for %s", l.t)
+}
+
+// inList is x in ys for the typed values l and r, with eq the equality of
+// their kind; the list's length is spent from the budget.
+func inList[T any](l, r cval, eq func(x, y T) bool) cval {
+	a, b := fnOf[T](l), fnOf[[]T](r)
+	return cval{t: TBool, fn: func(ev *Eval) bool {
+		x, ys := a(ev), b(ev)
+		if !ev.spend(len(ys)) {
+			return false
+		}
+		for _, y := range ys {
+			if eq(x, y) {
+				return true
+			}
+		}
+		return false
+	}}
 }
 
 func (c *compiler) member(n *ast.MemberNode) cval {

@@ -781,40 +781,35 @@ func (c *compiler) array(n *ast.ArrayNode) cval {
 	}
 	switch k {
 	case KStr:
-		out := make([]string, len(items))
-		for i, it := range items {
-			s, ok := it.cv.(string)
-			if !ok {
-				return c.errorf(n, "", "a list literal must hold values of one type")
-			}
-			out[i] = s
-		}
-		return constOf(tStrs, out)
+		return constList(c, n, tStrs, items, func(v any) (string, bool) { s, ok := v.(string); return s, ok })
 	case KInt:
-		out := make([]int, len(items))
-		for i, it := range items {
-			v, ok := it.cv.(int)
-			if !ok {
-				return c.errorf(n, "", "a list literal must hold values of one type")
-			}
-			out[i] = v
-		}
-		return constOf(tInts, out)
+		return constList(c, n, tInts, items, func(v any) (int, bool) { i, ok := v.(int); return i, ok })
 	case KDec:
-		out := make([]decimal.Decimal, len(items))
-		for i, it := range items {
-			switch v := it.cv.(type) {
+		return constList(c, n, tDecs, items, func(v any) (decimal.Decimal, bool) {
+			switch v := v.(type) {
 			case decimal.Decimal:
-				out[i] = v
+				return v, true
 			case int:
-				out[i] = decimal.NewFromInt(int64(v))
-			default:
-				return c.errorf(n, "", "a list literal must hold values of one type")
+				return decimal.NewFromInt(int64(v)), true
 			}
-		}
-		return constOf(tDecs, out)
+			return decimal.Decimal{}, false
+		})
 	}
 	return c.errorf(n, "", "list literals of %s are not supported", items[0].t)
+}
+
+// constList is the list literal of items, each converted by conv to the
+// list's Go type.
+func constList[T any](c *compiler, n ast.Node, t *Type, items []cval, conv func(any) (T, bool)) cval {
+	out := make([]T, len(items))
+	for i, it := range items {
+		v, ok := conv(it.cv)
+		if !ok {
+			return c.errorf(n, "", "a list literal must hold values of one type")
+		}
+		out[i] = v
+	}
+	return constOf(t, out)
 }
 
 // builtin compiles expr's predicate builtins over lists.

@@ -15,9 +15,7 @@ import (
 // What depends only on the stack is prepared once per stack (Stack.Memo)
 // and shared by every premium built on it: citations without conditions
 // (a factor's together with each of its cases'), case ids, literal case
-// values and their deltas (with the deltas pre-scaled to one exponent for
-// combining, so that adding them does not rescale; the values shown keep
-// their own), and the sorted provenance list for each set of marks. Premiums share these slices; they are never modified.
+// values and their deltas, and the sorted provenance list for each set of marks. Premiums share these slices; they are never modified.
 
 // memoKey keys a pipeline's memo on its stack.
 type memoKey struct{ rt *rulesets.RatingStack }
@@ -44,8 +42,6 @@ type stackMemo struct {
 	stackBases bool
 	// competing are the caveats of same-rank programs that both apply.
 	competing []string
-	// one and zero at the exponent of the literal factor values
-	one, zero decimal.Decimal
 	// traceCap is the most trace entries a premium can have.
 	traceCap int
 
@@ -116,11 +112,9 @@ type caseMemo struct {
 	// static
 	all       []rulesets.Citation
 	allStatic bool
-	// literal values and their deltas as written (they are shown), and the
-	// delta pre-scaled for combining
+	// literal values and their deltas as written (they are shown)
 	literal      bool
 	value, delta decimal.Decimal
-	scaled       decimal.Decimal
 }
 
 func memoOf(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
@@ -178,23 +172,6 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 			m.tables[t] = tm
 		}
 	}
-	// the exponent of the literal factor values
-	exp := int32(0)
-	for _, f := range rt.Factors {
-		for _, c := range append(append([]*rulesets.Case(nil), f.Cases...), f.Default) {
-			if c == nil {
-				continue
-			}
-			if v, ok := c.Value.Literal(); ok && v.Exponent() < exp {
-				exp = v.Exponent()
-			}
-		}
-	}
-	if exp < -16 {
-		exp = -16
-	}
-	m.zero = decimal.New(0, exp)
-	m.one = m.zero.Add(one)
 	caseOf := func(f *rulesets.Factor, fc citeMemo, c *rulesets.Case, id string) caseMemo {
 		cm := caseMemo{id: id, cites: newCiteMemo(f.Ruleset, c.Cite)}
 		if fc.static && cm.cites.static {
@@ -205,10 +182,6 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 			cm.literal = true
 			cm.value = v
 			cm.delta = delta(f.Unit, v)
-			cm.scaled = cm.delta
-			if cm.scaled.Exponent() > exp {
-				cm.scaled = m.zero.Add(cm.scaled)
-			}
 		}
 		return cm
 	}

@@ -53,6 +53,7 @@ import (
 	"strings"
 
 	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/fixed"
 	"github.com/anzexian/anzexian/internal/jsonw"
 	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
@@ -356,20 +357,17 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		return nil, tr.entries, &inc
 	}
 
-	// Factors; scaled holds their deltas for combining.
+	// Factors.
 	p.Factors = make([]Factor, 0, len(rt.Factors))
-	var buf [16]decimal.Decimal
-	scaled := buf[:0]
 	var und []undecided // factors decided only by assumption
 	for i, f := range rt.Factors {
 		fm := &m.factors[i]
 		p.Factors = append(p.Factors, Factor{})
 		fv := &p.Factors[len(p.Factors)-1]
-		sd, err := evalFactor(f, fm, fv, ev, &tr)
+		err := evalFactor(f, fm, fv, ev, &tr)
 		if err != nil && f.Assume != "" && errors.Is(err, lang.ErrMissing) {
 			var u *undecided
 			if u, err = undecide(f, fm, fv, ev, err); err == nil {
-				sd = fv.Delta
 				if u != nil {
 					u.pos = len(p.Factors) - 1
 					und = append(und, *u)
@@ -381,7 +379,6 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 			inc.Undetermined = append(inc.Undetermined, answer.UndeterminedOf(f.Ref(), "factor", err))
 			continue
 		}
-		scaled = append(scaled, sd)
 		pv := provOf(fv.Illustrative, fv.Unverified, fv.Cite)
 		fv.Unverified = pv.Unverified
 		mk.add(p, pv, fm.mark)
@@ -394,39 +391,35 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		return nil, tr.entries, &inc
 	}
 
-	// Combine, clamp, apply.
-	p.Combined = combine(rt.Combine.Mode, p.Factors, scaled, m.one, m.zero)
-	mk.add(p, provOf(rt.Combine.Illustrative, rt.Combine.Unverified, m.combineCites), m.combineMark)
-	adj := p.Combined
-	if rt.Rounding.HasStep("adjustment") {
-		adj = rt.Rounding.Round(adj)
-	}
-	p.Applied = adj
-	if c := rt.Clamp; c != nil {
-		p.Clamp = &Clamp{Min: c.Min, Max: c.Max, Cite: m.clamp.get(ev, c.Ruleset, c.Cite)}
-		mk.add(p, provOf(c.Illustrative, c.Unverified, p.Clamp.Cite), m.clampMark)
-		if adj.LessThan(c.Min) {
-			p.Applied, p.Clamp.Applied = c.Min, true
-		} else if adj.GreaterThan(c.Max) {
-			p.Applied, p.Clamp.Applied = c.Max, true
-		}
-	}
-	p.BeforeMinimum = p.Base.Amount.Mul(p.Applied)
-	amount := p.BeforeMinimum
+	// Combine, clamp, apply: in exact fixed point (internal/fixed), the
+	// worksheet's numbers made once each.
+	var min decimal.Decimal
 	if mn := rt.Minimum; mn != nil {
-		min, err := mn.Amount.Decimal(ev)
-		if err != nil {
+		var err error
+		if min, err = mn.Amount.Decimal(ev); err != nil {
 			inc.Undetermined = append(inc.Undetermined, answer.UndeterminedOf(mn.Ruleset.Key()+"#minimum", "minimum", err))
 			inc.Reason = "the minimum premium needs facts that are not given"
 			return nil, tr.entries, &inc
 		}
+	}
+	s := settle(rt, p.Base.Amount, p.Factors, min)
+	p.Combined = s.combined.Dec()
+	mk.add(p, provOf(rt.Combine.Illustrative, rt.Combine.Unverified, m.combineCites), m.combineMark)
+	p.Applied = p.Combined
+	if s.applied != s.combined {
+		p.Applied = s.applied.Dec()
+	}
+	if c := rt.Clamp; c != nil {
+		p.Clamp = &Clamp{Min: c.Min, Max: c.Max, Cite: m.clamp.get(ev, c.Ruleset, c.Cite), Applied: s.clamped}
+		mk.add(p, provOf(c.Illustrative, c.Unverified, p.Clamp.Cite), m.clampMark)
+	}
+	p.BeforeMinimum = s.beforeMin.Dec()
+	if mn := rt.Minimum; mn != nil {
 		p.Minimum = &Minimum{Amount: min, Cite: m.minimum.get(ev, mn.Ruleset, mn.Cite)}
 		mk.add(p, provOf(mn.Illustrative, mn.Unverified, p.Minimum.Cite), m.minMark)
-		if amount.LessThan(min) {
-			amount, p.MinimumApplied = min, true
-		}
+		p.MinimumApplied = s.minApplied
 	}
-	p.Amount = rt.Rounding.Round(amount)
+	p.Amount = s.amount.Dec()
 	if ro := rt.Rounding; ro.Illustrative || ro.Unverified || m.roundingUnverified {
 		mk.add(p, provOf(ro.Illustrative, ro.Unverified || m.roundingUnverified, nil), m.roundMark)
 	}
@@ -697,39 +690,37 @@ func lookup(t *rulesets.Table, ev *lang.Eval) (*rulesets.Row, []Key, error) {
 	return nil, nil, fmt.Errorf("table %s has no row for %s", t.ID, strings.Join(parts, ", "))
 }
 
-// evalFactor evaluates a factor's cases into out; it returns the delta
-// for combining (pre-scaled when the case value is a literal).
-func evalFactor(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *lang.Eval, tr *tracer) (decimal.Decimal, error) {
+// evalFactor evaluates a factor's cases into out.
+func evalFactor(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *lang.Eval, tr *tracer) error {
 	*out = Factor{ID: f.ID, Family: f.Family, Title: f.Title, Unit: f.Unit, Pick: f.Pick, Rule: f.Ref(),
 		Illustrative: f.Illustrative, Unverified: f.Unverified}
 	var chosen *rulesets.Case
 	var cm *caseMemo
-	var value, d, sd decimal.Decimal
+	var value, d decimal.Decimal
 	for i, c := range f.Cases {
 		ok, err := c.When.Bool(ev)
 		if tr.on {
 			tr.add(c.Ref, "factor_case", ok, err, "")
 		}
 		if err != nil {
-			return sd, err
+			return err
 		}
 		if !ok {
 			continue
 		}
 		x := &fm.cases[i]
-		v, vd, vs := x.value, x.delta, x.scaled
+		v, vd := x.value, x.delta
 		if !x.literal {
 			if v, err = c.Value.Decimal(ev); err != nil {
-				return sd, err
+				return err
 			}
 			vd = delta(f.Unit, v)
-			vs = vd
 		}
 		if f.Pick != "first" {
 			out.Matched = append(out.Matched, x.id)
 		}
 		if chosen == nil || (f.Pick == "highest" && vd.GreaterThan(d)) || (f.Pick == "lowest" && vd.LessThan(d)) {
-			chosen, cm, value, d, sd = c, x, v, vd, vs
+			chosen, cm, value, d = c, x, v, vd
 		}
 		if f.Pick == "first" {
 			break
@@ -737,14 +728,13 @@ func evalFactor(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *lang.Eval, 
 	}
 	if chosen == nil {
 		chosen, cm = f.Default, &fm.def
-		value, d, sd = cm.value, cm.delta, cm.scaled
+		value, d = cm.value, cm.delta
 		if !cm.literal {
 			v, err := chosen.Value.Decimal(ev)
 			if err != nil {
-				return sd, err
+				return err
 			}
 			value, d = v, delta(f.Unit, v)
-			sd = d
 		}
 	}
 	out.Case = cm.id
@@ -762,7 +752,7 @@ func evalFactor(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *lang.Eval, 
 	if chosen.Unverified {
 		out.Unverified = true
 	}
-	return sd, nil
+	return nil
 }
 
 func caseID(c *rulesets.Case, i int) string {
@@ -781,28 +771,106 @@ func delta(unit string, v decimal.Decimal) decimal.Decimal {
 	return v.Sub(one)
 }
 
-// combine folds the factors' deltas into the adjustment. The result is
-// the same number with the same exponent as adding or multiplying the
-// deltas as shown; when adding, the deltas pre-scaled to the stack's
-// common exponent are used if that gives the same exponent (it saves a
-// rescale, which allocates, per factor).
-func combine(mode string, fs []Factor, scaled []decimal.Decimal, one, zero decimal.Decimal) decimal.Decimal {
+// settled is the pipeline after the factors.
+type settled struct {
+	combined, applied, beforeMin, amount fixed.Num
+	clamped, minApplied                  bool
+}
+
+// settle combines the factors' deltas, rounds the adjustment where the
+// stack says so, clamps it, applies it to the base amount, raises the
+// product to the minimum premium (when rt has one, min) and rounds the
+// premium: the plain decimal arithmetic of settleDecimal, in exact fixed
+// point where the numbers fit (internal/fixed), so that a premium makes
+// only the decimals its worksheet shows.
+func settle(rt *rulesets.RatingStack, base decimal.Decimal, fs []Factor, min decimal.Decimal) settled {
+	var s settled
+	s.combined = combine(rt.Combine.Mode, fs)
+	adj := s.combined
+	if rt.Rounding.HasStep("adjustment") {
+		adj = adj.Round(rt.Rounding.Scale, rt.Rounding.Mode)
+	}
+	if c := rt.Clamp; c != nil {
+		if lo := fixed.Of(c.Min); adj.Cmp(lo) < 0 {
+			adj, s.clamped = lo, true
+		} else if hi := fixed.Of(c.Max); adj.Cmp(hi) > 0 {
+			adj, s.clamped = hi, true
+		}
+	}
+	s.applied = adj
+	s.beforeMin = fixed.Of(base).Mul(adj)
+	amount := s.beforeMin
+	if rt.Minimum != nil {
+		if m := fixed.Of(min); amount.Cmp(m) < 0 {
+			amount, s.minApplied = m, true
+		}
+	}
+	s.amount = amount.Round(rt.Rounding.Scale, rt.Rounding.Mode)
+	return s
+}
+
+// combine folds the factors' deltas into the adjustment, as
+// combineDecimal does.
+func combine(mode string, fs []Factor) fixed.Num {
+	one := fixed.Int(1)
 	switch mode {
 	case "add":
-		exp := int32(0)
-		for _, f := range fs {
-			exp = min(exp, f.Delta.Exponent())
+		sum := fixed.Int(0)
+		for i := range fs {
+			sum = sum.Add(fixed.Of(fs[i].Delta))
 		}
-		if exp == zero.Exponent() && len(scaled) == len(fs) {
-			if v, ok := addSmall(scaled, exp); ok {
-				return v
+		return one.Add(sum)
+	case "add_within_family":
+		prod := one
+		for i := range fs {
+			if i > 0 && slices.ContainsFunc(fs[:i], func(g Factor) bool { return g.Family == fs[i].Family }) {
+				continue // summed with its family's first
 			}
-			sum := zero
-			for _, d := range scaled {
-				sum = sum.Add(d)
+			sum := fixed.Int(0)
+			for j := i; j < len(fs); j++ {
+				if fs[j].Family == fs[i].Family {
+					sum = sum.Add(fixed.Of(fs[j].Delta))
+				}
 			}
-			return one.Add(sum)
+			prod = prod.Mul(one.Add(sum))
 		}
+		return prod
+	}
+	prod := one
+	for i := range fs {
+		prod = prod.Mul(one.Add(fixed.Of(fs[i].Delta)))
+	}
+	return prod
+}
+
+// settleDecimal is settle in plain decimal arithmetic: the definition the
+// fast path is tested against.
+func settleDecimal(rt *rulesets.RatingStack, base decimal.Decimal, fs []Factor, min decimal.Decimal) (combined, applied, beforeMin, amount decimal.Decimal, clamped, minApplied bool) {
+	combined = combineDecimal(rt.Combine.Mode, fs)
+	adj := combined
+	if rt.Rounding.HasStep("adjustment") {
+		adj = rt.Rounding.Round(adj)
+	}
+	if c := rt.Clamp; c != nil {
+		if adj.LessThan(c.Min) {
+			adj, clamped = c.Min, true
+		} else if adj.GreaterThan(c.Max) {
+			adj, clamped = c.Max, true
+		}
+	}
+	beforeMin = base.Mul(adj)
+	amount = beforeMin
+	if rt.Minimum != nil && amount.LessThan(min) {
+		amount, minApplied = min, true
+	}
+	return combined, adj, beforeMin, rt.Rounding.Round(amount), clamped, minApplied
+}
+
+// combineDecimal folds the factors' deltas into the adjustment in decimal
+// arithmetic: Π(1+δ), 1+Σδ, or Π over families of (1+Σδ).
+func combineDecimal(mode string, fs []Factor) decimal.Decimal {
+	switch mode {
+	case "add":
 		sum := decimal.Zero
 		for _, f := range fs {
 			sum = sum.Add(f.Delta)
@@ -830,36 +898,6 @@ func combine(mode string, fs []Factor, scaled []decimal.Decimal, one, zero decim
 	}
 	return prod
 }
-
-// addSmall is 1 + Σ deltas when every delta is at exponent exp with a
-// small coefficient: summed as integers, one decimal made at the end (each
-// decimal addition allocates). The result is the same number at the same
-// exponent.
-func addSmall(deltas []decimal.Decimal, exp int32) (decimal.Decimal, bool) {
-	if exp < -15 || exp > 0 || len(deltas) > 1000 {
-		return decimal.Decimal{}, false
-	}
-	sum := int64(1)
-	for range -exp {
-		sum *= 10
-	}
-	for _, d := range deltas {
-		if d.Exponent() != exp || d.Cmp(smallBound[-exp][0]) < 0 || d.Cmp(smallBound[-exp][1]) > 0 {
-			return decimal.Decimal{}, false
-		}
-		sum += d.CoefficientInt64()
-	}
-	return decimal.New(sum, exp), true
-}
-
-// smallBound[k] are ±10^15 at exponent -k: a coefficient between them is
-// small enough to add many of without overflow.
-var smallBound = func() (b [16][2]decimal.Decimal) {
-	for k := range b {
-		b[k] = [2]decimal.Decimal{decimal.New(-1e15, int32(-k)), decimal.New(1e15, int32(-k))}
-	}
-	return b
-}()
 
 // unit is 1 at exponent 0.
 var unit = decimal.NewFromInt(1)

@@ -26,7 +26,12 @@ type stackMemo struct {
 	tables  map[*rulesets.Table]*tableMemo
 	clamp   citeMemo
 	minimum citeMemo
-	prevCap citeMemo
+	// clamps are the clamp as a premium shows it, not applied and
+	// applied, and minimumShared the minimum premium, when they depend on
+	// the stack alone (static citations, a literal amount); shared.
+	clamps        [2]*Clamp
+	minimumShared *Minimum
+	prevCap       citeMemo
 	// the citations of the combination mode (static), and whether the
 	// rounding rests on an unverified citation
 	combineCites       []rulesets.Citation
@@ -44,6 +49,13 @@ type stackMemo struct {
 	competing []string
 	// traceCap is the most trace entries a premium can have.
 	traceCap int
+	// internable: every factor picks the first case that applies, every
+	// case has a literal value and static citations, and the combinations
+	// of cases number fewer than 2^63: the factors' worksheet entries
+	// depend on the cases alone, and interned keeps them by combination.
+	internable bool
+	internMu   sync.Mutex
+	interned   atomic.Pointer[map[uint64][]Factor]
 
 	// marks are every provenance mark the stack can produce, sorted; a
 	// premium's marks are a bit set over them (when there are at most 64).
@@ -96,6 +108,32 @@ type tableMemo struct {
 	ref   string
 	cites citeMemo
 	mark  markPair
+	// rows are the rows as a premium shows them, shared, for the rows
+	// whose keys are all exact strings (the key shown is then the key
+	// written) when the table's citations are static.
+	rows map[*rulesets.Row]*TableRow
+}
+
+// sharedRows makes tm.rows for t.
+func (tm *tableMemo) sharedRows(t *rulesets.Table) {
+	if !tm.cites.static {
+		return
+	}
+	tm.rows = map[*rulesets.Row]*TableRow{}
+rows:
+	for _, row := range t.Rows {
+		if len(row.Keys) != len(t.Dims) {
+			continue
+		}
+		keys := make([]Key, len(row.Keys))
+		for i, k := range row.Keys {
+			if k.Band != nil || t.Dims[i].Bands != nil || k.Kind == "int" || k.Kind == "decimal" || k.Kind == "bool" {
+				continue rows
+			}
+			keys[i] = Key{Dim: t.Dims[i].Name, Value: k.Text}
+		}
+		tm.rows[row] = &TableRow{Table: t.ID, Ref: tm.ref, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: keys, Value: row.Value, Cite: tm.cites.cites}
+	}
 }
 
 type factorMemo struct {
@@ -169,6 +207,7 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 		if t := rt.Table(b); t != nil && m.tables[t] == nil {
 			tm := &tableMemo{ref: t.Ruleset.Key() + "#" + t.ID, cites: newCiteMemo(t.Ruleset, t.Cite)}
 			keep(&tm.mark, "table "+t.ID)
+			tm.sharedRows(t)
 			m.tables[t] = tm
 		}
 	}
@@ -199,6 +238,8 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 			fm.def = caseOf(f, fm.cites, f.Default, "default")
 		}
 	}
+	m.internable = internable(rt, m.factors)
+	m.interned.Store(&map[uint64][]Factor{})
 	keep(&m.combineMark, "combine mode")
 	if c := rt.Combine; c != nil && c.Ruleset != nil {
 		m.combineCites, _ = rulesets.StaticCitations(c.Ruleset, c.Cite)
@@ -211,10 +252,16 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 	keep(&m.capMark, "prevention cap")
 	if c := rt.Clamp; c != nil {
 		m.clamp = newCiteMemo(c.Ruleset, c.Cite)
+		if m.clamp.static {
+			m.clamps = [2]*Clamp{{Min: c.Min, Max: c.Max, Cite: m.clamp.cites}, {Min: c.Min, Max: c.Max, Cite: m.clamp.cites, Applied: true}}
+		}
 	}
 	keep(&m.clampMark, "clamp")
 	if mn := rt.Minimum; mn != nil {
 		m.minimum = newCiteMemo(mn.Ruleset, mn.Cite)
+		if v, ok := mn.Amount.Literal(); ok && m.minimum.static {
+			m.minimumShared = &Minimum{Amount: v, Cite: m.minimum.cites}
+		}
 	}
 	keep(&m.minMark, "minimum premium")
 	if pc := rt.PreventionCap; pc != nil {
@@ -353,4 +400,30 @@ func provenanceNotes(marks []string) []string {
 		out = append(out, "保费所用的以下数值转录自非官方文本或所据条文未经核实（unverified），使用前应与官方文件核对："+strings.Join(unv, "、")+"。")
 	}
 	return out
+}
+
+// internable reports whether the factors of rt depend on the cases that
+// apply alone (see stackMemo.internable).
+func internable(rt *rulesets.RatingStack, fms []factorMemo) bool {
+	if len(rt.Factors) > maxInternFactors {
+		return false
+	}
+	combos := uint64(1)
+	for i, f := range rt.Factors {
+		fm := &fms[i]
+		if f.Pick != "first" || f.Default == nil || len(f.Cases) >= 255 || !fm.def.literal || !fm.def.allStatic {
+			return false
+		}
+		for j := range fm.cases {
+			if !fm.cases[j].literal || !fm.cases[j].allStatic {
+				return false
+			}
+		}
+		n := uint64(len(f.Cases) + 1)
+		if combos > (1<<63)/n {
+			return false
+		}
+		combos *= n
+	}
+	return true
 }

@@ -274,6 +274,10 @@ type Incomplete struct {
 
 func (e *Incomplete) Error() string { return "premium not computed: " + e.Reason }
 
+// escape returns a copy of e on the heap: Evaluate keeps its Incomplete on
+// the stack until it is returned.
+func (e Incomplete) escape() *Incomplete { return &e }
+
 // Options control an evaluation.
 type Options struct {
 	Trace bool
@@ -297,7 +301,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		if err != nil {
 			inc.Undetermined = append(inc.Undetermined, *err)
 			inc.Reason = "the scope of a rating program needs facts that are not given"
-			return nil, tr.entries, &inc
+			return nil, tr.entries, inc.escape()
 		}
 		rt = prog
 	}
@@ -307,7 +311,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 			return nil, nil, nil
 		}
 		inc.Reason = "no rating program of the stack prices this enterprise: every base is scoped to other enterprises"
-		return nil, tr.entries, &inc
+		return nil, tr.entries, inc.escape()
 	}
 	if opt.Trace {
 		tr.entries = append(make([]rulesets.TraceEntry, 0, m.traceCap+len(tr.entries)), tr.entries...)
@@ -321,7 +325,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	if len(inc.Required) > 0 {
 		inc.Reason = fmt.Sprintf("a quote requires %s, which %s not given (rating.required of %s)", strings.Join(inc.Required, ", "),
 			plural(len(inc.Required), "is", "are"), requiredBy(rt, inc.Required))
-		return nil, tr.entries, &inc
+		return nil, tr.entries, inc.escape()
 	}
 	p := &Premium{Currency: rt.Currency, Combine: rt.Combine.Mode,
 		Rounding: Rounding{Scale: rt.Rounding.Scale, Mode: rt.Rounding.Mode, Steps: rt.Rounding.Steps}}
@@ -335,7 +339,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		if err != nil {
 			inc.Undetermined = append(inc.Undetermined, answer.UndeterminedOf(b.Ref(), "base", err))
 			inc.Reason = "a base premium rule needs facts that are not given"
-			return nil, tr.entries, &inc
+			return nil, tr.entries, inc.escape()
 		}
 		if ok {
 			bi = i
@@ -344,7 +348,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	}
 	if bi < 0 {
 		inc.Reason = "no base premium rule applies to this enterprise"
-		return nil, tr.entries, &inc
+		return nil, tr.entries, inc.escape()
 	}
 	base := rt.Bases[bi]
 	p.Program = m.bases[bi].program
@@ -354,13 +358,28 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 			inc.Undetermined = append(inc.Undetermined, answer.UndeterminedOf(base.Ref(), "base", err))
 		}
 		inc.Reason = fmt.Sprintf("base %s: %v", base.ID, err)
-		return nil, tr.entries, &inc
+		return nil, tr.entries, inc.escape()
 	}
 
-	// Factors.
-	p.Factors = make([]Factor, 0, len(rt.Factors))
+	// Factors: shared by the premiums with the same cases when the
+	// pipeline's factors are static, else made one by one.
 	var und []undecided // factors decided only by assumption
-	for i, f := range rt.Factors {
+	interned := false
+	if m.internable {
+		if p.Factors, interned = m.internedFactors(rt, ev, &tr); interned {
+			for i := range p.Factors {
+				fv := &p.Factors[i]
+				mk.add(p, provOf(fv.Illustrative, fv.Unverified, fv.Cite), m.factors[i].mark)
+			}
+		}
+	}
+	factors := rt.Factors
+	if interned {
+		factors = nil
+	} else {
+		p.Factors = make([]Factor, 0, len(rt.Factors))
+	}
+	for i, f := range factors {
 		fm := &m.factors[i]
 		p.Factors = append(p.Factors, Factor{})
 		fv := &p.Factors[len(p.Factors)-1]
@@ -388,18 +407,20 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		if noAssumption(rt.Factors, inc.Undetermined) {
 			inc.Reason += " (a factor that declares assume: is quoted provisionally, with the range of its cases)"
 		}
-		return nil, tr.entries, &inc
+		return nil, tr.entries, inc.escape()
 	}
 
 	// Combine, clamp, apply: in exact fixed point (internal/fixed), the
 	// worksheet's numbers made once each.
 	var min decimal.Decimal
-	if mn := rt.Minimum; mn != nil {
+	if m.minimumShared != nil {
+		min = m.minimumShared.Amount
+	} else if mn := rt.Minimum; mn != nil {
 		var err error
 		if min, err = mn.Amount.Decimal(ev); err != nil {
 			inc.Undetermined = append(inc.Undetermined, answer.UndeterminedOf(mn.Ruleset.Key()+"#minimum", "minimum", err))
 			inc.Reason = "the minimum premium needs facts that are not given"
-			return nil, tr.entries, &inc
+			return nil, tr.entries, inc.escape()
 		}
 	}
 	s := settle(rt, p.Base.Amount, p.Factors, min)
@@ -410,12 +431,22 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		p.Applied = s.applied.Dec()
 	}
 	if c := rt.Clamp; c != nil {
-		p.Clamp = &Clamp{Min: c.Min, Max: c.Max, Cite: m.clamp.get(ev, c.Ruleset, c.Cite), Applied: s.clamped}
+		if m.clamps[0] != nil {
+			p.Clamp = m.clamps[0]
+			if s.clamped {
+				p.Clamp = m.clamps[1]
+			}
+		} else {
+			p.Clamp = &Clamp{Min: c.Min, Max: c.Max, Cite: m.clamp.get(ev, c.Ruleset, c.Cite), Applied: s.clamped}
+		}
 		mk.add(p, provOf(c.Illustrative, c.Unverified, p.Clamp.Cite), m.clampMark)
 	}
 	p.BeforeMinimum = s.beforeMin.Dec()
 	if mn := rt.Minimum; mn != nil {
-		p.Minimum = &Minimum{Amount: min, Cite: m.minimum.get(ev, mn.Ruleset, mn.Cite)}
+		p.Minimum = m.minimumShared
+		if p.Minimum == nil {
+			p.Minimum = &Minimum{Amount: min, Cite: m.minimum.get(ev, mn.Ruleset, mn.Cite)}
+		}
 		mk.add(p, provOf(mn.Illustrative, mn.Unverified, p.Minimum.Cite), m.minMark)
 		p.MinimumApplied = s.minApplied
 	}
@@ -538,13 +569,16 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo,
 		if t == nil {
 			return fmt.Errorf("table %s is not in the stack", b.Table.ID)
 		}
-		row, keys, err := lookup(t, ev)
+		var kbuf [maxDims]Key
+		row, keys, err := lookup(t, ev, kbuf[:0])
 		if err != nil {
 			return err
 		}
 		tm := m.tables[t]
-		p.Base.Table = &TableRow{Table: t.ID, Ref: tm.ref, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: keys, Value: row.Value,
-			Cite: tm.cites.get(ev, t.Ruleset, t.Cite)}
+		if p.Base.Table = tm.rows[row]; p.Base.Table == nil {
+			p.Base.Table = &TableRow{Table: t.ID, Ref: tm.ref, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: slices.Clone(keys), Value: row.Value,
+				Cite: tm.cites.get(ev, t.Ruleset, t.Cite)}
+		}
 		mk.add(p, provOf(t.Illustrative, t.Unverified, p.Base.Table.Cite), tm.mark)
 		rate = unitValue(t.Unit, row.Value)
 	case b.RateExpr != nil:
@@ -597,8 +631,10 @@ func unitValue(unit string, v decimal.Decimal) decimal.Decimal {
 // maxDims is the number of table dimensions looked up without allocating.
 const maxDims = 8
 
-// lookup finds the row of t for the values its dimensions read from ev.
-func lookup(t *rulesets.Table, ev *lang.Eval) (*rulesets.Row, []Key, error) {
+// lookup finds the row of t for the values its dimensions read from ev,
+// and the keys looked up (appended to keys, which the caller copies to
+// keep).
+func lookup(t *rulesets.Table, ev *lang.Eval, keys []Key) (*rulesets.Row, []Key, error) {
 	type dimVal struct {
 		dec  decimal.Decimal
 		text string
@@ -610,7 +646,7 @@ func lookup(t *rulesets.Table, ev *lang.Eval) (*rulesets.Row, []Key, error) {
 	if len(t.Dims) > maxDims {
 		vals = make([]dimVal, 0, len(t.Dims))
 	}
-	keys := make([]Key, len(t.Dims))
+	keys = slices.Grow(keys[:0], len(t.Dims))[:len(t.Dims)]
 	for i, d := range t.Dims {
 		dv := dimVal{}
 		v, err := d.By.Scalar(ev)
@@ -737,6 +773,13 @@ func evalFactor(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *lang.Eval, 
 			value, d = v, delta(f.Unit, v)
 		}
 	}
+	setCase(f, fm, out, chosen, cm, value, d, ev)
+	return nil
+}
+
+// setCase completes out, a factor whose case is chosen (with the memo cm)
+// at value, delta d.
+func setCase(f *rulesets.Factor, fm *factorMemo, out *Factor, chosen *rulesets.Case, cm *caseMemo, value, d decimal.Decimal, ev *lang.Eval) {
 	out.Case = cm.id
 	out.Value = value
 	out.Delta = d
@@ -752,7 +795,89 @@ func evalFactor(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *lang.Eval, 
 	if chosen.Unverified {
 		out.Unverified = true
 	}
-	return nil
+}
+
+// staticFactor is the factor f of a static pipeline (see
+// stackMemo.internable) with its case k (len(f.Cases): the default), as
+// evalFactor and Evaluate make it.
+func staticFactor(f *rulesets.Factor, fm *factorMemo, k int) Factor {
+	out := Factor{ID: f.ID, Family: f.Family, Title: f.Title, Unit: f.Unit, Pick: f.Pick, Rule: f.Ref(),
+		Illustrative: f.Illustrative, Unverified: f.Unverified}
+	chosen, cm := f.Default, &fm.def
+	if k < len(f.Cases) {
+		chosen, cm = f.Cases[k], &fm.cases[k]
+	}
+	setCase(f, fm, &out, chosen, cm, cm.value, cm.delta, nil)
+	out.Unverified = provOf(out.Illustrative, out.Unverified, out.Cite).Unverified
+	return out
+}
+
+// internedFactors decides the factors of a static pipeline (first-match
+// cases with literal values and static citations) and returns their
+// worksheet entries: one slice per combination of cases, made once and
+// shared by every premium that has it (at most maxInterned per pipeline;
+// beyond that each premium has its own). ok is false when a case could
+// not be decided: the caller evaluates the factors one by one, and the
+// trace keeps no entry of this attempt.
+func (m *stackMemo) internedFactors(rt *rulesets.RatingStack, ev *lang.Eval, tr *tracer) (fs []Factor, ok bool) {
+	n := len(tr.entries)
+	var at [maxInternFactors]uint8
+	key := uint64(0)
+	for i, f := range rt.Factors {
+		k := len(f.Cases)
+		for j, c := range f.Cases {
+			hit, err := c.When.Bool(ev)
+			if tr.on {
+				tr.add(c.Ref, "factor_case", hit, err, "")
+			}
+			if err != nil {
+				tr.entries = tr.entries[:n]
+				return nil, false
+			}
+			if hit {
+				k = j
+				break
+			}
+		}
+		at[i] = uint8(k)
+		key = key*uint64(len(f.Cases)+1) + uint64(k)
+	}
+	tab := m.interned.Load()
+	if fs, ok := (*tab)[key]; ok {
+		return fs, true
+	}
+	fs = make([]Factor, len(rt.Factors))
+	for i, f := range rt.Factors {
+		fs[i] = staticFactor(f, &m.factors[i], int(at[i]))
+	}
+	m.intern(key, fs)
+	return fs, true
+}
+
+// maxInterned bounds the factor combinations a pipeline keeps.
+const maxInterned = 1024
+
+// maxInternFactors is the most factors (and cases per factor, below) a
+// pipeline whose factors are interned may have.
+const maxInternFactors = 32
+
+// intern keeps fs as the factors of combination key, while there is room.
+func (m *stackMemo) intern(key uint64, fs []Factor) {
+	m.internMu.Lock()
+	defer m.internMu.Unlock()
+	old := *m.interned.Load()
+	if len(old) >= maxInterned {
+		return
+	}
+	if _, ok := old[key]; ok {
+		return
+	}
+	tab := make(map[uint64][]Factor, len(old)+1)
+	for k, v := range old {
+		tab[k] = v
+	}
+	tab[key] = fs[:len(fs):len(fs)]
+	m.interned.Store(&tab)
 }
 
 func caseID(c *rulesets.Case, i int) string {

@@ -55,7 +55,7 @@ type stackMemo struct {
 	// depend on the cases alone, and interned keeps them by combination.
 	internable bool
 	internMu   sync.Mutex
-	interned   atomic.Pointer[map[uint64][]Factor]
+	interned   atomic.Pointer[map[uint64]*internedCases]
 
 	// marks are every provenance mark the stack can produce, sorted; a
 	// premium's marks are a bit set over them (when there are at most 64).
@@ -239,7 +239,7 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 		}
 	}
 	m.internable = internable(rt, m.factors)
-	m.interned.Store(&map[uint64][]Factor{})
+	m.interned.Store(&map[uint64]*internedCases{})
 	keep(&m.combineMark, "combine mode")
 	if c := rt.Combine; c != nil && c.Ruleset != nil {
 		m.combineCites, _ = rulesets.StaticCitations(c.Ruleset, c.Cite)

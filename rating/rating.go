@@ -364,9 +364,10 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	// Factors: shared by the premiums with the same cases when the
 	// pipeline's factors are static, else made one by one.
 	var und []undecided // factors decided only by assumption
-	interned := false
+	var interned *internedCases
 	if m.internable {
-		if p.Factors, interned = m.internedFactors(rt, ev, &tr); interned {
+		if interned = m.internedFactors(rt, ev, &tr); interned != nil {
+			p.Factors = interned.fs
 			for i := range p.Factors {
 				fv := &p.Factors[i]
 				mk.add(p, provOf(fv.Illustrative, fv.Unverified, fv.Cite), m.factors[i].mark)
@@ -374,7 +375,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		}
 	}
 	factors := rt.Factors
-	if interned {
+	if interned != nil {
 		factors = nil
 	} else {
 		p.Factors = make([]Factor, 0, len(rt.Factors))
@@ -423,7 +424,14 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 			return nil, tr.entries, inc.escape()
 		}
 	}
-	s := settle(rt, p.Base.Amount, p.Factors, min)
+	var s settled
+	if interned != nil {
+		// the adjustment depends on the combination of cases alone
+		s.combined, s.applied, s.clamped = interned.combined, interned.applied, interned.clamped
+		s.beforeMin, s.amount, s.minApplied = apply(rt, p.Base.Amount, s.applied, min)
+	} else {
+		s = settle(rt, p.Base.Amount, p.Factors, min)
+	}
 	p.Combined = s.combined.Dec()
 	mk.add(p, provOf(rt.Combine.Illustrative, rt.Combine.Unverified, m.combineCites), m.combineMark)
 	p.Applied = p.Combined
@@ -819,7 +827,7 @@ func staticFactor(f *rulesets.Factor, fm *factorMemo, k int) Factor {
 // beyond that each premium has its own). ok is false when a case could
 // not be decided: the caller evaluates the factors one by one, and the
 // trace keeps no entry of this attempt.
-func (m *stackMemo) internedFactors(rt *rulesets.RatingStack, ev *lang.Eval, tr *tracer) (fs []Factor, ok bool) {
+func (m *stackMemo) internedFactors(rt *rulesets.RatingStack, ev *lang.Eval, tr *tracer) *internedCases {
 	n := len(tr.entries)
 	var at [maxInternFactors]uint8
 	key := uint64(0)
@@ -832,7 +840,7 @@ func (m *stackMemo) internedFactors(rt *rulesets.RatingStack, ev *lang.Eval, tr 
 			}
 			if err != nil {
 				tr.entries = tr.entries[:n]
-				return nil, false
+				return nil
 			}
 			if hit {
 				k = j
@@ -843,15 +851,31 @@ func (m *stackMemo) internedFactors(rt *rulesets.RatingStack, ev *lang.Eval, tr 
 		key = key*uint64(len(f.Cases)+1) + uint64(k)
 	}
 	tab := m.interned.Load()
-	if fs, ok := (*tab)[key]; ok {
-		return fs, true
+	if ic, ok := (*tab)[key]; ok {
+		return ic
 	}
-	fs = make([]Factor, len(rt.Factors))
+	fs := make([]Factor, len(rt.Factors))
 	for i, f := range rt.Factors {
 		fs[i] = staticFactor(f, &m.factors[i], int(at[i]))
 	}
-	m.intern(key, fs)
-	return fs, true
+	ic := &internedCases{fs: fs[:len(fs):len(fs)]}
+	ic.combined, ic.applied, ic.clamped = adjust(rt, fs)
+	// made once: the premiums that share them share the decimals too
+	same := ic.applied == ic.combined
+	ic.combined = fixed.Of(ic.combined.Dec())
+	if ic.applied = fixed.Of(ic.applied.Dec()); same {
+		ic.applied = ic.combined
+	}
+	m.intern(key, ic)
+	return ic
+}
+
+// internedCases is what a combination of cases decides: the factors'
+// worksheet entries and the adjustment.
+type internedCases struct {
+	fs                []Factor
+	combined, applied fixed.Num
+	clamped           bool
 }
 
 // maxInterned bounds the factor combinations a pipeline keeps.
@@ -862,7 +886,7 @@ const maxInterned = 1024
 const maxInternFactors = 32
 
 // intern keeps fs as the factors of combination key, while there is room.
-func (m *stackMemo) intern(key uint64, fs []Factor) {
+func (m *stackMemo) intern(key uint64, ic *internedCases) {
 	m.internMu.Lock()
 	defer m.internMu.Unlock()
 	old := *m.interned.Load()
@@ -872,11 +896,11 @@ func (m *stackMemo) intern(key uint64, fs []Factor) {
 	if _, ok := old[key]; ok {
 		return
 	}
-	tab := make(map[uint64][]Factor, len(old)+1)
+	tab := make(map[uint64]*internedCases, len(old)+1)
 	for k, v := range old {
 		tab[k] = v
 	}
-	tab[key] = fs[:len(fs):len(fs)]
+	tab[key] = ic
 	m.interned.Store(&tab)
 }
 
@@ -910,28 +934,40 @@ type settled struct {
 // only the decimals its worksheet shows.
 func settle(rt *rulesets.RatingStack, base decimal.Decimal, fs []Factor, min decimal.Decimal) settled {
 	var s settled
-	s.combined = combine(rt.Combine.Mode, fs)
-	adj := s.combined
+	s.combined, s.applied, s.clamped = adjust(rt, fs)
+	s.beforeMin, s.amount, s.minApplied = apply(rt, base, s.applied, min)
+	return s
+}
+
+// adjust is the first half of settle: the combined adjustment, and the
+// adjustment applied (rounded and clamped).
+func adjust(rt *rulesets.RatingStack, fs []Factor) (combined, applied fixed.Num, clamped bool) {
+	combined = combine(rt.Combine.Mode, fs)
+	adj := combined
 	if rt.Rounding.HasStep("adjustment") {
 		adj = adj.Round(rt.Rounding.Scale, rt.Rounding.Mode)
 	}
 	if c := rt.Clamp; c != nil {
 		if lo := fixed.Of(c.Min); adj.Cmp(lo) < 0 {
-			adj, s.clamped = lo, true
+			adj, clamped = lo, true
 		} else if hi := fixed.Of(c.Max); adj.Cmp(hi) > 0 {
-			adj, s.clamped = hi, true
+			adj, clamped = hi, true
 		}
 	}
-	s.applied = adj
-	s.beforeMin = fixed.Of(base).Mul(adj)
-	amount := s.beforeMin
+	return combined, adj, clamped
+}
+
+// apply is the second half of settle: base × applied, raised to the
+// minimum premium, rounded.
+func apply(rt *rulesets.RatingStack, base decimal.Decimal, applied fixed.Num, min decimal.Decimal) (beforeMin, amount fixed.Num, minApplied bool) {
+	beforeMin = fixed.Of(base).Mul(applied)
+	amount = beforeMin
 	if rt.Minimum != nil {
 		if m := fixed.Of(min); amount.Cmp(m) < 0 {
-			amount, s.minApplied = m, true
+			amount, minApplied = m, true
 		}
 	}
-	s.amount = amount.Round(rt.Rounding.Scale, rt.Rounding.Mode)
-	return s
+	return beforeMin, amount.Round(rt.Rounding.Scale, rt.Rounding.Mode), minApplied
 }
 
 // combine folds the factors' deltas into the adjustment, as

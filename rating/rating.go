@@ -42,7 +42,8 @@
 // [Evaluate] is the engine's step, run on an evaluation bound to a stack
 // (the obligation decided first, as rating rules may read it). It is pure
 // and never reads the clock. A [Premium] is a plain value, read-only once
-// made: its citations and table rows are shared with the stack.
+// made: its citations and table rows, and for pipelines whose factors
+// are static its factors and adjustment, are shared with the stack.
 package rating
 
 import (
@@ -288,7 +289,9 @@ type Options struct {
 // error when the premium cannot be computed from the facts given.
 //
 // The Premium shares slices (citations, provenance) with the stack's
-// prepared data: treat it as read-only.
+// prepared data, and so may its factors, clamp, minimum premium and table
+// row (with other premiums of the stack that have the same cases): treat
+// it as read-only.
 func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rulesets.TraceEntry, error) {
 	rt := st.Rating
 	if rt == nil {

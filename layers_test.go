@@ -18,6 +18,7 @@ var layers = map[string]int{
 	"diag":                 0,
 	"internal/suggest":     0,
 	"internal/decfmt":      0,
+	"internal/fixed":       0,
 	"internal/boundedfile": 0,
 	"internal/yamlx":       1,
 	"facts":                2,

@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -85,7 +86,8 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg, pmg *merged, m
 	q, pq := res.Requirements, pmg.q
 	asOf := ev.AsOf()
 	h := ev.History()
-	out := make([]Finding, 0, 4)
+	var room [4]Finding // most answers have fewer: one allocation, of the size needed, or none
+	out := room[:0]
 	add := func(id, sev, field, text string, bindingOnly bool) {
 		cites, rules := mg.basis(field, bindingOnly)
 		if sev == "violation" && draftOnly(st, rules) {
@@ -296,7 +298,10 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg, pmg *merged, m
 		byID[r.ID] = len(out)
 		out = append(out, Finding{ID: r.ID, Severity: r.Severity, Text: r.Text, Cite: cites, Rules: []string{r.Ref()}})
 	}
-	return out
+	if len(out) == 0 {
+		return []Finding{}
+	}
+	return slices.Clone(out)
 }
 
 func labels(v facts.Vocabulary, codes []string) string {

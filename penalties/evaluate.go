@@ -54,7 +54,7 @@ type itemsEntry struct {
 // prepared data: treat it as read-only.
 func Evaluate(in Input) *Result {
 	e := evaluators.Get().(*evaluator)
-	*e = evaluator{in: in, ev: in.Eval, asOf: in.Eval.AsOf(), res: &Result{Penalties: make([]Penalty, 0, 4)}, memo: memoOf(in.Stack),
+	*e = evaluator{in: in, ev: in.Eval, asOf: in.Eval.AsOf(), res: &Result{Penalties: []Penalty{}}, memo: memoOf(in.Stack),
 		items: e.items[:0], meta: e.meta[:0], descs: e.descs, obls: e.obls}
 	defer e.release()
 	if in.Trace {
@@ -183,6 +183,9 @@ func (e *evaluator) undetermined(r *rulesets.PenaltyRule, err error) {
 
 // add appends a penalty with what links it to its alternatives.
 func (e *evaluator) add(p Penalty, r *rulesets.PenaltyRule, item any) {
+	if cap(e.res.Penalties) == 0 {
+		e.res.Penalties = make([]Penalty, 0, 4) // none until the first: most enterprises have none
+	}
 	e.res.Penalties = append(e.res.Penalties, p)
 	e.meta = append(e.meta, meta{key: occurrenceKey(item), alt: r.AlternativeOf})
 }

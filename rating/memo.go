@@ -15,9 +15,7 @@ import (
 // What depends only on the stack is prepared once per stack (Stack.Memo)
 // and shared by every premium built on it: citations without conditions
 // (a factor's together with each of its cases'), case ids, literal case
-// values and their deltas (with the deltas pre-scaled to one exponent for
-// combining, so that adding them does not rescale; the values shown keep
-// their own), and the sorted provenance list for each set of marks. Premiums share these slices; they are never modified.
+// values and their deltas, and the sorted provenance list for each set of marks. Premiums share these slices; they are never modified.
 
 // memoKey keys a pipeline's memo on its stack.
 type memoKey struct{ rt *rulesets.RatingStack }
@@ -28,7 +26,12 @@ type stackMemo struct {
 	tables  map[*rulesets.Table]*tableMemo
 	clamp   citeMemo
 	minimum citeMemo
-	prevCap citeMemo
+	// clamps are the clamp as a premium shows it, not applied and
+	// applied, and minimumShared the minimum premium, when they depend on
+	// the stack alone (static citations, a literal amount); shared.
+	clamps        [2]*Clamp
+	minimumShared *Minimum
+	prevCap       citeMemo
 	// the citations of the combination mode (static), and whether the
 	// rounding rests on an unverified citation
 	combineCites       []rulesets.Citation
@@ -44,10 +47,15 @@ type stackMemo struct {
 	stackBases bool
 	// competing are the caveats of same-rank programs that both apply.
 	competing []string
-	// one and zero at the exponent of the literal factor values
-	one, zero decimal.Decimal
 	// traceCap is the most trace entries a premium can have.
 	traceCap int
+	// internable: every factor picks the first case that applies, every
+	// case has a literal value and static citations, and the combinations
+	// of cases number fewer than 2^63: the factors' worksheet entries
+	// depend on the cases alone, and interned keeps them by combination.
+	internable bool
+	internMu   sync.Mutex
+	interned   atomic.Pointer[map[uint64]*internedCases]
 
 	// marks are every provenance mark the stack can produce, sorted; a
 	// premium's marks are a bit set over them (when there are at most 64).
@@ -100,6 +108,32 @@ type tableMemo struct {
 	ref   string
 	cites citeMemo
 	mark  markPair
+	// rows are the rows as a premium shows them, shared, for the rows
+	// whose keys are all exact strings (the key shown is then the key
+	// written) when the table's citations are static.
+	rows map[*rulesets.Row]*TableRow
+}
+
+// sharedRows makes tm.rows for t.
+func (tm *tableMemo) sharedRows(t *rulesets.Table) {
+	if !tm.cites.static {
+		return
+	}
+	tm.rows = map[*rulesets.Row]*TableRow{}
+rows:
+	for _, row := range t.Rows {
+		if len(row.Keys) != len(t.Dims) {
+			continue
+		}
+		keys := make([]Key, len(row.Keys))
+		for i, k := range row.Keys {
+			if k.Band != nil || t.Dims[i].Bands != nil || k.Kind == "int" || k.Kind == "decimal" || k.Kind == "bool" {
+				continue rows
+			}
+			keys[i] = Key{Dim: t.Dims[i].Name, Value: k.Text}
+		}
+		tm.rows[row] = &TableRow{Table: t.ID, Ref: tm.ref, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: keys, Value: row.Value, Cite: tm.cites.cites}
+	}
 }
 
 type factorMemo struct {
@@ -116,11 +150,9 @@ type caseMemo struct {
 	// static
 	all       []rulesets.Citation
 	allStatic bool
-	// literal values and their deltas as written (they are shown), and the
-	// delta pre-scaled for combining
+	// literal values and their deltas as written (they are shown)
 	literal      bool
 	value, delta decimal.Decimal
-	scaled       decimal.Decimal
 }
 
 func memoOf(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
@@ -175,26 +207,10 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 		if t := rt.Table(b); t != nil && m.tables[t] == nil {
 			tm := &tableMemo{ref: t.Ruleset.Key() + "#" + t.ID, cites: newCiteMemo(t.Ruleset, t.Cite)}
 			keep(&tm.mark, "table "+t.ID)
+			tm.sharedRows(t)
 			m.tables[t] = tm
 		}
 	}
-	// the exponent of the literal factor values
-	exp := int32(0)
-	for _, f := range rt.Factors {
-		for _, c := range append(append([]*rulesets.Case(nil), f.Cases...), f.Default) {
-			if c == nil {
-				continue
-			}
-			if v, ok := c.Value.Literal(); ok && v.Exponent() < exp {
-				exp = v.Exponent()
-			}
-		}
-	}
-	if exp < -16 {
-		exp = -16
-	}
-	m.zero = decimal.New(0, exp)
-	m.one = m.zero.Add(one)
 	caseOf := func(f *rulesets.Factor, fc citeMemo, c *rulesets.Case, id string) caseMemo {
 		cm := caseMemo{id: id, cites: newCiteMemo(f.Ruleset, c.Cite)}
 		if fc.static && cm.cites.static {
@@ -205,10 +221,6 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 			cm.literal = true
 			cm.value = v
 			cm.delta = delta(f.Unit, v)
-			cm.scaled = cm.delta
-			if cm.scaled.Exponent() > exp {
-				cm.scaled = m.zero.Add(cm.scaled)
-			}
 		}
 		return cm
 	}
@@ -226,6 +238,8 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 			fm.def = caseOf(f, fm.cites, f.Default, "default")
 		}
 	}
+	m.internable = internable(rt, m.factors)
+	m.interned.Store(&map[uint64]*internedCases{})
 	keep(&m.combineMark, "combine mode")
 	if c := rt.Combine; c != nil && c.Ruleset != nil {
 		m.combineCites, _ = rulesets.StaticCitations(c.Ruleset, c.Cite)
@@ -238,10 +252,16 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 	keep(&m.capMark, "prevention cap")
 	if c := rt.Clamp; c != nil {
 		m.clamp = newCiteMemo(c.Ruleset, c.Cite)
+		if m.clamp.static {
+			m.clamps = [2]*Clamp{{Min: c.Min, Max: c.Max, Cite: m.clamp.cites}, {Min: c.Min, Max: c.Max, Cite: m.clamp.cites, Applied: true}}
+		}
 	}
 	keep(&m.clampMark, "clamp")
 	if mn := rt.Minimum; mn != nil {
 		m.minimum = newCiteMemo(mn.Ruleset, mn.Cite)
+		if v, ok := mn.Amount.Literal(); ok && m.minimum.static {
+			m.minimumShared = &Minimum{Amount: v, Cite: m.minimum.cites}
+		}
 	}
 	keep(&m.minMark, "minimum premium")
 	if pc := rt.PreventionCap; pc != nil {
@@ -380,4 +400,30 @@ func provenanceNotes(marks []string) []string {
 		out = append(out, "保费所用的以下数值转录自非官方文本或所据条文未经核实（unverified），使用前应与官方文件核对："+strings.Join(unv, "、")+"。")
 	}
 	return out
+}
+
+// internable reports whether the factors of rt depend on the cases that
+// apply alone (see stackMemo.internable).
+func internable(rt *rulesets.RatingStack, fms []factorMemo) bool {
+	if len(rt.Factors) > maxInternFactors {
+		return false
+	}
+	combos := uint64(1)
+	for i, f := range rt.Factors {
+		fm := &fms[i]
+		if f.Pick != "first" || f.Default == nil || len(f.Cases) >= 255 || !fm.def.literal || !fm.def.allStatic {
+			return false
+		}
+		for j := range fm.cases {
+			if !fm.cases[j].literal || !fm.cases[j].allStatic {
+				return false
+			}
+		}
+		n := uint64(len(f.Cases) + 1)
+		if combos > (1<<63)/n {
+			return false
+		}
+		combos *= n
+	}
+	return true
 }

@@ -253,20 +253,9 @@ func priceRange(rt *rulesets.RatingStack, p *Premium, und []undecided) (*Range, 
 
 // amountWith is the premium of p's pipeline with the factors' deltas fs.
 func amountWith(rt *rulesets.RatingStack, p *Premium, fs []Factor) decimal.Decimal {
-	adj := combine(rt.Combine.Mode, fs, nil, one, decimal.Zero)
-	if rt.Rounding.HasStep("adjustment") {
-		adj = rt.Rounding.Round(adj)
+	var min decimal.Decimal
+	if p.Minimum != nil {
+		min = p.Minimum.Amount
 	}
-	if c := rt.Clamp; c != nil {
-		if adj.LessThan(c.Min) {
-			adj = c.Min
-		} else if adj.GreaterThan(c.Max) {
-			adj = c.Max
-		}
-	}
-	amount := p.Base.Amount.Mul(adj)
-	if p.Minimum != nil && amount.LessThan(p.Minimum.Amount) {
-		amount = p.Minimum.Amount
-	}
-	return rt.Rounding.Round(amount)
+	return settle(rt, p.Base.Amount, fs, min).amount.Dec()
 }

@@ -42,7 +42,8 @@
 // [Evaluate] is the engine's step, run on an evaluation bound to a stack
 // (the obligation decided first, as rating rules may read it). It is pure
 // and never reads the clock. A [Premium] is a plain value, read-only once
-// made: its citations and table rows are shared with the stack.
+// made: its citations and table rows, and for pipelines whose factors
+// are static its factors and adjustment, are shared with the stack.
 package rating
 
 import (
@@ -53,6 +54,7 @@ import (
 	"strings"
 
 	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/fixed"
 	"github.com/anzexian/anzexian/internal/jsonw"
 	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
@@ -273,6 +275,10 @@ type Incomplete struct {
 
 func (e *Incomplete) Error() string { return "premium not computed: " + e.Reason }
 
+// escape returns a copy of e on the heap: Evaluate keeps its Incomplete on
+// the stack until it is returned.
+func (e Incomplete) escape() *Incomplete { return &e }
+
 // Options control an evaluation.
 type Options struct {
 	Trace bool
@@ -283,7 +289,9 @@ type Options struct {
 // error when the premium cannot be computed from the facts given.
 //
 // The Premium shares slices (citations, provenance) with the stack's
-// prepared data: treat it as read-only.
+// prepared data, and so may its factors, clamp, minimum premium and table
+// row (with other premiums of the stack that have the same cases): treat
+// it as read-only.
 func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rulesets.TraceEntry, error) {
 	rt := st.Rating
 	if rt == nil {
@@ -296,7 +304,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		if err != nil {
 			inc.Undetermined = append(inc.Undetermined, *err)
 			inc.Reason = "the scope of a rating program needs facts that are not given"
-			return nil, tr.entries, &inc
+			return nil, tr.entries, inc.escape()
 		}
 		rt = prog
 	}
@@ -306,7 +314,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 			return nil, nil, nil
 		}
 		inc.Reason = "no rating program of the stack prices this enterprise: every base is scoped to other enterprises"
-		return nil, tr.entries, &inc
+		return nil, tr.entries, inc.escape()
 	}
 	if opt.Trace {
 		tr.entries = append(make([]rulesets.TraceEntry, 0, m.traceCap+len(tr.entries)), tr.entries...)
@@ -320,7 +328,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	if len(inc.Required) > 0 {
 		inc.Reason = fmt.Sprintf("a quote requires %s, which %s not given (rating.required of %s)", strings.Join(inc.Required, ", "),
 			plural(len(inc.Required), "is", "are"), requiredBy(rt, inc.Required))
-		return nil, tr.entries, &inc
+		return nil, tr.entries, inc.escape()
 	}
 	p := &Premium{Currency: rt.Currency, Combine: rt.Combine.Mode,
 		Rounding: Rounding{Scale: rt.Rounding.Scale, Mode: rt.Rounding.Mode, Steps: rt.Rounding.Steps}}
@@ -334,7 +342,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		if err != nil {
 			inc.Undetermined = append(inc.Undetermined, answer.UndeterminedOf(b.Ref(), "base", err))
 			inc.Reason = "a base premium rule needs facts that are not given"
-			return nil, tr.entries, &inc
+			return nil, tr.entries, inc.escape()
 		}
 		if ok {
 			bi = i
@@ -343,7 +351,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	}
 	if bi < 0 {
 		inc.Reason = "no base premium rule applies to this enterprise"
-		return nil, tr.entries, &inc
+		return nil, tr.entries, inc.escape()
 	}
 	base := rt.Bases[bi]
 	p.Program = m.bases[bi].program
@@ -353,23 +361,36 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 			inc.Undetermined = append(inc.Undetermined, answer.UndeterminedOf(base.Ref(), "base", err))
 		}
 		inc.Reason = fmt.Sprintf("base %s: %v", base.ID, err)
-		return nil, tr.entries, &inc
+		return nil, tr.entries, inc.escape()
 	}
 
-	// Factors; scaled holds their deltas for combining.
-	p.Factors = make([]Factor, 0, len(rt.Factors))
-	var buf [16]decimal.Decimal
-	scaled := buf[:0]
+	// Factors: shared by the premiums with the same cases when the
+	// pipeline's factors are static, else made one by one.
 	var und []undecided // factors decided only by assumption
-	for i, f := range rt.Factors {
+	var interned *internedCases
+	if m.internable {
+		if interned = m.internedFactors(rt, ev, &tr); interned != nil {
+			p.Factors = interned.fs
+			for i := range p.Factors {
+				fv := &p.Factors[i]
+				mk.add(p, provOf(fv.Illustrative, fv.Unverified, fv.Cite), m.factors[i].mark)
+			}
+		}
+	}
+	factors := rt.Factors
+	if interned != nil {
+		factors = nil
+	} else {
+		p.Factors = make([]Factor, 0, len(rt.Factors))
+	}
+	for i, f := range factors {
 		fm := &m.factors[i]
 		p.Factors = append(p.Factors, Factor{})
 		fv := &p.Factors[len(p.Factors)-1]
-		sd, err := evalFactor(f, fm, fv, ev, &tr)
+		err := evalFactor(f, fm, fv, ev, &tr)
 		if err != nil && f.Assume != "" && errors.Is(err, lang.ErrMissing) {
 			var u *undecided
 			if u, err = undecide(f, fm, fv, ev, err); err == nil {
-				sd = fv.Delta
 				if u != nil {
 					u.pos = len(p.Factors) - 1
 					und = append(und, *u)
@@ -381,7 +402,6 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 			inc.Undetermined = append(inc.Undetermined, answer.UndeterminedOf(f.Ref(), "factor", err))
 			continue
 		}
-		scaled = append(scaled, sd)
 		pv := provOf(fv.Illustrative, fv.Unverified, fv.Cite)
 		fv.Unverified = pv.Unverified
 		mk.add(p, pv, fm.mark)
@@ -391,42 +411,57 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		if noAssumption(rt.Factors, inc.Undetermined) {
 			inc.Reason += " (a factor that declares assume: is quoted provisionally, with the range of its cases)"
 		}
-		return nil, tr.entries, &inc
+		return nil, tr.entries, inc.escape()
 	}
 
-	// Combine, clamp, apply.
-	p.Combined = combine(rt.Combine.Mode, p.Factors, scaled, m.one, m.zero)
-	mk.add(p, provOf(rt.Combine.Illustrative, rt.Combine.Unverified, m.combineCites), m.combineMark)
-	adj := p.Combined
-	if rt.Rounding.HasStep("adjustment") {
-		adj = rt.Rounding.Round(adj)
-	}
-	p.Applied = adj
-	if c := rt.Clamp; c != nil {
-		p.Clamp = &Clamp{Min: c.Min, Max: c.Max, Cite: m.clamp.get(ev, c.Ruleset, c.Cite)}
-		mk.add(p, provOf(c.Illustrative, c.Unverified, p.Clamp.Cite), m.clampMark)
-		if adj.LessThan(c.Min) {
-			p.Applied, p.Clamp.Applied = c.Min, true
-		} else if adj.GreaterThan(c.Max) {
-			p.Applied, p.Clamp.Applied = c.Max, true
-		}
-	}
-	p.BeforeMinimum = p.Base.Amount.Mul(p.Applied)
-	amount := p.BeforeMinimum
-	if mn := rt.Minimum; mn != nil {
-		min, err := mn.Amount.Decimal(ev)
-		if err != nil {
+	// Combine, clamp, apply: in exact fixed point (internal/fixed), the
+	// worksheet's numbers made once each.
+	var min decimal.Decimal
+	if m.minimumShared != nil {
+		min = m.minimumShared.Amount
+	} else if mn := rt.Minimum; mn != nil {
+		var err error
+		if min, err = mn.Amount.Decimal(ev); err != nil {
 			inc.Undetermined = append(inc.Undetermined, answer.UndeterminedOf(mn.Ruleset.Key()+"#minimum", "minimum", err))
 			inc.Reason = "the minimum premium needs facts that are not given"
-			return nil, tr.entries, &inc
-		}
-		p.Minimum = &Minimum{Amount: min, Cite: m.minimum.get(ev, mn.Ruleset, mn.Cite)}
-		mk.add(p, provOf(mn.Illustrative, mn.Unverified, p.Minimum.Cite), m.minMark)
-		if amount.LessThan(min) {
-			amount, p.MinimumApplied = min, true
+			return nil, tr.entries, inc.escape()
 		}
 	}
-	p.Amount = rt.Rounding.Round(amount)
+	var s settled
+	if interned != nil {
+		// the adjustment depends on the combination of cases alone
+		s.combined, s.applied, s.clamped = interned.combined, interned.applied, interned.clamped
+		s.beforeMin, s.amount, s.minApplied = apply(rt, p.Base.Amount, s.applied, min)
+	} else {
+		s = settle(rt, p.Base.Amount, p.Factors, min)
+	}
+	p.Combined = s.combined.Dec()
+	mk.add(p, provOf(rt.Combine.Illustrative, rt.Combine.Unverified, m.combineCites), m.combineMark)
+	p.Applied = p.Combined
+	if s.applied != s.combined {
+		p.Applied = s.applied.Dec()
+	}
+	if c := rt.Clamp; c != nil {
+		if m.clamps[0] != nil {
+			p.Clamp = m.clamps[0]
+			if s.clamped {
+				p.Clamp = m.clamps[1]
+			}
+		} else {
+			p.Clamp = &Clamp{Min: c.Min, Max: c.Max, Cite: m.clamp.get(ev, c.Ruleset, c.Cite), Applied: s.clamped}
+		}
+		mk.add(p, provOf(c.Illustrative, c.Unverified, p.Clamp.Cite), m.clampMark)
+	}
+	p.BeforeMinimum = s.beforeMin.Dec()
+	if mn := rt.Minimum; mn != nil {
+		p.Minimum = m.minimumShared
+		if p.Minimum == nil {
+			p.Minimum = &Minimum{Amount: min, Cite: m.minimum.get(ev, mn.Ruleset, mn.Cite)}
+		}
+		mk.add(p, provOf(mn.Illustrative, mn.Unverified, p.Minimum.Cite), m.minMark)
+		p.MinimumApplied = s.minApplied
+	}
+	p.Amount = s.amount.Dec()
 	if ro := rt.Rounding; ro.Illustrative || ro.Unverified || m.roundingUnverified {
 		mk.add(p, provOf(ro.Illustrative, ro.Unverified || m.roundingUnverified, nil), m.roundMark)
 	}
@@ -545,13 +580,16 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo,
 		if t == nil {
 			return fmt.Errorf("table %s is not in the stack", b.Table.ID)
 		}
-		row, keys, err := lookup(t, ev)
+		var kbuf [maxDims]Key
+		row, keys, err := lookup(t, ev, kbuf[:0])
 		if err != nil {
 			return err
 		}
 		tm := m.tables[t]
-		p.Base.Table = &TableRow{Table: t.ID, Ref: tm.ref, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: keys, Value: row.Value,
-			Cite: tm.cites.get(ev, t.Ruleset, t.Cite)}
+		if p.Base.Table = tm.rows[row]; p.Base.Table == nil {
+			p.Base.Table = &TableRow{Table: t.ID, Ref: tm.ref, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: slices.Clone(keys), Value: row.Value,
+				Cite: tm.cites.get(ev, t.Ruleset, t.Cite)}
+		}
 		mk.add(p, provOf(t.Illustrative, t.Unverified, p.Base.Table.Cite), tm.mark)
 		rate = unitValue(t.Unit, row.Value)
 	case b.RateExpr != nil:
@@ -604,8 +642,10 @@ func unitValue(unit string, v decimal.Decimal) decimal.Decimal {
 // maxDims is the number of table dimensions looked up without allocating.
 const maxDims = 8
 
-// lookup finds the row of t for the values its dimensions read from ev.
-func lookup(t *rulesets.Table, ev *lang.Eval) (*rulesets.Row, []Key, error) {
+// lookup finds the row of t for the values its dimensions read from ev,
+// and the keys looked up (appended to keys, which the caller copies to
+// keep).
+func lookup(t *rulesets.Table, ev *lang.Eval, keys []Key) (*rulesets.Row, []Key, error) {
 	type dimVal struct {
 		dec  decimal.Decimal
 		text string
@@ -617,7 +657,7 @@ func lookup(t *rulesets.Table, ev *lang.Eval) (*rulesets.Row, []Key, error) {
 	if len(t.Dims) > maxDims {
 		vals = make([]dimVal, 0, len(t.Dims))
 	}
-	keys := make([]Key, len(t.Dims))
+	keys = slices.Grow(keys[:0], len(t.Dims))[:len(t.Dims)]
 	for i, d := range t.Dims {
 		dv := dimVal{}
 		v, err := d.By.Scalar(ev)
@@ -697,39 +737,37 @@ func lookup(t *rulesets.Table, ev *lang.Eval) (*rulesets.Row, []Key, error) {
 	return nil, nil, fmt.Errorf("table %s has no row for %s", t.ID, strings.Join(parts, ", "))
 }
 
-// evalFactor evaluates a factor's cases into out; it returns the delta
-// for combining (pre-scaled when the case value is a literal).
-func evalFactor(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *lang.Eval, tr *tracer) (decimal.Decimal, error) {
+// evalFactor evaluates a factor's cases into out.
+func evalFactor(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *lang.Eval, tr *tracer) error {
 	*out = Factor{ID: f.ID, Family: f.Family, Title: f.Title, Unit: f.Unit, Pick: f.Pick, Rule: f.Ref(),
 		Illustrative: f.Illustrative, Unverified: f.Unverified}
 	var chosen *rulesets.Case
 	var cm *caseMemo
-	var value, d, sd decimal.Decimal
+	var value, d decimal.Decimal
 	for i, c := range f.Cases {
 		ok, err := c.When.Bool(ev)
 		if tr.on {
 			tr.add(c.Ref, "factor_case", ok, err, "")
 		}
 		if err != nil {
-			return sd, err
+			return err
 		}
 		if !ok {
 			continue
 		}
 		x := &fm.cases[i]
-		v, vd, vs := x.value, x.delta, x.scaled
+		v, vd := x.value, x.delta
 		if !x.literal {
 			if v, err = c.Value.Decimal(ev); err != nil {
-				return sd, err
+				return err
 			}
 			vd = delta(f.Unit, v)
-			vs = vd
 		}
 		if f.Pick != "first" {
 			out.Matched = append(out.Matched, x.id)
 		}
 		if chosen == nil || (f.Pick == "highest" && vd.GreaterThan(d)) || (f.Pick == "lowest" && vd.LessThan(d)) {
-			chosen, cm, value, d, sd = c, x, v, vd, vs
+			chosen, cm, value, d = c, x, v, vd
 		}
 		if f.Pick == "first" {
 			break
@@ -737,16 +775,22 @@ func evalFactor(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *lang.Eval, 
 	}
 	if chosen == nil {
 		chosen, cm = f.Default, &fm.def
-		value, d, sd = cm.value, cm.delta, cm.scaled
+		value, d = cm.value, cm.delta
 		if !cm.literal {
 			v, err := chosen.Value.Decimal(ev)
 			if err != nil {
-				return sd, err
+				return err
 			}
 			value, d = v, delta(f.Unit, v)
-			sd = d
 		}
 	}
+	setCase(f, fm, out, chosen, cm, value, d, ev)
+	return nil
+}
+
+// setCase completes out, a factor whose case is chosen (with the memo cm)
+// at value, delta d.
+func setCase(f *rulesets.Factor, fm *factorMemo, out *Factor, chosen *rulesets.Case, cm *caseMemo, value, d decimal.Decimal, ev *lang.Eval) {
 	out.Case = cm.id
 	out.Value = value
 	out.Delta = d
@@ -762,7 +806,105 @@ func evalFactor(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *lang.Eval, 
 	if chosen.Unverified {
 		out.Unverified = true
 	}
-	return sd, nil
+}
+
+// staticFactor is the factor f of a static pipeline (see
+// stackMemo.internable) with its case k (len(f.Cases): the default), as
+// evalFactor and Evaluate make it.
+func staticFactor(f *rulesets.Factor, fm *factorMemo, k int) Factor {
+	out := Factor{ID: f.ID, Family: f.Family, Title: f.Title, Unit: f.Unit, Pick: f.Pick, Rule: f.Ref(),
+		Illustrative: f.Illustrative, Unverified: f.Unverified}
+	chosen, cm := f.Default, &fm.def
+	if k < len(f.Cases) {
+		chosen, cm = f.Cases[k], &fm.cases[k]
+	}
+	setCase(f, fm, &out, chosen, cm, cm.value, cm.delta, nil)
+	out.Unverified = provOf(out.Illustrative, out.Unverified, out.Cite).Unverified
+	return out
+}
+
+// internedFactors decides the factors of a static pipeline (first-match
+// cases with literal values and static citations) and returns their
+// worksheet entries: one slice per combination of cases, made once and
+// shared by every premium that has it (at most maxInterned per pipeline;
+// beyond that each premium has its own). ok is false when a case could
+// not be decided: the caller evaluates the factors one by one, and the
+// trace keeps no entry of this attempt.
+func (m *stackMemo) internedFactors(rt *rulesets.RatingStack, ev *lang.Eval, tr *tracer) *internedCases {
+	n := len(tr.entries)
+	var at [maxInternFactors]uint8
+	key := uint64(0)
+	for i, f := range rt.Factors {
+		k := len(f.Cases)
+		for j, c := range f.Cases {
+			hit, err := c.When.Bool(ev)
+			if tr.on {
+				tr.add(c.Ref, "factor_case", hit, err, "")
+			}
+			if err != nil {
+				tr.entries = tr.entries[:n]
+				return nil
+			}
+			if hit {
+				k = j
+				break
+			}
+		}
+		at[i] = uint8(k)
+		key = key*uint64(len(f.Cases)+1) + uint64(k)
+	}
+	tab := m.interned.Load()
+	if ic, ok := (*tab)[key]; ok {
+		return ic
+	}
+	fs := make([]Factor, len(rt.Factors))
+	for i, f := range rt.Factors {
+		fs[i] = staticFactor(f, &m.factors[i], int(at[i]))
+	}
+	ic := &internedCases{fs: fs[:len(fs):len(fs)]}
+	ic.combined, ic.applied, ic.clamped = adjust(rt, fs)
+	// made once: the premiums that share them share the decimals too
+	same := ic.applied == ic.combined
+	ic.combined = fixed.Of(ic.combined.Dec())
+	if ic.applied = fixed.Of(ic.applied.Dec()); same {
+		ic.applied = ic.combined
+	}
+	m.intern(key, ic)
+	return ic
+}
+
+// internedCases is what a combination of cases decides: the factors'
+// worksheet entries and the adjustment.
+type internedCases struct {
+	fs                []Factor
+	combined, applied fixed.Num
+	clamped           bool
+}
+
+// maxInterned bounds the factor combinations a pipeline keeps.
+const maxInterned = 1024
+
+// maxInternFactors is the most factors (and cases per factor, below) a
+// pipeline whose factors are interned may have.
+const maxInternFactors = 32
+
+// intern keeps fs as the factors of combination key, while there is room.
+func (m *stackMemo) intern(key uint64, ic *internedCases) {
+	m.internMu.Lock()
+	defer m.internMu.Unlock()
+	old := *m.interned.Load()
+	if len(old) >= maxInterned {
+		return
+	}
+	if _, ok := old[key]; ok {
+		return
+	}
+	tab := make(map[uint64]*internedCases, len(old)+1)
+	for k, v := range old {
+		tab[k] = v
+	}
+	tab[key] = ic
+	m.interned.Store(&tab)
 }
 
 func caseID(c *rulesets.Case, i int) string {
@@ -781,28 +923,118 @@ func delta(unit string, v decimal.Decimal) decimal.Decimal {
 	return v.Sub(one)
 }
 
-// combine folds the factors' deltas into the adjustment. The result is
-// the same number with the same exponent as adding or multiplying the
-// deltas as shown; when adding, the deltas pre-scaled to the stack's
-// common exponent are used if that gives the same exponent (it saves a
-// rescale, which allocates, per factor).
-func combine(mode string, fs []Factor, scaled []decimal.Decimal, one, zero decimal.Decimal) decimal.Decimal {
+// settled is the pipeline after the factors.
+type settled struct {
+	combined, applied, beforeMin, amount fixed.Num
+	clamped, minApplied                  bool
+}
+
+// settle combines the factors' deltas, rounds the adjustment where the
+// stack says so, clamps it, applies it to the base amount, raises the
+// product to the minimum premium (when rt has one, min) and rounds the
+// premium: the plain decimal arithmetic of settleDecimal, in exact fixed
+// point where the numbers fit (internal/fixed), so that a premium makes
+// only the decimals its worksheet shows.
+func settle(rt *rulesets.RatingStack, base decimal.Decimal, fs []Factor, min decimal.Decimal) settled {
+	var s settled
+	s.combined, s.applied, s.clamped = adjust(rt, fs)
+	s.beforeMin, s.amount, s.minApplied = apply(rt, base, s.applied, min)
+	return s
+}
+
+// adjust is the first half of settle: the combined adjustment, and the
+// adjustment applied (rounded and clamped).
+func adjust(rt *rulesets.RatingStack, fs []Factor) (combined, applied fixed.Num, clamped bool) {
+	combined = combine(rt.Combine.Mode, fs)
+	adj := combined
+	if rt.Rounding.HasStep("adjustment") {
+		adj = adj.Round(rt.Rounding.Scale, rt.Rounding.Mode)
+	}
+	if c := rt.Clamp; c != nil {
+		if lo := fixed.Of(c.Min); adj.Cmp(lo) < 0 {
+			adj, clamped = lo, true
+		} else if hi := fixed.Of(c.Max); adj.Cmp(hi) > 0 {
+			adj, clamped = hi, true
+		}
+	}
+	return combined, adj, clamped
+}
+
+// apply is the second half of settle: base × applied, raised to the
+// minimum premium, rounded.
+func apply(rt *rulesets.RatingStack, base decimal.Decimal, applied fixed.Num, min decimal.Decimal) (beforeMin, amount fixed.Num, minApplied bool) {
+	beforeMin = fixed.Of(base).Mul(applied)
+	amount = beforeMin
+	if rt.Minimum != nil {
+		if m := fixed.Of(min); amount.Cmp(m) < 0 {
+			amount, minApplied = m, true
+		}
+	}
+	return beforeMin, amount.Round(rt.Rounding.Scale, rt.Rounding.Mode), minApplied
+}
+
+// combine folds the factors' deltas into the adjustment, as
+// combineDecimal does.
+func combine(mode string, fs []Factor) fixed.Num {
+	one := fixed.Int(1)
 	switch mode {
 	case "add":
-		exp := int32(0)
-		for _, f := range fs {
-			exp = min(exp, f.Delta.Exponent())
+		sum := fixed.Int(0)
+		for i := range fs {
+			sum = sum.Add(fixed.Of(fs[i].Delta))
 		}
-		if exp == zero.Exponent() && len(scaled) == len(fs) {
-			if v, ok := addSmall(scaled, exp); ok {
-				return v
+		return one.Add(sum)
+	case "add_within_family":
+		prod := one
+		for i := range fs {
+			if i > 0 && slices.ContainsFunc(fs[:i], func(g Factor) bool { return g.Family == fs[i].Family }) {
+				continue // summed with its family's first
 			}
-			sum := zero
-			for _, d := range scaled {
-				sum = sum.Add(d)
+			sum := fixed.Int(0)
+			for j := i; j < len(fs); j++ {
+				if fs[j].Family == fs[i].Family {
+					sum = sum.Add(fixed.Of(fs[j].Delta))
+				}
 			}
-			return one.Add(sum)
+			prod = prod.Mul(one.Add(sum))
 		}
+		return prod
+	}
+	prod := one
+	for i := range fs {
+		prod = prod.Mul(one.Add(fixed.Of(fs[i].Delta)))
+	}
+	return prod
+}
+
+// settleDecimal is settle in plain decimal arithmetic: the definition the
+// fast path is tested against.
+func settleDecimal(rt *rulesets.RatingStack, base decimal.Decimal, fs []Factor, min decimal.Decimal) (combined, applied, beforeMin, amount decimal.Decimal, clamped, minApplied bool) {
+	combined = combineDecimal(rt.Combine.Mode, fs)
+	adj := combined
+	if rt.Rounding.HasStep("adjustment") {
+		adj = rt.Rounding.Round(adj)
+	}
+	if c := rt.Clamp; c != nil {
+		if adj.LessThan(c.Min) {
+			adj, clamped = c.Min, true
+		} else if adj.GreaterThan(c.Max) {
+			adj, clamped = c.Max, true
+		}
+	}
+	beforeMin = base.Mul(adj)
+	amount = beforeMin
+	if rt.Minimum != nil && amount.LessThan(min) {
+		amount, minApplied = min, true
+	}
+	return combined, adj, beforeMin, rt.Rounding.Round(amount), clamped, minApplied
+}
+
+// combineDecimal folds the factors' deltas into the adjustment in decimal
+// arithmetic: Π(1+δ), 1+Σδ, or Π over families of (1+Σδ).
+func combineDecimal(mode string, fs []Factor) decimal.Decimal {
+	switch mode {
+	case "add":
 		sum := decimal.Zero
 		for _, f := range fs {
 			sum = sum.Add(f.Delta)
@@ -830,36 +1062,6 @@ func combine(mode string, fs []Factor, scaled []decimal.Decimal, one, zero decim
 	}
 	return prod
 }
-
-// addSmall is 1 + Σ deltas when every delta is at exponent exp with a
-// small coefficient: summed as integers, one decimal made at the end (each
-// decimal addition allocates). The result is the same number at the same
-// exponent.
-func addSmall(deltas []decimal.Decimal, exp int32) (decimal.Decimal, bool) {
-	if exp < -15 || exp > 0 || len(deltas) > 1000 {
-		return decimal.Decimal{}, false
-	}
-	sum := int64(1)
-	for range -exp {
-		sum *= 10
-	}
-	for _, d := range deltas {
-		if d.Exponent() != exp || d.Cmp(smallBound[-exp][0]) < 0 || d.Cmp(smallBound[-exp][1]) > 0 {
-			return decimal.Decimal{}, false
-		}
-		sum += d.CoefficientInt64()
-	}
-	return decimal.New(sum, exp), true
-}
-
-// smallBound[k] are ±10^15 at exponent -k: a coefficient between them is
-// small enough to add many of without overflow.
-var smallBound = func() (b [16][2]decimal.Decimal) {
-	for k := range b {
-		b[k] = [2]decimal.Decimal{decimal.New(-1e15, int32(-k)), decimal.New(1e15, int32(-k))}
-	}
-	return b
-}()
 
 // unit is 1 at exponent 0.
 var unit = decimal.NewFromInt(1)

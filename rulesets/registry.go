@@ -358,6 +358,7 @@ type Stack struct {
 	layerIndex map[*Ruleset]int
 	vocabs     map[string]facts.Vocabulary
 	memo       sync.Map
+	memoFront  [4]atomic.Pointer[memoEntry]
 
 	// declared names resolved to slots
 	scope    lang.Scope
@@ -372,12 +373,28 @@ type Stack struct {
 // (notes, indexes), so that it lives exactly as long as the stack. compute
 // must be pure; it may run more than once under contention.
 func (st *Stack) Memo(key any, compute func() any) any {
+	// the first few keys are looked up without hashing: every answer asks
+	// for its memo once per evaluation
+	for i := range st.memoFront {
+		if e := st.memoFront[i].Load(); e != nil && e.key == key {
+			return e.v
+		}
+	}
 	if v, ok := st.memo.Load(key); ok {
 		return v
 	}
 	v, _ := st.memo.LoadOrStore(key, compute())
+	e := &memoEntry{key: key, v: v}
+	for i := range st.memoFront {
+		if st.memoFront[i].CompareAndSwap(nil, e) {
+			break
+		}
+	}
 	return v
 }
+
+// memoEntry is one of a stack's first memos.
+type memoEntry struct{ key, v any }
 
 // LayerIndex returns the position of rs in the stack (0 = national base),
 // or -1.

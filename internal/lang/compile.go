@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/fixed"
 	"github.com/anzexian/anzexian/internal/suggest"
 	"github.com/expr-lang/expr/ast"
 	"github.com/shopspring/decimal"
@@ -349,6 +350,16 @@ func coalesceOf[T any](l, r cval) cval {
 	}}
 }
 
+// numOf is a number-valued v (int or decimal) as a fixed.Num.
+func numOf(v cval) func(*Eval) fixed.Num {
+	if v.t.Kind == KInt {
+		f := fnOf[int](v)
+		return func(ev *Eval) fixed.Num { return fixed.Int(int64(f(ev))) }
+	}
+	f := fnOf[decimal.Decimal](v)
+	return func(ev *Eval) fixed.Num { return fixed.Of(f(ev)) }
+}
+
 func toDec(v cval) cval {
 	if v.t.Kind != KInt {
 		return v
@@ -559,16 +570,20 @@ func (c *compiler) arith(n ast.Node, op string, l, r cval) cval {
 		}
 	}
 	if (l.t.Kind == KDec || l.t.Kind == KInt) && (r.t.Kind == KDec || r.t.Kind == KInt) {
+		// +, - and × in exact int64 fixed point where the numbers fit
+		// (internal/fixed: decimal.Decimal's results, without making a
+		// decimal of a whole-number operand)
+		na, nb := numOf(l), numOf(r)
 		l, r = toDec(l), toDec(r)
 		a, b := fnOf[decimal.Decimal](l), fnOf[decimal.Decimal](r)
 		var res cval
 		switch op {
 		case "+":
-			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(a(ev).Add(b(ev))) }}
+			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(na(ev).Add(nb(ev)).Dec()) }}
 		case "-":
-			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(a(ev).Sub(b(ev))) }}
+			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(na(ev).Sub(nb(ev)).Dec()) }}
 		case "*":
-			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(a(ev).Mul(b(ev))) }}
+			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(na(ev).Mul(nb(ev)).Dec()) }}
 		case "/":
 			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal {
 				d := b(ev)

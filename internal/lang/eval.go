@@ -72,10 +72,11 @@ type Eval struct {
 
 	err     error
 	missing []string
-	// ignored records dated facts after the as-of date that were ignored.
-	ignored []string
+	// ignored records dated facts after the as-of date that were ignored;
+	// their text is made only when asked for (the trace).
+	ignored []ignoredFact
 	// ignoredSet indexes ignored once it is long (many future-dated facts)
-	ignoredSet map[string]struct{}
+	ignoredSet map[ignoredFact]struct{}
 	typed      []typedFact
 	// budget counts the work done since Reset (budget.go).
 	budget budget
@@ -253,9 +254,21 @@ func (ev *Eval) Insurer() string     { return ev.insurer }
 // Ignored returns the dated facts after the as-of date that evaluation
 // ignored, for the trace.
 func (ev *Eval) Ignored() []string {
-	out := append([]string(nil), ev.ignored...)
+	if len(ev.ignored) == 0 {
+		return nil
+	}
+	out := make([]string, len(ev.ignored))
+	for i, x := range ev.ignored {
+		out[i] = x.path + " " + x.date.String()
+	}
 	sort.Strings(out)
 	return out
+}
+
+// ignoredFact is a dated fact ignored: its path and date.
+type ignoredFact struct {
+	path string
+	date facts.Date
 }
 
 // Base returns the decision date: the as-of date given to Reset.
@@ -321,7 +334,7 @@ func (ev *Eval) ignore(path string, d facts.Date) {
 	if !d.After(ev.base) {
 		return // after an earlier evaluation date, not after the decision date
 	}
-	s := path + " " + d.String()
+	s := ignoredFact{path, d}
 	if ev.ignoredSet != nil {
 		if _, ok := ev.ignoredSet[s]; ok {
 			return
@@ -338,7 +351,7 @@ func (ev *Eval) ignore(path string, d facts.Date) {
 	ev.ignored = append(ev.ignored, s)
 	if len(ev.ignored) == 32 {
 		// past a few, a set keeps recording them linear
-		ev.ignoredSet = make(map[string]struct{}, 64)
+		ev.ignoredSet = make(map[ignoredFact]struct{}, 64)
 		for _, x := range ev.ignored {
 			ev.ignoredSet[x] = struct{}{}
 		}

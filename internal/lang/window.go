@@ -2,6 +2,7 @@ package lang
 
 import (
 	"sort"
+	"time"
 
 	"github.com/anzexian/anzexian/facts"
 )
@@ -33,6 +34,16 @@ type windowEntry struct {
 // or 28 February for an accident on 29 February when the later year has no
 // 29th (accidents_within counts an accident dated after d minus years).
 func WindowEnd(a facts.Date, years int) facts.Date {
+	if a.IsZero() {
+		return a
+	}
+	if a.Month() != time.February || a.Day() != 29 {
+		// a's day exists in every year: the window ends the day before
+		// its anniversary (the loop below finds the same day)
+		if e := a.AddYears(years); !e.IsZero() {
+			return e.AddDays(-1)
+		}
+	}
 	e := a.AddYears(years)
 	for !e.IsZero() && !e.AddYears(-years).Before(a) {
 		e = e.AddDays(-1)

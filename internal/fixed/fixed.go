@@ -1,0 +1,259 @@
+// Package fixed is the exact fast path of the engine's decimal arithmetic:
+// numbers whose coefficients fit in an int64 are added, multiplied,
+// compared and rounded as integers, and every operation detects overflow
+// and falls back to shopspring/decimal's own arithmetic. The results are
+// the numbers decimal.Decimal gives, at the same exponent (so their text,
+// trailing zeros included, is the same); only the allocations differ.
+//
+// A [Num] is a number in progress: a chain of operations on Nums
+// allocates nothing, and [Num.Dec] makes the decimal.Decimal once, at the
+// end. A Num that does not fit holds its decimal.Decimal and continues in
+// decimal arithmetic.
+package fixed
+
+import (
+	"math"
+	"math/bits"
+
+	"github.com/shopspring/decimal"
+)
+
+// Num is an exact decimal: c × 10^e, or d when big is set. A Num made by
+// Of keeps its decimal.Decimal too (has), so that giving it back
+// allocates nothing.
+type Num struct {
+	c        int64
+	e        int32
+	big, has bool
+	d        decimal.Decimal
+}
+
+// maxDigits is the most digits a coefficient taken as an int64 may have:
+// below 10^18, so that adding two never overflows.
+const maxDigits = 18
+
+// pow10 are the powers of ten an int64 holds.
+var pow10 = func() (p [19]int64) {
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return p
+}()
+
+// Of returns d as a Num, as an integer when its coefficient fits.
+func Of(d decimal.Decimal) Num {
+	if d.NumDigits() <= maxDigits {
+		return Num{c: d.CoefficientInt64(), e: d.Exponent(), has: true, d: d}
+	}
+	return Num{big: true, d: d}
+}
+
+// Int returns n × 10^0.
+func Int(n int64) Num { return Num{c: n} }
+
+// New returns c × 10^e.
+func New(c int64, e int32) Num { return Num{c: c, e: e} }
+
+// Dec returns n as a decimal.Decimal.
+func (n Num) Dec() decimal.Decimal {
+	if n.big || n.has {
+		return n.d
+	}
+	return decimal.New(n.c, n.e)
+}
+
+// Fast reports whether n is held as an integer (for tests).
+func (n Num) Fast() bool { return !n.big }
+
+// Exponent is n's exponent.
+func (n Num) Exponent() int32 {
+	if n.big {
+		return n.d.Exponent()
+	}
+	return n.e
+}
+
+// Sign is -1, 0 or 1.
+func (n Num) Sign() int {
+	if n.big {
+		return n.d.Sign()
+	}
+	switch {
+	case n.c < 0:
+		return -1
+	case n.c > 0:
+		return 1
+	}
+	return 0
+}
+
+// mul64 is a×b, and whether it fits.
+func mul64(a, b int64) (int64, bool) {
+	if a == 0 || b == 0 {
+		return 0, true
+	}
+	neg := (a < 0) != (b < 0)
+	ua, ub := abs64(a), abs64(b)
+	hi, lo := bits.Mul64(ua, ub)
+	if hi != 0 || lo > math.MaxInt64 {
+		return 0, false
+	}
+	if neg {
+		return -int64(lo), true
+	}
+	return int64(lo), true
+}
+
+func abs64(a int64) uint64 {
+	if a < 0 {
+		return uint64(-a) // a > MinInt64: coefficients have at most 18 digits
+	}
+	return uint64(a)
+}
+
+// small reports whether c has at most maxDigits digits.
+func small(c int64) bool { return c > -1e18 && c < 1e18 }
+
+// scale returns c × 10^k (k ≥ 0), and whether it stays small.
+func scale(c int64, k int64) (int64, bool) {
+	if c == 0 {
+		return 0, true
+	}
+	if k >= int64(len(pow10)) {
+		return 0, false
+	}
+	r, ok := mul64(c, pow10[k])
+	return r, ok && small(r)
+}
+
+// Mul returns a×b: decimal.Decimal.Mul's number and exponent.
+func (a Num) Mul(b Num) Num {
+	if !a.big && !b.big {
+		e := int64(a.e) + int64(b.e)
+		if c, ok := mul64(a.c, b.c); ok && small(c) && e >= math.MinInt32 && e <= math.MaxInt32 {
+			return Num{c: c, e: int32(e)}
+		}
+	}
+	return Num{big: true, d: a.Dec().Mul(b.Dec())}
+}
+
+// Add returns a+b: decimal.Decimal.Add's number and exponent (the smaller
+// of the two).
+func (a Num) Add(b Num) Num {
+	if !a.big && !b.big {
+		if a.e > b.e {
+			a, b = b, a
+		}
+		if bc, ok := scale(b.c, int64(b.e)-int64(a.e)); ok {
+			if c := a.c + bc; small(c) {
+				return Num{c: c, e: a.e}
+			}
+		}
+	}
+	return Num{big: true, d: a.Dec().Add(b.Dec())}
+}
+
+// Sub returns a−b: decimal.Decimal.Sub's number and exponent.
+func (a Num) Sub(b Num) Num {
+	if !b.big {
+		return a.Add(Num{c: -b.c, e: b.e})
+	}
+	return Num{big: true, d: a.Dec().Sub(b.Dec())}
+}
+
+// Cmp compares a and b: -1, 0 or 1.
+func (a Num) Cmp(b Num) int {
+	if !a.big && !b.big {
+		x, y, swapped := a, b, false
+		if x.e > y.e {
+			x, y, swapped = y, x, true
+		}
+		r := 0
+		if yc, ok := scale(y.c, int64(y.e)-int64(x.e)); ok {
+			r = cmp64(x.c, yc)
+		} else {
+			// |y| at x's exponent is at least 10^18, beyond any small x
+			r = -sign(y.c)
+		}
+		if swapped {
+			r = -r
+		}
+		return r
+	}
+	return a.Dec().Cmp(b.Dec())
+}
+
+func cmp64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func sign(c int64) int {
+	return cmp64(c, 0)
+}
+
+// Round rounds n to places decimal places by mode, as the engine's
+// rounding does: "half_up" (half away from zero, decimal.Decimal.Round),
+// "half_even" (RoundBank) or "down" (towards zero, RoundDown). The result
+// has the exponent −places, as theirs.
+func (n Num) Round(places int32, mode string) Num {
+	if !n.big {
+		if n.e == -places {
+			return n // already at the scale: the same number
+		}
+		if c, ok := round(n.c, int64(-places)-int64(n.e), mode); ok {
+			return Num{c: c, e: -places}
+		}
+	}
+	return Num{big: true, d: Round(n.Dec(), places, mode)}
+}
+
+// round rounds c × 10^-k to an integer (k > 0), or scales it (k ≤ 0).
+func round(c int64, k int64, mode string) (int64, bool) {
+	if k <= 0 {
+		return scale(c, -k)
+	}
+	if k >= int64(len(pow10)) {
+		// |c| < 10^18 ≤ 10^k / 10: below half a unit, and not zero only
+		// towards zero
+		return 0, true
+	}
+	p := pow10[k]
+	q, r := c/p, c%p
+	if r == 0 {
+		return q, true
+	}
+	ar := abs64(r)
+	half := uint64(p) / 2
+	switch mode {
+	case "down":
+	case "half_even":
+		if ar > half || (ar == half && q%2 != 0) {
+			q += int64(sign(c))
+		}
+	default:
+		if ar >= half {
+			q += int64(sign(c))
+		}
+	}
+	return q, true
+}
+
+// Round is lang.RoundMode's decimal arithmetic: d rounded to places by
+// mode.
+func Round(d decimal.Decimal, places int32, mode string) decimal.Decimal {
+	switch mode {
+	case "half_even":
+		return d.RoundBank(places)
+	case "down":
+		return d.RoundDown(places)
+	default:
+		return d.Round(places)
+	}
+}

@@ -668,6 +668,12 @@ var stateLabel = map[string][2]string{
 	timeline.NotOperating: {"尚未生产经营", "not yet operating"}, timeline.NoDuty: {"没有投保义务", "no duty to insure"}, timeline.Closed: {"已关闭", "closed"},
 }
 
+var eventKindLabel = map[string][2]string{"ruleset": {"规则集施行", "ruleset in force"}, "accident": {"事故", "accident"},
+	"operating_since": {"开始经营", "operating since"}, "closure": {"关闭", "closure"}, "rank": {"工伤事故排名生效", "ranking in effect"},
+	"order": {"责令改正", "order"}, "deadline": {"延长期限", "deadline extended"}, "deadline_end": {"整改期限届满", "deadline passed"},
+	"fine": {"罚款", "fine"}, "inspection": {"检查", "inspection"}, "decision": {"决定", "decision"},
+	"policy_start": {"保险起期", "policy starts"}, "policy_end": {"保险止期", "policy ends"}, "surrender": {"退保", "surrender"}}
+
 var recordKindLabel = map[string][2]string{"order": {"责令改正", "order"}, "deadline": {"延长期限", "deadline extended"}, "fine": {"罚款", "fine"},
 	"inspection": {"检查", "inspection"}, "decision": {"决定", "decision"}}
 
@@ -697,7 +703,7 @@ func (w *textWriter) timeline(t *timeline.Timeline) {
 		case len(c.Missing) > 0:
 			w.f(l.t("　缺少 %s", "  needs %s"), w.facts(c.Missing))
 		case len(c.Fields) > 0:
-			w.f(l.t("　未满足 %s", "  short on %s"), strings.Join(c.Fields, l.t("、", ", ")))
+			w.f(l.t("　未满足 %s", "  short on %s"), w.requirementFields(c.Fields))
 		}
 		if len(c.Sources) > 0 {
 			w.f(l.t("　依据：%s", "  from: %s"), strings.Join(c.Sources, l.t("、", ", ")))
@@ -748,7 +754,7 @@ func (w *textWriter) timeline(t *timeline.Timeline) {
 			if i > 0 {
 				w.s(l.t("；", "; "))
 			}
-			w.f("%s %s %s", e.Date, e.Kind, e.Ref)
+			w.f("%s %s %s", e.Date, l.pick(eventKindLabel, e.Kind), e.Ref)
 		}
 		if t.Omitted.Events > 0 {
 			w.f(l.t("（另有%d项未列出）", " (%d more not listed)"), t.Omitted.Events)
@@ -758,4 +764,19 @@ func (w *textWriter) timeline(t *timeline.Timeline) {
 	for _, n := range t.Notes {
 		w.f(l.t("  注：%s\n", "  note: %s\n"), n)
 	}
+}
+
+// requirementFields names requirement fields for people: "每人死亡赔偿限额不低于（元）
+// （death_limit_min）" in Chinese, the code alone in English.
+func (w *textWriter) requirementFields(fields []string) string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = f
+		if w.l == Chinese {
+			if rf := rulesets.RequirementFieldByName(f); rf != nil {
+				out[i] = rf.Label + "（" + f + "）"
+			}
+		}
+	}
+	return strings.Join(out, w.l.t("、", ", "))
 }

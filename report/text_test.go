@@ -43,6 +43,11 @@ func TestTextForPeople(t *testing.T) {
 	zh := b.String()
 	for _, want := range []string{
 		"地区：湖南省长沙市（430100）",
+		"四、时间线（2014-12-01至2026-01-01）",
+		"未投保（323日）",
+		"未满足 覆盖全体从业人员（含劳务派遣人员）（cover_all_employees）",
+		"事件：2014-12-01 规则集施行 cn/law/safety-production@2014",
+		"2024-08-12 事故 accidents[0]",
 		"一、投保义务：应当投保（国家规定的高危行业、领域） [mandatory]",
 		"· [鼓励投保] ",
 		"二、保费：19,584.00 元",

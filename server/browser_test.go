@@ -20,6 +20,7 @@ import (
 	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/anzexian/anzexian/server"
+	"github.com/anzexian/anzexian/timeline"
 )
 
 // The workbench in a real browser: chromedp drives a headless Chromium
@@ -199,6 +200,17 @@ func TestWorkbench(t *testing.T) {
 		cite := step(t, ctx, "read a reason's citation", js[string](`document.querySelector('#reasons .cite').textContent`))
 		if !strings.Contains(cite, "《") {
 			t.Errorf("a reason's citation reads %q", cite)
+		}
+		bars := step(t, ctx, "count the timeline's bars", js[int](`document.querySelectorAll('#timeline svg rect').length`))
+		if want := len(a.Timeline.Obligations) + len(a.Timeline.Cover); bars != want {
+			t.Errorf("the timeline draws %d bars, the answer has %d stretches", bars, want)
+		}
+		uninsured := step(t, ctx, "read the uninsured stretch", js[string](`document.querySelector('#timeline li.st-uninsured').textContent`))
+		for _, c := range a.Timeline.Cover {
+			if c.State == timeline.Uninsured && !strings.Contains(uninsured, c.From.String()+" ─ "+c.To.String()) || !strings.Contains(uninsured, "未投保") {
+				t.Errorf("the uninsured stretch reads %q", uninsured)
+				break
+			}
 		}
 		snapshot(t, ctx, "1-assess")
 		step(t, ctx, "the JSON tab", chromedp.Steps(

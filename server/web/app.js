@@ -68,6 +68,13 @@ const I18N = {
     'col.before': 'Before', 'col.after': 'After', 'col.change': 'Change', 'col.pct': '%', 'col.enterprise': 'Enterprise', 'col.movedby': 'Moved by',
     'busy': 'working…', 'done': 'done in {t} ms', 'yuan': 'yuan',
     'footer': 'Rules are data: every answer names the rulesets it rests on, with their digests.',
+    'r.timeline': '4. Timeline', 'tl.obligation': 'Obligation', 'tl.cover': 'Cover', 'tl.records': 'Enforcement records',
+    'tl.days': '{n} days', 'tl.overdue': 'not rectified after the deadline: {f} – {t}, {n} days', 'tl.refusal': 'refusal found {o}: daily fine {f} – {t}, {n} days',
+    'tl.omitted': '{n} more not shown', 'tl.draft': 'draft only',
+    'st.insured': 'insured', 'st.deficient': 'insured, short of the national rules', 'st.uninsured': 'uninsured', 'st.undetermined': 'undetermined',
+    'st.not_operating': 'not yet operating', 'st.no_duty': 'no duty to insure', 'st.closed': 'closed',
+    'p.draft': 'draft only', 'p.alternative': 'an alternative to {v}: compared, never added', 'p.fined': 'already fined {d} {a} ({r}): not fined again',
+    'p.days': 'days the records prove: {n}', 'prem.provisional': 'provisional', 'prem.range': 'range {min} – {max} (a fact missing: {m})',
   },
 };
 const OBLIGATION_EN = { mandatory: 'must insure (a national high-risk sector)', required: 'must insure (a local rule)', encouraged: 'encouraged to insure', none: 'no rule' };
@@ -96,6 +103,12 @@ const ZH = {
   'col.group': '分组', 'col.enterprises': '企业', 'col.changed': '变化', 'col.up': '上升', 'col.down': '下降', 'col.before': '修改前',
   'col.after': '修改后', 'col.change': '变化', 'col.pct': '%', 'col.enterprise': '企业', 'col.movedby': '变化原因',
   'busy': '处理中…', 'done': '用时 {t} 毫秒', 'yuan': '元',
+  'tl.obligation': '投保义务', 'tl.cover': '投保状态', 'tl.records': '执法记录', 'tl.days': '{n}日',
+  'tl.overdue': '逾期未改正：{f} ─ {t}，{n}日', 'tl.refusal': '{o} 认定拒不改正：按日计罚 {f} ─ {t}，{n}日', 'tl.omitted': '另有 {n} 项未列出', 'tl.draft': '草案要求',
+  'st.insured': '已投保', 'st.deficient': '已投保但不符合国家规定', 'st.uninsured': '未投保', 'st.undetermined': '无法确定',
+  'st.not_operating': '尚未生产经营', 'st.no_duty': '没有投保义务', 'st.closed': '已关闭',
+  'p.draft': '草案要求', 'p.alternative': '与 {v} 择一：二者不相加', 'p.fined': '已罚款：{d} {a}（{r}），不再重复罚款',
+  'p.days': '有记录证明的天数：{n}日', 'prem.provisional': '暂定', 'prem.range': '区间 {min} – {max}（缺少事实：{m}）',
 };
 
 function applyLang() {
@@ -373,6 +386,7 @@ function renderAnswer({ json }) {
   renderPremium(a);
   const ps = a.penalties || [];
   $('penalties').replaceChildren(...(ps.length ? ps.map(renderPenalty) : [el('li', { text: t('r.none') })]));
+  renderTimeline(a.timeline);
   const cs = a.consequences || [];
   $('consequences').replaceChildren(...(cs.length ? cs.map((c) => el('li', {}, c.text, el('span', { class: 'cite', text: cites(c.cite) }))) : [el('li', { text: t('r.none') })]));
   $('result-rulesets').replaceChildren(...a.rulesets.map((l) =>
@@ -392,6 +406,11 @@ function renderPremium(a) {
     return;
   }
   $('premium-amount').textContent = yuan(p.amount);
+  if (p.provisional && p.range) {
+    $('premium-flags').append(el('span', { class: 'tag warn', text: t('prem.provisional') }), ' ',
+      el('span', { class: 'small', text: t('prem.range', { min: yuan(p.range.min), max: yuan(p.range.max),
+        m: (p.range.undecided || []).flatMap((u) => u.missing || []).join('、') }) }));
+  }
   if (p.illustrative) $('premium-flags').append(el('span', { class: 'tag warn', text: t('tag.illustrative') }));
   if (p.unverified) $('premium-flags').append(el('span', { class: 'tag warn', text: t('tag.unverified') }));
   const row = (k, v, note, cls) => tb.append(el('tr', { class: cls }, el('th', { text: k }), el('td', { class: 'num', text: v }), el('td', {}, note || '')));
@@ -413,7 +432,11 @@ function renderPremium(a) {
 }
 
 function renderPenalty(p) {
-  const li = el('li', {}, el('strong', { text: p.title }), ' ', el('code', { text: p.violation }));
+  const li = el('li', {}, p.basis === 'draft' ? el('span', { class: 'tag warn', text: t('p.draft') }) : null, ' ',
+    el('strong', { text: p.title }), ' ', el('code', { text: p.violation }));
+  if (p.days) li.append(el('span', { class: 'cite', text: t('p.days', { n: p.days }) }));
+  if (p.alternative_of) li.append(el('span', { class: 'cite', text: t('p.alternative', { v: p.alternative_of }) }));
+  if (p.fined) li.append(el('span', { class: 'cite', text: t('p.fined', { d: p.fined.date, a: yuan(p.fined.amount), r: p.fined.record }) }));
   if (p.occurrence) li.append(el('span', { class: 'cite', text: p.occurrence }));
   li.append(el('span', { class: 'cite', text: p.law + ' — ' + (p.governing || '') }));
   li.append(el('span', { class: 'cite', text: cites(p.cite) }));
@@ -425,6 +448,62 @@ function renderPenalty(p) {
   else if (p.undetermined) fine = t('p.undetermined') + p.undetermined.join('、');
   if (fine) li.append(el('div', { class: 'fine', text: fine }));
   return li;
+}
+
+// renderTimeline draws the stretches of obligation and cover as bars on
+// one time axis (SVG), with their dates and days, then the enforcement
+// records with their overdue and refusal stretches.
+function renderTimeline(tl) {
+  const box = $('timeline');
+  box.replaceChildren();
+  if (!tl) return;
+  const day = (d) => Date.parse(d + 'T00:00:00Z') / 86400000;
+  const from = day(tl.from), to = day(tl.through) + 1, W = 720, X0 = 110;
+  const x = (d) => X0 + (W - X0) * (day(d) - from) / Math.max(1, to - from);
+  const xEnd = (d) => X0 + (W - X0) * (day(d) + 1 - from) / Math.max(1, to - from);
+  const rows = [['tl.obligation', tl.obligations.map((o) => ({ from: o.from, to: o.to, cls: 'ob-' + o.level + (o.basis === 'draft' ? ' draft' : ''),
+    text: (o.no_rules ? '—' : label('obligation', o.level)) + (o.basis === 'draft' ? '（' + t('tl.draft') + '）' : '') }))],
+  ['tl.cover', tl.cover.map((c) => ({ from: c.from, to: c.to, cls: 'st-' + c.state, text: t('st.' + c.state) }))]];
+  const svg = svgEl('svg', { viewBox: '0 0 ' + W + ' ' + (rows.length * 34 + 22), class: 'timeline-bars', role: 'img' });
+  rows.forEach(([key, bars], i) => {
+    const y = 6 + i * 34;
+    const name = svgEl('text', { x: 0, y: y + 17, class: 'tl-label' });
+    name.textContent = t(key);
+    svg.append(name);
+    for (const b of bars) {
+      const r = svgEl('rect', { x: x(b.from), y, width: Math.max(1, xEnd(b.to) - x(b.from)), height: 24, class: 'tl-bar ' + b.cls });
+      const tip = svgEl('title', {});
+      tip.textContent = b.from + ' ─ ' + b.to + '  ' + b.text;
+      r.append(tip);
+      svg.append(r);
+    }
+  });
+  for (const [d, anchor] of [[tl.from, 'start'], [tl.through, 'end']]) {
+    const tx = svgEl('text', { x: anchor === 'start' ? X0 : W, y: rows.length * 34 + 18, 'text-anchor': anchor, class: 'tl-axis' });
+    tx.textContent = d;
+    svg.append(tx);
+  }
+  box.append(svg);
+  const list = (key, items) => el('div', {}, el('h4', { text: t(key) }), el('ul', { class: 'small' }, ...items));
+  box.append(list('tl.obligation', tl.obligations.map((o) => el('li', {}, o.from + ' ─ ' + o.to + '  ',
+    el('strong', { text: o.no_rules ? '—' : label('obligation', o.level) }), o.basis === 'draft' ? el('span', { class: 'tag warn', text: t('tl.draft') }) : null,
+    el('span', { class: 'cite', text: (o.rules || []).join('、') })))));
+  box.append(list('tl.cover', tl.cover.map((c) => el('li', { class: 'st-' + c.state }, c.from + ' ─ ' + c.to + '  ',
+    el('strong', { text: t('st.' + c.state) }), '（' + t('tl.days', { n: Math.round(day(c.to) - day(c.from)) + 1 }) + '）',
+    el('span', { class: 'cite', text: [...(c.missing || []), ...(c.fields || []), ...(c.sources || [])].join('、') })))));
+  if (tl.enforcement && tl.enforcement.length) {
+    box.append(list('tl.records', tl.enforcement.map((e) => {
+      const li = el('li', {}, e.date + '  ' + e.kind + ' · ' + e.subject + (e.deadline ? ' → ' + e.deadline : '') + (e.amount ? ' · ' + yuan(e.amount) : ''),
+        el('span', { class: 'cite', text: e.record }));
+      if (e.overdue) li.append(el('div', { class: 'fine', text: t('tl.overdue', { f: e.overdue.from, t: e.overdue.to || '…', n: e.overdue.days }) }));
+      if (e.refusal) li.append(el('div', { class: 'fine', text: t('tl.refusal', { o: e.refusal.on, f: e.refusal.from, t: e.refusal.through, n: e.refusal.days }) }));
+      return li;
+    })));
+  }
+  const om = tl.omitted || {};
+  const n = (om.obligations || 0) + (om.cover || 0) + (om.enforcement || 0) + (om.events || 0);
+  if (n) box.append(el('p', { class: 'small', text: t('tl.omitted', { n }) }));
+  for (const note of tl.notes || []) box.append(el('p', { class: 'small', text: note }));
 }
 
 async function outTab(which) {

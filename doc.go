@@ -12,6 +12,8 @@
 //   - rulesets: the versioned YAML rulesets, their loader, the registry that
 //     stacks them for a region, a date and an insurer, and lint;
 //   - coverage, rating, penalties: the three answers an Assessment holds;
+//   - timeline: the enterprise's history as the law saw it (the obligation on
+//     every day, its cover, the enforcement records), which penalties judge by;
 //   - diag: the diagnostics every error carries (file:line:column, snippet,
 //     hint);
 //   - casetest, portfolio, report: analysts' case files, books of

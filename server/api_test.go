@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -657,7 +658,10 @@ func TestBusy(t *testing.T) {
 	pw.Write(generated(t, 5)) // the batch runs, waiting for more
 	var res *http.Response
 	var body []byte
-	for range 100 {
+	// until the first batch holds the one heavy slot (it may take a while
+	// to reach the handler on a loaded machine; every probe before it is
+	// answered at once)
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		res, body = request(t, "POST", ts.URL+"/v1/batch", "application/x-ndjson", generated(t, 1))
 		if res.StatusCode == 429 {
 			break

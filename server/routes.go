@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -33,6 +34,10 @@ type call struct {
 	st      *state
 	ep      *endpoint
 	problem *Problem
+	// raw is the request's body before its limit: what a streaming
+	// endpoint reads past, discarding it, once the limit is hit (see
+	// drainPastLimit).
+	raw io.ReadCloser
 }
 
 // anonymous is the key of every request when the server has no keys
@@ -125,6 +130,7 @@ func (s *Server) wrap(ep *endpoint) http.Handler {
 			return
 		}
 		if ep.body > 0 {
+			c.raw = r.Body
 			r.Body = http.MaxBytesReader(rec, r.Body, ep.body)
 		}
 		if ep.timeout > 0 && ep.role != RoleNone {

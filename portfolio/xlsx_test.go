@@ -17,25 +17,6 @@ import (
 	"github.com/anzexian/anzexian/portfolio"
 )
 
-func readBook(t *testing.T, name string, data []byte, f portfolio.Format) []portfolio.Record {
-	t.Helper()
-	r, err := portfolio.NewReader(name, bytes.NewReader(data), f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []portfolio.Record
-	for {
-		rec, err := r.Next()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, rec)
-	}
-}
-
 // A book written as XLSX reads back to the same facts, and a table past a
 // sheet's rows continues on further sheets, each with the header, read
 // whole.
@@ -60,7 +41,7 @@ func TestXLSXRoundTripAcrossSheets(t *testing.T) {
 	if got := x.GetSheetList(); len(got) != 4 || got[0] != "企业清单" || got[1] != "企业清单（2）" {
 		t.Errorf("sheets %v", got)
 	}
-	recs := readBook(t, "book.xlsx", b.Bytes(), portfolio.XLSX)
+	recs := readAll(t, "book.xlsx", b.Bytes(), portfolio.XLSX)
 	if len(recs) != len(book) {
 		t.Fatalf("read %d enterprises, wrote %d", len(recs), len(book))
 	}
@@ -104,7 +85,7 @@ func TestXLSXCellText(t *testing.T) {
 	if _, err := x.WriteTo(&b); err != nil {
 		t.Fatal(err)
 	}
-	recs := readBook(t, "book.xlsx", b.Bytes(), portfolio.XLSX)
+	recs := readAll(t, "book.xlsx", b.Bytes(), portfolio.XLSX)
 	if len(recs) != 3 {
 		t.Fatalf("%d records", len(recs))
 	}
@@ -130,7 +111,7 @@ func TestXLSXCellText(t *testing.T) {
 // one fact twice is an error.
 func TestCSVChineseHeaders(t *testing.T) {
 	csv := "\ufeff企业名称,地区代码,行业,从业人员数,保险起期,保险止期,已投保安责险\n甲,430100,危险化学品（储存）,10,2025/1/1,2025/12/31,是\n"
-	recs := readBook(t, "book.csv", []byte(csv), portfolio.CSV)
+	recs := readAll(t, "book.csv", []byte(csv), portfolio.CSV)
 	if len(recs) != 1 || recs[0].Err != nil {
 		t.Fatalf("%v", recs)
 	}
@@ -209,7 +190,7 @@ func TestXLSXBounds(t *testing.T) {
 	if _, err := x.WriteTo(&b); err != nil {
 		t.Fatal(err)
 	}
-	recs := readBook(t, "book.xlsx", b.Bytes(), portfolio.XLSX)
+	recs := readAll(t, "book.xlsx", b.Bytes(), portfolio.XLSX)
 	if len(recs) != 2 {
 		t.Fatalf("%d records", len(recs))
 	}

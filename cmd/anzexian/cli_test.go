@@ -32,15 +32,7 @@ func TestHelpEveryCommand(t *testing.T) {
 }
 
 func TestCLIContract(t *testing.T) {
-	tests := []struct {
-		name   string
-		stdin  string
-		args   []string
-		code   int
-		stdout []string
-		stderr []string
-		not    []string // in neither stream
-	}{
+	tests := []cliCase{
 		{name: "flags after the file", args: []string{"assess", "examples/enterprises/hunan-hazchem-storage.yaml", "--at", "2026-01-01"},
 			code: 0, stdout: []string{"评估日：2026-01-01"}, not: []string{"stat --at"}},
 		{name: "flag=value after stdin", stdin: `{"region": "430100", "sectors": ["coal_mine"]}`, args: []string{"assess", "-", "--format=json", "--at=2026-01-01"},
@@ -66,27 +58,5 @@ func TestCLIContract(t *testing.T) {
 			code: 0, stdout: []string{"地区代码 439999 不在所用的行政区划代码数据中"}},
 		{name: "too many arguments", args: []string{"batch", "a.jsonl", "b.jsonl"}, code: 2, stderr: []string{"accepts 1 arg(s), received 2"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, out, errs := runCLI(t, tt.stdin, tt.args...)
-			if code != tt.code {
-				t.Errorf("exit code %d, want %d\nstdout:\n%.2000s\nstderr:\n%s", code, tt.code, out, errs)
-			}
-			for _, s := range tt.stdout {
-				if !strings.Contains(out, s) {
-					t.Errorf("stdout lacks %q:\n%.3000s", s, out)
-				}
-			}
-			for _, s := range tt.stderr {
-				if !strings.Contains(errs, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, errs)
-				}
-			}
-			for _, s := range tt.not {
-				if strings.Contains(out+errs, s) {
-					t.Errorf("output has %q", s)
-				}
-			}
-		})
-	}
+	checkCLI(t, tests)
 }

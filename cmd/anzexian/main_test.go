@@ -26,14 +26,7 @@ func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stder
 }
 
 func TestCLI(t *testing.T) {
-	tests := []struct {
-		name   string
-		stdin  string
-		args   []string
-		code   int
-		stdout []string // substrings
-		stderr []string
-	}{
+	tests := []cliCase{
 		{name: "no arguments", args: nil, code: 2, stderr: []string{"Usage:"}},
 		{name: "unknown command", args: []string{"asses"}, code: 2, stderr: []string{`unknown command "asses"`}},
 		{name: "help", args: []string{"help"}, code: 0, stdout: []string{"anzexian assess"}},
@@ -62,24 +55,7 @@ func TestCLI(t *testing.T) {
 		{name: "lint a counter-example", args: []string{"lint", "testdata/rulesets/filing-bad-override.yaml"}, code: 1,
 			stdout: []string{"stack.filing_override", "filing-bad-override.yaml:16:7"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, out, errs := runCLI(t, tt.stdin, tt.args...)
-			if code != tt.code {
-				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, out, errs)
-			}
-			for _, s := range tt.stdout {
-				if !strings.Contains(out, s) {
-					t.Errorf("stdout lacks %q:\n%s", s, out)
-				}
-			}
-			for _, s := range tt.stderr {
-				if !strings.Contains(errs, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, errs)
-				}
-			}
-		})
-	}
+	checkCLI(t, tests)
 }
 
 // assess --format json prints one JSON object per enterprise.
@@ -106,5 +82,45 @@ func TestAssessJSONPerEnterprise(t *testing.T) {
 				t.Errorf("answer lacks %q", k)
 			}
 		}
+	}
+}
+
+// cliCase is one run of the CLI and what its exit code and streams must
+// hold.
+type cliCase struct {
+	name   string
+	stdin  string
+	args   []string
+	code   int
+	stdout []string // substrings
+	stderr []string
+	not    []string // in neither stream
+}
+
+// checkCLI runs each case in-process as a subtest.
+func checkCLI(t *testing.T, tests []cliCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, tt.stdin, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d\nstdout:\n%.2000s\nstderr:\n%s", code, tt.code, out, errs)
+			}
+			for _, s := range tt.stdout {
+				if !strings.Contains(out, s) {
+					t.Errorf("stdout lacks %q:\n%.3000s", s, out)
+				}
+			}
+			for _, s := range tt.stderr {
+				if !strings.Contains(errs, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, errs)
+				}
+			}
+			for _, s := range tt.not {
+				if strings.Contains(out+errs, s) {
+					t.Errorf("output has %q", s)
+				}
+			}
+		})
 	}
 }

@@ -205,9 +205,6 @@ func (s *Server) handleBatch(c *call, w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var ep *Problem
-	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
-		drainPastLimit(w, c.raw)
-	}
 	switch {
 	case err != nil:
 		ep = bookProblem(err)
@@ -316,24 +313,3 @@ var (
 	gcBooks int
 	gcOld   int
 )
-
-// Draining past a body's limit. Once a streamed body passes its limit the
-// server will close the connection after the answer; if the client is still
-// sending then, the unread bytes make the kernel reset the connection, and
-// a reset can destroy the end of the answer on its way to the client (its
-// summary line, the one that says the stream was cut). So the rest of the
-// body is read and discarded first, within bounds: at most maxDrain bytes
-// and drainTime, after which the answer is ended anyway.
-const (
-	maxDrain  = 64 << 20
-	drainTime = 5 * time.Second
-)
-
-func drainPastLimit(w http.ResponseWriter, raw io.Reader) {
-	if raw == nil {
-		return
-	}
-	rc := http.NewResponseController(w)
-	rc.SetReadDeadline(time.Now().Add(drainTime))
-	io.Copy(io.Discard, io.LimitReader(raw, maxDrain))
-}

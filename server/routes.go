@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -34,10 +35,10 @@ type call struct {
 	st      *state
 	ep      *endpoint
 	problem *Problem
-	// raw is the request's body before its limit: what a streaming
-	// endpoint reads past, discarding it, once the limit is hit (see
-	// drainPastLimit).
-	raw io.ReadCloser
+	// body is the request's body with its limit, when it has one: once
+	// the limit is hit, the rest is read past before the answer ends
+	// (drainPastLimit).
+	body *limitedBody
 }
 
 // anonymous is the key of every request when the server has no keys
@@ -130,8 +131,8 @@ func (s *Server) wrap(ep *endpoint) http.Handler {
 			return
 		}
 		if ep.body > 0 {
-			c.raw = r.Body
-			r.Body = http.MaxBytesReader(rec, r.Body, ep.body)
+			c.body = &limitedBody{ReadCloser: http.MaxBytesReader(rec, r.Body, ep.body), raw: r.Body}
+			r.Body = c.body
 		}
 		if ep.timeout > 0 && ep.role != RoleNone {
 			// the connection's deadlines bound reading the body and writing
@@ -148,7 +149,47 @@ func (s *Server) wrap(ep *endpoint) http.Handler {
 			}
 		}
 		ep.h(c, rec, r)
+		if c.body != nil && c.body.hit {
+			drainPastLimit(w, c.body.raw)
+		}
 	})
+}
+
+// limitedBody is a request body under http.MaxBytesReader that remembers
+// whether the limit was hit, and keeps the body under it.
+type limitedBody struct {
+	io.ReadCloser
+	raw io.Reader
+	hit bool
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	var mbe *http.MaxBytesError
+	if err != nil && errors.As(err, &mbe) {
+		b.hit = true
+	}
+	return n, err
+}
+
+// Draining past a body's limit. Once a body passes its limit the server
+// closes the connection after the answer; if the client is still sending
+// then, the unread bytes make the kernel reset the connection, and a reset
+// can destroy the end of the answer on its way to the client (a streamed
+// batch's summary line, the one that says the book was cut; a problem
+// response). So, whatever the endpoint, what was written is flushed and the
+// rest of the body is read and discarded before the answer ends, within
+// bounds: at most maxDrain bytes and drainTime.
+const (
+	maxDrain  = 64 << 20
+	drainTime = 5 * time.Second
+)
+
+func drainPastLimit(w http.ResponseWriter, raw io.Reader) {
+	rc := http.NewResponseController(w)
+	rc.Flush()
+	rc.SetReadDeadline(time.Now().Add(drainTime))
+	io.Copy(io.Discard, io.LimitReader(raw, maxDrain))
 }
 
 // finish counts and logs a request that was answered.

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -115,11 +114,6 @@ func js[T any](script string) chromedp.Action[T] { return chromedp.Evaluate[T](s
 // wait waits until the expression is truthy.
 func wait(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(50*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))
-}
-
-func jsString(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
 }
 
 // typeAt selects [from, to) of the editor's text and types keys over it,

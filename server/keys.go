@@ -8,7 +8,6 @@ import (
 	"encoding/base32"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 )
@@ -179,10 +178,4 @@ func GenerateKey(id string, role Role) (key, line string, err error) {
 func KeyLine(id string, role Role, key string) string {
 	h := sha256.Sum256([]byte(key))
 	return fmt.Sprintf("%s %s sha256:%s", id, role, hex.EncodeToString(h[:]))
-}
-
-// keysFileExists reports whether name can be read.
-func keysFileExists(name string) bool {
-	_, err := os.Stat(name)
-	return err == nil
 }

@@ -52,9 +52,6 @@ func Of(d decimal.Decimal) Num {
 // Int returns n × 10^0.
 func Int(n int64) Num { return Num{c: n} }
 
-// New returns c × 10^e.
-func New(c int64, e int32) Num { return Num{c: c, e: e} }
-
 // Dec returns n as a decimal.Decimal.
 func (n Num) Dec() decimal.Decimal {
 	if n.big || n.has {

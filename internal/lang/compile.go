@@ -1096,13 +1096,10 @@ type listOps interface {
 	index(list any, i func(*Eval) int) any // func(*Eval) *E
 	iterate(name string, list any, pred func(*Eval) bool) (any, *Type)
 	mapTo(list any, body any) any      // body func(*Eval) T -> func(*Eval) []T
-	empty() any                        // func(*Eval) []E returning nil
 	letRead(idx int) any               // func(*Eval) []E reading a let
 	pointers(list any, ev *Eval) []any // the items of a list as *E
-	nilPtr() any                       // func(*Eval) *E returning nil
 }
 
-func (objList[E]) empty() any          { return func(*Eval) []E { return nil } }
 func (objList[E]) letRead(idx int) any { return letAnyRead[[]E](idx) }
 
 func (objList[E]) pointers(list any, ev *Eval) []any {
@@ -1116,7 +1113,6 @@ func (objList[E]) pointers(list any, ev *Eval) []any {
 	}
 	return out
 }
-func (objList[E]) nilPtr() any { return func(*Eval) *E { return nil } }
 
 type objList[E any] struct{ o *objType }
 

@@ -16,9 +16,10 @@
 //	premium   = round(max(base × applied, minimum))
 //
 // Rounding (scale and mode) is declared by the stack and applies at the
-// steps it names (base, adjustment; the premium always). No float64 is used
-// anywhere: every number is a decimal.Decimal from the ruleset's text or the
-// facts.
+// steps it names (base, adjustment; the premium always). Every number is
+// exact, never binary floating point: a decimal.Decimal from the ruleset's
+// text or the facts, settled internally in exact int64 fixed point
+// (internal/fixed) that falls back to decimal.Decimal on overflow.
 //
 // # Programs
 //

@@ -258,13 +258,22 @@ func regionNotes(notes []string, region string) []string {
 // price runs the rating pipeline: a premium, or why there is none.
 func price(st *rulesets.Stack, ev *lang.Eval, trace bool) (*rating.Premium, *rating.Incomplete, []rulesets.TraceEntry, error) {
 	prem, rtrace, err := rating.Evaluate(st, ev, rating.Options{Trace: trace})
-	if inc, isInc := err.(*rating.Incomplete); isInc || (err != nil && errors.As(err, &inc)) {
+	if err == nil {
+		return prem, nil, rtrace, nil
+	}
+	if inc := incompleteOf(err); inc != nil {
 		return nil, inc, rtrace, nil
 	}
-	if err != nil {
-		return nil, nil, nil, err
+	return nil, nil, nil, err
+}
+
+// incompleteOf returns the *rating.Incomplete err is or wraps, or nil.
+func incompleteOf(err error) *rating.Incomplete {
+	var inc *rating.Incomplete
+	if errors.As(err, &inc) {
+		return inc
 	}
-	return prem, nil, rtrace, nil
+	return nil
 }
 
 // premiumNotes adds the notes a premium built on illustrative or unverified

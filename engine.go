@@ -21,7 +21,36 @@ import (
 // Quote return [ErrNoRulesets] until [Engine.Reload] gives it some.
 type Engine struct {
 	reg  atomic.Pointer[rulesets.Registry]
-	pool sync.Pool // of *lang.Eval
+	pool sync.Pool // of *call
+}
+
+// call is what one Assess or Quote works with, kept in the Engine's pool:
+// the evaluation and the options (which a pointer passed to the Option
+// functions would otherwise move to the heap on every call).
+type call struct {
+	ev *lang.Eval
+	o  options
+}
+
+// begin takes a call from the pool with the options applied.
+func (e *Engine) begin(opts []Option) *call {
+	c, _ := e.pool.Get().(*call)
+	if c == nil {
+		c = &call{ev: lang.NewEval()}
+	}
+	for _, opt := range opts {
+		opt(&c.o)
+	}
+	if c.o.asOf.IsZero() {
+		c.o.asOf = facts.Today()
+	}
+	return c
+}
+
+// end puts c back, holding nothing of the call.
+func (e *Engine) end(c *call) {
+	c.o = options{}
+	e.pool.Put(c)
 }
 
 // ErrNoRulesets is returned by an Engine that has no registry: a zero
@@ -112,13 +141,13 @@ func Pinned(keys ...string) Option { return func(o *options) { o.pinned = keys }
 // declared fact) or a *rulesets.StackError (no ruleset applies here, or
 // the layers cannot be combined).
 func (e *Engine) Assess(f *facts.Facts, opts ...Option) (*Assessment, error) {
-	o := optionsOf(opts)
-	reg, st, ev, err := e.prepare(f, o)
+	c := e.begin(opts)
+	defer e.end(c)
+	reg, st, err := e.prepare(f, c)
 	if err != nil {
 		return nil, err
 	}
-	defer e.pool.Put(ev)
-	return withinBudget(assess(reg, st, ev, o))(ev)
+	return withinBudget(assess(reg, st, c.ev, c.o))(c.ev)
 }
 
 // ErrBudget is wrapped by the error of an Assess or a Quote whose rules
@@ -148,61 +177,46 @@ func withinBudget[T any](v T, err error) func(*lang.Eval) (T, error) {
 // obligation, which rating rules may read, is decided first). Errors are
 // those of Assess.
 func (e *Engine) Quote(f *facts.Facts, opts ...Option) (*Quote, error) {
-	o := optionsOf(opts)
-	_, st, ev, err := e.prepare(f, o)
+	c := e.begin(opts)
+	defer e.end(c)
+	_, st, err := e.prepare(f, c)
 	if err != nil {
 		return nil, err
 	}
-	defer e.pool.Put(ev)
-	return withinBudget(quote(st, ev, o))(ev)
-}
-
-func optionsOf(opts []Option) options {
-	o := options{}
-	for _, opt := range opts {
-		opt(&o)
-	}
-	if o.asOf.IsZero() {
-		o.asOf = facts.Today()
-	}
-	return o
+	return withinBudget(quote(st, c.ev, c.o))(c.ev)
 }
 
 // prepare checks the facts, chooses the stack and binds an evaluation to
-// it; the caller puts ev back in the pool.
-func (e *Engine) prepare(f *facts.Facts, o options) (*rulesets.Registry, *rulesets.Stack, *lang.Eval, error) {
+// c's evaluation to it.
+func (e *Engine) prepare(f *facts.Facts, c *call) (*rulesets.Registry, *rulesets.Stack, error) {
+	o := &c.o
 	reg := o.reg
 	if reg == nil {
 		reg = e.reg.Load()
 	}
 	if reg == nil {
-		return nil, nil, nil, ErrNoRulesets
+		return nil, nil, ErrNoRulesets
 	}
 	if f == nil {
-		return nil, nil, nil, errors.New("anzexian: no facts given")
+		return nil, nil, errors.New("anzexian: no facts given")
 	}
 	if err := f.Validate(); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	if !reg.HasFiling(o.insurer) {
-		return nil, nil, nil, unknownInsurer(reg, f.Region, o)
+		return nil, nil, unknownInsurer(reg, f.Region, *o)
 	}
 	st, err := e.stack(reg, f, o)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	ev, _ := e.pool.Get().(*lang.Eval)
-	if ev == nil {
-		ev = lang.NewEval()
+	if err := st.Bind(c.ev, f, o.asOf, o.insurer); err != nil {
+		return nil, nil, err
 	}
-	if err := st.Bind(ev, f, o.asOf, o.insurer); err != nil {
-		e.pool.Put(ev)
-		return nil, nil, nil, err
-	}
-	return reg, st, ev, nil
+	return reg, st, nil
 }
 
-func (e *Engine) stack(reg *rulesets.Registry, f *facts.Facts, o options) (*rulesets.Stack, error) {
+func (e *Engine) stack(reg *rulesets.Registry, f *facts.Facts, o *options) (*rulesets.Stack, error) {
 	if len(o.pinned) == 0 {
 		return reg.Stack(f.Region, o.asOf, o.insurer)
 	}

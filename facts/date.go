@@ -30,14 +30,62 @@ var ErrDate = errors.New("invalid date")
 // NewDate returns the date for year, month and day. It returns the zero Date
 // if the arguments do not name a real calendar day.
 func NewDate(year int, month time.Month, day int) Date {
-	if year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 {
+	if year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) {
 		return Date{}
 	}
-	t := time.Date(year, month, day, 0, 0, 0, 0, time.UTC)
-	if t.Year() != year || t.Month() != month || t.Day() != day {
-		return Date{}
+	return Date{n: int32(daysFromCivil(year, int(month), day) + unixToCivil)}
+}
+
+// daysIn is the number of days of a month.
+func daysIn(year int, month time.Month) int {
+	switch month {
+	case time.February:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
 	}
-	return Date{n: int32(t.Unix()/86400 + unixToCivil)}
+	return 31
+}
+
+// daysFromCivil is the number of days from 1970-01-01 to the proleptic
+// Gregorian date y-m-d, and civilFromDays its inverse: the arithmetic of
+// eras of 400 years (146,097 days) with years starting in March, so that
+// 29 February is a year's last day (H. Hinnant, "chrono-compatible
+// low-level date algorithms"). They replace time.Time conversions, which
+// cost a quarter of an accident window's evaluation; TestCivilDays checks
+// them against package time on every day of the years 1–9999.
+func daysFromCivil(y, m, d int) int {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400 // y ≥ 0 here
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+func civilFromDays(z int) (y, m, d int) {
+	z += 719468
+	era := z / 146097 // z ≥ 0 for the dates 0001-01-01 onwards
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y = yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = doy - (153*mp+2)/5 + 1
+	m = mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
 }
 
 // unixToCivil is the number of days from 0001-01-01 to 1970-01-01, plus one
@@ -90,9 +138,18 @@ func (d Date) Time() time.Time {
 }
 
 // Year, Month and Day return the parts of d.
-func (d Date) Year() int         { return d.Time().Year() }
-func (d Date) Month() time.Month { return d.Time().Month() }
-func (d Date) Day() int          { return d.Time().Day() }
+func (d Date) Year() int         { y, _, _ := d.civil(); return y }
+func (d Date) Month() time.Month { _, m, _ := d.civil(); return time.Month(m) }
+func (d Date) Day() int          { _, _, dd := d.civil(); return dd }
+
+// civil returns year, month and day; those of 0001-01-01 minus one day for
+// the zero Date, as time.Time gave them.
+func (d Date) civil() (int, int, int) {
+	if d.n == 0 {
+		return 0, 12, 31
+	}
+	return civilFromDays(int(d.n) - unixToCivil)
+}
 
 // AddDays returns d moved by n days (n may be negative).
 // A result outside the years 1–9999 is the zero Date.
@@ -116,11 +173,12 @@ func (d Date) AddYears(n int) Date {
 	if d.IsZero() {
 		return d
 	}
-	y, m, day := d.Year()+n, d.Month(), d.Day()
-	if m == time.February && day == 29 && NewDate(y, m, day).IsZero() {
+	y, m, day := d.civil()
+	y += n
+	if m == 2 && day == 29 && daysIn(y, time.February) == 28 {
 		day = 28
 	}
-	return NewDate(y, m, day)
+	return NewDate(y, time.Month(m), day)
 }
 
 // DaysUntil returns the number of days from d to e (negative if e is before d).
@@ -146,7 +204,15 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return d.Time().Format("2006-01-02")
+	var b [10]byte
+	return string(d.appendTo(b[:0]))
+}
+
+// appendTo appends d as YYYY-MM-DD (d not zero).
+func (d Date) appendTo(b []byte) []byte {
+	y, m, dd := d.civil()
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+dd/10), byte('0'+dd%10))
 }
 
 // MarshalText implements encoding.TextMarshaler.

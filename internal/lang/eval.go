@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/anzexian/anzexian/facts"
@@ -259,16 +260,25 @@ func (ev *Eval) Ignored() []string {
 	}
 	out := make([]string, len(ev.ignored))
 	for i, x := range ev.ignored {
-		out[i] = x.path + " " + x.date.String()
+		out[i] = x.String()
 	}
 	sort.Strings(out)
 	return out
 }
 
-// ignoredFact is a dated fact ignored: its path and date.
+// ignoredFact is a dated fact ignored: its path (list[index].field when
+// index ≥ 0, else list) and date. The text is made only for the trace.
 type ignoredFact struct {
-	path string
-	date facts.Date
+	list, field string
+	index       int
+	date        facts.Date
+}
+
+func (x ignoredFact) String() string {
+	if x.index < 0 {
+		return x.list + " " + x.date.String()
+	}
+	return x.list + "[" + strconv.Itoa(x.index) + "]." + x.field + " " + x.date.String()
 }
 
 // Base returns the decision date: the as-of date given to Reset.
@@ -330,11 +340,14 @@ func (ev *Eval) fail(format string, args ...any) {
 	}
 }
 
-func (ev *Eval) ignore(path string, d facts.Date) {
+func (ev *Eval) ignore(path string, d facts.Date) { ev.ignoreAt(path, -1, "", d) }
+
+// ignoreAt is ignore for the field of the list's item index.
+func (ev *Eval) ignoreAt(list string, index int, field string, d facts.Date) {
 	if !d.After(ev.base) {
 		return // after an earlier evaluation date, not after the decision date
 	}
-	s := ignoredFact{path, d}
+	s := ignoredFact{list, field, index, d}
 	if ev.ignoredSet != nil {
 		if _, ok := ev.ignoredSet[s]; ok {
 			return
@@ -428,7 +441,7 @@ func (ev *Eval) history() []facts.PolicyPeriod {
 	if !ev.histDone {
 		ev.histDone = true
 		ev.spend(len(ev.f.PolicyHistory))
-		ev.histView = asOfView(ev, ev.f.PolicyHistory, "policy_history[%d].start", func(p *facts.PolicyPeriod) facts.Date { return p.Start })
+		ev.histView = asOfView(ev, ev.f.PolicyHistory, "policy_history", "start", func(p *facts.PolicyPeriod) facts.Date { return p.Start })
 	}
 	return ev.histView
 }
@@ -436,7 +449,7 @@ func (ev *Eval) history() []facts.PolicyPeriod {
 // asOfView returns the items of all dated on or before the as-of date,
 // recording the later ones as ignored. It returns all itself, without
 // copying, when none is later.
-func asOfView[T any](ev *Eval, all []T, path string, date func(*T) facts.Date) []T {
+func asOfView[T any](ev *Eval, all []T, list, field string, date func(*T) facts.Date) []T {
 	first := -1
 	for i := range all {
 		if d := date(&all[i]); d.After(ev.asOf) {
@@ -453,7 +466,7 @@ func asOfView[T any](ev *Eval, all []T, path string, date func(*T) facts.Date) [
 	view = append(view, all[:first]...)
 	for i := first; i < len(all); i++ {
 		if d := date(&all[i]); d.After(ev.asOf) {
-			ev.ignore(fmt.Sprintf(path, i), d)
+			ev.ignoreAt(list, i, field, d)
 			continue
 		}
 		view = append(view, all[i])

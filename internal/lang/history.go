@@ -213,7 +213,7 @@ func (ev *Eval) computeHistory() {
 	sorted := true
 	for i := range f.Accidents {
 		if d := f.Accidents[i].Date; d.After(base) {
-			ev.ignore("accidents["+strconv.Itoa(i)+"].date", d)
+			ev.ignoreAt("accidents", i, "date", d)
 			sorted = false
 		} else if i > 0 && d.Before(f.Accidents[i-1].Date) {
 			sorted = false
@@ -247,7 +247,7 @@ func (ev *Eval) computeHistory() {
 		for i := range all {
 			if d := all[i].Date; d.After(base) {
 				if !h.FromEnforcement {
-					ev.ignore("enforcement_records["+strconv.Itoa(i)+"].date", d)
+					ev.ignoreAt("enforcement_records", i, "date", d)
 				}
 				continue
 			}
@@ -275,7 +275,7 @@ func (ev *Eval) computeHistory() {
 	cov := h.Cover
 	for i, p := range f.PolicyHistory {
 		if p.Start.After(base) {
-			ev.ignore("policy_history["+strconv.Itoa(i)+"].start", p.Start)
+			ev.ignoreAt("policy_history", i, "start", p.Start)
 			continue
 		}
 		end := p.End

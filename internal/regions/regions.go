@@ -168,11 +168,11 @@ func KnownProvince(code string) bool {
 	if len(code) < 2 {
 		return false
 	}
-	c, ok := normalize(code[:2])
-	if !ok {
+	a, b := code[0], code[1]
+	if a < '0' || a > '9' || b < '0' || b > '9' {
 		return false
 	}
-	return len(load().codes[c]) > 0
+	return load().provinces[(a-'0')*10+b-'0']
 }
 
 // normalize turns a 2-, 4- or 6-digit code into six digits. The first two
@@ -219,6 +219,8 @@ type table struct {
 	// so that a grouping prefecture code the listings leave out (110100)
 	// is still known.
 	prefixes map[string]bool
+	// provinces[k] says whether the two-digit code k is a province's.
+	provinces [100]bool
 }
 
 func (t *table) region(c string, e entry) Region {
@@ -288,8 +290,11 @@ func parse(s string) (*table, error) {
 		}
 		prev = c
 		t.codes[c] = append(es, entry{name: f[1], from: int16(from), to: int16(to)})
-		if levelOf(c) == County {
+		switch levelOf(c) {
+		case County:
 			t.prefixes[c[:4]] = true
+		case Province:
+			t.provinces[(c[0]-'0')*10+c[1]-'0'] = true
 		}
 		t.year = max(t.year, to)
 	}

@@ -21,10 +21,11 @@ const NoteConstant = "行业、场所、园区等没有日期的事实，视为�
 func (t *Timeline) Finish(ev *lang.Eval, st *rulesets.Stack, reg *rulesets.Registry, region, insurer string, bounds []facts.Date) {
 	h := ev.History()
 	f := ev.Facts()
-	t.cover(h, f)
+	t.cover(ev, h, f)
 	t.enforcement(ev, h)
 	t.events(h, f, rulesetEvents(st, reg, region, insurer, bounds))
 	t.Notes = notes
+	t.seal(ev)
 }
 
 var notes = []string{NoteConstant}[:1:1]
@@ -80,7 +81,7 @@ func rulesetEvents(st *rulesets.Stack, reg *rulesets.Registry, region, insurer s
 }
 
 // cover lays the state of insurance on every day of the timeline.
-func (t *Timeline) cover(h *lang.History, f *facts.Facts) {
+func (t *Timeline) cover(ev *lang.Eval, h *lang.History, f *facts.Facts) {
 	// the days anything the state depends on changes
 	var buf [24]facts.Date // most timelines have few days of change
 	cuts := append(buf[:0], t.From)
@@ -140,7 +141,13 @@ func (t *Timeline) cover(h *lang.History, f *facts.Facts) {
 		case h.Proof.Proven(d):
 			s.State = Uninsured
 			if proof == nil {
-				proof = proofSources(h)
+				var room *[2]string
+				if sc := roomOf(ev, t); sc != nil {
+					room = &sc.proof
+				} else {
+					room = new([2]string)
+				}
+				proof = proofSources(h, room)
 			}
 			s.Sources = proof
 		default:
@@ -180,14 +187,16 @@ func coverSources(h *lang.History, d facts.Date) ([]string, int) {
 }
 
 // proofSources names the facts that prove the enterprise operated on the
-// first and last days of the proven span, in a list of the timeline's own
-// (the history belongs to the Eval, which serves the next assessment).
-func proofSources(h *lang.History) []string {
+// first and last days of the proven span, in room (the scratch's, which
+// seal moves into the timeline's own memory: the history belongs to the
+// Eval, which serves the next assessment).
+func proofSources(h *lang.History, room *[2]string) []string {
 	from, to := h.ProofSources()
+	room[0], room[1] = from, to
 	if from == to {
-		return []string{from}
+		return room[:1:1]
 	}
-	return []string{from, to}
+	return room[:2:2]
 }
 
 func byDate(es []Event) {

@@ -56,14 +56,118 @@ type Timeline struct {
 	Notes   []string `json:"notes,omitempty"`
 }
 
-// withRoom is a Timeline with room for the lists of one with few dates, so
-// that it takes one allocation (Build hands out &t; Finish fills the lists
-// from the room Build gave them).
-type withRoom struct {
-	t           Timeline
-	obligations [4]Obligation
-	cover       [4]Stretch
-	events      [16]Event
+// scratch is the room Build and Finish build a timeline's lists in; Finish
+// then copies them into one allocation of their size (seal) and gives the
+// room back, so that a timeline with few dates costs two small
+// allocations (the Timeline and its lists) whatever room building took.
+type scratch struct {
+	obligations []Obligation
+	cover       []Stretch
+	events      []Event
+	// proof are the sources of the proven stretch (proofSources)
+	proof [2]string
+	// owner is the timeline being built in the room: one Built and not
+	// yet Finished. A Build while another owns the room gets a room of
+	// its own, so an unfinished timeline keeps its lists.
+	owner *Timeline
+}
+
+// roomFor gives t the room kept with ev (which serves one assessment at a
+// time), or a new one when another timeline owns it.
+func roomFor(ev *lang.Eval, t *Timeline) *scratch {
+	sc, _ := ev.Scratch().(*scratch)
+	if sc == nil || sc.owner != nil {
+		sc = &scratch{obligations: make([]Obligation, 0, 8), cover: make([]Stretch, 0, 8), events: make([]Event, 0, 32)}
+		ev.SetScratch(sc)
+	}
+	sc.owner = t
+	return sc
+}
+
+// roomOf is the room t is built in, or nil when t does not own the room
+// of ev.
+func roomOf(ev *lang.Eval, t *Timeline) *scratch {
+	if sc, _ := ev.Scratch().(*scratch); sc != nil && sc.owner == t {
+		return sc
+	}
+	return nil
+}
+
+// Shapes of the one allocation that holds a sealed timeline's lists: the
+// smallest that fits is used; lists too long for the largest are
+// allocated one by one.
+type (
+	shapeS struct {
+		o [1]Obligation
+		c [2]Stretch
+		e [4]Event
+		p [2]string
+	}
+	shapeM struct {
+		o [2]Obligation
+		c [4]Stretch
+		e [8]Event
+		p [2]string
+	}
+	shapeL struct {
+		o [4]Obligation
+		c [6]Stretch
+		e [12]Event
+		p [2]string
+	}
+)
+
+// seal moves the lists out of the scratch room of ev into memory of their
+// own, full (appending to them copies), and clears the room.
+func (t *Timeline) seal(ev *lang.Eval) {
+	sc := roomOf(ev, t)
+	if sc == nil { // built in a room of its own, left to it
+		t.Obligations, t.Cover, t.Events = slices.Clip(t.Obligations), slices.Clip(t.Cover), slices.Clip(t.Events)
+		return
+	}
+	o, c, e := t.Obligations, t.Cover, t.Events
+	var oo []Obligation
+	var cc []Stretch
+	var ee []Event
+	var pp *[2]string
+	switch no, nc, ne := len(o), len(c), len(e); {
+	case no <= 1 && nc <= 2 && ne <= 4:
+		r := new(shapeS)
+		oo, cc, ee, pp = r.o[:no:no], r.c[:nc:nc], r.e[:ne:ne], &r.p
+	case no <= 2 && nc <= 4 && ne <= 8:
+		r := new(shapeM)
+		oo, cc, ee, pp = r.o[:no:no], r.c[:nc:nc], r.e[:ne:ne], &r.p
+	case no <= 4 && nc <= 6 && ne <= 12:
+		r := new(shapeL)
+		oo, cc, ee, pp = r.o[:no:no], r.c[:nc:nc], r.e[:ne:ne], &r.p
+	default:
+		oo, cc, ee, pp = make([]Obligation, no), make([]Stretch, nc), make([]Event, ne), new([2]string)
+	}
+	copy(oo, o)
+	copy(cc, c)
+	copy(ee, e)
+	*pp = sc.proof
+	for i := range cc {
+		if x := cc[i].Sources; len(x) > 0 && &x[0] == &sc.proof[0] {
+			cc[i].Sources = pp[:len(x):len(x)]
+		}
+	}
+	sc.proof, sc.owner = [2]string{}, nil
+	t.Obligations, t.Cover, t.Events = oo, cc, ee
+	// the room holds nothing of this timeline; it keeps what it grew to,
+	// up to the bounds
+	clear(o)
+	clear(c)
+	clear(e)
+	if cap(o) > cap(sc.obligations) && cap(o) <= 2*MaxStretches {
+		sc.obligations = o[:0]
+	}
+	if cap(c) > cap(sc.cover) && cap(c) <= 2*MaxStretches {
+		sc.cover = c[:0]
+	}
+	if cap(e) > cap(sc.events) && cap(e) <= 2*MaxEvents {
+		sc.events = e[:0]
+	}
 }
 
 // Omitted counts what the bounds left out.
@@ -204,10 +308,9 @@ const maxSteps = 200000
 func Build(in Input) *Timeline {
 	ev := in.Eval
 	asOf := ev.AsOf()
-	r := &withRoom{}
-	t := &r.t
-	t.Through, t.Enforcement = asOf, []Entry{}
-	t.Obligations, t.Cover, t.Events = r.obligations[:0], r.cover[:0], r.events[:0]
+	t := &Timeline{Through: asOf, Enforcement: []Entry{}}
+	sc := roomFor(ev, t)
+	t.Obligations, t.Cover, t.Events = sc.obligations[:0], sc.cover[:0], sc.events[:0]
 	start := asOf
 	if len(in.Boundaries) > 0 && in.Boundaries[0].Before(asOf) {
 		start = in.Boundaries[0]

@@ -476,3 +476,71 @@ enforcement_records:
 		t.Errorf("AppendJSON does not append: %.40s…", p)
 	}
 }
+
+// Build lays a timeline's lists out in room kept with the Eval and Finish
+// moves them into memory of their own: a timeline built while another is
+// unfinished on the same Eval, or the next one built after Finish, never
+// changes a timeline already given out.
+func TestRoomIsNotShared(t *testing.T) {
+	must := doc("2020", "2020-01-01", "", "coverage:\n"+duty("must", "true", "mandatory"))
+	reg, err := rulesets.LoadFiles(diag.File{Name: "r.yaml", Data: []byte(must)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bounds := reg.Boundaries("650100", "")
+	in := func(ev *lang.Eval) timeline.Input {
+		st, _ := reg.Stack("650100", ev.AsOf(), "")
+		return timeline.Input{Stack: st, Eval: ev, Boundaries: bounds,
+			StackAt: func(d facts.Date) (*rulesets.Stack, error) { return reg.Stack("650100", d, "") },
+			Decide: func(s *rulesets.Stack, ev *lang.Eval) timeline.Duty {
+				d := coverage.Decide(s, ev)
+				return timeline.Duty{Level: d.Level, Binding: d.Binding, Rules: d.Rules, Notes: d.Notes}
+			}}
+	}
+	base := "region: \"650100\"\nsectors: [machinery]\nemployees: 50\n"
+	fa := testkit.MustFacts(t, base+"operating_since: 2021-01-01\npolicy: {start: 2022-01-01, end: 2023-06-30}\naccidents: [{date: 2021-03-01, deaths: 1}]\n")
+	fb := testkit.MustFacts(t, base+"status: closed\nclosed_on: 2022-06-01\noperating_since: 2020-03-01\n")
+	asOf := facts.MustParseDate("2023-01-01")
+	st, _ := reg.Stack("650100", asOf, "")
+	render := func(tl *timeline.Timeline) []string {
+		return append(append(obligations(tl), cover(tl)...), events(tl)...)
+	}
+	alone := func(f *facts.Facts) []string {
+		ev := lang.NewEval()
+		if err := st.Bind(ev, f, asOf, ""); err != nil {
+			t.Fatal(err)
+		}
+		tl := timeline.Build(in(ev))
+		tl.Finish(ev, st, reg, "650100", "", bounds)
+		return render(tl)
+	}
+	wantA, wantB := alone(fa), alone(fb)
+
+	ev := lang.NewEval()
+	if err := st.Bind(ev, fa, asOf, ""); err != nil {
+		t.Fatal(err)
+	}
+	a := timeline.Build(in(ev))
+	b := timeline.Build(in(ev)) // a is unfinished
+	b.Finish(ev, st, reg, "650100", "", bounds)
+	a.Finish(ev, st, reg, "650100", "", bounds)
+	if d := cmp.Diff(wantA, render(a)); d != "" {
+		t.Errorf("interleaved (-alone +interleaved):\n%s", d)
+	}
+	gotA := render(a)
+	// the next assessment on the same Eval reuses the room
+	if err := st.Bind(ev, fb, asOf, ""); err != nil {
+		t.Fatal(err)
+	}
+	c := timeline.Build(in(ev))
+	c.Finish(ev, st, reg, "650100", "", bounds)
+	if d := cmp.Diff(wantB, render(c)); d != "" {
+		t.Errorf("next (-alone +reused):\n%s", d)
+	}
+	if d := cmp.Diff(gotA, render(a)); d != "" {
+		t.Errorf("the next timeline changed the one given out before (-before +after):\n%s", d)
+	}
+	if len(a.Cover) == 0 || cap(a.Cover) != len(a.Cover) || cap(a.Events) != len(a.Events) {
+		t.Errorf("sealed lists are not full: cover %d/%d, events %d/%d", len(a.Cover), cap(a.Cover), len(a.Events), cap(a.Events))
+	}
+}

@@ -3,6 +3,7 @@ package rating
 import (
 	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,6 +26,21 @@ func TestInternedFactorsAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Run("peer", func(t *testing.T) { internedAgree(t, data) })
+	// the same pipeline with illustrative and unverified numbers: the
+	// provenance marks of the interned factors are the evaluated ones'
+	marked := strings.Replace(string(data), "    - id: accident\n", "    - id: accident\n      illustrative: true\n", 1)
+	marked = strings.Replace(marked, `{id: credit_c, when: credit_grade == "c", value: "1.10", reason: grade C}`,
+		`{id: credit_c, when: credit_grade == "c", value: "1.10", reason: grade C, illustrative: true}`, 1)
+	marked = strings.Replace(marked, "{id: loss_ratio_low, when: loss_ratio < 0.30, value: \"0.95\", reason: below 0.30}",
+		"{id: loss_ratio_low, when: loss_ratio < 0.30, value: \"0.95\", reason: below 0.30, cite: {source: peer, article: x, unverified: true}}", 1)
+	if marked == string(data) || strings.Count(marked, "illustrative: true") != 2 || !strings.Contains(marked, "unverified: true") {
+		t.Fatal("the peer ruleset changed: mark its numbers anew")
+	}
+	t.Run("marked", func(t *testing.T) { internedAgree(t, []byte(marked)) })
+}
+
+func internedAgree(t *testing.T, data []byte) {
 	reg, err := rulesets.LoadFiles(diag.File{Name: "rating.yaml", Data: data})
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +66,7 @@ func TestInternedFactorsAgree(t *testing.T) {
 		}
 		return Evaluate(st, ev, Options{Trace: trace})
 	}
-	incomplete := 0
+	incomplete, marked := 0, 0
 	var kept []*Premium
 	var want []*Premium
 	for i := range 2000 {
@@ -79,6 +95,9 @@ func TestInternedFactorsAgree(t *testing.T) {
 		if i < 50 {
 			kept, want = append(kept, got), append(want, plain)
 		}
+		if got != nil && len(got.Provenance) > 1 {
+			marked++
+		}
 	}
 	for i := range kept {
 		if d := cmp.Diff(want[i], kept[i]); d != "" {
@@ -90,5 +109,8 @@ func TestInternedFactorsAgree(t *testing.T) {
 	}
 	if n := len(*m.interned.Load()); n == 0 || n > maxInterned {
 		t.Fatalf("%d combinations interned", n)
+	}
+	if strings.Contains(string(data), "illustrative: true") && marked == 0 {
+		t.Fatal("no premium carries a provenance mark")
 	}
 }

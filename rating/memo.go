@@ -112,6 +112,69 @@ type tableMemo struct {
 	// whose keys are all exact strings (the key shown is then the key
 	// written) when the table's citations are static.
 	rows map[*rulesets.Row]*TableRow
+	// index finds a row by its keys' texts (indexKey) when every row of
+	// the table has exact string keys (no bands): the first row of each
+	// key, as the scan in lookup finds it.
+	index map[string]*rulesets.Row
+}
+
+// indexKey appends the index key of texts to b: each text with its length
+// before it, so that no two lists of texts share a key.
+func indexKey(b []byte, text string) []byte {
+	n := len(text)
+	return append(append(b, byte(n>>24), byte(n>>16), byte(n>>8), byte(n)), text...)
+}
+
+// indexed finds the row of t for ev through the index. ok is false when
+// the index cannot answer (a dimension is not a string, or cannot be
+// evaluated): lookup then scans the rows and says what went wrong.
+func (tm *tableMemo) indexed(t *rulesets.Table, ev *lang.Eval) (row *rulesets.Row, ok bool) {
+	if len(t.Dims) == 1 {
+		v, err := t.Dims[0].By.Scalar(ev)
+		if err != nil || v.Kind != lang.ScalarString {
+			return nil, false
+		}
+		row, ok = tm.index[v.Str]
+		return row, ok
+	}
+	var buf [128]byte
+	b := buf[:0]
+	for _, d := range t.Dims {
+		v, err := d.By.Scalar(ev)
+		if err != nil || v.Kind != lang.ScalarString {
+			return nil, false
+		}
+		b = indexKey(b, v.Str)
+	}
+	row, ok = tm.index[string(b)]
+	return row, ok
+}
+
+// makeIndex makes tm.index for t, when every row has exact string keys.
+func (tm *tableMemo) makeIndex(t *rulesets.Table) {
+	index := make(map[string]*rulesets.Row, len(t.Rows))
+	for _, d := range t.Dims {
+		if d.Bands != nil {
+			return
+		}
+	}
+	for _, row := range t.Rows {
+		if len(row.Keys) != len(t.Dims) || tm.rows[row] == nil {
+			return
+		}
+		var k []byte
+		for _, key := range row.Keys {
+			k = indexKey(k, key.Text)
+		}
+		ks := string(k)
+		if len(t.Dims) == 1 {
+			ks = row.Keys[0].Text
+		}
+		if _, dup := index[ks]; !dup {
+			index[ks] = row
+		}
+	}
+	tm.index = index
 }
 
 // sharedRows makes tm.rows for t.
@@ -120,6 +183,7 @@ func (tm *tableMemo) sharedRows(t *rulesets.Table) {
 		return
 	}
 	tm.rows = map[*rulesets.Row]*TableRow{}
+	defer tm.makeIndex(t)
 rows:
 	for _, row := range t.Rows {
 		if len(row.Keys) != len(t.Dims) {

@@ -372,9 +372,14 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	if m.internable {
 		if interned = m.internedFactors(rt, ev, &tr); interned != nil {
 			p.Factors = interned.fs
-			for i := range p.Factors {
-				fv := &p.Factors[i]
-				mk.add(p, provOf(fv.Illustrative, fv.Unverified, fv.Cite), m.factors[i].mark)
+			if len(m.marks) <= 64 {
+				mk.mask |= interned.mask
+				p.Illustrative, p.Unverified = p.Illustrative || interned.ill, p.Unverified || interned.unv
+			} else {
+				for i := range p.Factors {
+					fv := &p.Factors[i]
+					mk.add(p, provOf(fv.Illustrative, fv.Unverified, fv.Cite), m.factors[i].mark)
+				}
 			}
 		}
 	}
@@ -581,15 +586,24 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo,
 		if t == nil {
 			return fmt.Errorf("table %s is not in the stack", b.Table.ID)
 		}
-		var kbuf [maxDims]Key
-		row, keys, err := lookup(t, ev, kbuf[:0])
-		if err != nil {
-			return err
-		}
 		tm := m.tables[t]
-		if p.Base.Table = tm.rows[row]; p.Base.Table == nil {
-			p.Base.Table = &TableRow{Table: t.ID, Ref: tm.ref, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: slices.Clone(keys), Value: row.Value,
-				Cite: tm.cites.get(ev, t.Ruleset, t.Cite)}
+		var row *rulesets.Row
+		if tm.index != nil {
+			if r, ok := tm.indexed(t, ev); ok {
+				row, p.Base.Table = r, tm.rows[r]
+			}
+		}
+		if row == nil {
+			var kbuf [maxDims]Key
+			r, keys, err := lookup(t, ev, kbuf[:0])
+			if err != nil {
+				return err
+			}
+			row = r
+			if p.Base.Table = tm.rows[row]; p.Base.Table == nil {
+				p.Base.Table = &TableRow{Table: t.ID, Ref: tm.ref, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: slices.Clone(keys), Value: row.Value,
+					Cite: tm.cites.get(ev, t.Ruleset, t.Cite)}
+			}
 		}
 		mk.add(p, provOf(t.Illustrative, t.Unverified, p.Base.Table.Cite), tm.mark)
 		rate = unitValue(t.Unit, row.Value)
@@ -863,6 +877,15 @@ func (m *stackMemo) internedFactors(rt *rulesets.RatingStack, ev *lang.Eval, tr 
 		fs[i] = staticFactor(f, &m.factors[i], int(at[i]))
 	}
 	ic := &internedCases{fs: fs[:len(fs):len(fs)]}
+	if len(m.marks) <= 64 {
+		// the factors' provenance marks, as Evaluate would add them
+		var p Premium
+		mk := marks{m: m}
+		for i := range fs {
+			mk.add(&p, provOf(fs[i].Illustrative, fs[i].Unverified, fs[i].Cite), m.factors[i].mark)
+		}
+		ic.mask, ic.ill, ic.unv = mk.mask, p.Illustrative, p.Unverified
+	}
 	ic.combined, ic.applied, ic.clamped = adjust(rt, fs)
 	// made once: the premiums that share them share the decimals too
 	same := ic.applied == ic.combined
@@ -880,6 +903,9 @@ type internedCases struct {
 	fs                []Factor
 	combined, applied fixed.Num
 	clamped           bool
+	// the factors' provenance marks (a stack with at most 64) and flags
+	mask     uint64
+	ill, unv bool
 }
 
 // maxInterned bounds the factor combinations a pipeline keeps.

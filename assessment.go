@@ -295,11 +295,12 @@ func premiumNotes(notes []string, prem *rating.Premium) []string {
 	return notes
 }
 
-func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options) (*Assessment, error) {
+// assess answers on st; stackAt gives the stack of reg, the region and
+// the insurer on another date.
+func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options, stackAt func(facts.Date) (*rulesets.Stack, error)) (*Assessment, error) {
 	f := ev.Facts()
 	a := &Assessment{Enterprise: f.Name, Region: f.Region, AsOf: o.asOf, Insurer: o.insurer,
 		Rulesets: layersOf(st), Notes: regionNotes(stackNotes(st), f.Region)}
-	stackAt := func(d facts.Date) (*rulesets.Stack, error) { return reg.Stack(f.Region, d, o.insurer) }
 	bounds := reg.Boundaries(f.Region, o.insurer)
 	tl := timeline.Build(timeline.Input{Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds, Decide: decide})
 	copt := coverage.Options{Trace: o.trace}

@@ -30,6 +30,12 @@ type Engine struct {
 type call struct {
 	ev *lang.Eval
 	o  options
+	// stackAt is the stack of the call's registry, region and insurer on
+	// another date (made once per call object: a closure made per
+	// assessment would be allocated each time).
+	stackAt func(facts.Date) (*rulesets.Stack, error)
+	reg     *rulesets.Registry
+	region  string
 }
 
 // begin takes a call from the pool with the options applied.
@@ -37,6 +43,7 @@ func (e *Engine) begin(opts []Option) *call {
 	c, _ := e.pool.Get().(*call)
 	if c == nil {
 		c = &call{ev: lang.NewEval()}
+		c.stackAt = func(d facts.Date) (*rulesets.Stack, error) { return c.reg.Stack(c.region, d, c.o.insurer) }
 	}
 	for _, opt := range opts {
 		opt(&c.o)
@@ -49,7 +56,7 @@ func (e *Engine) begin(opts []Option) *call {
 
 // end puts c back, holding nothing of the call.
 func (e *Engine) end(c *call) {
-	c.o = options{}
+	c.o, c.reg, c.region = options{}, nil, ""
 	e.pool.Put(c)
 }
 
@@ -147,7 +154,8 @@ func (e *Engine) Assess(f *facts.Facts, opts ...Option) (*Assessment, error) {
 	if err != nil {
 		return nil, err
 	}
-	return withinBudget(assess(reg, st, c.ev, c.o))(c.ev)
+	c.reg, c.region = reg, f.Region
+	return withinBudget(assess(reg, st, c.ev, c.o, c.stackAt))(c.ev)
 }
 
 // ErrBudget is wrapped by the error of an Assess or a Quote whose rules

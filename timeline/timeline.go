@@ -97,6 +97,12 @@ func roomOf(ev *lang.Eval, t *Timeline) *scratch {
 // smallest that fits is used; lists too long for the largest are
 // allocated one by one.
 type (
+	shapeXS struct {
+		o [1]Obligation
+		c [1]Stretch
+		e [3]Event
+		p [2]string
+	}
 	shapeS struct {
 		o [1]Obligation
 		c [2]Stretch
@@ -131,6 +137,9 @@ func (t *Timeline) seal(ev *lang.Eval) {
 	var ee []Event
 	var pp *[2]string
 	switch no, nc, ne := len(o), len(c), len(e); {
+	case no <= 1 && nc <= 1 && ne <= 3:
+		r := new(shapeXS)
+		oo, cc, ee, pp = r.o[:no:no], r.c[:nc:nc], r.e[:ne:ne], &r.p
 	case no <= 1 && nc <= 2 && ne <= 4:
 		r := new(shapeS)
 		oo, cc, ee, pp = r.o[:no:no], r.c[:nc:nc], r.e[:ne:ne], &r.p

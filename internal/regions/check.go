@@ -12,13 +12,14 @@ func Known(code string) bool {
 	if !ok {
 		return false
 	}
-	if _, ok := Lookup(c); ok {
+	t := load()
+	if len(t.codes[c]) > 0 {
 		return true
 	}
 	if levelOf(c) != Prefecture {
 		return false
 	}
-	return load().prefixes[c[:4]]
+	return t.prefixes[c[:4]]
 }
 
 // Label is how a region is shown to people: the names along [Path] run

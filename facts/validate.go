@@ -157,7 +157,9 @@ func (v *validator) facts(f *Facts) {
 			v.add(item("sectors", i, ""), "facts.missing", "a sector code must not be empty")
 			continue
 		}
-		v.code(item("sectors", i, ""), "sector", s, Sectors)
+		if _, ok := sectorSet()[s]; !ok {
+			v.code(item("sectors", i, ""), "sector", s, Sectors)
+		}
 	}
 	if f.Status != "" {
 		v.code(at("status"), "status", f.Status, Statuses)

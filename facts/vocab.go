@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // A Code is one entry of a vocabulary: the code used in facts and rules, and
@@ -25,6 +26,16 @@ func (v Vocabulary) Has(c string) bool {
 	}
 	return false
 }
+
+// sectorSet is the codes of Sectors as a set: facts are checked against
+// it on every assessment, and a scan of the vocabulary compared every code.
+var sectorSet = sync.OnceValue(func() map[string]struct{} {
+	m := make(map[string]struct{}, len(Sectors))
+	for _, c := range Sectors {
+		m[c.Code] = struct{}{}
+	}
+	return m
+})
 
 // Label returns the label of c, or c itself if it has none.
 func (v Vocabulary) Label(c string) string {

@@ -358,7 +358,7 @@ type Stack struct {
 	layerIndex map[*Ruleset]int
 	vocabs     map[string]facts.Vocabulary
 	memo       sync.Map
-	memoFront  [4]atomic.Pointer[memoEntry]
+	memoFront  [8]atomic.Pointer[memoEntry]
 
 	// declared names resolved to slots
 	scope    lang.Scope

@@ -39,6 +39,13 @@ type Eval struct {
 	histDone bool
 	accView  []facts.Accident
 	accDone  bool
+	// the accidents on or before the decision date in date order, when
+	// computed without the rest of the history (baseAccidents)
+	baseAcc    []facts.Accident
+	baseIdx    []int
+	baseAccBuf []facts.Accident
+	baseIdxBuf []int
+	baseAccOK  bool
 	// windows are the indexes of window predicates (see windowAny).
 	windows []windowEntry
 	// horizon is the first day after asOf on which a value read since
@@ -137,7 +144,7 @@ func (ev *Eval) Reset(scope *Scope, f *facts.Facts, asOf facts.Date, insurer str
 	ev.obligation = "none"
 	ev.item = nil
 	ev.rate = decimal.Decimal{}
-	ev.histOK, ev.histDone, ev.accDone = false, false, false
+	ev.histOK, ev.histDone, ev.accDone, ev.baseAccOK = false, false, false, false
 	ev.histView, ev.accView = ev.histView[:0], ev.accView[:0]
 	ev.hist.deficient = nil
 	clear(ev.windows)
@@ -220,7 +227,7 @@ func (ev *Eval) SetAsOf(scope *Scope, asOf facts.Date) (rebind bool) {
 		if asOf.After(ev.base) {
 			// looking past the decision date: it becomes the date the
 			// dated facts are known on
-			ev.base, ev.histOK = asOf, false
+			ev.base, ev.histOK, ev.baseAccOK = asOf, false, false
 			clear(ev.windows)
 			ev.windows = ev.windows[:0]
 		}
@@ -437,7 +444,7 @@ func (ev *Eval) accidents() []facts.Accident {
 // accidentsByDate returns the accidents on or before the evaluation date
 // in date order, without copying.
 func (ev *Eval) accidentsByDate() []facts.Accident {
-	acc := ev.History().Accidents
+	acc := ev.baseAccidents()
 	n := sort.Search(len(acc), func(i int) bool { return acc[i].Date.After(ev.asOf) })
 	if n < len(acc) {
 		ev.limit(acc[n].Date)

@@ -201,16 +201,13 @@ func (ev *Eval) SetDeficiencies(d []Deficiency) {
 	ev.newGeneration()
 }
 
-func (ev *Eval) computeHistory() {
+// sortAccidents returns the accidents dated on or before the decision date
+// in date order and their indexes in the facts (nil, and sorted true, when
+// that is the facts' own list), recording the later ones as ignored;
+// accBuf and idxBuf are the room for a sorted copy.
+func (ev *Eval) sortAccidents(accBuf []facts.Accident, idxBuf []int) (acc []facts.Accident, idx []int, sorted bool) {
 	f, base := ev.f, ev.base
-	h := &ev.hist
-	*h = History{Base: base, accBuf: h.accBuf[:0], idxBuf: h.idxBuf[:0], Cover: h.Cover[:0],
-		Records: h.Records[:0], RecordIndex: h.RecordIndex[:0], deadlines: h.deadlines[:0], tiers: h.tiers[:0],
-		uninsured: h.uninsured[:0], late: h.late[:0], overdue: h.overdue[:0], refusals: h.refusals[:0]}
-	ev.histBase, ev.histOK = base, true
-
-	// Accidents: in date order, those after the decision date left out.
-	sorted := true
+	sorted = true
 	for i := range f.Accidents {
 		if d := f.Accidents[i].Date; d.After(base) {
 			ev.ignoreAt("accidents", i, "date", d)
@@ -220,20 +217,56 @@ func (ev *Eval) computeHistory() {
 		}
 	}
 	if sorted {
-		h.Accidents, h.AccidentIndex = f.Accidents, nil
+		return f.Accidents, nil, true
+	}
+	idx = idxBuf[:0]
+	for i := range f.Accidents {
+		if !f.Accidents[i].Date.After(base) {
+			idx = append(idx, i)
+		}
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return f.Accidents[a].Date.Compare(f.Accidents[b].Date) })
+	acc = accBuf[:0]
+	for _, i := range idx {
+		acc = append(acc, f.Accidents[i])
+	}
+	return acc, idx, false
+}
+
+// baseAccidents is History().Accidents, computing only them when the
+// history is not at hand: a quote that reads the accident windows needs
+// nothing else of the history.
+func (ev *Eval) baseAccidents() []facts.Accident {
+	if ev.histOK && ev.hist.Base == ev.base && ev.histBase == ev.base {
+		return ev.hist.Accidents
+	}
+	if !ev.baseAccOK {
+		acc, idx, sorted := ev.sortAccidents(ev.baseAccBuf, ev.baseIdxBuf)
+		ev.baseAcc, ev.baseIdx, ev.baseAccOK = acc, idx, true
+		if !sorted {
+			ev.baseAccBuf, ev.baseIdxBuf = acc, idx
+		}
+	}
+	return ev.baseAcc
+}
+
+func (ev *Eval) computeHistory() {
+	f, base := ev.f, ev.base
+	h := &ev.hist
+	*h = History{Base: base, accBuf: h.accBuf[:0], idxBuf: h.idxBuf[:0], Cover: h.Cover[:0],
+		Records: h.Records[:0], RecordIndex: h.RecordIndex[:0], deadlines: h.deadlines[:0], tiers: h.tiers[:0],
+		uninsured: h.uninsured[:0], late: h.late[:0], overdue: h.overdue[:0], refusals: h.refusals[:0]}
+	ev.histBase, ev.histOK = base, true
+
+	// Accidents: in date order, those after the decision date left out.
+	if ev.baseAccOK {
+		h.Accidents, h.AccidentIndex = ev.baseAcc, ev.baseIdx
 	} else {
-		idx := h.idxBuf
-		for i := range f.Accidents {
-			if !f.Accidents[i].Date.After(base) {
-				idx = append(idx, i)
-			}
+		acc, idx, sorted := ev.sortAccidents(h.accBuf, h.idxBuf)
+		h.Accidents, h.AccidentIndex = acc, idx
+		if !sorted {
+			h.accBuf, h.idxBuf = acc, idx
 		}
-		slices.SortStableFunc(idx, func(a, b int) int { return f.Accidents[a].Date.Compare(f.Accidents[b].Date) })
-		acc := h.accBuf
-		for _, i := range idx {
-			acc = append(acc, f.Accidents[i])
-		}
-		h.Accidents, h.AccidentIndex, h.accBuf, h.idxBuf = acc, idx, acc, idx
 	}
 
 	// Records: the facts' own, or those enforcement stands for.

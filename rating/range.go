@@ -3,6 +3,7 @@ package rating
 import (
 	"errors"
 	"fmt"
+	"github.com/anzexian/anzexian/internal/fixed"
 	"slices"
 	"strings"
 
@@ -257,5 +258,5 @@ func amountWith(rt *rulesets.RatingStack, p *Premium, fs []Factor) decimal.Decim
 	if p.Minimum != nil {
 		min = p.Minimum.Amount
 	}
-	return settle(rt, p.Base.Amount, fs, min).amount.Dec()
+	return settle(rt, fixed.Of(p.Base.Amount), fs, min).amount.Dec()
 }

@@ -331,8 +331,10 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 			plural(len(inc.Required), "is", "are"), requiredBy(rt, inc.Required))
 		return nil, tr.entries, inc.escape()
 	}
-	p := &Premium{Currency: rt.Currency, Combine: rt.Combine.Mode,
-		Rounding: Rounding{Scale: rt.Rounding.Scale, Mode: rt.Rounding.Mode, Steps: rt.Rounding.Steps}}
+	// the premium and the room for the decimals it makes: one allocation
+	pr := &premiumRoom{p: Premium{Currency: rt.Currency, Combine: rt.Combine.Mode,
+		Rounding: Rounding{Scale: rt.Rounding.Scale, Mode: rt.Rounding.Mode, Steps: rt.Rounding.Steps}}}
+	p := &pr.p
 	mk := marks{m: m}
 
 	// Base: the first base that applies, most local first.
@@ -356,7 +358,8 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	}
 	base := rt.Bases[bi]
 	p.Program = m.bases[bi].program
-	if err := p.base(rt, base, &m.bases[bi], m, ev, &mk); err != nil {
+	baseAmount, err := p.base(rt, base, &m.bases[bi], m, ev, &mk, &pr.room)
+	if err != nil {
 		var ee *lang.EvalError
 		if errors.As(err, &ee) {
 			inc.Undetermined = append(inc.Undetermined, answer.UndeterminedOf(base.Ref(), "base", err))
@@ -437,9 +440,9 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	if interned != nil {
 		// the adjustment depends on the combination of cases alone
 		s.combined, s.applied, s.clamped = interned.combined, interned.applied, interned.clamped
-		s.beforeMin, s.amount, s.minApplied = apply(rt, p.Base.Amount, s.applied, min)
+		s.beforeMin, s.amount, s.minApplied = apply(rt, baseAmount, s.applied, min)
 	} else {
-		s = settle(rt, p.Base.Amount, p.Factors, min)
+		s = settle(rt, baseAmount, p.Factors, min)
 	}
 	p.Combined = s.combined.Dec()
 	mk.add(p, provOf(rt.Combine.Illustrative, rt.Combine.Unverified, m.combineCites), m.combineMark)
@@ -458,7 +461,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		}
 		mk.add(p, provOf(c.Illustrative, c.Unverified, p.Clamp.Cite), m.clampMark)
 	}
-	p.BeforeMinimum = s.beforeMin.Dec()
+	p.BeforeMinimum = s.beforeMin.In(&pr.room)
 	if mn := rt.Minimum; mn != nil {
 		p.Minimum = m.minimumShared
 		if p.Minimum == nil {
@@ -467,7 +470,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		mk.add(p, provOf(mn.Illustrative, mn.Unverified, p.Minimum.Cite), m.minMark)
 		p.MinimumApplied = s.minApplied
 	}
-	p.Amount = s.amount.Dec()
+	p.Amount = s.amount.In(&pr.room)
 	if ro := rt.Rounding; ro.Illustrative || ro.Unverified || m.roundingUnverified {
 		mk.add(p, provOf(ro.Illustrative, ro.Unverified || m.roundingUnverified, nil), m.roundMark)
 	}
@@ -576,7 +579,15 @@ func (t *tracer) add(rule, kind string, ok bool, err error, detail string) {
 	}
 }
 
-func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo, m *stackMemo, ev *lang.Eval, mk *marks) error {
+// premiumRoom is a premium with room for the decimals it makes.
+type premiumRoom struct {
+	p    Premium
+	room fixed.Room
+}
+
+// base prices the base step into p.Base, its amount made in room; it
+// returns the amount as a fixed-point number too.
+func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo, m *stackMemo, ev *lang.Eval, mk *marks, room *fixed.Room) (fixed.Num, error) {
 	p.Base = Base{Rule: b.Ref(), Text: b.Text, Formula: b.Formula.Src, Cite: bm.cites.get(ev, b.Ruleset, b.Cite)}
 	mk.add(p, provOf(b.Illustrative, b.Unverified, p.Base.Cite), bm.mark)
 	var rate decimal.Decimal
@@ -584,7 +595,7 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo,
 	case b.Table != nil:
 		t := rt.Table(b)
 		if t == nil {
-			return fmt.Errorf("table %s is not in the stack", b.Table.ID)
+			return fixed.Num{}, fmt.Errorf("table %s is not in the stack", b.Table.ID)
 		}
 		tm := m.tables[t]
 		var row *rulesets.Row
@@ -597,7 +608,7 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo,
 			var kbuf [maxDims]Key
 			r, keys, err := lookup(t, ev, kbuf[:0])
 			if err != nil {
-				return err
+				return fixed.Num{}, err
 			}
 			row = r
 			if p.Base.Table = tm.rows[row]; p.Base.Table == nil {
@@ -610,7 +621,7 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo,
 	case b.RateExpr != nil:
 		r, err := b.RateExpr.Decimal(ev)
 		if err != nil {
-			return err
+			return fixed.Num{}, err
 		}
 		rate = r
 	}
@@ -619,7 +630,7 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo,
 	for i, l := range b.Loadings {
 		ok, err := l.When.Bool(ev)
 		if err != nil {
-			return err
+			return fixed.Num{}, err
 		}
 		if ok {
 			lm := &bm.loadings[i]
@@ -633,16 +644,16 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo,
 	}
 	p.Base.Rate = rate
 	ev.SetRate(rate)
-	amount, err := b.Formula.Decimal(ev)
+	amount, err := b.Formula.Num(ev)
 	if err != nil {
-		return err
+		return fixed.Num{}, err
 	}
 	if rt.Rounding.HasStep("base") {
-		amount = rt.Rounding.Round(amount)
+		amount = amount.Round(rt.Rounding.Scale, rt.Rounding.Mode)
 		p.Base.Rounded = true
 	}
-	p.Base.Amount = amount
-	return nil
+	p.Base.Amount = amount.In(room)
+	return amount, nil
 }
 
 // unitValue converts a table value to a plain number: ‰ values are divided
@@ -962,7 +973,7 @@ type settled struct {
 // premium: the plain decimal arithmetic of settleDecimal, in exact fixed
 // point where the numbers fit (internal/fixed), so that a premium makes
 // only the decimals its worksheet shows.
-func settle(rt *rulesets.RatingStack, base decimal.Decimal, fs []Factor, min decimal.Decimal) settled {
+func settle(rt *rulesets.RatingStack, base fixed.Num, fs []Factor, min decimal.Decimal) settled {
 	var s settled
 	s.combined, s.applied, s.clamped = adjust(rt, fs)
 	s.beforeMin, s.amount, s.minApplied = apply(rt, base, s.applied, min)
@@ -989,8 +1000,8 @@ func adjust(rt *rulesets.RatingStack, fs []Factor) (combined, applied fixed.Num,
 
 // apply is the second half of settle: base × applied, raised to the
 // minimum premium, rounded.
-func apply(rt *rulesets.RatingStack, base decimal.Decimal, applied fixed.Num, min decimal.Decimal) (beforeMin, amount fixed.Num, minApplied bool) {
-	beforeMin = fixed.Of(base).Mul(applied)
+func apply(rt *rulesets.RatingStack, base fixed.Num, applied fixed.Num, min decimal.Decimal) (beforeMin, amount fixed.Num, minApplied bool) {
+	beforeMin = base.Mul(applied)
 	amount = beforeMin
 	if rt.Minimum != nil {
 		if m := fixed.Of(min); amount.Cmp(m) < 0 {

@@ -1,6 +1,7 @@
 package rating
 
 import (
+	"github.com/anzexian/anzexian/internal/fixed"
 	"math/big"
 	"math/rand/v2"
 	"testing"
@@ -82,7 +83,7 @@ func TestSettleAgreesWithDecimal(t *testing.T) {
 			fs[k] = Factor{Family: families[r.IntN(len(families))], Delta: genNum(r)}
 		}
 		base := genNum(r)
-		s := settle(rt, base, fs, min)
+		s := settle(rt, fixed.Of(base), fs, min)
 		if s.combined.Fast() && s.amount.Fast() {
 			fast++
 		}
@@ -118,7 +119,7 @@ func TestSettleHalfCent(t *testing.T) {
 	for mode, want := range map[string]string{"half_up": "39624.98", "half_even": "39624.98", "down": "39624.97"} {
 		rt := &rulesets.RatingStack{Combine: &rulesets.Combine{Mode: "multiply"},
 			Rounding: &rulesets.Rounding{Scale: 2, Mode: mode, Steps: []string{"premium"}}}
-		s := settle(rt, decimal.NewFromInt(27900), fs, decimal.Decimal{})
+		s := settle(rt, fixed.Of(decimal.NewFromInt(27900)), fs, decimal.Decimal{})
 		if got := s.combined.Dec().String(); got != "1.42025" {
 			t.Fatalf("combined %s, want 1.42025", got)
 		}

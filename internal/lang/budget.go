@@ -3,6 +3,7 @@ package lang
 import (
 	"errors"
 	"fmt"
+	"github.com/anzexian/anzexian/internal/fixed"
 	"math"
 
 	"github.com/shopspring/decimal"
@@ -100,6 +101,16 @@ func (ev *Eval) dec(d decimal.Decimal) decimal.Decimal {
 		return decimal.Decimal{}
 	}
 	return d
+}
+
+// num is dec for a number in fixed point: one whose coefficient is an
+// int64 (at most 18 digits) at an exponent within the bounds is within
+// them without a look at its digits; any other goes through dec.
+func (ev *Eval) num(n fixed.Num) fixed.Num {
+	if e := n.Exponent(); n.Fast() && e >= -MaxScale && int(e) <= MaxIntDigits-18 {
+		return n
+	}
+	return fixed.Of(ev.dec(n.Dec()))
 }
 
 // Whole-number arithmetic that reports an overflow instead of wrapping

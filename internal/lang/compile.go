@@ -25,6 +25,10 @@ type cval struct {
 	present func(*Eval) bool
 	// path names the fact read, for messages ("policy.death_limit").
 	path string
+	// num is fn in exact fixed point, for arithmetic whose result is a
+	// decimal (Expr.Num): the caller makes the decimal, where it keeps
+	// it.
+	num func(*Eval) fixed.Num
 }
 
 func fnOf[T any](v cval) func(*Eval) T { return v.fn.(func(*Eval) T) }
@@ -579,11 +583,14 @@ func (c *compiler) arith(n ast.Node, op string, l, r cval) cval {
 		var res cval
 		switch op {
 		case "+":
-			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(na(ev).Add(nb(ev)).Dec()) }}
+			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(na(ev).Add(nb(ev)).Dec()) },
+				num: func(ev *Eval) fixed.Num { return ev.num(na(ev).Add(nb(ev))) }}
 		case "-":
-			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(na(ev).Sub(nb(ev)).Dec()) }}
+			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(na(ev).Sub(nb(ev)).Dec()) },
+				num: func(ev *Eval) fixed.Num { return ev.num(na(ev).Sub(nb(ev))) }}
 		case "*":
-			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(na(ev).Mul(nb(ev)).Dec()) }}
+			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(na(ev).Mul(nb(ev)).Dec()) },
+				num: func(ev *Eval) fixed.Num { return ev.num(na(ev).Mul(nb(ev))) }}
 		case "/":
 			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal {
 				d := b(ev)

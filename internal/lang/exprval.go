@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"github.com/anzexian/anzexian/internal/fixed"
 
 	"github.com/anzexian/anzexian/facts"
 	"github.com/shopspring/decimal"
@@ -43,6 +44,25 @@ func (e *Expr) Decimal(ev *Eval) (decimal.Decimal, error) {
 	}
 	if err := ev.result(e); err != nil {
 		return decimal.Decimal{}, err
+	}
+	return v, nil
+}
+
+// Num evaluates an amount, rate or factor as Decimal does, in exact fixed
+// point where its arithmetic has that form, so that the caller makes the
+// decimal (fixed.Num.In) where it keeps it.
+func (e *Expr) Num(ev *Eval) (fixed.Num, error) {
+	if e == nil || e.compiled.num == nil {
+		d, err := e.Decimal(ev)
+		if err != nil {
+			return fixed.Num{}, err
+		}
+		return fixed.Of(d), nil
+	}
+	ev.begin()
+	v := e.compiled.num(ev)
+	if err := ev.result(e); err != nil {
+		return fixed.Num{}, err
 	}
 	return v, nil
 }

@@ -1,0 +1,78 @@
+package fixed
+
+import (
+	"math/big"
+	"reflect"
+	"unsafe"
+
+	"github.com/shopspring/decimal"
+)
+
+// Room is memory for the decimals an answer shows, to be allocated with
+// the answer (a field of the struct that holds it): Num.In makes a
+// decimal.Decimal whose coefficient lives in the room, where
+// decimal.New allocates a big.Int and its one-word slice for each. The
+// answer and its numbers are then one allocation instead of three per
+// number.
+//
+// decimal.Decimal has no constructor that adopts a big.Int, so In builds
+// the value from its two fields (the coefficient pointer and the
+// exponent) when the layout of decimal.Decimal is that one, checked once
+// by reflection; with another layout (a future shopspring/decimal), In is
+// Dec. Decimals are immutable: neither this package nor shopspring/decimal
+// writes to a decimal's big.Int after making it.
+type Room struct {
+	ints  [RoomSize]big.Int
+	words [RoomSize]big.Word
+	used  int
+}
+
+// RoomSize is the number of decimals a Room holds; In falls back to Dec
+// beyond it.
+const RoomSize = 4
+
+// decLayout is decimal.Decimal's layout as adopt expects it.
+type decLayout struct {
+	value *big.Int
+	exp   int32
+}
+
+// layoutOK reports whether decimal.Decimal is laid out as decLayout.
+var layoutOK = func() bool {
+	t := reflect.TypeFor[decimal.Decimal]()
+	l := reflect.TypeFor[decLayout]()
+	if t.Size() != l.Size() || t.NumField() != 2 {
+		return false
+	}
+	for i := range 2 {
+		f, g := t.Field(i), l.Field(i)
+		if f.Name != g.Name || f.Type != g.Type || f.Offset != g.Offset {
+			return false
+		}
+	}
+	return true
+}()
+
+// In returns n as a decimal.Decimal whose coefficient is kept in r (the
+// same number and exponent as Dec). A Num held as a decimal is returned
+// as it is.
+func (n Num) In(r *Room) decimal.Decimal {
+	if n.big || n.has || !layoutOK || r.used >= RoomSize {
+		return n.Dec()
+	}
+	i := r.used
+	v := &r.ints[i]
+	if n.c != 0 {
+		u := abs64(n.c)
+		if uint64(big.Word(u)) != u { // a 32-bit word
+			return n.Dec()
+		}
+		r.words[i] = big.Word(u)
+		v.SetBits(r.words[i : i+1 : i+1])
+		if n.c < 0 {
+			v.Neg(v)
+		}
+	}
+	r.used++
+	return *(*decimal.Decimal)(unsafe.Pointer(&decLayout{value: v, exp: n.e}))
+}

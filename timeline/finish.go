@@ -21,11 +21,11 @@ const NoteConstant = "行业、场所、园区等没有日期的事实，视为�
 func (t *Timeline) Finish(ev *lang.Eval, st *rulesets.Stack, reg *rulesets.Registry, region, insurer string, bounds []facts.Date) {
 	h := ev.History()
 	f := ev.Facts()
-	t.cover(ev, h, f)
+	t.cover(h, f)
 	t.enforcement(ev, h)
 	t.events(h, f, rulesetEvents(st, reg, region, insurer, bounds))
 	t.Notes = notes
-	t.seal(ev)
+	t.clip()
 }
 
 var notes = []string{NoteConstant}[:1:1]
@@ -81,7 +81,7 @@ func rulesetEvents(st *rulesets.Stack, reg *rulesets.Registry, region, insurer s
 }
 
 // cover lays the state of insurance on every day of the timeline.
-func (t *Timeline) cover(ev *lang.Eval, h *lang.History, f *facts.Facts) {
+func (t *Timeline) cover(h *lang.History, f *facts.Facts) {
 	// the days anything the state depends on changes
 	var buf [24]facts.Date // most timelines have few days of change
 	cuts := append(buf[:0], t.From)
@@ -141,13 +141,7 @@ func (t *Timeline) cover(ev *lang.Eval, h *lang.History, f *facts.Facts) {
 		case h.Proof.Proven(d):
 			s.State = Uninsured
 			if proof == nil {
-				var room *[2]string
-				if sc := roomOf(ev, t); sc != nil {
-					room = &sc.proof
-				} else {
-					room = new([2]string)
-				}
-				proof = proofSources(h, room)
+				proof = proofSources(h)
 			}
 			s.Sources = proof
 		default:
@@ -187,16 +181,14 @@ func coverSources(h *lang.History, d facts.Date) ([]string, int) {
 }
 
 // proofSources names the facts that prove the enterprise operated on the
-// first and last days of the proven span, in room (the scratch's, which
-// seal moves into the timeline's own memory: the history belongs to the
-// Eval, which serves the next assessment).
-func proofSources(h *lang.History, room *[2]string) []string {
+// first and last days of the proven span, in a list of the timeline's own
+// (the history belongs to the Eval, which serves the next assessment).
+func proofSources(h *lang.History) []string {
 	from, to := h.ProofSources()
-	room[0], room[1] = from, to
 	if from == to {
-		return room[:1:1]
+		return []string{from}
 	}
-	return room[:2:2]
+	return []string{from, to}
 }
 
 func byDate(es []Event) {
@@ -258,10 +250,7 @@ func (t *Timeline) enforcement(ev *lang.Eval, h *lang.History) {
 // (rulesets, operating_since, closure, rank, records) first when there are
 // too many.
 func (t *Timeline) events(h *lang.History, f *facts.Facts, rs []Event) {
-	all := t.Events[:0] // the room Build gave
-	if n := eventCount(h, f) + len(rs); n > cap(all) {
-		all = make([]Event, 0, n)
-	}
+	all := t.Events[:0] // the room Build gave; append moves it when it is too small
 	add := func(d facts.Date, kind, ref string) {
 		if !d.Before(t.From) && !d.After(t.Through) {
 			all = append(all, Event{Date: d, Kind: kind, Ref: ref})

@@ -56,127 +56,96 @@ type Timeline struct {
 	Notes   []string `json:"notes,omitempty"`
 }
 
-// scratch is the room Build and Finish build a timeline's lists in; Finish
-// then copies them into one allocation of their size (seal) and gives the
-// room back, so that a timeline with few dates costs two small
-// allocations (the Timeline and its lists) whatever room building took.
-type scratch struct {
-	obligations []Obligation
-	cover       []Stretch
-	events      []Event
-	// proof are the sources of the proven stretch (proofSources)
-	proof [2]string
-	// owner is the timeline being built in the room: one Built and not
-	// yet Finished. A Build while another owns the room gets a room of
-	// its own, so an unfinished timeline keeps its lists.
-	owner *Timeline
-}
-
-// roomFor gives t the room kept with ev (which serves one assessment at a
-// time), or a new one when another timeline owns it.
-func roomFor(ev *lang.Eval, t *Timeline) *scratch {
-	sc, _ := ev.Scratch().(*scratch)
-	if sc == nil || sc.owner != nil {
-		sc = &scratch{obligations: make([]Obligation, 0, 8), cover: make([]Stretch, 0, 8), events: make([]Event, 0, 32)}
-		ev.SetScratch(sc)
-	}
-	sc.owner = t
-	return sc
-}
-
-// roomOf is the room t is built in, or nil when t does not own the room
-// of ev.
-func roomOf(ev *lang.Eval, t *Timeline) *scratch {
-	if sc, _ := ev.Scratch().(*scratch); sc != nil && sc.owner == t {
-		return sc
-	}
-	return nil
-}
-
-// Shapes of the one allocation that holds a sealed timeline's lists: the
-// smallest that fits is used; lists too long for the largest are
-// allocated one by one.
+// Rooms: a Timeline with room for its lists, in one allocation. Build
+// takes the smallest whose room the facts and the ruleset boundaries
+// suggest (estimate); a list that outgrows its room is moved by append, as
+// any slice. Finish clips the lists (appending to them copies).
 type (
-	shapeXS struct {
+	roomXS struct {
+		t Timeline
 		o [1]Obligation
 		c [1]Stretch
 		e [3]Event
-		p [2]string
 	}
-	shapeS struct {
-		o [1]Obligation
-		c [2]Stretch
-		e [4]Event
-		p [2]string
-	}
-	shapeM struct {
+	roomS struct {
+		t Timeline
 		o [2]Obligation
-		c [4]Stretch
-		e [8]Event
-		p [2]string
+		c [3]Stretch
+		e [6]Event
 	}
-	shapeL struct {
+	roomM struct {
+		t Timeline
 		o [4]Obligation
 		c [6]Stretch
 		e [12]Event
-		p [2]string
+	}
+	roomL struct {
+		t Timeline
+		o [8]Obligation
+		c [12]Stretch
+		e [32]Event
 	}
 )
 
-// seal moves the lists out of the scratch room of ev into memory of their
-// own, full (appending to them copies), and clears the room.
-func (t *Timeline) seal(ev *lang.Eval) {
-	sc := roomOf(ev, t)
-	if sc == nil { // built in a room of its own, left to it
-		t.Obligations, t.Cover, t.Events = slices.Clip(t.Obligations), slices.Clip(t.Cover), slices.Clip(t.Events)
-		return
-	}
-	o, c, e := t.Obligations, t.Cover, t.Events
-	var oo []Obligation
-	var cc []Stretch
-	var ee []Event
-	var pp *[2]string
-	switch no, nc, ne := len(o), len(c), len(e); {
+// newTimeline returns a Timeline whose lists have room for about no
+// obligation stretches, nc cover stretches and ne events.
+func newTimeline(no, nc, ne int) *Timeline {
+	var t *Timeline
+	switch {
 	case no <= 1 && nc <= 1 && ne <= 3:
-		r := new(shapeXS)
-		oo, cc, ee, pp = r.o[:no:no], r.c[:nc:nc], r.e[:ne:ne], &r.p
-	case no <= 1 && nc <= 2 && ne <= 4:
-		r := new(shapeS)
-		oo, cc, ee, pp = r.o[:no:no], r.c[:nc:nc], r.e[:ne:ne], &r.p
-	case no <= 2 && nc <= 4 && ne <= 8:
-		r := new(shapeM)
-		oo, cc, ee, pp = r.o[:no:no], r.c[:nc:nc], r.e[:ne:ne], &r.p
+		r := new(roomXS)
+		t = &r.t
+		t.Obligations, t.Cover, t.Events = r.o[:0], r.c[:0], r.e[:0]
+	case no <= 2 && nc <= 3 && ne <= 6:
+		r := new(roomS)
+		t = &r.t
+		t.Obligations, t.Cover, t.Events = r.o[:0], r.c[:0], r.e[:0]
 	case no <= 4 && nc <= 6 && ne <= 12:
-		r := new(shapeL)
-		oo, cc, ee, pp = r.o[:no:no], r.c[:nc:nc], r.e[:ne:ne], &r.p
+		r := new(roomM)
+		t = &r.t
+		t.Obligations, t.Cover, t.Events = r.o[:0], r.c[:0], r.e[:0]
 	default:
-		oo, cc, ee, pp = make([]Obligation, no), make([]Stretch, nc), make([]Event, ne), new([2]string)
+		r := new(roomL)
+		t = &r.t
+		t.Obligations, t.Cover, t.Events = r.o[:0], r.c[:0], r.e[:0]
 	}
-	copy(oo, o)
-	copy(cc, c)
-	copy(ee, e)
-	*pp = sc.proof
-	for i := range cc {
-		if x := cc[i].Sources; len(x) > 0 && &x[0] == &sc.proof[0] {
-			cc[i].Sources = pp[:len(x):len(x)]
+	return t
+}
+
+// estimate is the room a timeline of f is likely to need: obligation
+// stretches between the boundaries from start on, cover stretches
+// changing with the policies, and the events of the facts and the rule
+// changes.
+func estimate(f *facts.Facts, bounds []facts.Date, start facts.Date) (no, nc, ne int) {
+	nb := 0
+	for _, b := range bounds {
+		if !b.Before(start) {
+			nb++
 		}
 	}
-	sc.proof, sc.owner = [2]string{}, nil
-	t.Obligations, t.Cover, t.Events = oo, cc, ee
-	// the room holds nothing of this timeline; it keeps what it grew to,
-	// up to the bounds
-	clear(o)
-	clear(c)
-	clear(e)
-	if cap(o) > cap(sc.obligations) && cap(o) <= 2*MaxStretches {
-		sc.obligations = o[:0]
+	no = max(1, nb)
+	nc = 1 + 2*len(f.PolicyHistory)
+	if f.Policy.IsInsured() {
+		nc++
 	}
-	if cap(c) > cap(sc.cover) && cap(c) <= 2*MaxStretches {
-		sc.cover = c[:0]
+	if f.OperatingSince != nil {
+		nc++
 	}
-	if cap(e) > cap(sc.events) && cap(e) <= 2*MaxEvents {
-		sc.events = e[:0]
+	ne = nb + len(f.Accidents) + 2*len(f.EnforcementRecords) + 3*len(f.PolicyHistory)
+	if f.Policy.IsInsured() {
+		ne += 2
 	}
+	for _, p := range []bool{f.OperatingSince != nil, f.ClosedOn != nil, f.WorkInjuryRank != nil} {
+		if p {
+			ne++
+		}
+	}
+	return no, nc, ne
+}
+
+// clip makes the lists full: appending to them copies.
+func (t *Timeline) clip() {
+	t.Obligations, t.Cover, t.Events = slices.Clip(t.Obligations), slices.Clip(t.Cover), slices.Clip(t.Events)
 }
 
 // Omitted counts what the bounds left out.
@@ -317,14 +286,12 @@ const maxSteps = 200000
 func Build(in Input) *Timeline {
 	ev := in.Eval
 	asOf := ev.AsOf()
-	t := &Timeline{Through: asOf, Enforcement: []Entry{}}
-	sc := roomFor(ev, t)
-	t.Obligations, t.Cover, t.Events = sc.obligations[:0], sc.cover[:0], sc.events[:0]
 	start := asOf
 	if len(in.Boundaries) > 0 && in.Boundaries[0].Before(asOf) {
 		start = in.Boundaries[0]
 	}
-	t.From = start
+	t := newTimeline(estimate(ev.Facts(), in.Boundaries, start))
+	t.Through, t.Enforcement, t.From = asOf, []Entry{}, start
 	ob := ev.Obligation()
 	defer func() {
 		in.Stack.MoveTo(ev, asOf)

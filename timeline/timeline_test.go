@@ -477,10 +477,9 @@ enforcement_records:
 	}
 }
 
-// Build lays a timeline's lists out in room kept with the Eval and Finish
-// moves them into memory of their own: a timeline built while another is
+// A timeline's lists are its own: a timeline built while another is
 // unfinished on the same Eval, or the next one built after Finish, never
-// changes a timeline already given out.
+// changes a timeline already given out, and Finish leaves its lists full.
 func TestRoomIsNotShared(t *testing.T) {
 	must := doc("2020", "2020-01-01", "", "coverage:\n"+duty("must", "true", "mandatory"))
 	reg, err := rulesets.LoadFiles(diag.File{Name: "r.yaml", Data: []byte(must)})

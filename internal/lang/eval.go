@@ -83,7 +83,6 @@ type Eval struct {
 	// ignored records dated facts after the as-of date that were ignored;
 	// their text is made only when asked for (the trace).
 	ignored []ignoredFact
-	scratch any
 	// ignoredSet indexes ignored once it is long (many future-dated facts)
 	ignoredSet map[ignoredFact]struct{}
 	typed      []typedFact
@@ -259,14 +258,6 @@ func (ev *Eval) AsOf() facts.Date    { return ev.asOf }
 func (ev *Eval) Facts() *facts.Facts { return ev.f }
 func (ev *Eval) Scope() *Scope       { return ev.scope }
 func (ev *Eval) Insurer() string     { return ev.insurer }
-
-// Scratch is room an answer package keeps with the Eval between its
-// assessments (the timeline builds its lists in it): nil until SetScratch.
-// An Eval serves one assessment at a time, so the room needs no lock.
-func (ev *Eval) Scratch() any { return ev.scratch }
-
-// SetScratch sets the room Scratch returns.
-func (ev *Eval) SetScratch(v any) { ev.scratch = v }
 
 // Ignored returns the dated facts after the as-of date that evaluation
 // ignored, for the trace.

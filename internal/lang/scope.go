@@ -136,13 +136,24 @@ func letAnyRead[T any](idx int) func(*Eval) T {
 				var zero T
 				return zero
 			}
-			v, _ := ev.letAny[slot].(T)
-			return v
+			if b, ok := ev.letAny[slot].(*T); ok {
+				return *b
+			}
+			var zero T
+			return zero
 		}
 		saved, savedMissing := ev.beginLet()
 		v := ev.scope.Lets[slot].compiled.fn.(func(*Eval) T)(ev)
 		if !ev.endLet(slot, saved, savedMissing) {
-			ev.letAny[slot] = v
+			// the value is kept in a box of the slot, made once and
+			// reused by later evaluations (boxing a list in an interface
+			// would allocate each time)
+			b, ok := ev.letAny[slot].(*T)
+			if !ok {
+				b = new(T)
+				ev.letAny[slot] = b
+			}
+			*b = v
 		}
 		return v
 	}

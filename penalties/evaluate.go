@@ -53,6 +53,10 @@ type itemsEntry struct {
 // The Result shares slices (rules, citations, measures) with the stack's
 // prepared data: treat it as read-only.
 func Evaluate(in Input) *Result {
+	if len(in.Stack.Penalties) == 0 {
+		// no penalty rule: nothing to derive, nothing to trace
+		return &Result{Penalties: []Penalty{}}
+	}
 	e := evaluators.Get().(*evaluator)
 	*e = evaluator{in: in, ev: in.Eval, asOf: in.Eval.AsOf(), res: &Result{Penalties: []Penalty{}}, memo: memoOf(in.Stack),
 		items: e.items[:0], meta: e.meta[:0], descs: e.descs, obls: e.obls}

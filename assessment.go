@@ -3,7 +3,11 @@ package anzexian
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/anzexian/anzexian/coverage"
 	"github.com/anzexian/anzexian/facts"
@@ -206,12 +210,42 @@ func national(reg *rulesets.Registry, rules []string) bool {
 
 type notesKey struct{}
 
-// stackNotes are the notes every answer built on the stack must carry. They
-// depend only on the (immutable) stack, so they are written once per stack;
-// callers get a copy to append to.
-func stackNotes(st *rulesets.Stack) []string {
-	notes := st.Memo(notesKey{}, func() any { return writeStackNotes(st) }).([]string)
-	return notes[:len(notes):len(notes)]
+// notesMemo holds a stack's notes, and those of each region answered on
+// it (the stack's and the region's): read without a lock, replaced whole
+// when a region is added, at most maxRegionNotes regions.
+type notesMemo struct {
+	stack    []string
+	mu       sync.Mutex
+	byRegion atomic.Pointer[map[string][]string]
+}
+
+const maxRegionNotes = 4096
+
+// answerNotes are the notes every answer on the stack for region must
+// carry (stackNotes, then regionNotes), made once per stack and region;
+// the slice is full, so appending to it copies.
+func answerNotes(st *rulesets.Stack, region string) []string {
+	m := st.Memo(notesKey{}, func() any { return &notesMemo{stack: writeStackNotes(st)} }).(*notesMemo)
+	if mp := m.byRegion.Load(); mp != nil {
+		if notes, ok := (*mp)[region]; ok {
+			return notes
+		}
+	}
+	notes := regionNotes(slices.Clip(m.stack), region)
+	notes = notes[:len(notes):len(notes)]
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := m.byRegion.Load()
+	if old != nil && len(*old) >= maxRegionNotes {
+		return notes // keep the memory bounded
+	}
+	mp := make(map[string][]string, 1)
+	if old != nil {
+		maps.Copy(mp, *old)
+	}
+	mp[region] = notes
+	m.byRegion.Store(&mp)
+	return notes
 }
 
 func writeStackNotes(st *rulesets.Stack) []string {
@@ -300,7 +334,7 @@ func premiumNotes(notes []string, prem *rating.Premium) []string {
 func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options, stackAt func(facts.Date) (*rulesets.Stack, error)) (*Assessment, error) {
 	f := ev.Facts()
 	a := &Assessment{Enterprise: f.Name, Region: f.Region, AsOf: o.asOf, Insurer: o.insurer,
-		Rulesets: layersOf(st), Notes: regionNotes(stackNotes(st), f.Region)}
+		Rulesets: layersOf(st), Notes: answerNotes(st, f.Region)}
 	bounds := reg.Boundaries(f.Region, o.insurer)
 	tl := timeline.Build(timeline.Input{Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds, Decide: decide})
 	copt := coverage.Options{Trace: o.trace}

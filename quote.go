@@ -32,7 +32,7 @@ type Quote struct {
 func quote(st *rulesets.Stack, ev *lang.Eval, o options) (*Quote, error) {
 	f := ev.Facts()
 	q := &Quote{Enterprise: f.Name, Region: f.Region, AsOf: o.asOf, Insurer: o.insurer,
-		Rulesets: layersOf(st), Notes: regionNotes(stackNotes(st), f.Region)}
+		Rulesets: layersOf(st), Notes: answerNotes(st, f.Region)}
 	// an undetermined rule cannot raise the obligation: what is decided
 	// stands, as Assess decides it
 	q.Obligation, _ = coverage.Obligation(st, ev)

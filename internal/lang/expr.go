@@ -47,6 +47,9 @@ type Expr struct {
 	// compiled is the load-time compilation (provisional name resolution);
 	// stacks recompile with their slots.
 	compiled cval
+	// boolFn is compiled.fn when the expression is a condition (Bool
+	// calls it without asserting its type).
+	boolFn func(*Eval) bool
 	// degree is what Degree returns.
 	degree int
 }
@@ -540,6 +543,7 @@ func (e *Expr) Check(r *yamlx.Reader, env *Env, res Resolver) bool {
 	}
 	e.Type = v.t
 	e.compiled = v
+	e.boolFn, _ = v.fn.(func(*Eval) bool)
 	e.degree = c.degree
 	return true
 }

@@ -15,8 +15,8 @@ func (e *Expr) Bool(ev *Eval) (bool, error) {
 	if e == nil {
 		return true, nil
 	}
-	f, ok := e.compiled.fn.(func(*Eval) bool)
-	if !ok {
+	f := e.boolFn
+	if f == nil {
 		return false, fmt.Errorf("%s: expression is %s, not a bool", e.At, e.Type)
 	}
 	ev.begin()

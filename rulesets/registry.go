@@ -299,10 +299,12 @@ func withWhere(err error, region string, date facts.Date, insurer string) error 
 }
 
 // Boundaries returns the dates on which the stack for region and insurer
-// changes (a ruleset starts, or the day after one ends), sorted.
+// changes (a ruleset starts, or the day after one ends), sorted. The slice
+// may be shared with the registry's index: read it, do not change it
+// (appending to it copies).
 func (r *Registry) Boundaries(region, insurer string) []facts.Date {
 	if ix := r.stackIndexFor(region, insurer); ix != nil {
-		return append(make([]facts.Date, 0, len(ix.bounds)), ix.bounds...)
+		return ix.bounds[:len(ix.bounds):len(ix.bounds)]
 	}
 	return r.boundaries(region, insurer)
 }

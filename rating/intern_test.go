@@ -38,15 +38,79 @@ func TestInternedFactorsAgree(t *testing.T) {
 		t.Fatal("the peer ruleset changed: mark its numbers anew")
 	}
 	t.Run("marked", func(t *testing.T) { internedAgree(t, []byte(marked)) })
+	// the bundled stacks: highest picks (the cases that matched are part
+	// of the worksheet) and a case whose value is an expression
+	t.Run("bundled", func(t *testing.T) {
+		reg, err := rulesets.LoadBundled()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, region := range []string{"430100", "330382", "110000"} {
+			if _, _, matched := internedAgreeOn(t, reg, region, bundledFacts); matched == 0 {
+				t.Errorf("%s: no premium had a factor with several cases matched", region)
+			}
+		}
+	})
 }
+
+// bundledFacts generates an enterprise that the bundled rating rules price
+// in many ways: accidents of every grade last year, risk levels, hazards.
+func bundledFacts(r *rand.Rand, region string) *facts.Facts {
+	sectors := []string{"hazardous_chemicals.storage", "construction", "coal_mine", "metal_smelting", "other", "fireworks.retail_store"}
+	risks := []string{"", "major", "high", "moderate", "low"}
+	credits := []string{"", "a", "b", "c", "d"}
+	lr := decimal.New(r.Int64N(150), -2)
+	f := &facts.Facts{Name: "gen", Region: region, Sectors: []string{sectors[r.IntN(len(sectors))]},
+		Employees: facts.Int(1 + r.IntN(3000)), AnnualRevenue: decPtr(decimal.New(r.Int64N(1e9), 0)),
+		StandardizationLevel: r.IntN(4), CreditGrade: credits[r.IntN(len(credits))], RiskLevel: risks[r.IntN(len(risks))],
+		Blacklisted: r.IntN(5) == 0, Hazards: facts.Hazards{RefusedRectification: r.IntN(5) == 0, MajorUnrectified: r.IntN(5) == 0}}
+	if r.IntN(6) > 0 {
+		f.LossRatio = &lr
+	}
+	for range r.IntN(5) {
+		f.Accidents = append(f.Accidents, facts.Accident{Date: facts.NewDate(2024+r.IntN(2), time.Month(1+r.IntN(12)), 1+r.IntN(28)),
+			Deaths: []int{0, 0, 0, 1, 3, 12}[r.IntN(6)], SeriousInjuries: r.IntN(12), DirectLoss: decimal.New(r.Int64N(5e7), 0)})
+	}
+	return f
+}
+
+func decPtr(d decimal.Decimal) *decimal.Decimal { return &d }
 
 func internedAgree(t *testing.T, data []byte) {
 	reg, err := rulesets.LoadFiles(diag.File{Name: "rating.yaml", Data: data})
 	if err != nil {
 		t.Fatal(err)
 	}
+	incomplete, marked, _ := internedAgreeOn(t, reg, "110000", peerFacts)
+	if incomplete == 0 || incomplete > 1000 {
+		t.Fatalf("%d of 2000 premiums incomplete: both paths should be exercised", incomplete)
+	}
+	if strings.Contains(string(data), "illustrative: true") && marked == 0 {
+		t.Fatal("no premium carries a provenance mark")
+	}
+}
+
+// peerFacts generates an enterprise of the peer workload.
+func peerFacts(r *rand.Rand, region string) *facts.Facts {
+	sectors := []string{"coal_mine", "non_coal_mine", "hazardous_chemicals", "fireworks", "metal_smelting", "construction", "transport", "textile"}
+	credits := []string{"", "a", "b", "c", "d"}
+	lr := decimal.New(r.Int64N(120), -2)
+	f := &facts.Facts{Name: "gen", Region: region, Sectors: []string{sectors[r.IntN(len(sectors))]},
+		Employees: facts.Int(1 + r.IntN(2000)), StandardizationLevel: r.IntN(4), CreditGrade: credits[r.IntN(len(credits))],
+		Blacklisted: r.IntN(4) == 0, Hazards: facts.Hazards{RefusedRectification: r.IntN(4) == 0}, LossRatio: &lr}
+	for range r.IntN(3) {
+		f.Accidents = append(f.Accidents, facts.Accident{Date: facts.NewDate(2020+r.IntN(7), time.July, 1), Deaths: r.IntN(2), SeriousInjuries: r.IntN(3)})
+	}
+	return f
+}
+
+// internedAgreeOn checks interning on the stack of region, for enterprises
+// gen makes.
+// It returns how many premiums were incomplete, carried provenance marks
+// and had a factor with more than one case matched.
+func internedAgreeOn(t *testing.T, reg *rulesets.Registry, region string, gen func(*rand.Rand, string) *facts.Facts) (incomplete, marked, matched int) {
 	asOf := facts.NewDate(2026, time.January, 1)
-	st, err := reg.Stack("110000", asOf, "")
+	st, err := reg.Stack(region, asOf, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,8 +119,6 @@ func internedAgree(t *testing.T, data []byte) {
 		t.Fatal("the peer pipeline's factors are static: they should be interned")
 	}
 	r := rand.New(rand.NewPCG(13, 1))
-	sectors := []string{"coal_mine", "non_coal_mine", "hazardous_chemicals", "fireworks", "metal_smelting", "construction", "transport", "textile"}
-	credits := []string{"", "a", "b", "c", "d"}
 	eval := func(f *facts.Facts, intern, trace bool) (*Premium, []rulesets.TraceEntry, error) {
 		m.internable = intern
 		defer func() { m.internable = true }()
@@ -66,17 +128,10 @@ func internedAgree(t *testing.T, data []byte) {
 		}
 		return Evaluate(st, ev, Options{Trace: trace})
 	}
-	incomplete, marked := 0, 0
 	var kept []*Premium
 	var want []*Premium
 	for i := range 2000 {
-		lr := decimal.New(r.Int64N(120), -2)
-		f := &facts.Facts{Name: "gen", Region: "110000", Sectors: []string{sectors[r.IntN(len(sectors))]},
-			Employees: facts.Int(1 + r.IntN(2000)), StandardizationLevel: r.IntN(4), CreditGrade: credits[r.IntN(len(credits))],
-			Blacklisted: r.IntN(4) == 0, Hazards: facts.Hazards{RefusedRectification: r.IntN(4) == 0}, LossRatio: &lr}
-		for range r.IntN(3) {
-			f.Accidents = append(f.Accidents, facts.Accident{Date: facts.NewDate(2020+r.IntN(7), time.July, 1), Deaths: r.IntN(2), SeriousInjuries: r.IntN(3)})
-		}
+		f := gen(r, region)
 		trace := i%2 == 0
 		got, gotTrace, gotErr := eval(f, true, trace)
 		plain, plainTrace, plainErr := eval(f, false, trace)
@@ -98,19 +153,22 @@ func internedAgree(t *testing.T, data []byte) {
 		if got != nil && len(got.Provenance) > 1 {
 			marked++
 		}
+		if got != nil {
+			for _, fv := range got.Factors {
+				if len(fv.Matched) > 1 {
+					matched++
+					break
+				}
+			}
+		}
 	}
 	for i := range kept {
 		if d := cmp.Diff(want[i], kept[i]); d != "" {
 			t.Fatalf("premium #%d changed after later premiums shared its factors:\n%s", i, d)
 		}
 	}
-	if incomplete == 0 || incomplete > 1000 {
-		t.Fatalf("%d of 2000 premiums incomplete: both paths should be exercised", incomplete)
-	}
 	if n := len(*m.interned.Load()); n == 0 || n > maxInterned {
 		t.Fatalf("%d combinations interned", n)
 	}
-	if strings.Contains(string(data), "illustrative: true") && marked == 0 {
-		t.Fatal("no premium carries a provenance mark")
-	}
+	return incomplete, marked, matched
 }

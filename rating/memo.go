@@ -49,13 +49,14 @@ type stackMemo struct {
 	competing []string
 	// traceCap is the most trace entries a premium can have.
 	traceCap int
-	// internable: every factor picks the first case that applies, every
-	// case has a literal value and static citations, and the combinations
-	// of cases number fewer than 2^63: the factors' worksheet entries
-	// depend on the cases alone, and interned keeps them by combination.
+	// internable: every case and default has static citations (and the
+	// factors and cases are few enough for a key): the factors' worksheet
+	// entries depend on each factor's case, the cases that matched (for a
+	// highest or lowest pick) and the values of cases that are expressions
+	// alone, and interned keeps them by that combination.
 	internable bool
 	internMu   sync.Mutex
-	interned   atomic.Pointer[map[uint64]*internedCases]
+	interned   atomic.Pointer[map[string]*internedCases]
 
 	// marks are every provenance mark the stack can produce, sorted; a
 	// premium's marks are a bit set over them (when there are at most 64).
@@ -303,7 +304,7 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 		}
 	}
 	m.internable = internable(rt, m.factors)
-	m.interned.Store(&map[uint64]*internedCases{})
+	m.interned.Store(&map[string]*internedCases{})
 	keep(&m.combineMark, "combine mode")
 	if c := rt.Combine; c != nil && c.Ruleset != nil {
 		m.combineCites, _ = rulesets.StaticCitations(c.Ruleset, c.Cite)
@@ -466,28 +467,28 @@ func provenanceNotes(marks []string) []string {
 	return out
 }
 
-// internable reports whether the factors of rt depend on the cases that
-// apply alone (see stackMemo.internable).
+// internable reports whether the factors of rt depend on what
+// internedFactors keys them by alone (see stackMemo.internable): every
+// case and default has static citations, and there are not too many.
 func internable(rt *rulesets.RatingStack, fms []factorMemo) bool {
 	if len(rt.Factors) > maxInternFactors {
 		return false
 	}
-	combos := uint64(1)
 	for i, f := range rt.Factors {
 		fm := &fms[i]
-		if f.Pick != "first" || f.Default == nil || len(f.Cases) >= 255 || !fm.def.literal || !fm.def.allStatic {
+		if f.Default == nil || len(f.Cases) > maxInternCases || !fm.def.allStatic {
+			return false
+		}
+		switch f.Pick {
+		case "first", "highest", "lowest":
+		default:
 			return false
 		}
 		for j := range fm.cases {
-			if !fm.cases[j].literal || !fm.cases[j].allStatic {
+			if !fm.cases[j].allStatic {
 				return false
 			}
 		}
-		n := uint64(len(f.Cases) + 1)
-		if combos > (1<<63)/n {
-			return false
-		}
-		combos *= n
 	}
 	return true
 }

@@ -48,8 +48,10 @@
 package rating
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -835,57 +837,123 @@ func setCase(f *rulesets.Factor, fm *factorMemo, out *Factor, chosen *rulesets.C
 }
 
 // staticFactor is the factor f of a static pipeline (see
-// stackMemo.internable) with its case k (len(f.Cases): the default), as
+// stackMemo.internable) with its case k (len(f.Cases): the default) at
+// value v and delta d (the case's own when it is literal), and, for a
+// highest or lowest pick, the cases that matched (bits of matched), as
 // evalFactor and Evaluate make it.
-func staticFactor(f *rulesets.Factor, fm *factorMemo, k int) Factor {
+func staticFactor(f *rulesets.Factor, fm *factorMemo, k int, matched uint64, v, d decimal.Decimal) Factor {
 	out := Factor{ID: f.ID, Family: f.Family, Title: f.Title, Unit: f.Unit, Pick: f.Pick, Rule: f.Ref(),
 		Illustrative: f.Illustrative, Unverified: f.Unverified}
 	chosen, cm := f.Default, &fm.def
 	if k < len(f.Cases) {
 		chosen, cm = f.Cases[k], &fm.cases[k]
 	}
-	setCase(f, fm, &out, chosen, cm, cm.value, cm.delta, nil)
+	if cm.literal {
+		v, d = cm.value, cm.delta
+	}
+	if f.Pick != "first" && matched != 0 {
+		out.Matched = make([]string, 0, bits.OnesCount64(matched))
+		for j := range f.Cases {
+			if matched&(1<<uint(j)) != 0 {
+				out.Matched = append(out.Matched, fm.cases[j].id)
+			}
+		}
+	}
+	setCase(f, fm, &out, chosen, cm, v, d, nil)
 	out.Unverified = provOf(out.Illustrative, out.Unverified, out.Cite).Unverified
 	return out
 }
 
-// internedFactors decides the factors of a static pipeline (first-match
-// cases with literal values and static citations) and returns their
-// worksheet entries: one slice per combination of cases, made once and
-// shared by every premium that has it (at most maxInterned per pipeline;
-// beyond that each premium has its own). ok is false when a case could
-// not be decided: the caller evaluates the factors one by one, and the
-// trace keeps no entry of this attempt.
+// internedFactors decides the factors of a static pipeline (every case
+// and default with static citations) and returns their worksheet entries:
+// one slice per combination of what they depend on (each factor's case,
+// the cases that matched for a highest or lowest pick, and the value of a
+// case whose value is an expression), made once and shared by every
+// premium that has it (at most maxInterned per pipeline; beyond that each
+// premium has its own). It returns nil when a case or a value could not be
+// decided: the caller evaluates the factors one by one, and the trace
+// keeps no entry of this attempt.
 func (m *stackMemo) internedFactors(rt *rulesets.RatingStack, ev *lang.Eval, tr *tracer) *internedCases {
 	n := len(tr.entries)
-	var at [maxInternFactors]uint8
-	key := uint64(0)
+	fail := func() *internedCases {
+		tr.entries = tr.entries[:n]
+		return nil
+	}
+	type choice struct {
+		k       int
+		matched uint64
+		v, d    decimal.Decimal // the value of a case that is an expression
+	}
+	var at [maxInternFactors]choice
+	var kbuf [8 * maxInternFactors]byte
+	key := kbuf[:0]
 	for i, f := range rt.Factors {
-		k := len(f.Cases)
+		fm := &m.factors[i]
+		ch := choice{k: len(f.Cases)}
+		first := f.Pick == "first"
+		var best decimal.Decimal // the delta of the case chosen so far
 		for j, c := range f.Cases {
 			hit, err := c.When.Bool(ev)
 			if tr.on {
 				tr.add(c.Ref, "factor_case", hit, err, "")
 			}
 			if err != nil {
-				tr.entries = tr.entries[:n]
-				return nil
+				return fail()
 			}
-			if hit {
-				k = j
+			if !hit {
+				continue
+			}
+			x := &fm.cases[j]
+			v, d := x.value, x.delta
+			if !x.literal {
+				if v, err = c.Value.Decimal(ev); err != nil {
+					return fail()
+				}
+				d = delta(f.Unit, v)
+			}
+			ch.matched |= 1 << uint(j)
+			if ch.k == len(f.Cases) || (f.Pick == "highest" && d.GreaterThan(best)) || (f.Pick == "lowest" && d.LessThan(best)) {
+				ch.k, best = j, d
+				if !x.literal {
+					ch.v, ch.d = v, d
+				}
+			}
+			if first {
 				break
 			}
 		}
-		at[i] = uint8(k)
-		key = key*uint64(len(f.Cases)+1) + uint64(k)
+		if ch.k == len(f.Cases) && !fm.def.literal {
+			v, err := f.Default.Value.Decimal(ev)
+			if err != nil {
+				return fail()
+			}
+			ch.v, ch.d = v, delta(f.Unit, v)
+		}
+		key = append(key, byte(ch.k))
+		if !first {
+			key = binary.LittleEndian.AppendUint64(key, ch.matched)
+		}
+		cm := &fm.def
+		if ch.k < len(f.Cases) {
+			cm = &fm.cases[ch.k]
+		}
+		if !cm.literal {
+			c, e, ok := fixed.Of(ch.v).Parts()
+			if !ok {
+				return fail() // a value too long for the key: evaluated one by one
+			}
+			key = binary.LittleEndian.AppendUint64(key, uint64(c))
+			key = binary.LittleEndian.AppendUint32(key, uint32(e))
+		}
+		at[i] = ch
 	}
 	tab := m.interned.Load()
-	if ic, ok := (*tab)[key]; ok {
+	if ic, ok := (*tab)[string(key)]; ok {
 		return ic
 	}
 	fs := make([]Factor, len(rt.Factors))
 	for i, f := range rt.Factors {
-		fs[i] = staticFactor(f, &m.factors[i], int(at[i]))
+		fs[i] = staticFactor(f, &m.factors[i], at[i].k, at[i].matched, at[i].v, at[i].d)
 	}
 	ic := &internedCases{fs: fs[:len(fs):len(fs)]}
 	if len(m.marks) <= 64 {
@@ -904,7 +972,7 @@ func (m *stackMemo) internedFactors(rt *rulesets.RatingStack, ev *lang.Eval, tr 
 	if ic.applied = fixed.Of(ic.applied.Dec()); same {
 		ic.applied = ic.combined
 	}
-	m.intern(key, ic)
+	m.intern(string(key), ic)
 	return ic
 }
 
@@ -922,12 +990,15 @@ type internedCases struct {
 // maxInterned bounds the factor combinations a pipeline keeps.
 const maxInterned = 1024
 
-// maxInternFactors is the most factors (and cases per factor, below) a
-// pipeline whose factors are interned may have.
-const maxInternFactors = 32
+// maxInternFactors is the most factors a pipeline whose factors are
+// interned may have (and maxInternCases the most cases of each).
+const (
+	maxInternFactors = 32
+	maxInternCases   = 63
+)
 
 // intern keeps fs as the factors of combination key, while there is room.
-func (m *stackMemo) intern(key uint64, ic *internedCases) {
+func (m *stackMemo) intern(key string, ic *internedCases) {
 	m.internMu.Lock()
 	defer m.internMu.Unlock()
 	old := *m.interned.Load()
@@ -937,7 +1008,7 @@ func (m *stackMemo) intern(key uint64, ic *internedCases) {
 	if _, ok := old[key]; ok {
 		return
 	}
-	tab := make(map[uint64]*internedCases, len(old)+1)
+	tab := make(map[string]*internedCases, len(old)+1)
 	for k, v := range old {
 		tab[k] = v
 	}

@@ -60,6 +60,15 @@ func (n Num) Dec() decimal.Decimal {
 	return decimal.New(n.c, n.e)
 }
 
+// Parts returns n's coefficient and exponent, and whether n is held as an
+// integer (when it is not, c and e are zero).
+func (n Num) Parts() (c int64, e int32, ok bool) {
+	if n.big {
+		return 0, 0, false
+	}
+	return n.c, n.e, true
+}
+
 // Fast reports whether n is held as an integer (for tests).
 func (n Num) Fast() bool { return !n.big }
 

@@ -1,10 +1,14 @@
 package rating
 
 import (
+	"math/rand/v2"
 	"os"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/internal/fixed"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -88,5 +92,46 @@ func TestTableIndexAgreesWithScan(t *testing.T) {
 	tm.sharedRows(dup)
 	if r := tm.index[string(indexKey(indexKey(nil, "x"), "y"))]; r != dup.Rows[0] {
 		t.Errorf("repeated keys: the index gives row %v, want the first", r)
+	}
+}
+
+// A band's fixed-point test (bandMemo.contains) is Band.Contains: on
+// random bands, open and closed, bounded or not, and values at, near and
+// far from their bounds, whole and decimal.
+func TestBandMemoContains(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	val := func() decimal.Decimal {
+		return decimal.New(r.Int64N(2001)-1000, -int32(r.IntN(3)))
+	}
+	for i := range 20000 {
+		b := &rulesets.Band{LoIncl: r.IntN(2) == 0, HiIncl: r.IntN(2) == 0}
+		if r.IntN(5) > 0 {
+			lo := val()
+			b.Lo = &lo
+		}
+		if r.IntN(5) > 0 {
+			hi := val()
+			b.Hi = &hi
+		}
+		bm := newBandMemo(b)
+		for range 8 {
+			v := val()
+			switch r.IntN(4) {
+			case 0:
+				if b.Lo != nil {
+					v = *b.Lo
+				}
+			case 1:
+				if b.Hi != nil {
+					v = b.Hi.Add(decimal.New(0, -2))
+				}
+			}
+			if got, want := bm.contains(fixed.Of(v)), b.Contains(v); got != want {
+				t.Fatalf("#%d: band %s contains %s: %v, Band.Contains %v", i, b.Interval(), v, got, want)
+			}
+		}
+		if bm.interval != b.Interval() {
+			t.Fatalf("interval %q, want %q", bm.interval, b.Interval())
+		}
 	}
 }

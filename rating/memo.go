@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/fixed"
 	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 	"github.com/shopspring/decimal"
@@ -113,10 +114,47 @@ type tableMemo struct {
 	// whose keys are all exact strings (the key shown is then the key
 	// written) when the table's citations are static.
 	rows map[*rulesets.Row]*TableRow
+	// bands are the bands of the table's dimensions as lookup uses them.
+	bands map[*rulesets.Band]*bandMemo
 	// index finds a row by its keys' texts (indexKey) when every row of
 	// the table has exact string keys (no bands): the first row of each
 	// key, as the scan in lookup finds it.
 	index map[string]*rulesets.Row
+}
+
+// bandMemo is a band as a lookup uses it: its interval as a premium shows
+// it, and its bounds in fixed point.
+type bandMemo struct {
+	interval       string
+	lo, hi         fixed.Num
+	hasLo, hasHi   bool
+	loIncl, hiIncl bool
+}
+
+func newBandMemo(b *rulesets.Band) *bandMemo {
+	bm := &bandMemo{interval: b.Interval(), loIncl: b.LoIncl, hiIncl: b.HiIncl}
+	if b.Lo != nil {
+		bm.lo, bm.hasLo = fixed.Of(*b.Lo), true
+	}
+	if b.Hi != nil {
+		bm.hi, bm.hasHi = fixed.Of(*b.Hi), true
+	}
+	return bm
+}
+
+// contains is Band.Contains in fixed point.
+func (bm *bandMemo) contains(v fixed.Num) bool {
+	if bm.hasLo {
+		if c := v.Cmp(bm.lo); c < 0 || (c == 0 && !bm.loIncl) {
+			return false
+		}
+	}
+	if bm.hasHi {
+		if c := v.Cmp(bm.hi); c > 0 || (c == 0 && !bm.hiIncl) {
+			return false
+		}
+	}
+	return true
 }
 
 // indexKey appends the index key of texts to b: each text with its length
@@ -270,7 +308,12 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 			keep(&bm.loadings[j].mark, "loading "+l.ID)
 		}
 		if t := rt.Table(b); t != nil && m.tables[t] == nil {
-			tm := &tableMemo{ref: t.Ruleset.Key() + "#" + t.ID, cites: newCiteMemo(t.Ruleset, t.Cite)}
+			tm := &tableMemo{ref: t.Ruleset.Key() + "#" + t.ID, cites: newCiteMemo(t.Ruleset, t.Cite), bands: map[*rulesets.Band]*bandMemo{}}
+			for _, d := range t.Dims {
+				for _, b := range d.Bands {
+					tm.bands[b] = newBandMemo(b)
+				}
+			}
 			keep(&tm.mark, "table "+t.ID)
 			tm.sharedRows(t)
 			m.tables[t] = tm

@@ -608,13 +608,14 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo,
 		}
 		if row == nil {
 			var kbuf [maxDims]Key
-			r, keys, err := lookup(t, ev, kbuf[:0])
+			r, keys, err := lookup(t, tm, ev, kbuf[:0])
 			if err != nil {
 				return fixed.Num{}, err
 			}
 			row = r
 			if p.Base.Table = tm.rows[row]; p.Base.Table == nil {
-				p.Base.Table = &TableRow{Table: t.ID, Ref: tm.ref, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: slices.Clone(keys), Value: row.Value,
+				p.Base.Table = newTableRow(keys)
+				*p.Base.Table = TableRow{Table: t.ID, Ref: tm.ref, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: p.Base.Table.Keys, Value: row.Value,
 					Cite: tm.cites.get(ev, t.Ruleset, t.Cite)}
 			}
 		}
@@ -667,15 +668,39 @@ func unitValue(unit string, v decimal.Decimal) decimal.Decimal {
 	return v
 }
 
+// newTableRow returns a TableRow whose Keys are a copy of keys, in one
+// allocation for the tables of one or two dimensions.
+func newTableRow(keys []Key) *TableRow {
+	switch len(keys) {
+	case 1:
+		r := new(struct {
+			row  TableRow
+			keys [1]Key
+		})
+		r.keys[0] = keys[0]
+		r.row.Keys = r.keys[:]
+		return &r.row
+	case 2:
+		r := new(struct {
+			row  TableRow
+			keys [2]Key
+		})
+		copy(r.keys[:], keys)
+		r.row.Keys = r.keys[:]
+		return &r.row
+	}
+	return &TableRow{Keys: slices.Clone(keys)}
+}
+
 // maxDims is the number of table dimensions looked up without allocating.
 const maxDims = 8
 
 // lookup finds the row of t for the values its dimensions read from ev,
 // and the keys looked up (appended to keys, which the caller copies to
 // keep).
-func lookup(t *rulesets.Table, ev *lang.Eval, keys []Key) (*rulesets.Row, []Key, error) {
+func lookup(t *rulesets.Table, tm *tableMemo, ev *lang.Eval, keys []Key) (*rulesets.Row, []Key, error) {
 	type dimVal struct {
-		dec  decimal.Decimal
+		num  fixed.Num
 		text string
 		band *rulesets.Band
 		kind string
@@ -703,9 +728,9 @@ func lookup(t *rulesets.Table, ev *lang.Eval, keys []Key) (*rulesets.Row, []Key,
 		}
 		switch v.Kind {
 		case lang.ScalarDecimal:
-			dv.dec, dv.kind, dv.text = v.Dec, "number", v.Dec.String()
+			dv.num, dv.kind, dv.text = fixed.Of(v.Dec), "number", v.Dec.String()
 		case lang.ScalarInt:
-			dv.dec, dv.kind, dv.text = decimal.NewFromInt(int64(v.Int)), "number", strconv.Itoa(v.Int)
+			dv.num, dv.kind, dv.text = fixed.Int(int64(v.Int)), "number", strconv.Itoa(v.Int)
 		case lang.ScalarString:
 			dv.text, dv.kind = v.Str, "string"
 		case lang.ScalarBool:
@@ -716,13 +741,17 @@ func lookup(t *rulesets.Table, ev *lang.Eval, keys []Key) (*rulesets.Row, []Key,
 		keys[i] = Key{Dim: d.Name, Value: dv.text}
 		if d.Bands != nil {
 			for _, b := range d.Bands {
-				if b.Contains(dv.dec) {
+				bm := tm.bands[b]
+				if bm == nil {
+					bm = newBandMemo(b)
+				}
+				if bm.contains(dv.num) {
 					dv.band = b
 					keys[i].Band, keys[i].BandID = b.ID, b.ID
 					if b.Label != "" {
 						keys[i].Band = b.Label
 					}
-					keys[i].Range = b.Interval()
+					keys[i].Range = bm.interval
 					break
 				}
 			}
@@ -740,7 +769,7 @@ func lookup(t *rulesets.Table, ev *lang.Eval, keys []Key) (*rulesets.Row, []Key,
 			case k.Band != nil:
 				match = k.Band == v.band
 			case k.Kind == "int" || k.Kind == "decimal":
-				match = v.kind == "number" && k.Dec.Equal(v.dec)
+				match = v.kind == "number" && fixed.Of(k.Dec).Cmp(v.num) == 0
 			case k.Kind == "bool":
 				match = v.kind == "bool" && strconv.FormatBool(k.Bool) == v.text
 			default:

@@ -114,6 +114,10 @@ func layerOf(rs *rulesets.Ruleset, role string) Layer {
 // in the stack of the as-of date, so the answer names every document it
 // used.
 func addGoverning(a *Assessment, reg *rulesets.Registry, ps []penalties.Penalty) {
+	// the rulesets to add, found first, so that the list (shared with the
+	// stack's memo) is copied once, to its size
+	var buf [8]*rulesets.Ruleset
+	more := buf[:0]
 	add := func(key string) {
 		for i := range a.Rulesets {
 			if l := &a.Rulesets[i]; len(key) == len(l.ID)+1+len(l.Version) && key[len(l.ID)] == '@' &&
@@ -121,8 +125,13 @@ func addGoverning(a *Assessment, reg *rulesets.Registry, ps []penalties.Penalty)
 				return
 			}
 		}
+		for _, rs := range more {
+			if rs.Key() == key {
+				return
+			}
+		}
 		if rs := reg.Ruleset(key); rs != nil {
-			a.Rulesets = append(a.Rulesets, layerOf(rs, "governs an earlier violation"))
+			more = append(more, rs)
 		}
 	}
 	for i := range ps {
@@ -131,6 +140,15 @@ func addGoverning(a *Assessment, reg *rulesets.Registry, ps []penalties.Penalty)
 			add(c.Ruleset)
 		}
 	}
+	if len(more) == 0 {
+		return
+	}
+	out := make([]Layer, len(a.Rulesets), len(a.Rulesets)+len(more))
+	copy(out, a.Rulesets)
+	for _, rs := range more {
+		out = append(out, layerOf(rs, "governs an earlier violation"))
+	}
+	a.Rulesets = out
 }
 
 // obligationOf decides the obligation under another date's stack, for

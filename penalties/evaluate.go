@@ -33,6 +33,10 @@ type evaluator struct {
 	// meta is parallel to res.Penalties until they are sorted.
 	meta []meta
 	lims []Limitation // room for the penalties' limitations
+	// pens is the room the penalties are derived in: the result gets a
+	// list of their number (a list grown by append, of 440-byte
+	// penalties, was the largest allocation of an assessment)
+	pens []Penalty
 }
 
 // meta is what links a penalty to its alternatives: the occurrence it is
@@ -58,8 +62,9 @@ func Evaluate(in Input) *Result {
 		return &Result{Penalties: []Penalty{}}
 	}
 	e := evaluators.Get().(*evaluator)
-	*e = evaluator{in: in, ev: in.Eval, asOf: in.Eval.AsOf(), res: &Result{Penalties: []Penalty{}}, memo: memoOf(in.Stack),
-		items: e.items[:0], meta: e.meta[:0], descs: e.descs, obls: e.obls}
+	*e = evaluator{in: in, ev: in.Eval, asOf: in.Eval.AsOf(), res: &Result{}, memo: memoOf(in.Stack),
+		items: e.items[:0], meta: e.meta[:0], descs: e.descs, obls: e.obls, pens: e.pens}
+	e.res.Penalties = e.pens[:0]
 	defer e.release()
 	if in.Trace {
 		e.res.Trace = make([]rulesets.TraceEntry, 0, 2*len(in.Stack.Penalties))
@@ -80,6 +85,8 @@ func Evaluate(in Input) *Result {
 	}
 	e.linkAlternatives()
 	sortBySince(e.res.Penalties)
+	e.pens = e.res.Penalties // the room, grown as it was
+	e.res.Penalties = append(make([]Penalty, 0, len(e.pens)), e.pens...)
 	return e.res
 }
 
@@ -93,7 +100,12 @@ func (e *evaluator) release() {
 	clear(e.meta)
 	clear(e.descs)
 	clear(e.obls)
-	*e = evaluator{items: e.items[:0], meta: e.meta[:0], descs: e.descs, obls: e.obls}
+	clear(e.pens)
+	pens := e.pens[:0]
+	if cap(pens) > 1024 {
+		pens = nil // a room grown very large is left to the collector
+	}
+	*e = evaluator{items: e.items[:0], meta: e.meta[:0], descs: e.descs, obls: e.obls, pens: pens}
 	evaluators.Put(e)
 }
 
@@ -187,9 +199,6 @@ func (e *evaluator) undetermined(r *rulesets.PenaltyRule, err error) {
 
 // add appends a penalty with what links it to its alternatives.
 func (e *evaluator) add(p Penalty, r *rulesets.PenaltyRule, item any) {
-	if cap(e.res.Penalties) == 0 {
-		e.res.Penalties = make([]Penalty, 0, 4) // none until the first: most enterprises have none
-	}
 	e.res.Penalties = append(e.res.Penalties, p)
 	e.meta = append(e.meta, meta{key: occurrenceKey(item), alt: r.AlternativeOf})
 }

@@ -73,6 +73,12 @@ type (
 		c [3]Stretch
 		e [6]Event
 	}
+	roomSM struct {
+		t Timeline
+		o [3]Obligation
+		c [4]Stretch
+		e [10]Event
+	}
 	roomM struct {
 		t Timeline
 		o [4]Obligation
@@ -98,6 +104,10 @@ func newTimeline(no, nc, ne int) *Timeline {
 		t.Obligations, t.Cover, t.Events = r.o[:0], r.c[:0], r.e[:0]
 	case no <= 2 && nc <= 3 && ne <= 6:
 		r := new(roomS)
+		t = &r.t
+		t.Obligations, t.Cover, t.Events = r.o[:0], r.c[:0], r.e[:0]
+	case no <= 3 && nc <= 4 && ne <= 10:
+		r := new(roomSM)
 		t = &r.t
 		t.Obligations, t.Cover, t.Events = r.o[:0], r.c[:0], r.e[:0]
 	case no <= 4 && nc <= 6 && ne <= 12:

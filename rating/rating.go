@@ -1017,7 +1017,7 @@ type internedCases struct {
 }
 
 // maxInterned bounds the factor combinations a pipeline keeps.
-const maxInterned = 1024
+const maxInterned = 256
 
 // maxInternFactors is the most factors a pipeline whose factors are
 // interned may have (and maxInternCases the most cases of each).

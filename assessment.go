@@ -347,15 +347,25 @@ func premiumNotes(notes []string, prem *rating.Premium) []string {
 	return notes
 }
 
+// assessmentRoom is an Assessment with its coverage answer and the
+// penalties' result, allocated at once.
+type assessmentRoom struct {
+	a   Assessment
+	cov coverage.Result
+	pen penalties.Result
+}
+
 // assess answers on st; stackAt gives the stack of reg, the region and
 // the insurer on another date.
 func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options, stackAt func(facts.Date) (*rulesets.Stack, error)) (*Assessment, error) {
 	f := ev.Facts()
-	a := &Assessment{Enterprise: f.Name, Region: f.Region, AsOf: o.asOf, Insurer: o.insurer,
+	room := new(assessmentRoom)
+	a := &room.a
+	*a = Assessment{Enterprise: f.Name, Region: f.Region, AsOf: o.asOf, Insurer: o.insurer,
 		Rulesets: layersOf(st), Notes: answerNotes(st, f.Region)}
 	bounds := reg.Boundaries(f.Region, o.insurer)
 	tl := timeline.Build(timeline.Input{Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds, Decide: decide})
-	copt := coverage.Options{Trace: o.trace}
+	copt := coverage.Options{Trace: o.trace, Into: &room.cov}
 	if p := f.Policy; p.IsInsured() && !p.Start.After(o.asOf) && !p.End.Before(o.asOf) {
 		// the policy's terms are judged by the rules of the day it was
 		// concluded
@@ -378,7 +388,7 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options
 	}
 	a.Notes = premiumNotes(a.Notes, a.Premium)
 	pres := penalties.Evaluate(penalties.Input{
-		Stack: st, Eval: ev, Trace: o.trace,
+		Stack: st, Eval: ev, Trace: o.trace, Into: &room.pen,
 		StackAt:    stackAt,
 		Obligation: obligationOf,
 		Boundaries: bounds,

@@ -82,6 +82,10 @@ type Options struct {
 	// Nil: by the decision stack and obligation.
 	PolicyStack      *rulesets.Stack
 	PolicyObligation rulesets.Obligation
+	// Into, when not nil, is the Result Evaluate fills and returns
+	// instead of a new one: a caller that keeps the Result in its own
+	// answer allocates both at once.
+	Into *Result
 }
 
 // Trace is the record of the rules evaluated.
@@ -189,7 +193,11 @@ func dutyRules(st *rulesets.Stack, level rulesets.Obligation, hit uint64, more [
 // stack's prepared data: treat it as read-only.
 func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Result, Trace) {
 	m := memoOf(st)
-	res := &Result{Obligation: rulesets.ObligationNone, Findings: []Finding{}}
+	res := opt.Into
+	if res == nil {
+		res = new(Result)
+	}
+	*res = Result{Obligation: rulesets.ObligationNone, Findings: []Finding{}}
 	var trace Trace
 	if opt.Trace {
 		trace = make(Trace, 0, len(st.Coverage)+len(st.Requirements)+len(st.Findings))

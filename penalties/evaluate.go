@@ -57,12 +57,18 @@ type itemsEntry struct {
 // The Result shares slices (rules, citations, measures) with the stack's
 // prepared data: treat it as read-only.
 func Evaluate(in Input) *Result {
+	res := in.Into
+	if res == nil {
+		res = new(Result)
+	}
+	*res = Result{}
 	if len(in.Stack.Penalties) == 0 {
 		// no penalty rule: nothing to derive, nothing to trace
-		return &Result{Penalties: []Penalty{}}
+		res.Penalties = []Penalty{}
+		return res
 	}
 	e := evaluators.Get().(*evaluator)
-	*e = evaluator{in: in, ev: in.Eval, asOf: in.Eval.AsOf(), res: &Result{}, memo: memoOf(in.Stack),
+	*e = evaluator{in: in, ev: in.Eval, asOf: in.Eval.AsOf(), res: res, memo: memoOf(in.Stack),
 		items: e.items[:0], meta: e.meta[:0], descs: e.descs, obls: e.obls, pens: e.pens}
 	e.res.Penalties = e.pens[:0]
 	defer e.release()

@@ -330,6 +330,9 @@ type Input struct {
 	// Timeline is the obligation on every day (timeline.Build); nil: it
 	// is built here from Obligation.
 	Timeline *timeline.Timeline
+	// Into, when not nil, is the Result Evaluate fills and returns
+	// instead of a new one (see coverage.Options.Into).
+	Into *Result
 }
 
 // Result is the penalties answer.

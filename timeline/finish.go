@@ -195,15 +195,6 @@ func byDate(es []Event) {
 	slices.SortStableFunc(es, func(a, b Event) int { return a.Date.Compare(b.Date) })
 }
 
-// eventCount is how many events the facts make, at most.
-func eventCount(h *lang.History, f *facts.Facts) int {
-	n := 3 + 2*len(h.Records) + 3*len(f.PolicyHistory) + len(h.Accidents)
-	if f.Policy.IsInsured() {
-		n += 2
-	}
-	return n
-}
-
 // enforcement lists the records, latest kept when there are too many.
 func (t *Timeline) enforcement(ev *lang.Eval, h *lang.History) {
 	overdue, refusals := ev.Overdue(), ev.Refusals()

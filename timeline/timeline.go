@@ -96,29 +96,28 @@ type (
 // newTimeline returns a Timeline whose lists have room for about no
 // obligation stretches, nc cover stretches and ne events.
 func newTimeline(no, nc, ne int) *Timeline {
-	var t *Timeline
 	switch {
 	case no <= 1 && nc <= 1 && ne <= 3:
 		r := new(roomXS)
-		t = &r.t
-		t.Obligations, t.Cover, t.Events = r.o[:0], r.c[:0], r.e[:0]
+		return r.t.in(r.o[:], r.c[:], r.e[:])
 	case no <= 2 && nc <= 3 && ne <= 6:
 		r := new(roomS)
-		t = &r.t
-		t.Obligations, t.Cover, t.Events = r.o[:0], r.c[:0], r.e[:0]
+		return r.t.in(r.o[:], r.c[:], r.e[:])
 	case no <= 3 && nc <= 4 && ne <= 10:
 		r := new(roomSM)
-		t = &r.t
-		t.Obligations, t.Cover, t.Events = r.o[:0], r.c[:0], r.e[:0]
+		return r.t.in(r.o[:], r.c[:], r.e[:])
 	case no <= 4 && nc <= 6 && ne <= 12:
 		r := new(roomM)
-		t = &r.t
-		t.Obligations, t.Cover, t.Events = r.o[:0], r.c[:0], r.e[:0]
+		return r.t.in(r.o[:], r.c[:], r.e[:])
 	default:
 		r := new(roomL)
-		t = &r.t
-		t.Obligations, t.Cover, t.Events = r.o[:0], r.c[:0], r.e[:0]
+		return r.t.in(r.o[:], r.c[:], r.e[:])
 	}
+}
+
+// in gives t's lists the room o, c and e, and returns t.
+func (t *Timeline) in(o []Obligation, c []Stretch, e []Event) *Timeline {
+	t.Obligations, t.Cover, t.Events = o[:0], c[:0], e[:0]
 	return t
 }
 

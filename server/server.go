@@ -230,11 +230,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, o ServeOptions) err
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	if s.cfg.RulesetsDir != "" {
-		go func() {
-			if err := s.watch(watchCtx); err != nil {
-				s.log.Error("cannot watch the rulesets directory; reload with SIGHUP or POST /v1/reload", "error", err)
-			}
-		}()
+		if w, add, err := s.watcher(); err != nil {
+			s.log.Error("cannot watch the rulesets directory; reload with SIGHUP or POST /v1/reload", "error", err)
+		} else {
+			go s.watch(watchCtx, w, add)
+		}
 	}
 	errc := make(chan error, 1)
 	go func() {

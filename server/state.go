@@ -214,31 +214,42 @@ func (s *Server) Reload(ctx context.Context, reason string) error {
 	return err
 }
 
-// watch reloads when a file of the rulesets directory changes, after the
-// changes have settled for the debounce interval (an editor or a
-// deployment writes several files, or one file in several steps). It runs
-// until ctx ends.
-func (s *Server) watch(ctx context.Context) error {
+// watcher watches the rulesets directory: every directory of its tree is
+// added before watcher returns, so that a change made after the server
+// starts serving is never missed (watching began in the loop's goroutine,
+// and a file written before that goroutine ran was not seen). add watches
+// the tree again (after a change: a new sub-directory).
+func (s *Server) watcher() (w *fsnotify.Watcher, add func(), err error) {
 	dir := s.cfg.RulesetsDir
-	w, err := fsnotify.NewWatcher()
+	w, err = fsnotify.NewWatcher()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer w.Close()
-	add := func() {
+	add = func() {
 		// fsnotify watches one directory, not its tree: watch every
-		// directory, again after each change (a new sub-directory)
+		// directory
 		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 			if err == nil && d.IsDir() {
 				if d.Name() != "." && strings.HasPrefix(d.Name(), "..") && p != dir {
 					return fs.SkipDir
 				}
-				w.Add(p)
+				if err := w.Add(p); err != nil {
+					s.log.Warn("watching the rulesets directory", "dir", p, "error", err)
+				}
 			}
 			return nil
 		})
 	}
 	add()
+	return w, add, nil
+}
+
+// watch reloads when a file of the rulesets directory changes, after the
+// changes have settled for the debounce interval (an editor or a
+// deployment writes several files, or one file in several steps). It runs
+// until ctx ends, and closes w.
+func (s *Server) watch(ctx context.Context, w *fsnotify.Watcher, add func()) {
+	defer w.Close()
 	debounce := s.cfg.ReloadDebounce
 	if debounce <= 0 {
 		debounce = 500 * time.Millisecond
@@ -251,10 +262,10 @@ func (s *Server) watch(ctx context.Context) error {
 			if timer != nil {
 				timer.Stop()
 			}
-			return nil
+			return
 		case ev, ok := <-w.Events:
 			if !ok {
-				return nil
+				return
 			}
 			if ev.Op == fsnotify.Chmod {
 				continue
@@ -273,7 +284,7 @@ func (s *Server) watch(ctx context.Context) error {
 			fire = timer.C
 		case err, ok := <-w.Errors:
 			if !ok {
-				return nil
+				return
 			}
 			s.log.Warn("watching the rulesets directory", "error", err)
 		case <-fire:

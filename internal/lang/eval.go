@@ -227,6 +227,9 @@ func (ev *Eval) SetAsOf(scope *Scope, asOf facts.Date) (rebind bool) {
 			// looking past the decision date: it becomes the date the
 			// dated facts are known on
 			ev.base, ev.histOK, ev.baseAccOK = asOf, false, false
+			// a History taken before may hold the sorted accidents: sort
+			// the next ones into memory of their own
+			ev.baseAccBuf, ev.baseIdxBuf = nil, nil
 			clear(ev.windows)
 			ev.windows = ev.windows[:0]
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,28 @@ type call struct {
 	stackAt func(facts.Date) (*rulesets.Stack, error)
 	reg     *rulesets.Registry
 	region  string
+	// bounds are the dates the stack changes (Registry.Boundaries) and
+	// stacks the stacks found between them, by the index of the boundary
+	// they start on: the timeline and the penalties ask for the stack of
+	// many days, and each look-up in the registry hashes the region.
+	bounds []facts.Date
+	stacks []*rulesets.Stack
+}
+
+// stackOn is the stack of the call's registry, region and insurer on d.
+func (c *call) stackOn(d facts.Date) (*rulesets.Stack, error) {
+	i := sort.Search(len(c.bounds), func(i int) bool { return c.bounds[i].After(d) }) - 1 // the last boundary on or before d
+	if i >= 0 && i < len(c.stacks) && c.stacks[i] != nil {
+		return c.stacks[i], nil
+	}
+	st, err := c.reg.Stack(c.region, d, c.o.insurer)
+	if err == nil && i >= 0 {
+		if len(c.stacks) < len(c.bounds) {
+			c.stacks = append(c.stacks[:0], make([]*rulesets.Stack, len(c.bounds))...)
+		}
+		c.stacks[i] = st
+	}
+	return st, err
 }
 
 // begin takes a call from the pool with the options applied.
@@ -43,7 +66,7 @@ func (e *Engine) begin(opts []Option) *call {
 	c, _ := e.pool.Get().(*call)
 	if c == nil {
 		c = &call{ev: lang.NewEval()}
-		c.stackAt = func(d facts.Date) (*rulesets.Stack, error) { return c.reg.Stack(c.region, d, c.o.insurer) }
+		c.stackAt = c.stackOn
 	}
 	for _, opt := range opts {
 		opt(&c.o)
@@ -56,7 +79,9 @@ func (e *Engine) begin(opts []Option) *call {
 
 // end puts c back, holding nothing of the call.
 func (e *Engine) end(c *call) {
-	c.o, c.reg, c.region = options{}, nil, ""
+	c.o, c.reg, c.region, c.bounds = options{}, nil, "", nil
+	clear(c.stacks)
+	c.stacks = c.stacks[:0]
 	e.pool.Put(c)
 }
 
@@ -154,7 +179,7 @@ func (e *Engine) Assess(f *facts.Facts, opts ...Option) (*Assessment, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.reg, c.region = reg, f.Region
+	c.reg, c.region, c.bounds = reg, f.Region, reg.Boundaries(f.Region, c.o.insurer)
 	return withinBudget(assess(reg, st, c.ev, c.o, c.stackAt))(c.ev)
 }
 

@@ -10,8 +10,28 @@ import (
 // A citation whose condition cannot be decided is kept: it is better to show
 // a basis that may apply than to hide one that does.
 func Citations(ev *lang.Eval, rs *rulesets.Ruleset, cites []*rulesets.Cite) []rulesets.Citation {
-	out := []rulesets.Citation{}
-	for _, c := range cites {
+	// which apply, then one list of their number (a list grown by append
+	// allocated up to four times for a rule's citations)
+	var applies uint64
+	n := 0
+	for i, c := range cites {
+		if i >= 64 {
+			break
+		}
+		ok, err := c.When.Bool(ev)
+		if err != nil || ok {
+			applies |= 1 << uint(i)
+			n++
+		}
+	}
+	out := make([]rulesets.Citation, 0, n+max(0, len(cites)-64))
+	for i, c := range cites {
+		if i < 64 {
+			if applies&(1<<uint(i)) != 0 {
+				out = append(out, c.Citation(rs))
+			}
+			continue
+		}
 		ok, err := c.When.Bool(ev)
 		if err != nil || ok {
 			out = append(out, c.Citation(rs))

@@ -355,15 +355,14 @@ type assessmentRoom struct {
 	pen penalties.Result
 }
 
-// assess answers on st; stackAt gives the stack of reg, the region and
-// the insurer on another date.
-func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options, stackAt func(facts.Date) (*rulesets.Stack, error)) (*Assessment, error) {
+// assess answers on st; bounds are the dates the stack of reg, the region
+// and the insurer changes, and stackAt gives it on another date.
+func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options, bounds []facts.Date, stackAt func(facts.Date) (*rulesets.Stack, error)) (*Assessment, error) {
 	f := ev.Facts()
 	room := new(assessmentRoom)
 	a := &room.a
 	*a = Assessment{Enterprise: f.Name, Region: f.Region, AsOf: o.asOf, Insurer: o.insurer,
 		Rulesets: layersOf(st), Notes: answerNotes(st, f.Region)}
-	bounds := reg.Boundaries(f.Region, o.insurer)
 	tl := timeline.Build(timeline.Input{Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds, Decide: decide})
 	copt := coverage.Options{Trace: o.trace, Into: &room.cov}
 	if p := f.Policy; p.IsInsured() && !p.Start.After(o.asOf) && !p.End.Before(o.asOf) {

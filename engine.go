@@ -52,13 +52,23 @@ func (c *call) stackOn(d facts.Date) (*rulesets.Stack, error) {
 		return c.stacks[i], nil
 	}
 	st, err := c.reg.Stack(c.region, d, c.o.insurer)
-	if err == nil && i >= 0 {
-		if len(c.stacks) < len(c.bounds) {
-			c.stacks = append(c.stacks[:0], make([]*rulesets.Stack, len(c.bounds))...)
-		}
-		c.stacks[i] = st
+	if err == nil {
+		c.remember(d, st)
 	}
 	return st, err
+}
+
+// remember keeps st as the stack of the stretch between boundaries that
+// holds d.
+func (c *call) remember(d facts.Date, st *rulesets.Stack) {
+	i := sort.Search(len(c.bounds), func(i int) bool { return c.bounds[i].After(d) }) - 1
+	if i < 0 {
+		return
+	}
+	if len(c.stacks) < len(c.bounds) {
+		c.stacks = append(c.stacks[:0], make([]*rulesets.Stack, len(c.bounds))...)
+	}
+	c.stacks[i] = st
 }
 
 // begin takes a call from the pool with the options applied.
@@ -180,7 +190,10 @@ func (e *Engine) Assess(f *facts.Facts, opts ...Option) (*Assessment, error) {
 		return nil, err
 	}
 	c.reg, c.region, c.bounds = reg, f.Region, reg.Boundaries(f.Region, c.o.insurer)
-	return withinBudget(assess(reg, st, c.ev, c.o, c.stackAt))(c.ev)
+	if len(c.o.pinned) == 0 {
+		c.remember(c.o.asOf, st) // the stack of the as-of date, found already
+	}
+	return withinBudget(assess(reg, st, c.ev, c.o, c.bounds, c.stackAt))(c.ev)
 }
 
 // ErrBudget is wrapped by the error of an Assess or a Quote whose rules

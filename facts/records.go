@@ -2,6 +2,7 @@ package facts
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -77,7 +78,8 @@ func checkRecords(f *Facts) []recordProblem {
 		hasDeadline = hasDeadline || recs[i].Kind == "deadline"
 	}
 	if hasDeadline {
-		lastOrders(recs, SortedRecordIndexes(recs), func(i, o int) {
+		var room [16]int
+		lastOrders(recs, sortedRecordIndexes(room[:0], recs), func(i, o int) {
 			if recs[i].Kind == "deadline" && o < 0 {
 				out = append(out, recordProblem{i, fmt.Sprintf("enforcement_records[%d]", i),
 					fmt.Sprintf("the deadline record of %s has no earlier order about %s to extend", recs[i].Date, recs[i].Subject),
@@ -177,7 +179,8 @@ func EffectiveDeadlines(dst []Date, recs []Record) []Date {
 // (see EffectiveDeadlines); recs in any order.
 func effectiveDeadline(recs []Record, i int) *Date {
 	d := recs[i].Deadline
-	lastOrders(recs, SortedRecordIndexes(recs), func(j, o int) {
+	var room [16]int
+	lastOrders(recs, sortedRecordIndexes(room[:0], recs), func(j, o int) {
 		if o == i && recs[j].Kind == "deadline" && recs[j].Deadline != nil {
 			d = recs[j].Deadline
 		}
@@ -300,10 +303,21 @@ func (f *Facts) Records() []Record {
 // SortedRecordIndexes returns the indexes of recs in date order (stable:
 // records of one day keep their order).
 func SortedRecordIndexes(recs []Record) []int {
-	idx := make([]int, len(recs))
-	for i := range idx {
-		idx[i] = i
+	return sortedRecordIndexes(make([]int, 0, len(recs)), recs)
+}
+
+// sortedRecordIndexes is SortedRecordIndexes appending to idx (a caller's
+// room); records already in date order are not sorted.
+func sortedRecordIndexes(idx []int, recs []Record) []int {
+	sorted := true
+	for i := range recs {
+		idx = append(idx, i)
+		if i > 0 && recs[i].Date.Before(recs[i-1].Date) {
+			sorted = false
+		}
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return recs[idx[a]].Date.Before(recs[idx[b]].Date) })
+	if !sorted {
+		slices.SortStableFunc(idx, func(a, b int) int { return recs[a].Date.Compare(recs[b].Date) })
+	}
 	return idx
 }

@@ -728,7 +728,8 @@ func lookup(t *rulesets.Table, tm *tableMemo, ev *lang.Eval, keys []Key) (*rules
 		}
 		switch v.Kind {
 		case lang.ScalarDecimal:
-			dv.num, dv.kind, dv.text = fixed.Of(v.Dec), "number", v.Dec.String()
+			dv.num, dv.kind = fixed.Of(v.Dec), "number"
+			dv.text = dv.num.String()
 		case lang.ScalarInt:
 			dv.num, dv.kind, dv.text = fixed.Int(int64(v.Int)), "number", strconv.Itoa(v.Int)
 		case lang.ScalarString:

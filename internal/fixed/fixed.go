@@ -13,6 +13,7 @@ package fixed
 
 import (
 	"math"
+	"strconv"
 	"math/bits"
 
 	"github.com/shopspring/decimal"
@@ -58,6 +59,47 @@ func (n Num) Dec() decimal.Decimal {
 		return n.d
 	}
 	return decimal.New(n.c, n.e)
+}
+
+// String is decimal.Decimal.String of n (trailing zeros of the fraction
+// dropped), formatted without a big.Int when n is held as an integer.
+func (n Num) String() string {
+	if n.big || n.e > 40 {
+		return n.Dec().String()
+	}
+	if n.c == 0 {
+		return "0"
+	}
+	var digits [20]byte
+	d := strconv.AppendUint(digits[:0], abs64(n.c), 10)
+	point := len(d) + int(n.e) // digits before the point
+	var buf [64]byte
+	o := buf[:0]
+	if n.c < 0 {
+		o = append(o, '-')
+	}
+	if point > len(d) {
+		o = append(o, d...)
+		for range point - len(d) {
+			o = append(o, '0')
+		}
+	} else if point > 0 {
+		o = append(o, d[:point]...)
+	} else {
+		o = append(o, '0')
+	}
+	frac := d[min(max(point, 0), len(d)):]
+	for len(frac) > 0 && frac[len(frac)-1] == '0' {
+		frac = frac[:len(frac)-1]
+	}
+	if len(frac) > 0 {
+		o = append(o, '.')
+		for i := point; i < 0; i++ {
+			o = append(o, '0')
+		}
+		o = append(o, frac...)
+	}
+	return string(o)
 }
 
 // Parts returns n's coefficient and exponent, and whether n is held as an

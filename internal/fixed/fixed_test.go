@@ -133,3 +133,28 @@ func TestProductOverflowFallsBack(t *testing.T) {
 		t.Fatal("1.37^40 has 80 decimal places: it cannot be held as an int64")
 	}
 }
+
+// Num.String is decimal.Decimal.String: on random coefficients and
+// exponents, zero, negatives, numbers below one with leading zeros in
+// the fraction and trailing zeros to drop.
+func TestNumString(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	cases := []Num{{c: 0, e: -3}, {c: 0}, {c: 5, e: -3}, {c: -5, e: -3}, {c: 1500, e: -2}, {c: 100, e: -2}, {c: -100, e: -2},
+		{c: 120, e: 0}, {c: 7, e: 2}, {c: 999999999999999999, e: -18}, {c: -999999999999999999, e: -30}, {c: 10, e: -1}}
+	for range 50000 {
+		c := r.Int64N(2e18) - 1e18
+		switch r.IntN(3) {
+		case 0:
+			c = r.Int64N(2000) - 1000
+		case 1:
+			c = r.Int64N(10) * pow10[r.IntN(10)]
+		}
+		cases = append(cases, Num{c: c, e: int32(r.IntN(36) - 25)})
+		cases = append(cases, Of(decimal.New(c, int32(r.IntN(36)-25))))
+	}
+	for _, n := range cases {
+		if got, want := n.String(), n.Dec().String(); got != want {
+			t.Fatalf("%d×10^%d: String %q, decimal %q", n.c, n.e, got, want)
+		}
+	}
+}

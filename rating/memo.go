@@ -114,6 +114,9 @@ type tableMemo struct {
 	// whose keys are all exact strings (the key shown is then the key
 	// written) when the table's citations are static.
 	rows map[*rulesets.Row]*TableRow
+	// ownRows: some row is not shared (a banded key shows the value
+	// looked up): a premium priced from it has a TableRow of its own.
+	ownRows bool
 	// bands are the bands of the table's dimensions as lookup uses them.
 	bands map[*rulesets.Band]*bandMemo
 	// index finds a row by its keys' texts (indexKey) when every row of
@@ -316,6 +319,9 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 			}
 			keep(&tm.mark, "table "+t.ID)
 			tm.sharedRows(t)
+			for _, row := range t.Rows {
+				tm.ownRows = tm.ownRows || tm.rows[row] == nil
+			}
 			m.tables[t] = tm
 		}
 	}

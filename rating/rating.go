@@ -333,12 +333,6 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 			plural(len(inc.Required), "is", "are"), requiredBy(rt, inc.Required))
 		return nil, tr.entries, inc.escape()
 	}
-	// the premium and the room for the decimals it makes: one allocation
-	pr := &premiumRoom{p: Premium{Currency: rt.Currency, Combine: rt.Combine.Mode,
-		Rounding: Rounding{Scale: rt.Rounding.Scale, Mode: rt.Rounding.Mode, Steps: rt.Rounding.Steps}}}
-	p := &pr.p
-	mk := marks{m: m}
-
 	// Base: the first base that applies, most local first.
 	bi := -1
 	for i, b := range rt.Bases {
@@ -359,8 +353,22 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		return nil, tr.entries, inc.escape()
 	}
 	base := rt.Bases[bi]
+	// the premium and the room for the decimals it makes, and for the
+	// table row it shows when that row is its own: one allocation
+	var pr *premiumRoom
+	var rr *rowRoom
+	if t := rt.Table(base); t != nil && m.tables[t] != nil && m.tables[t].ownRows && len(t.Dims) <= len(rr.keys) {
+		prr := new(premiumRowRoom)
+		pr, rr = &prr.premiumRoom, &prr.row
+	} else {
+		pr = new(premiumRoom)
+	}
+	pr.p = Premium{Currency: rt.Currency, Combine: rt.Combine.Mode,
+		Rounding: Rounding{Scale: rt.Rounding.Scale, Mode: rt.Rounding.Mode, Steps: rt.Rounding.Steps}}
+	p := &pr.p
+	mk := marks{m: m}
 	p.Program = m.bases[bi].program
-	baseAmount, err := p.base(rt, base, &m.bases[bi], m, ev, &mk, &pr.room)
+	baseAmount, err := p.base(rt, base, &m.bases[bi], m, ev, &mk, &pr.room, rr)
 	if err != nil {
 		var ee *lang.EvalError
 		if errors.As(err, &ee) {
@@ -587,9 +595,34 @@ type premiumRoom struct {
 	room fixed.Room
 }
 
+// premiumRowRoom is a premium with room for the table row it shows too,
+// for a table whose rows are not shared (banded keys show the value
+// looked up).
+type premiumRowRoom struct {
+	premiumRoom
+	row rowRoom
+}
+
+// rowRoom is room for a table row of up to two dimensions.
+type rowRoom struct {
+	row  TableRow
+	keys [2]Key
+}
+
+// tableRow returns a TableRow whose Keys are a copy of keys: in rr when
+// it has room, else in an allocation of its own.
+func (rr *rowRoom) tableRow(keys []Key) *TableRow {
+	if rr == nil || len(keys) > len(rr.keys) {
+		return newTableRow(keys)
+	}
+	n := copy(rr.keys[:], keys)
+	rr.row.Keys = rr.keys[:n:n]
+	return &rr.row
+}
+
 // base prices the base step into p.Base, its amount made in room; it
 // returns the amount as a fixed-point number too.
-func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo, m *stackMemo, ev *lang.Eval, mk *marks, room *fixed.Room) (fixed.Num, error) {
+func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo, m *stackMemo, ev *lang.Eval, mk *marks, room *fixed.Room, rr *rowRoom) (fixed.Num, error) {
 	p.Base = Base{Rule: b.Ref(), Text: b.Text, Formula: b.Formula.Src, Cite: bm.cites.get(ev, b.Ruleset, b.Cite)}
 	mk.add(p, provOf(b.Illustrative, b.Unverified, p.Base.Cite), bm.mark)
 	var rate decimal.Decimal
@@ -614,7 +647,7 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo,
 			}
 			row = r
 			if p.Base.Table = tm.rows[row]; p.Base.Table == nil {
-				p.Base.Table = newTableRow(keys)
+				p.Base.Table = rr.tableRow(keys)
 				*p.Base.Table = TableRow{Table: t.ID, Ref: tm.ref, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: p.Base.Table.Keys, Value: row.Value,
 					Cite: tm.cites.get(ev, t.Ruleset, t.Cite)}
 			}

@@ -142,6 +142,13 @@ func (d Date) Year() int         { y, _, _ := d.civil(); return y }
 func (d Date) Month() time.Month { _, m, _ := d.civil(); return time.Month(m) }
 func (d Date) Day() int          { _, _, dd := d.civil(); return dd }
 
+// Parts returns the year, month and day of d at once (Year, Month and Day
+// each compute all three).
+func (d Date) Parts() (year int, month time.Month, day int) {
+	y, m, dd := d.civil()
+	return y, time.Month(m), dd
+}
+
 // civil returns year, month and day; those of 0001-01-01 minus one day for
 // the zero Date, as time.Time gave them.
 func (d Date) civil() (int, int, int) {

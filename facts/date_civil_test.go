@@ -21,7 +21,7 @@ func TestCivilDays(t *testing.T) {
 		if d.n != n {
 			t.Fatalf("%s: day number %d, want %d", tm.Format("2006-01-02"), d.n, n)
 		}
-		if d.Year() != tm.Year() || d.Month() != tm.Month() || d.Day() != tm.Day() {
+		if y, m, dd := d.Parts(); d.Year() != tm.Year() || d.Month() != tm.Month() || d.Day() != tm.Day() || y != tm.Year() || m != tm.Month() || dd != tm.Day() {
 			t.Fatalf("%s: parts %d-%d-%d", tm.Format("2006-01-02"), d.Year(), d.Month(), d.Day())
 		}
 		if !d.Time().Equal(tm) {

@@ -37,7 +37,7 @@ func WindowEnd(a facts.Date, years int) facts.Date {
 	if a.IsZero() {
 		return a
 	}
-	if a.Month() != time.February || a.Day() != 29 {
+	if _, m, d := a.Parts(); m != time.February || d != 29 {
 		// a's day exists in every year: the window ends the day before
 		// its anniversary (the loop below finds the same day)
 		if e := a.AddYears(years); !e.IsZero() {

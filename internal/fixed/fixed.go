@@ -13,8 +13,8 @@ package fixed
 
 import (
 	"math"
-	"strconv"
 	"math/bits"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 )

@@ -1,15 +1,13 @@
 package lang
 
-import "github.com/shopspring/decimal"
+import (
+	"github.com/anzexian/anzexian/internal/fixed"
+	"github.com/shopspring/decimal"
+)
 
-// RoundMode rounds d to scale places with the named mode.
+// RoundMode rounds d to scale places with the named mode: "half_up" (half
+// away from zero, the default), "half_even" or "down" (fixed.Round, the
+// decimal arithmetic the fixed-point path falls back to).
 func RoundMode(d decimal.Decimal, scale int32, mode string) decimal.Decimal {
-	switch mode {
-	case "half_even":
-		return d.RoundBank(scale)
-	case "down":
-		return d.RoundDown(scale)
-	default:
-		return d.Round(scale) // half_up: half away from zero
-	}
+	return fixed.Round(d, scale, mode)
 }

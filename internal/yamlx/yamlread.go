@@ -413,8 +413,6 @@ const (
 // exponent.
 var exponentForm = regexp.MustCompile(`^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)e([+-]?[0-9]+)$`)
 
-// parseDecimal parses s exactly (never through float64) and checks the
-// limits. It returns a message for the user when s is not acceptable.
 // DecimalRange says what is wrong with d if it lies outside the decimals
 // the engine takes (more than MaxDecimalFracDigits significant places, or
 // 10^15 and more), or "" if it is fine.
@@ -458,7 +456,57 @@ func tooLarge(d decimal.Decimal, exp int32) bool {
 	return d.Cmp(b[0]) >= 0 || d.Cmp(b[1]) <= 0
 }
 
+// ParseDecimal parses s exactly (never through float64) and checks the
+// limits. It returns a message for the user when s is not acceptable.
 func ParseDecimal(s string) (decimal.Decimal, string) {
+	if d, ok := plainDecimal(s); ok {
+		return d, ""
+	}
+	return parseDecimal(s)
+}
+
+// plainDecimal parses the form nearly every number in facts and rulesets
+// takes, an optional minus, digits and at most one point between digits,
+// without the checks and the big-number parse the general path makes: with
+// at most maxDecimalIntDigits digits before the point and
+// MaxDecimalFracDigits after it, and eighteen digits in all, the number is
+// in range and its coefficient fits an int64. It gives the decimal
+// parseDecimal gives, the same coefficient and exponent; ok is false for
+// any other form, which parseDecimal then reads.
+func plainDecimal(s string) (d decimal.Decimal, ok bool) {
+	i, neg := 0, false
+	if len(s) > 0 && s[0] == '-' {
+		i, neg = 1, true
+	}
+	var c int64
+	intDigits, fracDigits, point := 0, 0, false
+	for ; i < len(s); i++ {
+		switch ch := s[i]; {
+		case ch >= '0' && ch <= '9':
+			c = c*10 + int64(ch-'0')
+			if point {
+				fracDigits++
+			} else {
+				intDigits++
+			}
+		case ch == '.' && !point:
+			point = true
+		default:
+			return d, false
+		}
+	}
+	if intDigits == 0 || (point && fracDigits == 0) || intDigits > maxDecimalIntDigits ||
+		fracDigits > MaxDecimalFracDigits || intDigits+fracDigits > 18 {
+		return d, false
+	}
+	if neg {
+		c = -c
+	}
+	return decimal.New(c, int32(-fracDigits)), true
+}
+
+// parseDecimal is ParseDecimal for any form.
+func parseDecimal(s string) (decimal.Decimal, string) {
 	t := strings.TrimSpace(s)
 	if t == "" {
 		return decimal.Decimal{}, "is empty"

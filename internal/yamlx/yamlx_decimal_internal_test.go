@@ -96,3 +96,51 @@ func TestTrimPlaces(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainDecimalAgrees checks the fast path for plain numbers against the
+// general parse on generated strings: where it takes a string it gives the
+// same coefficient and exponent (a decimal's exponent shows in the trace and
+// in JSON), and it leaves every other form to the general parse.
+func TestPlainDecimalAgrees(t *testing.T) {
+	alphabet := "0123456789.-+e "
+	seed := uint64(1)
+	next := func(n int) int {
+		seed ^= seed << 13
+		seed ^= seed >> 7
+		seed ^= seed << 17
+		return int(seed % uint64(n))
+	}
+	var inputs []string
+	for range 200000 {
+		b := make([]byte, 1+next(22))
+		for i := range b {
+			if next(4) == 0 {
+				b[i] = alphabet[next(len(alphabet))]
+			} else {
+				b[i] = alphabet[next(10)]
+			}
+		}
+		inputs = append(inputs, string(b))
+	}
+	inputs = append(inputs, "0", "-0", "0.00", "-0.000", "00012", "999999999999999", "1000000000000000",
+		"999999999999999.999", "0.0000000000000001", "0.00000000000000001", "123456789012345678",
+		"1234567890123456789", "9223372036854775807", "-9223372036854775808", "5.", ".5", "-", "-.5", "1.2.3", "")
+	taken := 0
+	for _, s := range inputs {
+		d, ok := plainDecimal(s)
+		if !ok {
+			continue
+		}
+		taken++
+		want, msg := parseDecimal(s)
+		if msg != "" {
+			t.Fatalf("plainDecimal(%q) = %s, but the general parse rejects it: %s", s, d, msg)
+		}
+		if d.Coefficient().Cmp(want.Coefficient()) != 0 || d.Exponent() != want.Exponent() {
+			t.Fatalf("plainDecimal(%q) = %s×10^%d, the general parse %s×10^%d", s, d.Coefficient(), d.Exponent(), want.Coefficient(), want.Exponent())
+		}
+	}
+	if taken < len(inputs)/10 {
+		t.Fatalf("the fast path took %d of %d inputs: the test no longer exercises it", taken, len(inputs))
+	}
+}

@@ -438,25 +438,32 @@ func (c *compiler) equality(n *ast.BinaryNode, l, r cval, neg bool) cval {
 		c.checkCodeLit(l.t, r, n.Right)
 		c.checkCodeLit(r.t, l, n.Left)
 	}
-	var eq func(*Eval) bool
-	switch l.t.Kind {
-	case KBool:
-		a, b := fnOf[bool](l), fnOf[bool](r)
-		eq = func(ev *Eval) bool { return a(ev) == b(ev) }
-	case KInt:
-		a, b := fnOf[int](l), fnOf[int](r)
-		eq = func(ev *Eval) bool { return a(ev) == b(ev) }
-	case KDec:
-		a, b := fnOf[decimal.Decimal](l), fnOf[decimal.Decimal](r)
-		eq = func(ev *Eval) bool { return a(ev).Equal(b(ev)) }
-	case KStr:
-		a, b := fnOf[string](l), fnOf[string](r)
-		eq = func(ev *Eval) bool { return a(ev) == b(ev) }
-	case KDate:
-		a, b := fnOf[facts.Date](l), fnOf[facts.Date](r)
-		eq = func(ev *Eval) bool { return a(ev) == b(ev) }
-	default:
-		return c.errorf(n, "", "cannot compare values of type %s with ==", l.t)
+	// a fact compared with a constant: the constant is captured rather
+	// than called, and a decimal compared in fixed point
+	eq, ok := equalsConst(l, r)
+	if !ok {
+		eq, ok = equalsConst(r, l)
+	}
+	if !ok {
+		switch l.t.Kind {
+		case KBool:
+			a, b := fnOf[bool](l), fnOf[bool](r)
+			eq = func(ev *Eval) bool { return a(ev) == b(ev) }
+		case KInt:
+			a, b := fnOf[int](l), fnOf[int](r)
+			eq = func(ev *Eval) bool { return a(ev) == b(ev) }
+		case KDec:
+			a, b := fnOf[decimal.Decimal](l), fnOf[decimal.Decimal](r)
+			eq = func(ev *Eval) bool { return a(ev).Equal(b(ev)) }
+		case KStr:
+			a, b := fnOf[string](l), fnOf[string](r)
+			eq = func(ev *Eval) bool { return a(ev) == b(ev) }
+		case KDate:
+			a, b := fnOf[facts.Date](l), fnOf[facts.Date](r)
+			eq = func(ev *Eval) bool { return a(ev) == b(ev) }
+		default:
+			return c.errorf(n, "", "cannot compare values of type %s with ==", l.t)
+		}
 	}
 	if neg {
 		return cval{t: TBool, fn: func(ev *Eval) bool { return !eq(ev) }}
@@ -473,6 +480,12 @@ func (c *compiler) compare(n ast.Node, op string, l, r cval) cval {
 	}
 	if !l.t.Same(r.t) && !(l.t.Kind == KStr && r.t.Kind == KStr) {
 		return c.errorf(n, "", "cannot compare %s with %s", l.t, r.t)
+	}
+	if v, ok := compareConst(op, l, r); ok {
+		return v
+	}
+	if v, ok := compareConst(flipOp[op], r, l); ok {
+		return v
 	}
 	var cmp func(*Eval) int
 	switch l.t.Kind {
@@ -514,13 +527,88 @@ func (c *compiler) compare(n ast.Node, op string, l, r cval) cval {
 	return cval{t: TBool, fn: func(ev *Eval) bool { return cmp(ev) >= 0 }}
 }
 
+// flipOp is the comparison with its operands swapped.
+var flipOp = map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+// equalsConst compiles x == k for a value x and a constant k of the same
+// type (ints, strings and codes, bools, decimals): k is captured rather
+// than called, and a decimal is compared in fixed point, which allocates
+// nothing where a decimal compare of two exponents rescales one.
+func equalsConst(x, k cval) (func(*Eval) bool, bool) {
+	if !k.isConst || x.isConst {
+		return nil, false
+	}
+	switch c := k.cv.(type) {
+	case bool:
+		if a, ok := x.fn.(func(*Eval) bool); ok {
+			return func(ev *Eval) bool { return a(ev) == c }, true
+		}
+	case int:
+		if a, ok := x.fn.(func(*Eval) int); ok {
+			return func(ev *Eval) bool { return a(ev) == c }, true
+		}
+	case string:
+		if a, ok := x.fn.(func(*Eval) string); ok {
+			return func(ev *Eval) bool { return a(ev) == c }, true
+		}
+	case decimal.Decimal:
+		if a, ok := x.fn.(func(*Eval) decimal.Decimal); ok {
+			n := fixed.Of(c)
+			return func(ev *Eval) bool { return fixed.Of(a(ev)).Cmp(n) == 0 }, true
+		}
+	}
+	return nil, false
+}
+
+// compareConst compiles x op k for a value x and a constant k, as
+// equalsConst does ==.
+func compareConst(op string, x, k cval) (cval, bool) {
+	if !k.isConst || x.isConst || op == "" {
+		return cval{}, false
+	}
+	var cmp func(*Eval) int
+	switch c := k.cv.(type) {
+	case int:
+		a, ok := x.fn.(func(*Eval) int)
+		if !ok {
+			return cval{}, false
+		}
+		switch op { // without the cmp indirection, as compare does
+		case "<":
+			return cval{t: TBool, fn: func(ev *Eval) bool { return a(ev) < c }}, true
+		case "<=":
+			return cval{t: TBool, fn: func(ev *Eval) bool { return a(ev) <= c }}, true
+		case ">":
+			return cval{t: TBool, fn: func(ev *Eval) bool { return a(ev) > c }}, true
+		}
+		return cval{t: TBool, fn: func(ev *Eval) bool { return a(ev) >= c }}, true
+	case decimal.Decimal:
+		a, ok := x.fn.(func(*Eval) decimal.Decimal)
+		if !ok {
+			return cval{}, false
+		}
+		n := fixed.Of(c)
+		cmp = func(ev *Eval) int { return fixed.Of(a(ev)).Cmp(n) }
+	default:
+		return cval{}, false
+	}
+	switch op {
+	case "<":
+		return cval{t: TBool, fn: func(ev *Eval) bool { return cmp(ev) < 0 }}, true
+	case "<=":
+		return cval{t: TBool, fn: func(ev *Eval) bool { return cmp(ev) <= 0 }}, true
+	case ">":
+		return cval{t: TBool, fn: func(ev *Eval) bool { return cmp(ev) > 0 }}, true
+	}
+	return cval{t: TBool, fn: func(ev *Eval) bool { return cmp(ev) >= 0 }}, true
+}
+
 // asOfCompare compiles as_of compared with a constant date so that the
 // timeline knows the day the answer changes (the constant, or the day
 // after it), instead of taking every day as a possible change.
 func asOfCompare(op string, l, r cval) (cval, bool) {
-	flip := map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 	if r.path == "as_of" && l.isConst {
-		l, r, op = r, l, flip[op]
+		l, r, op = r, l, flipOp[op]
 	}
 	if l.path != "as_of" || !r.isConst {
 		return cval{}, false

@@ -122,7 +122,34 @@ func sortBySince(ps []Penalty) {
 		return !a.Since.IsZero() && !b.Since.IsZero() && a.Since != b.Since && a.Since.Before(b.Since)
 	}
 	if len(ps) > 20 {
-		sort.SliceStable(ps, func(i, j int) bool { return less(&ps[i], &ps[j]) })
+		// sort the positions, with the same algorithm and comparisons
+		// (so the same order: less is not a strict weak order, and
+		// another algorithm could order unequal days differently), then
+		// move each penalty once: sorting the penalties themselves moved
+		// their 400-odd bytes, with write barriers, at every step of the
+		// merges
+		idx := make([]int32, len(ps))
+		for i := range idx {
+			idx[i] = int32(i)
+		}
+		sort.SliceStable(idx, func(i, j int) bool { return less(&ps[idx[i]], &ps[idx[j]]) })
+		// ps[i] = old ps[idx[i]], in place: follow each cycle of the
+		// permutation, marking the positions done
+		for i := range idx {
+			if idx[i] < 0 {
+				continue
+			}
+			tmp, j := ps[i], i
+			for {
+				k := int(idx[j])
+				idx[j] = -1
+				if k == i {
+					ps[j] = tmp
+					break
+				}
+				ps[j], j = ps[k], k
+			}
+		}
 		return
 	}
 	// what sort.SliceStable does for up to 20 elements: an insertion sort

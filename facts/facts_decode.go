@@ -160,6 +160,7 @@ func decodeFacts(name string, src []byte, n *yaml.Node, budget *yamlx.Budget) (*
 		f.Extra[k.Value] = extraValue(r, k.Value, v)
 	}
 	fs, _ := r.Fields(core, "", "the enterprise", factsKeys...)
+	defer yamlx.PutFields(fs)
 	get := func(key string) *yaml.Node {
 		if v, ok := fs[key]; ok && !yamlx.IsNull(v.Val) {
 			return v.Val
@@ -235,10 +236,12 @@ func decodeFacts(name string, src []byte, n *yaml.Node, budget *yamlx.Budget) (*
 				s.Workers, _ = r.Int(w, p+".workers", "workers", 0, yamlx.MaxInt)
 			}
 			f.Sites = append(f.Sites, s)
+			yamlx.PutFields(sf)
 		}
 	}
 	if v := get("park"); v != nil {
 		pf, ok := r.Fields(v, "park", "park", "name", "factory_in_factory")
+		defer yamlx.PutFields(pf)
 		if ok {
 			f.Park = &Park{}
 			if x := pf["name"].Val; !yamlx.IsNull(x) {
@@ -271,6 +274,7 @@ func decodeFacts(name string, src []byte, n *yaml.Node, budget *yamlx.Budget) (*
 	}
 	if v := get("project"); v != nil {
 		pf, ok := r.Fields(v, "project", "project", "name", "contract_value", "high_risk_works", "metro", "start", "end")
+		defer yamlx.PutFields(pf)
 		if ok {
 			p := &Project{}
 			if x := pf["name"].Val; !yamlx.IsNull(x) {
@@ -336,10 +340,12 @@ func decodeFacts(name string, src []byte, n *yaml.Node, budget *yamlx.Budget) (*
 				r.Errorf(af["reported_on"].Val, p+".reported_on", "facts.inconsistent", "reported_on is the day the authorities learned of the accident, on or after it", "reported_on (%s) is before the accident (%s)", a.ReportedOn, a.Date)
 			}
 			f.Accidents = append(f.Accidents, a)
+			yamlx.PutFields(af)
 		}
 	}
 	if v := get("work_injury_rank"); v != nil {
 		wf, ok := r.Fields(v, "work_injury_rank", "work_injury_rank", "year", "rank")
+		defer yamlx.PutFields(wf)
 		if ok {
 			w := &WorkInjuryRank{}
 			okY, okR := false, false
@@ -369,6 +375,7 @@ func decodeFacts(name string, src []byte, n *yaml.Node, budget *yamlx.Budget) (*
 	}
 	if v := get("hazards"); v != nil {
 		hf, ok := r.Fields(v, "hazards", "hazards", "major_unrectified", "refused_rectification", "refused_on")
+		defer yamlx.PutFields(hf)
 		if ok {
 			if x := hf["major_unrectified"].Val; !yamlx.IsNull(x) {
 				f.Hazards.MajorUnrectified, _ = r.Bool(x, "hazards.major_unrectified", "major_unrectified")
@@ -429,6 +436,7 @@ func decodeFacts(name string, src []byte, n *yaml.Node, budget *yamlx.Budget) (*
 				h.Insurer = r.Str(x, p+".insurer", "insurer")
 			}
 			f.PolicyHistory = append(f.PolicyHistory, h)
+			yamlx.PutFields(hf)
 		}
 	}
 	if v := get("other_safety_insurance"); v != nil {
@@ -480,6 +488,7 @@ func decodeFacts(name string, src []byte, n *yaml.Node, budget *yamlx.Budget) (*
 // record reads one enforcement record.
 func (r *reader) record(it *yaml.Node, p string) (Record, bool) {
 	rf, ok := r.Fields(it, p, "an enforcement record", "kind", "date", "subject", "deadline", "rectified_on", "amount", "tier", "result", "measure", "period")
+	defer yamlx.PutFields(rf)
 	if !ok {
 		return Record{}, false
 	}
@@ -529,6 +538,7 @@ func (r *reader) record(it *yaml.Node, p string) (Record, bool) {
 	}
 	if x := rf["period"].Val; !yamlx.IsNull(x) {
 		pf, ok := r.Fields(x, p+".period", "a period", "from", "to")
+		defer yamlx.PutFields(pf)
 		if ok {
 			from := r.optDate(pf["from"].Val, p+".period.from", "period start")
 			to := r.optDate(pf["to"].Val, p+".period.to", "period end")
@@ -580,6 +590,7 @@ func (r *reader) policy(v *yaml.Node) *Policy {
 	pf, ok := r.Fields(v, "policy", "policy", "insured", "insurer", "concluded_on", "start", "end", "insured_employees",
 		"death_limit", "disability_limit", "medical_limit", "uniform_limits", "occupational_disease_cover",
 		"prevention_service", "premium_charged_to_employees", "premium")
+	defer yamlx.PutFields(pf)
 	if !ok {
 		return nil
 	}
@@ -646,6 +657,7 @@ func (r *reader) policy(v *yaml.Node) *Policy {
 
 func (r *reader) enforcement(v *yaml.Node) *Enforcement {
 	ef, ok := r.Fields(v, "enforcement", "enforcement", "ordered_on", "deadline", "rectified_on", "fined_on", "fine_amount", "reinspected_on")
+	defer yamlx.PutFields(ef)
 	if !ok {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/anzexian/anzexian/diag"
@@ -145,8 +146,12 @@ type Field struct {
 // fields checks that n is a mapping whose keys are all in allowed, and
 // returns the values by key. Unknown and duplicate keys are reported, with a
 // suggestion for a likely typo. A null node yields an empty map and ok.
+//
+// The map may be given back with PutFields once nothing reads it any more:
+// the facts decoder does, so that decoding a portfolio's millions of
+// records reuses a few maps instead of making several for each.
 func (r *Reader) Fields(n *yaml.Node, path string, what string, allowed ...string) (map[string]Field, bool) {
-	out := map[string]Field{}
+	out := fieldMaps.Get().(map[string]Field)
 	if IsNull(n) {
 		return out, true
 	}
@@ -186,6 +191,18 @@ func (r *Reader) Fields(n *yaml.Node, path string, what string, allowed ...strin
 		out[name] = Field{k, v}
 	}
 	return out, true
+}
+
+var fieldMaps = sync.Pool{New: func() any { return make(map[string]Field, 8) }}
+
+// PutFields gives back a map Fields returned, emptied; the caller must not
+// use it afterwards.
+func PutFields(m map[string]Field) {
+	if len(m) > 64 {
+		return // an odd mapping's map is left to the collector
+	}
+	clear(m)
+	fieldMaps.Put(m)
 }
 
 // pairs returns the key/value pairs of a mapping in order (for maps keyed by

@@ -250,12 +250,31 @@ func (ev *Eval) baseAccidents() []facts.Accident {
 	return ev.baseAcc
 }
 
+// reset empties h for the decision date base, keeping its buffers. It sets
+// field by field: assigning a whole History moved every pointer through a
+// write barrier, where a slice cut to its own start is written without one.
+// TestHistoryReset checks that it leaves no field behind.
+func (h *History) reset(base facts.Date) {
+	h.Base = base
+	h.Accidents, h.AccidentIndex = nil, nil
+	h.Cover = h.Cover[:0]
+	h.Records, h.RecordIndex = h.Records[:0], h.RecordIndex[:0]
+	h.FromEnforcement = false
+	h.Proof = Proof{}
+	h.Closed, h.ClosedOn = false, facts.Date{}
+	h.deadlines, h.tiers = h.deadlines[:0], h.tiers[:0]
+	h.uninsured, h.late = h.uninsured[:0], h.late[:0]
+	h.overdue, h.refusals = h.overdue[:0], h.refusals[:0]
+	h.derived = false
+	h.enf, h.enfDone = nil, false
+	h.deficient = nil
+	h.accBuf, h.idxBuf = h.accBuf[:0], h.idxBuf[:0]
+}
+
 func (ev *Eval) computeHistory() {
 	f, base := ev.f, ev.base
 	h := &ev.hist
-	*h = History{Base: base, accBuf: h.accBuf[:0], idxBuf: h.idxBuf[:0], Cover: h.Cover[:0],
-		Records: h.Records[:0], RecordIndex: h.RecordIndex[:0], deadlines: h.deadlines[:0], tiers: h.tiers[:0],
-		uninsured: h.uninsured[:0], late: h.late[:0], overdue: h.overdue[:0], refusals: h.refusals[:0]}
+	h.reset(base)
 	ev.histBase, ev.histOK = base, true
 
 	// Accidents: in date order, those after the decision date left out.

@@ -361,8 +361,10 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options
 	f := ev.Facts()
 	room := new(assessmentRoom)
 	a := &room.a
-	*a = Assessment{Enterprise: f.Name, Region: f.Region, AsOf: o.asOf, Insurer: o.insurer,
-		Rulesets: layersOf(st), Notes: answerNotes(st, f.Region)}
+	// field by field: the room is new, so zero, and a whole Assessment
+	// stored into it would pass every pointer slot through a write barrier
+	a.Enterprise, a.Region, a.AsOf, a.Insurer = f.Name, f.Region, o.asOf, o.insurer
+	a.Rulesets, a.Notes = layersOf(st), answerNotes(st, f.Region)
 	tl := timeline.Build(timeline.Input{Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds, Decide: decide})
 	copt := coverage.Options{Trace: o.trace, Into: &room.cov}
 	if p := f.Policy; p.IsInsured() && !p.Start.After(o.asOf) && !p.End.Before(o.asOf) {

@@ -363,9 +363,11 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	} else {
 		pr = new(premiumRoom)
 	}
-	pr.p = Premium{Currency: rt.Currency, Combine: rt.Combine.Mode,
-		Rounding: Rounding{Scale: rt.Rounding.Scale, Mode: rt.Rounding.Mode, Steps: rt.Rounding.Steps}}
+	// field by field: the room is new, so zero, and a whole Premium
+	// stored into it would pass every pointer slot through a write barrier
 	p := &pr.p
+	p.Currency, p.Combine = rt.Currency, rt.Combine.Mode
+	p.Rounding.Scale, p.Rounding.Mode, p.Rounding.Steps = rt.Rounding.Scale, rt.Rounding.Mode, rt.Rounding.Steps
 	mk := marks{m: m}
 	p.Program = m.bases[bi].program
 	baseAmount, err := p.base(rt, base, &m.bases[bi], m, ev, &mk, &pr.room, rr)
@@ -623,7 +625,8 @@ func (rr *rowRoom) tableRow(keys []Key) *TableRow {
 // base prices the base step into p.Base, its amount made in room; it
 // returns the amount as a fixed-point number too.
 func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo, m *stackMemo, ev *lang.Eval, mk *marks, room *fixed.Room, rr *rowRoom) (fixed.Num, error) {
-	p.Base = Base{Rule: b.Ref(), Text: b.Text, Formula: b.Formula.Src, Cite: bm.cites.get(ev, b.Ruleset, b.Cite)}
+	// p is a new premium: its Base is zero (see Evaluate)
+	p.Base.Rule, p.Base.Text, p.Base.Formula, p.Base.Cite = b.Ref(), b.Text, b.Formula.Src, bm.cites.get(ev, b.Ruleset, b.Cite)
 	mk.add(p, provOf(b.Illustrative, b.Unverified, p.Base.Cite), bm.mark)
 	var rate decimal.Decimal
 	switch {

@@ -121,18 +121,12 @@ func (t *Timeline) in(o []Obligation, c []Stretch, e []Event) *Timeline {
 	return t
 }
 
-// estimate is the room a timeline of f is likely to need: obligation
-// stretches between the boundaries from start on, cover stretches
-// changing with the policies, and the events of the facts and the rule
-// changes.
-func estimate(f *facts.Facts, bounds []facts.Date, start facts.Date) (no, nc, ne int) {
-	nb := 0
-	for _, b := range bounds {
-		if !b.Before(start) {
-			nb++
-		}
-	}
-	no = max(1, nb)
+// estimate is the room the cover and the events of a timeline of f from
+// start through asOf are likely to need, with no obligation stretches and
+// nr rulesets taking effect in it: the cover stretches change with the
+// policies and the obligation; the events are those Finish lists, each
+// counted when its date falls in the timeline.
+func estimate(f *facts.Facts, start, asOf facts.Date, no, nr int) (nc, ne int) {
 	nc = 1 + 2*len(f.PolicyHistory)
 	if f.Policy.IsInsured() {
 		nc++
@@ -140,16 +134,45 @@ func estimate(f *facts.Facts, bounds []facts.Date, start facts.Date) (no, nc, ne
 	if f.OperatingSince != nil {
 		nc++
 	}
-	ne = nb + len(f.Accidents) + 2*len(f.EnforcementRecords) + 3*len(f.PolicyHistory)
-	if f.Policy.IsInsured() {
-		ne += 2
+	if no > 1 {
+		// the obligation's changes split the policies' stretches: a
+		// stretch more, since a list that outgrows its room is copied
+		nc = max(nc, no) + 1
+	}
+	in := func(d facts.Date) int {
+		if d.Before(start) || d.After(asOf) {
+			return 0
+		}
+		return 1
+	}
+	ne = nr + 2*len(f.EnforcementRecords)
+	if e := f.Enforcement; e != nil && len(f.EnforcementRecords) == 0 {
+		// the records it stands for (facts.ExpandEnforcement) and an
+		// order's deadline
+		for _, p := range []bool{e.OrderedOn != nil, e.OrderedOn != nil, e.FinedOn != nil && e.FineAmount != nil, e.ReinspectedOn != nil} {
+			if p {
+				ne++
+			}
+		}
+	}
+	for i := range f.Accidents {
+		ne += in(f.Accidents[i].Date)
+	}
+	for _, h := range f.PolicyHistory {
+		ne += in(h.Start) + in(h.End)
+		if h.SurrenderedOn != nil {
+			ne += in(*h.SurrenderedOn)
+		}
+	}
+	if p := f.Policy; p.IsInsured() {
+		ne += in(p.Start) + in(p.End)
 	}
 	for _, p := range []bool{f.OperatingSince != nil, f.ClosedOn != nil, f.WorkInjuryRank != nil} {
 		if p {
 			ne++
 		}
 	}
-	return no, nc, ne
+	return nc, ne
 }
 
 // clip makes the lists full: appending to them copies.
@@ -299,8 +322,11 @@ func Build(in Input) *Timeline {
 	if len(in.Boundaries) > 0 && in.Boundaries[0].Before(asOf) {
 		start = in.Boundaries[0]
 	}
-	t := newTimeline(estimate(ev.Facts(), in.Boundaries, start))
-	t.Through, t.Enforcement, t.From = asOf, []Entry{}, start
+	// the obligation stretches are decided first, in room on the stack,
+	// so that the timeline's own room is sized by their number rather
+	// than by the boundaries (most of which change no obligation)
+	var buf [4]Obligation
+	os, nr := buf[:0], 0
 	ob := ev.Obligation()
 	defer func() {
 		in.Stack.MoveTo(ev, asOf)
@@ -318,9 +344,14 @@ func Build(in Input) *Timeline {
 		}
 		st, err := in.StackAt(d)
 		if err != nil {
-			t.add(Obligation{From: d, To: next.AddDays(-1), Level: rulesets.ObligationNone, NoRules: true})
+			os = addObligation(os, Obligation{From: d, To: next.AddDays(-1), Level: rulesets.ObligationNone, NoRules: true})
 			d = next
 			continue
+		}
+		for _, rs := range st.Layers {
+			if rs.Effective.From == d {
+				nr++ // an event of the timeline (Finish)
+			}
 		}
 		st.MoveTo(ev, d)
 		ev.ResetHorizon()
@@ -332,28 +363,35 @@ func Build(in Input) *Timeline {
 		if duty.Binding != duty.Level {
 			o.Binding, o.Basis = duty.Binding, "draft"
 		}
-		t.add(o)
+		os = addObligation(os, o)
 		d = next
 	}
-	if n := len(t.Obligations); n > MaxStretches {
-		t.Omitted.Obligations = n - MaxStretches
-		t.Obligations = t.Obligations[n-MaxStretches:]
+	omitted := 0
+	if n := len(os); n > MaxStretches {
+		omitted, os = n-MaxStretches, os[n-MaxStretches:]
 	}
+	nc, ne := estimate(ev.Facts(), start, asOf, len(os), nr)
+	t := newTimeline(len(os), nc, ne)
+	t.Through, t.Enforcement, t.From = asOf, []Entry{}, start
+	t.Obligations = append(t.Obligations, os...)
+	t.Omitted.Obligations = omitted
 	return t
 }
 
-func (t *Timeline) add(o Obligation) {
-	if n := len(t.Obligations); n > 0 {
-		p := &t.Obligations[n-1]
+// addObligation appends o to os, or extends the last stretch when o
+// continues it with the same obligation.
+func addObligation(os []Obligation, o Obligation) []Obligation {
+	if n := len(os); n > 0 {
+		p := &os[n-1]
 		if p.Level == o.Level && p.Binding == o.Binding && p.NoRules == o.NoRules && slices.Equal(p.Rules, o.Rules) && p.To.AddDays(1) == o.From {
 			p.To = o.To
-			return
+			return os
 		}
 	}
 	if o.Rules == nil {
 		o.Rules = []string{}
 	}
-	t.Obligations = append(t.Obligations, o)
+	return append(os, o)
 }
 
 // At returns the obligation stretch holding d, or nil.

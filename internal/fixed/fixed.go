@@ -15,6 +15,7 @@ import (
 	"math"
 	"math/bits"
 	"strconv"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 )
@@ -44,6 +45,21 @@ var pow10 = func() (p [19]int64) {
 
 // Of returns d as a Num, as an integer when its coefficient fits.
 func Of(d decimal.Decimal) Num {
+	if layoutOK {
+		// the coefficient read in place: NumDigits goes through a float
+		// logarithm, and CoefficientInt64 makes a big.Int for the zero
+		// decimal
+		l := (*decLayout)(unsafe.Pointer(&d))
+		if l.value == nil {
+			return Num{e: l.exp, has: true, d: d}
+		}
+		if l.value.IsInt64() {
+			if c := l.value.Int64(); small(c) {
+				return Num{c: c, e: l.exp, has: true, d: d}
+			}
+		}
+		return Num{big: true, d: d}
+	}
 	if d.NumDigits() <= maxDigits {
 		return Num{c: d.CoefficientInt64(), e: d.Exponent(), has: true, d: d}
 	}
@@ -212,24 +228,23 @@ func (a Num) Sub(b Num) Num {
 
 // Cmp compares a and b: -1, 0 or 1.
 func (a Num) Cmp(b Num) int {
-	if !a.big && !b.big {
-		x, y, swapped := a, b, false
-		if x.e > y.e {
-			x, y, swapped = y, x, true
-		}
-		r := 0
-		if yc, ok := scale(y.c, int64(y.e)-int64(x.e)); ok {
-			r = cmp64(x.c, yc)
-		} else {
-			// |y| at x's exponent is at least 10^18, beyond any small x
-			r = -sign(y.c)
-		}
-		if swapped {
-			r = -r
-		}
-		return r
+	if a.big || b.big {
+		return a.Dec().Cmp(b.Dec())
 	}
-	return a.Dec().Cmp(b.Dec())
+	switch {
+	case a.e == b.e:
+		return cmp64(a.c, b.c)
+	case a.e < b.e:
+		if bc, ok := scale(b.c, int64(b.e)-int64(a.e)); ok {
+			return cmp64(a.c, bc)
+		}
+		// |b| at a's exponent is at least 10^18, beyond any small a
+		return -sign(b.c)
+	}
+	if ac, ok := scale(a.c, int64(a.e)-int64(b.e)); ok {
+		return cmp64(ac, b.c)
+	}
+	return sign(a.c)
 }
 
 func cmp64(a, b int64) int {

@@ -243,10 +243,13 @@ rows:
 }
 
 type factorMemo struct {
-	cites citeMemo
-	mark  markPair
 	cases []caseMemo
 	def   caseMemo
+	// sw decides a first-match factor's cases together when they all
+	// compare one value with constants (lang.NewSwitch)
+	sw    *lang.Switch
+	cites citeMemo
+	mark  markPair
 }
 
 type caseMemo struct {
@@ -343,6 +346,13 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 	for i, f := range rt.Factors {
 		m.traceCap += len(f.Cases)
 		fm := &m.factors[i]
+		if f.Pick == "first" {
+			conds := make([]*lang.Expr, len(f.Cases))
+			for j, c := range f.Cases {
+				conds[j] = c.When
+			}
+			fm.sw = lang.NewSwitch(conds)
+		}
 		fm.cites = newCiteMemo(f.Ruleset, f.Cite)
 		keep(&fm.mark, "factor "+f.ID)
 		for j, c := range f.Cases {

@@ -958,13 +958,27 @@ func (m *stackMemo) internedFactors(rt *rulesets.RatingStack, ev *lang.Eval, tr 
 		ch := choice{k: len(f.Cases)}
 		first := f.Pick == "first"
 		var best decimal.Decimal // the delta of the case chosen so far
-		for j, c := range f.Cases {
-			hit, err := c.When.Bool(ev)
-			if tr.on {
-				tr.add(c.Ref, "factor_case", hit, err, "")
-			}
-			if err != nil {
+		from, decided := 0, fm.sw != nil && !tr.on
+		if decided {
+			// the cases compare one value with constants: decided
+			// together, the loop below starts at the one that holds
+			var err error
+			if from, err = fm.sw.First(ev); err != nil {
 				return fail()
+			}
+		}
+		for j := from; j < len(f.Cases); j++ {
+			c := f.Cases[j]
+			hit := decided
+			if !decided {
+				var err error
+				hit, err = c.When.Bool(ev)
+				if tr.on {
+					tr.add(c.Ref, "factor_case", hit, err, "")
+				}
+				if err != nil {
+					return fail()
+				}
 			}
 			if !hit {
 				continue
@@ -972,6 +986,7 @@ func (m *stackMemo) internedFactors(rt *rulesets.RatingStack, ev *lang.Eval, tr 
 			x := &fm.cases[j]
 			v, d := x.value, x.delta
 			if !x.literal {
+				var err error
 				if v, err = c.Value.Decimal(ev); err != nil {
 					return fail()
 				}

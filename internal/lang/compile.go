@@ -29,6 +29,15 @@ type cval struct {
 	// decimal (Expr.Num): the caller makes the decimal, where it keeps
 	// it.
 	num func(*Eval) fixed.Num
+	// cmp is set on a comparison of a value with a constant (see Switch).
+	cmp *constCmp
+}
+
+// constCmp is a comparison x op k of a value with a constant.
+type constCmp struct {
+	x  cval
+	op string // ==, !=, <, <=, >, >=
+	k  any
 }
 
 func fnOf[T any](v cval) func(*Eval) T { return v.fn.(func(*Eval) T) }
@@ -440,9 +449,12 @@ func (c *compiler) equality(n *ast.BinaryNode, l, r cval, neg bool) cval {
 	}
 	// a fact compared with a constant: the constant is captured rather
 	// than called, and a decimal compared in fixed point
+	var shape *constCmp // the comparison's shape, for a Switch
 	eq, ok := equalsConst(l, r)
-	if !ok {
-		eq, ok = equalsConst(r, l)
+	if ok {
+		shape = &constCmp{x: l, op: "==", k: r.cv}
+	} else if eq, ok = equalsConst(r, l); ok {
+		shape = &constCmp{x: r, op: "==", k: l.cv}
 	}
 	if !ok {
 		switch l.t.Kind {
@@ -466,9 +478,12 @@ func (c *compiler) equality(n *ast.BinaryNode, l, r cval, neg bool) cval {
 		}
 	}
 	if neg {
-		return cval{t: TBool, fn: func(ev *Eval) bool { return !eq(ev) }}
+		if shape != nil {
+			shape.op = "!="
+		}
+		return cval{t: TBool, fn: func(ev *Eval) bool { return !eq(ev) }, cmp: shape}
 	}
-	return cval{t: TBool, fn: eq}
+	return cval{t: TBool, fn: eq, cmp: shape}
 }
 
 func (c *compiler) compare(n ast.Node, op string, l, r cval) cval {
@@ -482,9 +497,11 @@ func (c *compiler) compare(n ast.Node, op string, l, r cval) cval {
 		return c.errorf(n, "", "cannot compare %s with %s", l.t, r.t)
 	}
 	if v, ok := compareConst(op, l, r); ok {
+		v.cmp = &constCmp{x: l, op: op, k: r.cv}
 		return v
 	}
 	if v, ok := compareConst(flipOp[op], r, l); ok {
+		v.cmp = &constCmp{x: r, op: flipOp[op], k: l.cv}
 		return v
 	}
 	var cmp func(*Eval) int

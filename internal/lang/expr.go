@@ -50,6 +50,9 @@ type Expr struct {
 	// boolFn is compiled.fn when the expression is a condition (Bool
 	// calls it without asserting its type).
 	boolFn func(*Eval) bool
+	// cmp is the comparison the condition is, when it compares a value
+	// with a constant (NewSwitch).
+	cmp *constCmp
 	// degree is what Degree returns.
 	degree int
 }
@@ -544,6 +547,7 @@ func (e *Expr) Check(r *yamlx.Reader, env *Env, res Resolver) bool {
 	e.Type = v.t
 	e.compiled = v
 	e.boolFn, _ = v.fn.(func(*Eval) bool)
+	e.cmp = v.cmp
 	e.degree = c.degree
 	return true
 }

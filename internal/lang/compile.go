@@ -31,6 +31,11 @@ type cval struct {
 	num func(*Eval) fixed.Num
 	// cmp is set on a comparison of a value with a constant (see Switch).
 	cmp *constCmp
+	// sectors are the constant prefixes of an in_sector test; chain is the
+	// *sectorChain[T] of a conditional over such tests with constant
+	// results.
+	sectors []string
+	chain   any
 }
 
 // constCmp is a comparison x op k of a value with a constant.
@@ -861,6 +866,9 @@ func (c *compiler) conditional(n *ast.ConditionalNode) cval {
 	if a.t.Kind == KStr && a.t.Vocab != b.t.Vocab {
 		t = TStr
 	}
+	if v, ok := sectorPick(t, cond, a, b); ok {
+		return v
+	}
 	switch a.t.Kind {
 	case KBool:
 		return pick(t, cf, fnOf[bool](a), fnOf[bool](b))
@@ -874,6 +882,78 @@ func (c *compiler) conditional(n *ast.ConditionalNode) cval {
 		return pick(t, cf, fnOf[facts.Date](a), fnOf[facts.Date](b))
 	}
 	return c.errorf(n, "", "conditional values of type %s are not supported", a.t)
+}
+
+// sectorChain is a conditional such as in_sector("coal_mine") ? "coal" :
+// in_sector("metal") ? "metal" : "other": the value of the first branch
+// whose prefixes match a sector of the enterprise, else the last. It is
+// decided in one loop, where the nested conditionals called a closure for
+// each test and each branch, and spends the budget they spend.
+type sectorChain[T any] struct {
+	prefixes  [][]string
+	values    []T
+	otherwise T
+}
+
+func (ch *sectorChain[T]) eval(ev *Eval) T {
+	n := len(ev.f.Sectors)
+	for i, ps := range ch.prefixes {
+		if !ev.spend(n) {
+			continue // the test is false, as in_sector's
+		}
+		for _, s := range ev.f.Sectors {
+			for _, p := range ps {
+				if facts.SectorMatch(s, p) {
+					return ch.values[i]
+				}
+			}
+		}
+	}
+	return ch.otherwise
+}
+
+// sectorPick compiles cond ? a : b as a sectorChain when cond is an
+// in_sector test, a is a constant and b a constant or such a chain.
+func sectorPick(t *Type, cond, a, b cval) (cval, bool) {
+	if cond.sectors == nil || !a.isConst {
+		return cval{}, false
+	}
+	switch a.cv.(type) {
+	case string:
+		return chainOf[string](t, cond, a, b)
+	case decimal.Decimal:
+		return chainOf[decimal.Decimal](t, cond, a, b)
+	case int:
+		return chainOf[int](t, cond, a, b)
+	case bool:
+		return chainOf[bool](t, cond, a, b)
+	}
+	return cval{}, false
+}
+
+func chainOf[T any](t *Type, cond, a, b cval) (cval, bool) {
+	av, ok := a.cv.(T)
+	if !ok {
+		return cval{}, false
+	}
+	ch := &sectorChain[T]{prefixes: [][]string{cond.sectors}, values: []T{av}}
+	switch {
+	case b.isConst:
+		if ch.otherwise, ok = b.cv.(T); !ok {
+			return cval{}, false
+		}
+	case b.chain != nil:
+		rest, ok := b.chain.(*sectorChain[T])
+		if !ok {
+			return cval{}, false
+		}
+		ch.prefixes = append(ch.prefixes, rest.prefixes...)
+		ch.values = append(ch.values, rest.values...)
+		ch.otherwise = rest.otherwise
+	default:
+		return cval{}, false
+	}
+	return cval{t: t, fn: ch.eval, chain: ch}, true
 }
 
 func pick[T any](t *Type, c func(*Eval) bool, a, b func(*Eval) T) cval {

@@ -185,7 +185,7 @@ func fnInSector(c *compiler, n *ast.CallNode, a []cval) cval {
 		return cval{t: TInvalid}
 	}
 	c.visits(cval{})
-	return cval{t: TBool, fn: func(ev *Eval) bool {
+	return cval{t: TBool, sectors: prefixes, fn: func(ev *Eval) bool {
 		if !ev.spend(len(ev.f.Sectors)) {
 			return false
 		}

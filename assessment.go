@@ -347,17 +347,18 @@ func premiumNotes(notes []string, prem *rating.Premium) []string {
 	return notes
 }
 
-// assessmentRoom is an Assessment with its coverage answer and the
-// penalties' result, allocated at once.
+// assessmentRoom is an Assessment with its coverage answer, allocated at
+// once.
 type assessmentRoom struct {
 	a   Assessment
 	cov coverage.Result
-	pen penalties.Result
 }
 
 // assess answers on st; bounds are the dates the stack of reg, the region
-// and the insurer changes, and stackAt gives it on another date.
-func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options, bounds []facts.Date, stackAt func(facts.Date) (*rulesets.Stack, error)) (*Assessment, error) {
+// and the insurer changes, and stackAt gives it on another date. The
+// penalties' result is made in pen, which the answer does not keep (it
+// takes the penalties and copies the rest).
+func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options, bounds []facts.Date, stackAt func(facts.Date) (*rulesets.Stack, error), pen *penalties.Result) (*Assessment, error) {
 	f := ev.Facts()
 	room := new(assessmentRoom)
 	a := &room.a
@@ -389,7 +390,7 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options
 	}
 	a.Notes = premiumNotes(a.Notes, a.Premium)
 	pres := penalties.Evaluate(penalties.Input{
-		Stack: st, Eval: ev, Trace: o.trace, Into: &room.pen,
+		Stack: st, Eval: ev, Trace: o.trace, Into: pen,
 		StackAt:    stackAt,
 		Obligation: obligationOf,
 		Boundaries: bounds,

@@ -13,6 +13,7 @@ import (
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/internal/suggest"
+	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -43,6 +44,9 @@ type call struct {
 	// many days, and each look-up in the registry hashes the region.
 	bounds []facts.Date
 	stacks []*rulesets.Stack
+	// pen is the penalties' result of an assessment, which the answer
+	// takes its parts from (in memory the call keeps, not the answer's).
+	pen penalties.Result
 }
 
 // stackOn is the stack of the call's registry, region and insurer on d.
@@ -90,6 +94,7 @@ func (e *Engine) begin(opts []Option) *call {
 // end puts c back, holding nothing of the call.
 func (e *Engine) end(c *call) {
 	c.o, c.reg, c.region, c.bounds = options{}, nil, "", nil
+	c.pen = penalties.Result{} // the answer's penalties, not kept by the pool
 	clear(c.stacks)
 	c.stacks = c.stacks[:0]
 	e.pool.Put(c)
@@ -193,7 +198,7 @@ func (e *Engine) Assess(f *facts.Facts, opts ...Option) (*Assessment, error) {
 	if len(c.o.pinned) == 0 {
 		c.remember(c.o.asOf, st) // the stack of the as-of date, found already
 	}
-	return withinBudget(assess(reg, st, c.ev, c.o, c.bounds, c.stackAt))(c.ev)
+	return withinBudget(assess(reg, st, c.ev, c.o, c.bounds, c.stackAt, &c.pen))(c.ev)
 }
 
 // ErrBudget is wrapped by the error of an Assess or a Quote whose rules

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/internal/decfmt"
 	"github.com/anzexian/anzexian/internal/jsonw"
 	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/rating"
@@ -79,15 +80,15 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 	b = append(b, ']')
 	if p := a.Premium; p != nil {
 		b = append(b, `,"premium":"`...)
-		b = append(b, p.Amount.StringFixed(p.Rounding.Scale)...)
+		b = decfmt.AppendFixed(b, p.Amount, p.Rounding.Scale)
 		b = append(b, '"')
 		if r := p.Range; r != nil {
 			// priced provisionally: the amount under the assumed cases,
 			// the range, and the facts it waits for
 			b = append(b, `,"provisional":true,"premium_min":"`...)
-			b = append(b, r.Min.StringFixed(p.Rounding.Scale)...)
+			b = decfmt.AppendFixed(b, r.Min, p.Rounding.Scale)
 			b = append(b, `","premium_max":"`...)
-			b = append(b, r.Max.StringFixed(p.Rounding.Scale)...)
+			b = decfmt.AppendFixed(b, r.Max, p.Rounding.Scale)
 			b = append(b, `","missing":[`...)
 			for i, u := range r.Undecided {
 				for j, m := range u.Missing {
@@ -111,7 +112,7 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 			}
 			b = jsonw.AppendStringNoHTML(b, f.ID)
 			b = append(b, ':', '"')
-			b = append(b, f.Value.String()...)
+			b = decfmt.AppendDecimal(b, f.Value)
 			b = append(b, '"')
 		}
 		b = append(b, '}')
@@ -135,14 +136,14 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 		b = jsonw.AppendStringNoHTML(b, p.Law)
 		if p.Fine != nil {
 			b = append(b, `,"min":"`...)
-			b = append(b, p.Fine.Min.StringFixed(2)...)
+			b = decfmt.AppendFixed(b, p.Fine.Min, 2)
 			b = append(b, `","max":"`...)
-			b = append(b, p.Fine.Max.StringFixed(2)...)
+			b = decfmt.AppendFixed(b, p.Fine.Max, 2)
 			b = append(b, '"')
 		}
 		if p.PerDay != nil {
 			b = append(b, `,"per_day_total":"`...)
-			b = append(b, p.PerDay.Total.StringFixed(2)...)
+			b = decfmt.AppendFixed(b, p.PerDay.Total, 2)
 			b = append(b, '"')
 		}
 		if p.Basis == penalties.BasisDraft {

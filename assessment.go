@@ -113,9 +113,9 @@ func layerOf(rs *rulesets.Ruleset, role string) Layer {
 // addGoverning lists the rulesets that penalties applied but that are not
 // in the stack of the as-of date, so the answer names every document it
 // used.
-func addGoverning(a *Assessment, reg *rulesets.Registry, ps []penalties.Penalty) {
-	// the rulesets to add, found first, so that the list (shared with the
-	// stack's memo) is copied once, to its size
+func addGoverning(a *Assessment, st *rulesets.Stack, reg *rulesets.Registry, ps []penalties.Penalty) {
+	// the rulesets to add, found first; the list with them is made once
+	// per stack and set of them (governingMemo)
 	var buf [8]*rulesets.Ruleset
 	more := buf[:0]
 	add := func(key string) {
@@ -143,12 +143,57 @@ func addGoverning(a *Assessment, reg *rulesets.Registry, ps []penalties.Penalty)
 	if len(more) == 0 {
 		return
 	}
-	out := make([]Layer, len(a.Rulesets), len(a.Rulesets)+len(more))
-	copy(out, a.Rulesets)
+	a.Rulesets = governingMemoOf(st).layers(a.Rulesets, more)
+}
+
+type governingKey struct{}
+
+// governingMemo keeps, per stack, the list of layers with the rulesets
+// that govern earlier violations added, for each set of them: most
+// answers on a stack add the same (the law in force when their violations
+// began), and the list is about a kilobyte. Answers share it, as they
+// share layersOf's.
+type governingMemo struct {
+	mu sync.Mutex
+	m  atomic.Pointer[map[string][]Layer]
+}
+
+func governingMemoOf(st *rulesets.Stack) *governingMemo {
+	return st.Memo(governingKey{}, func() any { return new(governingMemo) }).(*governingMemo)
+}
+
+// layers returns base (the stack's layers) followed by more.
+func (g *governingMemo) layers(base []Layer, more []*rulesets.Ruleset) []Layer {
+	var kb [256]byte
+	key := kb[:0]
+	for _, rs := range more {
+		key = append(append(append(append(key, rs.ID...), '@'), rs.Version...), 0)
+	}
+	if m := g.m.Load(); m != nil {
+		if out, ok := (*m)[string(key)]; ok {
+			return out
+		}
+	}
+	out := make([]Layer, len(base), len(base)+len(more))
+	copy(out, base)
 	for _, rs := range more {
 		out = append(out, layerOf(rs, "governs an earlier violation"))
 	}
-	a.Rulesets = out
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	old := g.m.Load()
+	if old != nil && len(*old) >= 64 {
+		return out // an unusual stack: keep the memory bounded
+	}
+	m := make(map[string][]Layer, 1)
+	if old != nil {
+		for k, v := range *old {
+			m[k] = v
+		}
+	}
+	m[string(key)] = out
+	g.m.Store(&m)
+	return out
 }
 
 // obligationOf decides the obligation under another date's stack, for
@@ -399,7 +444,7 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options
 	a.Penalties = pres.Penalties
 	tl.Finish(ev, st, reg, f.Region, o.insurer, bounds)
 	a.Timeline = tl
-	addGoverning(a, reg, pres.Penalties)
+	addGoverning(a, st, reg, pres.Penalties)
 	a.Coverage.Undetermined = append(a.Coverage.Undetermined, pres.Undetermined...)
 	cons, und, ptrace := penalties.Consequences(st, ev, o.trace)
 	a.Consequences = cons

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -147,5 +148,48 @@ func TestAssessDeterministic(t *testing.T) {
 		} else if !bytes.Equal(first, b) {
 			t.Fatalf("run %d differs from run 0", i)
 		}
+	}
+}
+
+// The layers an answer adds for the rulesets that govern earlier
+// violations are made once per stack and set of them, and shared by the
+// answers that add the same (their content is checked against the
+// hand-written reference by TestReferenceAssessAgrees).
+func TestGoverningLayersShared(t *testing.T) {
+	eng, err := anzexian.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("examples/enterprises/hunan-hazchem-storage.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := facts.Decode("hunan.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := anzexian.At(facts.MustParseDate("2026-01-01"))
+	a, err := eng.Assess(fs[0], at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := eng.Assess(fs[0], at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	governing := 0
+	for _, l := range a.Rulesets {
+		if l.Role == "governs an earlier violation" {
+			governing++
+		}
+	}
+	if governing == 0 {
+		t.Fatal("the example's penalties name no earlier law: choose facts whose violations began under one")
+	}
+	if !reflect.DeepEqual(a.Rulesets, b.Rulesets) {
+		t.Fatalf("the layers differ between two answers:\n%+v\n%+v", a.Rulesets, b.Rulesets)
+	}
+	if &a.Rulesets[0] != &b.Rulesets[0] {
+		t.Error("the second answer made its list of layers again")
 	}
 }

@@ -37,6 +37,8 @@ type evaluator struct {
 	// list of their number (a list grown by append, of 440-byte
 	// penalties, was the largest allocation of an assessment)
 	pens []Penalty
+	// order is sinceOrder's room
+	order []int32
 }
 
 // meta is what links a penalty to its alternatives: the occurrence it is
@@ -69,7 +71,7 @@ func Evaluate(in Input) *Result {
 	}
 	e := evaluators.Get().(*evaluator)
 	*e = evaluator{in: in, ev: in.Eval, asOf: in.Eval.AsOf(), res: res, memo: memoOf(in.Stack),
-		items: e.items[:0], meta: e.meta[:0], descs: e.descs, obls: e.obls, pens: e.pens}
+		items: e.items[:0], meta: e.meta[:0], descs: e.descs, obls: e.obls, pens: e.pens, order: e.order}
 	e.res.Penalties = e.pens[:0]
 	defer e.release()
 	if in.Trace {
@@ -90,9 +92,14 @@ func Evaluate(in Input) *Result {
 		e.violation(v, &e.memo.vios[i])
 	}
 	e.linkAlternatives()
-	sortBySince(e.res.Penalties)
 	e.pens = e.res.Penalties // the room, grown as it was
-	e.res.Penalties = append(make([]Penalty, 0, len(e.pens)), e.pens...)
+	// the result: the penalties in the order they began, in a list of
+	// their number
+	e.order = sinceOrder(e.pens, e.order)
+	e.res.Penalties = make([]Penalty, len(e.pens))
+	for i, k := range e.order {
+		e.res.Penalties[i] = e.pens[k]
+	}
 	return e.res
 }
 
@@ -111,53 +118,37 @@ func (e *evaluator) release() {
 	if cap(pens) > 1024 {
 		pens = nil // a room grown very large is left to the collector
 	}
-	*e = evaluator{items: e.items[:0], meta: e.meta[:0], descs: e.descs, obls: e.obls, pens: pens}
+	*e = evaluator{items: e.items[:0], meta: e.meta[:0], descs: e.descs, obls: e.obls, pens: pens, order: e.order[:0]}
 	evaluators.Put(e)
 }
 
-// sortBySince orders penalties by the day they began, stably; a penalty
-// without one keeps its place relative to the others.
-func sortBySince(ps []Penalty) {
-	less := func(a, b *Penalty) bool {
+// sinceOrder returns, in idx, the positions of ps in the order of the day
+// each penalty began, stably; a penalty without one keeps its place
+// relative to the others. The positions are sorted, not the penalties:
+// moving their 400-odd bytes (with write barriers) at each step cost more
+// than the comparisons. The comparisons and the algorithm are
+// sort.SliceStable's (less is not a strict weak order: another algorithm
+// could order unequal days differently).
+func sinceOrder(ps []Penalty, idx []int32) []int32 {
+	idx = idx[:0]
+	for i := range ps {
+		idx = append(idx, int32(i))
+	}
+	less := func(i, j int32) bool {
+		a, b := &ps[i], &ps[j]
 		return !a.Since.IsZero() && !b.Since.IsZero() && a.Since != b.Since && a.Since.Before(b.Since)
 	}
-	if len(ps) > 20 {
-		// sort the positions, with the same algorithm and comparisons
-		// (so the same order: less is not a strict weak order, and
-		// another algorithm could order unequal days differently), then
-		// move each penalty once: sorting the penalties themselves moved
-		// their 400-odd bytes, with write barriers, at every step of the
-		// merges
-		idx := make([]int32, len(ps))
-		for i := range idx {
-			idx[i] = int32(i)
-		}
-		sort.SliceStable(idx, func(i, j int) bool { return less(&ps[idx[i]], &ps[idx[j]]) })
-		// ps[i] = old ps[idx[i]], in place: follow each cycle of the
-		// permutation, marking the positions done
-		for i := range idx {
-			if idx[i] < 0 {
-				continue
-			}
-			tmp, j := ps[i], i
-			for {
-				k := int(idx[j])
-				idx[j] = -1
-				if k == i {
-					ps[j] = tmp
-					break
-				}
-				ps[j], j = ps[k], k
-			}
-		}
-		return
+	if len(idx) > 20 {
+		sort.SliceStable(idx, func(i, j int) bool { return less(idx[i], idx[j]) })
+		return idx
 	}
 	// what sort.SliceStable does for up to 20 elements: an insertion sort
-	for i := 1; i < len(ps); i++ {
-		for j := i; j > 0 && less(&ps[j], &ps[j-1]); j-- {
-			ps[j], ps[j-1] = ps[j-1], ps[j]
+	for i := 1; i < len(idx); i++ {
+		for j := i; j > 0 && less(idx[j], idx[j-1]); j-- {
+			idx[j], idx[j-1] = idx[j-1], idx[j]
 		}
 	}
+	return idx
 }
 
 func (e *evaluator) restore() {

@@ -10,11 +10,11 @@ import (
 	"github.com/anzexian/anzexian/facts"
 )
 
-// TestSortBySinceOrder checks sortBySince, which sorts positions and moves
-// each penalty once, against sorting the penalties themselves with the same
-// comparison: penalties without a day keep their place relative to the
-// others, so the order depends on the algorithm, and must not change.
-func TestSortBySinceOrder(t *testing.T) {
+// TestSinceOrder checks sinceOrder, which sorts positions, against sorting
+// the penalties themselves with sort.SliceStable and the same comparison:
+// penalties without a day keep their place relative to the others, so the
+// order depends on the algorithm, and must not change.
+func TestSinceOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
 	for round := range 500 {
 		n := rng.IntN(80)
@@ -30,10 +30,13 @@ func TestSortBySinceOrder(t *testing.T) {
 			return !a.Since.IsZero() && !b.Since.IsZero() && a.Since != b.Since && a.Since.Before(b.Since)
 		}
 		sort.SliceStable(want, func(i, j int) bool { return less(&want[i], &want[j]) })
-		sortBySince(ps)
-		for i := range ps {
-			if ps[i].Violation != want[i].Violation {
-				t.Fatalf("round %d, %d penalties: position %d holds %s, want %s", round, n, i, ps[i].Violation, want[i].Violation)
+		order := sinceOrder(ps, nil)
+		if len(order) != n {
+			t.Fatalf("round %d: %d positions for %d penalties", round, len(order), n)
+		}
+		for i, k := range order {
+			if ps[k].Violation != want[i].Violation {
+				t.Fatalf("round %d, %d penalties: position %d holds %s, want %s", round, n, i, ps[k].Violation, want[i].Violation)
 			}
 		}
 	}

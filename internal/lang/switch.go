@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -98,7 +99,7 @@ func (s *Switch) First(ev *Eval) (int, error) {
 	switch f := s.x.fn.(type) {
 	case func(*Eval) int:
 		v := f(ev)
-		return s.each(ev, func(t *test) bool { return holds(t.op, cmpInt(v, t.k.(int))) })
+		return s.each(ev, func(t *test) bool { return holds(t.op, cmp.Compare(v, t.k.(int))) })
 	case func(*Eval) string:
 		v := f(ev)
 		return s.each(ev, func(t *test) bool { return (v == t.k.(string)) == (t.op == "==") })
@@ -127,16 +128,6 @@ func (s *Switch) each(ev *Eval, h func(*test) bool) (int, error) {
 		}
 	}
 	return len(s.tests), nil
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // holds is whether a comparison whose operands compare as c (-1, 0, 1)

@@ -36,6 +36,8 @@ type cval struct {
 	// results.
 	sectors []string
 	chain   any
+	// anon marks a field of a value that has no name (see member).
+	anon bool
 }
 
 // constCmp is a comparison x op k of a value with a constant.
@@ -803,7 +805,10 @@ func (c *compiler) member(n *ast.MemberNode) cval {
 		if base.path != "" {
 			path = base.path + "." + prop.Value
 		}
-		v := cval{t: f.t, fn: f.member(base.fn, path), path: path}
+		// a field of a value without a name (none today: no function
+		// returns an object) has only the field's name for a path: marked,
+		// so that no Switch takes it for a value of its own
+		v := cval{t: f.t, fn: f.member(base.fn, path), path: path, anon: base.path == "" || base.anon}
 		if f.optional || base.present != nil {
 			bp := base.present
 			fp := f.present(base.fn)

@@ -82,7 +82,7 @@ func NewSwitch(conds []*Expr) *Switch {
 // value of the conditions before it (prev): a name read the same way, with
 // no index or current item in its path.
 func sameValue(x cval, i int, prev cval) bool {
-	if x.path == "" || x.path == "rate" || x.path == "item" || strings.ContainsAny(x.path, "[#") {
+	if x.path == "" || x.anon || x.path == "rate" || x.path == "item" || strings.ContainsAny(x.path, "[#") {
 		return false
 	}
 	if i == 0 {

@@ -121,14 +121,7 @@ func TestReloadKeepsServingOnFailure(t *testing.T) {
 
 // The same input gives byte-identical JSON.
 func TestAssessDeterministic(t *testing.T) {
-	eng, err := anzexian.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile("examples/enterprises/hunan-hazchem-storage.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng, data := bundledAndExample(t, "examples/enterprises/hunan-hazchem-storage.yaml")
 	var first []byte
 	for i := 0; i < 20; i++ {
 		fs, err := facts.Decode("x.yaml", data)
@@ -156,14 +149,7 @@ func TestAssessDeterministic(t *testing.T) {
 // answers that add the same (their content is checked against the
 // hand-written reference by TestReferenceAssessAgrees).
 func TestGoverningLayersShared(t *testing.T) {
-	eng, err := anzexian.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile("examples/enterprises/hunan-hazchem-storage.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng, data := bundledAndExample(t, "examples/enterprises/hunan-hazchem-storage.yaml")
 	fs, err := facts.Decode("hunan.yaml", data)
 	if err != nil {
 		t.Fatal(err)
@@ -192,4 +178,19 @@ func TestGoverningLayersShared(t *testing.T) {
 	if &a.Rulesets[0] != &b.Rulesets[0] {
 		t.Error("the second answer made its list of layers again")
 	}
+}
+
+// bundledAndExample returns an engine over the bundled rulesets and the
+// bytes of an example document.
+func bundledAndExample(t *testing.T, path string) (*anzexian.Engine, []byte) {
+	t.Helper()
+	eng, err := anzexian.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eng, data
 }

@@ -3,15 +3,13 @@ package anzexian
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/anzexian/anzexian/coverage"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/cowmap"
 	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/internal/regions"
 	"github.com/anzexian/anzexian/penalties"
@@ -154,8 +152,7 @@ type governingKey struct{}
 // began), and the list is about a kilobyte. Answers share it, as they
 // share layersOf's.
 type governingMemo struct {
-	mu sync.Mutex
-	m  atomic.Pointer[map[string][]Layer]
+	m cowmap.Map[string, []Layer]
 }
 
 func governingMemoOf(st *rulesets.Stack) *governingMemo {
@@ -169,31 +166,15 @@ func (g *governingMemo) layers(base []Layer, more []*rulesets.Ruleset) []Layer {
 	for _, rs := range more {
 		key = append(append(append(append(key, rs.ID...), '@'), rs.Version...), 0)
 	}
-	if m := g.m.Load(); m != nil {
-		if out, ok := (*m)[string(key)]; ok {
-			return out
-		}
+	if out, ok := cowmap.LoadBytes(&g.m, key); ok {
+		return out
 	}
 	out := make([]Layer, len(base), len(base)+len(more))
 	copy(out, base)
 	for _, rs := range more {
 		out = append(out, layerOf(rs, "governs an earlier violation"))
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	old := g.m.Load()
-	if old != nil && len(*old) >= 64 {
-		return out // an unusual stack: keep the memory bounded
-	}
-	m := make(map[string][]Layer, 1)
-	if old != nil {
-		for k, v := range *old {
-			m[k] = v
-		}
-	}
-	m[string(key)] = out
-	g.m.Store(&m)
-	return out
+	return g.m.Store(string(key), out, 64) // past 64 sets (an unusual stack), not kept
 }
 
 // obligationOf decides the obligation under another date's stack, for
@@ -278,8 +259,7 @@ type notesKey struct{}
 // when a region is added, at most maxRegionNotes regions.
 type notesMemo struct {
 	stack    []string
-	mu       sync.Mutex
-	byRegion atomic.Pointer[map[string][]string]
+	byRegion cowmap.Map[string, []string]
 }
 
 const maxRegionNotes = 4096
@@ -289,26 +269,11 @@ const maxRegionNotes = 4096
 // the slice is full, so appending to it copies.
 func answerNotes(st *rulesets.Stack, region string) []string {
 	m := st.Memo(notesKey{}, func() any { return &notesMemo{stack: writeStackNotes(st)} }).(*notesMemo)
-	if mp := m.byRegion.Load(); mp != nil {
-		if notes, ok := (*mp)[region]; ok {
-			return notes
-		}
+	if notes, ok := m.byRegion.Load(region); ok {
+		return notes
 	}
 	notes := regionNotes(slices.Clip(m.stack), region)
-	notes = notes[:len(notes):len(notes)]
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	old := m.byRegion.Load()
-	if old != nil && len(*old) >= maxRegionNotes {
-		return notes // keep the memory bounded
-	}
-	mp := make(map[string][]string, 1)
-	if old != nil {
-		maps.Copy(mp, *old)
-	}
-	mp[region] = notes
-	m.byRegion.Store(&mp)
-	return notes
+	return m.byRegion.Store(region, notes[:len(notes):len(notes)], maxRegionNotes)
 }
 
 func writeStackNotes(st *rulesets.Stack) []string {

@@ -20,6 +20,7 @@ var layers = map[string]int{
 	"internal/decfmt":      0,
 	"internal/fixed":       0,
 	"internal/boundedfile": 0,
+	"internal/cowmap":      0,
 	"internal/yamlx":       1,
 	"facts":                2,
 	"internal/regions":     1,

@@ -2,10 +2,9 @@ package coverage
 
 import (
 	"math/bits"
-	"sync"
-	"sync/atomic"
 
 	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/cowmap"
 	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -27,20 +26,17 @@ type stackMemo struct {
 	// that apply (bit i: rule i), when every requirement rule's citations
 	// are static and there are at most 64 rules.
 	mergeable bool
-	mu        sync.Mutex
-	merged    atomic.Pointer[map[uint64]*merged]
+	merged    cowmap.Map[uint64, *merged]
 	// duties holds the rules and notes behind the obligation by the set of
 	// coverage rules that apply (bit i: rule i).
-	duties atomic.Pointer[map[uint64]Duty]
+	duties cowmap.Map[uint64, Duty]
 }
 
 // dutyFor returns the rules and notes of the obligation when the coverage
 // rules in mask apply (Level and Binding are the caller's).
 func (m *stackMemo) dutyFor(st *rulesets.Stack, mask uint64) Duty {
-	if mp := m.duties.Load(); mp != nil {
-		if d, ok := (*mp)[mask]; ok {
-			return d
-		}
+	if d, ok := m.duties.Load(mask); ok {
+		return d
 	}
 	level := rulesets.ObligationNone
 	for h := mask; h != 0; h &= h - 1 {
@@ -50,26 +46,7 @@ func (m *stackMemo) dutyFor(st *rulesets.Stack, mask uint64) Duty {
 	}
 	var d Duty
 	d.Rules, d.Notes = dutyRules(st, level, mask, nil)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	old := m.duties.Load()
-	if old != nil {
-		if y, ok := (*old)[mask]; ok {
-			return y
-		}
-		if len(*old) >= maxMerged {
-			return d
-		}
-	}
-	mp := make(map[uint64]Duty, 1)
-	if old != nil {
-		for k, v := range *old {
-			mp[k] = v
-		}
-	}
-	mp[mask] = d
-	m.duties.Store(&mp)
-	return d
+	return m.duties.Store(mask, d, maxMerged)
 }
 
 // citeMemo is the citations of one rule, when they are the same for every
@@ -129,32 +106,11 @@ type merged struct {
 
 // mergedFor returns the requirements merged for the rules in mask.
 func (m *stackMemo) mergedFor(st *rulesets.Stack, mask uint64) *merged {
-	if mp := m.merged.Load(); mp != nil {
-		if x := (*mp)[mask]; x != nil {
-			return x
-		}
+	if x, ok := m.merged.Load(mask); ok {
+		return x
 	}
-	x := newMerged(mergeSets(st, nil, m, mask))
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	old := m.merged.Load()
-	if old != nil {
-		if y := (*old)[mask]; y != nil {
-			return y
-		}
-		if len(*old) >= maxMerged {
-			return x // keep the memory bounded: merge without keeping it
-		}
-	}
-	mp := make(map[uint64]*merged, 1)
-	if old != nil {
-		for k, v := range *old {
-			mp[k] = v
-		}
-	}
-	mp[mask] = x
-	m.merged.Store(&mp)
-	return x
+	// past maxMerged sets, merged without being kept: memory stays bounded
+	return m.merged.Store(mask, newMerged(mergeSets(st, nil, m, mask)), maxMerged)
 }
 
 func newMerged(q Requirements) *merged {

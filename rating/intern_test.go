@@ -167,7 +167,7 @@ func internedAgreeOn(t *testing.T, reg *rulesets.Registry, region string, gen fu
 			t.Fatalf("premium #%d changed after later premiums shared its factors:\n%s", i, d)
 		}
 	}
-	if n := len(*m.interned.Load()); n == 0 || n > maxInterned {
+	if n := m.interned.Len(); n == 0 || n > maxInterned {
 		t.Fatalf("%d combinations interned", n)
 	}
 	return incomplete, marked, matched

@@ -3,14 +3,14 @@ package rating
 import (
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/cowmap"
 	"github.com/anzexian/anzexian/internal/fixed"
 	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
-	"github.com/shopspring/decimal"
 )
 
 // What depends only on the stack is prepared once per stack (Stack.Memo)
@@ -56,15 +56,13 @@ type stackMemo struct {
 	// highest or lowest pick) and the values of cases that are expressions
 	// alone, and interned keeps them by that combination.
 	internable bool
-	internMu   sync.Mutex
-	interned   atomic.Pointer[map[string]*internedCases]
+	interned   cowmap.Map[string, *internedCases]
 
 	// marks are every provenance mark the stack can produce, sorted; a
 	// premium's marks are a bit set over them (when there are at most 64).
 	marks   []string
 	markIdx map[string]int
-	provMu  sync.Mutex
-	prov    atomic.Pointer[map[uint64]provEntry]
+	prov    cowmap.Map[uint64, provEntry]
 }
 
 // provEntry is a set of marks as a premium lists them, and the notes that
@@ -363,7 +361,6 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 		}
 	}
 	m.internable = internable(rt, m.factors)
-	m.interned.Store(&map[string]*internedCases{})
 	keep(&m.combineMark, "combine mode")
 	if c := rt.Combine; c != nil && c.Ruleset != nil {
 		m.combineCites, _ = rulesets.StaticCitations(c.Ruleset, c.Cite)
@@ -449,10 +446,8 @@ func (k *marks) list() ([]string, []string) {
 	if k.mask == 0 {
 		return nil, nil
 	}
-	if mp := k.m.prov.Load(); mp != nil {
-		if e, ok := (*mp)[k.mask]; ok {
-			return e.list, e.notes
-		}
+	if e, ok := k.m.prov.Load(k.mask); ok {
+		return e.list, e.notes
 	}
 	var out []string
 	for i, s := range k.m.marks {
@@ -461,24 +456,7 @@ func (k *marks) list() ([]string, []string) {
 		}
 	}
 	out = out[:len(out):len(out)]
-	e := provEntry{list: out, notes: provenanceNotes(out)}
-	k.m.provMu.Lock()
-	defer k.m.provMu.Unlock()
-	old := k.m.prov.Load()
-	mp := make(map[uint64]provEntry, 1)
-	if old != nil {
-		if e, ok := (*old)[k.mask]; ok {
-			return e.list, e.notes
-		}
-		if len(*old) >= 4096 {
-			return e.list, e.notes // keep the memory bounded
-		}
-		for a, b := range *old {
-			mp[a] = b
-		}
-	}
-	mp[k.mask] = e
-	k.m.prov.Store(&mp)
+	e := k.m.prov.Store(k.mask, provEntry{list: out, notes: provenanceNotes(out)}, 4096)
 	return e.list, e.notes
 }
 

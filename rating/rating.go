@@ -56,12 +56,14 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/cowmap"
 	"github.com/anzexian/anzexian/internal/fixed"
 	"github.com/anzexian/anzexian/internal/jsonw"
 	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
-	"github.com/shopspring/decimal"
 )
 
 // Premium is the premium with its worksheet.
@@ -1028,8 +1030,7 @@ func (m *stackMemo) internedFactors(rt *rulesets.RatingStack, ev *lang.Eval, tr 
 		}
 		at[i] = ch
 	}
-	tab := m.interned.Load()
-	if ic, ok := (*tab)[string(key)]; ok {
+	if ic, ok := cowmap.LoadBytes(&m.interned, key); ok {
 		return ic
 	}
 	fs := make([]Factor, len(rt.Factors))
@@ -1053,8 +1054,7 @@ func (m *stackMemo) internedFactors(rt *rulesets.RatingStack, ev *lang.Eval, tr 
 	if ic.applied = fixed.Of(ic.applied.Dec()); same {
 		ic.applied = ic.combined
 	}
-	m.intern(string(key), ic)
-	return ic
+	return m.interned.Store(string(key), ic, maxInterned) // past maxInterned, not kept
 }
 
 // internedCases is what a combination of cases decides: the factors'
@@ -1077,25 +1077,6 @@ const (
 	maxInternFactors = 32
 	maxInternCases   = 63
 )
-
-// intern keeps fs as the factors of combination key, while there is room.
-func (m *stackMemo) intern(key string, ic *internedCases) {
-	m.internMu.Lock()
-	defer m.internMu.Unlock()
-	old := *m.interned.Load()
-	if len(old) >= maxInterned {
-		return
-	}
-	if _, ok := old[key]; ok {
-		return
-	}
-	tab := make(map[string]*internedCases, len(old)+1)
-	for k, v := range old {
-		tab[k] = v
-	}
-	tab[key] = ic
-	m.interned.Store(&tab)
-}
 
 func caseID(c *rulesets.Case, i int) string {
 	if c.ID != "" {

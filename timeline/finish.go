@@ -3,10 +3,9 @@ package timeline
 import (
 	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/cowmap"
 	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -32,11 +31,9 @@ var notes = []string{NoteConstant}[:1:1]
 
 type eventsKey struct{ region, insurer string }
 
-// eventsMemo holds a stack's ruleset events by region and insurer: read
-// without a lock, replaced whole when a region is added.
+// eventsMemo holds a stack's ruleset events by region and insurer.
 type eventsMemo struct {
-	mu sync.Mutex
-	m  atomic.Pointer[map[eventsKey][]Event]
+	m cowmap.Map[eventsKey, []Event]
 }
 
 type eventsMemoKey struct{}
@@ -49,10 +46,8 @@ func rulesetEvents(st *rulesets.Stack, reg *rulesets.Registry, region, insurer s
 	}
 	em := st.Memo(eventsMemoKey{}, func() any { return new(eventsMemo) }).(*eventsMemo)
 	k := eventsKey{region, insurer}
-	if mp := em.m.Load(); mp != nil {
-		if es, ok := (*mp)[k]; ok {
-			return es
-		}
+	if es, ok := em.m.Load(k); ok {
+		return es
 	}
 	var out []Event
 	for _, b := range bounds {
@@ -62,22 +57,7 @@ func rulesetEvents(st *rulesets.Stack, reg *rulesets.Registry, region, insurer s
 			}
 		}
 	}
-	out = out[:len(out):len(out)]
-	em.mu.Lock()
-	defer em.mu.Unlock()
-	old := em.m.Load()
-	if old != nil && len(*old) >= 4096 {
-		return out // keep the memory bounded
-	}
-	mp := make(map[eventsKey][]Event, 1)
-	if old != nil {
-		for kk, v := range *old {
-			mp[kk] = v
-		}
-	}
-	mp[k] = out
-	em.m.Store(&mp)
-	return out
+	return em.m.Store(k, out[:len(out):len(out)], 4096)
 }
 
 // cover lays the state of insurance on every day of the timeline.

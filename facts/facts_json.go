@@ -20,7 +20,9 @@ import (
 //
 // It reads JSON with a parser of its own, several times faster than the YAML
 // parser Decode uses for any document, then applies exactly the same
-// checks: the facts are the same, and so are the diagnostics.
+// checks: the facts are the same, and so are the diagnostics. A record
+// written the plain way (see decodePlainJSON) is read straight into the
+// facts, without a node tree, twice as fast again.
 func DecodeLine(name string, line int, data []byte) (*Facts, error) {
 	if len(data) > MaxSize {
 		return nil, &Error{diag.Diagnostics{{Severity: diag.SeverityError, Code: "facts.too_large",
@@ -28,6 +30,15 @@ func DecodeLine(name string, line int, data []byte) (*Facts, error) {
 			Hint:    "an enterprise's facts are a few kilobytes; check the record is one enterprise",
 			Subject: diag.Range{File: name, Start: diag.Pos{Line: line, Column: 1}}}}}
 	}
+	if f, ok := decodePlainJSON(data); ok {
+		return f, nil
+	}
+	return decodeLineNodes(name, line, data)
+}
+
+// decodeLineNodes is DecodeLine's general path: the record parsed into the
+// node tree yaml.v3 would build, then read as Decode reads any document.
+func decodeLineNodes(name string, line int, data []byte) (*Facts, error) {
 	p := yamlx.JSONParser{Src: data, Text: string(data), Pool: true}
 	defer p.Release()
 	root, err := p.Document()

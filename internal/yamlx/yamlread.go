@@ -661,6 +661,17 @@ func (r *Reader) CheckCode(n *yaml.Node, path, what, code string, vocab codeSet)
 
 const MaxInt = math.MaxInt32
 
+// FactDecimal reads s as Reader.Dec reads a decimal of the facts
+// (ParseDecimal, then trimPlaces), for a decoder that reads facts without
+// nodes; ok is false wherever Dec would report an error.
+func FactDecimal(s string) (decimal.Decimal, bool) {
+	d, msg := ParseDecimal(s)
+	if msg != "" {
+		return decimal.Decimal{}, false
+	}
+	return trimPlaces(d), true
+}
+
 // trimPlaces drops the trailing zeros after the point of a fact: 1.50 is
 // 1.5 and 300000.00 is 300000, as JSON writes them, so that facts read the
 // same from YAML, from JSON and from the JSON they are written to. (The

@@ -36,8 +36,14 @@ type call struct {
 	// another date (made once per call object: a closure made per
 	// assessment would be allocated each time).
 	stackAt func(facts.Date) (*rulesets.Stack, error)
+	// reg, region and insurer are what the stacks below were chosen for.
+	// They outlive the call, in the pool: the next call for the same
+	// registry, region and insurer (a book's enterprises of one place, a
+	// service quoting one region) finds its stacks without a look-up. A
+	// registry is immutable, so a stack found once stays its answer.
 	reg     *rulesets.Registry
 	region  string
+	insurer string
 	// bounds are the dates the stack changes (Registry.Boundaries) and
 	// stacks the stacks found between them, by the index of the boundary
 	// they start on: the timeline and the penalties ask for the stack of
@@ -55,7 +61,7 @@ func (c *call) stackOn(d facts.Date) (*rulesets.Stack, error) {
 	if i >= 0 && i < len(c.stacks) && c.stacks[i] != nil {
 		return c.stacks[i], nil
 	}
-	st, err := c.reg.Stack(c.region, d, c.o.insurer)
+	st, err := c.reg.Stack(c.region, d, c.insurer)
 	if err == nil {
 		c.remember(d, st)
 	}
@@ -91,13 +97,23 @@ func (e *Engine) begin(opts []Option) *call {
 	return c
 }
 
-// end puts c back, holding nothing of the call.
+// end puts c back, holding nothing of the call but the stacks it found.
 func (e *Engine) end(c *call) {
-	c.o, c.reg, c.region, c.bounds = options{}, nil, "", nil
+	c.o = options{}
 	c.pen = penalties.Result{} // the answer's penalties, not kept by the pool
+	e.pool.Put(c)
+}
+
+// choose makes c's stacks those of reg, region and insurer, keeping those
+// it holds when they are.
+func (c *call) choose(reg *rulesets.Registry, region, insurer string) {
+	if c.reg == reg && c.region == region && c.insurer == insurer {
+		return
+	}
+	c.reg, c.region, c.insurer = reg, region, insurer
+	c.bounds = reg.Boundaries(region, insurer)
 	clear(c.stacks)
 	c.stacks = c.stacks[:0]
-	e.pool.Put(c)
 }
 
 // ErrNoRulesets is returned by an Engine that has no registry: a zero
@@ -194,10 +210,6 @@ func (e *Engine) Assess(f *facts.Facts, opts ...Option) (*Assessment, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.reg, c.region, c.bounds = reg, f.Region, reg.Boundaries(f.Region, c.o.insurer)
-	if len(c.o.pinned) == 0 {
-		c.remember(c.o.asOf, st) // the stack of the as-of date, found already
-	}
 	return withinBudget(assess(reg, st, c.ev, c.o, c.bounds, c.stackAt, &c.pen))(c.ev)
 }
 
@@ -254,10 +266,11 @@ func (e *Engine) prepare(f *facts.Facts, c *call) (*rulesets.Registry, *rulesets
 	if err := f.Validate(); err != nil {
 		return nil, nil, err
 	}
-	if !reg.HasFiling(o.insurer) {
+	if (c.reg != reg || c.insurer != o.insurer) && !reg.HasFiling(o.insurer) {
 		return nil, nil, unknownInsurer(reg, f.Region, *o)
 	}
-	st, err := e.stack(reg, f, o)
+	c.choose(reg, f.Region, o.insurer)
+	st, err := e.stack(c, f, o)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -267,9 +280,10 @@ func (e *Engine) prepare(f *facts.Facts, c *call) (*rulesets.Registry, *rulesets
 	return reg, st, nil
 }
 
-func (e *Engine) stack(reg *rulesets.Registry, f *facts.Facts, o *options) (*rulesets.Stack, error) {
+func (e *Engine) stack(c *call, f *facts.Facts, o *options) (*rulesets.Stack, error) {
+	reg := c.reg
 	if len(o.pinned) == 0 {
-		return reg.Stack(f.Region, o.asOf, o.insurer)
+		return c.stackOn(o.asOf)
 	}
 	var layers []*rulesets.Ruleset
 	for _, k := range o.pinned {

@@ -89,12 +89,12 @@ type Trace struct {
 	Ignored []string `json:"ignored,omitempty"`
 }
 
-type layersKey struct{}
+var layersKey = rulesets.NewMemoKey()
 
 // layersOf describes the stack's layers; the slice is prepared once per
 // stack and shared (appending to it copies).
 func layersOf(st *rulesets.Stack) []Layer {
-	return st.Memo(layersKey{}, func() any {
+	return st.MemoAt(layersKey, func() any {
 		out := make([]Layer, len(st.Layers))
 		for i, rs := range st.Layers {
 			out[i] = layerOf(rs, "")
@@ -144,7 +144,7 @@ func addGoverning(a *Assessment, st *rulesets.Stack, reg *rulesets.Registry, ps 
 	a.Rulesets = governingMemoOf(st).layers(a.Rulesets, more)
 }
 
-type governingKey struct{}
+var governingKey = rulesets.NewMemoKey()
 
 // governingMemo keeps, per stack, the list of layers with the rulesets
 // that govern earlier violations added, for each set of them: most
@@ -156,7 +156,7 @@ type governingMemo struct {
 }
 
 func governingMemoOf(st *rulesets.Stack) *governingMemo {
-	return st.Memo(governingKey{}, func() any { return new(governingMemo) }).(*governingMemo)
+	return st.MemoAt(governingKey, func() any { return new(governingMemo) }).(*governingMemo)
 }
 
 // layers returns base (the stack's layers) followed by more.
@@ -252,7 +252,7 @@ func national(reg *rulesets.Registry, rules []string) bool {
 	return false
 }
 
-type notesKey struct{}
+var notesKey = rulesets.NewMemoKey()
 
 // notesMemo holds a stack's notes, and those of each region answered on
 // it (the stack's and the region's): read without a lock, replaced whole
@@ -268,7 +268,7 @@ const maxRegionNotes = 4096
 // carry (stackNotes, then regionNotes), made once per stack and region;
 // the slice is full, so appending to it copies.
 func answerNotes(st *rulesets.Stack, region string) []string {
-	m := st.Memo(notesKey{}, func() any { return &notesMemo{stack: writeStackNotes(st)} }).(*notesMemo)
+	m := st.MemoAt(notesKey, func() any { return &notesMemo{stack: writeStackNotes(st)} }).(*notesMemo)
 	if notes, ok := m.byRegion.Load(region); ok {
 		return notes
 	}

@@ -12,10 +12,10 @@ type conditions struct {
 	lets map[string]*lang.Expr
 }
 
-type conditionsKey struct{}
+var conditionsKey = rulesets.NewMemoKey()
 
 func stackConditions(st *rulesets.Stack) *conditions {
-	return st.Memo(conditionsKey{}, func() any {
+	return st.MemoAt(conditionsKey, func() any {
 		c := &conditions{when: map[string]*lang.Expr{}, lets: map[string]*lang.Expr{}}
 		for _, rs := range st.Layers {
 			for _, l := range rs.Lets {

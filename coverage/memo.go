@@ -15,7 +15,7 @@ import (
 // combination of requirement rules that apply. Answers share these slices;
 // they are never modified after they are built.
 
-type memoKey struct{}
+var memoKey = rulesets.NewMemoKey()
 
 type stackMemo struct {
 	coverage []citeMemo // parallel to Stack.Coverage
@@ -69,7 +69,7 @@ func newCiteMemo(rs *rulesets.Ruleset, cites []*rulesets.Cite) citeMemo {
 }
 
 func memoOf(st *rulesets.Stack) *stackMemo {
-	return st.Memo(memoKey{}, func() any { return newStackMemo(st) }).(*stackMemo)
+	return st.MemoAt(memoKey, func() any { return newStackMemo(st) }).(*stackMemo)
 }
 
 func newStackMemo(st *rulesets.Stack) *stackMemo {

@@ -69,7 +69,7 @@ func Consequences(st *rulesets.Stack, ev *lang.Eval, trace bool) ([]Consequence,
 	return out, und, tr
 }
 
-type consequencesKey struct{}
+var consequencesKey = rulesets.NewMemoKey()
 
 type consequenceMemo struct {
 	cites  []rulesets.Citation
@@ -79,7 +79,7 @@ type consequenceMemo struct {
 // consequencesOf returns the citations of the stack's consequences,
 // prepared once per stack.
 func consequencesOf(st *rulesets.Stack) []consequenceMemo {
-	return st.Memo(consequencesKey{}, func() any {
+	return st.MemoAt(consequencesKey, func() any {
 		m := make([]consequenceMemo, len(st.Consequences))
 		for i, c := range st.Consequences {
 			cs, ok := rulesets.StaticCitations(c.Ruleset, c.Cite)

@@ -10,7 +10,7 @@ import (
 // the restating rules, its discretion tiers, and a constant fine range
 // rounded once. Penalties share these slices; they are never modified.
 
-type memoKey struct{}
+var memoKey = rulesets.NewMemoKey()
 
 type stackMemo struct {
 	byID map[string]int // violation id -> index in Stack.Penalties
@@ -35,7 +35,7 @@ type vioMemo struct {
 }
 
 func memoOf(st *rulesets.Stack) *stackMemo {
-	return st.Memo(memoKey{}, func() any { return newStackMemo(st) }).(*stackMemo)
+	return st.MemoAt(memoKey, func() any { return newStackMemo(st) }).(*stackMemo)
 }
 
 func newStackMemo(st *rulesets.Stack) *stackMemo {

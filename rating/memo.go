@@ -18,8 +18,17 @@ import (
 // (a factor's together with each of its cases'), case ids, literal case
 // values and their deltas, and the sorted provenance list for each set of marks. Premiums share these slices; they are never modified.
 
-// memoKey keys a pipeline's memo on its stack.
-type memoKey struct{ rt *rulesets.RatingStack }
+// memoKey keys, on a stack, the memos of its pipelines (the general one
+// and those of its programs), by pipeline.
+var memoKey = rulesets.NewMemoKey()
+
+type pipelineMemos struct {
+	m cowmap.Map[*rulesets.RatingStack, *stackMemo]
+}
+
+// maxPipelineMemos bounds the memos kept per stack (a stack has one
+// pipeline per program; a memo beyond it is made afresh each time).
+const maxPipelineMemos = 1 << 10
 
 type stackMemo struct {
 	bases   []baseMemo   // parallel to RatingStack.Bases
@@ -263,7 +272,11 @@ type caseMemo struct {
 }
 
 func memoOf(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
-	return st.Memo(memoKey{rt}, func() any { return newStackMemo(st, rt) }).(*stackMemo)
+	ms := st.MemoAt(memoKey, func() any { return new(pipelineMemos) }).(*pipelineMemos)
+	if m, ok := ms.m.Load(rt); ok {
+		return m
+	}
+	return ms.m.Store(rt, newStackMemo(st, rt), maxPipelineMemos)
 }
 
 // programOf names the program of a pipeline whose base b prices an

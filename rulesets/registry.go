@@ -361,6 +361,7 @@ type Stack struct {
 	vocabs     map[string]facts.Vocabulary
 	memo       sync.Map
 	memoFront  [8]atomic.Pointer[memoEntry]
+	memoAt     [maxMemoKeys]atomic.Pointer[memoEntry]
 
 	// declared names resolved to slots
 	scope    lang.Scope
@@ -397,6 +398,37 @@ func (st *Stack) Memo(key any, compute func() any) any {
 
 // memoEntry is one of a stack's first memos.
 type memoEntry struct{ key, v any }
+
+// A MemoKey names a memo every stack may hold (Stack.MemoAt). An answer
+// package makes its keys once, in package variables, with NewMemoKey.
+type MemoKey struct{ i int32 } // the index in Stack.memoAt, plus one
+
+// maxMemoKeys is the number of keys MemoAt finds by index; keys made
+// beyond it (or the zero MemoKey) work as Memo's keys do.
+const maxMemoKeys = 16
+
+var memoKeys atomic.Int32
+
+// NewMemoKey returns a key no other call returns.
+func NewMemoKey() MemoKey { return MemoKey{memoKeys.Add(1)} }
+
+// MemoAt is Memo for a key made by NewMemoKey, found by its index: no
+// hashing and no comparing keys, for the memos every answer reads. The
+// first value computed is kept.
+func (st *Stack) MemoAt(k MemoKey, compute func() any) any {
+	if k.i <= 0 || k.i > maxMemoKeys {
+		return st.Memo(k, compute)
+	}
+	p := &st.memoAt[k.i-1]
+	if e := p.Load(); e != nil {
+		return e.v
+	}
+	e := &memoEntry{key: k, v: compute()}
+	if p.CompareAndSwap(nil, e) {
+		return e.v
+	}
+	return p.Load().v
+}
 
 // LayerIndex returns the position of rs in the stack (0 = national base),
 // or -1.

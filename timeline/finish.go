@@ -36,7 +36,7 @@ type eventsMemo struct {
 	m cowmap.Map[eventsKey, []Event]
 }
 
-type eventsMemoKey struct{}
+var eventsMemoKey = rulesets.NewMemoKey()
 
 // rulesetEvents are the days a ruleset starts for region and insurer,
 // prepared once per stack and region (read-only).
@@ -44,7 +44,7 @@ func rulesetEvents(st *rulesets.Stack, reg *rulesets.Registry, region, insurer s
 	if reg == nil || st == nil {
 		return nil
 	}
-	em := st.Memo(eventsMemoKey{}, func() any { return new(eventsMemo) }).(*eventsMemo)
+	em := st.MemoAt(eventsMemoKey, func() any { return new(eventsMemo) }).(*eventsMemo)
 	k := eventsKey{region, insurer}
 	if es, ok := em.m.Load(k); ok {
 		return es

@@ -74,7 +74,7 @@ func (st *Stack) bindFacts(ev *lang.Eval, check bool) error {
 		}
 	}
 	if g := f.CreditGrade; g != "" {
-		if v := st.Vocabulary("credit_grade"); len(v) > 0 && !v.Has(g) {
+		if v := st.creditGrades; len(v) > 0 && !v.Has(g) {
 			hint := "credit grades here: " + strings.Join(v.Codes(), ", ")
 			if s := suggest.Closest(g, v.Codes()); s != "" {
 				hint = fmt.Sprintf("did you mean %q?", s)

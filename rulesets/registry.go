@@ -359,9 +359,12 @@ type Stack struct {
 
 	layerIndex map[*Ruleset]int
 	vocabs     map[string]facts.Vocabulary
-	memo       sync.Map
-	memoFront  [8]atomic.Pointer[memoEntry]
-	memoAt     [maxMemoKeys]atomic.Pointer[memoEntry]
+	// creditGrades is Vocabulary("credit_grade"), which every binding
+	// checks the facts' grade against.
+	creditGrades facts.Vocabulary
+	memo         sync.Map
+	memoFront    [8]atomic.Pointer[memoEntry]
+	memoAt       [maxMemoKeys]atomic.Pointer[memoEntry]
 
 	// declared names resolved to slots
 	scope    lang.Scope
@@ -602,6 +605,7 @@ func (r *Registry) buildStack(layers []*Ruleset, insurer string) (*Stack, diag.D
 	}
 	diags = append(diags, st.mergePenalties()...)
 	diags = append(diags, st.mergeRating()...)
+	st.creditGrades = st.Vocabulary("credit_grade")
 	return st, diags
 }
 

@@ -13,13 +13,13 @@ func Known(code string) bool {
 		return false
 	}
 	t := load()
-	if len(t.codes[c]) > 0 {
+	if len(t.rows(c)) > 0 {
 		return true
 	}
 	if levelOf(c) != Prefecture {
 		return false
 	}
-	return t.prefixes[c[:4]]
+	return t.prefixes[number(c[:4])]
 }
 
 // Label is how a region is shown to people: the names along [Path] run

@@ -37,6 +37,9 @@ package regions
 import (
 	_ "embed"
 	"fmt"
+	"iter"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -103,7 +106,7 @@ func Lookup(code string) (r Region, ok bool) {
 		return Region{}, false
 	}
 	t := load()
-	es := t.codes[c]
+	es := t.rows(c)
 	if len(es) == 0 {
 		return Region{}, false
 	}
@@ -125,7 +128,7 @@ func Path(code string) []Region {
 	t := load()
 	var self *entry
 	year := t.year
-	if es := t.codes[c]; len(es) > 0 {
+	if es := t.rows(c); len(es) > 0 {
 		self = &es[len(es)-1]
 		year = int(self.to)
 	}
@@ -206,27 +209,69 @@ func levelOf(c string) Level {
 }
 
 // entry is one row of the data: a name a code carried from one year to
-// another (inclusive).
+// another (inclusive). The name is the text src[off:off+n] of the table.
 type entry struct {
-	name     string
+	off      uint32
+	n        uint16
 	from, to int16
 }
 
+// table is the data, laid out without pointers but for its source text:
+// the collector, which marks every live object on each cycle, sees four
+// objects rather than a map of 6,450 codes, each with its own list of
+// rows, in every program that imports the engine.
 type table struct {
-	codes map[string][]entry // by normalized code; rows in year order
-	year  int                // the newest year of the data
-	// prefixes holds the first four digits of every county code listed,
-	// so that a grouping prefecture code the listings leave out (110100)
-	// is still known.
-	prefixes map[string]bool
+	src string // the data parsed; names are slices of it
+	// codes are the codes listed, as numbers, ascending; the rows of
+	// codes[i] are rows[first[i]:first[i+1]], in year order.
+	codes   []int32
+	first   []int32
+	entries []entry
+	year    int // the newest year of the data
+	// prefixes[k] says whether a county code starting with the four
+	// digits k is listed, so that a grouping prefecture code the listings
+	// leave out (110100) is still known.
+	prefixes [10000]bool
 	// provinces[k] says whether the two-digit code k is a province's.
 	provinces [100]bool
 }
 
+// number reads the digits of a normalized code.
+func number(c string) int32 {
+	var n int32
+	for i := 0; i < len(c); i++ {
+		n = n*10 + int32(c[i]-'0')
+	}
+	return n
+}
+
+// rows returns the rows of the normalized code c, in year order.
+func (t *table) rows(c string) []entry {
+	i, found := slices.BinarySearch(t.codes, number(c))
+	if !found {
+		return nil
+	}
+	return t.entries[t.first[i]:t.first[i+1]]
+}
+
+// all yields every code listed, with its rows, in code order.
+func (t *table) all() iter.Seq2[string, []entry] {
+	return func(yield func(string, []entry) bool) {
+		for i, n := range t.codes {
+			if !yield(fmt.Sprintf("%06d", n), t.entries[t.first[i]:t.first[i+1]]) {
+				return
+			}
+		}
+	}
+}
+
+// name returns the name of row e.
+func (t *table) name(e entry) string { return t.src[e.off : e.off+uint32(e.n)] }
+
 func (t *table) region(c string, e entry) Region {
 	return Region{
 		Code:    c,
-		Name:    e.name,
+		Name:    t.name(e),
 		Level:   levelOf(c),
 		Current: int(e.to) == t.year,
 		Since:   int(e.from),
@@ -236,7 +281,7 @@ func (t *table) region(c string, e entry) Region {
 
 // at returns the region of code c as it was listed in year.
 func (t *table) at(c string, year int) (Region, bool) {
-	for _, e := range t.codes[c] {
+	for _, e := range t.rows(c) {
 		if int(e.from) <= year && year <= int(e.to) {
 			return t.region(c, e), true
 		}
@@ -256,9 +301,15 @@ var load = sync.OnceValue(func() *table {
 // year, last year. Lines that are empty or start with '#' are skipped. Rows
 // must be sorted by code, then year, and a code's rows must not overlap.
 func parse(s string) (*table, error) {
-	t := &table{codes: make(map[string][]entry, 6500), prefixes: make(map[string]bool, 500)}
+	t := &table{src: s, codes: make([]int32, 0, 6500), first: make([]int32, 0, 6501), entries: make([]entry, 0, 7000)}
 	prev := ""
-	for n, line := range strings.Split(s, "\n") {
+	for n, off := 0, 0; off < len(s); n++ {
+		line := s[off:]
+		if i := strings.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+		}
+		lineOff := off
+		off += len(line) + 1
 		if line == "" || line[0] == '#' {
 			continue
 		}
@@ -273,7 +324,7 @@ func parse(s string) (*table, error) {
 		if !ok || c != f[0] {
 			return nil, bad("bad code %q", f[0])
 		}
-		if f[1] == "" || strings.ContainsAny(f[1], " \t\r") {
+		if f[1] == "" || strings.ContainsAny(f[1], " \t\r") || len(f[1]) > math.MaxUint16 {
 			return nil, bad("bad name %q", f[1])
 		}
 		from, err1 := strconv.Atoi(f[2])
@@ -281,18 +332,21 @@ func parse(s string) (*table, error) {
 		if err1 != nil || err2 != nil || from < 1900 || from > to || to > 9999 {
 			return nil, bad("bad years %q, %q", f[2], f[3])
 		}
-		es := t.codes[c]
 		switch {
 		case c < prev:
 			return nil, bad("code %s out of order", c)
-		case len(es) > 0 && int(es[len(es)-1].to) >= from:
+		case c == prev && int(t.entries[len(t.entries)-1].to) >= from:
 			return nil, bad("code %s: years %d–%d overlap or precede its previous row", c, from, to)
+		case c != prev:
+			t.codes = append(t.codes, number(c))
+			t.first = append(t.first, int32(len(t.entries)))
 		}
 		prev = c
-		t.codes[c] = append(es, entry{name: f[1], from: int16(from), to: int16(to)})
+		nameOff := lineOff + len(f[0]) + 1
+		t.entries = append(t.entries, entry{off: uint32(nameOff), n: uint16(len(f[1])), from: int16(from), to: int16(to)})
 		switch levelOf(c) {
 		case County:
-			t.prefixes[c[:4]] = true
+			t.prefixes[number(c[:4])] = true
 		case Province:
 			t.provinces[(c[0]-'0')*10+c[1]-'0'] = true
 		}
@@ -301,5 +355,6 @@ func parse(s string) (*table, error) {
 	if len(t.codes) == 0 {
 		return nil, fmt.Errorf("no rows")
 	}
+	t.first = append(t.first, int32(len(t.entries)))
 	return t, nil
 }

@@ -162,7 +162,7 @@ func TestKnownProvince(t *testing.T) {
 
 	// GB/T 2260's 34 province-level codes, all listed in the newest year.
 	var provinces []string
-	for c, es := range load().codes {
+	for c, es := range load().all() {
 		if levelOf(c) == Province {
 			provinces = append(provinces, c[:2])
 			if int(es[len(es)-1].to) != Year {
@@ -253,7 +253,7 @@ func TestData(t *testing.T) {
 		rows++
 	}
 	codeRE := regexp.MustCompile(`^[1-9][0-9]{5}$`)
-	for c, es := range tab.codes {
+	for c, es := range tab.all() {
 		if !codeRE.MatchString(c) {
 			t.Errorf("code %q", c)
 		}
@@ -305,12 +305,12 @@ func TestParents(t *testing.T) {
 		return ok
 	}
 	used := map[string]bool{}
-	for c, es := range tab.codes {
+	for c, es := range tab.all() {
 		lvl := levelOf(c)
 		for _, e := range es {
 			for y := int(e.from); y <= int(e.to); y++ {
 				if lvl > Province && !listed(c[:2]+"0000", y) {
-					t.Errorf("%s %s (%d): province %s0000 not listed", c, e.name, y, c[:2])
+					t.Errorf("%s %s (%d): province %s0000 not listed", c, tab.name(e), y, c[:2])
 				}
 				if lvl != County || c[2:4] == "00" || listed(c[:4]+"00", y) {
 					continue
@@ -320,7 +320,7 @@ func TestParents(t *testing.T) {
 					used[g] = true
 					continue
 				}
-				t.Errorf("%s %s (%d): prefecture %s00 not listed", c, e.name, y, g)
+				t.Errorf("%s %s (%d): prefecture %s00 not listed", c, tab.name(e), y, g)
 			}
 		}
 	}
@@ -328,7 +328,7 @@ func TestParents(t *testing.T) {
 		if !used[g] {
 			t.Errorf("directlyUnder[%s] (%s) is never needed", g, why)
 		}
-		if len(tab.codes[g+"00"]) > 0 {
+		if len(tab.rows(g+"00")) > 0 {
 			t.Errorf("directlyUnder[%s]: %s00 is listed", g, g)
 		}
 	}
@@ -336,7 +336,7 @@ func TestParents(t *testing.T) {
 
 // TestAllCodes checks Lookup, Path and FullName on every code in the data.
 func TestAllCodes(t *testing.T) {
-	for c := range load().codes {
+	for c := range load().all() {
 		r, ok := Lookup(c)
 		if !ok || r.Code != c || r.Name == "" || r.Level != levelOf(c) || r.Until < r.Since {
 			t.Errorf("Lookup(%q) = %+v, %v", c, r, ok)
@@ -397,7 +397,7 @@ func TestParseErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tab.year != 2003 || len(tab.codes) != 2 || len(tab.codes["110000"]) != 2 {
+	if tab.year != 2003 || len(tab.codes) != 2 || len(tab.rows("110000")) != 2 || tab.name(tab.rows("110000")[1]) != "北京" || tab.name(tab.rows("110101")[0]) != "东城区" {
 		t.Errorf("parse: %+v", tab)
 	}
 }

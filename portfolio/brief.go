@@ -53,7 +53,12 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = jsonw.AppendStringNoHTML(b, l.ID+"@"+l.Version+"#"+l.Digest)
+		if jsonw.PlainNoHTML(l.ID) && jsonw.PlainNoHTML(l.Version) && jsonw.PlainNoHTML(l.Digest) {
+			// as AppendStringNoHTML writes the joined text, without joining it
+			b = append(append(append(append(append(append(append(b, '"'), l.ID...), '@'), l.Version...), '#'), l.Digest...), '"')
+		} else {
+			b = jsonw.AppendStringNoHTML(b, l.ID+"@"+l.Version+"#"+l.Digest)
+		}
 	}
 	b = append(b, `],"obligation":"`...)
 	b = append(b, a.Coverage.Obligation...)

@@ -234,6 +234,18 @@ func AppendString(dst []byte, s string) []byte { return appendString(dst, s, &ht
 // (SetEscapeHTML(false)): < > & as they are.
 func AppendStringNoHTML(dst []byte, s string) []byte { return appendString(dst, s, &plainClass) }
 
+// PlainNoHTML reports whether AppendStringNoHTML writes s as it is between
+// quotes (printable ASCII without '"' or '\\'), so that a caller may write
+// the parts of a joined string one by one without joining them first.
+func PlainNoHTML(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if plainClass[s[i]] != safe {
+			return false
+		}
+	}
+	return true
+}
+
 func appendString(dst []byte, s string, class *[256]uint8) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')

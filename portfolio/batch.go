@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -109,6 +110,7 @@ type BatchSummary struct {
 // batchResult is one record's outcome: the output line or the error.
 type batchResult struct {
 	line       []byte
+	buf        *[]byte // line's memory, from lineBufs: given back once written
 	cells      []Cell
 	err        error
 	obligation rulesets.Obligation
@@ -180,20 +182,24 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 			return batchResult{err: fmt.Errorf("%s:%d: %w", o.Name, raw.line, err)}
 		}
 		var out []byte
+		var buf *[]byte
 		var cells []Cell
 		if table != nil {
 			cells = table.row(raw.line, a)
-		} else if o.Full {
-			out = make([]byte, 0, 16<<10)
-			out = append(out, `{"line":`...)
-			out = strconv.AppendInt(out, int64(raw.line), 10)
-			out = append(out, `,"assessment":`...)
-			out = a.AppendJSON(out)
-			out = append(out, "}\n"...)
 		} else {
-			out = append(AppendBrief(make([]byte, 0, 1024), a, raw.line), '\n')
+			buf = lineBufs.Get().(*[]byte)
+			if o.Full {
+				out = append((*buf)[:0], `{"line":`...)
+				out = strconv.AppendInt(out, int64(raw.line), 10)
+				out = append(out, `,"assessment":`...)
+				out = a.AppendJSON(out)
+				out = append(out, "}\n"...)
+			} else {
+				out = append(AppendBrief((*buf)[:0], a, raw.line), '\n')
+			}
+			*buf = out
 		}
-		res := batchResult{line: out, cells: cells, obligation: a.Coverage.Obligation, totals: penalties.Sum(a.Penalties)}
+		res := batchResult{line: out, buf: buf, cells: cells, obligation: a.Coverage.Obligation, totals: penalties.Sum(a.Penalties)}
 		if a.Coverage.BindingObligation != "" {
 			res.obligation, res.draft = a.Coverage.BindingObligation, true
 		}
@@ -229,6 +235,7 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 			werr = tw.Write(res.cells)
 		} else {
 			_, werr = bw.Write(res.line)
+			putLineBuf(res.buf) // bw copied it
 		}
 		if werr != nil {
 			s.Failed++
@@ -283,6 +290,20 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		o.Progress(s, -1)
 	}
 	return s, err
+}
+
+// lineBufs are the memory of the lines a batch writes, given back once
+// written: a brief line is about 1 KB, and making each afresh (and growing
+// it) was a sixth of what a batch allocated.
+var lineBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2<<10); return &b }}
+
+// putLineBuf gives b back to lineBufs, unless it grew past what most lines
+// need (a crowded enterprise's full assessment): the pool keeps no giant.
+func putLineBuf(b *[]byte) {
+	if b != nil && cap(*b) <= 64<<10 {
+		*b = (*b)[:0]
+		lineBufs.Put(b)
+	}
 }
 
 // BatchError is the bad record that stopped a batch.

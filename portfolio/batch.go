@@ -14,6 +14,7 @@ import (
 
 	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/fixed"
 	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
@@ -212,6 +213,14 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 	}
 
 	s := &BatchSummary{Obligations: map[rulesets.Obligation]int{}}
+	// the summary's amounts, summed in fixed point and written into s
+	// before anyone reads it (a progress report, the end)
+	var premium, provisional, provMin, provMax, finesMin, finesMax, finesMaxAlt sum
+	settle := func() {
+		s.TotalPremium, s.ProvisionalTotal = premium.dec(), provisional.dec()
+		s.ProvisionalMin, s.ProvisionalMax = provMin.dec(), provMax.dec()
+		s.FinesMin, s.FinesMax, s.FinesMaxWithAlternatives = finesMin.dec(), finesMax.dec(), finesMaxAlt.dec()
+	}
 	lastChunkEnd := int64(-1)
 	emit := func(raw *rawRecord, res batchResult) error {
 		if res.resumed {
@@ -246,12 +255,12 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		switch {
 		case res.premium != nil && res.rng != nil:
 			s.Provisional++
-			s.ProvisionalTotal = s.ProvisionalTotal.Add(*res.premium)
-			s.ProvisionalMin = s.ProvisionalMin.Add(res.rng.Min)
-			s.ProvisionalMax = s.ProvisionalMax.Add(res.rng.Max)
+			provisional.add(*res.premium)
+			provMin.add(res.rng.Min)
+			provMax.add(res.rng.Max)
 		case res.premium != nil:
 			s.Priced++
-			s.TotalPremium = s.TotalPremium.Add(*res.premium)
+			premium.add(*res.premium)
 		}
 		if res.incomplete {
 			s.PremiumIncomplete++
@@ -266,16 +275,18 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 			s.PenalisedDraft++
 		}
 		s.PenaltiesUndetermined += res.totals.Undetermined
-		s.FinesMin = s.FinesMin.Add(res.totals.Min)
-		s.FinesMax = s.FinesMax.Add(res.totals.Max)
-		s.FinesMaxWithAlternatives = s.FinesMaxWithAlternatives.Add(res.totals.MaxWithAlternatives)
+		finesMin.add(res.totals.Min)
+		finesMax.add(res.totals.Max)
+		finesMaxAlt.add(res.totals.MaxWithAlternatives)
 		if o.Progress != nil && s.Read%chunkSize == 0 && raw.end != lastChunkEnd {
 			lastChunkEnd = raw.end
+			settle()
 			o.Progress(s, raw.end)
 		}
 		return nil
 	}
 	err = runOrdered(ctx, p, o.Workers, work, func(r batchResult) int { return len(r.line) }, emit)
+	settle()
 	if tw != nil {
 		if cerr := tw.Close(); err == nil && cerr != nil {
 			err = cerr
@@ -290,6 +301,25 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		o.Progress(s, -1)
 	}
 	return s, err
+}
+
+// sum is a running total of decimals added in fixed point (exact: a term
+// that does not fit continues in decimal arithmetic, see internal/fixed):
+// adding to a decimal.Decimal made a new big.Int for every record, on the
+// one goroutine that writes a batch's lines in order. dec gives what
+// adding the terms to the zero decimal.Decimal gives, exponent included.
+type sum struct {
+	n    fixed.Num
+	some bool
+}
+
+func (t *sum) add(d decimal.Decimal) { t.n, t.some = t.n.Add(fixed.Of(d)), true }
+
+func (t *sum) dec() decimal.Decimal {
+	if !t.some {
+		return decimal.Decimal{}
+	}
+	return t.n.Dec()
 }
 
 // lineBufs are the memory of the lines a batch writes, given back once

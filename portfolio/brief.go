@@ -49,7 +49,8 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 	b = append(b, `,"as_of":"`...)
 	b = append(b, a.AsOf.String()...)
 	b = append(b, `","rulesets":[`...)
-	for i, l := range a.Rulesets {
+	for i := range a.Rulesets {
+		l := &a.Rulesets[i]
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -69,14 +70,16 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 	b = append(b, `","incomplete":`...)
 	b = strconv.AppendBool(b, a.Coverage.Incomplete != "")
 	b = append(b, `,"reasons":[`...)
-	for i, r := range a.Coverage.Reasons {
+	for i := range a.Coverage.Reasons {
+		r := &a.Coverage.Reasons[i]
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = jsonw.AppendStringNoHTML(b, r.Rule)
 	}
 	b = append(b, `],"findings":[`...)
-	for i, f := range a.Coverage.Findings {
+	for i := range a.Coverage.Findings {
+		f := &a.Coverage.Findings[i]
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -111,7 +114,8 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 		b = append(b, `,"illustrative":`...)
 		b = strconv.AppendBool(b, p.Illustrative)
 		b = append(b, `,"factors":{`...)
-		for i, f := range p.Factors {
+		for i := range p.Factors { // by pointer: a factor is 216 bytes
+			f := &p.Factors[i]
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -129,7 +133,8 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 		}
 	}
 	b = append(b, `,"penalties":[`...)
-	for i, p := range a.Penalties {
+	for i := range a.Penalties {
+		p := &a.Penalties[i]
 		if i > 0 {
 			b = append(b, ',')
 		}

@@ -166,11 +166,13 @@ func exercised(a *anzexian.Assessment) map[string]bool {
 				}
 			}
 		}
-		for _, f := range p.Factors {
+		for k := range p.Factors {
+			f := &p.Factors[k]
 			got[f.Rule+"/"+f.Case] = true
 		}
 	}
-	for _, p := range a.Penalties {
+	for k := range a.Penalties {
+		p := &a.Penalties[k]
 		for _, r := range p.Rules {
 			got[r] = true
 		}

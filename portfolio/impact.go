@@ -574,11 +574,13 @@ func worksheetMoves(a, b *anzexian.Assessment) []Move {
 		out = append(out, Move{Step: "base", Title: pb.Base.Text, Before: pa.Base.Amount.String(), After: pb.Base.Amount.String()})
 	}
 	before := map[string]int{}
-	for i, f := range pa.Factors {
+	for i := range pa.Factors {
+		f := &pa.Factors[i]
 		before[f.ID] = i
 	}
 	seen := map[string]bool{}
-	for _, f := range pb.Factors {
+	for k := range pb.Factors {
+		f := &pb.Factors[k]
 		seen[f.ID] = true
 		i, ok := before[f.ID]
 		switch {
@@ -588,7 +590,8 @@ func worksheetMoves(a, b *anzexian.Assessment) []Move {
 			out = append(out, Move{Step: f.ID, Title: f.Title, Before: pa.Factors[i].Value.String() + " (" + pa.Factors[i].Case + ")", After: f.Value.String() + " (" + f.Case + ")"})
 		}
 	}
-	for _, f := range pa.Factors {
+	for k := range pa.Factors {
+		f := &pa.Factors[k]
 		if !seen[f.ID] {
 			out = append(out, Move{Step: f.ID, Title: f.Title, Before: f.Value.String() + " (" + f.Case + ")", After: ""})
 		}
@@ -609,7 +612,8 @@ type penKey struct{ violation, target string }
 
 func penaltyMap(a *anzexian.Assessment) map[penKey]string {
 	m := make(map[penKey]string, len(a.Penalties))
-	for _, p := range a.Penalties {
+	for k := range a.Penalties {
+		p := &a.Penalties[k]
 		v := ""
 		if p.Fine != nil {
 			v = p.Fine.Min.String() + "–" + p.Fine.Max.String()
@@ -651,10 +655,12 @@ func (g *impactAgg) comparePenalties(a, b *anzexian.Assessment) bool {
 	}
 	ma, mb := penaltyMap(a), penaltyMap(b)
 	titles := map[penKey]string{}
-	for _, p := range a.Penalties {
+	for k := range a.Penalties {
+		p := &a.Penalties[k]
 		titles[penKey{p.Violation, p.Target}] = p.Title
 	}
-	for _, p := range b.Penalties {
+	for k := range b.Penalties {
+		p := &b.Penalties[k]
 		titles[penKey{p.Violation, p.Target}] = p.Title
 	}
 	changed := false

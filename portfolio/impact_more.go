@@ -93,10 +93,12 @@ func changedOf(line int, f *facts.Facts, a, b *anzexian.Assessment) ChangedEnter
 	}
 	ma, mb := penaltyMap(a), penaltyMap(b)
 	titles := map[penKey]string{}
-	for _, p := range a.Penalties {
+	for k := range a.Penalties {
+		p := &a.Penalties[k]
 		titles[penKey{p.Violation, p.Target}] = p.Title
 	}
-	for _, p := range b.Penalties {
+	for k := range b.Penalties {
+		p := &b.Penalties[k]
 		titles[penKey{p.Violation, p.Target}] = p.Title
 	}
 	for k, vb := range mb {

@@ -74,7 +74,8 @@ func (t *resultTable) row(line int, a *anzexian.Assessment) []Cell {
 	row = append(row, premiumCells(a)...)
 	factors := make([]Cell, len(t.factors))
 	if a.Premium != nil {
-		for _, f := range a.Premium.Factors {
+		for k := range a.Premium.Factors {
+			f := &a.Premium.Factors[k]
 			if i, ok := t.index[f.ID]; ok {
 				factors[i] = DecimalCell(f.Value)
 			}
@@ -89,7 +90,8 @@ func (t *resultTable) row(line int, a *anzexian.Assessment) []Cell {
 	minSum, maxSum, perDay := decimal.Zero, decimal.Zero, decimal.Zero
 	fined, daily := false, false
 	var pens []string
-	for _, p := range a.Penalties {
+	for k := range a.Penalties {
+		p := &a.Penalties[k]
 		s := p.Title
 		switch {
 		case p.Fine != nil:

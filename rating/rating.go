@@ -1207,14 +1207,16 @@ func combineDecimal(mode string, fs []Factor) decimal.Decimal {
 	switch mode {
 	case "add":
 		sum := decimal.Zero
-		for _, f := range fs {
+		for k := range fs {
+			f := &fs[k]
 			sum = sum.Add(f.Delta)
 		}
 		return unit.Add(sum)
 	case "add_within_family":
 		var order []string
 		sums := map[string]decimal.Decimal{}
-		for _, f := range fs {
+		for k := range fs {
+			f := &fs[k]
 			if _, ok := sums[f.Family]; !ok {
 				order = append(order, f.Family)
 				sums[f.Family] = decimal.Zero
@@ -1228,7 +1230,8 @@ func combineDecimal(mode string, fs []Factor) decimal.Decimal {
 		return prod
 	}
 	prod := unit
-	for _, f := range fs {
+	for k := range fs {
+		f := &fs[k]
 		prod = prod.Mul(unit.Add(f.Delta))
 	}
 	return prod

@@ -304,7 +304,8 @@ func (w *textWriter) penalties(ps []penalties.Penalty) {
 		return
 	}
 	w.s("\n")
-	for _, p := range ps {
+	for k := range ps {
+		p := &ps[k]
 		mark := ""
 		if p.Basis == penalties.BasisDraft {
 			mark = l.t("【草案要求】", "[draft] ")
@@ -476,7 +477,8 @@ func (w *textWriter) premium(p *rating.Premium, inc *rating.Incomplete) {
 	}
 	w.f(l.t("    费率：%s；公式：%s\n", "    rate: %s; formula: %s\n"), plainDecimal(bs.Rate), w.formulaText(bs.Formula))
 	w.f(l.t("  浮动因子（%s）：\n", "  Factors (%s):\n"), l.pick(modeLabel, p.Combine))
-	for _, f := range p.Factors {
+	for k := range p.Factors {
+		f := &p.Factors[k]
 		mark := ""
 		if f.Illustrative {
 			mark = l.t("【示例值】", " [illustrative]")
@@ -540,7 +542,8 @@ func (w *textWriter) provenance(p *rating.Premium) string {
 		return strings.Join(p.Provenance, "; ")
 	}
 	titles := map[string]string{}
-	for _, f := range p.Factors {
+	for k := range p.Factors {
+		f := &p.Factors[k]
 		titles["factor "+f.ID] = "浮动因子“" + f.Title + "”"
 	}
 	if p.Base.Table != nil {
@@ -582,7 +585,7 @@ func (w *textWriter) provenance(p *rating.Premium) string {
 }
 
 // factorText shows a percentage factor as +10% and a coefficient as written.
-func factorText(f rating.Factor) string {
+func factorText(f *rating.Factor) string {
 	if f.Unit == "percent" {
 		pct := f.Value.Shift(2)
 		sign := ""

@@ -258,7 +258,8 @@ func appendDecision(b []byte, d *decision, index int, a *anzexian.Assessment) []
 		}
 	}
 	b = append(b, `,"fines":[`...)
-	for i, p := range a.Penalties {
+	for i := range a.Penalties {
+		p := &a.Penalties[i]
 		if i > 0 {
 			b = append(b, ',')
 		}

@@ -222,8 +222,8 @@ func (e *evaluator) undetermined(r *rulesets.PenaltyRule, err error) {
 }
 
 // add appends a penalty with what links it to its alternatives.
-func (e *evaluator) add(p Penalty, r *rulesets.PenaltyRule, item any) {
-	e.res.Penalties = append(e.res.Penalties, p)
+func (e *evaluator) add(p *Penalty, r *rulesets.PenaltyRule, item any) {
+	e.res.Penalties = append(e.res.Penalties, *p)
 	e.meta = append(e.meta, meta{key: occurrenceKey(item), alt: r.AlternativeOf})
 }
 
@@ -332,7 +332,7 @@ func (e *evaluator) state(v *rulesets.Violation, vm *vioMemo) {
 	e.fined(&p, r, facts.Period{})
 	e.limitation(&p, r, nil, facts.Period{}, facts.Date{}, true)
 	e.trace(r.Ref(), "matched", nil, "")
-	e.add(p, r, nil)
+	e.add(&p, r, nil)
 }
 
 // readsObligation reports whether the rule's condition reads the
@@ -424,7 +424,7 @@ func (e *evaluator) event(v *rulesets.Violation, vm *vioMemo, item any) {
 			e.trace(r.Ref(), "skipped", nil, fmt.Sprintf("%s：作出处罚决定时的规定已不认为是违法行为，适用新的规定（从旧兼从轻）", e.describe(item)))
 		}
 		return
-	case lighter(newP, oldP) && oldP.Law != newP.Law:
+	case lighter(&newP, &oldP) && oldP.Law != newP.Law:
 		p = newP
 		p.Governing = fmt.Sprintf("从旧兼从轻：违法行为发生时（%s）适用%s，但作出处罚决定时的规定处罚较轻，适用新的规定", date, oldP.Law)
 	default:
@@ -456,12 +456,12 @@ func (e *evaluator) event(v *rulesets.Violation, vm *vioMemo, item any) {
 	e.ev.SetItem(item)
 	e.limitation(&p, governing, item, span, date, false)
 	e.trace(r.Ref(), "matched", nil, desc)
-	e.add(p, governing, item)
+	e.add(&p, governing, item)
 }
 
 // lighter reports whether a punishes less than b: a lower maximum, then a
 // lower minimum; no fine is lighter than a fine.
-func lighter(a, b Penalty) bool {
+func lighter(a, b *Penalty) bool {
 	am, bm := maxOf(a), maxOf(b)
 	if am == nil || bm == nil {
 		return am == nil && bm != nil
@@ -472,7 +472,7 @@ func lighter(a, b Penalty) bool {
 	return am.Min.LessThan(bm.Min)
 }
 
-func maxOf(p Penalty) *Range {
+func maxOf(p *Penalty) *Range {
 	if p.Statutory != nil {
 		return p.Statutory
 	}
@@ -729,7 +729,7 @@ func (e *evaluator) continuing(v *rulesets.Violation, item any) {
 				continue
 			}
 			e.trace(g.law, "undetermined", nil, p.Occurrence)
-			e.add(p, g.rule, item)
+			e.add(&p, g.rule, item)
 			continue
 		}
 		p.Since = pf
@@ -770,7 +770,7 @@ func (e *evaluator) continuing(v *rulesets.Violation, item any) {
 		e.ev.SetItem(item)
 		e.limitation(&p, g.rule, item, state, facts.Date{}, running)
 		e.trace(g.law, "matched", nil, desc)
-		e.add(p, g.rule, item)
+		e.add(&p, g.rule, item)
 	}
 }
 

@@ -30,7 +30,10 @@ func DecodeLine(name string, line int, data []byte) (*Facts, error) {
 			Hint:    "an enterprise's facts are a few kilobytes; check the record is one enterprise",
 			Subject: diag.Range{File: name, Start: diag.Pos{Line: line, Column: 1}}}}}
 	}
-	if f, ok := decodePlainJSON(data); ok {
+	if f, ok := decodePlainJSON(name, data); ok {
+		if line != 1 {
+			shiftExtra(f, line-1)
+		}
 		return f, nil
 	}
 	return decodeLineNodes(name, line, data)
@@ -61,10 +64,7 @@ func decodeLineNodes(name string, line int, data []byte) (*Facts, error) {
 			shiftRange(&d.Subject, line-1)
 		}
 		if f != nil {
-			for k, v := range f.Extra {
-				shiftRange(&v.At, line-1)
-				f.Extra[k] = v
-			}
+			shiftExtra(f, line-1)
 		}
 	}
 	if ds.HasErrors() {
@@ -72,6 +72,14 @@ func decodeLineNodes(name string, line int, data []byte) (*Facts, error) {
 		return nil, &Error{ds}
 	}
 	return f, nil
+}
+
+// shiftExtra moves the positions of f's declared facts down by lines.
+func shiftExtra(f *Facts, by int) {
+	for k, v := range f.Extra {
+		shiftRange(&v.At, by)
+		f.Extra[k] = v
+	}
 }
 
 func shiftRange(r *diag.Range, by int) {

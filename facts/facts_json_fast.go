@@ -1,10 +1,12 @@
 package facts
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/internal/yamlx"
 )
 
@@ -13,8 +15,10 @@ import (
 // thirds of decoding a portfolio's line): the contract's core fields, each
 // in the JSON type it is written in — a string for text, codes and dates,
 // digits for whole numbers, a string or a number for decimals, true or
-// false — with no null, no escape in a string, no field declared by a
-// ruleset and no enforcement records.
+// false — with no null, no escape in a string and no enforcement records;
+// a field declared by a ruleset is a string, a number, true or false, or a
+// list of them, read as the general decoder reads it (with its position,
+// for the errors of binding).
 //
 // It is a shortcut, not a second decoder: it reports false for anything
 // else, and for anything the general decoder would report (an unknown
@@ -23,15 +27,18 @@ import (
 // was. Whatever it accepts, the general decoder decodes to the same Facts
 // (TestPlainJSONAgrees on generated books and the examples,
 // FuzzPlainJSON on anything).
-func decodePlainJSON(data []byte) (*Facts, bool) {
+func decodePlainJSON(name string, data []byte) (*Facts, bool) {
 	p := plainJSON{src: data}
 	p.text = string(data)
 	f := &Facts{Status: "operating"}
 	var seen uint64
 	ok := p.object(func(key string) bool {
 		bit, known := coreBits[key]
-		if !known || seen&bit != 0 {
-			return false // declared facts, typos and duplicates: the general path
+		switch {
+		case !known:
+			return p.extra(f, name, key)
+		case seen&bit != 0:
+			return false // a duplicate: the general path reports it
 		}
 		seen |= bit
 		return p.field(f, key)
@@ -51,6 +58,87 @@ var coreBits = func() map[string]uint64 {
 	}
 	return m
 }()
+
+// extra reads the value of key, a fact a ruleset may declare, as
+// decodeFacts reads it (extraValue): a typo of a core field, a name that
+// cannot be a fact's, a duplicate, a null, an object and a list holding
+// anything but single values are left to the general path.
+func (p *plainJSON) extra(f *Facts, name, key string) bool {
+	if !extraNameOK(key) {
+		return false
+	}
+	if _, dup := f.Extra[key]; dup {
+		return false
+	}
+	p.space()
+	if p.off >= len(p.src) {
+		return false
+	}
+	start := p.off
+	ev := ExtraValue{Path: key, Kind: "scalar"}
+	width := 0
+	switch c := p.src[p.off]; {
+	case c == '"':
+		s, ok := p.str()
+		if !ok {
+			return false
+		}
+		ev.Text, ev.Quoted, width = s, true, utf8.RuneCountInString(s)+2
+	case c == '[':
+		ev.Kind, ev.IsList, ev.Items = "sequence", true, []string{}
+		if !p.list(func() bool {
+			s, ok := p.scalar()
+			ev.Items = append(ev.Items, s)
+			return ok
+		}) {
+			return false
+		}
+	default:
+		s, ok := p.scalar()
+		if !ok {
+			return false
+		}
+		ev.Text, ev.Quoted, width = s, !jsonBare(s), len(s)
+	}
+	col := 1 + utf8.RuneCount(p.src[:start])
+	ev.At = diag.Range{File: name, Start: diag.Pos{Line: 1, Column: col}}
+	if width > 0 {
+		ev.At.End = diag.Pos{Line: 1, Column: col + width}
+	}
+	// yamlx.SourceLine(p.src, 1), without copying: the record has been
+	// read as valid UTF-8 up to here, and the rest is checked before it is
+	// taken
+	line := p.text
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	ev.Source = strings.TrimSuffix(line, "\r")
+	if f.Extra == nil {
+		f.Extra = map[string]ExtraValue{}
+	}
+	f.Extra[key] = ev
+	return true
+}
+
+// scalar reads a string, a number, true or false as its text.
+func (p *plainJSON) scalar() (string, bool) {
+	p.space()
+	if p.off >= len(p.src) {
+		return "", false
+	}
+	switch c := p.src[p.off]; {
+	case c == '"':
+		return p.str()
+	case c == 't' || c == 'f':
+		b, ok := p.boolean()
+		if b {
+			return "true", ok
+		}
+		return "false", ok
+	}
+	s := p.number()
+	return s, s != ""
+}
 
 // field reads the value of the core field key.
 func (p *plainJSON) field(f *Facts, key string) bool {

@@ -280,6 +280,19 @@ func BenchmarkDecodeFactsLine(b *testing.B) {
 			}
 		}
 	})
+	// a record with a fact a ruleset declares (an insurer's filing may
+	// declare one that every record of its book carries)
+	declared := append(bytes.TrimSuffix(line, []byte("}")), `,"aggregate_limit":"5000000"}`...)
+	b.Run("json-declared", func(b *testing.B) {
+		b.SetBytes(int64(len(declared)))
+		b.ReportAllocs()
+		for range b.N {
+			f, err := facts.DecodeLine("b.jsonl", 1, declared)
+			if err != nil || len(f.Extra) != 1 {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("yaml", func(b *testing.B) {
 		b.SetBytes(int64(len(line)))
 		b.ReportAllocs()

@@ -647,39 +647,19 @@ func (p *plainJSON) amount() (*decimal.Decimal, bool) {
 	return &d, true
 }
 
-// number reads the text of a JSON number, "" when there is none.
+// number reads the text of a JSON number, "" when there is none: the run
+// of bytes a number can hold, checked as JSON writes numbers
+// (isJSONNumber). A run that is not one (1.2.3, 12-3) is an error on the
+// general path too.
 func (p *plainJSON) number() string {
 	start := p.off
-	digits := func() int {
-		s := p.off
-		for p.off < len(p.src) && p.src[p.off] >= '0' && p.src[p.off] <= '9' {
-			p.off++
-		}
-		return p.off - s
-	}
-	if p.off < len(p.src) && p.src[p.off] == '-' {
+	for p.off < len(p.src) && strings.IndexByte("0123456789+-.eE", p.src[p.off]) >= 0 {
 		p.off++
 	}
-	intStart := p.off
-	if digits() == 0 || (p.src[intStart] == '0' && p.off-intStart > 1) {
-		return ""
+	if s := p.text[start:p.off]; isJSONNumber(s) {
+		return s
 	}
-	if p.off < len(p.src) && p.src[p.off] == '.' {
-		p.off++
-		if digits() == 0 {
-			return ""
-		}
-	}
-	if p.off < len(p.src) && (p.src[p.off] == 'e' || p.src[p.off] == 'E') {
-		p.off++
-		if p.off < len(p.src) && (p.src[p.off] == '+' || p.src[p.off] == '-') {
-			p.off++
-		}
-		if digits() == 0 {
-			return ""
-		}
-	}
-	return p.text[start:p.off]
+	return ""
 }
 
 // date reads a date YYYY-MM-DD in the engine's range.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/cowmap"
 	"github.com/anzexian/anzexian/internal/lang"
 	"sort"
 	"strings"
@@ -27,8 +28,7 @@ type Registry struct {
 
 	// index finds the stack for a region, date and insurer without
 	// scanning the rulesets: see stackIndex.
-	index       atomic.Pointer[map[indexKey]*stackIndex]
-	indexMu     sync.Mutex
+	index       cowmap.Map[indexKey, *stackIndex]
 	regionsOnce sync.Once
 	regions     []string // the distinct regions of the rulesets, longest first
 	insurers    map[string]bool
@@ -115,33 +115,16 @@ func (r *Registry) stackIndexFor(region, insurer string) *stackIndex {
 		prefix = "\x00none" // no ruleset applies at any date
 	}
 	k := indexKey{prefix, insurer}
-	if m := r.index.Load(); m != nil {
-		if ix := (*m)[k]; ix != nil {
-			return ix
-		}
+	if ix, ok := r.index.Load(k); ok {
+		return ix
 	}
-	r.indexMu.Lock()
-	defer r.indexMu.Unlock()
-	old := r.index.Load()
-	if old != nil {
-		if ix := (*old)[k]; ix != nil {
-			return ix
-		}
-		if len(*old) >= maxIndexed {
-			return nil
-		}
+	if r.index.Len() >= maxIndexed {
+		return nil
 	}
 	ix := &stackIndex{bounds: r.boundaries(region, insurer)}
 	ix.slots = make([]atomic.Pointer[stackResult], len(ix.bounds))
-	m := make(map[indexKey]*stackIndex, 1)
-	if old != nil {
-		for k, v := range *old {
-			m[k] = v
-		}
-	}
-	m[k] = ix
-	r.index.Store(&m)
-	return ix
+	// a goroutine that made it first wins: every caller shares its slots
+	return r.index.Store(k, ix, maxIndexed)
 }
 
 // indexedStack returns the stack on date from the index.

@@ -184,9 +184,9 @@ func obligationOf(s *rulesets.Stack, ev *lang.Eval) rulesets.Obligation {
 	return ob
 }
 
-// decide decides the obligation on one day of the timeline.
-func decide(s *rulesets.Stack, ev *lang.Eval) timeline.Duty {
-	d := coverage.Decide(s, ev)
+// dutyOf is the obligation coverage decided on one day of the timeline, as
+// the timeline keeps it.
+func dutyOf(d coverage.Duty) timeline.Duty {
 	return timeline.Duty{Level: d.Level, Binding: d.Binding, Rules: d.Rules, Notes: d.Notes}
 }
 
@@ -368,7 +368,7 @@ type assessmentRoom struct {
 // and the insurer changes, and stackAt gives it on another date. The
 // penalties' result is made in pen, which the answer does not keep (it
 // takes the penalties and copies the rest).
-func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options, bounds []facts.Date, stackAt func(facts.Date) (*rulesets.Stack, error), pen *penalties.Result) (*Assessment, error) {
+func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options, bounds []facts.Date, stackAt func(facts.Date) (*rulesets.Stack, error), decide func(*rulesets.Stack, *lang.Eval) timeline.Duty, pen *penalties.Result) (*Assessment, error) {
 	f := ev.Facts()
 	room := new(assessmentRoom)
 	a := &room.a

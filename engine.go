@@ -9,12 +9,14 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/anzexian/anzexian/coverage"
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/internal/suggest"
 	"github.com/anzexian/anzexian/penalties"
 	"github.com/anzexian/anzexian/rulesets"
+	"github.com/anzexian/anzexian/timeline"
 )
 
 // Engine assesses enterprises against a registry of compiled rulesets. Make
@@ -53,6 +55,12 @@ type call struct {
 	// pen is the penalties' result of an assessment, which the answer
 	// takes its parts from (in memory the call keeps, not the answer's).
 	pen penalties.Result
+	// dc decides the obligation on the days of an assessment's timeline,
+	// carrying over the answers of rules that stay from one stack to the
+	// next; decide is dc's Decide as the timeline asks it (made once per
+	// call object, as stackAt is).
+	dc     coverage.Decider
+	decide func(*rulesets.Stack, *lang.Eval) timeline.Duty
 }
 
 // stackOn is the stack of the call's registry, region and insurer on d.
@@ -87,6 +95,7 @@ func (e *Engine) begin(opts []Option) *call {
 	if c == nil {
 		c = &call{ev: lang.NewEval()}
 		c.stackAt = c.stackOn
+		c.decide = func(s *rulesets.Stack, ev *lang.Eval) timeline.Duty { return dutyOf(c.dc.Decide(s, ev)) }
 	}
 	for _, opt := range opts {
 		opt(&c.o)
@@ -210,7 +219,8 @@ func (e *Engine) Assess(f *facts.Facts, opts ...Option) (*Assessment, error) {
 	if err != nil {
 		return nil, err
 	}
-	return withinBudget(assess(reg, st, c.ev, c.o, c.bounds, c.stackAt, &c.pen))(c.ev)
+	c.dc.Reset()
+	return withinBudget(assess(reg, st, c.ev, c.o, c.bounds, c.stackAt, c.decide, &c.pen))(c.ev)
 }
 
 // ErrBudget is wrapped by the error of an Assess or a Quote whose rules

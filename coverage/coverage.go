@@ -133,13 +133,65 @@ type Duty struct {
 // does, with the rules behind it and whether it rests on a draft. It is
 // what the timeline asks on each day the facts or the rules change.
 func Decide(st *rulesets.Stack, ev *lang.Eval) Duty {
+	return decide(st, ev, nil)
+}
+
+// A Decider decides the obligation on the successive days of one
+// enterprise's timeline, as Decide does, carrying over each rule's answer
+// that cannot have changed since the day before: when the stack changes
+// (a ruleset starts or ends) most of its coverage rules stay, and on a day
+// before the horizon of the last decision (lang.Eval.Horizon) a rule that
+// stays, reading names that mean the same in both stacks
+// (rulesets.Stack.SameNames), gives the answer it gave.
+//
+// Use one Decider for one enterprise's days in increasing order, each
+// decided after ev.ResetHorizon (as timeline.Build does), and Reset it
+// before the next enterprise. After Decide, ev's horizon is no later than
+// the horizon of any answer carried over. The zero Decider is ready.
+type Decider struct {
+	st          *rulesets.Stack
+	at, horizon facts.Date
+	// applies holds the rules of st that applied, by index (bit i: rule
+	// i); a stack with more than maxCarried coverage rules carries none.
+	applies [maxCarried / 64]uint64
+}
+
+// maxCarried is the number of coverage rules a stack may have for a
+// Decider to carry their answers.
+const maxCarried = 256
+
+// Reset forgets the last decision.
+func (dc *Decider) Reset() { dc.st = nil }
+
+// Decide is Decide, carrying over what dc may.
+func (dc *Decider) Decide(st *rulesets.Stack, ev *lang.Eval) Duty {
+	return decide(st, ev, dc)
+}
+
+func decide(st *rulesets.Stack, ev *lang.Eval, dc *Decider) Duty {
 	level, binding := rulesets.ObligationNone, rulesets.ObligationNone
 	var hit uint64
 	var more []int
+	var carry []int16
+	var applies [maxCarried / 64]uint64
+	day := ev.AsOf()
+	if dc != nil && dc.st != nil && dc.st != st && day.After(dc.at) && (dc.horizon.IsZero() || day.Before(dc.horizon)) && len(st.Coverage) <= maxCarried {
+		carry = memoOf(st).carriedFrom(st, dc.st)
+	}
 	for i, r := range st.Coverage {
-		ok, err := r.When.Bool(ev)
-		if err != nil || !ok {
+		var ok bool
+		if carry != nil && carry[i] >= 0 {
+			j := carry[i]
+			ok = dc.applies[j/64]&(1<<uint(j%64)) != 0
+		} else {
+			yes, err := r.When.Bool(ev)
+			ok = err == nil && yes
+		}
+		if !ok {
 			continue
+		}
+		if i < maxCarried {
+			applies[i/64] |= 1 << uint(i%64)
 		}
 		if r.Obligation.Rank() > level.Rank() {
 			level = r.Obligation
@@ -151,6 +203,16 @@ func Decide(st *rulesets.Stack, ev *lang.Eval) Duty {
 			hit |= 1 << uint(i)
 		} else {
 			more = append(more, i)
+		}
+	}
+	if dc != nil {
+		if carry != nil {
+			// the answers carried over hold until the last horizon only
+			ev.Limit(dc.horizon)
+		}
+		dc.st, dc.at, dc.horizon, dc.applies = st, day, ev.Horizon(), applies
+		if len(st.Coverage) > maxCarried {
+			dc.st = nil
 		}
 	}
 	if more == nil {

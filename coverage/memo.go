@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"math/bits"
+	"slices"
 
 	"github.com/anzexian/anzexian/internal/answer"
 	"github.com/anzexian/anzexian/internal/cowmap"
@@ -30,6 +31,30 @@ type stackMemo struct {
 	// duties holds the rules and notes behind the obligation by the set of
 	// coverage rules that apply (bit i: rule i).
 	duties cowmap.Map[uint64, Duty]
+	// carried holds, by the stack of the day before, which of that
+	// stack's coverage rules answer for each of this stack's (carriedFrom).
+	carried cowmap.Map[*rulesets.Stack, []int16]
+}
+
+// maxCarriedFrom bounds the stacks a stack keeps carriedFrom answers for:
+// a timeline comes to a stack from the one before it.
+const maxCarriedFrom = 16
+
+// carriedFrom returns, for each coverage rule of st, the index of the same
+// rule in prev when it reads names that mean the same in both stacks (its
+// answer carries over), else -1.
+func (m *stackMemo) carriedFrom(st, prev *rulesets.Stack) []int16 {
+	if c, ok := m.carried.Load(prev); ok {
+		return c
+	}
+	c := make([]int16, len(st.Coverage))
+	for i, r := range st.Coverage {
+		c[i] = -1
+		if j := slices.Index(prev.Coverage, r); j >= 0 && j < maxCarried && st.SameNames(prev, r.When) {
+			c[i] = int16(j)
+		}
+	}
+	return m.carried.Store(prev, c, maxCarriedFrom)
 }
 
 // dutyFor returns the rules and notes of the obligation when the coverage

@@ -2,14 +2,16 @@ package rulesets
 
 import (
 	"fmt"
-	"github.com/anzexian/anzexian/diag"
-	"github.com/anzexian/anzexian/facts"
-	"github.com/anzexian/anzexian/internal/cowmap"
-	"github.com/anzexian/anzexian/internal/lang"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/cowmap"
+	"github.com/anzexian/anzexian/internal/lang"
 )
 
 // Registry holds a compiled set of rulesets and builds the stack that applies
@@ -817,6 +819,54 @@ func (st *Stack) MoveTo(ev *lang.Eval, asOf facts.Date) {
 	if ev.SetAsOf(&st.scope, asOf) {
 		_ = st.bindFacts(ev, false) // the facts were checked against the stack at the decision date
 	}
+}
+
+// SameNames reports whether every declared name e reads means the same in
+// st and o: the same let (and, through it, every name that let reads) or
+// the same declared fact. Core facts, functions and constants mean the
+// same in every stack, so e then gives the same value in both on the same
+// facts and day. A nil e reads nothing. Stacks of two registries never
+// agree.
+func (st *Stack) SameNames(o *Stack, e *lang.Expr) bool {
+	if e == nil || st == o {
+		return true
+	}
+	if st.reg != o.reg || st.reg == nil {
+		return false
+	}
+	var seenBuf [16]string
+	seen := seenBuf[:0]
+	var todoBuf [16]string
+	todo := append(todoBuf[:0], e.Refs()...)
+	for len(todo) > 0 {
+		name := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if slices.Contains(seen, name) {
+			continue
+		}
+		seen = append(seen, name)
+		idx, ok := st.reg.names[name]
+		if !ok || idx >= len(st.scope.LetSlot) || idx >= len(o.scope.LetSlot) {
+			return false
+		}
+		sl, ol := st.scope.LetSlot[idx], o.scope.LetSlot[idx]
+		sf, of := st.scope.FactSlot[idx], o.scope.FactSlot[idx]
+		switch {
+		case sl >= 0 && ol >= 0:
+			l := st.lets[sl]
+			if l != o.lets[ol] {
+				return false
+			}
+			todo = append(todo, l.Expr.Refs()...)
+		case sf >= 0 && of >= 0:
+			if st.facts[sf] != o.facts[of] {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // Binds reports whether ev is bound to st.

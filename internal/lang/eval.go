@@ -313,6 +313,11 @@ func (ev *Eval) ResetHorizon() { ev.horizon = facts.Date{} }
 // give the same results: the timeline steps from horizon to horizon.
 func (ev *Eval) Horizon() facts.Date { return ev.horizon }
 
+// Limit notes that a value the caller read, or an answer it carries from
+// an earlier evaluation, may change on d: Horizon is then no later than d
+// (when d is after the evaluation date).
+func (ev *Eval) Limit(d facts.Date) { ev.limit(d) }
+
 // limit notes that a value read may change on d.
 func (ev *Eval) limit(d facts.Date) {
 	if d.After(ev.asOf) && (ev.horizon.IsZero() || d.Before(ev.horizon)) {

@@ -1,0 +1,134 @@
+package anzexian_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/anzexian/anzexian/coverage"
+	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/lang"
+	"github.com/anzexian/anzexian/portfolio"
+	"github.com/anzexian/anzexian/rulesets"
+	"github.com/anzexian/anzexian/timeline"
+)
+
+// timelines builds an enterprise's obligation stretches twice: deciding
+// every day afresh (coverage.Decide), and with dc carrying answers over
+// from one day to the next (coverage.Decider). It reports the difference,
+// "" when there is none.
+func timelines(t *testing.T, reg *rulesets.Registry, dc *coverage.Decider, f *facts.Facts, asOf facts.Date, insurer string) string {
+	t.Helper()
+	st, err := reg.Stack(f.Region, asOf, insurer)
+	if err != nil {
+		return "" // no rules for the place: nothing to decide
+	}
+	ev := lang.NewEval()
+	if err := st.Bind(ev, f, asOf, insurer); err != nil {
+		return "" // facts the stack refuses
+	}
+	bounds := reg.Boundaries(f.Region, insurer)
+	stackAt := func(d facts.Date) (*rulesets.Stack, error) { return reg.Stack(f.Region, d, insurer) }
+	duty := func(d coverage.Duty) timeline.Duty {
+		return timeline.Duty{Level: d.Level, Binding: d.Binding, Rules: d.Rules, Notes: d.Notes}
+	}
+	fresh := timeline.Build(timeline.Input{Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds,
+		Decide: func(s *rulesets.Stack, ev *lang.Eval) timeline.Duty { return duty(coverage.Decide(s, ev)) }})
+	dc.Reset()
+	carried := timeline.Build(timeline.Input{Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds,
+		Decide: func(s *rulesets.Stack, ev *lang.Eval) timeline.Duty { return duty(dc.Decide(s, ev)) }})
+	return cmp.Diff(fresh.Obligations, carried.Obligations, refCmp)
+}
+
+// A Decider's timeline is the timeline of deciding every day afresh. The
+// rulesets here are made to trip it: a let redefined by the next version of
+// the ruleset below a rule that stays (the rule's answer must not carry
+// over), a rule that changes with the date inside one stack, one that
+// reads the accidents' windows, one that changes on the day a stack
+// starts, and a ruleset that starts later and adds a stack the others
+// carry into.
+func TestDeciderCarriesRight(t *testing.T) {
+	head := func(id, version, region, effective string) string {
+		return fmt.Sprintf("schema: anzexian/v1\nid: %s\nversion: %q\nstatus: in_force\nkind: policy\ntitle: t\nregion: %q\neffective: %s\nsources:\n  s: {title: 测试文件}\n", id, version, region, effective)
+	}
+	rule := func(id, when, obligation string) string {
+		return fmt.Sprintf("  - id: %s\n    when: '%s'\n    obligation: %s\n    text: t\n    cite: {source: s}\n", id, when, obligation)
+	}
+	files := []diag.File{
+		{Name: "base1.yaml", Data: []byte(head("cn/test/base", "1", "", "{from: 2015-01-01, until: 2020-12-31}") + "let:\n  big: employees > 100\n")},
+		{Name: "base2.yaml", Data: []byte(head("cn/test/base", "2", "", "{from: 2021-01-01}") + "let:\n  big: employees > 50\n")},
+		{Name: "rules.yaml", Data: []byte(head("cn.hunan/test/rules", "1", "43", "{from: 2015-01-01}") + "coverage:\n" +
+			rule("big", "big", "mandatory") +
+			rule("dated", `as_of >= date("2019-06-01") && employees > 20`, "required") +
+			rule("accident", "len(accidents_within(1)) > 0", "encouraged") +
+			rule("on-the-boundary", `as_of >= date("2023-01-01") && employees > 20`, "encouraged"))},
+		{Name: "late.yaml", Data: []byte(head("cn.hunan/test/late", "1", "43", "{from: 2023-01-01}") + "coverage:\n" +
+			rule("late", "employees > 10 && !big", "required"))},
+	}
+	reg, err := rulesets.LoadFiles(files...)
+	if err != nil {
+		t.Fatalf("LoadFiles: %v", err)
+	}
+	var dc coverage.Decider
+	n := 0
+	for _, employees := range []int{5, 30, 80, 150} {
+		for _, accidents := range []string{"", "accidents: [{date: 2019-03-01, serious_injuries: 1}, {date: 2022-07-01, deaths: 1}]\n"} {
+			doc := fmt.Sprintf("region: \"430100\"\nsectors: [construction]\nemployees: %d\n%s", employees, accidents)
+			fs, err := facts.Decode("f.yaml", []byte(doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, asOf := range []string{"2016-05-01", "2019-06-01", "2020-12-31", "2021-01-01", "2022-12-31", "2024-03-01"} {
+				if d := timelines(t, reg, &dc, fs[0], facts.MustParseDate(asOf), ""); d != "" {
+					t.Errorf("%d employees, %q, as of %s: carried answers differ (-fresh +carried):\n%s", employees, accidents, asOf, d)
+				}
+				n++
+			}
+		}
+	}
+	if n != 48 {
+		t.Fatalf("%d cases, want 48", n)
+	}
+}
+
+// The same on the bundled rulesets: every example enterprise and 3,000
+// generated ones, on days around the bundled rulesets' boundaries.
+func TestDeciderCarriesRightBundled(t *testing.T) {
+	reg, err := rulesets.LoadBundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fs []*facts.Facts
+	paths, _ := filepath.Glob("examples/enterprises/*.yaml")
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := facts.Decode(p, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs = append(fs, got...)
+	}
+	if len(fs) < 5 {
+		t.Fatalf("%d example enterprises, want at least 5", len(fs))
+	}
+	n := 3000
+	if testing.Short() {
+		n = 300
+	}
+	fs = append(fs, portfolio.Generate(29, n)...)
+	dates := []string{"2016-01-01", "2018-01-01", "2021-09-01", "2025-03-29", "2026-01-01"}
+	var dc coverage.Decider
+	for i, f := range fs {
+		asOf := facts.MustParseDate(dates[i%len(dates)])
+		if d := timelines(t, reg, &dc, f, asOf, ""); d != "" {
+			t.Fatalf("enterprise %d (%s), as of %s: carried answers differ (-fresh +carried):\n%s", i, f.Name, asOf, d)
+		}
+	}
+}

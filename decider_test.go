@@ -2,8 +2,6 @@ package anzexian_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -102,19 +100,7 @@ func TestDeciderCarriesRightBundled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var fs []*facts.Facts
-	paths, _ := filepath.Glob("examples/enterprises/*.yaml")
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := facts.Decode(p, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fs = append(fs, got...)
-	}
+	fs := exampleEnterprises(t)
 	if len(fs) < 5 {
 		t.Fatalf("%d example enterprises, want at least 5", len(fs))
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/anzexian/anzexian"
 	"github.com/anzexian/anzexian/coverage"
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
@@ -42,6 +43,16 @@ func timelines(t *testing.T, reg *rulesets.Registry, dc *coverage.Decider, f *fa
 	return cmp.Diff(fresh.Obligations, carried.Obligations, refCmp)
 }
 
+// deciderHead is the head of a test ruleset of kind policy.
+func deciderHead(id, version, region, effective string) string {
+	return fmt.Sprintf("schema: anzexian/v1\nid: %s\nversion: %q\nstatus: in_force\nkind: policy\ntitle: t\nregion: %q\neffective: %s\nsources:\n  s: {title: 测试文件}\n", id, version, region, effective)
+}
+
+// deciderRule is one coverage rule.
+func deciderRule(id, when, obligation string) string {
+	return fmt.Sprintf("  - id: %s\n    when: '%s'\n    obligation: %s\n    text: t\n    cite: {source: s}\n", id, when, obligation)
+}
+
 // A Decider's timeline is the timeline of deciding every day afresh. The
 // rulesets here are made to trip it: a let redefined by the next version of
 // the ruleset below a rule that stays (the rule's answer must not carry
@@ -50,12 +61,7 @@ func timelines(t *testing.T, reg *rulesets.Registry, dc *coverage.Decider, f *fa
 // starts, and a ruleset that starts later and adds a stack the others
 // carry into.
 func TestDeciderCarriesRight(t *testing.T) {
-	head := func(id, version, region, effective string) string {
-		return fmt.Sprintf("schema: anzexian/v1\nid: %s\nversion: %q\nstatus: in_force\nkind: policy\ntitle: t\nregion: %q\neffective: %s\nsources:\n  s: {title: 测试文件}\n", id, version, region, effective)
-	}
-	rule := func(id, when, obligation string) string {
-		return fmt.Sprintf("  - id: %s\n    when: '%s'\n    obligation: %s\n    text: t\n    cite: {source: s}\n", id, when, obligation)
-	}
+	head, rule := deciderHead, deciderRule
 	files := []diag.File{
 		{Name: "base1.yaml", Data: []byte(head("cn/test/base", "1", "", "{from: 2015-01-01, until: 2020-12-31}") + "let:\n  big: employees > 100\n")},
 		{Name: "base2.yaml", Data: []byte(head("cn/test/base", "2", "", "{from: 2021-01-01}") + "let:\n  big: employees > 50\n")},
@@ -116,5 +122,57 @@ func TestDeciderCarriesRightBundled(t *testing.T) {
 		if d := timelines(t, reg, &dc, f, asOf, ""); d != "" {
 			t.Fatalf("enterprise %d (%s), as of %s: carried answers differ (-fresh +carried):\n%s", i, f.Name, asOf, d)
 		}
+	}
+}
+
+// Facts that take effect on a day of their own say so (the Eval's
+// horizon): a refusal to rectify, a fine, and the days of a stretch still
+// running. The obligation a rule over them gives changes on that day, not
+// on the next day the rulesets change, and a Decider does not carry the
+// rule's old answer past it. (Found in review: before, these reads gave no
+// horizon, and the timeline waited for the next ruleset to start.)
+func TestDatedFactsGiveHorizons(t *testing.T) {
+	for _, c := range []struct {
+		name, when, facts, from string
+	}{
+		{"refused_rectification", "hazards.refused_rectification",
+			"hazards: {refused_rectification: true, refused_on: 2022-06-01}\n", "2022-06-01"},
+		{"fine_amount", "enforcement.fine_amount != nil",
+			"enforcement: {ordered_on: 2022-03-01, fined_on: 2022-06-01, fine_amount: 50000}\n", "2022-06-01"},
+		{"uninsured days", "any(uninsured_periods, .days > 1000)",
+			"operating_since: 2019-01-01\n", "2021-09-27"}, // the 1,001st day from 2019-01-01
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			reg, err := rulesets.LoadFiles(
+				diag.File{Name: "rules.yaml", Data: []byte(deciderHead("cn.hunan/test/rules", "1", "43", "{from: 2015-01-01}") + "coverage:\n" + deciderRule("r", c.when, "mandatory"))},
+				diag.File{Name: "late.yaml", Data: []byte(deciderHead("cn.hunan/test/late", "1", "43", "{from: 2023-01-01}") + "coverage:\n" + deciderRule("late", "employees > 1000", "encouraged"))},
+			)
+			if err != nil {
+				t.Fatalf("LoadFiles: %v", err)
+			}
+			fs, err := facts.Decode("f.yaml", []byte("region: \"430100\"\nsectors: [construction]\nemployees: 30\n"+c.facts))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var dc coverage.Decider
+			asOf := facts.MustParseDate("2024-03-01")
+			if d := timelines(t, reg, &dc, fs[0], asOf, ""); d != "" {
+				t.Errorf("carried answers differ (-fresh +carried):\n%s", d)
+			}
+			a, err := anzexian.NewWithRegistry(reg).Assess(fs[0], anzexian.At(asOf))
+			if err != nil {
+				t.Fatal(err)
+			}
+			from := facts.MustParseDate(c.from)
+			for _, o := range a.Timeline.Obligations {
+				if o.Level == rulesets.ObligationMandatory {
+					if o.From != from {
+						t.Errorf("mandatory from %s, want %s: %+v", o.From, from, a.Timeline.Obligations)
+					}
+					return
+				}
+			}
+			t.Errorf("never mandatory: %+v", a.Timeline.Obligations)
+		})
 	}
 }

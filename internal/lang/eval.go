@@ -318,6 +318,20 @@ func (ev *Eval) Horizon() facts.Date { return ev.horizon }
 // (when d is after the evaluation date).
 func (ev *Eval) Limit(d facts.Date) { ev.limit(d) }
 
+// days is p.Days through the evaluation date, noting when it next
+// changes: while p runs on past the evaluation date it grows by a day each
+// day (from its first day, when that is still to come).
+func (ev *Eval) days(p facts.Period) int {
+	if p.To.IsZero() || p.To.After(ev.asOf) {
+		if p.From.After(ev.asOf) {
+			ev.limit(p.From)
+		} else {
+			ev.limit(ev.asOf.AddDays(1))
+		}
+	}
+	return p.Days(ev.asOf)
+}
+
 // limit notes that a value read may change on d.
 func (ev *Eval) limit(d facts.Date) {
 	if d.After(ev.asOf) && (ev.horizon.IsZero() || d.Before(ev.horizon)) {

@@ -253,6 +253,7 @@ var (
 		fld("major_unrectified", TBool, "存在未整改的重大事故隐患", false, always(func(h *facts.Hazards) bool { return h.MajorUnrectified })),
 		fld("refused_rectification", TBool, "拒不整改重大事故隐患（拒不整改的日期在评估日之后的，不计）", false, func(ev *Eval, h *facts.Hazards) (bool, bool) {
 			if h.RefusedOn != nil && h.RefusedOn.After(ev.asOf) {
+				ev.limit(*h.RefusedOn)
 				ev.ignore("hazards.refused_on", *h.RefusedOn)
 				return false, true
 			}
@@ -288,7 +289,11 @@ var (
 		fld("rectified_on", TDate, "改正日期", true, optDateAsOf(func(e *facts.Enforcement) *facts.Date { return e.RectifiedOn }, "enforcement.rectified_on")),
 		fld("fined_on", TDate, "罚款决定日期", true, optDateAsOf(func(e *facts.Enforcement) *facts.Date { return e.FinedOn }, "enforcement.fined_on")),
 		fld("fine_amount", TDec, "罚款数额（元）", true, func(ev *Eval, e *facts.Enforcement) (decimal.Decimal, bool) {
-			if e.FineAmount == nil || e.FinedOn == nil || e.FinedOn.After(ev.asOf) {
+			if e.FineAmount == nil || e.FinedOn == nil {
+				return decimal.Decimal{}, false
+			}
+			if e.FinedOn.After(ev.asOf) {
+				ev.limit(*e.FinedOn)
 				return decimal.Decimal{}, false
 			}
 			return *e.FineAmount, true
@@ -321,7 +326,7 @@ var (
 	overdueObj = newObj[Overdue]("overdue_period",
 		fld("from", TDate, "限期届满次日", false, always(func(o *Overdue) facts.Date { return o.From })),
 		fld("to", TDate, "逾期未改正的最后一日；持续中则未给出", true, func(_ *Eval, o *Overdue) (facts.Date, bool) { return o.To, !o.To.IsZero() }),
-		fld("days", TInt, "逾期天数（持续中的计至评估日）", false, func(ev *Eval, o *Overdue) (int, bool) { return o.Span().Days(ev.asOf), true }),
+		fld("days", TInt, "逾期天数（持续中的计至评估日）", false, func(ev *Eval, o *Overdue) (int, bool) { return ev.days(o.Span()), true }),
 		fld("ordered_on", TDate, "责令限期改正的日期", false, always(func(o *Overdue) facts.Date { return o.OrderedOn })),
 		fld("deadline", TDate, "限期（含，延期后的）", false, always(func(o *Overdue) facts.Date { return o.Deadline })),
 	)
@@ -341,7 +346,7 @@ var (
 	deficiencyObj = newObj[Deficiency]("deficiency",
 		fld("from", TDate, "证明的起始日", false, always(func(d *Deficiency) facts.Date { return d.From })),
 		fld("to", TDate, "终止日（含）；持续中则未给出", true, func(_ *Eval, d *Deficiency) (facts.Date, bool) { return d.To, !d.To.IsZero() }),
-		fld("days", TInt, "天数（持续中的计至评估日）", false, func(ev *Eval, d *Deficiency) (int, bool) { return d.Span().Days(ev.asOf), true }),
+		fld("days", TInt, "天数（持续中的计至评估日）", false, func(ev *Eval, d *Deficiency) (int, bool) { return ev.days(d.Span()), true }),
 		fld("earliest", TDate, "可能的最早起始日", false, always(func(d *Deficiency) facts.Date {
 			if d.Earliest.IsZero() {
 				return d.From
@@ -358,7 +363,7 @@ var (
 			if p.From.IsZero() {
 				return 0, false
 			}
-			return p.Days(ev.asOf), true
+			return ev.days(*p), true
 		})),
 	)
 )

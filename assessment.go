@@ -318,8 +318,8 @@ func regionNotes(notes []string, region string) []string {
 }
 
 // price runs the rating pipeline: a premium, or why there is none.
-func price(st *rulesets.Stack, ev *lang.Eval, trace bool) (*rating.Premium, *rating.Incomplete, []rulesets.TraceEntry, error) {
-	prem, rtrace, err := rating.Evaluate(st, ev, rating.Options{Trace: trace})
+func price(st *rulesets.Stack, ev *lang.Eval, trace bool, room *rating.Room) (*rating.Premium, *rating.Incomplete, []rulesets.TraceEntry, error) {
+	prem, rtrace, err := rating.Evaluate(st, ev, rating.Options{Trace: trace, Room: room})
 	if err == nil {
 		return prem, nil, rtrace, nil
 	}
@@ -364,19 +364,78 @@ type assessmentRoom struct {
 	cov coverage.Result
 }
 
+// A Scratch is memory that successive assessments reuse ([Reuse]), each
+// building its answer where the one before was built: the Assessment, its
+// coverage answer, timeline and premium, and the lists of its obligation
+// stretches, cover stretches, events, penalties and premium factors. It
+// is for a caller that is done with each answer before it asks for the
+// next, such as a batch that writes each answer out: a million answers
+// then take the memory of a few.
+//
+// Once the next assessment with the same Scratch begins, nothing reached
+// through a pointer or a slice of the answer before may be used: copy out
+// what is kept. Strings and decimals are never in a Scratch: a string or a
+// decimal.Decimal copied out of an answer stays as it was. The zero
+// Scratch is ready to use; one assessment at a time may use a Scratch.
+type Scratch struct {
+	room      *assessmentRoom
+	tl        timeline.Room
+	prem      rating.Room
+	penalties penalties.Room
+}
+
+// Reuse builds the answer in s's memory, overwriting the answer the last
+// call with s gave (see [Scratch]). Quote ignores it.
+func Reuse(s *Scratch) Option { return func(o *options) { o.scratch = s } }
+
+// assessment returns s's room, cleared, or a new room when s is nil.
+func (s *Scratch) assessment() *assessmentRoom {
+	switch {
+	case s == nil:
+		return new(assessmentRoom)
+	case s.room == nil:
+		s.room = new(assessmentRoom)
+	default:
+		*s.room = assessmentRoom{}
+	}
+	return s.room
+}
+
+func (s *Scratch) timeline() *timeline.Room {
+	if s == nil {
+		return nil
+	}
+	return &s.tl
+}
+
+func (s *Scratch) premium() *rating.Room {
+	if s == nil {
+		return nil
+	}
+	return &s.prem
+}
+
+func (s *Scratch) penaltyList() *penalties.Room {
+	if s == nil {
+		return nil
+	}
+	return &s.penalties
+}
+
 // assess answers on st; bounds are the dates the stack of reg, the region
 // and the insurer changes, and stackAt gives it on another date. The
 // penalties' result is made in pen, which the answer does not keep (it
 // takes the penalties and copies the rest).
 func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options, bounds []facts.Date, stackAt func(facts.Date) (*rulesets.Stack, error), decide func(*rulesets.Stack, *lang.Eval) timeline.Duty, pen *penalties.Result) (*Assessment, error) {
 	f := ev.Facts()
-	room := new(assessmentRoom)
+	sc := o.scratch
+	room := sc.assessment()
 	a := &room.a
-	// field by field: the room is new, so zero, and a whole Assessment
-	// stored into it would pass every pointer slot through a write barrier
+	// field by field: the room is zero, and a whole Assessment stored
+	// into it would pass every pointer slot through a write barrier
 	a.Enterprise, a.Region, a.AsOf, a.Insurer = f.Name, f.Region, o.asOf, o.insurer
 	a.Rulesets, a.Notes = layersOf(st), answerNotes(st, f.Region)
-	tl := timeline.Build(timeline.Input{Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds, Decide: decide})
+	tl := timeline.Build(timeline.Input{Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds, Decide: decide, Room: sc.timeline()})
 	copt := coverage.Options{Trace: o.trace, Into: &room.cov}
 	if p := f.Policy; p.IsInsured() && !p.Start.After(o.asOf) && !p.End.Before(o.asOf) {
 		// the policy's terms are judged by the rules of the day it was
@@ -394,7 +453,7 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options
 	}
 	var rtrace []rulesets.TraceEntry
 	var err error
-	a.Premium, a.PremiumIncomplete, rtrace, err = price(st, ev, o.trace)
+	a.Premium, a.PremiumIncomplete, rtrace, err = price(st, ev, o.trace, sc.premium())
 	if err != nil {
 		return nil, err
 	}
@@ -405,6 +464,7 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options
 		Obligation: obligationOf,
 		Boundaries: bounds,
 		Timeline:   tl,
+		Room:       sc.penaltyList(),
 	})
 	a.Penalties = pres.Penalties
 	tl.Finish(ev, st, reg, f.Region, o.insurer, bounds)

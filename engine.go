@@ -185,6 +185,7 @@ type options struct {
 	trace   bool
 	reg     *rulesets.Registry
 	pinned  []string
+	scratch *Scratch
 }
 
 // At sets the as-of date: the law in force and the facts as they stood on

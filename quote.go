@@ -38,7 +38,7 @@ func quote(st *rulesets.Stack, ev *lang.Eval, o options) (*Quote, error) {
 	q.Obligation, _ = coverage.Obligation(st, ev)
 	ev.SetObligation(string(q.Obligation))
 	var err error
-	q.Premium, q.PremiumIncomplete, q.Trace, err = price(st, ev, o.trace)
+	q.Premium, q.PremiumIncomplete, q.Trace, err = price(st, ev, o.trace, nil)
 	if err != nil {
 		return nil, err
 	}

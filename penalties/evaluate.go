@@ -96,7 +96,7 @@ func Evaluate(in Input) *Result {
 	// the result: the penalties in the order they began, in a list of
 	// their number
 	e.order = sinceOrder(e.pens, e.order)
-	e.res.Penalties = make([]Penalty, len(e.pens))
+	e.res.Penalties = in.Room.list(len(e.pens))
 	for i, k := range e.order {
 		e.res.Penalties[i] = e.pens[k]
 	}

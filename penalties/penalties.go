@@ -333,6 +333,35 @@ type Input struct {
 	// Into, when not nil, is the Result Evaluate fills and returns
 	// instead of a new one (see coverage.Options.Into).
 	Into *Result
+	// Room, when not nil, is the memory the Result's list of penalties is
+	// made in: that of the list the last Evaluate given it made, which is
+	// overwritten.
+	Room *Room
+}
+
+// A Room is memory that successive Evaluates reuse for their lists of
+// penalties, each overwriting the one before: for a caller that is done
+// with each answer before it asks for the next. The zero Room is ready to
+// use; one Evaluate at a time may use a Room.
+type Room struct {
+	pens []Penalty
+	used int // the penalties of the last list
+}
+
+// list returns a list of n penalties: r's, cleared, when it has the room,
+// else a new one that r keeps. The list has no capacity beyond n, so that
+// appending to it copies.
+func (r *Room) list(n int) []Penalty {
+	if r == nil {
+		return make([]Penalty, n)
+	}
+	if r.pens == nil || cap(r.pens) < n {
+		r.pens = make([]Penalty, n)
+	} else {
+		clear(r.pens[:r.used])
+	}
+	r.used = n
+	return r.pens[:n:n]
 }
 
 // Result is the penalties answer.

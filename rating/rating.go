@@ -287,6 +287,55 @@ func (e Incomplete) escape() *Incomplete { return &e }
 // Options control an evaluation.
 type Options struct {
 	Trace bool
+	// Room, when not nil, is the memory the Premium is made in: that of
+	// the Premium the last Evaluate given it returned, which is
+	// overwritten.
+	Room *Room
+}
+
+// A Room is memory that successive Evaluates reuse for their Premiums,
+// each overwriting the one before: for a caller that is done with each
+// Premium before it asks for the next. The decimals of a Premium are never
+// in it: a decimal copied out of a Premium stays as it is. The zero Room
+// is ready to use; one Evaluate at a time may use a Room.
+type Room struct {
+	p       *Premium
+	row     *rowRoom
+	factors []Factor // the list of the last premium that had a list of its own
+}
+
+// premium returns r's Premium, cleared.
+func (r *Room) premium() *Premium {
+	if r.p == nil {
+		r.p = new(Premium)
+	} else {
+		*r.p = Premium{}
+	}
+	return r.p
+}
+
+// tableRow returns r's room for a table row, cleared.
+func (r *Room) tableRow() *rowRoom {
+	if r.row == nil {
+		r.row = new(rowRoom)
+	} else {
+		*r.row = rowRoom{}
+	}
+	return r.row
+}
+
+// factorList returns an empty list with room for n factors: r's, cleared,
+// when it has the room, else a new one that r keeps.
+func (r *Room) factorList(n int) []Factor {
+	if r == nil {
+		return make([]Factor, 0, n)
+	}
+	if r.factors == nil || cap(r.factors) < n {
+		r.factors = make([]Factor, 0, n)
+	} else {
+		clear(r.factors[:cap(r.factors)])
+	}
+	return r.factors[:0]
 }
 
 // Evaluate computes the premium under st's rating pipeline. It returns
@@ -357,22 +406,35 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	base := rt.Bases[bi]
 	// the premium and the room for the decimals it makes, and for the
 	// table row it shows when that row is its own: one allocation
-	var pr *premiumRoom
+	var p *Premium
 	var rr *rowRoom
+	var dec *fixed.Room
+	ownRow := false
 	if t := rt.Table(base); t != nil && m.tables[t] != nil && m.tables[t].ownRows && len(t.Dims) <= len(rr.keys) {
-		prr := new(premiumRowRoom)
-		pr, rr = &prr.premiumRoom, &prr.row
-	} else {
-		pr = new(premiumRoom)
+		ownRow = true
 	}
-	// field by field: the room is new, so zero, and a whole Premium
-	// stored into it would pass every pointer slot through a write barrier
-	p := &pr.p
+	switch {
+	case opt.Room != nil:
+		// the decimals are made anew: one copied out of the last
+		// premium stays as it was
+		p, dec = opt.Room.premium(), new(fixed.Room)
+		if ownRow {
+			rr = opt.Room.tableRow()
+		}
+	case ownRow:
+		prr := new(premiumRowRoom)
+		p, dec, rr = &prr.p, &prr.room, &prr.row
+	default:
+		pr := new(premiumRoom)
+		p, dec = &pr.p, &pr.room
+	}
+	// field by field: the room is zero, and a whole Premium stored into
+	// it would pass every pointer slot through a write barrier
 	p.Currency, p.Combine = rt.Currency, rt.Combine.Mode
 	p.Rounding.Scale, p.Rounding.Mode, p.Rounding.Steps = rt.Rounding.Scale, rt.Rounding.Mode, rt.Rounding.Steps
 	mk := marks{m: m}
 	p.Program = m.bases[bi].program
-	baseAmount, err := p.base(rt, base, &m.bases[bi], m, ev, &mk, &pr.room, rr)
+	baseAmount, err := p.base(rt, base, &m.bases[bi], m, ev, &mk, dec, rr)
 	if err != nil {
 		var ee *lang.EvalError
 		if errors.As(err, &ee) {
@@ -404,7 +466,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	if interned != nil {
 		factors = nil
 	} else {
-		p.Factors = make([]Factor, 0, len(rt.Factors))
+		p.Factors = opt.Room.factorList(len(rt.Factors))
 	}
 	for i, f := range factors {
 		fm := &m.factors[i]
@@ -475,7 +537,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		}
 		mk.add(p, provOf(c.Illustrative, c.Unverified, p.Clamp.Cite), m.clampMark)
 	}
-	p.BeforeMinimum = s.beforeMin.In(&pr.room)
+	p.BeforeMinimum = s.beforeMin.In(dec)
 	if mn := rt.Minimum; mn != nil {
 		p.Minimum = m.minimumShared
 		if p.Minimum == nil {
@@ -484,7 +546,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		mk.add(p, provOf(mn.Illustrative, mn.Unverified, p.Minimum.Cite), m.minMark)
 		p.MinimumApplied = s.minApplied
 	}
-	p.Amount = s.amount.In(&pr.room)
+	p.Amount = s.amount.In(dec)
 	if ro := rt.Rounding; ro.Illustrative || ro.Unverified || m.roundingUnverified {
 		mk.add(p, provOf(ro.Illustrative, ro.Unverified || m.roundingUnverified, nil), m.roundMark)
 	}

@@ -307,6 +307,40 @@ type Input struct {
 	// Decide decides the obligation under a stack with the Eval on its
 	// date.
 	Decide func(*rulesets.Stack, *lang.Eval) Duty
+	// Room, when not nil, is the memory the Timeline is built in: that of
+	// the Timeline the last Build given it returned, which is
+	// overwritten.
+	Room *Room
+}
+
+// A Room is memory that successive Builds reuse for their Timelines, each
+// overwriting the one before: for a caller that is done with each
+// Timeline before it asks for the next. The zero Room is ready to use;
+// one Build at a time may use a Room.
+type Room struct {
+	t *Timeline
+	o []Obligation // the room's lists, to their capacity
+	c []Stretch
+	e []Event
+}
+
+// timeline returns a Timeline with room for no obligation stretches, nc
+// cover stretches and ne events (see newTimeline): r's, cleared, when it
+// has the room, else a new one that r keeps.
+func (r *Room) timeline(no, nc, ne int) *Timeline {
+	if r == nil {
+		return newTimeline(no, nc, ne)
+	}
+	if r.t == nil || cap(r.o) < no || cap(r.c) < nc || cap(r.e) < ne {
+		t := newTimeline(max(no, cap(r.o)), max(nc, cap(r.c)), max(ne, cap(r.e)))
+		r.t, r.o, r.c, r.e = t, t.Obligations[:cap(t.Obligations)], t.Cover[:cap(t.Cover)], t.Events[:cap(t.Events)]
+		return t
+	}
+	clear(r.o)
+	clear(r.c)
+	clear(r.e)
+	*r.t = Timeline{}
+	return r.t.in(r.o, r.c, r.e)
 }
 
 // maxSteps bounds the days Build decides the obligation on: a coverage
@@ -371,7 +405,7 @@ func Build(in Input) *Timeline {
 		omitted, os = n-MaxStretches, os[n-MaxStretches:]
 	}
 	nc, ne := estimate(ev.Facts(), start, asOf, len(os), nr)
-	t := newTimeline(len(os), nc, ne)
+	t := in.Room.timeline(len(os), nc, ne)
 	t.Through, t.Enforcement, t.From = asOf, []Entry{}, start
 	t.Obligations = append(t.Obligations, os...)
 	t.Omitted.Obligations = omitted

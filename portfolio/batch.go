@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -16,7 +18,6 @@ import (
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/fixed"
 	"github.com/anzexian/anzexian/penalties"
-	"github.com/anzexian/anzexian/rating"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -115,12 +116,15 @@ type batchResult struct {
 	cells      []Cell
 	err        error
 	obligation rulesets.Obligation
-	premium    *decimal.Decimal
-	rng        *rating.Range // of a provisional premium
-	incomplete bool
-	resumed    bool // written by the run resumed (ResumeAfter)
-	draft      bool // the obligation rests on a draft only
-	totals     penalties.Totals
+	priced     bool
+	premium    decimal.Decimal
+	// provisional: the premium has a range, rngMin to rngMax
+	provisional    bool
+	rngMin, rngMax decimal.Decimal
+	incomplete     bool
+	resumed        bool // written by the run resumed (ResumeAfter)
+	draft          bool // the obligation rests on a draft only
+	totals         penalties.Totals
 }
 
 // Batch assesses every enterprise of the portfolio r and writes one JSON
@@ -170,7 +174,18 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 			return &BatchSummary{Obligations: map[rulesets.Obligation]int{}, Elapsed: time.Since(start)}, err
 		}
 	}
-	work := func(_ int, raw *rawRecord) batchResult {
+	// each worker builds its answers in a Scratch of its own: an answer
+	// is written out (below) before the worker assesses the next
+	workers := o.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	scratch := make([]anzexian.Scratch, workers)
+	wopts := make([][]anzexian.Option, workers)
+	for w := range wopts {
+		wopts[w] = append(slices.Clip(opts), anzexian.Reuse(&scratch[w]))
+	}
+	work := func(w int, raw *rawRecord) batchResult {
 		if raw.line <= o.ResumeAfter {
 			return batchResult{resumed: true}
 		}
@@ -178,7 +193,7 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		if err != nil {
 			return batchResult{err: err}
 		}
-		a, err := e.Assess(f, opts...)
+		a, err := e.Assess(f, wopts[w]...)
 		if err != nil {
 			return batchResult{err: fmt.Errorf("%s:%d: %w", o.Name, raw.line, err)}
 		}
@@ -205,8 +220,11 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 			res.obligation, res.draft = a.Coverage.BindingObligation, true
 		}
 		if a.Premium != nil {
-			res.premium = &a.Premium.Amount
-			res.rng = a.Premium.Range
+			// copied: the answer's memory is the next answer's
+			res.priced, res.premium = true, a.Premium.Amount
+			if r := a.Premium.Range; r != nil {
+				res.provisional, res.rngMin, res.rngMax = true, r.Min, r.Max
+			}
 		}
 		res.incomplete = a.PremiumIncomplete != nil
 		return res
@@ -253,14 +271,14 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		s.Written++
 		s.Obligations[res.obligation]++
 		switch {
-		case res.premium != nil && res.rng != nil:
+		case res.provisional:
 			s.Provisional++
-			provisional.add(*res.premium)
-			provMin.add(res.rng.Min)
-			provMax.add(res.rng.Max)
-		case res.premium != nil:
+			provisional.add(res.premium)
+			provMin.add(res.rngMin)
+			provMax.add(res.rngMax)
+		case res.priced:
 			s.Priced++
-			premium.add(*res.premium)
+			premium.add(res.premium)
 		}
 		if res.incomplete {
 			s.PremiumIncomplete++
@@ -285,7 +303,7 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		}
 		return nil
 	}
-	err = runOrdered(ctx, p, o.Workers, work, func(r batchResult) int { return len(r.line) }, emit)
+	err = runOrdered(ctx, p, workers, work, func(r batchResult) int { return len(r.line) }, emit)
 	settle()
 	if tw != nil {
 		if cerr := tw.Close(); err == nil && cerr != nil {

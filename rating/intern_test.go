@@ -128,6 +128,20 @@ func internedAgreeOn(t *testing.T, reg *rulesets.Registry, region string, gen fu
 		}
 		return Evaluate(st, ev, Options{Trace: trace})
 	}
+	// the same, interned, in a Room: once the memo is full, the
+	// combinations it does not keep are made in the room
+	var room Room
+	full := 0
+	evalRoom := func(f *facts.Facts, trace bool) (*Premium, []rulesets.TraceEntry, error) {
+		ev := lang.NewEval()
+		if err := st.Bind(ev, f, asOf, ""); err != nil {
+			t.Fatal(err)
+		}
+		if m.interned.Len() >= maxInterned {
+			full++
+		}
+		return Evaluate(st, ev, Options{Trace: trace, Room: &room})
+	}
 	var kept []*Premium
 	var want []*Premium
 	for i := range 2000 {
@@ -146,6 +160,16 @@ func internedAgreeOn(t *testing.T, reg *rulesets.Registry, region string, gen fu
 		}
 		if d := cmp.Diff(plainTrace, gotTrace); d != "" {
 			t.Fatalf("#%d: the trace differs (-evaluated +interned):\n%s", i, d)
+		}
+		inRoom, roomTrace, roomErr := evalRoom(f, trace)
+		if d := cmp.Diff(plainErr, roomErr); d != "" {
+			t.Fatalf("#%d: the error differs (-evaluated +in a room):\n%s", i, d)
+		}
+		if d := cmp.Diff(plain, inRoom); d != "" {
+			t.Fatalf("#%d: the premium made in a room differs (-evaluated +in a room):\n%s", i, d)
+		}
+		if d := cmp.Diff(plainTrace, roomTrace); d != "" {
+			t.Fatalf("#%d: the trace differs (-evaluated +in a room):\n%s", i, d)
 		}
 		if i < 50 {
 			kept, want = append(kept, got), append(want, plain)
@@ -170,5 +194,9 @@ func internedAgreeOn(t *testing.T, reg *rulesets.Registry, region string, gen fu
 	if n := m.interned.Len(); n == 0 || n > maxInterned {
 		t.Fatalf("%d combinations interned", n)
 	}
+	if m.interned.Len() == maxInterned && full == 0 {
+		t.Fatal("the memo filled, and no premium was made in a room after")
+	}
+	t.Logf("%d combinations interned; %d premiums made in a room after the memo filled", m.interned.Len(), full)
 	return incomplete, marked, matched
 }

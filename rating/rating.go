@@ -301,7 +301,8 @@ type Options struct {
 type Room struct {
 	p       *Premium
 	row     *rowRoom
-	factors []Factor // the list of the last premium that had a list of its own
+	factors []Factor      // the list of the last premium that had a list of its own
+	ic      internedCases // a combination of cases the memo does not keep
 }
 
 // premium returns r's Premium, cleared.
@@ -449,7 +450,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	var und []undecided // factors decided only by assumption
 	var interned *internedCases
 	if m.internable {
-		if interned = m.internedFactors(rt, ev, &tr); interned != nil {
+		if interned = m.internedFactors(rt, ev, &tr, opt.Room); interned != nil {
 			p.Factors = interned.fs
 			if len(m.marks) <= 64 {
 				mk.mask |= interned.mask
@@ -1003,7 +1004,7 @@ func staticFactor(f *rulesets.Factor, fm *factorMemo, k int, matched uint64, v, 
 // premium has its own). It returns nil when a case or a value could not be
 // decided: the caller evaluates the factors one by one, and the trace
 // keeps no entry of this attempt.
-func (m *stackMemo) internedFactors(rt *rulesets.RatingStack, ev *lang.Eval, tr *tracer) *internedCases {
+func (m *stackMemo) internedFactors(rt *rulesets.RatingStack, ev *lang.Eval, tr *tracer, room *Room) *internedCases {
 	n := len(tr.entries)
 	fail := func() *internedCases {
 		tr.entries = tr.entries[:n]
@@ -1095,11 +1096,20 @@ func (m *stackMemo) internedFactors(rt *rulesets.RatingStack, ev *lang.Eval, tr 
 	if ic, ok := cowmap.LoadBytes(&m.interned, key); ok {
 		return ic
 	}
-	fs := make([]Factor, len(rt.Factors))
+	var fs []Factor
+	var ic *internedCases
+	if room != nil && m.interned.Len() >= maxInterned {
+		// not to be kept (the memo is full, and only grows): made in
+		// the room, as the premium's own list would be
+		fs, ic = room.factorList(len(rt.Factors))[:len(rt.Factors)], &room.ic
+		*ic = internedCases{}
+	} else {
+		fs, ic = make([]Factor, len(rt.Factors)), new(internedCases)
+	}
 	for i, f := range rt.Factors {
 		fs[i] = staticFactor(f, &m.factors[i], at[i].k, at[i].matched, at[i].v, at[i].d)
 	}
-	ic := &internedCases{fs: fs[:len(fs):len(fs)]}
+	ic.fs = fs[:len(fs):len(fs)]
 	if len(m.marks) <= 64 {
 		// the factors' provenance marks, as Evaluate would add them
 		var p Premium
@@ -1110,6 +1120,9 @@ func (m *stackMemo) internedFactors(rt *rulesets.RatingStack, ev *lang.Eval, tr 
 		ic.mask, ic.ill, ic.unv = mk.mask, p.Illustrative, p.Unverified
 	}
 	ic.combined, ic.applied, ic.clamped = adjust(rt, fs)
+	if room != nil && ic == &room.ic {
+		return ic
+	}
 	// made once: the premiums that share them share the decimals too
 	same := ic.applied == ic.combined
 	ic.combined = fixed.Of(ic.combined.Dec())

@@ -238,19 +238,45 @@ func AppendStringNoHTML(dst []byte, s string) []byte { return appendString(dst, 
 // quotes (printable ASCII without '"' or '\\'), so that a caller may write
 // the parts of a joined string one by one without joining them first.
 func PlainNoHTML(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if plainClass[s[i]] != safe {
-			return false
+	return safePrefix(s, false) == len(s)
+}
+
+// safePrefix returns the length of the run of bytes at the start of s
+// that need no escaping (class safe: htmlClass's when html, else
+// plainClass's), eight bytes at a time: identifiers, rule references and
+// digests are long runs of them.
+func safePrefix(s string, html bool) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	// has reports whether a byte of x is zero
+	has := func(x uint64) bool { return (x-ones)&^x&highs != 0 }
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if x&highs != 0 || // not ASCII
+			(x-0x20*ones)&^x&highs != 0 || // a control character
+			has(x^'"'*ones) || has(x^'\\'*ones) ||
+			html && (has(x^'<'*ones) || has(x^'>'*ones) || has(x^'&'*ones)) {
+			break
 		}
 	}
-	return true
+	class := &plainClass
+	if html {
+		class = &htmlClass
+	}
+	for ; i < len(s) && class[s[i]] == safe; i++ {
+	}
+	return i
 }
 
 func appendString(dst []byte, s string, class *[256]uint8) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0
-	for i := 0; i < len(s); {
+	for i := safePrefix(s, class == &htmlClass); i < len(s); {
 		b := s[i]
 		switch class[b] {
 		case safe:

@@ -28,9 +28,46 @@ func FuzzAppendString(f *testing.F) {
 				t.Errorf("html %v: %q written %s, encoding/json writes %s", html, s, got, want.Bytes())
 			}
 		}
+		if PlainNoHTML(s) != (safePrefix(s, false) == len(s)) || safePrefix(s, true) > safePrefix(s, false) {
+			t.Errorf("safePrefix(%q) disagrees with PlainNoHTML", s)
+		}
 		// PlainNoHTML says exactly when the text goes between the quotes unchanged
 		if plain, same := PlainNoHTML(s), string(AppendStringNoHTML(nil, s)) == `"`+s+`"`; plain && !same {
 			t.Errorf("PlainNoHTML(%q) but it is written %s", s, AppendStringNoHTML(nil, s))
 		}
 	})
+}
+
+// safePrefix, eight bytes at a time, stops where the byte-by-byte class
+// table does: every byte value at every position of strings long enough
+// to be read in words, each way of escaping.
+func TestSafePrefix(t *testing.T) {
+	ref := func(s string, html bool) int {
+		class := &plainClass
+		if html {
+			class = &htmlClass
+		}
+		i := 0
+		for i < len(s) && class[s[i]] == safe {
+			i++
+		}
+		return i
+	}
+	base := "cn.hunan/rating/hazchem@2024#sha256:9f86d081884c7d65"
+	for b := range 256 {
+		for pos := 0; pos < 20; pos++ {
+			s := base[:pos] + string([]byte{byte(b)}) + base[pos:]
+			for _, html := range []bool{false, true} {
+				if got, want := safePrefix(s, html), ref(s, html); got != want {
+					t.Fatalf("safePrefix(%q, html %v) = %d, want %d", s, html, got, want)
+				}
+			}
+			if PlainNoHTML(s) != (ref(s, false) == len(s)) {
+				t.Fatalf("PlainNoHTML(%q) = %v", s, PlainNoHTML(s))
+			}
+		}
+	}
+	if n := testing.AllocsPerRun(10, func() { PlainNoHTML(base) }); n != 0 {
+		t.Errorf("PlainNoHTML allocates %.0f times", n)
+	}
 }

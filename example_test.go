@@ -178,3 +178,38 @@ risk_level: major
 	// Output:
 	// mandatory: 48000 × 1.05 = 50400.00 CNY (illustrative: true)
 }
+
+// Many enterprises, one after another, each answer used before the next is
+// asked for: with Reuse, every answer is built in the memory of the one
+// before. Copy out what is kept (strings and decimals may be kept as they
+// are).
+func ExampleReuse() {
+	eng, err := anzexian.New()
+	if err != nil {
+		panic(err)
+	}
+	fs, err := facts.Decode("book.yaml", []byte(`
+region: "430100"
+sectors: [hazardous_chemicals.storage]
+employees: 30
+---
+region: "430100"
+sectors: [special_equipment.elevator]
+employees: 40
+`))
+	if err != nil {
+		panic(err)
+	}
+	var scratch anzexian.Scratch
+	var obligations []string
+	for _, f := range fs {
+		a, err := eng.Assess(f, anzexian.At(facts.MustParseDate("2026-01-01")), anzexian.Reuse(&scratch))
+		if err != nil {
+			panic(err)
+		}
+		obligations = append(obligations, string(a.Coverage.Obligation)) // a string: kept as it is
+	}
+	fmt.Println(obligations)
+	// Output:
+	// [mandatory required]
+}

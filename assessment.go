@@ -376,13 +376,22 @@ type assessmentRoom struct {
 // through a pointer or a slice of the answer before may be used: copy out
 // what is kept. Strings and decimals are never in a Scratch: a string or a
 // decimal.Decimal copied out of an answer stays as it was. The zero
-// Scratch is ready to use; one assessment at a time may use a Scratch.
+// Scratch is ready to use; one assessment at a time may use a Scratch, and
+// a Scratch must not be copied after first use (a copy would share its
+// memory; go vet reports copies).
 type Scratch struct {
+	_         noCopy
 	room      *assessmentRoom
 	tl        timeline.Room
 	prem      rating.Room
 	penalties penalties.Room
 }
+
+// noCopy makes go vet's copylocks check report a copied Scratch.
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
 
 // Reuse builds the answer in s's memory, overwriting the answer the last
 // call with s gave (see [Scratch]). Quote ignores it.

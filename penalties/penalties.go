@@ -348,6 +348,10 @@ type Room struct {
 	used int // the penalties of the last list
 }
 
+// maxRoomPenalties is the longest list a Room keeps (as the evaluator's
+// pool keeps its room).
+const maxRoomPenalties = 1024
+
 // list returns a list of n penalties: r's, cleared, when it has the room,
 // else a new one that r keeps. The list has no capacity beyond n, so that
 // appending to it copies.
@@ -355,9 +359,15 @@ func (r *Room) list(n int) []Penalty {
 	if r == nil {
 		return make([]Penalty, n)
 	}
-	if r.pens == nil || cap(r.pens) < n {
+	switch {
+	case n > maxRoomPenalties:
+		// a list this long (a crowded record) is not kept: the room
+		// would hold its memory for every answer after
+		r.pens, r.used = nil, 0
+		return make([]Penalty, n)
+	case r.pens == nil || cap(r.pens) < n:
 		r.pens = make([]Penalty, n)
-	} else {
+	default:
 		clear(r.pens[:r.used])
 	}
 	r.used = n

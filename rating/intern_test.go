@@ -131,16 +131,17 @@ func internedAgreeOn(t *testing.T, reg *rulesets.Registry, region string, gen fu
 	// the same, interned, in a Room: once the memo is full, the
 	// combinations it does not keep are made in the room
 	var room Room
-	full := 0
+	inRoom := 0 // premiums whose combination was made in the room
 	evalRoom := func(f *facts.Facts, trace bool) (*Premium, []rulesets.TraceEntry, error) {
 		ev := lang.NewEval()
 		if err := st.Bind(ev, f, asOf, ""); err != nil {
 			t.Fatal(err)
 		}
-		if m.interned.Len() >= maxInterned {
-			full++
+		p, tr, err := Evaluate(st, ev, Options{Trace: trace, Room: &room})
+		if p != nil && len(p.Factors) > 0 && cap(room.factors) > 0 && &p.Factors[0] == &room.factors[:1][0] {
+			inRoom++
 		}
-		return Evaluate(st, ev, Options{Trace: trace, Room: &room})
+		return p, tr, err
 	}
 	var kept []*Premium
 	var want []*Premium
@@ -194,9 +195,9 @@ func internedAgreeOn(t *testing.T, reg *rulesets.Registry, region string, gen fu
 	if n := m.interned.Len(); n == 0 || n > maxInterned {
 		t.Fatalf("%d combinations interned", n)
 	}
-	if m.interned.Len() == maxInterned && full == 0 {
-		t.Fatal("the memo filled, and no premium was made in a room after")
+	if m.interned.Len() == maxInterned && inRoom == 0 {
+		t.Fatal("the memo filled, and no combination was made in the room after")
 	}
-	t.Logf("%d combinations interned; %d premiums made in a room after the memo filled", m.interned.Len(), full)
+	t.Logf("%d combinations interned; %d made in the room after the memo filled", m.interned.Len(), inRoom)
 	return incomplete, marked, matched
 }

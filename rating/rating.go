@@ -406,7 +406,8 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	}
 	base := rt.Bases[bi]
 	// the premium and the room for the decimals it makes, and for the
-	// table row it shows when that row is its own: one allocation
+	// table row it shows when that row is its own: one allocation, or,
+	// with a Room, the Room's premium and row and a new decimal room
 	var p *Premium
 	var rr *rowRoom
 	var dec *fixed.Room

@@ -14,8 +14,10 @@
 // …), the enforcement records with what followed them, and the dated
 // events, bounded in size.
 //
-// A Timeline is a plain value, safe to share once built; Build and Finish
-// use the Eval they are given and leave it on the decision stack and date.
+// A Timeline is a plain value, safe to share once built (unless it was
+// built in a Room, which the next Build given that Room overwrites); Build
+// and Finish use the Eval they are given and leave it on the decision
+// stack and date.
 package timeline
 
 import (

@@ -222,6 +222,15 @@ func (d Date) appendTo(b []byte) []byte {
 		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+dd/10), byte('0'+dd%10))
 }
 
+// AppendText appends d as YYYY-MM-DD to b (nothing for the zero Date),
+// implementing encoding.TextAppender.
+func (d Date) AppendText(b []byte) ([]byte, error) {
+	if d.IsZero() {
+		return b, nil
+	}
+	return d.appendTo(b), nil
+}
+
 // MarshalText implements encoding.TextMarshaler.
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 

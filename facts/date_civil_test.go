@@ -30,6 +30,9 @@ func TestCivilDays(t *testing.T) {
 		if tm.Year() >= 1000 && d.String() != tm.Format("2006-01-02") {
 			t.Fatalf("%s: String() %s", tm.Format("2006-01-02"), d)
 		}
+		if b, _ := d.AppendText([]byte("x")); string(b) != "x"+d.String() {
+			t.Fatalf("%s: AppendText gives %q", tm.Format("2006-01-02"), b)
+		}
 		if tm.Year() > 4 && tm.Year() < 9000 && tm.Day() >= 28 {
 			for _, k := range []int{-4, -1, 1, 3, 4, 100} {
 				want := tm.AddDate(k, 0, 0)
@@ -53,6 +56,9 @@ func TestCivilDays(t *testing.T) {
 		t.Error("2000-02-29 is a day")
 	}
 	var z Date
+	if b, _ := z.AppendText([]byte("x")); string(b) != "x" {
+		t.Errorf("the zero Date appends %q", b[1:])
+	}
 	if z.Year() != 0 || z.Month() != time.December || z.Day() != 31 || z.String() != "" {
 		t.Errorf("zero Date: %d-%d-%d %q", z.Year(), z.Month(), z.Day(), z)
 	}

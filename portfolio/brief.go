@@ -47,7 +47,7 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 	b = append(b, `,"region":`...)
 	b = jsonw.AppendStringNoHTML(b, a.Region)
 	b = append(b, `,"as_of":"`...)
-	b = append(b, a.AsOf.String()...)
+	b, _ = a.AsOf.AppendText(b)
 	b = append(b, `","rulesets":[`...)
 	for i := range a.Rulesets {
 		l := &a.Rulesets[i]
@@ -175,7 +175,7 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 		}
 		if p.Fined != nil {
 			b = append(b, `,"fined":"`...)
-			b = append(b, p.Fined.Date.String()...)
+			b, _ = p.Fined.Date.AppendText(b)
 			b = append(b, '"')
 		}
 		if p.Limitation != nil && p.Limitation.Expired {

@@ -234,7 +234,7 @@ func appendDecision(b []byte, d *decision, index int, a *anzexian.Assessment) []
 	b = append(b, `,"region":`...)
 	b = jsonw.AppendStringNoHTML(b, a.Region)
 	b = append(b, `,"as_of":"`...)
-	b = append(b, a.AsOf.String()...)
+	b, _ = a.AsOf.AppendText(b)
 	b = append(b, '"')
 	if a.Insurer != "" {
 		b = append(b, `,"insurer":`...)

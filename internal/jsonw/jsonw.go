@@ -340,15 +340,6 @@ func appendString(dst []byte, s string, class *[256]uint8) []byte {
 // AppendDate appends d as a JSON string (YYYY-MM-DD, or "" for no date),
 // as Date.MarshalText gives it.
 func AppendDate(dst []byte, d facts.Date) []byte {
-	dst = append(dst, '"')
-	if !d.IsZero() {
-		y, m, day := d.Time().Date()
-		if y < 0 || y > 9999 {
-			dst = append(dst, d.String()...)
-		} else {
-			dst = append(dst, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-				byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+day/10), byte('0'+day%10))
-		}
-	}
+	dst, _ = d.AppendText(append(dst, '"'))
 	return append(dst, '"')
 }

@@ -33,7 +33,7 @@ func decodePlainJSON(name string, data []byte) (*Facts, bool) {
 	f := &Facts{Status: "operating"}
 	var seen uint64
 	ok := p.object(func(key string) bool {
-		bit, known := coreBits[key]
+		bit, known := coreBit(key)
 		switch {
 		case !known:
 			return p.extra(f, name, key)
@@ -43,20 +43,47 @@ func decodePlainJSON(name string, data []byte) (*Facts, bool) {
 		seen |= bit
 		return p.field(f, key)
 	})
-	if !ok || !p.end() || seen&(coreBits["region"]|coreBits["sectors"]) != coreBits["region"]|coreBits["sectors"] {
+	if !ok || !p.end() || seen&regionAndSectors != regionAndSectors {
 		return nil, false
 	}
 	return f, consistent(f)
 }
 
 // coreBits gives each core field of the facts a bit, for spotting a key
-// given twice.
-var coreBits = func() map[string]uint64 {
-	m := make(map[string]uint64, len(factsKeys))
+// given twice: indexed by the key's length (then compared in full), which
+// is quicker than hashing the key.
+var coreBits = func() (byLen [][]coreKey) {
 	for i, k := range factsKeys {
-		m[k] = 1 << i
+		if len(k) >= len(byLen) {
+			byLen = append(byLen, make([][]coreKey, len(k)+1-len(byLen))...)
+		}
+		byLen[len(k)] = append(byLen[len(k)], coreKey{k, 1 << i})
 	}
-	return m
+	return byLen
+}()
+
+type coreKey struct {
+	key string
+	bit uint64
+}
+
+// coreBit returns the bit of a core field's key.
+func coreBit(key string) (uint64, bool) {
+	if len(key) < len(coreBits) {
+		for _, c := range coreBits[len(key)] {
+			if c.key == key {
+				return c.bit, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// regionAndSectors are the bits of the fields every record gives.
+var regionAndSectors = func() uint64 {
+	r, _ := coreBit("region")
+	s, _ := coreBit("sectors")
+	return r | s
 }()
 
 // extra reads the value of key, a fact a ruleset may declare, as
@@ -640,11 +667,11 @@ func (p *plainJSON) amount() (*decimal.Decimal, bool) {
 	} else if s = p.number(); s == "" {
 		return nil, false
 	}
-	d, ok := yamlx.FactDecimal(s)
+	d, ok := yamlx.FactDecimalPtr(s)
 	if !ok || d.IsNegative() {
 		return nil, false
 	}
-	return &d, true
+	return d, true
 }
 
 // number reads the text of a JSON number, "" when there is none: the run

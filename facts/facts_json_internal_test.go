@@ -2,6 +2,8 @@ package facts
 
 import (
 	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -30,4 +32,24 @@ func FuzzIsJSONNumber(f *testing.F) {
 			t.Errorf("isJSONNumber(%q) = %v, want %v", s, got, want)
 		}
 	})
+}
+
+// coreBit gives each core key its own bit, and no bit to anything else.
+func TestCoreBit(t *testing.T) {
+	for i, k := range factsKeys {
+		if bit, ok := coreBit(k); !ok || bit != 1<<i {
+			t.Errorf("coreBit(%q) = %b, %v; want bit %d", k, bit, ok, i)
+		}
+		for _, other := range []string{k[:len(k)-1], k + "s", strings.ToUpper(k), " " + k[1:]} {
+			if _, ok := coreBit(other); ok && !slices.Contains(factsKeys, other) {
+				t.Errorf("coreBit(%q) found a bit", other)
+			}
+		}
+	}
+	if _, ok := coreBit(""); ok {
+		t.Error("coreBit(\"\") found a bit")
+	}
+	if _, ok := coreBit(strings.Repeat("x", 200)); ok {
+		t.Error("a key longer than any found a bit")
+	}
 }

@@ -76,3 +76,33 @@ func (n Num) In(r *Room) decimal.Decimal {
 	r.used++
 	return *(*decimal.Decimal)(unsafe.Pointer(&decLayout{value: v, exp: n.e}))
 }
+
+// decBlock is a decimal with its coefficient, in one allocation.
+type decBlock struct {
+	d decimal.Decimal
+	i big.Int
+	w [1]big.Word
+}
+
+// NewDec returns a new decimal c × 10^e whose coefficient is kept in the
+// same allocation as the decimal: one allocation, where taking the address
+// of decimal.New(c, e) makes three (the decimal, its big.Int and the
+// big.Int's word). The decimal is decimal.New(c, e): the same number and
+// exponent.
+func NewDec(c int64, e int32) *decimal.Decimal {
+	u := abs64(c)
+	if !layoutOK || uint64(big.Word(u)) != u {
+		d := decimal.New(c, e)
+		return &d
+	}
+	b := new(decBlock)
+	if c != 0 {
+		b.w[0] = big.Word(u)
+		b.i.SetBits(b.w[:1:1])
+		if c < 0 {
+			b.i.Neg(&b.i)
+		}
+	}
+	b.d = *(*decimal.Decimal)(unsafe.Pointer(&decLayout{value: &b.i, exp: e}))
+	return &b.d
+}

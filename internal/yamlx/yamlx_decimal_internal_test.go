@@ -127,6 +127,12 @@ func TestPlainDecimalAgrees(t *testing.T) {
 		"1234567890123456789", "9223372036854775807", "-9223372036854775808", "5.", ".5", "-", "-.5", "1.2.3", "")
 	taken := 0
 	for _, s := range inputs {
+		// FactDecimalPtr is FactDecimal, in one allocation
+		p, pok := FactDecimalPtr(s)
+		want, wok := FactDecimal(s)
+		if pok != wok || pok && (p.Coefficient().Cmp(want.Coefficient()) != 0 || p.Exponent() != want.Exponent()) {
+			t.Fatalf("FactDecimalPtr(%q) = %s×10^%d, %v; FactDecimal gives %s×10^%d, %v", s, p.Coefficient(), p.Exponent(), pok, want.Coefficient(), want.Exponent(), wok)
+		}
 		d, ok := plainDecimal(s)
 		if !ok {
 			continue
@@ -142,5 +148,10 @@ func TestPlainDecimalAgrees(t *testing.T) {
 	}
 	if taken < len(inputs)/10 {
 		t.Fatalf("the fast path took %d of %d inputs: the test no longer exercises it", taken, len(inputs))
+	}
+	for _, s := range []string{"400000", "0.67", "1.50"} {
+		if n := testing.AllocsPerRun(20, func() { FactDecimalPtr(s) }); n != 1 {
+			t.Errorf("FactDecimalPtr(%q) allocates %.0f times, want once", s, n)
+		}
 	}
 }

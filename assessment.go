@@ -364,13 +364,13 @@ type assessmentRoom struct {
 	cov coverage.Result
 }
 
-// A Scratch is memory that successive assessments reuse ([Reuse]), each
-// building its answer where the one before was built: the Assessment, its
-// coverage answer, timeline and premium, and the lists of its obligation
-// stretches, cover stretches, events, penalties and premium factors. It
-// is for a caller that is done with each answer before it asks for the
-// next, such as a batch that writes each answer out: a million answers
-// then take the memory of a few.
+// A Scratch is memory that successive assessments and quotes reuse
+// ([Reuse]), each building its answer where the one before was built: the
+// Assessment (or the Quote), its coverage answer, timeline and premium,
+// and the lists of its obligation stretches, cover stretches, events,
+// penalties and premium factors. It is for a caller that is done with each
+// answer before it asks for the next, such as a batch that writes each
+// answer out: a million answers then take the memory of a few.
 //
 // Once the next assessment with the same Scratch begins, nothing reached
 // through a pointer or a slice of the answer before may be used: copy out
@@ -382,6 +382,7 @@ type assessmentRoom struct {
 type Scratch struct {
 	_         noCopy
 	room      *assessmentRoom
+	quote     *Quote
 	tl        timeline.Room
 	prem      rating.Room
 	penalties penalties.Room
@@ -393,8 +394,8 @@ type noCopy struct{}
 func (*noCopy) Lock()   {}
 func (*noCopy) Unlock() {}
 
-// Reuse builds the answer in s's memory, overwriting the answer the last
-// call with s gave (see [Scratch]). Quote ignores it.
+// Reuse builds the answer of Assess or Quote in s's memory, overwriting
+// the answer the last call with s gave (see [Scratch]).
 func Reuse(s *Scratch) Option { return func(o *options) { o.scratch = s } }
 
 // assessment returns s's room, cleared, or a new room when s is nil.
@@ -408,6 +409,19 @@ func (s *Scratch) assessment() *assessmentRoom {
 		*s.room = assessmentRoom{}
 	}
 	return s.room
+}
+
+// quoteRoom returns s's Quote, cleared, or a new Quote when s is nil.
+func (s *Scratch) quoteRoom() *Quote {
+	switch {
+	case s == nil:
+		return new(Quote)
+	case s.quote == nil:
+		s.quote = new(Quote)
+	default:
+		*s.quote = Quote{}
+	}
+	return s.quote
 }
 
 func (s *Scratch) timeline() *timeline.Room {

@@ -237,7 +237,8 @@ func TestPeerWorkloadAgrees(t *testing.T) {
 
 // BenchmarkPeer rates the fixtures in turn: the hand-written reference,
 // Engine.Quote (the premium with its worksheet) and Engine.Assess (the
-// whole answer on a stack that has only rating rules).
+// whole answer on a stack that has only rating rules), each afresh and in
+// a Scratch (Reuse).
 func BenchmarkPeer(b *testing.B) {
 	fs, dates := peerFacts()
 	b.Run("reference", func(b *testing.B) {
@@ -261,12 +262,38 @@ func BenchmarkPeer(b *testing.B) {
 		}
 		c.report(b)
 	})
+	b.Run("quote-reuse", func(b *testing.B) {
+		var s anzexian.Scratch
+		b.ReportAllocs()
+		c := startCPU()
+		for i := 0; b.Loop(); i++ {
+			k := i % len(fs)
+			if _, err := eng.Quote(fs[k], anzexian.At(dates[k]), anzexian.Reuse(&s)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		c.report(b)
+	})
 	b.Run("assess", func(b *testing.B) {
 		b.ReportAllocs()
 		c := startCPU()
 		for i := 0; b.Loop(); i++ {
 			k := i % len(fs)
 			if _, err := eng.Assess(fs[k], anzexian.At(dates[k])); err != nil {
+				b.Fatal(err)
+			}
+		}
+		c.report(b)
+	})
+	// the same, each answer built where the one before was (Reuse): a
+	// service that is done with each quote before it rates the next
+	b.Run("assess-reuse", func(b *testing.B) {
+		var s anzexian.Scratch
+		b.ReportAllocs()
+		c := startCPU()
+		for i := 0; b.Loop(); i++ {
+			k := i % len(fs)
+			if _, err := eng.Assess(fs[k], anzexian.At(dates[k]), anzexian.Reuse(&s)); err != nil {
 				b.Fatal(err)
 			}
 		}

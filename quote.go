@@ -31,14 +31,16 @@ type Quote struct {
 
 func quote(st *rulesets.Stack, ev *lang.Eval, o options) (*Quote, error) {
 	f := ev.Facts()
-	q := &Quote{Enterprise: f.Name, Region: f.Region, AsOf: o.asOf, Insurer: o.insurer,
-		Rulesets: layersOf(st), Notes: answerNotes(st, f.Region)}
+	sc := o.scratch
+	q := sc.quoteRoom()
+	q.Enterprise, q.Region, q.AsOf, q.Insurer = f.Name, f.Region, o.asOf, o.insurer
+	q.Rulesets, q.Notes = layersOf(st), answerNotes(st, f.Region)
 	// an undetermined rule cannot raise the obligation: what is decided
 	// stands, as Assess decides it
 	q.Obligation, _ = coverage.Obligation(st, ev)
 	ev.SetObligation(string(q.Obligation))
 	var err error
-	q.Premium, q.PremiumIncomplete, q.Trace, err = price(st, ev, o.trace, nil)
+	q.Premium, q.PremiumIncomplete, q.Trace, err = price(st, ev, o.trace, sc.premium())
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package anzexian_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"reflect"
 	"testing"
 
@@ -13,8 +14,8 @@ import (
 	"github.com/anzexian/anzexian/portfolio"
 )
 
-// An assessment built in a Scratch is the one built afresh, whatever the
-// answers built in it before: every example enterprise, the most crowded
+// An assessment (or a quote) built in a Scratch is the one built afresh,
+// whatever the answers built in it before: every example enterprise, the most crowded
 // documents and 2,000 generated ones, in one Scratch, one after another
 // (so that small answers follow large ones and the other way round), on
 // several dates, with the trace and with an insurer's filing. The values
@@ -57,6 +58,27 @@ func TestScratchGivesTheSameAnswers(t *testing.T) {
 		}
 		if i%5 == 0 {
 			opts = append(opts, anzexian.Insurer("示例财产保险股份有限公司"))
+		}
+		if i%3 == 1 {
+			// a quote, in the same scratch
+			want, werr := eng.Quote(f, opts...)
+			got, gerr := eng.Quote(f, append(opts, anzexian.Reuse(&s))...)
+			checkKept(t, i, kept)
+			kept = kept[:0]
+			if (werr == nil) != (gerr == nil) {
+				t.Fatalf("enterprise %d (%s): quote error %v afresh, %v in the scratch", i, f.Name, werr, gerr)
+			}
+			if werr != nil {
+				continue
+			}
+			if d := cmp.Diff(want, got, refCmp); d != "" {
+				t.Fatalf("enterprise %d (%s): the quote built in the scratch differs (-afresh +scratch):\n%s", i, f.Name, d)
+			}
+			if w, g := mustJSON(t, want), mustJSON(t, got); !bytes.Equal(w, g) {
+				t.Fatalf("enterprise %d (%s): the JSON of the quote built in the scratch differs:\n%s\n%s", i, f.Name, w, g)
+			}
+			kept = keep(reflect.ValueOf(got), "quote", kept, map[uintptr]bool{})
+			continue
 		}
 		want, werr := eng.Assess(f, opts...)
 		got, gerr := eng.Assess(f, append(opts, anzexian.Reuse(&s))...)
@@ -109,6 +131,15 @@ func TestScratchFullMemo(t *testing.T) {
 		}
 		kept = keep(reflect.ValueOf(got), "answer", kept, map[uintptr]bool{})
 	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // keptValue is a decimal or a string copied out of an answer, with its

@@ -560,8 +560,9 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		p.Range = r
 	}
 	if pc := rt.PreventionCap; pc != nil && capApplies(pc, ev) {
-		p.PreventionBudgetCap = &Cap{Share: pc.Share, Amount: rt.Rounding.Round(p.Amount.Mul(pc.Share)),
-			Cite: m.prevCap.get(ev, pc.Ruleset, pc.Cite)}
+		// rounded (amount × share), in fixed point as the premium is
+		amount := s.amount.Mul(fixed.Of(pc.Share)).Round(rt.Rounding.Scale, rt.Rounding.Mode).In(dec)
+		p.PreventionBudgetCap = &Cap{Share: pc.Share, Amount: amount, Cite: m.prevCap.get(ev, pc.Ruleset, pc.Cite)}
 		mk.add(p, provOf(false, false, p.PreventionBudgetCap.Cite), m.capMark)
 	}
 	for _, cv := range rt.Caveats {

@@ -36,6 +36,7 @@ import (
 
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/decfmt"
+	"github.com/anzexian/anzexian/internal/fixed"
 	"github.com/anzexian/anzexian/internal/jsonw"
 	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
@@ -186,18 +187,25 @@ func amounts(p *Penalty) (min, max decimal.Decimal, ok bool) {
 	return decimal.Zero, decimal.Zero, false
 }
 
-// Sum adds up ps.
+// Sum adds up ps. The sums are made in exact fixed point
+// (internal/fixed), decimal arithmetic's numbers, without a decimal
+// allocated for each step.
 func Sum(ps []Penalty) Totals {
 	t := Totals{Min: decimal.Zero, Max: decimal.Zero, MaxWithAlternatives: decimal.Zero}
-	bestAlt := map[int]decimal.Decimal{} // group -> largest maximum of its alternatives
-	base := map[int]bool{}               // groups whose base is counted
+	zero := fixed.Of(decimal.Zero)
+	min, max, maxAlt := zero, zero, zero
+	var bestAlt map[int]decimal.Decimal // group -> largest maximum of its alternatives
+	var base map[int]bool               // groups whose base is counted
 	for i := range ps {
 		p := &ps[i]
 		switch {
 		case p.AlternativeOf != "":
-			if _, max, ok := amounts(p); ok && p.Group != 0 {
-				if b, seen := bestAlt[p.Group]; !seen || max.GreaterThan(b) {
-					bestAlt[p.Group] = max
+			if _, hi, ok := amounts(p); ok && p.Group != 0 {
+				if b, seen := bestAlt[p.Group]; !seen || hi.GreaterThan(b) {
+					if bestAlt == nil {
+						bestAlt = map[int]decimal.Decimal{}
+					}
+					bestAlt[p.Group] = hi
 				}
 			}
 			continue
@@ -215,10 +223,13 @@ func Sum(ps []Penalty) Totals {
 			continue
 		}
 		t.Counted++
-		min, max, _ := amounts(p)
-		t.Min, t.Max = t.Min.Add(min), t.Max.Add(max)
-		t.MaxWithAlternatives = t.MaxWithAlternatives.Add(max)
+		lo, hi, _ := amounts(p)
+		h := fixed.Of(hi)
+		min, max, maxAlt = min.Add(fixed.Of(lo)), max.Add(h), maxAlt.Add(h)
 		if p.Group != 0 {
+			if base == nil {
+				base = map[int]bool{}
+			}
 			base[p.Group] = true
 		}
 	}
@@ -234,11 +245,14 @@ func Sum(ps []Penalty) Totals {
 		if p.AlternativeOf != "" || p.Group == 0 || !base[p.Group] {
 			continue
 		}
-		_, max, _ := amounts(p)
-		if b, ok := bestAlt[p.Group]; ok && b.GreaterThan(max) {
-			t.MaxWithAlternatives = t.MaxWithAlternatives.Add(b.Sub(max))
+		_, hi, _ := amounts(p)
+		if b, ok := bestAlt[p.Group]; ok && b.GreaterThan(hi) {
+			maxAlt = maxAlt.Add(fixed.Of(b).Sub(fixed.Of(hi)))
 		}
 		delete(bestAlt, p.Group) // once per group
+	}
+	if t.Counted > 0 {
+		t.Min, t.Max, t.MaxWithAlternatives = min.Dec(), max.Dec(), maxAlt.Dec()
 	}
 	return t
 }

@@ -2,6 +2,8 @@ package penalties_test
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -777,4 +779,83 @@ func TestEventInOmittedStretches(t *testing.T) {
 		{name: "an encouraged day", asOf: "2023-01-01", docs: []string{doc},
 			facts: "operating_since: 2020-01-01\npolicy_history: [{start: 2020-01-01, end: 2020-12-31, surrendered_on: 2020-03-02}]\n"},
 	})
+}
+
+// Sum's fixed-point sums are decimal arithmetic's, number and exponent, on
+// generated books: amounts with two places, none, or many, huge ones past
+// an int64, alternatives in groups.
+func TestSumIsDecimalArithmetic(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 8))
+	amount := func() decimal.Decimal {
+		switch r.IntN(6) {
+		case 0:
+			return decimal.New(r.Int64N(1e9), -2)
+		case 1:
+			return decimal.New(r.Int64N(1e6), 0)
+		case 2:
+			return decimal.New(r.Int64N(1e15), -int32(r.IntN(8)))
+		case 3: // past an int64
+			return decimal.RequireFromString("98765432109876543210987." + strconv.Itoa(r.IntN(100)))
+		case 4:
+			return decimal.New(r.Int64N(1e17), int32(r.IntN(3)))
+		}
+		return decimal.Zero
+	}
+	// the decimal arithmetic Sum stands for
+	plain := func(ps []penalties.Penalty) (min, max, maxAlt decimal.Decimal) {
+		min, max, maxAlt = decimal.Zero, decimal.Zero, decimal.Zero
+		best, base := map[int]decimal.Decimal{}, map[int]bool{}
+		for _, p := range ps {
+			if p.AlternativeOf != "" {
+				if b, seen := best[p.Group]; p.Group != 0 && (!seen || p.Fine.Max.GreaterThan(b)) {
+					best[p.Group] = p.Fine.Max
+				}
+				continue
+			}
+			if !p.Counted() {
+				continue
+			}
+			min, max, maxAlt = min.Add(p.Fine.Min), max.Add(p.Fine.Max), maxAlt.Add(p.Fine.Max)
+			if p.Group != 0 {
+				base[p.Group] = true
+			}
+		}
+		for _, p := range ps {
+			if p.AlternativeOf != "" || p.Group == 0 || !base[p.Group] {
+				continue
+			}
+			if b, ok := best[p.Group]; ok && b.GreaterThan(p.Fine.Max) {
+				maxAlt = maxAlt.Add(b.Sub(p.Fine.Max))
+			}
+			delete(best, p.Group)
+		}
+		return min, max, maxAlt
+	}
+	same := func(a, b decimal.Decimal) bool { return a.Equal(b) && a.Exponent() == b.Exponent() }
+	for i := range 3000 {
+		ps := make([]penalties.Penalty, r.IntN(8))
+		for k := range ps {
+			lo, hi := amount(), amount()
+			if lo.GreaterThan(hi) {
+				lo, hi = hi, lo
+			}
+			ps[k] = penalties.Penalty{Violation: "v", Fine: &penalties.Range{Min: lo, Max: hi}, Basis: penalties.BasisBinding, Group: r.IntN(3)}
+			if ps[k].Group != 0 && r.IntN(2) == 0 {
+				ps[k].AlternativeOf = "v"
+			}
+			if r.IntN(6) == 0 {
+				ps[k].Basis = penalties.BasisDraft
+			}
+		}
+		got := penalties.Sum(ps)
+		min, max, maxAlt := plain(ps)
+		if got.Counted == 0 {
+			continue // nothing added: the zero decimals
+		}
+		if !same(got.Min, min) || !same(got.Max, max) || !same(got.MaxWithAlternatives, maxAlt) {
+			t.Fatalf("book %d: Sum gives %s, %s, %s; decimal arithmetic %s, %s, %s (exponents %d %d %d / %d %d %d)", i,
+				got.Min, got.Max, got.MaxWithAlternatives, min, max, maxAlt,
+				got.Min.Exponent(), got.Max.Exponent(), got.MaxWithAlternatives.Exponent(), min.Exponent(), max.Exponent(), maxAlt.Exponent())
+		}
+	}
 }

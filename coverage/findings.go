@@ -123,7 +123,7 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg, pmg *merged, m
 			if draftOnly(st, rules) {
 				sev = "draft"
 			}
-			text += fmt.Sprintf("（保单于%s订立，按当时施行的规定判断）", f.Policy.Concluded())
+			text += "（保单于" + f.Policy.Concluded().String() + "订立，按当时施行的规定判断）"
 			if !now {
 				sev = "info"
 				text += "；按评估日施行的规定已不构成违规：新的规定较轻或者不认为是违法的，适用新的规定（《行政处罚法》第三十七条）"
@@ -158,12 +158,12 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg, pmg *merged, m
 		switch {
 		case p.IsInsured() && p.Start.After(asOf):
 			fd.ID = "not_yet_in_force"
-			fd.Text = fmt.Sprintf("保单自%s起生效，评估日%s尚无有效保单", p.Start, asOf)
+			fd.Text = "保单自" + p.Start.String() + "起生效，评估日" + asOf.String() + "尚无有效保单"
 		case p.IsInsured() && p.End.Before(asOf):
 			fd.ID = "expired"
-			fd.Text = fmt.Sprintf("保单已于%s到期，评估日%s未续保", p.End, asOf)
+			fd.Text = "保单已于" + p.End.String() + "到期，评估日" + asOf.String() + "未续保"
 		default:
-			fd.Text = fmt.Sprintf("应当投保，但评估日%s没有有效的安全生产责任保险保单", asOf)
+			fd.Text = "应当投保，但评估日" + asOf.String() + "没有有效的安全生产责任保险保单"
 		}
 		out = append(out, fd)
 	}
@@ -255,7 +255,7 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg, pmg *merged, m
 			if g.To.IsZero() {
 				continue // the open gap is reported as expired/uninsured
 			}
-			text := fmt.Sprintf("保单于%s到期后至%s才续保，延迟续保%d天", g.From.AddDays(-1), g.To.AddDays(1), g.Days(asOf))
+			text := "保单于" + g.From.AddDays(-1).String() + "到期后至" + g.To.AddDays(1).String() + "才续保，延迟续保" + strconv.Itoa(g.Days(asOf)) + "天"
 			if closedKnown && g.To.AddDays(1) == h.ClosedOn {
 				text = fmt.Sprintf("保单于%s到期后未续保，至%s关闭前%d天未投保", g.From.AddDays(-1), h.ClosedOn, g.Days(asOf))
 			}

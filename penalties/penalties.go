@@ -252,7 +252,9 @@ func Sum(ps []Penalty) Totals {
 		delete(bestAlt, p.Group) // once per group
 	}
 	if t.Counted > 0 {
-		t.Min, t.Max, t.MaxWithAlternatives = min.Dec(), max.Dec(), maxAlt.Dec()
+		// the three decimals' coefficients in one allocation
+		r := new(fixed.Room)
+		t.Min, t.Max, t.MaxWithAlternatives = min.In(r), max.In(r), maxAlt.In(r)
 	}
 	return t
 }

@@ -400,28 +400,29 @@ func Reuse(s *Scratch) Option { return func(o *options) { o.scratch = s } }
 
 // assessment returns s's room, cleared, or a new room when s is nil.
 func (s *Scratch) assessment() *assessmentRoom {
-	switch {
-	case s == nil:
+	if s == nil {
 		return new(assessmentRoom)
-	case s.room == nil:
-		s.room = new(assessmentRoom)
-	default:
-		*s.room = assessmentRoom{}
 	}
-	return s.room
+	return cleared(&s.room)
 }
 
 // quoteRoom returns s's Quote, cleared, or a new Quote when s is nil.
 func (s *Scratch) quoteRoom() *Quote {
-	switch {
-	case s == nil:
+	if s == nil {
 		return new(Quote)
-	case s.quote == nil:
-		s.quote = new(Quote)
-	default:
-		*s.quote = Quote{}
 	}
-	return s.quote
+	return cleared(&s.quote)
+}
+
+// cleared returns *p set to zero, made first when there is none.
+func cleared[T any](p **T) *T {
+	if *p == nil {
+		*p = new(T)
+	} else {
+		var zero T
+		**p = zero
+	}
+	return *p
 }
 
 func (s *Scratch) timeline() *timeline.Room {

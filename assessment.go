@@ -403,7 +403,7 @@ func (s *Scratch) assessment() *assessmentRoom {
 	if s == nil {
 		return new(assessmentRoom)
 	}
-	return cleared(&s.room)
+	return answer.Cleared(&s.room)
 }
 
 // quoteRoom returns s's Quote, cleared, or a new Quote when s is nil.
@@ -411,18 +411,7 @@ func (s *Scratch) quoteRoom() *Quote {
 	if s == nil {
 		return new(Quote)
 	}
-	return cleared(&s.quote)
-}
-
-// cleared returns *p set to zero, made first when there is none.
-func cleared[T any](p **T) *T {
-	if *p == nil {
-		*p = new(T)
-	} else {
-		var zero T
-		**p = zero
-	}
-	return *p
+	return answer.Cleared(&s.quote)
 }
 
 func (s *Scratch) timeline() *timeline.Room {

@@ -305,26 +305,6 @@ type Room struct {
 	ic      internedCases // a combination of cases the memo does not keep
 }
 
-// premium returns r's Premium, cleared.
-func (r *Room) premium() *Premium {
-	if r.p == nil {
-		r.p = new(Premium)
-	} else {
-		*r.p = Premium{}
-	}
-	return r.p
-}
-
-// tableRow returns r's room for a table row, cleared.
-func (r *Room) tableRow() *rowRoom {
-	if r.row == nil {
-		r.row = new(rowRoom)
-	} else {
-		*r.row = rowRoom{}
-	}
-	return r.row
-}
-
 // factorList returns an empty list with room for n factors: r's, cleared,
 // when it has the room, else a new one that r keeps.
 func (r *Room) factorList(n int) []Factor {
@@ -419,9 +399,9 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	case opt.Room != nil:
 		// the decimals are made anew: one copied out of the last
 		// premium stays as it was
-		p, dec = opt.Room.premium(), new(fixed.Room)
+		p, dec = answer.Cleared(&opt.Room.p), new(fixed.Room)
 		if ownRow {
-			rr = opt.Room.tableRow()
+			rr = answer.Cleared(&opt.Room.row)
 		}
 	case ownRow:
 		prr := new(premiumRowRoom)

@@ -88,3 +88,15 @@ func evalErrorOf(err error) *lang.EvalError {
 	}
 	return nil
 }
+
+// Cleared returns *p set to zero, made first when there is none: the part
+// of an answer a caller's room (anzexian.Scratch) holds for the next one.
+func Cleared[T any](p **T) *T {
+	if *p == nil {
+		*p = new(T)
+	} else {
+		var zero T
+		**p = zero
+	}
+	return *p
+}

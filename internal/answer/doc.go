@@ -1,4 +1,5 @@
 // Package answer holds what the three answer packages (coverage, rating,
-// penalties) share: citations evaluated for an enterprise, and the
-// undetermined and trace entries made from evaluation errors.
+// penalties) share: citations evaluated for an enterprise, the
+// undetermined and trace entries made from evaluation errors, and the
+// clearing of an answer's reused room.
 package answer

@@ -267,10 +267,9 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Result, Trace) {
 	topUndetermined := rulesets.ObligationNone
 	binding := rulesets.ObligationNone
 	// First pass: decide every rule; remember which apply (up to 64 in a
-	// bit set, so that the reasons are allocated once).
+	// bit set, whose reasons are listed once per stack).
 	var hits uint64
 	var hitList []int
-	n := 0
 	for i, r := range st.Coverage {
 		ok, err := r.When.Bool(ev)
 		if opt.Trace {
@@ -286,7 +285,6 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Result, Trace) {
 		if !ok {
 			continue
 		}
-		n++
 		if i < 64 {
 			hits |= 1 << uint(i)
 		} else {
@@ -299,19 +297,10 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Result, Trace) {
 			binding = r.Obligation
 		}
 	}
-	res.Reasons = make([]Reason, 0, n)
-	add := func(i int) {
-		r := st.Coverage[i]
-		res.Reasons = append(res.Reasons, Reason{
-			Rule: r.Ref(), Obligation: r.Obligation, Text: r.Text, Note: r.Note,
-			Cite: m.coverage[i].get(ev, r.Ruleset, r.Cite),
-		})
-	}
-	for h := hits; h != 0; h &= h - 1 {
-		add(bits.TrailingZeros64(h))
-	}
-	for _, i := range hitList {
-		add(i)
+	if hitList == nil && m.reasonsShared {
+		res.Reasons = m.reasonsFor(st, ev, hits)
+	} else {
+		res.Reasons = m.reasonList(st, ev, hits, hitList)
 	}
 	if topUndetermined.Rank() > res.Obligation.Rank() {
 		res.Incomplete = "the obligation may be " + string(topUndetermined) + ": a rule that could decide it needs facts that are not given"

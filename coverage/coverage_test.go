@@ -256,3 +256,46 @@ func TestFindings(t *testing.T) {
 		})
 	}
 }
+
+// The reasons of a stack are listed once for each set of rules that apply
+// and shared by the answers with that set (its citations are static):
+// over every set of six rules, asked in an order that meets each set after
+// sets that differ from it by one rule, each answer lists exactly its own.
+func TestSharedReasons(t *testing.T) {
+	var body strings.Builder
+	body.WriteString("coverage:\n")
+	for i := range 6 {
+		fmt.Fprintf(&body, "%s", rule(fmt.Sprintf("b%d", i), fmt.Sprintf("employees %% %d >= %d", 2<<i, 1<<i), "mandatory"))
+	}
+	bind := testkit.Binder(t, ruleset("test/bits", "", body.String()))
+	var first *coverage.Reason
+	for round := range 3 {
+		for k := range 64 {
+			if round == 1 {
+				k ^= k >> 1 // Gray code: each set one rule from the last
+			}
+			st, ev := bind(fmt.Sprintf("region: \"430100\"\nsectors: [hazardous_chemicals.storage]\nemployees: %d\n", k), "2024-01-01")
+			res, _ := coverage.Evaluate(st, ev, coverage.Options{})
+			var want []string
+			for i := range 6 {
+				if k>>i&1 == 1 {
+					want = append(want, fmt.Sprintf("test/bits@1#b%d", i))
+				}
+			}
+			if diff := cmp.Diff(want, reasons(res)); diff != "" {
+				t.Fatalf("round %d, employees %d: reasons (-want +got):\n%s", round, k, diff)
+			}
+			for _, r := range res.Reasons {
+				if r.Text == "" || len(r.Cite) != 1 || r.Cite[0].Article != "第一条" {
+					t.Fatalf("employees %d: reason %+v", k, r)
+				}
+			}
+			if k == 63 {
+				if round > 0 && &res.Reasons[0] != first {
+					t.Errorf("round %d: the reasons of all six rules were listed again, not shared", round)
+				}
+				first = &res.Reasons[0]
+			}
+		}
+	}
+}

@@ -31,6 +31,11 @@ type stackMemo struct {
 	// duties holds the rules and notes behind the obligation by the set of
 	// coverage rules that apply (bit i: rule i).
 	duties cowmap.Map[uint64, Duty]
+	// reasons holds the reasons by the set of coverage rules that apply
+	// (bit i: rule i), when every coverage rule's citations are static
+	// and there are at most 64 rules (reasonsShared).
+	reasonsShared bool
+	reasons       cowmap.Map[uint64, []Reason]
 	// carried holds, by the stack of the day before, which of that
 	// stack's coverage rules answer for each of this stack's (carriedFrom).
 	carried cowmap.Map[*rulesets.Stack, []int16]
@@ -74,6 +79,35 @@ func (m *stackMemo) dutyFor(st *rulesets.Stack, mask uint64) Duty {
 	return m.duties.Store(mask, d, maxMerged)
 }
 
+// reasonsFor returns the reasons when the coverage rules in mask apply,
+// made once per stack and set (reasonsShared must hold): answers share
+// the list, as they share its citations.
+func (m *stackMemo) reasonsFor(st *rulesets.Stack, ev *lang.Eval, mask uint64) []Reason {
+	if rs, ok := m.reasons.Load(mask); ok {
+		return rs
+	}
+	return m.reasons.Store(mask, m.reasonList(st, ev, mask, nil), maxMerged)
+}
+
+// reasonList lists the reasons of the coverage rules in mask and more.
+func (m *stackMemo) reasonList(st *rulesets.Stack, ev *lang.Eval, mask uint64, more []int) []Reason {
+	out := make([]Reason, 0, bits.OnesCount64(mask)+len(more))
+	add := func(i int) {
+		r := st.Coverage[i]
+		out = append(out, Reason{
+			Rule: r.Ref(), Obligation: r.Obligation, Text: r.Text, Note: r.Note,
+			Cite: m.coverage[i].get(ev, r.Ruleset, r.Cite),
+		})
+	}
+	for h := mask; h != 0; h &= h - 1 {
+		add(bits.TrailingZeros64(h))
+	}
+	for _, i := range more {
+		add(i)
+	}
+	return out
+}
+
 // citeMemo is the citations of one rule, when they are the same for every
 // enterprise.
 type citeMemo struct {
@@ -98,9 +132,13 @@ func memoOf(st *rulesets.Stack) *stackMemo {
 }
 
 func newStackMemo(st *rulesets.Stack) *stackMemo {
-	m := &stackMemo{mergeable: len(st.Requirements) <= 64}
+	m := &stackMemo{mergeable: len(st.Requirements) <= 64, reasonsShared: len(st.Coverage) <= 64}
 	for _, r := range st.Coverage {
-		m.coverage = append(m.coverage, newCiteMemo(r.Ruleset, r.Cite))
+		c := newCiteMemo(r.Ruleset, r.Cite)
+		m.coverage = append(m.coverage, c)
+		if !c.static {
+			m.reasonsShared = false
+		}
 	}
 	for _, r := range st.Findings {
 		m.findings = append(m.findings, newCiteMemo(r.Ruleset, r.Cite))

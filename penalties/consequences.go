@@ -4,6 +4,7 @@ import (
 	"math/bits"
 
 	"github.com/anzexian/anzexian/internal/answer"
+	"github.com/anzexian/anzexian/internal/cowmap"
 	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -20,9 +21,9 @@ type Consequence struct {
 }
 
 // Consequences returns the consequences of the stack that apply. The
-// obligation must be set on ev (coverage runs first). Their citations are
-// prepared once per stack when they carry no condition, and shared: treat
-// the result as read-only.
+// obligation must be set on ev (coverage runs first). When no citation
+// carries a condition, the list is prepared once per stack for each set of
+// consequences that apply, and shared: treat the result as read-only.
 func Consequences(st *rulesets.Stack, ev *lang.Eval, trace bool) ([]Consequence, []rulesets.Undetermined, []rulesets.TraceEntry) {
 	m := consequencesOf(st)
 	var und []rulesets.Undetermined
@@ -32,7 +33,6 @@ func Consequences(st *rulesets.Stack, ev *lang.Eval, trace bool) ([]Consequence,
 	}
 	var hits uint64
 	var hitList []int
-	n := 0
 	for i, c := range st.Consequences {
 		ok, err := c.When.Bool(ev)
 		if trace {
@@ -43,7 +43,6 @@ func Consequences(st *rulesets.Stack, ev *lang.Eval, trace bool) ([]Consequence,
 			continue
 		}
 		if ok {
-			n++
 			if i < 64 {
 				hits |= 1 << uint(i)
 			} else {
@@ -51,40 +50,74 @@ func Consequences(st *rulesets.Stack, ev *lang.Eval, trace bool) ([]Consequence,
 			}
 		}
 	}
-	out := make([]Consequence, 0, n)
+	if hitList == nil && m.static {
+		return m.listFor(st, ev, hits), und, tr
+	}
+	return m.list(st, ev, hits, hitList), und, tr
+}
+
+// list lists the consequences in mask and more.
+func (m *consequenceMemo) list(st *rulesets.Stack, ev *lang.Eval, mask uint64, more []int) []Consequence {
+	out := make([]Consequence, 0, bits.OnesCount64(mask)+len(more))
 	add := func(i int) {
 		c := st.Consequences[i]
-		cites := m[i].cites
-		if !m[i].static {
+		cites := m.each[i].cites
+		if !m.each[i].static {
 			cites = answer.Citations(ev, c.Ruleset, c.Cite)
 		}
 		out = append(out, Consequence{ID: c.ID, Rule: c.Ref(), Kind: c.Kind, Text: c.Text, Cite: cites})
 	}
-	for h := hits; h != 0; h &= h - 1 {
+	for h := mask; h != 0; h &= h - 1 {
 		add(bits.TrailingZeros64(h))
 	}
-	for _, i := range hitList {
+	for _, i := range more {
 		add(i)
 	}
-	return out, und, tr
+	return out
+}
+
+// listFor returns the list of the consequences in mask, made once per
+// stack and set (static must hold): answers share it, as they share its
+// citations.
+func (m *consequenceMemo) listFor(st *rulesets.Stack, ev *lang.Eval, mask uint64) []Consequence {
+	if l, ok := m.lists.Load(mask); ok {
+		return l
+	}
+	return m.lists.Store(mask, m.list(st, ev, mask, nil), maxLists)
 }
 
 var consequencesKey = rulesets.NewMemoKey()
 
+// consequenceMemo is what a stack's consequences share between answers.
 type consequenceMemo struct {
+	each []citeMemo // parallel to Stack.Consequences
+	// static: there are at most 64 consequences and none has citations
+	// that depend on the facts; lists then holds the list of those that
+	// apply by their set (bit i: consequence i)
+	static bool
+	lists  cowmap.Map[uint64, []Consequence]
+}
+
+type citeMemo struct {
 	cites  []rulesets.Citation
 	static bool
 }
 
-// consequencesOf returns the citations of the stack's consequences,
-// prepared once per stack.
-func consequencesOf(st *rulesets.Stack) []consequenceMemo {
+// maxLists bounds the sets of consequences whose list a stack keeps.
+const maxLists = 4096
+
+// consequencesOf returns the stack's consequence memo, prepared once per
+// stack.
+func consequencesOf(st *rulesets.Stack) *consequenceMemo {
 	return st.MemoAt(consequencesKey, func() any {
-		m := make([]consequenceMemo, len(st.Consequences))
+		m := &consequenceMemo{each: make([]citeMemo, len(st.Consequences)), static: len(st.Consequences) <= 64}
 		for i, c := range st.Consequences {
 			cs, ok := rulesets.StaticCitations(c.Ruleset, c.Cite)
-			m[i] = consequenceMemo{cites: clip(cs), static: ok}
+			m.each[i] = citeMemo{cites: clip(cs), static: ok}
+			if !ok {
+				m.static = false
+			}
 		}
 		return m
-	}).([]consequenceMemo)
+	}).(*consequenceMemo)
 }

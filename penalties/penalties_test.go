@@ -859,3 +859,45 @@ func TestSumIsDecimalArithmetic(t *testing.T) {
 		}
 	}
 }
+
+// The consequences of a stack are listed once for each set that applies
+// and shared by the answers with that set (their citations are static):
+// over every set of six, asked in an order that meets each set after sets
+// that differ from it by one, each answer lists exactly its own.
+func TestSharedConsequences(t *testing.T) {
+	var body strings.Builder
+	body.WriteString("consequences:\n")
+	for i := range 6 {
+		fmt.Fprintf(&body, "  - {id: c%d, when: 'employees %% %d >= %d', text: 后果%d, cite: {source: s, article: 第%d条}}\n", i, 2<<i, 1<<i, i, i+1)
+	}
+	bind := testkit.Binder(t, law("2020", "2020-01-01", "", duty+body.String()))
+	var first *penalties.Consequence
+	for round := range 3 {
+		for k := range 64 {
+			if round == 1 {
+				k ^= k >> 1 // Gray code: each set one from the last
+			}
+			st, ev := bind(plant+fmt.Sprintf("employees: %d\n", k), "2022-01-01")
+			coverage.Evaluate(st, ev, coverage.Options{})
+			cs, _, _ := penalties.Consequences(st, ev, round == 2)
+			var want, got []string
+			for i := range 6 {
+				if k>>i&1 == 1 {
+					want = append(want, fmt.Sprintf("c%d 后果%d 第%d条", i, i, i+1))
+				}
+			}
+			for _, c := range cs {
+				got = append(got, fmt.Sprintf("%s %s %s", c.ID, c.Text, c.Cite[0].Article))
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("round %d, employees %d: consequences (-want +got):\n%s", round, k, diff)
+			}
+			if k == 63 {
+				if round > 0 && &cs[0] != first {
+					t.Errorf("round %d: the six consequences were listed again, not shared", round)
+				}
+				first = &cs[0]
+			}
+		}
+	}
+}

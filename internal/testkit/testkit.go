@@ -167,6 +167,16 @@ func ErrorCodes(ds diag.Diagnostics) []string {
 // engine does before it evaluates the answers.
 func Bind(t testing.TB, factsYAML, asOf string, docs ...string) (*rulesets.Stack, *lang.Eval) {
 	t.Helper()
+	return Binder(t, docs...)(factsYAML, asOf)
+}
+
+// Binder loads the ruleset documents as one registry and returns a
+// function that binds, as Bind does, an evaluation of facts on asOf to the
+// stack of their region: the stack is the registry's, the same for every
+// call with the same region and date, so that what it keeps between
+// answers is kept between the calls.
+func Binder(t testing.TB, docs ...string) func(factsYAML, asOf string) (*rulesets.Stack, *lang.Eval) {
+	t.Helper()
 	var files []diag.File
 	for i, d := range docs {
 		files = append(files, diag.File{Name: fmt.Sprintf("r%d.yaml", i), Data: []byte(d)})
@@ -175,15 +185,18 @@ func Bind(t testing.TB, factsYAML, asOf string, docs ...string) (*rulesets.Stack
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}
-	f := MustFacts(t, factsYAML)
-	d := facts.MustParseDate(asOf)
-	st, err := reg.Stack(f.Region, d, "")
-	if err != nil {
-		t.Fatalf("stack: %v", err)
+	return func(factsYAML, asOf string) (*rulesets.Stack, *lang.Eval) {
+		t.Helper()
+		f := MustFacts(t, factsYAML)
+		d := facts.MustParseDate(asOf)
+		st, err := reg.Stack(f.Region, d, "")
+		if err != nil {
+			t.Fatalf("stack: %v", err)
+		}
+		ev := lang.NewEval()
+		if err := st.Bind(ev, f, d, ""); err != nil {
+			t.Fatalf("bind: %v", err)
+		}
+		return st, ev
 	}
-	ev := lang.NewEval()
-	if err := st.Bind(ev, f, d, ""); err != nil {
-		t.Fatalf("bind: %v", err)
-	}
-	return st, ev
 }

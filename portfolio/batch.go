@@ -181,6 +181,7 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		workers = runtime.GOMAXPROCS(0)
 	}
 	scratch := make([]anzexian.Scratch, workers)
+	layers := make([]layerTexts, workers)
 	wopts := make([][]anzexian.Option, workers)
 	for w := range wopts {
 		wopts[w] = append(slices.Clip(opts), anzexian.Reuse(&scratch[w]))
@@ -211,7 +212,7 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 				out = a.AppendJSON(out)
 				out = append(out, "}\n"...)
 			} else {
-				out = append(AppendBrief((*buf)[:0], a, raw.line), '\n')
+				out = append(appendBrief((*buf)[:0], a, raw.line, &layers[w]), '\n')
 			}
 			*buf = out
 		}

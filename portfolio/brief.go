@@ -38,6 +38,12 @@ import (
 //
 // line is the record's line in the portfolio (0 when not from one).
 func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
+	return appendBrief(b, a, line, nil)
+}
+
+// appendBrief is AppendBrief, taking the text of the list of layers from
+// lt (when not nil).
+func appendBrief(b []byte, a *anzexian.Assessment, line int, lt *layerTexts) []byte {
 	b = append(b, `{"line":`...)
 	b = strconv.AppendInt(b, int64(line), 10)
 	if a.Enterprise != "" {
@@ -49,18 +55,7 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 	b = append(b, `,"as_of":"`...)
 	b, _ = a.AsOf.AppendText(b)
 	b = append(b, `","rulesets":[`...)
-	for i := range a.Rulesets {
-		l := &a.Rulesets[i]
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if jsonw.PlainNoHTML(l.ID) && jsonw.PlainNoHTML(l.Version) && jsonw.PlainNoHTML(l.Digest) {
-			// as AppendStringNoHTML writes the joined text, without joining it
-			b = append(append(append(append(append(append(append(b, '"'), l.ID...), '@'), l.Version...), '#'), l.Digest...), '"')
-		} else {
-			b = jsonw.AppendStringNoHTML(b, l.ID+"@"+l.Version+"#"+l.Digest)
-		}
-	}
+	b = lt.append(b, a.Rulesets)
 	b = append(b, `],"obligation":"`...)
 	b = append(b, a.Coverage.Obligation...)
 	if bo := a.Coverage.BindingObligation; bo != "" {
@@ -184,6 +179,81 @@ func AppendBrief(b []byte, a *anzexian.Assessment, line int) []byte {
 		b = append(b, '}')
 	}
 	return append(b, "]}"...)
+}
+
+// appendLayers appends the layers' names, each "id@version#digest", as
+// JSON strings separated by commas.
+func appendLayers(b []byte, ls []anzexian.Layer) []byte {
+	for i := range ls {
+		l := &ls[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if jsonw.PlainNoHTML(l.ID) && jsonw.PlainNoHTML(l.Version) && jsonw.PlainNoHTML(l.Digest) {
+			// as AppendStringNoHTML writes the joined text, without joining it
+			b = append(append(append(append(append(append(append(b, '"'), l.ID...), '@'), l.Version...), '#'), l.Digest...), '"')
+		} else {
+			b = jsonw.AppendStringNoHTML(b, l.ID+"@"+l.Version+"#"+l.Digest)
+		}
+	}
+	return b
+}
+
+// layerTexts keeps, for one batch worker, the text appendLayers wrote for
+// the lists of layers it met: answers on a stack share their list (the
+// engine prepares it once per stack), and checking a list's hundreds of
+// bytes for characters to escape was 1.4 % of a batch. A list is found by
+// the address of its first layer and its length, and used only when its
+// names are still those the text was written from.
+type layerTexts struct {
+	m map[*anzexian.Layer]layerText
+}
+
+type layerText struct {
+	names []string // each layer's ID, Version and Digest
+	text  []byte
+}
+
+// maxLayerTexts bounds the lists a worker keeps the text of: a book meets
+// a few dozen (one per stack and set of rulesets added for earlier
+// violations).
+const maxLayerTexts = 256
+
+// append appends the text of ls; lt may be nil.
+func (lt *layerTexts) append(b []byte, ls []anzexian.Layer) []byte {
+	if lt == nil || len(ls) == 0 {
+		return appendLayers(b, ls)
+	}
+	k := &ls[0]
+	if t, ok := lt.m[k]; ok && t.same(ls) {
+		return append(b, t.text...)
+	}
+	start := len(b)
+	b = appendLayers(b, ls)
+	if lt.m == nil || len(lt.m) >= maxLayerTexts {
+		lt.m = make(map[*anzexian.Layer]layerText)
+	}
+	t := layerText{names: make([]string, 0, 3*len(ls)), text: slices.Clone(b[start:])}
+	for i := range ls {
+		t.names = append(t.names, ls[i].ID, ls[i].Version, ls[i].Digest)
+	}
+	lt.m[k] = t
+	return b
+}
+
+// same reports whether t was written from the names of ls. The strings
+// compared are mostly the very ones t holds, which compare without
+// reading their bytes.
+func (t *layerText) same(ls []anzexian.Layer) bool {
+	if len(t.names) != 3*len(ls) {
+		return false
+	}
+	for i := range ls {
+		if l := &ls[i]; t.names[3*i] != l.ID || t.names[3*i+1] != l.Version || t.names[3*i+2] != l.Digest {
+			return false
+		}
+	}
+	return true
 }
 
 // missingBefore reports whether fact m is among the missing facts of the

@@ -73,6 +73,9 @@ func Evaluate(in Input) *Result {
 	*e = evaluator{in: in, ev: in.Eval, asOf: in.Eval.AsOf(), res: res, memo: memoOf(in.Stack),
 		items: e.items[:0], meta: e.meta[:0], descs: e.descs, obls: e.obls, pens: e.pens, order: e.order}
 	e.res.Penalties = e.pens[:0]
+	if in.Room != nil {
+		e.lims = in.Room.lims[:0]
+	}
 	defer e.release()
 	if in.Trace {
 		e.res.Trace = make([]rulesets.TraceEntry, 0, 2*len(in.Stack.Penalties))
@@ -100,6 +103,7 @@ func Evaluate(in Input) *Result {
 	for i, k := range e.order {
 		e.res.Penalties[i] = e.pens[k]
 	}
+	in.Room.keepLimitations(e.lims)
 	return e.res
 }
 
@@ -426,14 +430,16 @@ func (e *evaluator) event(v *rulesets.Violation, vm *vioMemo, item any) {
 		return
 	case lighter(&newP, &oldP) && oldP.Law != newP.Law:
 		p = newP
-		p.Governing = fmt.Sprintf("从旧兼从轻：违法行为发生时（%s）适用%s，但作出处罚决定时的规定处罚较轻，适用新的规定", date, oldP.Law)
+		var db [10]byte // one allocation: the concatenation's
+		p.Governing = "从旧兼从轻：违法行为发生时（" + string(appendDate(db[:0], date)) + "）适用" + oldP.Law + "，但作出处罚决定时的规定处罚较轻，适用新的规定"
 	default:
 		p = oldP
 		governing = oldV.Rule
 		if oldP.Law == newP.Law {
 			p.Governing = "违法行为发生时的规定（至作出处罚决定时未修改）"
 		} else {
-			p.Governing = fmt.Sprintf("违法行为发生时（%s）的规定；作出处罚决定时的%s处罚不轻于它（从旧兼从轻）", date, newP.Law)
+			var db [10]byte
+			p.Governing = "违法行为发生时（" + string(appendDate(db[:0], date)) + "）的规定；作出处罚决定时的" + newP.Law + "处罚不轻于它（从旧兼从轻）"
 		}
 	}
 	desc := e.describe(item)
@@ -1017,9 +1023,11 @@ func (e *evaluator) limitation(p *Penalty, r *rulesets.PenaltyRule, item any, st
 	if years <= 0 {
 		return
 	}
-	// limitations are handed out of small arrays: one allocation for a few
+	// limitations are handed out of arrays (a Room's, or small ones):
+	// one allocation for a few. A full array is left to the penalties
+	// that point into it; the next is twice as large.
 	if len(e.lims) == cap(e.lims) {
-		e.lims = make([]Limitation, 0, 4)
+		e.lims = make([]Limitation, 0, max(4, 2*cap(e.lims)))
 	}
 	e.lims = append(e.lims, Limitation{Years: years})
 	l := &e.lims[len(e.lims)-1]

@@ -349,9 +349,9 @@ type Input struct {
 	// Into, when not nil, is the Result Evaluate fills and returns
 	// instead of a new one (see coverage.Options.Into).
 	Into *Result
-	// Room, when not nil, is the memory the Result's list of penalties is
-	// made in: that of the list the last Evaluate given it made, which is
-	// overwritten.
+	// Room, when not nil, is the memory the Result's list of penalties
+	// and their limitations are made in: that of the last Evaluate given
+	// it, which is overwritten.
 	Room *Room
 }
 
@@ -362,6 +362,9 @@ type Input struct {
 type Room struct {
 	pens []Penalty
 	used int // the penalties of the last list
+	// lims is the room of the last answer's limitations (the last of
+	// them, when they outgrew one): the next answer's are made in it
+	lims []Limitation
 }
 
 // maxRoomPenalties is the longest list a Room keeps (as the evaluator's
@@ -388,6 +391,18 @@ func (r *Room) list(n int) []Penalty {
 	}
 	r.used = n
 	return r.pens[:n:n]
+}
+
+// keepLimitations keeps the array of the answer's last limitations for
+// the next answer, unless it is very large.
+func (r *Room) keepLimitations(lims []Limitation) {
+	if r == nil {
+		return
+	}
+	if cap(lims) > maxRoomPenalties {
+		lims = nil
+	}
+	r.lims = lims[:0]
 }
 
 // Result is the penalties answer.

@@ -45,19 +45,20 @@ effective: {from: %s}
 // obligation, the timeline built over the registry's boundaries.
 func evaluate(t *testing.T, factsYAML, asOf string, docs ...string) *penalties.Result {
 	t.Helper()
-	return evaluateWith(t, false, nil, factsYAML, asOf, docs...)
+	return evaluateWith(t, false, nil, nil, factsYAML, asOf, docs...)
 }
 
 // evaluateTrace is evaluate, with the trace when asked.
 func evaluateTrace(t *testing.T, trace bool, factsYAML, asOf string, docs ...string) *penalties.Result {
 	t.Helper()
-	return evaluateWith(t, trace, nil, factsYAML, asOf, docs...)
+	return evaluateWith(t, trace, nil, nil, factsYAML, asOf, docs...)
 }
 
-// evaluateWith is evaluate with the trace when asked and, when deficient is
-// given, the deficiencies of the current policy told to the evaluation as
-// the engine tells them after the coverage answer.
-func evaluateWith(t *testing.T, trace bool, deficient []lang.Deficiency, factsYAML, asOf string, docs ...string) *penalties.Result {
+// evaluateWith is evaluate with the trace when asked, in room (when not
+// nil) and, when deficient is given, the deficiencies of the current
+// policy told to the evaluation as the engine tells them after the
+// coverage answer.
+func evaluateWith(t *testing.T, trace bool, room *penalties.Room, deficient []lang.Deficiency, factsYAML, asOf string, docs ...string) *penalties.Result {
 	t.Helper()
 	var files []diag.File
 	for i, d := range docs {
@@ -89,7 +90,7 @@ func evaluateWith(t *testing.T, trace bool, deficient []lang.Deficiency, factsYA
 		ev.SetDeficiencies(deficient)
 	}
 	res := penalties.Evaluate(penalties.Input{
-		Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds, Timeline: tl, Trace: trace,
+		Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds, Timeline: tl, Trace: trace, Room: room,
 		Obligation: func(s *rulesets.Stack, ev *lang.Eval) rulesets.Obligation {
 			o, _ := coverage.Obligation(s, ev)
 			return o
@@ -193,6 +194,10 @@ const plant = "region: \"650100\"\nsectors: [hazardous_chemicals.storage]\n"
 
 func runPenaltyCases(t *testing.T, cases []penaltyCase) {
 	t.Helper()
+	// every case is also evaluated in one Room, shared by the table: each
+	// answer in it must be the one made afresh
+	var room penalties.Room
+	var lastLim *penalties.Limitation
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			fs := plant + tc.facts
@@ -206,6 +211,25 @@ func runPenaltyCases(t *testing.T, cases []penaltyCase) {
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("penalties (-want +got):\n%s", diff)
+			}
+			inRoom := evaluateWith(t, false, &room, nil, fs, tc.asOf, tc.docs...)
+			got = got[:0]
+			for i := range inRoom.Penalties {
+				p := &inRoom.Penalties[i]
+				got = append(got, rowOf(p))
+				if p.Limitation != nil {
+					// the limitations are made in the room: the first of
+					// an answer is where the last answer's first was
+					if lastLim != nil && i == 0 && p.Limitation != lastLim {
+						t.Errorf("the first limitation is not in the room")
+					}
+					if i == 0 {
+						lastLim = p.Limitation
+					}
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("penalties in a room (-want +got):\n%s", diff)
 			}
 			if len(res.Undetermined) > 0 {
 				t.Errorf("undetermined rules: %+v", res.Undetermined)
@@ -746,7 +770,7 @@ func TestUnderinsured(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := evaluateWith(t, false, tt.deficient, plant+"employees: 50\n"+tt.facts, tt.asOf, doc)
+			res := evaluateWith(t, false, nil, tt.deficient, plant+"employees: 50\n"+tt.facts, tt.asOf, doc)
 			var got []row
 			for i := range res.Penalties {
 				if res.Penalties[i].Violation == "underinsured" {

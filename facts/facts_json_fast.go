@@ -585,19 +585,44 @@ func (p *plainJSON) str() (string, bool) {
 	if !p.next('"') {
 		return "", false
 	}
-	start := p.off
-	for p.off < len(p.src) {
-		switch c := p.src[p.off]; {
-		case c == '"':
-			s := p.text[start:p.off]
-			p.off++
-			return s, utf8.ValidString(s)
-		case c == '\\' || c < 0x20:
-			return "", false
-		}
-		p.off++
+	n := strings.IndexByte(p.text[p.off:], '"')
+	if n < 0 {
+		return "", false
 	}
-	return "", false
+	s := p.text[p.off : p.off+n]
+	p.off += n + 1
+	ascii, clean := plainText(s)
+	return s, clean && (ascii || utf8.ValidString(s))
+}
+
+// plainText reports whether s is ASCII, and whether it has no backslash
+// and no control character, eight bytes at a time: names, codes and dates
+// are runs of them.
+func plainText(s string) (ascii, clean bool) {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	var hi uint64
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		hi |= x
+		// a byte below 0x20, or a backslash (a byte of x^'\'*ones is
+		// zero): exact, as a borrow only follows a byte that is one
+		if y := x ^ '\\'*ones; (x-0x20*ones)&^x&highs != 0 || (y-ones)&^y&highs != 0 {
+			return false, false
+		}
+	}
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c == '\\' || c < 0x20 {
+			return false, false
+		}
+		hi |= uint64(c)
+	}
+	return hi&highs == 0, true
 }
 
 // code reads a non-empty code of vocab.

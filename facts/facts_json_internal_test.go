@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -51,5 +52,41 @@ func TestCoreBit(t *testing.T) {
 	}
 	if _, ok := coreBit(strings.Repeat("x", 200)); ok {
 		t.Error("a key longer than any found a bit")
+	}
+}
+
+// plainText answers as a byte-by-byte scan does, for every byte value at
+// every position of strings up to three words long, among bytes that
+// would each change one answer (a high bit, a control character, a
+// backslash) or neither.
+func TestPlainText(t *testing.T) {
+	naive := func(s string) (ascii, clean bool) {
+		ascii = true
+		for i := 0; i < len(s); i++ {
+			if s[i] == '\\' || s[i] < 0x20 {
+				return false, false
+			}
+			if s[i] >= 0x80 {
+				ascii = false
+			}
+		}
+		return ascii, true
+	}
+	fills := []byte{'a', 0x20, 0x21, 0x5b, 0x5d, 0x7f, 0x80, 0xe4}
+	for n := 0; n <= 24; n++ {
+		for _, fill := range fills {
+			b := bytes.Repeat([]byte{fill}, n)
+			for i := 0; i < n; i++ {
+				for c := 0; c < 256; c++ {
+					b[i] = byte(c)
+					a1, c1 := plainText(string(b))
+					a2, c2 := naive(string(b))
+					if a1 != a2 || c1 != c2 {
+						t.Fatalf("plainText(%q) = %v, %v; want %v, %v", b, a1, c1, a2, c2)
+					}
+				}
+				b[i] = fill
+			}
+		}
 	}
 }

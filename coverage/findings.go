@@ -155,15 +155,16 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg, pmg *merged, m
 		if res.ObligationBasis == "draft" {
 			fd.Severity = "draft"
 		}
+		var d1, d2 [10]byte // the dates' text: one allocation, the concatenation's
 		switch {
 		case p.IsInsured() && p.Start.After(asOf):
 			fd.ID = "not_yet_in_force"
-			fd.Text = "保单自" + p.Start.String() + "起生效，评估日" + asOf.String() + "尚无有效保单"
+			fd.Text = "保单自" + string(day(&d1, p.Start)) + "起生效，评估日" + string(day(&d2, asOf)) + "尚无有效保单"
 		case p.IsInsured() && p.End.Before(asOf):
 			fd.ID = "expired"
-			fd.Text = "保单已于" + p.End.String() + "到期，评估日" + asOf.String() + "未续保"
+			fd.Text = "保单已于" + string(day(&d1, p.End)) + "到期，评估日" + string(day(&d2, asOf)) + "未续保"
 		default:
-			fd.Text = "应当投保，但评估日" + asOf.String() + "没有有效的安全生产责任保险保单"
+			fd.Text = "应当投保，但评估日" + string(day(&d1, asOf)) + "没有有效的安全生产责任保险保单"
 		}
 		out = append(out, fd)
 	}
@@ -195,13 +196,15 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg, pmg *merged, m
 		}
 		term("death_limit_too_low", "death_limit_min", true, func(q Requirements) (bool, string) {
 			if min, ok := q.Decimal("death_limit_min"); ok && p.DeathLimit != nil && p.DeathLimit.LessThan(min) {
-				return true, "每人死亡赔偿限额" + decfmt.Yuan(*p.DeathLimit) + "低于最低要求" + decfmt.Yuan(min)
+				var b1, b2 [40]byte // one allocation: the concatenation's
+				return true, "每人死亡赔偿限额" + string(decfmt.AppendYuan(b1[:0], *p.DeathLimit)) + "低于最低要求" + string(decfmt.AppendYuan(b2[:0], min))
 			}
 			return false, ""
 		})
 		term("disability_limit_too_low", "disability_limit_min", true, func(q Requirements) (bool, string) {
 			if min, ok := q.Decimal("disability_limit_min"); ok && p.DisabilityLimit != nil && p.DisabilityLimit.LessThan(min) {
-				return true, "每人伤残赔偿限额" + decfmt.Yuan(*p.DisabilityLimit) + "低于最低要求" + decfmt.Yuan(min)
+				var b1, b2 [40]byte
+				return true, "每人伤残赔偿限额" + string(decfmt.AppendYuan(b1[:0], *p.DisabilityLimit)) + "低于最低要求" + string(decfmt.AppendYuan(b2[:0], min))
 			}
 			return false, ""
 		})
@@ -255,7 +258,9 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg, pmg *merged, m
 			if g.To.IsZero() {
 				continue // the open gap is reported as expired/uninsured
 			}
-			text := "保单于" + g.From.AddDays(-1).String() + "到期后至" + g.To.AddDays(1).String() + "才续保，延迟续保" + strconv.Itoa(g.Days(asOf)) + "天"
+			var d1, d2 [10]byte
+			var n [20]byte
+			text := "保单于" + string(day(&d1, g.From.AddDays(-1))) + "到期后至" + string(day(&d2, g.To.AddDays(1))) + "才续保，延迟续保" + string(strconv.AppendInt(n[:0], int64(g.Days(asOf)), 10)) + "天"
 			if closedKnown && g.To.AddDays(1) == h.ClosedOn {
 				text = fmt.Sprintf("保单于%s到期后未续保，至%s关闭前%d天未投保", g.From.AddDays(-1), h.ClosedOn, g.Days(asOf))
 			}
@@ -302,6 +307,12 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg, pmg *merged, m
 		return []Finding{}
 	}
 	return slices.Clone(out)
+}
+
+// day writes d as YYYY-MM-DD in buf, for a concatenation to copy.
+func day(buf *[10]byte, d facts.Date) []byte {
+	b, _ := d.AppendText(buf[:0])
+	return b
 }
 
 func labels(v facts.Vocabulary, codes []string) string {

@@ -425,7 +425,7 @@ func describeItem(item any) string {
 		b = append(b, "人，重伤"...)
 		b = strconv.AppendInt(b, int64(x.SeriousInjuries), 10)
 		b = append(b, "人，直接经济损失"...)
-		b = append(b, decfmt.Yuan(x.DirectLoss)...)
+		b = decfmt.AppendYuan(b, x.DirectLoss)
 		b = append(b, "）"...)
 		if x.EspeciallySerious {
 			b = append(b, "，情节特别严重"...)

@@ -10,16 +10,20 @@ import (
 // Yuan formats an amount for text output: 300000 → "300000元", with at most
 // the digits it has (no trailing zeros after the point).
 func Yuan(d decimal.Decimal) string {
+	var buf [40]byte
+	return string(AppendYuan(buf[:0], d))
+}
+
+// AppendYuan appends Yuan(d) to b.
+func AppendYuan(b []byte, d decimal.Decimal) []byte {
 	if decimal.UseScientificNotation && d.Exponent() > 0 {
 		s := d.String()
 		if strings.Contains(s, ".") {
 			s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 		}
-		return s + "元"
+		return append(append(b, s...), "元"...)
 	}
-	var buf [40]byte
-	b := append(appendTrimmed(buf[:0], d), "元"...)
-	return string(b)
+	return append(appendTrimmed(b, d), "元"...)
 }
 
 // decBounds[e+decBoundsOff] are ±(10^18−1) at exponent e: a decimal with

@@ -29,6 +29,9 @@ func TestYuanAndAppendDecimal(t *testing.T) {
 			if got, want := Yuan(d), yuanBefore(d); got != want {
 				t.Errorf("%v Yuan(%s) = %q, want %q", settings, s, got, want)
 			}
+			if got, want := string(AppendYuan([]byte("限额"), d)), "限额"+yuanBefore(d); got != want {
+				t.Errorf("%v AppendYuan(限额, %s) = %q, want %q", settings, s, got, want)
+			}
 			if got, want := string(AppendDecimal(nil, d)), d.String(); got != want {
 				t.Errorf("%v AppendDecimal(%s) = %q, want %q", settings, s, got, want)
 			}

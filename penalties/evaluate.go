@@ -287,7 +287,7 @@ func (e *evaluator) violation(v *rulesets.Violation, vm *vioMemo) {
 	}
 	for _, it := range items {
 		if r.Continuing {
-			e.continuing(v, it)
+			e.continuing(v, vm, it)
 		} else {
 			e.event(v, vm, it)
 		}
@@ -544,7 +544,7 @@ type group struct {
 // continuing handles a continuing state over a stretch: it is split where
 // the stack or the obligation changes, and each stretch governed by one law
 // gives one penalty; the part of it the facts do not prove is said so.
-func (e *evaluator) continuing(v *rulesets.Violation, item any) {
+func (e *evaluator) continuing(v *rulesets.Violation, vm *vioMemo, item any) {
 	span, proven, _, ok := e.stretchOf(item)
 	if !ok {
 		return
@@ -599,7 +599,7 @@ func (e *evaluator) continuing(v *rulesets.Violation, item any) {
 		if err != nil {
 			continue
 		}
-		sv, svm := memoOf(st).violation(st, v.ID)
+		sv, svm := vm.self(v, st, e.in.Stack)
 		if sv == nil {
 			continue
 		}

@@ -368,7 +368,7 @@ type assessmentRoom struct {
 // ([Reuse]), each building its answer where the one before was built: the
 // Assessment (or the Quote), its coverage answer, timeline and premium,
 // and the lists of its obligation stretches, cover stretches, events,
-// penalties and premium factors. It is for a caller that is done with each
+// penalties (with their limitations) and premium factors. It is for a caller that is done with each
 // answer before it asks for the next, such as a batch that writes each
 // answer out: a million answers then take the memory of a few.
 //

@@ -174,8 +174,8 @@ func decide(st *rulesets.Stack, ev *lang.Eval, dc *Decider) Duty {
 	var more []int
 	var carry []int16
 	var applies [maxCarried / 64]uint64
-	day := ev.AsOf()
-	if dc != nil && dc.st != nil && dc.st != st && day.After(dc.at) && (dc.horizon.IsZero() || day.Before(dc.horizon)) && len(st.Coverage) <= maxCarried {
+	on := ev.AsOf()
+	if dc != nil && dc.st != nil && dc.st != st && on.After(dc.at) && (dc.horizon.IsZero() || on.Before(dc.horizon)) && len(st.Coverage) <= maxCarried {
 		carry = memoOf(st).carriedFrom(st, dc.st)
 	}
 	for i, r := range st.Coverage {
@@ -210,7 +210,7 @@ func decide(st *rulesets.Stack, ev *lang.Eval, dc *Decider) Duty {
 			// the answers carried over hold until the last horizon only
 			ev.Limit(dc.horizon)
 		}
-		dc.st, dc.at, dc.horizon, dc.applies = st, day, ev.Horizon(), applies
+		dc.st, dc.at, dc.horizon, dc.applies = st, on, ev.Horizon(), applies
 		if len(st.Coverage) > maxCarried {
 			dc.st = nil
 		}
@@ -251,8 +251,8 @@ func dutyRules(st *rulesets.Stack, level rulesets.Obligation, hit uint64, more [
 // obligation on ev, so that rules evaluated afterwards (penalties, rating)
 // can read it.
 //
-// The Result shares slices (citations, merged requirements) with the
-// stack's prepared data: treat it as read-only.
+// The Result shares slices (reasons, citations, merged requirements) with
+// the stack's prepared data: treat it as read-only.
 func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Result, Trace) {
 	m := memoOf(st)
 	res := opt.Into

@@ -194,7 +194,9 @@ func TestRequirementsMerge(t *testing.T) {
 	}
 }
 
-// A citation with a condition is given only when the condition holds.
+// A citation with a condition is given only when the condition holds, also
+// for answers on one stack (whose reasons, when every citation is static,
+// are shared by the answers with the same rules applying).
 func TestConditionalCitation(t *testing.T) {
 	doc := ruleset("t/cite", "", `coverage:
   - id: hc
@@ -205,14 +207,17 @@ func TestConditionalCitation(t *testing.T) {
       - {source: s, article: 第一条}
       - {source: s, article: 第二条, when: in_sector("hazardous_chemicals.storage")}
 `)
+	bind := testkit.Binder(t, doc)
 	for _, c := range []struct {
 		sector string
 		want   []string
 	}{
 		{"hazardous_chemicals.storage", []string{"第一条", "第二条"}},
 		{"hazardous_chemicals.trade", []string{"第一条"}},
+		{"hazardous_chemicals.storage", []string{"第一条", "第二条"}},
 	} {
-		res := evaluate(t, "region: \"430100\"\nsectors: ["+c.sector+"]\n", "2026-01-01", doc)
+		st, ev := bind("region: \"430100\"\nsectors: ["+c.sector+"]\n", "2026-01-01")
+		res, _ := coverage.Evaluate(st, ev, coverage.Options{})
 		var got []string
 		for _, ct := range res.Reasons[0].Cite {
 			got = append(got, ct.Article)

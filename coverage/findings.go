@@ -159,12 +159,12 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg, pmg *merged, m
 		switch {
 		case p.IsInsured() && p.Start.After(asOf):
 			fd.ID = "not_yet_in_force"
-			fd.Text = "保单自" + string(day(&d1, p.Start)) + "起生效，评估日" + string(day(&d2, asOf)) + "尚无有效保单"
+			fd.Text = "保单自" + string(dateText(&d1, p.Start)) + "起生效，评估日" + string(dateText(&d2, asOf)) + "尚无有效保单"
 		case p.IsInsured() && p.End.Before(asOf):
 			fd.ID = "expired"
-			fd.Text = "保单已于" + string(day(&d1, p.End)) + "到期，评估日" + string(day(&d2, asOf)) + "未续保"
+			fd.Text = "保单已于" + string(dateText(&d1, p.End)) + "到期，评估日" + string(dateText(&d2, asOf)) + "未续保"
 		default:
-			fd.Text = "应当投保，但评估日" + string(day(&d1, asOf)) + "没有有效的安全生产责任保险保单"
+			fd.Text = "应当投保，但评估日" + string(dateText(&d1, asOf)) + "没有有效的安全生产责任保险保单"
 		}
 		out = append(out, fd)
 	}
@@ -258,11 +258,13 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg, pmg *merged, m
 			if g.To.IsZero() {
 				continue // the open gap is reported as expired/uninsured
 			}
-			var d1, d2 [10]byte
-			var n [20]byte
-			text := "保单于" + string(day(&d1, g.From.AddDays(-1))) + "到期后至" + string(day(&d2, g.To.AddDays(1))) + "才续保，延迟续保" + string(strconv.AppendInt(n[:0], int64(g.Days(asOf)), 10)) + "天"
+			var text string
 			if closedKnown && g.To.AddDays(1) == h.ClosedOn {
 				text = fmt.Sprintf("保单于%s到期后未续保，至%s关闭前%d天未投保", g.From.AddDays(-1), h.ClosedOn, g.Days(asOf))
+			} else {
+				var d1, d2 [10]byte
+				var n [20]byte
+				text = "保单于" + string(dateText(&d1, g.From.AddDays(-1))) + "到期后至" + string(dateText(&d2, g.To.AddDays(1))) + "才续保，延迟续保" + string(strconv.AppendInt(n[:0], int64(g.Days(asOf)), 10)) + "天"
 			}
 			add("renewed_late", "violation", "no_late_renewal_or_surrender", text, false)
 		}
@@ -309,8 +311,8 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg, pmg *merged, m
 	return slices.Clone(out)
 }
 
-// day writes d as YYYY-MM-DD in buf, for a concatenation to copy.
-func day(buf *[10]byte, d facts.Date) []byte {
+// dateText writes d as YYYY-MM-DD in buf, for a concatenation to copy.
+func dateText(buf *[10]byte, d facts.Date) []byte {
 	b, _ := d.AppendText(buf[:0])
 	return b
 }

@@ -12,9 +12,11 @@ import (
 
 // What depends only on the stack is prepared once per stack (Stack.Memo)
 // and shared by every answer built on it: the citations of rules whose
-// citations carry no condition, and the merged requirements for each
-// combination of requirement rules that apply. Answers share these slices;
-// they are never modified after they are built.
+// citations carry no condition, the merged requirements for each
+// combination of requirement rules that apply, and the obligation's rules
+// and the reasons for each combination of coverage rules that apply.
+// Answers share these slices; they are never modified after they are
+// built.
 
 var memoKey = rulesets.NewMemoKey()
 
@@ -154,7 +156,8 @@ func newStackMemo(st *rulesets.Stack) *stackMemo {
 	return m
 }
 
-// maxMerged bounds the sets of matching requirement rules kept per stack.
+// maxMerged bounds the sets of matching requirement rules kept per stack,
+// and the sets of matching coverage rules whose duty and reasons are kept.
 const maxMerged = 4096
 
 // merged is the requirements merged for one set of rules that apply, with

@@ -595,9 +595,9 @@ func (p *plainJSON) str() (string, bool) {
 	return s, clean && (ascii || utf8.ValidString(s))
 }
 
-// plainText reports whether s is ASCII, and whether it has no backslash
-// and no control character, eight bytes at a time: names, codes and dates
-// are runs of them.
+// plainText reports whether s has no backslash and no control character
+// (clean) and, when it has none, whether it is ASCII, eight bytes at a
+// time: names, codes and dates are runs of them.
 func plainText(s string) (ascii, clean bool) {
 	const (
 		ones  = 0x0101010101010101

@@ -106,6 +106,7 @@ func TestPlainJSONRefuses(t *testing.T) {
 	tests := []struct{ name, line string }{
 		{"null", head + `,"name":null}`},
 		{"escape", head + `,"name":"\u957f"}`},
+		{"escaped quote", head + `,"name":"a\"b"}`},
 		{"escape in a key", `{"\u0072egion":"430100","sectors":["other"]}`},
 		{"duplicate key", head + `,"employees":1,"employees":2}`},
 		{"duplicate nested key", head + `,"policy":{"insured":false,"insured":false}}`},

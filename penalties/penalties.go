@@ -356,7 +356,7 @@ type Input struct {
 }
 
 // A Room is memory that successive Evaluates reuse for their lists of
-// penalties, each overwriting the one before: for a caller that is done
+// penalties and the penalties' limitations, each overwriting the one before: for a caller that is done
 // with each answer before it asks for the next. The zero Room is ready to
 // use; one Evaluate at a time may use a Room.
 type Room struct {

@@ -203,8 +203,8 @@ func appendLayers(b []byte, ls []anzexian.Layer) []byte {
 // the lists of layers it met: answers on a stack share their list (the
 // engine prepares it once per stack), and checking a list's hundreds of
 // bytes for characters to escape was 1.4 % of a batch. A list is found by
-// the address of its first layer and its length, and used only when its
-// names are still those the text was written from.
+// the address of its first layer, and its text used only when it has as
+// many layers with the same names as the list the text was written from.
 type layerTexts struct {
 	m map[*anzexian.Layer]layerText
 }

@@ -9,7 +9,6 @@ import (
 	"unsafe"
 
 	"github.com/anzexian/anzexian/coverage"
-	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/internal/testkit"
@@ -61,24 +60,9 @@ func evaluateTrace(t *testing.T, trace bool, factsYAML, asOf string, docs ...str
 // coverage answer.
 func evaluateWith(t *testing.T, trace bool, room *penalties.Room, deficient []lang.Deficiency, factsYAML, asOf string, docs ...string) *penalties.Result {
 	t.Helper()
-	var files []diag.File
-	for i, d := range docs {
-		files = append(files, diag.File{Name: fmt.Sprintf("r%d.yaml", i), Data: []byte(d)})
-	}
-	reg, err := rulesets.LoadFiles(files...)
-	if err != nil {
-		t.Fatalf("load: %v", err)
-	}
-	f := testkit.MustFacts(t, factsYAML)
-	d := facts.MustParseDate(asOf)
-	st, err := reg.Stack(f.Region, d, "")
-	if err != nil {
-		t.Fatalf("stack: %v", err)
-	}
-	ev := lang.NewEval()
-	if err := st.Bind(ev, f, d, ""); err != nil {
-		t.Fatalf("bind: %v", err)
-	}
+	reg := testkit.Load(t, docs...)
+	f, st, ev := testkit.BindTo(t, reg, factsYAML, asOf)
+	d := ev.AsOf()
 	stackAt := func(d facts.Date) (*rulesets.Stack, error) { return reg.Stack(f.Region, d, "") }
 	bounds := reg.Boundaries(f.Region, "")
 	tl := timeline.Build(timeline.Input{Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds,

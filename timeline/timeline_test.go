@@ -47,24 +47,9 @@ func duty(id, when, level string) string {
 // current policy.
 func build(t *testing.T, factsYAML, asOf string, deficient []lang.Deficiency, docs ...string) *timeline.Timeline {
 	t.Helper()
-	var files []diag.File
-	for i, d := range docs {
-		files = append(files, diag.File{Name: fmt.Sprintf("r%d.yaml", i), Data: []byte(d)})
-	}
-	reg, err := rulesets.LoadFiles(files...)
-	if err != nil {
-		t.Fatalf("load: %v", err)
-	}
-	f := testkit.MustFacts(t, "region: \"650100\"\nsectors: [machinery]\nemployees: 50\n"+factsYAML)
-	d := facts.MustParseDate(asOf)
-	st, err := reg.Stack(f.Region, d, "")
-	if err != nil {
-		t.Fatalf("stack: %v", err)
-	}
-	ev := lang.NewEval()
-	if err := st.Bind(ev, f, d, ""); err != nil {
-		t.Fatalf("bind: %v", err)
-	}
+	reg := testkit.Load(t, docs...)
+	f, st, ev := testkit.BindTo(t, reg, "region: \"650100\"\nsectors: [machinery]\nemployees: 50\n"+factsYAML, asOf)
+	d := ev.AsOf()
 	ev.SetObligation("marker")
 	bounds := reg.Boundaries(f.Region, "")
 	tl := timeline.Build(timeline.Input{Stack: st, Eval: ev, Boundaries: bounds,

@@ -177,6 +177,18 @@ func Bind(t testing.TB, factsYAML, asOf string, docs ...string) (*rulesets.Stack
 // answers is kept between the calls.
 func Binder(t testing.TB, docs ...string) func(factsYAML, asOf string) (*rulesets.Stack, *lang.Eval) {
 	t.Helper()
+	reg := Load(t, docs...)
+	return func(factsYAML, asOf string) (*rulesets.Stack, *lang.Eval) {
+		t.Helper()
+		_, st, ev := BindTo(t, reg, factsYAML, asOf)
+		return st, ev
+	}
+}
+
+// Load loads the ruleset documents (named r0.yaml, r1.yaml …) as one
+// registry.
+func Load(t testing.TB, docs ...string) *rulesets.Registry {
+	t.Helper()
 	var files []diag.File
 	for i, d := range docs {
 		files = append(files, diag.File{Name: fmt.Sprintf("r%d.yaml", i), Data: []byte(d)})
@@ -185,18 +197,22 @@ func Binder(t testing.TB, docs ...string) func(factsYAML, asOf string) (*ruleset
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}
-	return func(factsYAML, asOf string) (*rulesets.Stack, *lang.Eval) {
-		t.Helper()
-		f := MustFacts(t, factsYAML)
-		d := facts.MustParseDate(asOf)
-		st, err := reg.Stack(f.Region, d, "")
-		if err != nil {
-			t.Fatalf("stack: %v", err)
-		}
-		ev := lang.NewEval()
-		if err := st.Bind(ev, f, d, ""); err != nil {
-			t.Fatalf("bind: %v", err)
-		}
-		return st, ev
+	return reg
+}
+
+// BindTo decodes the facts and binds an evaluation of them on asOf to
+// their region's stack of reg.
+func BindTo(t testing.TB, reg *rulesets.Registry, factsYAML, asOf string) (*facts.Facts, *rulesets.Stack, *lang.Eval) {
+	t.Helper()
+	f := MustFacts(t, factsYAML)
+	d := facts.MustParseDate(asOf)
+	st, err := reg.Stack(f.Region, d, "")
+	if err != nil {
+		t.Fatalf("stack: %v", err)
 	}
+	ev := lang.NewEval()
+	if err := st.Bind(ev, f, d, ""); err != nil {
+		t.Fatalf("bind: %v", err)
+	}
+	return f, st, ev
 }

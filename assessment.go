@@ -368,9 +368,10 @@ type assessmentRoom struct {
 // ([Reuse]), each building its answer where the one before was built: the
 // Assessment (or the Quote), its coverage answer, timeline and premium,
 // and the lists of its obligation stretches, cover stretches, events,
-// penalties (with their limitations) and premium factors. It is for a caller that is done with each
-// answer before it asks for the next, such as a batch that writes each
-// answer out: a million answers then take the memory of a few.
+// penalties (with their limitations) and premium factors. It is for a
+// caller that is done with each answer before it asks for the next, such
+// as a batch that writes each answer out: a million answers then take the
+// memory of a few.
 //
 // Once the next assessment with the same Scratch begins, nothing reached
 // through a pointer or a slice of the answer before may be used: copy out

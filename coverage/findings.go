@@ -293,7 +293,7 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg, pmg *merged, m
 		if !ok {
 			continue
 		}
-		cites := m.findings[i].get(ev, r.Ruleset, r.Cite)
+		cites := m.findings[i].Get(ev, r.Ruleset, r.Cite)
 		if j, seen := byID[r.ID]; seen {
 			out[j].Cite = append(out[j].Cite, cites...)
 			out[j].Rules = append(out[j].Rules, r.Ref())

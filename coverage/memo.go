@@ -21,10 +21,10 @@ import (
 var memoKey = rulesets.NewMemoKey()
 
 type stackMemo struct {
-	coverage []citeMemo // parallel to Stack.Coverage
-	findings []citeMemo // parallel to Stack.Findings
-	reqs     []citeMemo // parallel to Stack.Requirements
-	layer    []int      // layer index of each requirement rule
+	coverage []answer.CiteMemo // parallel to Stack.Coverage
+	findings []answer.CiteMemo // parallel to Stack.Findings
+	reqs     []answer.CiteMemo // parallel to Stack.Requirements
+	layer    []int             // layer index of each requirement rule
 	// merged holds the merged requirements by the set of requirement rules
 	// that apply (bit i: rule i), when every requirement rule's citations
 	// are static and there are at most 64 rules.
@@ -98,7 +98,7 @@ func (m *stackMemo) reasonList(st *rulesets.Stack, ev *lang.Eval, mask uint64, m
 		r := st.Coverage[i]
 		out = append(out, Reason{
 			Rule: r.Ref(), Obligation: r.Obligation, Text: r.Text, Note: r.Note,
-			Cite: m.coverage[i].get(ev, r.Ruleset, r.Cite),
+			Cite: m.coverage[i].Get(ev, r.Ruleset, r.Cite),
 		})
 	}
 	for h := mask; h != 0; h &= h - 1 {
@@ -110,25 +110,6 @@ func (m *stackMemo) reasonList(st *rulesets.Stack, ev *lang.Eval, mask uint64, m
 	return out
 }
 
-// citeMemo is the citations of one rule, when they are the same for every
-// enterprise.
-type citeMemo struct {
-	cites  []rulesets.Citation
-	static bool
-}
-
-func (m *citeMemo) get(ev *lang.Eval, rs *rulesets.Ruleset, cites []*rulesets.Cite) []rulesets.Citation {
-	if m.static {
-		return m.cites
-	}
-	return answer.Citations(ev, rs, cites)
-}
-
-func newCiteMemo(rs *rulesets.Ruleset, cites []*rulesets.Cite) citeMemo {
-	out, ok := rulesets.StaticCitations(rs, cites)
-	return citeMemo{cites: out, static: ok}
-}
-
 func memoOf(st *rulesets.Stack) *stackMemo {
 	return st.MemoAt(memoKey, func() any { return newStackMemo(st) }).(*stackMemo)
 }
@@ -136,20 +117,20 @@ func memoOf(st *rulesets.Stack) *stackMemo {
 func newStackMemo(st *rulesets.Stack) *stackMemo {
 	m := &stackMemo{mergeable: len(st.Requirements) <= 64, reasonsShared: len(st.Coverage) <= 64}
 	for _, r := range st.Coverage {
-		c := newCiteMemo(r.Ruleset, r.Cite)
+		c := answer.NewCiteMemo(r.Ruleset, r.Cite)
 		m.coverage = append(m.coverage, c)
-		if !c.static {
+		if !c.Static {
 			m.reasonsShared = false
 		}
 	}
 	for _, r := range st.Findings {
-		m.findings = append(m.findings, newCiteMemo(r.Ruleset, r.Cite))
+		m.findings = append(m.findings, answer.NewCiteMemo(r.Ruleset, r.Cite))
 	}
 	for _, r := range st.Requirements {
-		c := newCiteMemo(r.Ruleset, r.Cite)
+		c := answer.NewCiteMemo(r.Ruleset, r.Cite)
 		m.reqs = append(m.reqs, c)
 		m.layer = append(m.layer, st.LayerIndex(r.Ruleset))
-		if !c.static {
+		if !c.Static {
 			m.mergeable = false
 		}
 	}

@@ -305,7 +305,7 @@ func mergeRules(st *rulesets.Stack, ev *lang.Eval, m *stackMemo, idx []int) Requ
 				v = s.value.Str
 			}
 			it.Basis = append(it.Basis, Basis{Rule: s.rule.Ref(), Text: s.rule.Text, Value: v, Binding: binding[i],
-				Cite: m.reqs[s.order].get(ev, s.rule.Ruleset, s.rule.Cite)})
+				Cite: m.reqs[s.order].Get(ev, s.rule.Ruleset, s.rule.Cite)})
 		}
 		out.Items = append(out.Items, it)
 	}

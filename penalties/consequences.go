@@ -61,11 +61,7 @@ func (m *consequenceMemo) list(st *rulesets.Stack, ev *lang.Eval, mask uint64, m
 	out := make([]Consequence, 0, bits.OnesCount64(mask)+len(more))
 	add := func(i int) {
 		c := st.Consequences[i]
-		cites := m.each[i].cites
-		if !m.each[i].static {
-			cites = answer.Citations(ev, c.Ruleset, c.Cite)
-		}
-		out = append(out, Consequence{ID: c.ID, Rule: c.Ref(), Kind: c.Kind, Text: c.Text, Cite: cites})
+		out = append(out, Consequence{ID: c.ID, Rule: c.Ref(), Kind: c.Kind, Text: c.Text, Cite: m.each[i].Get(ev, c.Ruleset, c.Cite)})
 	}
 	for h := mask; h != 0; h &= h - 1 {
 		add(bits.TrailingZeros64(h))
@@ -90,17 +86,12 @@ var consequencesKey = rulesets.NewMemoKey()
 
 // consequenceMemo is what a stack's consequences share between answers.
 type consequenceMemo struct {
-	each []citeMemo // parallel to Stack.Consequences
+	each []answer.CiteMemo // parallel to Stack.Consequences
 	// static: there are at most 64 consequences and none has citations
 	// that depend on the facts; lists then holds the list of those that
 	// apply by their set (bit i: consequence i)
 	static bool
 	lists  cowmap.Map[uint64, []Consequence]
-}
-
-type citeMemo struct {
-	cites  []rulesets.Citation
-	static bool
 }
 
 // maxLists bounds the sets of consequences whose list a stack keeps.
@@ -110,11 +101,10 @@ const maxLists = 4096
 // stack.
 func consequencesOf(st *rulesets.Stack) *consequenceMemo {
 	return st.MemoAt(consequencesKey, func() any {
-		m := &consequenceMemo{each: make([]citeMemo, len(st.Consequences)), static: len(st.Consequences) <= 64}
+		m := &consequenceMemo{each: make([]answer.CiteMemo, len(st.Consequences)), static: len(st.Consequences) <= 64}
 		for i, c := range st.Consequences {
-			cs, ok := rulesets.StaticCitations(c.Ruleset, c.Cite)
-			m.each[i] = citeMemo{cites: clip(cs), static: ok}
-			if !ok {
+			m.each[i] = answer.NewCiteMemo(c.Ruleset, c.Cite)
+			if !m.each[i].Static {
 				m.static = false
 			}
 		}

@@ -356,9 +356,10 @@ type Input struct {
 }
 
 // A Room is memory that successive Evaluates reuse for their lists of
-// penalties and the penalties' limitations, each overwriting the one before: for a caller that is done
-// with each answer before it asks for the next. The zero Room is ready to
-// use; one Evaluate at a time may use a Room.
+// penalties and the penalties' limitations, each overwriting the one
+// before: for a caller that is done with each answer before it asks for
+// the next. The zero Room is ready to use; one Evaluate at a time may use
+// a Room.
 type Room struct {
 	pens []Penalty
 	used int // the penalties of the last list

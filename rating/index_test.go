@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/anzexian/anzexian/diag"
+	"github.com/anzexian/anzexian/internal/answer"
 	"github.com/anzexian/anzexian/internal/fixed"
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -43,7 +44,7 @@ func TestTableIndexAgreesWithScan(t *testing.T) {
 	tables = append(tables, dup)
 	indexed := 0
 	for _, tb := range tables {
-		tm := &tableMemo{cites: citeMemo{static: true}}
+		tm := &tableMemo{cites: answer.CiteMemo{Static: true}}
 		tm.sharedRows(tb)
 		if tm.index == nil {
 			continue
@@ -88,7 +89,7 @@ func TestTableIndexAgreesWithScan(t *testing.T) {
 	if indexed < 2 {
 		t.Fatalf("%d tables indexed: the bundled string-keyed tables and the test's should be", indexed)
 	}
-	tm := &tableMemo{cites: citeMemo{static: true}}
+	tm := &tableMemo{cites: answer.CiteMemo{Static: true}}
 	tm.sharedRows(dup)
 	if r := tm.index[string(indexKey(indexKey(nil, "x"), "y"))]; r != dup.Rows[0] {
 		t.Errorf("repeated keys: the index gives row %v, want the first", r)

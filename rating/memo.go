@@ -34,14 +34,14 @@ type stackMemo struct {
 	bases   []baseMemo   // parallel to RatingStack.Bases
 	factors []factorMemo // parallel to RatingStack.Factors
 	tables  map[*rulesets.Table]*tableMemo
-	clamp   citeMemo
-	minimum citeMemo
+	clamp   answer.CiteMemo
+	minimum answer.CiteMemo
 	// clamps are the clamp as a premium shows it, not applied and
 	// applied, and minimumShared the minimum premium, when they depend on
 	// the stack alone (static citations, a literal amount); shared.
 	clamps        [2]*Clamp
 	minimumShared *Minimum
-	prevCap       citeMemo
+	prevCap       answer.CiteMemo
 	// the citations of the combination mode (static), and whether the
 	// rounding rests on an unverified citation
 	combineCites       []rulesets.Citation
@@ -83,25 +83,8 @@ type provEntry struct {
 // markPair is the indexes of "illustrative: x" and "unverified: x".
 type markPair struct{ ill, unv int }
 
-type citeMemo struct {
-	cites  []rulesets.Citation
-	static bool
-}
-
-func newCiteMemo(rs *rulesets.Ruleset, cites []*rulesets.Cite) citeMemo {
-	out, ok := rulesets.StaticCitations(rs, cites)
-	return citeMemo{cites: out[:len(out):len(out)], static: ok}
-}
-
-func (m *citeMemo) get(ev *lang.Eval, rs *rulesets.Ruleset, cites []*rulesets.Cite) []rulesets.Citation {
-	if m.static {
-		return m.cites
-	}
-	return answer.Citations(ev, rs, cites)
-}
-
 type baseMemo struct {
-	cites    citeMemo
+	cites    answer.CiteMemo
 	mark     markPair
 	loadings []loadingMemo
 	// program is the program a premium priced by this base names.
@@ -109,13 +92,13 @@ type baseMemo struct {
 }
 
 type loadingMemo struct {
-	cites citeMemo
+	cites answer.CiteMemo
 	mark  markPair
 }
 
 type tableMemo struct {
 	ref   string
-	cites citeMemo
+	cites answer.CiteMemo
 	mark  markPair
 	// rows are the rows as a premium shows them, shared, for the rows
 	// whose keys are all exact strings (the key shown is then the key
@@ -228,7 +211,7 @@ func (tm *tableMemo) makeIndex(t *rulesets.Table) {
 
 // sharedRows makes tm.rows for t.
 func (tm *tableMemo) sharedRows(t *rulesets.Table) {
-	if !tm.cites.static {
+	if !tm.cites.Static {
 		return
 	}
 	tm.rows = map[*rulesets.Row]*TableRow{}
@@ -245,7 +228,7 @@ rows:
 			}
 			keys[i] = Key{Dim: t.Dims[i].Name, Value: k.Text}
 		}
-		tm.rows[row] = &TableRow{Table: t.ID, Ref: tm.ref, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: keys, Value: row.Value, Cite: tm.cites.cites}
+		tm.rows[row] = &TableRow{Table: t.ID, Ref: tm.ref, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: keys, Value: row.Value, Cite: tm.cites.Cites}
 	}
 }
 
@@ -255,13 +238,13 @@ type factorMemo struct {
 	// sw decides a first-match factor's cases together when they all
 	// compare one value with constants (lang.NewSwitch)
 	sw    *lang.Switch
-	cites citeMemo
+	cites answer.CiteMemo
 	mark  markPair
 }
 
 type caseMemo struct {
 	id    string
-	cites citeMemo // the case's own
+	cites answer.CiteMemo // the case's own
 	// all is the factor's citations followed by the case's, when both are
 	// static
 	all       []rulesets.Citation
@@ -317,15 +300,15 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 	for i, b := range rt.Bases {
 		bm := &m.bases[i]
 		bm.program = programOf(rt, b)
-		bm.cites = newCiteMemo(b.Ruleset, b.Cite)
+		bm.cites = answer.NewCiteMemo(b.Ruleset, b.Cite)
 		keep(&bm.mark, "base "+b.ID)
 		bm.loadings = make([]loadingMemo, len(b.Loadings))
 		for j, l := range b.Loadings {
-			bm.loadings[j].cites = newCiteMemo(l.Ruleset, l.Cite)
+			bm.loadings[j].cites = answer.NewCiteMemo(l.Ruleset, l.Cite)
 			keep(&bm.loadings[j].mark, "loading "+l.ID)
 		}
 		if t := rt.Table(b); t != nil && m.tables[t] == nil {
-			tm := &tableMemo{ref: t.Ruleset.Key() + "#" + t.ID, cites: newCiteMemo(t.Ruleset, t.Cite), bands: map[*rulesets.Band]*bandMemo{}}
+			tm := &tableMemo{ref: t.Ruleset.Key() + "#" + t.ID, cites: answer.NewCiteMemo(t.Ruleset, t.Cite), bands: map[*rulesets.Band]*bandMemo{}}
 			for _, d := range t.Dims {
 				for _, b := range d.Bands {
 					tm.bands[b] = newBandMemo(b)
@@ -339,10 +322,10 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 			m.tables[t] = tm
 		}
 	}
-	caseOf := func(f *rulesets.Factor, fc citeMemo, c *rulesets.Case, id string) caseMemo {
-		cm := caseMemo{id: id, cites: newCiteMemo(f.Ruleset, c.Cite)}
-		if fc.static && cm.cites.static {
-			all := append(append([]rulesets.Citation{}, fc.cites...), cm.cites.cites...)
+	caseOf := func(f *rulesets.Factor, fc answer.CiteMemo, c *rulesets.Case, id string) caseMemo {
+		cm := caseMemo{id: id, cites: answer.NewCiteMemo(f.Ruleset, c.Cite)}
+		if fc.Static && cm.cites.Static {
+			all := append(append([]rulesets.Citation{}, fc.Cites...), cm.cites.Cites...)
 			cm.all, cm.allStatic = all[:len(all):len(all)], true
 		}
 		if v, ok := c.Value.Literal(); ok {
@@ -364,7 +347,7 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 			}
 			fm.sw = lang.NewSwitch(conds)
 		}
-		fm.cites = newCiteMemo(f.Ruleset, f.Cite)
+		fm.cites = answer.NewCiteMemo(f.Ruleset, f.Cite)
 		keep(&fm.mark, "factor "+f.ID)
 		for j, c := range f.Cases {
 			fm.cases = append(fm.cases, caseOf(f, fm.cites, c, caseID(c, j)))
@@ -385,21 +368,21 @@ func newStackMemo(st *rulesets.Stack, rt *rulesets.RatingStack) *stackMemo {
 	keep(&m.roundMark, "rounding")
 	keep(&m.capMark, "prevention cap")
 	if c := rt.Clamp; c != nil {
-		m.clamp = newCiteMemo(c.Ruleset, c.Cite)
-		if m.clamp.static {
-			m.clamps = [2]*Clamp{{Min: c.Min, Max: c.Max, Cite: m.clamp.cites}, {Min: c.Min, Max: c.Max, Cite: m.clamp.cites, Applied: true}}
+		m.clamp = answer.NewCiteMemo(c.Ruleset, c.Cite)
+		if m.clamp.Static {
+			m.clamps = [2]*Clamp{{Min: c.Min, Max: c.Max, Cite: m.clamp.Cites}, {Min: c.Min, Max: c.Max, Cite: m.clamp.Cites, Applied: true}}
 		}
 	}
 	keep(&m.clampMark, "clamp")
 	if mn := rt.Minimum; mn != nil {
-		m.minimum = newCiteMemo(mn.Ruleset, mn.Cite)
-		if v, ok := mn.Amount.Literal(); ok && m.minimum.static {
-			m.minimumShared = &Minimum{Amount: v, Cite: m.minimum.cites}
+		m.minimum = answer.NewCiteMemo(mn.Ruleset, mn.Cite)
+		if v, ok := mn.Amount.Literal(); ok && m.minimum.Static {
+			m.minimumShared = &Minimum{Amount: v, Cite: m.minimum.Cites}
 		}
 	}
 	keep(&m.minMark, "minimum premium")
 	if pc := rt.PreventionCap; pc != nil {
-		m.prevCap = newCiteMemo(pc.Ruleset, pc.Cite)
+		m.prevCap = answer.NewCiteMemo(pc.Ruleset, pc.Cite)
 	}
 	// sort and deduplicate the marks; renumber the pairs
 	sorted := append([]string(nil), names...)

@@ -185,7 +185,7 @@ func fill(f *rulesets.Factor, fm *factorMemo, out *Factor, ev *lang.Eval, x cand
 	if x.cm.allStatic {
 		out.Cite = x.cm.all
 	} else {
-		out.Cite = append(fm.cites.get(ev, f.Ruleset, f.Cite), x.cm.cites.get(ev, f.Ruleset, x.c.Cite)...)
+		out.Cite = append(fm.cites.Get(ev, f.Ruleset, f.Cite), x.cm.cites.Get(ev, f.Ruleset, x.c.Cite)...)
 	}
 	out.Illustrative = f.Illustrative || x.c.Illustrative
 	out.Unverified = f.Unverified || x.c.Unverified

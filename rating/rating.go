@@ -515,7 +515,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 				p.Clamp = m.clamps[1]
 			}
 		} else {
-			p.Clamp = &Clamp{Min: c.Min, Max: c.Max, Cite: m.clamp.get(ev, c.Ruleset, c.Cite), Applied: s.clamped}
+			p.Clamp = &Clamp{Min: c.Min, Max: c.Max, Cite: m.clamp.Get(ev, c.Ruleset, c.Cite), Applied: s.clamped}
 		}
 		mk.add(p, provOf(c.Illustrative, c.Unverified, p.Clamp.Cite), m.clampMark)
 	}
@@ -523,7 +523,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	if mn := rt.Minimum; mn != nil {
 		p.Minimum = m.minimumShared
 		if p.Minimum == nil {
-			p.Minimum = &Minimum{Amount: min, Cite: m.minimum.get(ev, mn.Ruleset, mn.Cite)}
+			p.Minimum = &Minimum{Amount: min, Cite: m.minimum.Get(ev, mn.Ruleset, mn.Cite)}
 		}
 		mk.add(p, provOf(mn.Illustrative, mn.Unverified, p.Minimum.Cite), m.minMark)
 		p.MinimumApplied = s.minApplied
@@ -542,7 +542,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	if pc := rt.PreventionCap; pc != nil && capApplies(pc, ev) {
 		// rounded (amount × share), in fixed point as the premium is
 		amount := s.amount.Mul(fixed.Of(pc.Share)).Round(rt.Rounding.Scale, rt.Rounding.Mode).In(dec)
-		p.PreventionBudgetCap = &Cap{Share: pc.Share, Amount: amount, Cite: m.prevCap.get(ev, pc.Ruleset, pc.Cite)}
+		p.PreventionBudgetCap = &Cap{Share: pc.Share, Amount: amount, Cite: m.prevCap.Get(ev, pc.Ruleset, pc.Cite)}
 		mk.add(p, provOf(false, false, p.PreventionBudgetCap.Cite), m.capMark)
 	}
 	for _, cv := range rt.Caveats {
@@ -673,7 +673,7 @@ func (rr *rowRoom) tableRow(keys []Key) *TableRow {
 // returns the amount as a fixed-point number too.
 func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo, m *stackMemo, ev *lang.Eval, mk *marks, room *fixed.Room, rr *rowRoom) (fixed.Num, error) {
 	// p is a new premium: its Base is zero (see Evaluate)
-	p.Base.Rule, p.Base.Text, p.Base.Formula, p.Base.Cite = b.Ref(), b.Text, b.Formula.Src, bm.cites.get(ev, b.Ruleset, b.Cite)
+	p.Base.Rule, p.Base.Text, p.Base.Formula, p.Base.Cite = b.Ref(), b.Text, b.Formula.Src, bm.cites.Get(ev, b.Ruleset, b.Cite)
 	mk.add(p, provOf(b.Illustrative, b.Unverified, p.Base.Cite), bm.mark)
 	var rate decimal.Decimal
 	switch {
@@ -699,7 +699,7 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo,
 			if p.Base.Table = tm.rows[row]; p.Base.Table == nil {
 				p.Base.Table = rr.tableRow(keys)
 				*p.Base.Table = TableRow{Table: t.ID, Ref: tm.ref, Title: t.Title, Unit: t.Unit, Row: row.Index, Keys: p.Base.Table.Keys, Value: row.Value,
-					Cite: tm.cites.get(ev, t.Ruleset, t.Cite)}
+					Cite: tm.cites.Get(ev, t.Ruleset, t.Cite)}
 			}
 		}
 		mk.add(p, provOf(t.Illustrative, t.Unverified, p.Base.Table.Cite), tm.mark)
@@ -720,7 +720,7 @@ func (p *Premium) base(rt *rulesets.RatingStack, b *rulesets.Base, bm *baseMemo,
 		}
 		if ok {
 			lm := &bm.loadings[i]
-			p.Base.Loadings = append(p.Base.Loadings, Loading{ID: l.ID, Rule: l.Ref(), Add: l.Add, Text: l.Text, Cite: lm.cites.get(ev, l.Ruleset, l.Cite)})
+			p.Base.Loadings = append(p.Base.Loadings, Loading{ID: l.ID, Rule: l.Ref(), Add: l.Add, Text: l.Text, Cite: lm.cites.Get(ev, l.Ruleset, l.Cite)})
 			mk.add(p, provOf(l.Illustrative, l.Unverified, p.Base.Loadings[len(p.Base.Loadings)-1].Cite), lm.mark)
 			sum = sum.Add(l.Add)
 		}
@@ -939,7 +939,7 @@ func setCase(f *rulesets.Factor, fm *factorMemo, out *Factor, chosen *rulesets.C
 	if cm.allStatic {
 		out.Cite = cm.all
 	} else {
-		out.Cite = append(fm.cites.get(ev, f.Ruleset, f.Cite), cm.cites.get(ev, f.Ruleset, chosen.Cite)...)
+		out.Cite = append(fm.cites.Get(ev, f.Ruleset, f.Cite), cm.cites.Get(ev, f.Ruleset, chosen.Cite)...)
 	}
 	if chosen.Illustrative {
 		out.Illustrative = true

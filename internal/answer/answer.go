@@ -100,3 +100,26 @@ func Cleared[T any](p **T) *T {
 	}
 	return *p
 }
+
+// CiteMemo is the citations of one rule prepared once per stack: when
+// none of them carries a condition (Static), they are the same for every
+// enterprise and answers share Cites (appending to it copies).
+type CiteMemo struct {
+	Cites  []rulesets.Citation
+	Static bool
+}
+
+// NewCiteMemo prepares the citations of a rule of rs.
+func NewCiteMemo(rs *rulesets.Ruleset, cites []*rulesets.Cite) CiteMemo {
+	out, ok := rulesets.StaticCitations(rs, cites)
+	return CiteMemo{Cites: out[:len(out):len(out)], Static: ok}
+}
+
+// Get returns the rule's citations for the evaluation: the shared ones
+// when static, else those whose conditions hold on ev.
+func (m *CiteMemo) Get(ev *lang.Eval, rs *rulesets.Ruleset, cites []*rulesets.Cite) []rulesets.Citation {
+	if m.Static {
+		return m.Cites
+	}
+	return Citations(ev, rs, cites)
+}

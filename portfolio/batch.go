@@ -304,7 +304,12 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 		}
 		return nil
 	}
-	err = runOrdered(ctx, p, workers, work, func(r batchResult) int { return len(r.line) }, emit)
+	// level with the input read so far (a pipe that stalls, or its end):
+	// what was written goes out, so that a consumer of the output sees
+	// each record while the producer of the input waits. A CSV table
+	// writes into bw itself (bufio hands back a writer as large as the
+	// one asked for); an XLSX one holds its rows until Close.
+	err = runOrdered(ctx, p, workers, work, func(r batchResult) int { return len(r.line) }, emit, bw.Flush)
 	settle()
 	if tw != nil {
 		if cerr := tw.Close(); err == nil && cerr != nil {

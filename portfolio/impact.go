@@ -379,7 +379,7 @@ func Impact(ctx context.Context, e *anzexian.Engine, r io.Reader, edited *rulese
 		}
 		return 16<<10 + 32*one.rawLen
 	}
-	err = runOrdered(ctx, p, o.Workers, work, size, emit)
+	err = runOrdered(ctx, p, o.Workers, work, size, emit, nil)
 	if o.Progress != nil {
 		o.Progress(done, -1)
 	}

@@ -236,7 +236,7 @@ func TestBatchStalledInput(t *testing.T) {
 	in := &stalled{data: strings.NewReader(string(portfolioBytes(t, 3, 5, portfolio.JSONL))), closed: make(chan struct{})}
 	defer close(in.closed)
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &bytes.Buffer{}
+	w := &lineWatch{lines: make(chan int, 1)}
 	var s *portfolio.BatchSummary
 	var err error
 	done := make(chan struct{})
@@ -244,10 +244,7 @@ func TestBatchStalledInput(t *testing.T) {
 		defer close(done)
 		s, err = portfolio.Batch(ctx, eng, in, w, portfolio.BatchOptions{Name: "<stdin>", Format: portfolio.JSONL, At: asOf2026})
 	}()
-	// the five records are written while the input stalls: the output
-	// buffer is flushed only at the end, so wait for the assessments by
-	// interrupting once nothing more can arrive
-	time.Sleep(3 * time.Second)
+	w.waitLines(t, 5) // written while the input stalls
 	start := time.Now()
 	cancel()
 	select {
@@ -261,7 +258,7 @@ func TestBatchStalledInput(t *testing.T) {
 	if err != nil || !s.Interrupted || s.Written != 5 {
 		t.Fatalf("Batch: %v, %+v", err, s)
 	}
-	if out := w.String(); strings.Count(out, "\n") != 5 || !strings.HasSuffix(out, "\n") {
+	if out := w.buf.String(); strings.Count(out, "\n") != 5 || !strings.HasSuffix(out, "\n") {
 		t.Errorf("output:\n%s", out)
 	}
 }

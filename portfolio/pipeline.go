@@ -5,6 +5,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // The portfolio pipeline: one goroutine splits the portfolio into chunks of
@@ -22,7 +23,10 @@ import (
 // A chunk is also sent as soon as the input has nothing more to read at
 // once (a stalled pipe: the records read so far are assessed and written
 // while the reader waits) and after a record that is too long, so that it
-// is reported before anything else is read.
+// is reported before anything else is read. Once every chunk sent has been
+// emitted, caughtUp is called: the output is level with the input read so
+// far, which is when a caller flushes what it wrote, so that a stalled
+// pipe's records reach the reader of the output while the input waits.
 
 const (
 	chunkSize  = 128
@@ -88,14 +92,16 @@ func (p *pending) stop() {
 // runOrdered reads p to the end (or until ctx is done or emit fails),
 // applies work to every record on workers goroutines and calls emit on the
 // caller's goroutine with the results in input order; size tells the bytes
-// a result holds. It returns the first read error or emit error; a
+// a result holds. caughtUp, when not nil, is called on the caller's
+// goroutine whenever the results of every record read so far have been
+// emitted. It returns the first read, emit or caughtUp error; a
 // cancelled ctx is not an error (the caller checks ctx.Err()).
 //
 // When ctx is done it returns at once, having emitted whole records only:
 // it does not wait for a reader blocked on input that does not come (a
 // stalled pipe) or a worker still assessing; they end in the background
 // (the reader when its Read returns).
-func runOrdered[T any](ctx context.Context, p *Reader, workers int, work func(w int, raw *rawRecord) T, size func(T) int, emit func(raw *rawRecord, res T) error) error {
+func runOrdered[T any](ctx context.Context, p *Reader, workers int, work func(w int, raw *rawRecord) T, size func(T) int, emit func(raw *rawRecord, res T) error, caughtUp func() error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -110,6 +116,7 @@ func runOrdered[T any](ctx context.Context, p *Reader, workers int, work func(w 
 	pend := newPending()
 	p.cancel = stop
 	var readErr error
+	var sent atomic.Int64 // chunks handed to the workers
 
 	go func() { // reader
 		defer close(todo)
@@ -146,6 +153,7 @@ func runOrdered[T any](ctx context.Context, p *Reader, workers int, work func(w 
 				}
 			}
 			if len(c.raws) > 0 {
+				sent.Add(1) // before: the chunk may be emitted before the send returns
 				select {
 				case todo <- c:
 				case <-stop:
@@ -228,6 +236,11 @@ func runOrdered[T any](ctx context.Context, p *Reader, workers int, work func(w 
 			next++
 			clear(c.results) // drop references for the collector
 			free <- c
+		}
+		if caughtUp != nil && int64(next) == sent.Load() {
+			if err := caughtUp(); err != nil {
+				return err
+			}
 		}
 	}
 }

@@ -47,7 +47,7 @@ func TestPipelineBoundsPendingBytes(t *testing.T) {
 	}
 	done := make(chan error)
 	go func() {
-		done <- runOrdered(context.Background(), p, workers, work, func(int) int { return result }, emit)
+		done <- runOrdered(context.Background(), p, workers, work, func(int) int { return result }, emit, nil)
 	}()
 	select {
 	case err := <-done:

@@ -2,6 +2,7 @@ package yamlx
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -153,5 +154,41 @@ func TestPlainDecimalAgrees(t *testing.T) {
 		if n := testing.AllocsPerRun(20, func() { FactDecimalPtr(s) }); n != 1 {
 			t.Errorf("FactDecimalPtr(%q) allocates %.0f times, want once", s, n)
 		}
+	}
+}
+
+// DecimalRange's int64 path says what the decimal path says, on the
+// boundaries (10^15, sixteen places, trailing zeros past them) and on
+// random coefficients and exponents.
+func TestDecimalRangeFast(t *testing.T) {
+	check := func(d decimal.Decimal) {
+		t.Helper()
+		if got, want := DecimalRange(d), decimalRange(d); got != want {
+			t.Fatalf("%s (%d × 10^%d): %q, the decimal path %q", d, d.Coefficient(), d.Exponent(), got, want)
+		}
+	}
+	one := decimal.New(1, 0)
+	for _, s := range []string{"0", "1", "-1", "999999999999999", "999999999999999.9999999999999999", "1000000000000000", "-1000000000000000",
+		"-999999999999999.99", "0.0000000000000001", "0.00000000000000001", "0.00000000000000010", "123.4500000000000000000"} {
+		d := decimal.RequireFromString(s)
+		check(d)
+		check(d.Neg())
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 200000 {
+		var c int64
+		switch r.IntN(4) {
+		case 0:
+			c = r.Int64N(2e18) - 1e18 + 1
+		case 1:
+			c = r.Int64N(2000) - 1000
+		case 2: // a power of ten, maybe less one
+			c = pow10[r.IntN(18)] - int64(r.IntN(2))
+		default: // trailing zeros
+			c = (r.Int64N(2e6) - 1e6) * pow10[r.IntN(12)]
+		}
+		d := decimal.New(c, int32(r.IntN(61)-42))
+		check(d)
+		check(d.Mul(one)) // the same value built by arithmetic
 	}
 }

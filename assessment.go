@@ -375,8 +375,10 @@ type assessmentRoom struct {
 //
 // Once the next assessment with the same Scratch begins, nothing reached
 // through a pointer or a slice of the answer before may be used: copy out
-// what is kept. Strings and decimals are never in a Scratch: a string or a
-// decimal.Decimal copied out of an answer stays as it was. The zero
+// what is kept. Strings and decimals are never in memory an answer used
+// before: a string or a decimal.Decimal copied out of an answer stays as
+// it was. (A premium's decimals are made in memory allocated for 36
+// premiums at a time, which a decimal copied out keeps alive.) The zero
 // Scratch is ready to use; one assessment at a time may use a Scratch, and
 // a Scratch must not be copied after first use (a copy would share its
 // memory; go vet reports copies).

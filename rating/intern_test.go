@@ -3,6 +3,7 @@ package rating
 import (
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/fixed"
 	"github.com/anzexian/anzexian/internal/lang"
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -200,4 +202,21 @@ func internedAgreeOn(t *testing.T, reg *rulesets.Registry, region string, gen fu
 	}
 	t.Logf("%d combinations interned; %d made in the room after the memo filled", m.interned.Len(), inRoom)
 	return incomplete, marked, matched
+}
+
+// A Room gives each premium decimal room no premium had, within a block
+// and across blocks.
+func TestDecRoomsAreNew(t *testing.T) {
+	var r Room
+	seen := map[*fixed.Room]bool{}
+	for i := range 3*decRooms + 1 {
+		d := r.decRoom()
+		if seen[d] {
+			t.Fatalf("room %d was given out before", i)
+		}
+		seen[d] = true
+		if !reflect.ValueOf(d).Elem().IsZero() {
+			t.Fatalf("room %d is not empty", i)
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/anzexian/anzexian/facts"
+	"github.com/anzexian/anzexian/internal/testkit"
 	"github.com/anzexian/anzexian/portfolio"
 )
 
@@ -236,7 +237,7 @@ func TestBatchStalledInput(t *testing.T) {
 	in := &stalled{data: strings.NewReader(string(portfolioBytes(t, 3, 5, portfolio.JSONL))), closed: make(chan struct{})}
 	defer close(in.closed)
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &lineWatch{lines: make(chan int, 1)}
+	w := &testkit.Buffer{}
 	var s *portfolio.BatchSummary
 	var err error
 	done := make(chan struct{})
@@ -244,7 +245,7 @@ func TestBatchStalledInput(t *testing.T) {
 		defer close(done)
 		s, err = portfolio.Batch(ctx, eng, in, w, portfolio.BatchOptions{Name: "<stdin>", Format: portfolio.JSONL, At: asOf2026})
 	}()
-	w.waitLines(t, 5) // written while the input stalls
+	w.WaitLines(t, 5, 20*time.Second) // written while the input stalls
 	start := time.Now()
 	cancel()
 	select {
@@ -258,7 +259,7 @@ func TestBatchStalledInput(t *testing.T) {
 	if err != nil || !s.Interrupted || s.Written != 5 {
 		t.Fatalf("Batch: %v, %+v", err, s)
 	}
-	if out := w.buf.String(); strings.Count(out, "\n") != 5 || !strings.HasSuffix(out, "\n") {
+	if out := w.String(); strings.Count(out, "\n") != 5 || !strings.HasSuffix(out, "\n") {
 		t.Errorf("output:\n%s", out)
 	}
 }

@@ -9,9 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/anzexian/anzexian/internal/testkit"
 	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/server"
 )
@@ -28,8 +28,8 @@ const hunan = "../examples/enterprises/hunan-hazchem-storage.yaml"
 func testServer(t testing.TB, cfg server.Config) (*server.Server, *httptest.Server) {
 	t.Helper()
 	if cfg.Logger == nil {
-		var buf bytes.Buffer
-		cfg.Logger = slog.New(slog.NewTextHandler(&lockedWriter{w: &buf}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		var buf testkit.Buffer // the handler logs from several goroutines
+		cfg.Logger = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		t.Cleanup(func() {
 			if t.Failed() {
 				t.Logf("server log:\n%s", buf.String())
@@ -46,19 +46,6 @@ func testServer(t testing.TB, cfg server.Config) (*server.Server, *httptest.Serv
 		s.Close()
 	})
 	return s, ts
-}
-
-// lockedWriter serialises writes (the handler may log from several
-// goroutines).
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 func readFile(t testing.TB, name string) []byte {

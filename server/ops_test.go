@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anzexian/anzexian/internal/testkit"
 	"github.com/anzexian/anzexian/server"
 )
 
@@ -78,9 +79,8 @@ func servedDigest(t testing.TB, url string) string {
 func TestReload(t *testing.T) {
 	dir := t.TempDir()
 	localBaseline(t, dir, "0.20")
-	var logs bytes.Buffer
-	lw := &lockedWriter{w: &logs}
-	s, err := server.New(server.Config{RulesetsDir: dir, ReloadDebounce: 100 * time.Millisecond, Logger: newLogger(lw)})
+	var logs testkit.Buffer // read while the server logs
+	s, err := server.New(server.Config{RulesetsDir: dir, ReloadDebounce: 100 * time.Millisecond, Logger: newLogger(&logs)})
 	if err != nil {
 		t.Fatal(err)
 	}

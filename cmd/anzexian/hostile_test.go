@@ -7,12 +7,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/anzexian/anzexian/internal/testkit"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -177,7 +177,7 @@ func TestBatchResumeCLI(t *testing.T) {
 
 // cli starts the CLI as a process of its own, from the repository root,
 // with stdin a pipe the test writes to.
-func cli(t *testing.T, args ...string) (cmd *exec.Cmd, stdin io.WriteCloser, stdout, stderr *outBuffer) {
+func cli(t *testing.T, args ...string) (cmd *exec.Cmd, stdin io.WriteCloser, stdout, stderr *testkit.Buffer) {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
@@ -186,7 +186,7 @@ func cli(t *testing.T, args ...string) (cmd *exec.Cmd, stdin io.WriteCloser, std
 	cmd = exec.Command(exe, args...)
 	cmd.Dir = filepath.Join("..", "..")
 	cmd.Env = append(os.Environ(), "ANZEXIAN_TEST_MAIN=1")
-	stdout, stderr = &outBuffer{}, &outBuffer{}
+	stdout, stderr = &testkit.Buffer{}, &testkit.Buffer{}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	stdin, err = cmd.StdinPipe()
 	if err != nil {
@@ -197,35 +197,6 @@ func cli(t *testing.T, args ...string) (cmd *exec.Cmd, stdin io.WriteCloser, std
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); stdin.Close() })
 	return cmd, stdin, stdout, stderr
-}
-
-// outBuffer holds what a process writes; it may be read while the process
-// runs.
-type outBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *outBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *outBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// waitLines waits up to d for b to hold n lines.
-func (b *outBuffer) waitLines(t *testing.T, n int, d time.Duration) {
-	t.Helper()
-	for end := time.Now().Add(d); strings.Count(b.String(), "\n") < n; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(end) {
-			t.Fatalf("%d lines written after %s, want %d", strings.Count(b.String(), "\n"), d, n)
-		}
-	}
 }
 
 // waitExit waits for cmd to end within d and returns its exit code.
@@ -280,7 +251,7 @@ func TestBatchSignalsOnAStalledPipe(t *testing.T) {
 		t.Run(sig.String(), func(t *testing.T) {
 			cmd, stdin, stdout, stderr := cli(t, "batch", "--at", "2026-01-01", "-")
 			io.WriteString(stdin, strings.Repeat(goodLine, 3))
-			stdout.waitLines(t, 3, 20*time.Second) // written while stdin stalls
+			stdout.WaitLines(t, 3, 20*time.Second) // written while stdin stalls
 			start := time.Now()
 			cmd.Process.Signal(sig)
 			code := waitExit(t, cmd, 5*time.Second) // before: not until stdin closed
@@ -322,7 +293,7 @@ func TestBatchEndlessLineOnStdin(t *testing.T) {
 	t.Run("skipping it", func(t *testing.T) {
 		cmd, stdin, stdout, stderr := cli(t, "batch", "--at", "2026-01-01", "--skip-bad", "-")
 		go feed(stdin)
-		stdout.waitLines(t, 1, 20*time.Second) // and the batch reads on past the long line
+		stdout.WaitLines(t, 1, 20*time.Second) // and the batch reads on past the long line
 		cmd.Process.Signal(syscall.SIGINT)
 		code := waitExit(t, cmd, 5*time.Second)
 		if code != 130 || !strings.Contains(stderr.String(), "skipped: <stdin>:2:1: the record is longer than 1048576 bytes") {

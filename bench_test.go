@@ -234,6 +234,23 @@ func BenchmarkPremium(b *testing.B) {
 		}
 		c.report(b)
 	})
+	b.Run("engine-room", func(b *testing.B) {
+		// the same, each premium made where the one before was
+		ev := lang.NewEval()
+		var room rating.Room
+		b.ReportAllocs()
+		c := startCPU()
+		for b.Loop() {
+			if err := st.Bind(ev, f, asOf2026, ""); err != nil {
+				b.Fatal(err)
+			}
+			p, _, err := rating.Evaluate(st, ev, rating.Options{Room: &room})
+			if err != nil || !p.Amount.Equal(want) {
+				b.Fatalf("premium %v, %v; want %s", p, err, want)
+			}
+		}
+		c.report(b)
+	})
 	b.Run("reference", func(b *testing.B) {
 		// the amount alone, as an engineer would compute it
 		b.ReportAllocs()

@@ -141,8 +141,12 @@ type batchResult struct {
 // batch (the error names the record's line). A cancelled ctx ends Batch at
 // once, even while r blocks (a stalled pipe): what was read but not yet
 // written is not written, and a goroutine blocked in r.Read ends when the
-// Read returns. The summary is never nil, also when the portfolio cannot
-// be read at all (a CSV header without region).
+// Read returns. When r pauses, what was written so far is passed on to w
+// (and w's own Flush() error method, if it has one, is called: a
+// bufio.Writer, or an HTTP response that streams), so that a consumer sees
+// every whole record read before the pause. The summary is never nil,
+// also when the portfolio cannot be read at all (a CSV header without
+// region).
 func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o BatchOptions) (*BatchSummary, error) {
 	start := time.Now()
 	if o.At.IsZero() {
@@ -309,7 +313,16 @@ func Batch(ctx context.Context, e *anzexian.Engine, r io.Reader, w io.Writer, o 
 	// each record while the producer of the input waits. A CSV table
 	// writes into bw itself (bufio hands back a writer as large as the
 	// one asked for); an XLSX one holds its rows until Close.
-	err = runOrdered(ctx, p, workers, work, func(r batchResult) int { return len(r.line) }, emit, bw.Flush)
+	caughtUp := func() error {
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		if f, ok := w.(interface{ Flush() error }); ok {
+			return f.Flush()
+		}
+		return nil
+	}
+	err = runOrdered(ctx, p, workers, work, func(r batchResult) int { return len(r.line) }, emit, caughtUp)
 	settle()
 	if tw != nil {
 		if cerr := tw.Close(); err == nil && cerr != nil {

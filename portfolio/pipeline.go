@@ -20,13 +20,14 @@ import (
 //     maxPendingBytes (see pending), beyond those of the chunk written
 //     next, which always proceeds.
 //
-// A chunk is also sent as soon as the input has nothing more to read at
-// once (a stalled pipe: the records read so far are assessed and written
-// while the reader waits) and after a record that is too long, so that it
-// is reported before anything else is read. Once every chunk sent has been
-// emitted, caughtUp is called: the output is level with the input read so
-// far, which is when a caller flushes what it wrote, so that a stalled
-// pipe's records reach the reader of the output while the input waits.
+// A chunk is also sent as soon as the input holds no whole record to read
+// at once (a stalled pipe, maybe in the middle of a record: the records
+// read so far are assessed and written while the reader waits) and after a
+// record that is too long, so that it is reported before anything else is
+// read. Once every chunk sent has been emitted, caughtUp is called: the
+// output is level with the input's whole records read so far, which is
+// when a caller flushes what it wrote, so that a stalled pipe's records
+// reach the reader of the output while the input waits.
 
 const (
 	chunkSize  = 128
@@ -93,8 +94,8 @@ func (p *pending) stop() {
 // applies work to every record on workers goroutines and calls emit on the
 // caller's goroutine with the results in input order; size tells the bytes
 // a result holds. caughtUp, when not nil, is called on the caller's
-// goroutine whenever the results of every record read so far have been
-// emitted. It returns the first read, emit or caughtUp error; a
+// goroutine whenever every chunk sent to the workers has been emitted. It
+// returns the first read, emit or caughtUp error; a
 // cancelled ctx is not an error (the caller checks ctx.Err()).
 //
 // When ctx is done it returns at once, having emitted whole records only:

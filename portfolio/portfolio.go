@@ -193,7 +193,25 @@ func (p *Reader) Next() (Record, error) {
 
 // buffered reports whether the next record can be read without waiting
 // for input (a stalled pipe makes the pipeline send what it has).
-func (p *Reader) buffered() bool { return p.xl != nil || p.br.Buffered() > 0 }
+func (p *Reader) buffered() bool {
+	if p.xl != nil {
+		return true
+	}
+	// a whole record waits in the buffer: a line that is not blank,
+	// ended by a newline (a CSV record whose quoted field holds a line
+	// break may still need more input)
+	b, _ := p.br.Peek(p.br.Buffered())
+	for {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			return false
+		}
+		if len(bytes.TrimSpace(b[:i])) > 0 {
+			return true
+		}
+		b = b[i+1:]
+	}
+}
 
 // tooLarge is the error of a record over MaxRecordSize.
 func (p *Reader) tooLarge(line int, what, hint string) error {

@@ -20,13 +20,17 @@ func TestBatchWritesWhileInputStalls(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		results portfolio.Format
-		header  int // lines before the first record's
+		header  int    // lines before the first record's
+		pause   string // what the input holds past two records when it pauses
 	}{
-		{"jsonl", "", 0},
-		{"csv", portfolio.CSV, 1},
+		{"jsonl", "", 0, ""},
+		{"csv", portfolio.CSV, 1, ""},
+		{"paused in a record", "", 0, line[:20]},
+		{"paused after a blank line", "", 0, "\n  \n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in, feed := io.Pipe()
+			t.Cleanup(func() { feed.Close() }) // a failed wait leaves no batch behind
 			var out testkit.Buffer
 			done := make(chan error, 1)
 			var s *portfolio.BatchSummary
@@ -35,9 +39,13 @@ func TestBatchWritesWhileInputStalls(t *testing.T) {
 				s, err = portfolio.Batch(context.Background(), eng, in, &out, portfolio.BatchOptions{Name: "pipe.jsonl", At: asOf2026, Results: tc.results})
 				done <- err
 			}()
-			io.WriteString(feed, line+line)
+			io.WriteString(feed, line+line+tc.pause)
 			out.WaitLines(t, tc.header+2, 20*time.Second) // the input has not ended
-			io.WriteString(feed, line)
+			if tc.pause != "" && tc.pause[0] != '\n' {
+				io.WriteString(feed, line[20:]) // the rest of the third record
+			} else {
+				io.WriteString(feed, line)
+			}
 			out.WaitLines(t, tc.header+3, 20*time.Second)
 			feed.Close()
 			if err := <-done; err != nil {

@@ -709,3 +709,76 @@ func TestBatchBookLimit(t *testing.T) {
 
 var _ = httptest.NewServer
 var _ = fmt.Sprint
+
+// A book still arriving has its answers streamed back: each record's line
+// reaches the client while the rest of the book has not been sent.
+func TestBatchStreamsWhileTheBookArrives(t *testing.T) {
+	_, ts := testServer(t, server.Config{})
+	const line = `{"region": "430100", "sectors": ["other"], "employees": 5}` + "\n"
+	body, feed := io.Pipe()
+	t.Cleanup(func() { feed.Close() })
+	req, _ := http.NewRequest("POST", ts.URL+"/v1/batch?at=2026-01-01", body)
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	go io.WriteString(feed, line+line)
+	type answer struct {
+		res *http.Response
+		err error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		got <- answer{res, err}
+	}()
+	var res *http.Response
+	select {
+	case a := <-got:
+		if a.err != nil {
+			t.Fatal(a.err)
+		}
+		res = a.res
+	case <-time.After(20 * time.Second):
+		t.Fatal("no response while the book is still arriving")
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(res.Body)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	next := func(what string) string {
+		t.Helper()
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("the response ended before %s", what)
+			}
+			return l
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no %s while the book is still arriving", what)
+		}
+		return ""
+	}
+	for i := 1; i <= 2; i++ {
+		if l := next(fmt.Sprintf("line %d", i)); !strings.Contains(l, fmt.Sprintf(`"line":%d,`, i)) {
+			t.Fatalf("line %d: %.80s", i, l)
+		}
+	}
+	io.WriteString(feed, line)
+	if l := next("line 3"); !strings.Contains(l, `"line":3,`) {
+		t.Fatalf("line 3: %.80s", l)
+	}
+	feed.Close()
+	var tail struct {
+		Summary portfolio.BatchSummary `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(next("the summary")), &tail); err != nil || tail.Summary.Written != 3 {
+		t.Errorf("summary: %v %+v", err, tail.Summary)
+	}
+}

@@ -117,6 +117,19 @@ func (l *lazyWriter) Write(b []byte) (int, error) {
 	return l.w.Write(b)
 }
 
+// Flush sends what was written to the client: the batch calls it whenever
+// its output has caught up with the book read so far, so that a book still
+// arriving has its answers streamed back as they are made.
+func (l *lazyWriter) Flush() error {
+	if !l.committed {
+		return nil
+	}
+	if err := http.NewResponseController(l.w).Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return err
+	}
+	return nil
+}
+
 // hashingReader hashes what is read through it.
 type hashingReader struct {
 	r io.Reader

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/anzexian/anzexian/internal/testkit"
 	"io"
 	"os"
 	"os/exec"
@@ -16,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/anzexian/anzexian/internal/testkit"
 )
 
 // The CLI against what a hostile or careless user names (issue 14): a
@@ -293,7 +294,8 @@ func TestBatchEndlessLineOnStdin(t *testing.T) {
 	t.Run("skipping it", func(t *testing.T) {
 		cmd, stdin, stdout, stderr := cli(t, "batch", "--at", "2026-01-01", "--skip-bad", "-")
 		go feed(stdin)
-		stdout.WaitLines(t, 1, 20*time.Second) // and the batch reads on past the long line
+		stdout.WaitLines(t, 1, 20*time.Second)
+		stderr.WaitFor(t, "skipped: ", 20*time.Second) // it reads on past the long line
 		cmd.Process.Signal(syscall.SIGINT)
 		code := waitExit(t, cmd, 5*time.Second)
 		if code != 130 || !strings.Contains(stderr.String(), "skipped: <stdin>:2:1: the record is longer than 1048576 bytes") {

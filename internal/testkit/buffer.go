@@ -43,3 +43,13 @@ func (b *Buffer) WaitLines(t testing.TB, n int, d time.Duration) {
 		}
 	}
 }
+
+// WaitFor waits up to d for b to hold text, and fails t if it does not.
+func (b *Buffer) WaitFor(t testing.TB, text string, d time.Duration) {
+	t.Helper()
+	for end := time.Now().Add(d); !strings.Contains(b.String(), text); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("no %q after %s:\n%s", text, d, b.String())
+		}
+	}
+}

@@ -449,7 +449,7 @@ func DecimalRange(d decimal.Decimal) string {
 
 // What inRange finds.
 const (
-	fine = iota
+	inRangeOK = iota
 	placesOver
 	tooLargeOver
 )
@@ -465,9 +465,11 @@ var pow10 = func() (p [19]int64) {
 
 // inRange is decimalRange for c × 10^e with |c| < 10^18, in int64
 // arithmetic: what checking the facts of every quote costs most often.
+// (For an exponent near the int32 bounds it answers where decimalRange
+// would work on a number of billions of digits.)
 func inRange(c int64, e int32) int {
 	if c == 0 {
-		return fine
+		return inRangeOK
 	}
 	if k := -int64(e) - MaxDecimalFracDigits; k > 0 && (k >= int64(len(pow10)) || c%pow10[k] != 0) {
 		return placesOver // a digit past the last place allowed is not zero
@@ -479,7 +481,7 @@ func inRange(c int64, e int32) int {
 	if k := maxDecimalIntDigits - int64(e); k <= 0 || (k < int64(len(pow10)) && c >= pow10[k]) {
 		return tooLargeOver
 	}
-	return fine
+	return inRangeOK
 }
 
 // decimalRange is DecimalRange for any decimal.

@@ -127,6 +127,25 @@ func (n Num) Parts() (c int64, e int32, ok bool) {
 	return n.c, n.e, true
 }
 
+// Exceeds reports, for n held as an integer (ok), whether it has a digit
+// other than zero past places decimal places (places ≥ 0), and whether
+// |n| ≥ 10^digits (digits ≥ 0), in int64 arithmetic whatever the exponent.
+func (n Num) Exceeds(places, digits int64) (morePlaces, tooLarge, ok bool) {
+	if n.big {
+		return false, false, false
+	}
+	if n.c == 0 {
+		return false, false, true
+	}
+	e := int64(n.e)
+	if k := -e - places; k > 0 && (k >= int64(len(pow10)) || n.c%pow10[k] != 0) {
+		return true, false, true
+	}
+	// |c| × 10^e ≥ 10^digits ⇔ |c| ≥ 10^(digits-e)
+	k := digits - e
+	return false, k <= 0 || (k < int64(len(pow10)) && int64(abs64(n.c)) >= pow10[k]), true
+}
+
 // Fast reports whether n is held as an integer (for tests).
 func (n Num) Fast() bool { return !n.big }
 

@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -33,23 +34,21 @@ func (b *Buffer) String() string {
 // it does not.
 func (b *Buffer) WaitLines(t testing.TB, n int, d time.Duration) {
 	t.Helper()
-	for end := time.Now().Add(d); ; time.Sleep(10 * time.Millisecond) {
-		got := strings.Count(b.String(), "\n")
-		if got >= n {
-			return
-		}
-		if time.Now().After(end) {
-			t.Fatalf("%d lines written after %s, want %d:\n%s", got, d, n, b.String())
-		}
-	}
+	b.wait(t, d, fmt.Sprintf("%d lines", n), func(s string) bool { return strings.Count(s, "\n") >= n })
 }
 
 // WaitFor waits up to d for b to hold text, and fails t if it does not.
 func (b *Buffer) WaitFor(t testing.TB, text string, d time.Duration) {
 	t.Helper()
-	for end := time.Now().Add(d); !strings.Contains(b.String(), text); time.Sleep(10 * time.Millisecond) {
+	b.wait(t, d, fmt.Sprintf("%q", text), func(s string) bool { return strings.Contains(s, text) })
+}
+
+// wait polls b until ok holds for what it holds, for up to d.
+func (b *Buffer) wait(t testing.TB, d time.Duration, what string, ok func(string) bool) {
+	t.Helper()
+	for end := time.Now().Add(d); !ok(b.String()); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(end) {
-			t.Fatalf("no %q after %s:\n%s", text, d, b.String())
+			t.Fatalf("no %s after %s:\n%s", what, d, b.String())
 		}
 	}
 }

@@ -435,53 +435,19 @@ var exponentForm = regexp.MustCompile(`^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)e([+-]?
 // the engine takes (more than MaxDecimalFracDigits significant places, or
 // 10^15 and more), or "" if it is fine.
 func DecimalRange(d decimal.Decimal) string {
-	if c, e, ok := fixed.Of(d).Parts(); ok {
-		switch inRange(c, e) {
-		case placesOver:
+	// in int64 when the coefficient fits: what checking the facts of every
+	// quote costs most often (and, for an exponent near the int32 bounds,
+	// an answer where decimalRange would work on billions of digits)
+	if morePlaces, tooLarge, ok := fixed.Of(d).Exceeds(MaxDecimalFracDigits, maxDecimalIntDigits); ok {
+		switch {
+		case morePlaces:
 			return fmt.Sprintf("has more than %d decimal places", MaxDecimalFracDigits)
-		case tooLargeOver:
+		case tooLarge:
 			return fmt.Sprintf("is too large (at most %d digits before the point)", maxDecimalIntDigits)
 		}
 		return ""
 	}
 	return decimalRange(d)
-}
-
-// What inRange finds.
-const (
-	inRangeOK = iota
-	placesOver
-	tooLargeOver
-)
-
-// pow10 are the powers of ten an int64 holds.
-var pow10 = func() (p [19]int64) {
-	p[0] = 1
-	for i := 1; i < len(p); i++ {
-		p[i] = p[i-1] * 10
-	}
-	return p
-}()
-
-// inRange is decimalRange for c × 10^e with |c| < 10^18, in int64
-// arithmetic: what checking the facts of every quote costs most often.
-// (For an exponent near the int32 bounds it answers where decimalRange
-// would work on a number of billions of digits.)
-func inRange(c int64, e int32) int {
-	if c == 0 {
-		return inRangeOK
-	}
-	if k := -int64(e) - MaxDecimalFracDigits; k > 0 && (k >= int64(len(pow10)) || c%pow10[k] != 0) {
-		return placesOver // a digit past the last place allowed is not zero
-	}
-	if c < 0 {
-		c = -c
-	}
-	// |c| × 10^e ≥ 10^15 ⇔ |c| ≥ 10^(15-e)
-	if k := maxDecimalIntDigits - int64(e); k <= 0 || (k < int64(len(pow10)) && c >= pow10[k]) {
-		return tooLargeOver
-	}
-	return inRangeOK
 }
 
 // decimalRange is DecimalRange for any decimal.

@@ -650,7 +650,9 @@ func (s *Server) impact(c *call, w http.ResponseWriter, r *http.Request, fields 
 			// the CSV was streaming: end it on a complete row, and say so
 			// in the log (the status is sent)
 			cw.Close()
-			c.problem = bookProblem(err)
+			if c.problem = connectionProblem(nil, lw.err); c.problem == nil {
+				c.problem = bookProblem(err)
+			}
 			return
 		}
 		if r.Context().Err() != nil {

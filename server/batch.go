@@ -106,6 +106,9 @@ func spool(body io.Reader, limit int64) (*os.File, error) {
 type lazyWriter struct {
 	w         http.ResponseWriter
 	committed bool
+	// err is the first failure to send: the client stopped taking the
+	// answer (it went away, or its connection broke)
+	err error
 }
 
 func (l *lazyWriter) Write(b []byte) (int, error) {
@@ -114,7 +117,11 @@ func (l *lazyWriter) Write(b []byte) (int, error) {
 		l.w.Header().Set("Content-Type", "application/x-ndjson")
 		l.w.WriteHeader(http.StatusOK)
 	}
-	return l.w.Write(b)
+	n, err := l.w.Write(b)
+	if err != nil && l.err == nil {
+		l.err = err
+	}
+	return n, err
 }
 
 // Flush sends what was written to the client: the batch calls it whenever
@@ -125,21 +132,47 @@ func (l *lazyWriter) Flush() error {
 		return nil
 	}
 	if err := http.NewResponseController(l.w).Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		if l.err == nil {
+			l.err = err
+		}
 		return err
 	}
 	return nil
 }
 
-// hashingReader hashes what is read through it.
+// hashingReader hashes what is read through it, and keeps the first error
+// reading the request body gave other than its end.
 type hashingReader struct {
-	r io.Reader
-	h hash.Hash
+	r   io.Reader
+	h   hash.Hash
+	err error
 }
 
 func (h *hashingReader) Read(p []byte) (int, error) {
 	n, err := h.r.Read(p)
 	h.h.Write(p[:n])
+	if err != nil && err != io.EOF && h.err == nil {
+		h.err = err
+	}
 	return n, err
+}
+
+// connectionProblem is the problem of a batch whose connection failed,
+// which is not the book's fault (and not a 422): the book stopped
+// arriving before its end (readErr, from the request body), or the answer
+// could not be sent (writeErr). It is nil when neither happened, and for a
+// body over the endpoint's limit (problemOf's request.too_large).
+func connectionProblem(readErr, writeErr error) *Problem {
+	var mbe *http.MaxBytesError
+	switch {
+	case writeErr != nil:
+		return newProblem(http.StatusServiceUnavailable, "request.cancelled", "The batch was stopped",
+			"the client stopped taking the answer: "+writeErr.Error())
+	case readErr != nil && !errors.As(readErr, &mbe):
+		return newProblem(http.StatusBadRequest, "request.incomplete", "The request body did not arrive in full",
+			"the book stopped arriving before its end (the client went away, or its connection broke): "+readErr.Error())
+	}
+	return nil
 }
 
 func (s *Server) handleBatch(c *call, w http.ResponseWriter, r *http.Request) {
@@ -189,7 +222,11 @@ func (s *Server) handleBatch(c *call, w http.ResponseWriter, r *http.Request) {
 	if o.Format == portfolio.XLSX {
 		f, err := spool(hr, min(s.cfg.Limits.XLSX, s.cfg.Limits.Book))
 		if err != nil {
-			writeProblem(w, c, problemOf(err))
+			p := connectionProblem(hr.err, nil)
+			if p == nil {
+				p = problemOf(err)
+			}
+			writeProblem(w, c, p)
 			return
 		}
 		defer f.Close()
@@ -213,12 +250,20 @@ func (s *Server) handleBatch(c *call, w http.ResponseWriter, r *http.Request) {
 	defer s.streamGC()()
 	lw := &lazyWriter{w: w}
 	sum, err := portfolio.Batch(r.Context(), c.st.eng, in, lw, o)
+	cp := connectionProblem(hr.err, lw.err)
 	if err != nil && sum.Read == 0 && !lw.committed {
-		writeProblem(w, c, bookProblem(err))
+		if cp == nil {
+			cp = bookProblem(err)
+		}
+		writeProblem(w, c, cp)
 		return
 	}
 	var ep *Problem
 	switch {
+	case cp != nil && (err != nil || sum.Interrupted):
+		// a failed read or write ends the batch: the connection's
+		// failure, whatever the book's reader made of it
+		ep = cp
 	case err != nil:
 		ep = bookProblem(err)
 	case sum.Interrupted:
@@ -251,6 +296,9 @@ func (s *Server) handleBatch(c *call, w http.ResponseWriter, r *http.Request) {
 	}{sum, rej, more, ep}
 	if tail.Rejected == nil {
 		tail.Rejected = []rejected{}
+	}
+	if lw.err != nil {
+		return // nobody to tell: the log says why it stopped
 	}
 	b, _ := json.Marshal(tail)
 	lw.Write(append(b, '\n'))

@@ -99,6 +99,26 @@ const (
 // csvScan returns the state after b, a piece of a record ending at a line
 // break or not, given the state before it.
 func csvScan(b []byte, st int) int {
+	if st == csvFieldStart || st == csvUnquoted {
+		// up to the first quote only where a cell ends matters: skip
+		// there (most records hold no quote, or hold it late)
+		q := bytes.IndexByte(b, '"')
+		pre := b
+		if q >= 0 {
+			pre = b[:q]
+		}
+		if n := len(pre); n > 0 {
+			if c := pre[n-1]; c == ',' || c == '\n' {
+				st = csvFieldStart
+			} else {
+				st = csvUnquoted
+			}
+		}
+		if q < 0 {
+			return st
+		}
+		b = b[q:]
+	}
 	for _, c := range b {
 		switch st {
 		case csvFieldStart:

@@ -197,19 +197,27 @@ func (p *Reader) buffered() bool {
 	if p.xl != nil {
 		return true
 	}
-	// a whole record waits in the buffer: a line that is not blank,
-	// ended by a newline (a CSV record whose quoted field holds a line
-	// break may still need more input)
+	// a whole record waits in the buffer: lines that are not blank,
+	// ended by a newline outside a CSV record's quoted cell (a line
+	// break inside one is the cell's, and the record goes on)
 	b, _ := p.br.Peek(p.br.Buffered())
-	for {
-		i := bytes.IndexByte(b, '\n')
+	st, from := csvFieldStart, 0
+	for off := 0; ; {
+		i := bytes.IndexByte(b[off:], '\n')
 		if i < 0 {
 			return false
 		}
-		if len(bytes.TrimSpace(b[:i])) > 0 {
+		end := off + i + 1
+		if p.format == CSV {
+			if st = csvScan(b[off:end], st); st == csvQuoted {
+				off = end
+				continue
+			}
+		}
+		if len(bytes.TrimSpace(b[from:end])) > 0 {
 			return true
 		}
-		b = b[i+1:]
+		off, from, st = end, end, csvFieldStart
 	}
 }
 

@@ -104,6 +104,19 @@ func BenchmarkAssess(b *testing.B) {
 				c.report(b)
 			})
 		}
+		b.Run(e.name+"/reuse", func(b *testing.B) {
+			// as batch assesses: each answer in the memory of the last
+			var sc anzexian.Scratch
+			opts := []anzexian.Option{anzexian.At(asOf2026), anzexian.Reuse(&sc)}
+			b.ReportAllocs()
+			c := startCPU()
+			for b.Loop() {
+				if _, err := eng.Assess(f, opts...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			c.report(b)
+		})
 		if e.name == "hunan-hazchem" {
 			// The hand-written reference gives the same Assessment
 			// (TestReferenceAssessAgrees).

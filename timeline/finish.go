@@ -31,9 +31,12 @@ var notes = []string{NoteConstant}[:1:1]
 
 type eventsKey struct{ region, insurer string }
 
-// eventsMemo holds a stack's ruleset events by region and insurer.
+// eventsMemo holds a stack's ruleset events by region and insurer: by
+// region alone when there is no insurer (most answers), a string key
+// being several times cheaper to look up than a pair of them.
 type eventsMemo struct {
-	m cowmap.Map[eventsKey, []Event]
+	byRegion cowmap.Map[string, []Event]
+	m        cowmap.Map[eventsKey, []Event]
 }
 
 var eventsMemoKey = rulesets.NewMemoKey()
@@ -46,7 +49,11 @@ func rulesetEvents(st *rulesets.Stack, reg *rulesets.Registry, region, insurer s
 	}
 	em := st.MemoAt(eventsMemoKey, func() any { return new(eventsMemo) }).(*eventsMemo)
 	k := eventsKey{region, insurer}
-	if es, ok := em.m.Load(k); ok {
+	if insurer == "" {
+		if es, ok := em.byRegion.Load(region); ok {
+			return es
+		}
+	} else if es, ok := em.m.Load(k); ok {
 		return es
 	}
 	var out []Event
@@ -56,6 +63,9 @@ func rulesetEvents(st *rulesets.Stack, reg *rulesets.Registry, region, insurer s
 				out = append(out, Event{Date: b, Kind: "ruleset", Ref: rs.Key()})
 			}
 		}
+	}
+	if insurer == "" {
+		return em.byRegion.Store(region, out[:len(out):len(out)], 4096)
 	}
 	return em.m.Store(k, out[:len(out):len(out)], 4096)
 }
@@ -177,6 +187,9 @@ func byDate(es []Event) {
 
 // enforcement lists the records, latest kept when there are too many.
 func (t *Timeline) enforcement(ev *lang.Eval, h *lang.History) {
+	if len(h.Records) == 0 {
+		return // nor anything that followed one
+	}
 	overdue, refusals := ev.Overdue(), ev.Refusals()
 	from := 0
 	if n := len(h.Records); n > MaxRecords {

@@ -23,6 +23,7 @@ package timeline
 import (
 	"slices"
 	"sort"
+	"unsafe"
 
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/lang"
@@ -338,11 +339,21 @@ func (r *Room) timeline(no, nc, ne int) *Timeline {
 		r.t, r.o, r.c, r.e = t, t.Obligations[:cap(t.Obligations)], t.Cover[:cap(t.Cover)], t.Events[:cap(t.Events)]
 		return t
 	}
-	clear(r.o)
-	clear(r.c)
-	clear(r.e)
+	clear(r.o[:written(r.o, r.t.Obligations)])
+	clear(r.c[:written(r.c, r.t.Cover)])
+	clear(r.e[:written(r.e, r.t.Events)])
 	*r.t = Timeline{}
 	return r.t.in(r.o, r.c, r.e)
+}
+
+// written is how much of room the list l, made in it, may have written:
+// its length while it starts where room does, all of room once the list
+// moved (append past room's end) or was cut from the front.
+func written[T any](room, l []T) int {
+	if unsafe.SliceData(l) == unsafe.SliceData(room) && len(l) <= len(room) {
+		return len(l)
+	}
+	return len(room)
 }
 
 // maxSteps bounds the days Build decides the obligation on: a coverage

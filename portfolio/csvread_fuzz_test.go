@@ -38,7 +38,21 @@ func FuzzCSVRecords(f *testing.F) {
 		r := &Reader{name: "f.csv", format: CSV, br: newBufReader(data)}
 		last := 0
 		for {
+			// buffered says whether a whole record waits in the buffer
+			// (the pipeline sends what it has when not): check it against
+			// what nextCSV then reads, while the buffer holds the rest of
+			// the text
+			skipping, before, have := r.skipping, r.offset, r.br.Buffered()
+			whole := r.buffered()
 			raw, err := r.nextCSV(nil)
+			if !skipping && before > 0 && int64(have) == int64(len(data))-before && (err != nil || raw.err == nil) {
+				// a record ends with a line break outside a quoted cell
+				// (at the end of the text one may end otherwise)
+				ended := err == nil && bytes.HasSuffix(raw.data, []byte("\n")) && csvScan(raw.data, csvFieldStart) != csvQuoted
+				if whole != ended {
+					t.Fatalf("buffered() = %v before the record at offset %d (%q), which ends with a line break: %v", whole, before, raw.data, ended)
+				}
+			}
 			if err == io.EOF {
 				break
 			}

@@ -214,11 +214,21 @@ func (p *Reader) buffered() bool {
 				continue
 			}
 		}
-		if len(bytes.TrimSpace(b[from:end])) > 0 {
+		if !blankLine(b[from:end], p.format) {
 			return true
 		}
 		off, from, st = end, end, csvFieldStart
 	}
+}
+
+// blankLine reports whether a line (with its line break) holds no record:
+// in CSV only an empty line does (one of spaces is a record of one cell),
+// in JSONL one of white space.
+func blankLine(l []byte, f Format) bool {
+	if f == CSV {
+		return len(l) == 1 || (len(l) == 2 && l[0] == '\r')
+	}
+	return len(bytes.TrimSpace(l)) == 0
 }
 
 // tooLarge is the error of a record over MaxRecordSize.

@@ -84,6 +84,45 @@ func (e *Expr) Literal() (decimal.Decimal, bool) {
 func (e *Expr) Refs() []string  { return e.refs }
 func (e *Expr) Roots() []string { return e.roots }
 
+// ReadsOnlyItem reports whether e reads nothing but the item it is
+// evaluated for (a penalty rule's occurrence): no fact, derived value,
+// declared name, the as-of date or the obligation, and calls only pure
+// functions (date(), arithmetic, comparisons …). With items whose fields
+// are their own values (ItemsReadAlike), such an expression has the same
+// value for an item whatever the Eval's stack and date: the penalties
+// compare the law of two days without moving between them for it.
+func (e *Expr) ReadsOnlyItem() bool {
+	if e == nil || e.tree == nil {
+		return false
+	}
+	callees := map[*ast.IdentifierNode]bool{}
+	ast.Find(e.tree.Node, func(x ast.Node) bool {
+		if c, ok := x.(*ast.CallNode); ok {
+			if id, ok := c.Callee.(*ast.IdentifierNode); ok {
+				if f := Functions[id.Value]; f != nil && f.pure {
+					callees[id] = true
+				}
+			}
+		}
+		return false
+	})
+	pure := true
+	ast.Find(e.tree.Node, func(x ast.Node) bool {
+		if id, ok := x.(*ast.IdentifierNode); ok && id.Value != "item" && !callees[id] {
+			pure = false
+		}
+		return false
+	})
+	return pure
+}
+
+// ItemsReadAlike reports whether e is a list of objects (a penalty rule's
+// each:) whose every field is the object's own value (an accident's date,
+// deaths, grade …), read the same whatever the Eval's stack and date.
+func (e *Expr) ItemsReadAlike() bool {
+	return e != nil && e.Type != nil && e.Type.Kind == KList && e.Type.Elem != nil && e.Type.Elem.Kind == KObj && e.Type.Elem.Obj.evalFree
+}
+
 // MayBeMissing reports whether e reads an optional value that may not be
 // given (a missing fact is undetermined, never zero): what x != nil can
 // test.

@@ -28,6 +28,9 @@ type function struct {
 	hidden bool
 	// typesFn builds types that mention the checker's view types.
 	typesFn func() []any
+	// pure functions read only their arguments (not the facts, the as-of
+	// date nor the obligation): a call has one value on any day and stack
+	pure bool
 }
 
 func (f *function) checkTypes() []any {
@@ -52,7 +55,7 @@ func decOps(sig string) []any {
 }
 
 func opFunc(name, op string, types []any, arith bool) *function {
-	return &function{name: name, hidden: true, types: types, compile: func(c *compiler, n *ast.CallNode, a []cval) cval {
+	return &function{name: name, hidden: true, pure: true, types: types, compile: func(c *compiler, n *ast.CallNode, a []cval) cval {
 		if len(a) != 2 {
 			return c.errorf(n, "", "%s takes two operands", op)
 		}
@@ -91,7 +94,7 @@ func init() {
 		opFunc("date_ge", ">=", dateCmp, false),
 		opFunc("date_eq", "==", dateCmp, false),
 		opFunc("date_ne", "!=", dateCmp, false),
-		{name: "dec_neg", hidden: true, types: []any{new(func(dd) dd)}, compile: func(c *compiler, n *ast.CallNode, a []cval) cval {
+		{name: "dec_neg", pure: true, hidden: true, types: []any{new(func(dd) dd)}, compile: func(c *compiler, n *ast.CallNode, a []cval) cval {
 			if len(a) != 1 || a[0].t.Kind != KDec {
 				return c.errorf(n, "", "unary - needs a number")
 			}
@@ -101,24 +104,24 @@ func init() {
 			f := fnOf[decimal.Decimal](a[0])
 			return cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return f(ev).Neg() }}
 		}},
-		{name: "date", doc: `date("2021-09-01"): a date constant`, types: []any{new(func(string) facts.Date)}, compile: fnDate},
-		{name: "decimal", doc: "decimal(n): the whole number n as a decimal", types: []any{new(func(int) dd), new(func(dd) dd)}, compile: fnDecimal},
+		{name: "date", pure: true, doc: `date("2021-09-01"): a date constant`, types: []any{new(func(string) facts.Date)}, compile: fnDate},
+		{name: "decimal", pure: true, doc: "decimal(n): the whole number n as a decimal", types: []any{new(func(int) dd), new(func(dd) dd)}, compile: fnDecimal},
 		{name: "in_sector", doc: `in_sector("construction", …): the enterprise has a sector equal to or under one of the codes`, types: []any{new(func(...string) bool)}, compile: fnInSector},
-		{name: "under", doc: `under(code, "hazardous_chemicals", …): code equals or is a sub-code of one of the prefixes`, types: []any{new(func(string, ...string) bool)}, compile: fnUnder},
+		{name: "under", pure: true, doc: `under(code, "hazardous_chemicals", …): code equals or is a sub-code of one of the prefixes`, types: []any{new(func(string, ...string) bool)}, compile: fnUnder},
 		{name: "has_site", doc: `has_site("confined_space", …): the enterprise has a site of one of the kinds`, types: []any{new(func(...string) bool)}, compile: fnHasSite},
 		{name: "site_workers", doc: `site_workers("explosive_dust", …): workers on the posts of sites of those kinds`, types: []any{new(func(...string) int)}, compile: fnSiteWorkers},
 		{name: "accidents_within", doc: "accidents_within(n): accidents dated after the as-of date minus n years, up to the as-of date (近n年)", typesFn: func() []any {
 			ft := reflect.FuncOf([]reflect.Type{reflect.TypeOf(0)}, []reflect.Type{viewType(listT(accidentObj))}, false)
 			return []any{reflect.Zero(ft).Interface()}
 		}, compile: fnAccidentsWithin},
-		{name: "add_days", doc: "add_days(d, n): the date n days after d", types: []any{new(func(facts.Date, int) facts.Date)}, compile: fnAddDays},
-		{name: "add_years", doc: "add_years(d, n): the same day n years later (29 Feb → 28 Feb)", types: []any{new(func(facts.Date, int) facts.Date)}, compile: fnAddYears},
-		{name: "days_between", doc: "days_between(a, b): days from a to b (negative if b is earlier)", types: []any{new(func(facts.Date, facts.Date) int)}, compile: fnDaysBetween},
-		{name: "year", doc: "year(d): the year of d", types: []any{new(func(facts.Date) int)}, compile: fnYear},
-		{name: "max", doc: "max(a, b, …) or max(list): the largest of decimals, ints or dates", types: []any{new(func(...dd) dd), new(func(...int) int), new(func([]dd) dd), new(func([]int) int), new(func(...facts.Date) facts.Date), new(func([]any) any)}, compile: fnMinMax(1)},
-		{name: "min", doc: "min(a, b, …) or min(list): the smallest of decimals, ints or dates", types: []any{new(func(...dd) dd), new(func(...int) int), new(func([]dd) dd), new(func([]int) int), new(func(...facts.Date) facts.Date), new(func([]any) any)}, compile: fnMinMax(-1)},
-		{name: "abs", doc: "abs(x): the absolute value of a decimal or an int", types: []any{new(func(dd) dd), new(func(int) int)}, compile: fnAbs},
-		{name: "round", doc: `round(x, scale) rounds half away from zero; round(x, scale, "half_even"|"down"|"half_up")`, types: []any{new(func(dd, int) dd), new(func(dd, int, string) dd)}, compile: fnRound},
+		{name: "add_days", pure: true, doc: "add_days(d, n): the date n days after d", types: []any{new(func(facts.Date, int) facts.Date)}, compile: fnAddDays},
+		{name: "add_years", pure: true, doc: "add_years(d, n): the same day n years later (29 Feb → 28 Feb)", types: []any{new(func(facts.Date, int) facts.Date)}, compile: fnAddYears},
+		{name: "days_between", pure: true, doc: "days_between(a, b): days from a to b (negative if b is earlier)", types: []any{new(func(facts.Date, facts.Date) int)}, compile: fnDaysBetween},
+		{name: "year", pure: true, doc: "year(d): the year of d", types: []any{new(func(facts.Date) int)}, compile: fnYear},
+		{name: "max", pure: true, doc: "max(a, b, …) or max(list): the largest of decimals, ints or dates", types: []any{new(func(...dd) dd), new(func(...int) int), new(func([]dd) dd), new(func([]int) int), new(func(...facts.Date) facts.Date), new(func([]any) any)}, compile: fnMinMax(1)},
+		{name: "min", pure: true, doc: "min(a, b, …) or min(list): the smallest of decimals, ints or dates", types: []any{new(func(...dd) dd), new(func(...int) int), new(func([]dd) dd), new(func([]int) int), new(func(...facts.Date) facts.Date), new(func([]any) any)}, compile: fnMinMax(-1)},
+		{name: "abs", pure: true, doc: "abs(x): the absolute value of a decimal or an int", types: []any{new(func(dd) dd), new(func(int) int)}, compile: fnAbs},
+		{name: "round", pure: true, doc: `round(x, scale) rounds half away from zero; round(x, scale, "half_even"|"down"|"half_up")`, types: []any{new(func(dd, int) dd), new(func(dd, int, string) dd)}, compile: fnRound},
 	} {
 		Functions[f.name] = f
 	}

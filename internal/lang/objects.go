@@ -104,6 +104,9 @@ type objType struct {
 	view   reflect.Type // struct with one value-typed field per rule field
 	// list compiles list operations over []E (any, all, filter …).
 	list listOps
+	// evalFree: every field reads only the object (see own), down to the
+	// objects it holds
+	evalFree bool
 }
 
 type objField struct {
@@ -116,6 +119,8 @@ type objField struct {
 	member func(base any, path string) any
 	// present compiles a presence test of base.field: func(*Eval) bool.
 	present func(base any) func(*Eval) bool
+	// evalFree: reading the field reads only the object (own, ownOpt)
+	evalFree bool
 }
 
 // fld declares a field of object type E with Go type T, read by get. get
@@ -169,6 +174,22 @@ func parentPath(p string) string {
 	return p
 }
 
+// own declares a field that is the object's own value: reading it reads
+// nothing of the Eval (not its date nor the facts' history), so it is the
+// same on whatever day and stack it is read.
+func own[E, T any](name string, t *Type, doc string, optional bool, f func(e *E) T) *objField {
+	o := fld(name, t, doc, optional, always(f))
+	o.evalFree = true
+	return o
+}
+
+// ownOpt is own for an optional value, given as a pointer (nil: not given).
+func ownOpt[E, T any](name string, t *Type, doc string, optional bool, f func(e *E) *T) *objField {
+	o := fld(name, t, doc, optional, optPtr(f))
+	o.evalFree = true
+	return o
+}
+
 func always[E, T any](f func(e *E) T) func(*Eval, *E) (T, bool) {
 	return func(_ *Eval, e *E) (T, bool) { return f(e), true }
 }
@@ -209,6 +230,16 @@ func newObj[E any](name string, fields ...*objField) *objType {
 		o.byName[f.name] = f
 	}
 	o.list = listOpsFor[E](o)
+	o.evalFree = true
+	for _, f := range fields {
+		t := f.t
+		if t.Kind == KList {
+			t = t.Elem
+		}
+		if !f.evalFree || (t.Kind == KObj && !t.Obj.evalFree) {
+			o.evalFree = false
+		}
+	}
 	objTypes[o.goType] = o
 	return o
 }
@@ -219,38 +250,38 @@ func listT(o *objType) *Type { return &Type{Kind: KList, Elem: objT(o)} }
 // The object types of the facts contract.
 var (
 	siteObj = newObj[facts.Site]("site",
-		fld("kind", code("sites.kind"), "场所类型", false, always(func(s *facts.Site) string { return s.Kind })),
-		fld("workers", TInt, "所涉岗位人数", false, always(func(s *facts.Site) int { return s.Workers })),
+		own("kind", code("sites.kind"), "场所类型", false, func(s *facts.Site) string { return s.Kind }),
+		own("workers", TInt, "所涉岗位人数", false, func(s *facts.Site) int { return s.Workers }),
 	)
 	parkObj = newObj[facts.Park]("park",
-		fld("name", TStr, "园区名称", false, always(func(p *facts.Park) string { return p.Name })),
-		fld("factory_in_factory", TBool, "厂中厂", false, always(func(p *facts.Park) bool { return p.FactoryInFactory })),
+		own("name", TStr, "园区名称", false, func(p *facts.Park) string { return p.Name }),
+		own("factory_in_factory", TBool, "厂中厂", false, func(p *facts.Park) bool { return p.FactoryInFactory }),
 	)
 	projectObj = newObj[facts.Project]("project",
-		fld("name", TStr, "项目名称", false, always(func(p *facts.Project) string { return p.Name })),
-		fld("contract_value", TDec, "工程造价（元）", true, optPtr(func(p *facts.Project) *decimal.Decimal { return p.ContractValue })),
-		fld("high_risk_works", TBool, "高风险工程", false, always(func(p *facts.Project) bool { return p.HighRiskWorks })),
-		fld("metro", TBool, "地铁工程", false, always(func(p *facts.Project) bool { return p.Metro })),
-		fld("start", TDate, "开工日期", true, optPtr(func(p *facts.Project) *facts.Date { return p.Start })),
-		fld("end", TDate, "竣工日期", true, optPtr(func(p *facts.Project) *facts.Date { return p.End })),
+		own("name", TStr, "项目名称", false, func(p *facts.Project) string { return p.Name }),
+		ownOpt("contract_value", TDec, "工程造价（元）", true, func(p *facts.Project) *decimal.Decimal { return p.ContractValue }),
+		own("high_risk_works", TBool, "高风险工程", false, func(p *facts.Project) bool { return p.HighRiskWorks }),
+		own("metro", TBool, "地铁工程", false, func(p *facts.Project) bool { return p.Metro }),
+		ownOpt("start", TDate, "开工日期", true, func(p *facts.Project) *facts.Date { return p.Start }),
+		ownOpt("end", TDate, "竣工日期", true, func(p *facts.Project) *facts.Date { return p.End }),
 	)
 	accidentObj = newObj[facts.Accident]("accident",
-		fld("date", TDate, "事故日期", false, always(func(a *facts.Accident) facts.Date { return a.Date })),
-		fld("deaths", TInt, "死亡人数", false, always(func(a *facts.Accident) int { return a.Deaths })),
-		fld("serious_injuries", TInt, "重伤人数（含急性工业中毒）", false, always(func(a *facts.Accident) int { return a.SeriousInjuries })),
-		fld("direct_loss", TDec, "直接经济损失（元）", false, always(func(a *facts.Accident) decimal.Decimal { return a.DirectLoss })),
-		fld("unit_liable", TBool, "生产经营单位负有责任", false, always(func(a *facts.Accident) bool { return a.UnitLiable })),
-		fld("especially_serious", TBool, "情节特别严重、影响特别恶劣", false, always(func(a *facts.Accident) bool { return a.EspeciallySerious })),
-		fld("grade", code("accidents.grade"), "事故等级（条例第三条）", false, always(func(a *facts.Accident) string { return a.Grade().Code() })),
-		fld("grade_rank", TInt, "事故等级序数：1 一般 … 4 特别重大", false, always(func(a *facts.Accident) int { return int(a.Grade()) })),
-		fld("reported_on", TDate, "有关部门知悉事故的日期（未给出的，为事故日期）", false, always(func(a *facts.Accident) facts.Date { return a.Reported() })),
+		own("date", TDate, "事故日期", false, func(a *facts.Accident) facts.Date { return a.Date }),
+		own("deaths", TInt, "死亡人数", false, func(a *facts.Accident) int { return a.Deaths }),
+		own("serious_injuries", TInt, "重伤人数（含急性工业中毒）", false, func(a *facts.Accident) int { return a.SeriousInjuries }),
+		own("direct_loss", TDec, "直接经济损失（元）", false, func(a *facts.Accident) decimal.Decimal { return a.DirectLoss }),
+		own("unit_liable", TBool, "生产经营单位负有责任", false, func(a *facts.Accident) bool { return a.UnitLiable }),
+		own("especially_serious", TBool, "情节特别严重、影响特别恶劣", false, func(a *facts.Accident) bool { return a.EspeciallySerious }),
+		own("grade", code("accidents.grade"), "事故等级（条例第三条）", false, func(a *facts.Accident) string { return a.Grade().Code() }),
+		own("grade_rank", TInt, "事故等级序数：1 一般 … 4 特别重大", false, func(a *facts.Accident) int { return int(a.Grade()) }),
+		own("reported_on", TDate, "有关部门知悉事故的日期（未给出的，为事故日期）", false, func(a *facts.Accident) facts.Date { return a.Reported() }),
 	)
 	rankObj = newObj[facts.WorkInjuryRank]("work_injury_rank",
-		fld("year", TInt, "统计年度", false, always(func(w *facts.WorkInjuryRank) int { return w.Year })),
-		fld("rank", TInt, "工伤事故起数排名（1为最多）", false, always(func(w *facts.WorkInjuryRank) int { return w.Rank })),
+		own("year", TInt, "统计年度", false, func(w *facts.WorkInjuryRank) int { return w.Year }),
+		own("rank", TInt, "工伤事故起数排名（1为最多）", false, func(w *facts.WorkInjuryRank) int { return w.Rank }),
 	)
 	hazardsObj = newObj[facts.Hazards]("hazards",
-		fld("major_unrectified", TBool, "存在未整改的重大事故隐患", false, always(func(h *facts.Hazards) bool { return h.MajorUnrectified })),
+		own("major_unrectified", TBool, "存在未整改的重大事故隐患", false, func(h *facts.Hazards) bool { return h.MajorUnrectified }),
 		fld("refused_rectification", TBool, "拒不整改重大事故隐患（拒不整改的日期在评估日之后的，不计）", false, func(ev *Eval, h *facts.Hazards) (bool, bool) {
 			if h.RefusedOn != nil && h.RefusedOn.After(ev.asOf) {
 				ev.limit(*h.RefusedOn)
@@ -262,30 +293,30 @@ var (
 		fld("refused_on", TDate, "拒不整改的日期", true, optDateAsOf(func(h *facts.Hazards) *facts.Date { return h.RefusedOn }, "hazards.refused_on")),
 	)
 	policyObj = newObj[facts.Policy]("policy",
-		fld("insured", TBool, "已投保", false, always(func(p *facts.Policy) bool { return p.IsInsured() })),
-		fld("insurer", TStr, "承保机构", false, always(func(p *facts.Policy) string { return p.Insurer })),
-		fld("concluded_on", TDate, "投保（订立或续保）日期（未给出的，为保险起期）", false, always(func(p *facts.Policy) facts.Date { return p.Concluded() })),
-		fld("start", TDate, "保险起期", false, always(func(p *facts.Policy) facts.Date { return p.Start })),
-		fld("end", TDate, "保险止期（含）", false, always(func(p *facts.Policy) facts.Date { return p.End })),
-		fld("insured_employees", TInt, "参保从业人员数", true, optPtr(func(p *facts.Policy) *int { return p.InsuredEmployees })),
-		fld("death_limit", TDec, "每人死亡赔偿限额（元）", true, optPtr(func(p *facts.Policy) *decimal.Decimal { return p.DeathLimit })),
-		fld("disability_limit", TDec, "每人伤残赔偿限额（元）", true, optPtr(func(p *facts.Policy) *decimal.Decimal { return p.DisabilityLimit })),
-		fld("medical_limit", TDec, "每人伤残医疗费赔偿限额（元）", true, optPtr(func(p *facts.Policy) *decimal.Decimal { return p.MedicalLimit })),
-		fld("uniform_limits", TBool, "同一保险金额标准", false, always(func(p *facts.Policy) bool { return p.HasUniformLimits() })),
-		fld("occupational_disease_cover", TBool, "含职业病相关保险", false, always(func(p *facts.Policy) bool { return p.OccupationalDiseaseCover })),
-		fld("prevention_service", TBool, "接受事故预防服务", false, always(func(p *facts.Policy) bool { return p.PreventionService })),
-		fld("premium_charged_to_employees", TBool, "保费摊派给从业人员", false, always(func(p *facts.Policy) bool { return p.PremiumChargedToEmployees })),
-		fld("premium", TDec, "保费（元）", true, optPtr(func(p *facts.Policy) *decimal.Decimal { return p.Premium })),
+		own("insured", TBool, "已投保", false, func(p *facts.Policy) bool { return p.IsInsured() }),
+		own("insurer", TStr, "承保机构", false, func(p *facts.Policy) string { return p.Insurer }),
+		own("concluded_on", TDate, "投保（订立或续保）日期（未给出的，为保险起期）", false, func(p *facts.Policy) facts.Date { return p.Concluded() }),
+		own("start", TDate, "保险起期", false, func(p *facts.Policy) facts.Date { return p.Start }),
+		own("end", TDate, "保险止期（含）", false, func(p *facts.Policy) facts.Date { return p.End }),
+		ownOpt("insured_employees", TInt, "参保从业人员数", true, func(p *facts.Policy) *int { return p.InsuredEmployees }),
+		ownOpt("death_limit", TDec, "每人死亡赔偿限额（元）", true, func(p *facts.Policy) *decimal.Decimal { return p.DeathLimit }),
+		ownOpt("disability_limit", TDec, "每人伤残赔偿限额（元）", true, func(p *facts.Policy) *decimal.Decimal { return p.DisabilityLimit }),
+		ownOpt("medical_limit", TDec, "每人伤残医疗费赔偿限额（元）", true, func(p *facts.Policy) *decimal.Decimal { return p.MedicalLimit }),
+		own("uniform_limits", TBool, "同一保险金额标准", false, func(p *facts.Policy) bool { return p.HasUniformLimits() }),
+		own("occupational_disease_cover", TBool, "含职业病相关保险", false, func(p *facts.Policy) bool { return p.OccupationalDiseaseCover }),
+		own("prevention_service", TBool, "接受事故预防服务", false, func(p *facts.Policy) bool { return p.PreventionService }),
+		own("premium_charged_to_employees", TBool, "保费摊派给从业人员", false, func(p *facts.Policy) bool { return p.PremiumChargedToEmployees }),
+		ownOpt("premium", TDec, "保费（元）", true, func(p *facts.Policy) *decimal.Decimal { return p.Premium }),
 	)
 	historyObj = newObj[facts.PolicyPeriod]("policy_period",
-		fld("start", TDate, "保险起期", false, always(func(p *facts.PolicyPeriod) facts.Date { return p.Start })),
-		fld("end", TDate, "保险止期（含）", false, always(func(p *facts.PolicyPeriod) facts.Date { return p.End })),
+		own("start", TDate, "保险起期", false, func(p *facts.PolicyPeriod) facts.Date { return p.Start }),
+		own("end", TDate, "保险止期（含）", false, func(p *facts.PolicyPeriod) facts.Date { return p.End }),
 		fld("surrendered_on", TDate, "退保日期", true, optDateAsOf(func(p *facts.PolicyPeriod) *facts.Date { return p.SurrenderedOn }, "policy_history.surrendered_on")),
-		fld("insurer", TStr, "承保机构", false, always(func(p *facts.PolicyPeriod) string { return p.Insurer })),
+		own("insurer", TStr, "承保机构", false, func(p *facts.PolicyPeriod) string { return p.Insurer }),
 	)
 	enforcementObj = newObj[facts.Enforcement]("enforcement",
 		fld("ordered_on", TDate, "责令改正决定日期", true, optDateAsOf(func(e *facts.Enforcement) *facts.Date { return e.OrderedOn }, "enforcement.ordered_on")),
-		fld("deadline", TDate, "整改期限（含）", true, optPtr(func(e *facts.Enforcement) *facts.Date { return e.Deadline })),
+		ownOpt("deadline", TDate, "整改期限（含）", true, func(e *facts.Enforcement) *facts.Date { return e.Deadline }),
 		fld("rectified_on", TDate, "改正日期", true, optDateAsOf(func(e *facts.Enforcement) *facts.Date { return e.RectifiedOn }, "enforcement.rectified_on")),
 		fld("fined_on", TDate, "罚款决定日期", true, optDateAsOf(func(e *facts.Enforcement) *facts.Date { return e.FinedOn }, "enforcement.fined_on")),
 		fld("fine_amount", TDec, "罚款数额（元）", true, func(ev *Eval, e *facts.Enforcement) (decimal.Decimal, bool) {
@@ -301,15 +332,15 @@ var (
 		fld("reinspected_on", TDate, "复查日期", true, optDateAsOf(func(e *facts.Enforcement) *facts.Date { return e.ReinspectedOn }, "enforcement.reinspected_on")),
 	)
 	recordObj = newObj[facts.Record]("enforcement_record",
-		fld("kind", code("enforcement_records.kind"), "记录类型：order 责令改正、deadline 延期、fine 罚款、inspection 检查、decision 其他决定", false, always(func(r *facts.Record) string { return r.Kind })),
-		fld("date", TDate, "作出之日", false, always(func(r *facts.Record) facts.Date { return r.Date })),
-		fld("subject", code("enforcement_records.subject"), "所涉事项", false, always(func(r *facts.Record) string { return r.Subject })),
-		fld("deadline", TDate, "整改期限（含）", true, optPtr(func(r *facts.Record) *facts.Date { return r.Deadline })),
+		own("kind", code("enforcement_records.kind"), "记录类型：order 责令改正、deadline 延期、fine 罚款、inspection 检查、decision 其他决定", false, func(r *facts.Record) string { return r.Kind }),
+		own("date", TDate, "作出之日", false, func(r *facts.Record) facts.Date { return r.Date }),
+		own("subject", code("enforcement_records.subject"), "所涉事项", false, func(r *facts.Record) string { return r.Subject }),
+		ownOpt("deadline", TDate, "整改期限（含）", true, func(r *facts.Record) *facts.Date { return r.Deadline }),
 		fld("rectified_on", TDate, "改正日期", true, optDateAsOf(func(r *facts.Record) *facts.Date { return r.RectifiedOn }, "enforcement_records.rectified_on")),
-		fld("amount", TDec, "罚款数额（元）", true, optPtr(func(r *facts.Record) *decimal.Decimal { return r.Amount })),
+		ownOpt("amount", TDec, "罚款数额（元）", true, func(r *facts.Record) *decimal.Decimal { return r.Amount }),
 		fld("tier", code("enforcement_records.tier"), "第一百零九条的哪一段罚款", true, func(_ *Eval, r *facts.Record) (string, bool) { return r.Tier, r.Tier != "" }),
 		fld("result", code("enforcement_records.result"), "检查结果", true, func(_ *Eval, r *facts.Record) (string, bool) { return r.Result, r.Result != "" }),
-		fld("measure", TStr, "决定的内容", false, always(func(r *facts.Record) string { return r.Measure })),
+		own("measure", TStr, "决定的内容", false, func(r *facts.Record) string { return r.Measure }),
 		fld("period_from", TDate, "所涉期间的起始日", true, func(_ *Eval, r *facts.Record) (facts.Date, bool) {
 			if r.Period == nil {
 				return facts.Date{}, false
@@ -324,37 +355,37 @@ var (
 		}),
 	)
 	overdueObj = newObj[Overdue]("overdue_period",
-		fld("from", TDate, "限期届满次日", false, always(func(o *Overdue) facts.Date { return o.From })),
+		own("from", TDate, "限期届满次日", false, func(o *Overdue) facts.Date { return o.From }),
 		fld("to", TDate, "逾期未改正的最后一日；持续中则未给出", true, func(_ *Eval, o *Overdue) (facts.Date, bool) { return o.To, !o.To.IsZero() }),
 		fld("days", TInt, "逾期天数（持续中的计至评估日）", false, func(ev *Eval, o *Overdue) (int, bool) { return ev.days(o.Span()), true }),
-		fld("ordered_on", TDate, "责令限期改正的日期", false, always(func(o *Overdue) facts.Date { return o.OrderedOn })),
-		fld("deadline", TDate, "限期（含，延期后的）", false, always(func(o *Overdue) facts.Date { return o.Deadline })),
+		own("ordered_on", TDate, "责令限期改正的日期", false, func(o *Overdue) facts.Date { return o.OrderedOn }),
+		own("deadline", TDate, "限期（含，延期后的）", false, func(o *Overdue) facts.Date { return o.Deadline }),
 	)
 	refusalObj = newObj[Refusal]("refusal",
-		fld("subject", code("enforcement_records.subject"), "所涉事项", false, always(func(r *Refusal) string { return r.Subject })),
-		fld("ordered_on", TDate, "责令改正的日期", false, always(func(r *Refusal) facts.Date { return r.OrderedOn })),
-		fld("deadline", TDate, "整改期限（含）", true, optPtr(func(r *Refusal) *facts.Date { return r.Deadline })),
-		fld("fined_on", TDate, "责令改正后第一次罚款的日期", true, optPtr(func(r *Refusal) *facts.Date { return r.FinedOn })),
-		fld("amount", TDec, "原处罚数额（元）", true, optPtr(func(r *Refusal) *decimal.Decimal { return r.Amount })),
-		fld("overdue_fined", TBool, "已对逾期未改正作出罚款", false, always(func(r *Refusal) bool { return r.OverdueFined })),
-		fld("refused_on", TDate, "认定拒不改正之日", false, always(func(r *Refusal) facts.Date { return r.RefusedOn })),
-		fld("by", TStr, "认定拒不改正的依据：inspection（复查）、hazards.refused_on、as_of（评估日仍未改正）", false, always(func(r *Refusal) string { return r.By })),
-		fld("from", TDate, "按日连续处罚的起始日（责令改正之日的次日）", false, always(func(r *Refusal) facts.Date { return r.From })),
-		fld("through", TDate, "按日连续处罚的终止日（含）", false, always(func(r *Refusal) facts.Date { return r.Through })),
-		fld("days", TInt, "按日连续处罚的天数", false, always(func(r *Refusal) int { return r.Days })),
+		own("subject", code("enforcement_records.subject"), "所涉事项", false, func(r *Refusal) string { return r.Subject }),
+		own("ordered_on", TDate, "责令改正的日期", false, func(r *Refusal) facts.Date { return r.OrderedOn }),
+		ownOpt("deadline", TDate, "整改期限（含）", true, func(r *Refusal) *facts.Date { return r.Deadline }),
+		ownOpt("fined_on", TDate, "责令改正后第一次罚款的日期", true, func(r *Refusal) *facts.Date { return r.FinedOn }),
+		ownOpt("amount", TDec, "原处罚数额（元）", true, func(r *Refusal) *decimal.Decimal { return r.Amount }),
+		own("overdue_fined", TBool, "已对逾期未改正作出罚款", false, func(r *Refusal) bool { return r.OverdueFined }),
+		own("refused_on", TDate, "认定拒不改正之日", false, func(r *Refusal) facts.Date { return r.RefusedOn }),
+		own("by", TStr, "认定拒不改正的依据：inspection（复查）、hazards.refused_on、as_of（评估日仍未改正）", false, func(r *Refusal) string { return r.By }),
+		own("from", TDate, "按日连续处罚的起始日（责令改正之日的次日）", false, func(r *Refusal) facts.Date { return r.From }),
+		own("through", TDate, "按日连续处罚的终止日（含）", false, func(r *Refusal) facts.Date { return r.Through }),
+		own("days", TInt, "按日连续处罚的天数", false, func(r *Refusal) int { return r.Days }),
 	)
 	deficiencyObj = newObj[Deficiency]("deficiency",
-		fld("from", TDate, "证明的起始日", false, always(func(d *Deficiency) facts.Date { return d.From })),
+		own("from", TDate, "证明的起始日", false, func(d *Deficiency) facts.Date { return d.From }),
 		fld("to", TDate, "终止日（含）；持续中则未给出", true, func(_ *Eval, d *Deficiency) (facts.Date, bool) { return d.To, !d.To.IsZero() }),
 		fld("days", TInt, "天数（持续中的计至评估日）", false, func(ev *Eval, d *Deficiency) (int, bool) { return ev.days(d.Span()), true }),
-		fld("earliest", TDate, "可能的最早起始日", false, always(func(d *Deficiency) facts.Date {
+		own("earliest", TDate, "可能的最早起始日", false, func(d *Deficiency) facts.Date {
 			if d.Earliest.IsZero() {
 				return d.From
 			}
 			return d.Earliest
-		})),
-		fld("fields", tStrs, "未满足的保单要求（requirement 字段）", false, always(func(d *Deficiency) []string { return d.Fields })),
-		fld("concluded_on", TDate, "保单订立（续保）之日", false, always(func(d *Deficiency) facts.Date { return d.ConcludedOn })),
+		}),
+		own("fields", tStrs, "未满足的保单要求（requirement 字段）", false, func(d *Deficiency) []string { return d.Fields }),
+		own("concluded_on", TDate, "保单订立（续保）之日", false, func(d *Deficiency) facts.Date { return d.ConcludedOn }),
 	)
 	PeriodObj = newObj[facts.Period]("period",
 		missingAs("operating_since", fld("from", TDate, "起始日；开始日期未知的（从未投保且未给出开始生产经营日期）未给出", true, func(_ *Eval, p *facts.Period) (facts.Date, bool) { return p.From, !p.From.IsZero() })),

@@ -369,6 +369,18 @@ func (e *evaluator) event(v *rulesets.Violation, vm *vioMemo, item any) {
 		return
 	}
 	oldV, oldVM := vm.self(v, oldSt, e.in.Stack)
+	if oldV != nil && oldV.Rule == r && vm.itemOnly {
+		// the same rule on both days, its condition reading only the
+		// occurrence: it decides the same under the law of either day,
+		// so one evaluation settles an occurrence it does not hold for
+		e.ev.SetItem(item)
+		if ok, err := r.When.Bool(e.ev); err == nil && !ok {
+			if e.in.Trace {
+				e.trace(r.Ref(), "not_matched", nil, e.describe(item))
+			}
+			return
+		}
+	}
 	var oldP Penalty
 	oldOK := false
 	if oldV != nil {

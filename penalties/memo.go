@@ -32,6 +32,9 @@ type vioMemo struct {
 	tierRules    []*rulesets.PenaltyRule
 	// fine is the rounded range when both bounds are constants.
 	fine *Range
+	// itemOnly: the rule's condition reads only its occurrence, whose
+	// fields read the same whatever the Eval's stack and date
+	itemOnly bool
 }
 
 func memoOf(st *rulesets.Stack) *stackMemo {
@@ -79,6 +82,7 @@ func newStackMemo(st *rulesets.Stack) *stackMemo {
 			vm.cites = clip(cites)
 		}
 		vm.rules, vm.measures, vm.consequences = clip(vm.rules), clip(vm.measures), clip(vm.consequences)
+		vm.itemOnly = !r.Continuing && r.Each.ItemsReadAlike() && r.When.ReadsOnlyItem()
 		if f := r.Fine; f != nil {
 			lo, ok1 := f.Min.Literal()
 			hi, ok2 := f.Max.Literal()

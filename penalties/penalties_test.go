@@ -675,6 +675,64 @@ func TestUndeterminedRuleAndTrace(t *testing.T) {
 	}
 }
 
+// A rule whose condition reads only its occurrence (an accident's own
+// fields) is decided once when the same rule is in force on both days;
+// when the rules of the two days differ, both are still asked, so that the
+// trace says why nothing follows and an old rule's missing fact is still
+// reported.
+func TestEventConditionOnBothDays(t *testing.T) {
+	acc := func(when string) string { return penaltiesKey + accident("acc", when, "1", "2", "") }
+	for _, c := range []struct {
+		name, facts  string
+		docs         []string
+		trace        []string
+		undetermined string
+		penalties    int
+	}{
+		{name: "the same rule, not holding: not matched", facts: "accidents: [{date: 2022-06-01, deaths: 1, unit_liable: false}]\n",
+			docs:  []string{law("2020", "2020-01-01", "", acc("item.unit_liable")), law("2022", "2022-01-01", "2020", acc("item.unit_liable"))},
+			trace: []string{"test/law@2022#acc not_matched"}},
+		{name: "the old rule holds, the new one does not: skipped, as the new law says", facts: "accidents: [{date: 2021-03-01, deaths: 1, unit_liable: true}]\n",
+			docs:  []string{law("2020", "2020-01-01", "", acc("item.unit_liable")), law("2022", "2022-01-01", "2020", acc("item.deaths > 1"))},
+			trace: []string{"test/law@2022#acc skipped 作出处罚决定时的规定已不认为是违法行为"}},
+		{name: "the old rule needs a fact not given: undetermined", facts: "accidents: [{date: 2021-03-01, deaths: 1, unit_liable: true}]\n",
+			docs:         []string{law("2020", "2020-01-01", "", acc("principal_income > 100000 && item.unit_liable")), law("2022", "2022-01-01", "2020", acc("item.deaths > 1"))},
+			trace:        []string{"test/law@2020#acc undetermined"},
+			undetermined: "test/law@2020#acc"},
+		{name: "the same rule reading the obligation: asked on the day, mandatory then (not on the decision date)", facts: "accidents: [{date: 2021-06-01, deaths: 1, unit_liable: true}]\n",
+			docs: []string{law("2020", "2020-01-01", "", "coverage:\n  - {id: recent, obligation: mandatory, when: 'len(accidents_within(1)) > 0', text: 近一年有事故的应当投保, cite: {source: s, article: 第二条}}\n"+
+				acc(`obligation == "mandatory" && item.unit_liable`))},
+			trace: []string{"test/law@2020#acc matched"}, penalties: 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res := evaluateTrace(t, true, plant+"employees: 50\n"+c.facts, "2023-01-01", c.docs...)
+			var got []string
+			for _, e := range res.Trace {
+				if strings.HasSuffix(e.Rule, "#acc") {
+					s := e.Rule + " " + e.Outcome
+					if e.Outcome == "skipped" {
+						s += " " + strings.TrimSuffix(strings.SplitN(e.Detail, "：", 2)[1], "，适用新的规定（从旧兼从轻）")
+					}
+					got = append(got, s)
+				}
+			}
+			if diff := cmp.Diff(c.trace, got); diff != "" {
+				t.Errorf("trace (-want +got):\n%s", diff)
+			}
+			var und []string
+			for _, u := range res.Undetermined {
+				und = append(und, u.Rule)
+			}
+			if strings.Join(und, ",") != c.undetermined {
+				t.Errorf("undetermined %v, want %q", und, c.undetermined)
+			}
+			if len(res.Penalties) != c.penalties {
+				t.Errorf("penalties %+v, want %d", res.Penalties, c.penalties)
+			}
+		})
+	}
+}
+
 // Consequences apply as their conditions say, on the obligation coverage
 // set.
 func TestConsequences(t *testing.T) {

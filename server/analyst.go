@@ -448,6 +448,11 @@ func confined(name string, data []byte) *Problem {
 var impactFields = []string{"at", "insurer", "format", "lang", "top", "bins", "generate", "seed", "book_format"}
 
 func (s *Server) handleImpact(c *call, w http.ResponseWriter, r *http.Request) {
+	// the book part is read by the impact's pipelines, in goroutines of
+	// their own: the body is closed (any Read ended) before returning
+	body := newBookBody(r.Body, nil, w)
+	defer body.close()
+	r.Body = io.NopCloser(body)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		writeProblem(w, c, newProblem(http.StatusUnsupportedMediaType, "request.media_type", "Unsupported media type",
@@ -482,7 +487,7 @@ func (s *Server) handleImpact(c *call, w http.ResponseWriter, r *http.Request) {
 			}
 			rs = append(rs, fileText{Name: part.FileName(), Text: string(data)})
 		case name == "book":
-			s.impact(c, w, r, fields, rs, part)
+			s.impact(c, w, r, fields, rs, part, body)
 			return
 		case contains(impactFields, name):
 			data, err := io.ReadAll(io.LimitReader(part, 257))
@@ -496,7 +501,7 @@ func (s *Server) handleImpact(c *call, w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.impact(c, w, r, fields, rs, nil)
+	s.impact(c, w, r, fields, rs, nil, body)
 }
 
 func contains(xs []string, x string) bool {
@@ -515,7 +520,7 @@ func bookOrBad(err error) *Problem {
 	return badRequest("the multipart body cannot be read: %v", err)
 }
 
-func (s *Server) impact(c *call, w http.ResponseWriter, r *http.Request, fields map[string]string, rs []fileText, book *multipart.Part) {
+func (s *Server) impact(c *call, w http.ResponseWriter, r *http.Request, fields map[string]string, rs []fileText, book *multipart.Part, body *bookBody) {
 	if len(rs) == 0 {
 		writeProblem(w, c, badRequest("no edited ruleset: send one part named ruleset or more, before the book"))
 		return
@@ -597,7 +602,11 @@ func (s *Server) impact(c *call, w http.ResponseWriter, r *http.Request, fields 
 		if o.Format == portfolio.XLSX {
 			f, err := spool(book, min(s.cfg.Limits.XLSX, s.cfg.Limits.Book))
 			if err != nil {
-				writeProblem(w, c, problemOf(err))
+				p := connectionProblem("impact", s.cfg.Limits.BookTimeout, body.readErr(), nil)
+				if p == nil {
+					p = problemOf(err)
+				}
+				writeProblem(w, c, p)
 				return
 			}
 			defer f.Close()
@@ -638,21 +647,31 @@ func (s *Server) impact(c *call, w http.ResponseWriter, r *http.Request, fields 
 	var cw *portfolio.ChangedWriter
 	if format == "changed-csv" {
 		http.NewResponseController(w).EnableFullDuplex() // the list streams while the book arrives
-		lw = &lazyWriter{w: w}
+		lw = &lazyWriter{w: w, contentType: "text/csv; charset=utf-8"}
 		w.Header().Set("Content-Disposition", `attachment; filename="changed.csv"`)
-		cw = portfolio.NewChangedWriter(&csvWriter{lw}, portfolio.CSV)
+		cw = portfolio.NewChangedWriter(lw, portfolio.CSV)
 		o.ChangedTo = cw.Write
 		o.KeepChanged = -1
 	}
 	rep, err := portfolio.Impact(r.Context(), c.st.eng, in, after, o)
+	// the pipelines may still be reading the body: end that first
+	var sendErr error
+	if lw != nil {
+		sendErr = lw.err
+	}
+	cp := connectionProblem("impact", s.cfg.Limits.BookTimeout, body.close(), sendErr)
 	if err != nil {
 		if lw != nil && lw.committed {
 			// the CSV was streaming: end it on a complete row, and say so
 			// in the log (the status is sent)
 			cw.Close()
-			if c.problem = connectionProblem(nil, lw.err); c.problem == nil {
+			if c.problem = cp; c.problem == nil {
 				c.problem = bookProblem(err)
 			}
+			return
+		}
+		if cp != nil {
+			writeProblem(w, c, cp)
 			return
 		}
 		if r.Context().Err() != nil {
@@ -671,6 +690,9 @@ func (s *Server) impact(c *call, w http.ResponseWriter, r *http.Request, fields 
 			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		}
 		cw.Close()
+		if cp := connectionProblem("impact", s.cfg.Limits.BookTimeout, nil, lw.err); cp != nil {
+			c.problem = cp // the list was cut short: the log says so (the status is sent)
+		}
 	case "json":
 		var b bytes.Buffer
 		enc := json.NewEncoder(&b)
@@ -696,16 +718,4 @@ func (s *Server) impact(c *call, w http.ResponseWriter, r *http.Request, fields 
 		h.Set("Content-Type", "text/plain; charset=utf-8")
 		report.WriteImpactLang(w, rep, lang)
 	}
-}
-
-// csvWriter sets the CSV's content type before its first byte.
-type csvWriter struct{ lw *lazyWriter }
-
-func (c *csvWriter) Write(b []byte) (int, error) {
-	if !c.lw.committed {
-		c.lw.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		c.lw.committed = true
-		c.lw.w.WriteHeader(http.StatusOK)
-	}
-	return c.lw.w.Write(b)
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"hash"
 	"io"
 	"mime"
 	"net/http"
@@ -106,6 +105,8 @@ func spool(body io.Reader, limit int64) (*os.File, error) {
 type lazyWriter struct {
 	w         http.ResponseWriter
 	committed bool
+	// contentType is the answer's (default application/x-ndjson)
+	contentType string
 	// err is the first failure to send: the client stopped taking the
 	// answer (it went away, or its connection broke)
 	err error
@@ -114,7 +115,11 @@ type lazyWriter struct {
 func (l *lazyWriter) Write(b []byte) (int, error) {
 	if !l.committed {
 		l.committed = true
-		l.w.Header().Set("Content-Type", "application/x-ndjson")
+		ct := l.contentType
+		if ct == "" {
+			ct = "application/x-ndjson"
+		}
+		l.w.Header().Set("Content-Type", ct)
 		l.w.WriteHeader(http.StatusOK)
 	}
 	n, err := l.w.Write(b)
@@ -136,41 +141,6 @@ func (l *lazyWriter) Flush() error {
 			l.err = err
 		}
 		return err
-	}
-	return nil
-}
-
-// hashingReader hashes what is read through it, and keeps the first error
-// reading the request body gave other than its end.
-type hashingReader struct {
-	r   io.Reader
-	h   hash.Hash
-	err error
-}
-
-func (h *hashingReader) Read(p []byte) (int, error) {
-	n, err := h.r.Read(p)
-	h.h.Write(p[:n])
-	if err != nil && err != io.EOF && h.err == nil {
-		h.err = err
-	}
-	return n, err
-}
-
-// connectionProblem is the problem of a batch whose connection failed,
-// which is not the book's fault (and not a 422): the book stopped
-// arriving before its end (readErr, from the request body), or the answer
-// could not be sent (writeErr). It is nil when neither happened, and for a
-// body over the endpoint's limit (problemOf's request.too_large).
-func connectionProblem(readErr, writeErr error) *Problem {
-	var mbe *http.MaxBytesError
-	switch {
-	case writeErr != nil:
-		return newProblem(http.StatusServiceUnavailable, "request.cancelled", "The batch was stopped",
-			"the client stopped taking the answer: "+writeErr.Error())
-	case readErr != nil && !errors.As(readErr, &mbe):
-		return newProblem(http.StatusBadRequest, "request.incomplete", "The request body did not arrive in full",
-			"the book stopped arriving before its end (the client went away, or its connection broke): "+readErr.Error())
 	}
 	return nil
 }
@@ -217,12 +187,13 @@ func (s *Server) handleBatch(c *call, w http.ResponseWriter, r *http.Request) {
 	// telling that reads and writes interleave (a client must read the
 	// answer while it sends the book, as Go's, curl and most do)
 	http.NewResponseController(w).EnableFullDuplex()
-	hr := &hashingReader{r: r.Body, h: sha256.New()}
+	hr := newBookBody(r.Body, sha256.New(), w)
+	defer hr.close()
 	var in io.Reader = hr
 	if o.Format == portfolio.XLSX {
 		f, err := spool(hr, min(s.cfg.Limits.XLSX, s.cfg.Limits.Book))
 		if err != nil {
-			p := connectionProblem(hr.err, nil)
+			p := connectionProblem("batch", s.cfg.Limits.BookTimeout, hr.readErr(), nil)
 			if p == nil {
 				p = problemOf(err)
 			}
@@ -250,7 +221,8 @@ func (s *Server) handleBatch(c *call, w http.ResponseWriter, r *http.Request) {
 	defer s.streamGC()()
 	lw := &lazyWriter{w: w}
 	sum, err := portfolio.Batch(r.Context(), c.st.eng, in, lw, o)
-	cp := connectionProblem(hr.err, lw.err)
+	// the pipeline may still be reading the body: end that first
+	cp := connectionProblem("batch", s.cfg.Limits.BookTimeout, hr.close(), lw.err)
 	if err != nil && sum.Read == 0 && !lw.committed {
 		if cp == nil {
 			cp = bookProblem(err)

@@ -2,17 +2,22 @@ package server_test
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/anzexian/anzexian/internal/testkit"
+	"github.com/anzexian/anzexian/portfolio"
 	"github.com/anzexian/anzexian/server"
 )
 
@@ -72,9 +77,117 @@ func TestBatchClientGoesAwayMidBook(t *testing.T) {
 		}
 	}
 	conn.Close() // the rest of the book never comes
+	// whichever the server notices first, the body cut short or the
+	// request cancelled, the client went away
 	l := requestLine(t, log, "/v1/batch")
-	if !strings.Contains(l, "problem=request.incomplete") {
-		t.Errorf("the log says %s\nwant problem=request.incomplete", l)
+	if !strings.Contains(l, "problem=request.incomplete") && !strings.Contains(l, "problem=request.cancelled") {
+		t.Errorf("the log says %s\nwant problem=request.incomplete or request.cancelled", l)
+	}
+}
+
+// cutShort is a body that ends in an error after its text: a connection
+// that broke.
+func cutShort(text []byte) io.Reader {
+	return io.MultiReader(bytes.NewReader(text), iotest.ErrReader(io.ErrUnexpectedEOF))
+}
+
+// A body that breaks off is request.incomplete, deterministically when
+// nothing else happens to the request: after answers were sent (the
+// summary's error; the status is sent), and before (400, for an XLSX book
+// spooled first).
+func TestBatchBodyCutShort(t *testing.T) {
+	t.Run("jsonl", func(t *testing.T) {
+		log, s, _ := logged(t)
+		req := httptest.NewRequest("POST", "/v1/batch?at=2026-01-01", cutShort([]byte(strings.Repeat(bookLine, 3)+bookLine[:20])))
+		req.Header.Set("Content-Type", "application/x-ndjson")
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, req)
+		lines := strings.Split(strings.TrimSpace(w.Body.String()), "\n")
+		var tail struct {
+			Summary portfolio.BatchSummary `json:"summary"`
+			Error   *server.Problem        `json:"error"`
+		}
+		if err := json.Unmarshal([]byte(lines[len(lines)-1]), &tail); err != nil || tail.Error == nil || tail.Error.Code != "request.incomplete" || tail.Summary.Written != 3 {
+			t.Errorf("the summary: %s", lines[len(lines)-1])
+		}
+		if l := requestLine(t, log, "/v1/batch"); !strings.Contains(l, "problem=request.incomplete") {
+			t.Errorf("the log says %s", l)
+		}
+	})
+	t.Run("xlsx", func(t *testing.T) {
+		_, s, _ := logged(t)
+		book := readFile(t, "../examples/workbooks/企业清单.xlsx")
+		req := httptest.NewRequest("POST", "/v1/batch?at=2026-01-01", cutShort(book[:len(book)/2]))
+		req.Header.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, req)
+		var p server.Problem
+		if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil || w.Code != http.StatusBadRequest || p.Code != "request.incomplete" {
+			t.Errorf("%d %s, want 400 request.incomplete", w.Code, w.Body.String())
+		}
+	})
+}
+
+// A client that is still there when the time limit runs out, still
+// sending, is told the batch took too long (not that it went away, nor
+// that its book is bad).
+func TestBatchTimeLimitWhileReading(t *testing.T) {
+	var log testkit.Buffer
+	_, ts := testServer(t, server.Config{Limits: server.Limits{BookTimeout: time.Second},
+		Logger: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	fmt.Fprintf(conn, "POST /v1/batch?at=2026-01-01 HTTP/1.1\r\nHost: test\r\nContent-Type: application/x-ndjson\r\nContent-Length: 100000\r\n\r\n%s%s", bookLine, bookLine)
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body) // the client reads to the end
+	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
+	if !strings.Contains(lines[len(lines)-1], `"code":"request.timeout"`) {
+		t.Errorf("the answer ends %s\nwant the summary with request.timeout", lines[len(lines)-1])
+	}
+	if l := requestLine(t, &log, "/v1/batch"); !strings.Contains(l, "problem=request.timeout") {
+		t.Errorf("the log says %s\nwant problem=request.timeout", l)
+	}
+}
+
+// A batch that stops at a bad record while the client is still sending
+// returns only once nothing reads the body any more: the server may then
+// read the connection itself. The answer is whole, and the server neither
+// hangs nor panics (net/http: "invalid concurrent Body.Read call").
+func TestBatchStopsWhileTheBookArrives(t *testing.T) {
+	log, _, ts := logged(t)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	// a bad record, then a book that is still arriving (it never does)
+	fmt.Fprintf(conn, "POST /v1/batch?at=2026-01-01 HTTP/1.1\r\nHost: test\r\nContent-Type: application/x-ndjson\r\nContent-Length: 100000\r\n\r\n%s{\"region\": 7}\n%s", bookLine, bookLine)
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("reading the answer: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[1], `"code":"book.bad_record"`) {
+		t.Errorf("the answer:\n%s\nwant one answer and the summary with book.bad_record", body)
+	}
+	l := requestLine(t, log, "/v1/batch")
+	if strings.Contains(log.String(), "panic") {
+		t.Errorf("the server panicked:\n%s", log.String())
+	}
+	if !strings.Contains(l, "problem=book.bad_record") {
+		t.Errorf("the log says %s", l)
 	}
 }
 
@@ -93,6 +206,20 @@ func (b *brokenPipe) Write(p []byte) (int, error) {
 	}
 	b.wrote += len(p)
 	return len(p), nil
+}
+
+// An impact's changed list whose client went away is logged as such, not
+// as a clean answer (the list's writer drops its errors) nor as a bad book.
+func TestImpactClientStopsReading(t *testing.T) {
+	log, s, _ := logged(t)
+	ct, body := multipartBody(t, [][3]string{{"at", "", "2026-01-01"}, {"format", "", "changed-csv"}, {"ruleset", "edited/cn/rating-baseline.yaml", editedBaseline(t)}, {"generate", "", "3000"}})
+	req := httptest.NewRequest("POST", "/v1/impact", bytes.NewReader(body))
+	req.Header.Set("Content-Type", ct)
+	w := &brokenPipe{h: http.Header{}, wrote: 1} // gone before the first byte
+	s.Handler().ServeHTTP(w, req)
+	if l := requestLine(t, log, "/v1/impact"); !strings.Contains(l, "problem=request.cancelled") {
+		t.Errorf("the log says %s\nwant problem=request.cancelled", l)
+	}
 }
 
 // A client that stops reading the answer is not a bad book either: the

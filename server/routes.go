@@ -352,3 +352,7 @@ func (r *recorder) Write(b []byte) (int, error) {
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 func (r *recorder) Flush() { http.NewResponseController(r.ResponseWriter).Flush() }
+
+// FlushError is Flush with its error: http.ResponseController prefers it
+// to Flush, so a batch that flushes learns that the client went away.
+func (r *recorder) FlushError() error { return http.NewResponseController(r.ResponseWriter).Flush() }

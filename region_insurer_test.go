@@ -2,10 +2,12 @@ package anzexian_test
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/anzexian/anzexian"
+	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/rulesets"
 )
@@ -107,5 +109,55 @@ func TestInsurerWithoutFiling(t *testing.T) {
 	}
 	if strings.Contains(strings.Join(a.Notes, "\n"), "没有费率备案") {
 		t.Errorf("a note on a filing that applies: %q", a.Notes)
+	}
+}
+
+// The timeline lists the days a ruleset took effect for the insurer the
+// answer is for: an insurer's filing that has ended is not in the stack
+// of the as-of date (the same stack as without an insurer), yet its first
+// day is in that insurer's timeline, and not in anyone else's.
+func TestTimelineRulesetEventsByInsurer(t *testing.T) {
+	src, err := os.ReadFile("examples/rulesets/filing-example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ended := strings.Replace(string(src), "effective: {from: 2025-03-29}", "effective: {from: 2019-01-01, until: 2020-12-31}", 1)
+	if ended == string(src) {
+		t.Fatal("the example filing's effective line moved: update the test")
+	}
+	f := mustFacts(t, `{"region": "650100", "sectors": ["transport.road"], "employees": 100, "risk_level": "moderate"}`)
+	filingEvent := func(a *anzexian.Assessment) bool {
+		for _, e := range a.Timeline.Events {
+			if e.Kind == "ruleset" && strings.HasPrefix(e.Ref, "cn/filing/example-insurer@") && e.Date == facts.MustParseDate("2019-01-01") {
+				return true
+			}
+		}
+		return false
+	}
+	// either order, each on a registry of its own (the memos live on its
+	// stacks): the first answer's must not serve the other
+	for _, order := range [][]string{{"", "示例财产保险股份有限公司"}, {"示例财产保险股份有限公司", ""}} {
+		base, err := rulesets.LoadBundled()
+		if err != nil {
+			t.Fatal(err)
+		}
+		reg, err := base.With(diag.File{Name: "ended-filing.yaml", Data: []byte(ended)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eng := anzexian.NewWithRegistry(reg)
+		for _, insurer := range order {
+			opts := []anzexian.Option{anzexian.At(asOf2026)}
+			if insurer != "" {
+				opts = append(opts, anzexian.Insurer(insurer))
+			}
+			a, err := eng.Assess(f, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := filingEvent(a); got != (insurer != "") {
+				t.Errorf("insurer %q (order %q): the filing's first day in the timeline: %v", insurer, order, got)
+			}
+		}
 	}
 }

@@ -29,14 +29,12 @@ func (t *Timeline) Finish(ev *lang.Eval, st *rulesets.Stack, reg *rulesets.Regis
 
 var notes = []string{NoteConstant}[:1:1]
 
-type eventsKey struct{ region, insurer string }
-
-// eventsMemo holds a stack's ruleset events by region and insurer: by
-// region alone when there is no insurer (most answers), a string key
-// being several times cheaper to look up than a pair of them.
+// eventsMemo holds a stack's ruleset events by region. A stack belongs to
+// one insurer (the registry keeps stacks by insurer and layers), so the
+// region is the whole key: a string, several times cheaper to look up than
+// a pair of them (TestTimelineRulesetEventsByInsurer holds it to that).
 type eventsMemo struct {
 	byRegion cowmap.Map[string, []Event]
-	m        cowmap.Map[eventsKey, []Event]
 }
 
 var eventsMemoKey = rulesets.NewMemoKey()
@@ -48,12 +46,7 @@ func rulesetEvents(st *rulesets.Stack, reg *rulesets.Registry, region, insurer s
 		return nil
 	}
 	em := st.MemoAt(eventsMemoKey, func() any { return new(eventsMemo) }).(*eventsMemo)
-	k := eventsKey{region, insurer}
-	if insurer == "" {
-		if es, ok := em.byRegion.Load(region); ok {
-			return es
-		}
-	} else if es, ok := em.m.Load(k); ok {
+	if es, ok := em.byRegion.Load(region); ok {
 		return es
 	}
 	var out []Event
@@ -64,10 +57,7 @@ func rulesetEvents(st *rulesets.Stack, reg *rulesets.Registry, region, insurer s
 			}
 		}
 	}
-	if insurer == "" {
-		return em.byRegion.Store(region, out[:len(out):len(out)], 4096)
-	}
-	return em.m.Store(k, out[:len(out):len(out)], 4096)
+	return em.byRegion.Store(region, out[:len(out):len(out)], 4096)
 }
 
 // cover lays the state of insurance on every day of the timeline.

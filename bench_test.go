@@ -86,14 +86,18 @@ func BenchmarkAssess(b *testing.B) {
 	}
 	for _, e := range benchEnterprises {
 		f := benchFacts(b, e.doc)
-		for _, trace := range []bool{false, true} {
-			name := e.name + "/trace=off"
-			opts := []anzexian.Option{anzexian.At(asOf2026)}
-			if trace {
-				name = e.name + "/trace=on"
-				opts = append(opts, anzexian.WithTrace())
-			}
-			b.Run(name, func(b *testing.B) {
+		// trace off and on, and off in a Scratch as batch assesses: each
+		// answer in the memory of the last
+		for _, v := range []struct {
+			name string
+			opts []anzexian.Option
+		}{
+			{"trace=off", nil},
+			{"trace=on", []anzexian.Option{anzexian.WithTrace()}},
+			{"reuse", []anzexian.Option{anzexian.Reuse(new(anzexian.Scratch))}},
+		} {
+			opts := append([]anzexian.Option{anzexian.At(asOf2026)}, v.opts...)
+			b.Run(e.name+"/"+v.name, func(b *testing.B) {
 				b.ReportAllocs()
 				c := startCPU()
 				for b.Loop() {
@@ -104,19 +108,6 @@ func BenchmarkAssess(b *testing.B) {
 				c.report(b)
 			})
 		}
-		b.Run(e.name+"/reuse", func(b *testing.B) {
-			// as batch assesses: each answer in the memory of the last
-			var sc anzexian.Scratch
-			opts := []anzexian.Option{anzexian.At(asOf2026), anzexian.Reuse(&sc)}
-			b.ReportAllocs()
-			c := startCPU()
-			for b.Loop() {
-				if _, err := eng.Assess(f, opts...); err != nil {
-					b.Fatal(err)
-				}
-			}
-			c.report(b)
-		})
 		if e.name == "hunan-hazchem" {
 			// The hand-written reference gives the same Assessment
 			// (TestReferenceAssessAgrees).

@@ -119,6 +119,11 @@ func csvScan(b []byte, st int) int {
 		}
 		b = b[q:]
 	}
+	return csvScanBytes(b, st)
+}
+
+// csvScanBytes is csvScan byte by byte, without the skip.
+func csvScanBytes(b []byte, st int) int {
 	for _, c := range b {
 		switch st {
 		case csvFieldStart:

@@ -47,26 +47,34 @@ func requestLine(t *testing.T, log *testkit.Buffer, path string) string {
 	return ""
 }
 
-const bookLine = `{"region": "430100", "sectors": ["other"], "employees": 5}` + "\n"
-
-// A client that goes away while its book is still arriving has not sent a
-// bad book: the batch says the body was cut short (400), not 422
-// book.invalid.
-func TestBatchClientGoesAwayMidBook(t *testing.T) {
-	log, _, ts := logged(t)
+// postBookStart sends, on a connection of its own, the head of a batch
+// request whose body says it is 100,000 bytes long and the start of that
+// body, and reads the answer's head: the client goes on (or not) with the
+// connection.
+func postBookStart(t *testing.T, ts *httptest.Server, start string) (net.Conn, *http.Response) {
+	t.Helper()
 	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	t.Cleanup(func() { conn.Close() })
 	conn.SetDeadline(time.Now().Add(30 * time.Second))
-	// two records of a book that says it is much longer
-	fmt.Fprintf(conn, "POST /v1/batch?at=2026-01-01 HTTP/1.1\r\nHost: test\r\nContent-Type: application/x-ndjson\r\nContent-Length: 100000\r\n\r\n%s%s", bookLine, bookLine)
-	br := bufio.NewReader(conn)
-	res, err := http.ReadResponse(br, nil)
+	fmt.Fprintf(conn, "POST /v1/batch?at=2026-01-01 HTTP/1.1\r\nHost: test\r\nContent-Type: application/x-ndjson\r\nContent-Length: 100000\r\n\r\n%s", start)
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return conn, res
+}
+
+const bookLine = `{"region": "430100", "sectors": ["other"], "employees": 5}` + "\n"
+
+// A client that goes away while its book is still arriving has not sent a
+// bad book: the log says the client went away, not 422 book.invalid.
+func TestBatchClientGoesAwayMidBook(t *testing.T) {
+	log, _, ts := logged(t)
+	// two records of a book that says it is much longer
+	conn, res := postBookStart(t, ts, bookLine+bookLine)
 	if res.StatusCode != 200 {
 		t.Fatalf("status %d", res.StatusCode)
 	}
@@ -135,17 +143,7 @@ func TestBatchTimeLimitWhileReading(t *testing.T) {
 	var log testkit.Buffer
 	_, ts := testServer(t, server.Config{Limits: server.Limits{BookTimeout: time.Second},
 		Logger: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))})
-	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(30 * time.Second))
-	fmt.Fprintf(conn, "POST /v1/batch?at=2026-01-01 HTTP/1.1\r\nHost: test\r\nContent-Type: application/x-ndjson\r\nContent-Length: 100000\r\n\r\n%s%s", bookLine, bookLine)
-	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, res := postBookStart(t, ts, bookLine+bookLine)
 	body, _ := io.ReadAll(res.Body) // the client reads to the end
 	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
 	if !strings.Contains(lines[len(lines)-1], `"code":"request.timeout"`) {
@@ -162,18 +160,8 @@ func TestBatchTimeLimitWhileReading(t *testing.T) {
 // hangs nor panics (net/http: "invalid concurrent Body.Read call").
 func TestBatchStopsWhileTheBookArrives(t *testing.T) {
 	log, _, ts := logged(t)
-	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(30 * time.Second))
 	// a bad record, then a book that is still arriving (it never does)
-	fmt.Fprintf(conn, "POST /v1/batch?at=2026-01-01 HTTP/1.1\r\nHost: test\r\nContent-Type: application/x-ndjson\r\nContent-Length: 100000\r\n\r\n%s{\"region\": 7}\n%s", bookLine, bookLine)
-	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, res := postBookStart(t, ts, bookLine+"{\"region\": 7}\n"+bookLine)
 	body, err := io.ReadAll(res.Body)
 	if err != nil {
 		t.Fatalf("reading the answer: %v", err)

@@ -255,7 +255,7 @@ func (s *Server) handleBatch(c *call, w http.ResponseWriter, r *http.Request) {
 	s.metrics.assessed.WithLabelValues("batch", "error").Add(float64(sum.Skipped + sum.Failed))
 	if s.dlog != nil {
 		line := appendBatchDecision(nil, &decision{time: time.Now(), requestID: c.id, keyID: c.key.ID, endpoint: "batch",
-			factsDigest: "sha256:" + hex.EncodeToString(hr.h.Sum(nil))}, c.st, o, sum)
+			factsDigest: "sha256:" + hex.EncodeToString(hr.digest())}, c.st, o, sum)
 		if derr := s.dlog.Append(line, 1); derr != nil && ep == nil {
 			ep = newProblem(http.StatusInternalServerError, "decision_log.failed", "The batch could not be recorded in the decision log", "")
 		}

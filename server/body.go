@@ -86,6 +86,13 @@ func (b *bookBody) close() error {
 	return b.err
 }
 
+// digest is the hash of what was read, under the lock a late Read takes.
+func (b *bookBody) digest() []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.h.Sum(nil)
+}
+
 // readErr is the first error reading gave other than the end; call it
 // after close (before, the pipeline may still be reading).
 func (b *bookBody) readErr() error {

@@ -600,12 +600,8 @@ func (s *Server) impact(c *call, w http.ResponseWriter, r *http.Request, fields 
 		}
 		in = book
 		if o.Format == portfolio.XLSX {
-			f, err := spool(book, min(s.cfg.Limits.XLSX, s.cfg.Limits.Book))
-			if err != nil {
-				p := connectionProblem("impact", s.cfg.Limits.BookTimeout, body.readErr(), nil)
-				if p == nil {
-					p = problemOf(err)
-				}
+			f, p := s.spoolBook(book, body, "impact")
+			if p != nil {
 				writeProblem(w, c, p)
 				return
 			}
@@ -689,7 +685,7 @@ func (s *Server) impact(c *call, w http.ResponseWriter, r *http.Request, fields 
 		if !lw.committed {
 			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		}
-		cw.Close()
+		cw.Close() // writes what the list still held: asked after it, not before
 		if cp := connectionProblem("impact", s.cfg.Limits.BookTimeout, nil, lw.err); cp != nil {
 			c.problem = cp // the list was cut short: the log says so (the status is sent)
 		}

@@ -78,6 +78,20 @@ func quoteOr(s, empty string) string {
 	return `"` + s + `"`
 }
 
+// spoolBook spools an XLSX book read through body (spool) within the
+// endpoint's limits, and says why it could not: the connection's problem
+// when reading failed, else the error's.
+func (s *Server) spoolBook(book io.Reader, body *bookBody, what string) (*os.File, *Problem) {
+	f, err := spool(book, min(s.cfg.Limits.XLSX, s.cfg.Limits.Book))
+	if err == nil {
+		return f, nil
+	}
+	if p := connectionProblem(what, s.cfg.Limits.BookTimeout, body.readErr(), nil); p != nil {
+		return nil, p
+	}
+	return nil, problemOf(err)
+}
+
 // spool copies an XLSX body to a temporary file, at most limit bytes, and
 // returns it opened at its start; the caller closes and removes it.
 func spool(body io.Reader, limit int64) (*os.File, error) {
@@ -191,12 +205,8 @@ func (s *Server) handleBatch(c *call, w http.ResponseWriter, r *http.Request) {
 	defer hr.close()
 	var in io.Reader = hr
 	if o.Format == portfolio.XLSX {
-		f, err := spool(hr, min(s.cfg.Limits.XLSX, s.cfg.Limits.Book))
-		if err != nil {
-			p := connectionProblem("batch", s.cfg.Limits.BookTimeout, hr.readErr(), nil)
-			if p == nil {
-				p = problemOf(err)
-			}
+		f, p := s.spoolBook(hr, hr, "batch")
+		if p != nil {
 			writeProblem(w, c, p)
 			return
 		}

@@ -351,7 +351,7 @@ func (r *recorder) Write(b []byte) (int, error) {
 // flushing).
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-func (r *recorder) Flush() { http.NewResponseController(r.ResponseWriter).Flush() }
+func (r *recorder) Flush() { r.FlushError() }
 
 // FlushError is Flush with its error: http.ResponseController prefers it
 // to Flush, so a batch that flushes learns that the client went away.

@@ -2,6 +2,7 @@ package rulesets_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -277,6 +278,44 @@ func TestEvalErrorText(t *testing.T) {
 	}
 	if got := answer.Outcome(true, nil) + "," + answer.Outcome(false, nil) + "," + answer.Outcome(true, err); got != "matched,not_matched,undetermined" {
 		t.Errorf("Outcome = %s", got)
+	}
+}
+
+// An expression that needs the same missing facts again gives the error it
+// gave before (an answer's undetermined lists share it), and another error
+// when other facts are missing: never the list of the last time.
+func TestMissingErrorShared(t *testing.T) {
+	reg := loadDoc(t, exprDoc("employees > 1 || annual_revenue > 1"))
+	bare, some := mustFacts(t, bareFacts), mustFacts(t, bareFacts+"employees: 0\n")
+	missing := func(f *facts.Facts) *lang.EvalError {
+		t.Helper()
+		_, err, _ := evalRule(t, reg, f, asOf, "r")
+		var ee *lang.EvalError
+		if !errors.As(err, &ee) {
+			t.Fatalf("%v is not an *EvalError", err)
+		}
+		return ee
+	}
+	first := missing(bare)
+	if again := missing(bare); again != first {
+		t.Errorf("the same facts missing: a new error %p, want the first %p", again, first)
+	}
+	other := missing(some)
+	if !slices.Equal(other.Missing, []string{"annual_revenue"}) {
+		t.Errorf("employees given: Missing = %v, want [annual_revenue]", other.Missing)
+	}
+	third := missing(bare)
+	if !slices.Equal(third.Missing, []string{"employees", "annual_revenue"}) {
+		t.Errorf("both missing again: Missing = %v", third.Missing)
+	}
+	// shared and read-only: an append copies
+	for _, ee := range []*lang.EvalError{first, other, third} {
+		if cap(ee.Missing) != len(ee.Missing) {
+			t.Errorf("Missing %v has room to append into (cap %d)", ee.Missing, cap(ee.Missing))
+		}
+	}
+	if !slices.Equal(first.Missing, []string{"employees", "annual_revenue"}) {
+		t.Errorf("the first error changed: Missing = %v", first.Missing)
 	}
 }
 

@@ -3,6 +3,7 @@ package lang
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -415,12 +416,20 @@ func (ev *Eval) result(e *Expr) error {
 	if ev.budget.over && ev.budget.at == nil {
 		ev.budget.at = e
 	}
-	ee := &EvalError{Expr: e}
-	if len(ev.missing) > 0 {
-		ee.Missing = append([]string(nil), ev.missing...)
+	if ev.err == errMissingSentinel {
+		// facts missing, nothing else: most often the same facts as the
+		// last time this expression was evaluated (a book's enterprises
+		// lack the same ones), whose error is given again
+		if c := e.missing.Load(); c != nil && slices.Equal(c.Missing, ev.missing) {
+			return c
+		}
+		ee := &EvalError{Expr: e, Missing: slices.Clip(slices.Clone(ev.missing))}
+		e.missing.Store(ee)
+		return ee
 	}
-	if ev.err != errMissingSentinel {
-		ee.Msg = ev.err.Error()
+	ee := &EvalError{Expr: e, Msg: ev.err.Error()}
+	if len(ev.missing) > 0 {
+		ee.Missing = slices.Clip(slices.Clone(ev.missing))
 	}
 	return ee
 }

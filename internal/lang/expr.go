@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync/atomic"
 
 	"github.com/anzexian/anzexian/diag"
 	"github.com/anzexian/anzexian/facts"
@@ -55,6 +56,11 @@ type Expr struct {
 	cmp *constCmp
 	// degree is what Degree returns.
 	degree int
+	// missing is the last error the expression gave for missing facts
+	// alone (Eval.result): shared by the answers it makes undetermined
+	// while the same facts are missing, as errors and their lists are
+	// read-only.
+	missing atomic.Pointer[EvalError]
 }
 
 // Degree is the power of the size of the facts' lists that the work of

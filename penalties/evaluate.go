@@ -28,8 +28,10 @@ type evaluator struct {
 	// date), so that violations of one kind share them; descriptions of
 	// occurrences; obligations under the decision stack on other days
 	items []itemsEntry
-	descs map[any]string
-	obls  map[facts.Date]rulesets.Obligation
+	// itemBuf holds the lists of items one after another
+	itemBuf []any
+	descs   map[any]string
+	obls    map[facts.Date]rulesets.Obligation
 	// meta is parallel to res.Penalties until they are sorted.
 	meta []meta
 	lims []Limitation // room for the penalties' limitations
@@ -71,7 +73,7 @@ func Evaluate(in Input) *Result {
 	}
 	e := evaluators.Get().(*evaluator)
 	*e = evaluator{in: in, ev: in.Eval, asOf: in.Eval.AsOf(), res: res, memo: memoOf(in.Stack),
-		items: e.items[:0], meta: e.meta[:0], descs: e.descs, obls: e.obls, pens: e.pens, order: e.order}
+		items: e.items[:0], itemBuf: e.itemBuf[:0], meta: e.meta[:0], descs: e.descs, obls: e.obls, pens: e.pens, order: e.order}
 	e.res.Penalties = e.pens[:0]
 	if in.Room != nil {
 		e.lims = in.Room.lims[:0]
@@ -114,6 +116,7 @@ var evaluators = sync.Pool{New: func() any { return new(evaluator) }}
 // release returns e to the pool without what it referred to.
 func (e *evaluator) release() {
 	clear(e.items)
+	clear(e.itemBuf)
 	clear(e.meta)
 	clear(e.descs)
 	clear(e.obls)
@@ -122,7 +125,11 @@ func (e *evaluator) release() {
 	if cap(pens) > 1024 {
 		pens = nil // a room grown very large is left to the collector
 	}
-	*e = evaluator{items: e.items[:0], meta: e.meta[:0], descs: e.descs, obls: e.obls, pens: pens, order: e.order[:0]}
+	itemBuf := e.itemBuf[:0]
+	if cap(itemBuf) > 1024 {
+		itemBuf = nil
+	}
+	*e = evaluator{items: e.items[:0], itemBuf: itemBuf, meta: e.meta[:0], descs: e.descs, obls: e.obls, pens: pens, order: e.order[:0]}
 	evaluators.Put(e)
 }
 
@@ -196,7 +203,10 @@ func (e *evaluator) occurrences(each *lang.Expr) ([]any, error) {
 			return it.items, it.err
 		}
 	}
-	items, err := each.Items(e.ev)
+	n := len(e.itemBuf)
+	buf, err := each.AppendItems(e.itemBuf, e.ev)
+	items := buf[n:len(buf):len(buf)]
+	e.itemBuf = buf
 	e.items = append(e.items, itemsEntry{each.Src, items, err})
 	return items, err
 }
@@ -852,10 +862,10 @@ func (e *evaluator) penalty(v *rulesets.Violation, vm *vioMemo, governing string
 			} else {
 				max, err2 = r.Fine.Max.Decimal(e.ev)
 			}
-			if err := errors.Join(err1, err2); err != nil {
+			if err1 != nil || err2 != nil {
 				p.Undetermined = mergeStrings(answer.MissingOf(err1), answer.MissingOf(err2))
 				if len(p.Undetermined) == 0 {
-					p.Undetermined = []string{err.Error()}
+					p.Undetermined = []string{errors.Join(err1, err2).Error()}
 				}
 			} else {
 				p.Fine = &Range{Min: min.Round(2), Max: max.Round(2)}
@@ -883,7 +893,7 @@ func (e *evaluator) penalty(v *rulesets.Violation, vm *vioMemo, governing string
 		amount, err1 := r.PerDay.Amount.Decimal(e.ev)
 		from, err2 := r.PerDay.From.Date(e.ev)
 		through, err3 := r.PerDay.Through.Date(e.ev)
-		if err := errors.Join(err1, err2, err3); err != nil {
+		if err1 != nil || err2 != nil || err3 != nil {
 			p.Undetermined = mergeStrings(p.Undetermined, answer.MissingOf(err1))
 			p.Undetermined = mergeStrings(p.Undetermined, answer.MissingOf(err2))
 			p.Undetermined = mergeStrings(p.Undetermined, answer.MissingOf(err3))

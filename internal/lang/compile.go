@@ -3,6 +3,7 @@ package lang
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/anzexian/anzexian/facts"
@@ -1292,23 +1293,23 @@ type listOps interface {
 	length(list any) any                   // func(*Eval) int
 	index(list any, i func(*Eval) int) any // func(*Eval) *E
 	iterate(name string, list any, pred func(*Eval) bool) (any, *Type)
-	mapTo(list any, body any) any      // body func(*Eval) T -> func(*Eval) []T
-	letRead(idx int) any               // func(*Eval) []E reading a let
-	pointers(list any, ev *Eval) []any // the items of a list as *E
+	mapTo(list any, body any) any                 // body func(*Eval) T -> func(*Eval) []T
+	letRead(idx int) any                          // func(*Eval) []E reading a let
+	pointers(dst []any, list any, ev *Eval) []any // dst with the items of a list appended as *E
 }
 
 func (objList[E]) letRead(idx int) any { return letAnyRead[[]E](idx) }
 
-func (objList[E]) pointers(list any, ev *Eval) []any {
+func (objList[E]) pointers(dst []any, list any, ev *Eval) []any {
 	xs := list.(func(*Eval) []E)(ev)
 	if !ev.spend(len(xs)) {
-		return nil
+		return dst
 	}
-	out := make([]any, len(xs))
+	dst = slices.Grow(dst, len(xs))
 	for i := range xs {
-		out[i] = &xs[i]
+		dst = append(dst, &xs[i])
 	}
-	return out
+	return dst
 }
 
 type objList[E any] struct{ o *objType }

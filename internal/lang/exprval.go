@@ -88,19 +88,26 @@ func (e *Expr) Date(ev *Eval) (facts.Date, error) {
 // Items evaluates a list of objects and returns pointers to its items
 // (*Accident, *Period …), for penalty rules with each:.
 func (e *Expr) Items(ev *Eval) ([]any, error) {
+	return e.AppendItems(nil, ev)
+}
+
+// AppendItems is Items appending the pointers to dst, so that a caller
+// keeping several lists at once may keep them in one array: the items are
+// dst[len(dst):] of what it returns (dst itself on an error).
+func (e *Expr) AppendItems(dst []any, ev *Eval) ([]any, error) {
 	if e == nil {
-		var zero []any
-		return zero, fmt.Errorf("no expression")
+		return dst, fmt.Errorf("no expression")
 	}
 	if e.Type == nil || e.Type.Kind != KList || e.Type.Elem.Kind != KObj {
-		return nil, fmt.Errorf("%s: expression is not a list of objects", e.At)
+		return dst, fmt.Errorf("%s: expression is not a list of objects", e.At)
 	}
 	ev.begin()
-	items := e.Type.Elem.Obj.list.pointers(e.compiled.fn, ev)
+	out := e.Type.Elem.Obj.list.pointers(dst, e.compiled.fn, ev)
 	if err := ev.result(e); err != nil {
-		return nil, err
+		clear(out[len(dst):])
+		return dst, err
 	}
-	return items, nil
+	return out, nil
 }
 
 // Value evaluates e to a plain Go value (bool, int, decimal.Decimal, string,

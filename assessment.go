@@ -202,7 +202,7 @@ var deficiencyFindings = map[string]bool{
 // not meet a national requirement: from its start for the terms fixed when
 // it was concluded (limits, one standard); for the headcount, proven only
 // on the as-of date (the number of employees is given for that day).
-func deficiencies(reg *rulesets.Registry, f *facts.Facts, asOf facts.Date, fs []coverage.Finding) []lang.Deficiency {
+func deficiencies(reg *rulesets.Registry, f *facts.Facts, asOf facts.Date, fs []coverage.Finding, room *deficiencyRoom) []lang.Deficiency {
 	var d lang.Deficiency
 	var names []string // Fields, then Findings, in one array
 	for i := range fs {
@@ -211,7 +211,11 @@ func deficiencies(reg *rulesets.Registry, f *facts.Facts, asOf facts.Date, fs []
 			continue
 		}
 		if names == nil {
-			names = make([]string, 0, 2*(len(fs)-i))
+			if n := 2 * (len(fs) - i); n <= len(room.names) {
+				names = room.names[:0:n]
+			} else {
+				names = make([]string, 0, n)
+			}
 			d.Fields, d.Findings = names[:0:len(fs)-i], names[len(fs)-i:len(fs)-i]
 		}
 		d.Fields = append(d.Fields, x.Requirement)
@@ -234,7 +238,16 @@ func deficiencies(reg *rulesets.Registry, f *facts.Facts, asOf facts.Date, fs []
 	if f.Policy.End.Before(asOf) {
 		d.To = f.Policy.End
 	}
-	return []lang.Deficiency{d}
+	room.d[0] = d
+	return room.d[:]
+}
+
+// deficiencyRoom is the memory of an assessment's deficiency stretch (in
+// its room: the timeline's cover stretches keep its fields), with room
+// for the names of a few findings.
+type deficiencyRoom struct {
+	d     [1]lang.Deficiency
+	names [8]string
 }
 
 // national reports whether one of the rules (refs id@version#rule) is of a
@@ -362,6 +375,7 @@ func premiumNotes(notes []string, prem *rating.Premium) []string {
 type assessmentRoom struct {
 	a   Assessment
 	cov coverage.Result
+	def deficiencyRoom
 }
 
 // A Scratch is memory that successive assessments and quotes reuse
@@ -464,7 +478,7 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options
 	}
 	cov, ctrace := coverage.Evaluate(st, ev, copt)
 	a.Coverage = cov
-	if d := deficiencies(reg, f, o.asOf, cov.Findings); d != nil {
+	if d := deficiencies(reg, f, o.asOf, cov.Findings, &room.def); d != nil {
 		ev.SetDeficiencies(d)
 	}
 	var rtrace []rulesets.TraceEntry

@@ -3,9 +3,9 @@ package lang
 import (
 	"errors"
 	"fmt"
-	"github.com/anzexian/anzexian/internal/fixed"
 	"math"
 
+	"github.com/anzexian/anzexian/internal/fixed"
 	"github.com/shopspring/decimal"
 )
 
@@ -82,6 +82,16 @@ func (ev *Eval) Exhausted() error {
 // Steps returns the steps spent since the last Reset (for tests and
 // benchmarks).
 func (ev *Eval) Steps() int64 { return ev.budget.steps }
+
+// numDec is n as a checked decimal (dec), or zero when the expression has
+// already failed: its value is then never read, and making a decimal of
+// the zero a missing fact leaves would allocate.
+func (ev *Eval) numDec(n fixed.Num) decimal.Decimal {
+	if ev.err != nil {
+		return decimal.Decimal{}
+	}
+	return ev.dec(n.Dec())
+}
 
 // dec checks a decimal computed inside an expression against MaxScale and
 // MaxIntDigits: trailing zeros past the scale are dropped, anything else

@@ -696,13 +696,13 @@ func (c *compiler) arith(n ast.Node, op string, l, r cval) cval {
 		var res cval
 		switch op {
 		case "+":
-			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(na(ev).Add(nb(ev)).Dec()) },
+			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.numDec(na(ev).Add(nb(ev))) },
 				num: func(ev *Eval) fixed.Num { return ev.num(na(ev).Add(nb(ev))) }}
 		case "-":
-			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(na(ev).Sub(nb(ev)).Dec()) },
+			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.numDec(na(ev).Sub(nb(ev))) },
 				num: func(ev *Eval) fixed.Num { return ev.num(na(ev).Sub(nb(ev))) }}
 		case "*":
-			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.dec(na(ev).Mul(nb(ev)).Dec()) },
+			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal { return ev.numDec(na(ev).Mul(nb(ev))) },
 				num: func(ev *Eval) fixed.Num { return ev.num(na(ev).Mul(nb(ev))) }}
 		case "/":
 			res = cval{t: TDec, fn: func(ev *Eval) decimal.Decimal {

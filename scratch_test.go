@@ -263,3 +263,105 @@ func TestScratchReusesMemory(t *testing.T) {
 		t.Errorf("an assessment allocates %.0f times afresh and %.0f times in a scratch; want at least 3 fewer", fresh, reused)
 	}
 }
+
+// Answers share read-only lists with each other (notes, reasons,
+// citations, missing facts, factor lists): each shared list is full, so
+// that a caller appending to one of its answer's lists gets a list of its
+// own, never one that another answer's caller appends into. Every list of
+// strings of each answer is appended to with a marker of that answer,
+// every other list with a zero element; afterwards each list appended to
+// still ends in its own marker, and the same enterprise assessed again
+// gives the answer it gave before.
+func TestAppendingToAnAnswerChangesNoOther(t *testing.T) {
+	eng, err := anzexian.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := append(exampleEnterprises(t), portfolio.Generate(7, 300)...)
+	for _, at := range []string{"2020-06-30", "2026-01-01"} {
+		opts := []anzexian.Option{anzexian.At(facts.MustParseDate(at))}
+		want := make([][]byte, len(fs))
+		var appended []appendedList
+		for i, f := range fs {
+			a, err := eng.Assess(f, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[i] = a.AppendJSON(nil)
+			appended = appendToEveryList(reflect.ValueOf(a), fmt.Sprintf("assessment %d", i), "", appended, map[uintptr]bool{})
+			q, err := eng.Quote(f, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			appended = appendToEveryList(reflect.ValueOf(q), fmt.Sprintf("quote %d", i), "", appended, map[uintptr]bool{})
+		}
+		for _, l := range appended {
+			if got := l.list.Index(l.list.Len() - 1).String(); got != l.marker {
+				t.Fatalf("at %s: the list %s of the %s, appended to, ends in %q: another answer appended into it", at, l.path, l.marker, got)
+			}
+		}
+		for i, f := range fs {
+			a, err := eng.Assess(f, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := a.AppendJSON(nil); !bytes.Equal(got, want[i]) {
+				t.Fatalf("%s at %s: appending to the answers before changed this one:\n%s", f.Name, at, cmp.Diff(string(want[i]), string(got)))
+			}
+		}
+	}
+}
+
+// appendedList is a list of strings appended to, and what was appended.
+type appendedList struct {
+	list         reflect.Value
+	marker, path string
+}
+
+// appendToEveryList appends to every slice reachable from v: marker to a
+// list of strings (kept in out), a zero element to any other.
+func appendToEveryList(v reflect.Value, marker, path string, out []appendedList, seen map[uintptr]bool) []appendedList {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() || seen[v.Pointer()] {
+			return out
+		}
+		seen[v.Pointer()] = true
+		return appendToEveryList(v.Elem(), marker, path, out, seen)
+	case reflect.Interface:
+		if !v.IsNil() {
+			return appendToEveryList(v.Elem(), marker, path, out, seen)
+		}
+	case reflect.Struct:
+		if _, ok := v.Interface().(decimal.Decimal); ok {
+			return out
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				out = appendToEveryList(v.Field(i), marker, path+"."+v.Type().Field(i).Name, out, seen)
+			}
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			out = appendToEveryList(v.Index(i), marker, path+"[]", out, seen)
+		}
+		if v.Type().Elem().Kind() == reflect.String {
+			l := reflect.Append(v, reflect.ValueOf(marker).Convert(v.Type().Elem()))
+			if v.Cap() > v.Len() {
+				// the appended list shares v's array: read it back later
+				out = append(out, appendedList{list: l, marker: marker, path: path})
+			}
+			return out
+		}
+		_ = reflect.Append(v, reflect.Zero(v.Type().Elem()))
+	case reflect.Array:
+		for i := range v.Len() {
+			out = appendToEveryList(v.Index(i), marker, path+"[]", out, seen)
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			out = appendToEveryList(it.Value(), marker, path+"{}", out, seen)
+		}
+	}
+	return out
+}

@@ -573,6 +573,9 @@ func (r *reader) requirements(rs *Ruleset, v *yaml.Node) {
 						rv.List = append(rv.List, c)
 					}
 				}
+				// full: answers share it (a requirement's basis), and
+				// an append must copy it
+				rv.List = slices.Clip(rv.List)
 			case "level", "code":
 				s := r.Str(x.Val, p, name)
 				if !r.CheckCode(x.Val, p, name, s, fd.Codes) {

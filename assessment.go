@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/anzexian/anzexian/coverage"
 	"github.com/anzexian/anzexian/facts"
@@ -273,6 +274,20 @@ var notesKey = rulesets.NewMemoKey()
 type notesMemo struct {
 	stack    []string
 	byRegion cowmap.Map[string, []string]
+	// withPremium are an answer's notes followed by a premium's, by the
+	// two lists (each shared: a region's answers share theirs, premiums
+	// of one provenance theirs)
+	withPremium cowmap.Map[premiumNotesKey, []string]
+}
+
+// premiumNotesKey names two read-only lists of notes by their arrays.
+type premiumNotesKey struct {
+	answer, premium   *string
+	nAnswer, nPremium int
+}
+
+func notesOf(st *rulesets.Stack) *notesMemo {
+	return st.MemoAt(notesKey, func() any { return &notesMemo{stack: writeStackNotes(st)} }).(*notesMemo)
 }
 
 const maxRegionNotes = 4096
@@ -281,7 +296,7 @@ const maxRegionNotes = 4096
 // carry (stackNotes, then regionNotes), made once per stack and region;
 // the slice is full, so appending to it copies.
 func answerNotes(st *rulesets.Stack, region string) []string {
-	m := st.MemoAt(notesKey, func() any { return &notesMemo{stack: writeStackNotes(st)} }).(*notesMemo)
+	m := notesOf(st)
 	if notes, ok := m.byRegion.Load(region); ok {
 		return notes
 	}
@@ -352,10 +367,21 @@ func incompleteOf(err error) *rating.Incomplete {
 }
 
 // premiumNotes adds the notes a premium built on illustrative or unverified
-// numbers must carry.
-func premiumNotes(notes []string, prem *rating.Premium) []string {
-	if prem == nil {
+// numbers must carry to notes, the answer's on st (answerNotes: shared and
+// read-only, as the premium's are).
+func premiumNotes(st *rulesets.Stack, notes []string, prem *rating.Premium) []string {
+	if prem == nil || len(prem.Notes) == 0 && prem.Range == nil {
 		return notes
+	}
+	if prem.Range == nil {
+		// both lists are shared: joined once per stack and pair
+		m := notesOf(st)
+		k := premiumNotesKey{unsafe.SliceData(notes), unsafe.SliceData(prem.Notes), len(notes), len(prem.Notes)}
+		if joined, ok := m.withPremium.Load(k); ok {
+			return joined
+		}
+		joined := slices.Clip(append(slices.Clip(notes), prem.Notes...))
+		return m.withPremium.Store(k, joined, maxRegionNotes)
 	}
 	notes = append(notes, prem.Notes...)
 	if r := prem.Range; r != nil {
@@ -403,6 +429,7 @@ type Scratch struct {
 	tl        timeline.Room
 	prem      rating.Room
 	penalties penalties.Room
+	findings  []coverage.Finding
 }
 
 // noCopy makes go vet's copylocks check report a copied Scratch.
@@ -445,6 +472,13 @@ func (s *Scratch) premium() *rating.Room {
 	return &s.prem
 }
 
+func (s *Scratch) findingList() *[]coverage.Finding {
+	if s == nil {
+		return nil
+	}
+	return &s.findings
+}
+
 func (s *Scratch) penaltyList() *penalties.Room {
 	if s == nil {
 		return nil
@@ -466,7 +500,7 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options
 	a.Enterprise, a.Region, a.AsOf, a.Insurer = f.Name, f.Region, o.asOf, o.insurer
 	a.Rulesets, a.Notes = layersOf(st), answerNotes(st, f.Region)
 	tl := timeline.Build(timeline.Input{Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds, Decide: decide, Room: sc.timeline()})
-	copt := coverage.Options{Trace: o.trace, Into: &room.cov}
+	copt := coverage.Options{Trace: o.trace, Into: &room.cov, Findings: sc.findingList()}
 	if p := f.Policy; p.IsInsured() && !p.Start.After(o.asOf) && !p.End.Before(o.asOf) {
 		// the policy's terms are judged by the rules of the day it was
 		// concluded
@@ -487,7 +521,7 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options
 	if err != nil {
 		return nil, err
 	}
-	a.Notes = premiumNotes(a.Notes, a.Premium)
+	a.Notes = premiumNotes(st, a.Notes, a.Premium)
 	pres := penalties.Evaluate(penalties.Input{
 		Stack: st, Eval: ev, Trace: o.trace, Into: pen,
 		StackAt:    stackAt,

@@ -44,6 +44,6 @@ func quote(st *rulesets.Stack, ev *lang.Eval, o options) (*Quote, error) {
 	if err != nil {
 		return nil, err
 	}
-	q.Notes = premiumNotes(q.Notes, q.Premium)
+	q.Notes = premiumNotes(st, q.Notes, q.Premium)
 	return q, nil
 }

@@ -86,6 +86,10 @@ type Options struct {
 	// instead of a new one: a caller that keeps the Result in its own
 	// answer allocates both at once.
 	Into *Result
+	// Findings, when not nil, is the memory the findings are listed in:
+	// that of the list the last Evaluate given it made, which is
+	// overwritten (a caller done with each Result before the next).
+	Findings *[]Finding
 }
 
 // Trace is the record of the rules evaluated.

@@ -308,7 +308,12 @@ func findings(st *rulesets.Stack, ev *lang.Eval, res *Result, mg, pmg *merged, m
 	if len(out) == 0 {
 		return []Finding{}
 	}
-	return slices.Clone(out)
+	if opt.Findings == nil {
+		return slices.Clone(out)
+	}
+	list := append((*opt.Findings)[:0], out...)
+	*opt.Findings = list
+	return list[:len(list):len(list)]
 }
 
 // dateText writes d as YYYY-MM-DD in buf, for a concatenation to copy.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -282,7 +283,8 @@ func BenchmarkDecodeFactsLine(b *testing.B) {
 	})
 	// a record with a fact a ruleset declares (an insurer's filing may
 	// declare one that every record of its book carries)
-	declared := append(bytes.TrimSuffix(line, []byte("}")), `,"aggregate_limit":"5000000"}`...)
+	// (a copy: appending to line itself would overwrite its closing brace)
+	declared := append(slices.Clip(bytes.TrimSuffix(line, []byte("}"))), `,"aggregate_limit":"5000000"}`...)
 	b.Run("json-declared", func(b *testing.B) {
 		b.SetBytes(int64(len(declared)))
 		b.ReportAllocs()

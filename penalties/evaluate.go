@@ -41,6 +41,10 @@ type evaluator struct {
 	pens []Penalty
 	// order is sinceOrder's room
 	order []int32
+	// others are the stacks of other dates this evaluation met, last
+	// few first (stackMemo.other)
+	others  [4]*otherStack
+	nOthers int
 }
 
 // meta is what links a penalty to its alternatives: the occurrence it is
@@ -378,7 +382,7 @@ func (e *evaluator) event(v *rulesets.Violation, vm *vioMemo, item any) {
 		}
 		return
 	}
-	oldV, oldVM := vm.self(v, oldSt, e.in.Stack)
+	oldV, oldVM := e.self(v, vm, oldSt)
 	if oldV != nil && oldV.Rule == r && vm.itemOnly {
 		// the same rule on both days, its condition reading only the
 		// occurrence: it decides the same under the law of either day,
@@ -621,7 +625,7 @@ func (e *evaluator) continuing(v *rulesets.Violation, vm *vioMemo, item any) {
 		if err != nil {
 			continue
 		}
-		sv, svm := vm.self(v, st, e.in.Stack)
+		sv, svm := e.self(v, vm, st)
 		if sv == nil {
 			continue
 		}
@@ -920,13 +924,30 @@ func onlyMissing(err error) bool {
 	return ok && ee.Msg == "" && len(ee.Missing) > 0
 }
 
-// self returns v (and its memo) in st: the same violation under the layers
-// of another date.
-func (vm *vioMemo) self(v *rulesets.Violation, st, decision *rulesets.Stack) (*rulesets.Violation, *vioMemo) {
-	if st == decision {
+// self returns v, a violation of the decision stack, and its memo vm in
+// st: the same violation under the layers of another date (nil when st
+// has none of its id).
+func (e *evaluator) self(v *rulesets.Violation, vm *vioMemo, st *rulesets.Stack) (*rulesets.Violation, *vioMemo) {
+	if st == e.in.Stack {
 		return v, vm
 	}
-	return memoOf(st).violation(st, v.ID)
+	var o *otherStack
+	for _, x := range e.others {
+		if x != nil && x.st == st {
+			o = x
+			break
+		}
+	}
+	if o == nil {
+		o = e.memo.other(e.in.Stack, st)
+		e.others[e.nOthers%len(e.others)] = o
+		e.nOthers++
+	}
+	j := o.idx[vm.index]
+	if j < 0 {
+		return nil, nil
+	}
+	return st.Penalties[j], &o.memo.vios[j]
 }
 
 // subjectOf is what a violation is about: its rule's subject, or the

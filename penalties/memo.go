@@ -1,6 +1,7 @@
 package penalties
 
 import (
+	"github.com/anzexian/anzexian/internal/cowmap"
 	"github.com/anzexian/anzexian/rulesets"
 )
 
@@ -15,9 +16,41 @@ var memoKey = rulesets.NewMemoKey()
 type stackMemo struct {
 	byID map[string]int // violation id -> index in Stack.Penalties
 	vios []vioMemo      // parallel to Stack.Penalties
+	// others holds, by a stack of another date, where each of this
+	// stack's violations is in it (otherStack)
+	others cowmap.Map[*rulesets.Stack, *otherStack]
+}
+
+// otherStack is another stack, its memo, and the index in it of each
+// violation of the stack whose memo holds it (-1: it has none of that
+// id).
+type otherStack struct {
+	st   *rulesets.Stack
+	memo *stackMemo
+	idx  []int32
+}
+
+// maxOtherStacks bounds the stacks of other dates a stack's memo keeps:
+// a region has a few law versions.
+const maxOtherStacks = 64
+
+// other returns st as seen from the stack self (whose memo m is).
+func (m *stackMemo) other(self, st *rulesets.Stack) *otherStack {
+	if o, ok := m.others.Load(st); ok {
+		return o
+	}
+	o := &otherStack{st: st, memo: memoOf(st), idx: make([]int32, len(self.Penalties))}
+	for i, v := range self.Penalties {
+		o.idx[i] = -1
+		if j, ok := o.memo.byID[v.ID]; ok {
+			o.idx[i] = int32(j)
+		}
+	}
+	return m.others.Store(st, o, maxOtherStacks)
 }
 
 type vioMemo struct {
+	index int // of the violation in its stack
 	rules []string
 	// cites are the merged citations when every rule's are static;
 	// unverified: some citation of the defining rule is unverified.
@@ -47,6 +80,7 @@ func newStackMemo(st *rulesets.Stack) *stackMemo {
 		m.byID[v.ID] = i
 		r := v.Rule
 		vm := &m.vios[i]
+		vm.index = i
 		vm.rules = []string{r.Ref()}
 		main, ok := rulesets.StaticCitations(r.Ruleset, r.Cite)
 		vm.mainStatic, vm.citesStatic = ok, ok
@@ -94,14 +128,6 @@ func newStackMemo(st *rulesets.Stack) *stackMemo {
 	return m
 }
 
-// violation returns the violation with id in st and its memo, or nil.
-func (m *stackMemo) violation(st *rulesets.Stack, id string) (*rulesets.Violation, *vioMemo) {
-	i, ok := m.byID[id]
-	if !ok {
-		return nil, nil
-	}
-	return st.Penalties[i], &m.vios[i]
-}
 
 // clip makes appending to a shared slice copy it.
 func clip[T any](s []T) []T { return s[:len(s):len(s)] }

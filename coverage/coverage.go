@@ -23,6 +23,7 @@ import (
 	"errors"
 	"math/bits"
 	"slices"
+	"unsafe"
 
 	"github.com/anzexian/anzexian/facts"
 	"github.com/anzexian/anzexian/internal/answer"
@@ -158,6 +159,29 @@ type Decider struct {
 	// applies holds the rules of st that applied, by index (bit i: rule
 	// i); a stack with more than maxCarried coverage rules carries none.
 	applies [maxCarried / 64]uint64
+	// duties are rules and notes found before (stackMemo.dutyFor), by
+	// stack and set of rules, in a slot the two choose: most days of a
+	// book's enterprises are decided under a few stacks, and a slot
+	// read here takes no look-up in the stack's map. Reset keeps them.
+	duties [16]dutySlot
+}
+
+type dutySlot struct {
+	st   *rulesets.Stack
+	mask uint64
+	d    Duty
+}
+
+// duty is memoOf(st).dutyFor(st, mask), from dc's slots when it can.
+func (dc *Decider) duty(st *rulesets.Stack, mask uint64) Duty {
+	h := uint64(uintptr(unsafe.Pointer(st))>>6) ^ mask*0x9e3779b97f4a7c15
+	slot := &dc.duties[(h>>59)&uint64(len(dc.duties)-1)]
+	if slot.st == st && slot.mask == mask {
+		return slot.d
+	}
+	d := memoOf(st).dutyFor(st, mask)
+	*slot = dutySlot{st: st, mask: mask, d: d}
+	return d
 }
 
 // maxCarried is the number of coverage rules a stack may have for a
@@ -222,7 +246,12 @@ func decide(st *rulesets.Stack, ev *lang.Eval, dc *Decider) Duty {
 	if more == nil {
 		// the rules and notes depend only on which rules apply: prepared
 		// once per stack for each such set
-		d := memoOf(st).dutyFor(st, hit)
+		var d Duty
+		if dc != nil {
+			d = dc.duty(st, hit)
+		} else {
+			d = memoOf(st).dutyFor(st, hit)
+		}
 		d.Level, d.Binding = level, binding
 		return d
 	}

@@ -128,6 +128,5 @@ func newStackMemo(st *rulesets.Stack) *stackMemo {
 	return m
 }
 
-
 // clip makes appending to a shared slice copy it.
 func clip[T any](s []T) []T { return s[:len(s):len(s)] }

@@ -253,8 +253,8 @@ func Sum(ps []Penalty) Totals {
 	}
 	if t.Counted > 0 {
 		// the three decimals' coefficients in one allocation
-		r := new(fixed.Room)
-		t.Min, t.Max, t.MaxWithAlternatives = min.In(r), max.In(r), maxAlt.In(r)
+		r := new(fixed.Block).Room()
+		t.Min, t.Max, t.MaxWithAlternatives = min.In(&r), max.In(&r), maxAlt.In(&r)
 	}
 	return t
 }

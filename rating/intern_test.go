@@ -3,7 +3,6 @@ package rating
 import (
 	"math/rand/v2"
 	"os"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -204,19 +203,34 @@ func internedAgreeOn(t *testing.T, reg *rulesets.Registry, region string, gen fu
 	return incomplete, marked, matched
 }
 
-// A Room gives each premium decimal room no premium had, within a block
-// and across blocks.
+// A Room gives each premium slots for its decimals that no premium had,
+// within a slab and across slabs: every decimal made in it stays the
+// number it was made as, however many premiums follow.
 func TestDecRoomsAreNew(t *testing.T) {
 	var r Room
-	seen := map[*fixed.Room]bool{}
-	for i := range 3*decRooms + 1 {
+	var made []decimal.Decimal
+	for i := range 3 * fixed.SlabSize {
 		d := r.decRoom()
-		if seen[d] {
-			t.Fatalf("room %d was given out before", i)
+		if d.Len() < fixed.RoomSize {
+			t.Fatalf("premium %d: room for %d decimals, want at least %d", i, d.Len(), fixed.RoomSize)
 		}
-		seen[d] = true
-		if !reflect.ValueOf(d).Elem().IsZero() {
-			t.Fatalf("room %d is not empty", i)
+		// a premium takes from one to RoomSize
+		for k := range 1 + i%fixed.RoomSize {
+			// (a product, as a premium's amounts are: a Num held as the
+			// decimal it came from is given back as it is)
+			made = append(made, fixed.Of(decimal.New(int64(1000*i+k), -2)).Mul(fixed.Of(decimal.NewFromInt(1))).In(d))
+		}
+	}
+	if r.dec.Len() == fixed.SlabSize {
+		t.Fatal("no decimal was made in a slot")
+	}
+	n := 0
+	for i := range 3 * fixed.SlabSize {
+		for k := range 1 + i%fixed.RoomSize {
+			if want := decimal.New(int64(1000*i+k), -2); !made[n].Equal(want) || made[n].String() != want.String() {
+				t.Fatalf("premium %d's decimal %d is %s, want %s: its slot was given out again", i, k, made[n], want)
+			}
+			n++
 		}
 	}
 }

@@ -304,25 +304,19 @@ type Room struct {
 	row     *rowRoom
 	factors []Factor      // the list of the last premium that had a list of its own
 	ic      internedCases // a combination of cases the memo does not keep
-	decs    []fixed.Room  // rooms for decimals not yet given out
+	dec     fixed.Room    // slots for decimals, none given out before
 }
 
-// decRooms is how many premiums' decimals one allocation holds: 36 rooms
-// of 168 bytes and the allocation's 8-byte header fill the 6,144-byte size
-// class.
-const decRooms = 36
-
-// decRoom returns room for a premium's decimals that no premium has used:
-// the next of a block allocated for decRooms premiums, so that a premium
-// made in r costs a decRooms-th of an allocation instead of one. A decimal
-// copied out of a premium keeps its block alive (6 KB).
+// decRoom returns room for a premium's decimals (at most fixed.RoomSize)
+// that no premium has used: the slots left of a slab, or a new slab's, so
+// that a premium made in r takes the slots of the decimals it makes (a
+// slab holds about 50 premiums' three or four). A decimal copied out of a
+// premium keeps its slab alive (6 KB).
 func (r *Room) decRoom() *fixed.Room {
-	if len(r.decs) == 0 {
-		r.decs = make([]fixed.Room, decRooms)
+	if r.dec.Len() < fixed.RoomSize {
+		r.dec = fixed.NewSlab()
 	}
-	d := &r.decs[0]
-	r.decs = r.decs[1:]
-	return d
+	return &r.dec
 }
 
 // factorList returns an empty list with room for n factors: r's, cleared,
@@ -411,6 +405,7 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 	var p *Premium
 	var rr *rowRoom
 	var dec *fixed.Room
+	var blockRoom fixed.Room // dec, a view of the premium's own block
 	ownRow := false
 	if t := rt.Table(base); t != nil && m.tables[t] != nil && m.tables[t].ownRows && len(t.Dims) <= len(rr.keys) {
 		ownRow = true
@@ -425,10 +420,12 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Premium, []rules
 		}
 	case ownRow:
 		prr := new(premiumRowRoom)
-		p, dec, rr = &prr.p, &prr.room, &prr.row
+		blockRoom = prr.block.Room()
+		p, dec, rr = &prr.p, &blockRoom, &prr.row
 	default:
 		pr := new(premiumRoom)
-		p, dec = &pr.p, &pr.room
+		blockRoom = pr.block.Room()
+		p, dec = &pr.p, &blockRoom
 	}
 	// field by field: the room is zero, and a whole Premium stored into
 	// it would pass every pointer slot through a write barrier
@@ -660,8 +657,8 @@ func (t *tracer) add(rule, kind string, ok bool, err error, detail string) {
 
 // premiumRoom is a premium with room for the decimals it makes.
 type premiumRoom struct {
-	p    Premium
-	room fixed.Room
+	p     Premium
+	block fixed.Block
 }
 
 // premiumRowRoom is a premium with room for the table row it shows too,

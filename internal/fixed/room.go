@@ -8,12 +8,16 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Room is memory for the decimals an answer shows, to be allocated with
-// the answer (a field of the struct that holds it): Num.In makes a
-// decimal.Decimal whose coefficient lives in the room, where
-// decimal.New allocates a big.Int and its one-word slice for each. The
-// answer and its numbers are then one allocation instead of three per
-// number.
+// Room is memory for the decimals an answer shows: Num.In makes a
+// decimal.Decimal whose coefficient lives in the next of the room's
+// slots, where decimal.New allocates a big.Int and its one-word slice for
+// each. A Room is a view of a Block, allocated with the answer (a field
+// of the struct that holds it: the answer and its numbers are then one
+// allocation instead of three per number), or of a slab (NewSlab) that
+// answers built one after another in a caller's reused memory take their
+// few decimals from, so that each costs the bytes of the decimals it
+// makes. A slot is given out once: a decimal made in a room is never
+// overwritten.
 //
 // decimal.Decimal has no constructor that adopts a big.Int, so In builds
 // the value from its two fields (the coefficient pointer and the
@@ -22,14 +26,41 @@ import (
 // Dec. Decimals are immutable: neither this package nor shopspring/decimal
 // writes to a decimal's big.Int after making it.
 type Room struct {
-	ints  [RoomSize]big.Int
-	words [RoomSize]big.Word
-	used  int
+	ints  []big.Int
+	words []big.Word
+	used  int // slots given out (an index: taking one writes no pointer)
 }
 
-// RoomSize is the number of decimals a Room holds; In falls back to Dec
-// beyond it.
+// RoomSize is the number of decimals a Block holds.
 const RoomSize = 4
+
+// A Block is memory for RoomSize decimals (see Room).
+type Block struct {
+	ints  [RoomSize]big.Int
+	words [RoomSize]big.Word
+}
+
+// Room returns a room of b's slots.
+func (b *Block) Room() Room { return Room{ints: b.ints[:], words: b.words[:]} }
+
+// SlabSize is the number of decimals a slab holds: 153 coefficients of 40
+// bytes (a big.Int and its word) fill the 6,144-byte size class.
+const SlabSize = 153
+
+type slab struct {
+	ints  [SlabSize]big.Int
+	words [SlabSize]big.Word
+}
+
+// NewSlab returns a room of SlabSize new slots, in one allocation. A
+// decimal made in it keeps the whole slab alive (6 KB).
+func NewSlab() Room {
+	s := new(slab)
+	return Room{ints: s.ints[:], words: s.words[:]}
+}
+
+// Len returns the number of slots left in r.
+func (r *Room) Len() int { return len(r.ints) - r.used }
 
 // decLayout is decimal.Decimal's layout as adopt expects it.
 type decLayout struct {
@@ -57,10 +88,10 @@ var layoutOK = func() bool {
 // same number and exponent as Dec). A Num held as a decimal is returned
 // as it is.
 func (n Num) In(r *Room) decimal.Decimal {
-	if n.big || n.has || !layoutOK || r.used >= RoomSize {
+	i := r.used
+	if n.big || n.has || !layoutOK || i >= len(r.ints) || i >= len(r.words) {
 		return n.Dec()
 	}
-	i := r.used
 	v := &r.ints[i]
 	if n.c != 0 {
 		u := abs64(n.c)

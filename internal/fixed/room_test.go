@@ -30,7 +30,8 @@ func TestRoomDecimalsAreDecs(t *testing.T) {
 		}
 		e := int32(r.IntN(21) - 12)
 		n := Num{c: c, e: e}
-		var room Room
+		var b Block
+		room := b.Room()
 		got, want := n.In(&room), n.Dec()
 		if got.String() != want.String() || got.Exponent() != want.Exponent() || !got.Equal(want) || got.Coefficient().Cmp(want.Coefficient()) != 0 {
 			t.Fatalf("%d×10^%d: In gives %s (exp %d), Dec %s (exp %d)", c, e, got, got.Exponent(), want, want.Exponent())
@@ -46,7 +47,8 @@ func TestRoomDecimalsAreDecs(t *testing.T) {
 		}
 	}
 	// a full room: decimals of their own, still equal
-	var room Room
+	var b Block
+	room := b.Room()
 	var made []decimal.Decimal
 	for k := range RoomSize + 3 {
 		made = append(made, Num{c: int64(k*7 - 10), e: -2}.In(&room))
@@ -68,11 +70,11 @@ func TestRoomAllocatesNothing(t *testing.T) {
 	if !layoutOK {
 		t.Skip("decimal.Decimal's layout changed: In is Dec")
 	}
-	room := new(Room)
+	var b Block
 	var sink decimal.Decimal
 	if a := testing.AllocsPerRun(100, func() {
-		room.used = 0
-		sink = Num{c: -12345, e: -2}.In(room)
+		room := b.Room()
+		sink = Num{c: -12345, e: -2}.In(&room)
 	}); a != 0 {
 		t.Errorf("In allocates %.0f times", a)
 	}

@@ -386,26 +386,33 @@ func (e *evaluator) event(v *rulesets.Violation, vm *vioMemo, item any) {
 	if oldV != nil && oldV.Rule == r && vm.itemOnly {
 		// the same rule on both days, its condition reading only the
 		// occurrence: it decides the same under the law of either day,
-		// so one evaluation settles an occurrence it does not hold for
+		// so one evaluation settles the occurrence
 		e.ev.SetItem(item)
-		if ok, err := r.When.Bool(e.ev); err == nil && !ok {
+		ok, err := r.When.Bool(e.ev)
+		if err == nil && !ok {
 			if e.in.Trace {
 				e.trace(r.Ref(), "not_matched", nil, e.describe(item))
 			}
+			return
+		}
+		if err == nil && r.PerDay == nil {
+			// it holds on both days, and a penalty without days
+			// always follows: the penalty of the day it happened
+			// governs, under a law unchanged since (as below, where
+			// the decision date's penalty would decide nothing)
+			e.atDay(oldSt, date)
+			e.ev.SetItem(item)
+			p, _ := e.penalty(oldV, oldVM, "")
+			e.at(e.in.Stack, e.asOf, e.oblig)
+			p.Governing = governsUnchanged
+			e.matched(&p, r, r, item, date)
 			return
 		}
 	}
 	var oldP Penalty
 	oldOK := false
 	if oldV != nil {
-		level := e.tl.LevelAt(date)
-		if e.tl.At(date) == nil {
-			// a day whose stretch the timeline omitted (MaxStretches):
-			// decide its obligation
-			oldSt.MoveTo(e.ev, date)
-			level = e.in.Obligation(oldSt, e.ev)
-		}
-		e.at(oldSt, date, level)
+		e.atDay(oldSt, date)
 		e.ev.SetItem(item)
 		ok, err := oldV.Rule.When.Bool(e.ev)
 		if err != nil {
@@ -462,12 +469,36 @@ func (e *evaluator) event(v *rulesets.Violation, vm *vioMemo, item any) {
 		p = oldP
 		governing = oldV.Rule
 		if oldP.Law == newP.Law {
-			p.Governing = "违法行为发生时的规定（至作出处罚决定时未修改）"
+			p.Governing = governsUnchanged
 		} else {
 			var db [10]byte
 			p.Governing = "违法行为发生时（" + string(appendDate(db[:0], date)) + "）的规定；作出处罚决定时的" + newP.Law + "处罚不轻于它（从旧兼从轻）"
 		}
 	}
+	e.matched(&p, r, governing, item, date)
+}
+
+// governsUnchanged is why the law of the day an event happened governs
+// when the decision date's is the same.
+const governsUnchanged = "违法行为发生时的规定（至作出处罚决定时未修改）"
+
+// atDay moves the evaluation to st on date, with the obligation of that
+// day.
+func (e *evaluator) atDay(st *rulesets.Stack, date facts.Date) {
+	level := e.tl.LevelAt(date)
+	if e.tl.At(date) == nil {
+		// a day whose stretch the timeline omitted (MaxStretches):
+		// decide its obligation
+		st.MoveTo(e.ev, date)
+		level = e.in.Obligation(st, e.ev)
+	}
+	e.at(st, date, level)
+}
+
+// matched adds p, the penalty of an event of rule r on date, under the
+// governing rule, with what follows from it; the evaluation is on the
+// decision stack and date.
+func (e *evaluator) matched(p *Penalty, r, governing *rulesets.PenaltyRule, item any, date facts.Date) {
 	desc := e.describe(item)
 	p.Occurrence = desc
 	p.Since = date
@@ -484,11 +515,11 @@ func (e *evaluator) event(v *rulesets.Violation, vm *vioMemo, item any) {
 		}
 	}
 	span := facts.Period{From: p.Since, To: date}
-	e.fined(&p, governing, span)
+	e.fined(p, governing, span)
 	e.ev.SetItem(item)
-	e.limitation(&p, governing, item, span, date, false)
+	e.limitation(p, governing, item, span, date, false)
 	e.trace(r.Ref(), "matched", nil, desc)
-	e.add(&p, governing, item)
+	e.add(p, governing, item)
 }
 
 // lighter reports whether a punishes less than b: a lower maximum, then a

@@ -733,6 +733,46 @@ func TestEventConditionOnBothDays(t *testing.T) {
 	}
 }
 
+// An event whose rule is the same on the day it happened and on the
+// decision date, its condition reading only the event, is judged once:
+// the penalty of the day it happened, under a law unchanged since, even
+// where a local discretion tier came into force in between (it narrows
+// the fines of events after it); a rule whose daily fine counts no days
+// gives none on either day.
+func TestEventHoldingOnBothDays(t *testing.T) {
+	const acc = "accidents: [{date: 2021-03-01, deaths: 1, unit_liable: true}]\n"
+	tiered := law("2020", "2020-01-01", "", penaltiesKey+accident("acc", "item.unit_liable", "1000", "5000", ""))
+	later := strings.Replace(local(`penalties:
+  - {id: xj-acc, restates: acc, tiers: [{id: xj-small, when: 'employees < 10', min: "1500", max: "1800"}], cite: {source: s, article: 三}}
+`), "effective: {from: 2020-01-01}", "effective: {from: 2022-01-01}", 1)
+	for _, c := range []struct {
+		name, asOf string
+		docs       []string
+		fine       string
+	}{
+		{"one stack on both days", "2021-06-01", []string{tiered}, "1000.00–5000.00"},
+		{"a tier in force after the event", "2023-01-01", []string{tiered, later}, "1000.00–5000.00"},
+		{"the tier in force on the day", "2023-01-01", []string{tiered, strings.Replace(later, "2022-01-01", "2021-01-01", 1)}, "1500.00–1800.00"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res := evaluateTrace(t, true, plant+"employees: 5\n"+acc, c.asOf, c.docs...)
+			if len(res.Penalties) != 1 {
+				t.Fatalf("penalties %+v, want 1", res.Penalties)
+			}
+			p := res.Penalties[0]
+			if got := p.Fine.Min.StringFixed(2) + "–" + p.Fine.Max.StringFixed(2); got != c.fine || p.Governing != "违法行为发生时的规定（至作出处罚决定时未修改）" || p.Law != "test/law@2020" {
+				t.Errorf("fine %s under %s (%s), want %s under test/law@2020, the law unchanged", got, p.Law, p.Governing, c.fine)
+			}
+		})
+	}
+	noDays := law("2020", "2020-01-01", "", penaltiesKey+
+		"  - {id: daily, title: 按日, each: accidents, on: item.date, when: item.unit_liable, per_day: {amount: \"100\", from: item.date, through: date(\"2020-06-01\")}, cite: {source: s, article: 第六条}}\n")
+	res := evaluateTrace(t, true, plant+"employees: 5\n"+acc, "2023-01-01", noDays)
+	if len(res.Penalties) != 0 {
+		t.Errorf("a daily fine of no days: penalties %+v, want none", res.Penalties)
+	}
+}
+
 // Consequences apply as their conditions say, on the obligation coverage
 // set.
 func TestConsequences(t *testing.T) {

@@ -487,10 +487,12 @@ func (s *Scratch) penaltyList() *penalties.Room {
 }
 
 // assess answers on st; bounds are the dates the stack of reg, the region
-// and the insurer changes, and stackAt gives it on another date. The
-// penalties' result is made in pen, which the answer does not keep (it
-// takes the penalties and copies the rest).
-func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options, bounds []facts.Date, stackAt func(facts.Date) (*rulesets.Stack, error), decide func(*rulesets.Stack, *lang.Eval) timeline.Duty, pen *penalties.Result) (*Assessment, error) {
+// and the insurer changes, and stackAt gives it on another date. decide
+// is dc's Decide as the timeline asks it (dc, reset, decides the
+// enterprise's timeline; the coverage answer reads its last decision).
+// The penalties' result is made in pen, which the answer does not keep
+// (it takes the penalties and copies the rest).
+func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options, bounds []facts.Date, stackAt func(facts.Date) (*rulesets.Stack, error), dc *coverage.Decider, decide func(*rulesets.Stack, *lang.Eval) timeline.Duty, pen *penalties.Result) (*Assessment, error) {
 	f := ev.Facts()
 	sc := o.scratch
 	room := sc.assessment()
@@ -500,7 +502,7 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options
 	a.Enterprise, a.Region, a.AsOf, a.Insurer = f.Name, f.Region, o.asOf, o.insurer
 	a.Rulesets, a.Notes = layersOf(st), answerNotes(st, f.Region)
 	tl := timeline.Build(timeline.Input{Stack: st, Eval: ev, StackAt: stackAt, Boundaries: bounds, Decide: decide, Room: sc.timeline()})
-	copt := coverage.Options{Trace: o.trace, Into: &room.cov, Findings: sc.findingList()}
+	copt := coverage.Options{Trace: o.trace, Decided: dc, Into: &room.cov, Findings: sc.findingList()}
 	if p := f.Policy; p.IsInsured() && !p.Start.After(o.asOf) && !p.End.Before(o.asOf) {
 		// the policy's terms are judged by the rules of the day it was
 		// concluded

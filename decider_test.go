@@ -99,6 +99,117 @@ func TestDeciderCarriesRight(t *testing.T) {
 	}
 }
 
+// The coverage answer reads the Decider's last decision only where it
+// holds: under the same stack, on a day no earlier than the decision's and
+// before its horizon; a rule whose condition gave an error is asked again
+// for what the error says. Every answer given the Decider is the answer
+// made without it, the decision made on days before, on and after the
+// evaluation date, and under another registry's stack on that date.
+func TestEvaluateReadsTheLastDecision(t *testing.T) {
+	head, rule := deciderHead, deciderRule
+	rules := "coverage:\n" +
+		rule("big", "employees > 50", "mandatory") +
+		rule("dated", `as_of >= date("2019-06-01") && employees > 20`, "required") +
+		rule("accident", "len(accidents_within(1)) > 0", "encouraged") +
+		rule("income", "principal_income > 100000", "required")
+	load := func(rules string) *rulesets.Registry {
+		reg, err := rulesets.LoadFiles(diag.File{Name: "rules.yaml", Data: []byte(head("cn.hunan/test/rules", "1", "43", "{from: 2015-01-01}") + rules)})
+		if err != nil {
+			t.Fatalf("LoadFiles: %v", err)
+		}
+		return reg
+	}
+	reg := load(rules)
+	// the same rules in another order: another stack
+	other := load("coverage:\n" + rule("income", "principal_income > 100000", "required") + rule("big", "employees > 50", "mandatory") +
+		rule("accident", "len(accidents_within(1)) > 0", "encouraged") + rule("dated", `as_of >= date("2019-06-01") && employees > 20`, "required"))
+	var dc coverage.Decider
+	var prev *facts.Facts // the enterprise before (the first's is itself)
+	n, read := 0, 0
+	for _, doc := range []string{
+		"employees: 30\naccidents: [{date: 2019-03-01, deaths: 1}]\n",
+		"employees: 80\nprincipal_income: 200000\n",
+		"employees: 10\naccidents: [{date: 2018-12-20, serious_injuries: 1}]\n",
+	} {
+		fs, err := facts.Decode("f.yaml", []byte("region: \"430100\"\nsectors: [construction]\n"+doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := fs[0]
+		if prev == nil {
+			prev = fs[0]
+		}
+		for _, asOf := range []string{"2019-01-01", "2019-06-01", "2019-12-31"} {
+			at := facts.MustParseDate(asOf)
+			for _, decided := range []string{"2018-06-01", "2019-01-01", "2019-05-31", "2019-06-01", "2019-12-31", "2020-06-01", "other", "bound", "facts"} {
+				decReg, day, decF := reg, at, f
+				switch decided {
+				case "other": // another registry's stack
+					decReg = other
+				case "bound": // an Eval bound on 2018-06-01: the accidents as known then
+					day = facts.MustParseDate("2018-06-01")
+				case "facts": // another enterprise's facts
+					decF = prev
+				default:
+					day = facts.MustParseDate(decided)
+				}
+				st, err := reg.Stack(f.Region, at, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				dst, err := decReg.Stack(f.Region, day, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				// decided as the timeline decides: the facts as known on
+				// the evaluation date, on another day
+				ev, dev := lang.NewEval(), lang.NewEval()
+				if err := st.Bind(ev, f, at, ""); err != nil {
+					t.Fatal(err)
+				}
+				if decided == "bound" {
+					if err := dst.Bind(dev, f, day, ""); err != nil {
+						t.Fatal(err)
+					}
+				} else {
+					if err := st.Bind(dev, decF, at, ""); err != nil {
+						t.Fatal(err)
+					}
+					dst.MoveTo(dev, day)
+				}
+				if decF == f && decided != "bound" {
+					dev = ev // the same Eval, as the timeline's
+					dst.MoveTo(ev, day)
+				}
+				dev.ResetHorizon()
+				dc.Reset()
+				dc.Decide(dst, dev)
+				st.MoveTo(ev, at)
+				s0 := ev.Steps()
+				want, _ := coverage.Evaluate(st, ev, coverage.Options{})
+				s1 := ev.Steps()
+				got, _ := coverage.Evaluate(st, ev, coverage.Options{Decided: &dc})
+				if d := cmp.Diff(want, got); d != "" {
+					t.Errorf("%q as of %s, decided on %s: (-without +with the decision):\n%s", doc, asOf, decided, d)
+				}
+				// decided on the day under the same stack, the decision is
+				// read: fewer conditions asked
+				if without, with := s1-s0, ev.Steps()-s1; decided == asOf {
+					if with >= without {
+						t.Errorf("%q as of %s, decided on the day: %d steps with the decision, %d without", doc, asOf, with, without)
+					}
+					read++
+				}
+				n++
+			}
+		}
+		prev = f
+	}
+	if n != 81 || read != 9 {
+		t.Fatalf("%d cases (%d decided on the day), want 81 (9)", n, read)
+	}
+}
+
 // The same on the bundled rulesets: every example enterprise and 3,000
 // generated ones, on days around the bundled rulesets' boundaries.
 func TestDeciderCarriesRightBundled(t *testing.T) {

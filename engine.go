@@ -221,7 +221,7 @@ func (e *Engine) Assess(f *facts.Facts, opts ...Option) (*Assessment, error) {
 		return nil, err
 	}
 	c.dc.Reset()
-	return withinBudget(assess(reg, st, c.ev, c.o, c.bounds, c.stackAt, c.decide, &c.pen))(c.ev)
+	return withinBudget(assess(reg, st, c.ev, c.o, c.bounds, c.stackAt, &c.dc, c.decide, &c.pen))(c.ev)
 }
 
 // ErrBudget is wrapped by the error of an Assess or a Quote whose rules

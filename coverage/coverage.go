@@ -83,6 +83,11 @@ type Options struct {
 	// Nil: by the decision stack and obligation.
 	PolicyStack      *rulesets.Stack
 	PolicyObligation rulesets.Obligation
+	// Decided, when not nil, is the Decider that decided the timeline of
+	// the enterprise up to the evaluation date: where its last decision
+	// holds on that date under the same stack, the rules it decided
+	// are not asked again (the trace asks them all).
+	Decided *Decider
 	// Into, when not nil, is the Result Evaluate fills and returns
 	// instead of a new one: a caller that keeps the Result in its own
 	// answer allocates both at once.
@@ -156,9 +161,14 @@ func Decide(st *rulesets.Stack, ev *lang.Eval) Duty {
 type Decider struct {
 	st          *rulesets.Stack
 	at, horizon facts.Date
+	// f and base are the facts and decision date of the Eval that made
+	// the last decision (its values are those known on base)
+	f    *facts.Facts
+	base facts.Date
 	// applies holds the rules of st that applied, by index (bit i: rule
-	// i); a stack with more than maxCarried coverage rules carries none.
-	applies [maxCarried / 64]uint64
+	// i), and erred those whose condition gave an error; a stack with
+	// more than maxCarried coverage rules carries none.
+	applies, erred [maxCarried / 64]uint64
 	// duties are rules and notes found before (stackMemo.dutyFor), by
 	// stack and set of rules, in a slot the two choose: most days of a
 	// book's enterprises are decided under a few stacks, and a slot
@@ -189,7 +199,21 @@ func (dc *Decider) duty(st *rulesets.Stack, mask uint64) Duty {
 const maxCarried = 256
 
 // Reset forgets the last decision.
-func (dc *Decider) Reset() { dc.st = nil }
+func (dc *Decider) Reset() { dc.st, dc.f = nil, nil }
+
+// decided returns what dc's last decision says of st's coverage rules on
+// ev's day: the rules that applied and those whose condition gave an
+// error. It knows them when that decision was under st, over ev's facts
+// as known on ev's decision date, on a day no later than ev's, and holds
+// on it (ev's day is before its horizon).
+func (dc *Decider) decided(st *rulesets.Stack, ev *lang.Eval) (applies, erred *[maxCarried / 64]uint64, ok bool) {
+	on := ev.AsOf()
+	if dc == nil || dc.st == nil || dc.st != st || dc.f != ev.Facts() || dc.base != ev.Base() ||
+		on.Before(dc.at) || (!dc.horizon.IsZero() && !on.Before(dc.horizon)) {
+		return nil, nil, false
+	}
+	return &dc.applies, &dc.erred, true
+}
 
 // Decide is Decide, carrying over what dc may.
 func (dc *Decider) Decide(st *rulesets.Stack, ev *lang.Eval) Duty {
@@ -201,7 +225,7 @@ func decide(st *rulesets.Stack, ev *lang.Eval, dc *Decider) Duty {
 	var hit uint64
 	var more []int
 	var carry []int16
-	var applies [maxCarried / 64]uint64
+	var applies, erred [maxCarried / 64]uint64
 	on := ev.AsOf()
 	if dc != nil && dc.st != nil && dc.st != st && on.After(dc.at) && (dc.horizon.IsZero() || on.Before(dc.horizon)) && len(st.Coverage) <= maxCarried {
 		carry = memoOf(st).carriedFrom(st, dc.st)
@@ -211,9 +235,15 @@ func decide(st *rulesets.Stack, ev *lang.Eval, dc *Decider) Duty {
 		if carry != nil && carry[i] >= 0 {
 			j := carry[i]
 			ok = dc.applies[j/64]&(1<<uint(j%64)) != 0
+			if dc.erred[j/64]&(1<<uint(j%64)) != 0 {
+				erred[i/64] |= 1 << uint(i%64)
+			}
 		} else {
 			yes, err := r.When.Bool(ev)
 			ok = err == nil && yes
+			if err != nil && i < maxCarried {
+				erred[i/64] |= 1 << uint(i%64)
+			}
 		}
 		if !ok {
 			continue
@@ -238,7 +268,8 @@ func decide(st *rulesets.Stack, ev *lang.Eval, dc *Decider) Duty {
 			// the answers carried over hold until the last horizon only
 			ev.Limit(dc.horizon)
 		}
-		dc.st, dc.at, dc.horizon, dc.applies = st, on, ev.Horizon(), applies
+		dc.st, dc.at, dc.horizon, dc.applies, dc.erred = st, on, ev.Horizon(), applies, erred
+		dc.f, dc.base = ev.Facts(), ev.Base()
 		if len(st.Coverage) > maxCarried {
 			dc.st = nil
 		}
@@ -303,8 +334,17 @@ func Evaluate(st *rulesets.Stack, ev *lang.Eval, opt Options) (*Result, Trace) {
 	// bit set, whose reasons are listed once per stack).
 	var hits uint64
 	var hitList []int
+	applies, erred, known := opt.Decided.decided(st, ev)
+	known = known && !opt.Trace
 	for i, r := range st.Coverage {
-		ok, err := r.When.Bool(ev)
+		var ok bool
+		var err error
+		if bit := uint64(1) << uint(i%64); known && erred[i/64]&bit == 0 {
+			ok = applies[i/64]&bit != 0
+		} else {
+			// (an error is asked again, for what it says)
+			ok, err = r.When.Bool(ev)
+		}
 		if opt.Trace {
 			trace = append(trace, rulesets.TraceEntry{Rule: r.Ref(), Kind: "coverage", Outcome: answer.Outcome(ok, err), Missing: answer.MissingOf(err)})
 		}

@@ -25,17 +25,28 @@ type bookBody struct {
 	r  io.Reader
 	h  hash.Hash // nil: no digest
 	rc *http.ResponseController
+	// deadline is the request's read deadline (zero: none), restored
+	// once close has ended a Read with one in the past
+	deadline time.Time
+	// raw is the body under its limit (http.MaxBytesReader keeps a read
+	// error, the one close forces, and gives it ever after), which
+	// finish reads
+	raw io.Reader
 
 	mu      sync.Mutex
 	idle    sync.Cond // signalled when a Read returns
 	reading bool
 	closed  bool
 	forced  bool // close set a read deadline to end a Read
+	eof     bool // a Read gave the end of the body
 	err     error
 }
 
-func newBookBody(r io.Reader, h hash.Hash, w http.ResponseWriter) *bookBody {
-	b := &bookBody{r: r, h: h, rc: http.NewResponseController(w)}
+func newBookBody(r io.Reader, h hash.Hash, w http.ResponseWriter, c *call) *bookBody {
+	b := &bookBody{r: r, h: h, rc: http.NewResponseController(w), deadline: c.readDeadline, raw: r}
+	if c.body != nil {
+		b.raw = c.body.raw
+	}
 	b.idle.L = &b.mu
 	return b
 }
@@ -59,6 +70,9 @@ func (b *bookBody) Read(p []byte) (int, error) {
 	if b.h != nil {
 		b.h.Write(p[:n])
 	}
+	if err == io.EOF {
+		b.eof = true
+	}
 	if err != nil && err != io.EOF && b.err == nil && !(b.forced && errors.Is(err, os.ErrDeadlineExceeded)) {
 		b.err = err // not the deadline close set to end the Read
 	}
@@ -68,6 +82,12 @@ func (b *bookBody) Read(p []byte) (int, error) {
 // close ends a Read under way (a read deadline in the past), waits for
 // it, and makes every later Read fail. It returns the first error reading
 // gave (see readErr).
+//
+// The request's own read deadline is then restored: after the answer,
+// net/http reads what is left of the body (up to 256 KiB; more, and it
+// closes the connection) to find the next request on the connection. A
+// deadline left in the past fails that read, and net/http (Go 1.26) then
+// takes the rest of the body for the next request.
 func (b *bookBody) close() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -82,8 +102,34 @@ func (b *bookBody) close() error {
 		for b.reading {
 			b.idle.Wait()
 		}
+		b.rc.SetReadDeadline(b.deadline)
 	}
 	return b.err
+}
+
+// finish reads and drops what the client still sends of a body the work
+// stopped reading before its end (a bad record stopped the batch), after
+// flushing the answer, within drainTime and maxDrain: a handler defers it
+// before close, so that it runs last. Read to its end while the handler
+// runs, the body leaves net/http nothing to read past after the answer.
+// Left to it, a body still arriving after the answer makes net/http (Go
+// 1.26) either fail that read on the deadline close set and take the
+// rest of the body for the next request (a 400, a desynchronised
+// connection), or reach the body's end once the request is over and
+// start a read of the connection that collides with the next request's
+// ("invalid concurrent Body.Read call"). A client that went away, or a
+// body that ended, is left alone; past maxDrain (or the body's limit),
+// the connection closes after the answer.
+func (b *bookBody) finish() {
+	b.mu.Lock()
+	rest := b.closed && !b.eof && b.err == nil
+	b.mu.Unlock()
+	if !rest {
+		return
+	}
+	b.rc.Flush()
+	b.rc.SetReadDeadline(time.Now().Add(drainTime))
+	io.Copy(io.Discard, io.LimitReader(b.raw, maxDrain))
 }
 
 // digest is the hash of what was read, under the lock a late Read takes.

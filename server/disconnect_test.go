@@ -234,3 +234,54 @@ func TestBatchClientStopsReading(t *testing.T) {
 		})
 	}
 }
+
+// A batch that a bad record stops while the book is still arriving
+// answers, and the connection goes on: what the client still sends of the
+// book is read and dropped, and its next request is answered. (Found in
+// CI: the read that the stop ended left the connection's read deadline in
+// the past, so net/http could not read the rest of the body after the
+// answer and closed the connection; a client sending its next request on
+// it met a reset.)
+func TestBatchStoppedByABadRecordKeepsTheConnection(t *testing.T) {
+	_, _, ts := logged(t)
+	const bad = `{"region": "430100", "sectors": ["other"], "employees": -1}` + "\n"
+	start := bookLine + bad
+	rest := strings.Repeat(bookLine, (100000-len(start))/len(bookLine))
+	rest += strings.Repeat(" ", 100000-len(start)-len(rest)) // to the length the head says
+	conn, res := postBookStart(t, ts, start)
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	br := bufio.NewReader(res.Body)
+	var summary string
+	for {
+		l, err := br.ReadString('\n')
+		if strings.Contains(l, `"summary"`) {
+			summary = l
+			break
+		}
+		if err != nil {
+			t.Fatalf("no summary before %v", err)
+		}
+	}
+	if !strings.Contains(summary, "book.bad_record") {
+		t.Errorf("the summary: %s", summary)
+	}
+	// the rest of the book arrives after the answer
+	if _, err := io.WriteString(conn, rest); err != nil {
+		t.Fatalf("sending the rest of the book: %v", err)
+	}
+	if _, err := io.Copy(io.Discard, br); err != nil {
+		t.Fatalf("the end of the answer: %v", err)
+	}
+	// the next request on the same connection
+	fmt.Fprintf(conn, "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
+	next, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("the next request on the connection: %v", err)
+	}
+	nb, _ := io.ReadAll(next.Body)
+	if next.StatusCode != 200 {
+		t.Errorf("the next request: status %d: %s", next.StatusCode, nb)
+	}
+}

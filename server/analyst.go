@@ -450,7 +450,7 @@ var impactFields = []string{"at", "insurer", "format", "lang", "top", "bins", "g
 func (s *Server) handleImpact(c *call, w http.ResponseWriter, r *http.Request) {
 	// the book part is read by the impact's pipelines, in goroutines of
 	// their own: the body is closed (any Read ended) before returning
-	body := newBookBody(r.Body, nil, w, c)
+	body := newBookBody(r, nil, w, c)
 	defer body.finish()
 	defer body.close()
 	r.Body = io.NopCloser(body)

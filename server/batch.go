@@ -201,7 +201,7 @@ func (s *Server) handleBatch(c *call, w http.ResponseWriter, r *http.Request) {
 	// telling that reads and writes interleave (a client must read the
 	// answer while it sends the book, as Go's, curl and most do)
 	http.NewResponseController(w).EnableFullDuplex()
-	hr := newBookBody(r.Body, sha256.New(), w, c)
+	hr := newBookBody(r, sha256.New(), w, c)
 	defer hr.finish()
 	defer hr.close()
 	var in io.Reader = hr

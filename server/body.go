@@ -15,8 +15,9 @@ import (
 // in Read when the work returns early (a bad record, a client that stopped
 // taking the answer, the time limit). A handler must not return while its
 // body is being read, since the server then reads the connection for the
-// next request, so the handler calls close, which ends such a Read and
-// keeps the body from being read again.
+// next request: the handler calls close, which keeps the body from being
+// read again, and defers finish, which waits for such a Read (ending it
+// if it waits too long) and reads or drops the rest of the body.
 //
 // It also hashes what it reads (the decision log's digest of the book),
 // and keeps the first error reading gave other than the end: a client
@@ -25,12 +26,13 @@ type bookBody struct {
 	r  io.Reader
 	h  hash.Hash // nil: no digest
 	rc *http.ResponseController
-	// deadline is the request's read deadline (zero: none), restored
-	// once close has ended a Read with one in the past
-	deadline time.Time
-	// raw is the body under its limit (http.MaxBytesReader keeps a read
-	// error, the one close forces, and gives it ever after), which
-	// finish reads
+	w  http.ResponseWriter
+	// http11 is whether the request is HTTP/1.1 or later (an answer
+	// without a length is then chunked)
+	http11 bool
+	// raw is the body under its limit, which finish reads
+	// (http.MaxBytesReader keeps the first read error and gives it ever
+	// after)
 	raw io.Reader
 
 	mu      sync.Mutex
@@ -42,8 +44,9 @@ type bookBody struct {
 	err     error
 }
 
-func newBookBody(r io.Reader, h hash.Hash, w http.ResponseWriter, c *call) *bookBody {
-	b := &bookBody{r: r, h: h, rc: http.NewResponseController(w), deadline: c.readDeadline, raw: r}
+func newBookBody(req *http.Request, h hash.Hash, w http.ResponseWriter, c *call) *bookBody {
+	r := req.Body
+	b := &bookBody{r: r, h: h, rc: http.NewResponseController(w), w: w, http11: req.ProtoAtLeast(1, 1), raw: r}
 	if c.body != nil {
 		b.raw = c.body.raw
 	}
@@ -79,57 +82,90 @@ func (b *bookBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// close ends a Read under way (a read deadline in the past), waits for
-// it, and makes every later Read fail. It returns the first error reading
-// gave (see readErr).
-//
-// The request's own read deadline is then restored: after the answer,
-// net/http reads what is left of the body (up to 256 KiB; more, and it
-// closes the connection) to find the next request on the connection. A
-// deadline left in the past fails that read, and net/http (Go 1.26) then
-// takes the rest of the body for the next request.
+// close makes every later Read fail and returns the first error reading
+// gave (see readErr). A Read under way is left to return (finish waits
+// for it): the answer need not wait for the client's next bytes.
 func (b *bookBody) close() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.closed = true
-	if b.reading {
-		b.forced = true
-		if err := b.rc.SetReadDeadline(time.Now()); err != nil {
-			// no connection to end the Read with (a ResponseWriter
-			// without deadlines): it ends when its reader does
-			return b.err
-		}
-		for b.reading {
-			b.idle.Wait()
-		}
-		b.rc.SetReadDeadline(b.deadline)
-	}
 	return b.err
 }
 
-// finish reads and drops what the client still sends of a body the work
-// stopped reading before its end (a bad record stopped the batch), after
-// flushing the answer, within drainTime and maxDrain: a handler defers it
-// before close, so that it runs last. Read to its end while the handler
-// runs, the body leaves net/http nothing to read past after the answer.
-// Left to it, a body still arriving after the answer makes net/http (Go
-// 1.26) either fail that read on the deadline close set and take the
-// rest of the body for the next request (a 400, a desynchronised
-// connection), or reach the body's end once the request is over and
-// start a read of the connection that collides with the next request's
-// ("invalid concurrent Body.Read call"). A client that went away, or a
-// body that ended, is left alone; past maxDrain (or the body's limit),
-// the connection closes after the answer.
+// finish, which a handler defers before close so that it runs last, once
+// the answer is written, waits for a Read under way and leaves the
+// connection ready for the next request, or closes it.
+//
+// A book the work stopped reading before its end (a bad record stopped
+// the batch) is read to its end and dropped, after the answer is flushed,
+// within drainTime and maxDrain (as past a body's limit). Read to its end
+// while the handler runs, the body leaves net/http nothing to read past
+// after the answer: left to it, a body still arriving then makes net/http
+// (Go 1.26) either fail that read on a deadline and take the rest of the
+// body for the next request, or reach the body's end once the request is
+// over and start a read of the connection that collides with the next
+// request's ("invalid concurrent Body.Read call").
+//
+// A read that failed (the client went away, a time limit ran out, or
+// finish ended a Read still waiting at drainTime with a deadline in the
+// past) has cancelled the connection's context, as net/http does on any
+// read error, and every later request on the connection would start
+// cancelled: the connection is closed after the answer (taken over from
+// net/http, the end of a chunked answer written). A body past its limit
+// is left to the route (drainPastLimit; net/http closes the connection).
 func (b *bookBody) finish() {
+	deadline := time.Now().Add(drainTime)
 	b.mu.Lock()
-	rest := b.closed && !b.eof && b.err == nil
+	if b.reading {
+		b.rc.Flush()
+		t := time.AfterFunc(time.Until(deadline), func() {
+			b.mu.Lock()
+			defer b.mu.Unlock()
+			if b.reading && b.rc.SetReadDeadline(time.Now()) == nil {
+				b.forced = true
+			}
+		})
+		for b.reading {
+			b.idle.Wait()
+		}
+		t.Stop()
+	}
+	eof, forced, err := b.eof, b.forced, b.err
 	b.mu.Unlock()
-	if !rest {
+	var mbe *http.MaxBytesError
+	switch {
+	case forced:
+	case err != nil:
+		if errors.As(err, &mbe) {
+			return
+		}
+	case eof:
+		return
+	default:
+		b.rc.Flush()
+		b.rc.SetReadDeadline(deadline)
+		if n, err := io.Copy(io.Discard, io.LimitReader(b.raw, maxDrain)); err == nil && n < maxDrain {
+			return // to the end of the body
+		}
+	}
+	b.hangUp()
+}
+
+// hangUp ends the answer and closes the connection.
+func (b *bookBody) hangUp() {
+	chunked := b.http11 && b.w.Header().Get("Content-Length") == ""
+	// what the answer holds in its buffer first (Hijack flushes only what
+	// is past it)
+	b.rc.Flush()
+	conn, rw, err := b.rc.Hijack()
+	if err != nil {
 		return
 	}
-	b.rc.Flush()
-	b.rc.SetReadDeadline(time.Now().Add(drainTime))
-	io.Copy(io.Discard, io.LimitReader(b.raw, maxDrain))
+	if chunked {
+		rw.WriteString("0\r\n\r\n")
+		rw.Flush()
+	}
+	conn.Close()
 }
 
 // digest is the hash of what was read, under the lock a late Read takes.

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -283,5 +284,31 @@ func TestBatchStoppedByABadRecordKeepsTheConnection(t *testing.T) {
 	nb, _ := io.ReadAll(next.Body)
 	if next.StatusCode != 200 {
 		t.Errorf("the next request: status %d: %s", next.StatusCode, nb)
+	}
+}
+
+// A client that stops sending its book after a bad record stopped the
+// batch gets the whole answer, and then the connection closes: the read
+// the server waited on (drainTime, 5 s) failed, which cancels the
+// connection's context in net/http, so no later request may use it.
+func TestBatchStoppedByABadRecordClientStalls(t *testing.T) {
+	t.Parallel()
+	_, _, ts := logged(t)
+	const bad = `{"region": "430100", "sectors": ["other"], "employees": -1}` + "\n"
+	conn, res := postBookStart(t, ts, bookLine+bad)
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	body, err := io.ReadAll(res.Body) // to the end of the chunked answer
+	if err != nil {
+		t.Fatalf("the answer: %v (%d bytes)", err, len(body))
+	}
+	if !strings.Contains(string(body), "book.bad_record") {
+		t.Errorf("the answer: %s", body)
+	}
+	// the server closes the connection: a read ends, at once
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := conn.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("the connection is still open after the answer (read %d, %v)", n, err)
 	}
 }

@@ -39,9 +39,6 @@ type call struct {
 	// the limit is hit, the rest is read past before the answer ends
 	// (drainPastLimit).
 	body *limitedBody
-	// readDeadline is the connection's read deadline for the request
-	// (zero: none), which a bookBody that ends a read early restores.
-	readDeadline time.Time
 }
 
 // anonymous is the key of every request when the server has no keys
@@ -145,7 +142,6 @@ func (s *Server) wrap(ep *endpoint) http.Handler {
 			rc := http.NewResponseController(w)
 			rc.SetReadDeadline(deadline)
 			rc.SetWriteDeadline(deadline.Add(time.Second))
-			c.readDeadline = deadline
 			if ep.long {
 				ctx, cancel := context.WithDeadline(r.Context(), deadline)
 				defer cancel()

@@ -202,7 +202,8 @@ var deficiencyFindings = map[string]bool{
 // deficiencies returns the stretch during which the current policy does
 // not meet a national requirement: from its start for the terms fixed when
 // it was concluded (limits, one standard); for the headcount, proven only
-// on the as-of date (the number of employees is given for that day).
+// on the as-of date (the number of employees is given for that day). It is
+// made in room when there is one (an assessment in a Scratch).
 func deficiencies(reg *rulesets.Registry, f *facts.Facts, asOf facts.Date, fs []coverage.Finding, room *deficiencyRoom) []lang.Deficiency {
 	var d lang.Deficiency
 	var names []string // Fields, then Findings, in one array
@@ -212,7 +213,7 @@ func deficiencies(reg *rulesets.Registry, f *facts.Facts, asOf facts.Date, fs []
 			continue
 		}
 		if names == nil {
-			if n := 2 * (len(fs) - i); n <= len(room.names) {
+			if n := 2 * (len(fs) - i); room != nil && n <= len(room.names) {
 				names = room.names[:0:n]
 			} else {
 				names = make([]string, 0, n)
@@ -239,13 +240,16 @@ func deficiencies(reg *rulesets.Registry, f *facts.Facts, asOf facts.Date, fs []
 	if f.Policy.End.Before(asOf) {
 		d.To = f.Policy.End
 	}
+	if room == nil {
+		return []lang.Deficiency{d}
+	}
 	room.d[0] = d
 	return room.d[:]
 }
 
-// deficiencyRoom is the memory of an assessment's deficiency stretch (in
-// its room: the timeline's cover stretches keep its fields), with room
-// for the names of a few findings.
+// deficiencyRoom is the memory of an assessment's deficiency stretch in a
+// Scratch (the timeline's cover stretches keep its fields, so it lives as
+// long as the answer), with room for the names of a few findings.
 type deficiencyRoom struct {
 	d     [1]lang.Deficiency
 	names [8]string
@@ -401,7 +405,6 @@ func premiumNotes(st *rulesets.Stack, notes []string, prem *rating.Premium) []st
 type assessmentRoom struct {
 	a   Assessment
 	cov coverage.Result
-	def deficiencyRoom
 }
 
 // A Scratch is memory that successive assessments and quotes reuse
@@ -417,8 +420,8 @@ type assessmentRoom struct {
 // through a pointer or a slice of the answer before may be used: copy out
 // what is kept. Strings and decimals are never in memory an answer used
 // before: a string or a decimal.Decimal copied out of an answer stays as
-// it was. (A premium's decimals are made in memory allocated for 36
-// premiums at a time, which a decimal copied out keeps alive.) The zero
+// it was. (A premium's decimals are made in memory allocated for about 50
+// premiums at a time, 6 KB, which a decimal copied out keeps alive.) The zero
 // Scratch is ready to use; one assessment at a time may use a Scratch, and
 // a Scratch must not be copied after first use (a copy would share its
 // memory; go vet reports copies).
@@ -430,6 +433,7 @@ type Scratch struct {
 	prem      rating.Room
 	penalties penalties.Room
 	findings  []coverage.Finding
+	def       deficiencyRoom
 }
 
 // noCopy makes go vet's copylocks check report a copied Scratch.
@@ -470,6 +474,13 @@ func (s *Scratch) premium() *rating.Room {
 		return nil
 	}
 	return &s.prem
+}
+
+func (s *Scratch) deficiencyRoom() *deficiencyRoom {
+	if s == nil {
+		return nil
+	}
+	return &s.def
 }
 
 func (s *Scratch) findingList() *[]coverage.Finding {
@@ -514,7 +525,7 @@ func assess(reg *rulesets.Registry, st *rulesets.Stack, ev *lang.Eval, o options
 	}
 	cov, ctrace := coverage.Evaluate(st, ev, copt)
 	a.Coverage = cov
-	if d := deficiencies(reg, f, o.asOf, cov.Findings, &room.def); d != nil {
+	if d := deficiencies(reg, f, o.asOf, cov.Findings, sc.deficiencyRoom()); d != nil {
 		ev.SetDeficiencies(d)
 	}
 	var rtrace []rulesets.TraceEntry

@@ -110,6 +110,7 @@ func (e *Engine) begin(opts []Option) *call {
 func (e *Engine) end(c *call) {
 	c.o = options{}
 	c.pen = penalties.Result{} // the answer's penalties, not kept by the pool
+	c.dc.Reset()               // nor the facts its last decision was over
 	e.pool.Put(c)
 }
 

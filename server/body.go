@@ -77,7 +77,7 @@ func (b *bookBody) Read(p []byte) (int, error) {
 		b.eof = true
 	}
 	if err != nil && err != io.EOF && b.err == nil && !(b.forced && errors.Is(err, os.ErrDeadlineExceeded)) {
-		b.err = err // not the deadline close set to end the Read
+		b.err = err // not the deadline finish set to end the Read
 	}
 	return n, err
 }
@@ -175,8 +175,8 @@ func (b *bookBody) digest() []byte {
 	return b.h.Sum(nil)
 }
 
-// readErr is the first error reading gave other than the end; call it
-// after close (before, the pipeline may still be reading).
+// readErr is the first error reading gave other than the end, so far: a
+// Read under way (see finish) may still give one.
 func (b *bookBody) readErr() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -110,7 +110,7 @@ func (e *Engine) begin(opts []Option) *call {
 func (e *Engine) end(c *call) {
 	c.o = options{}
 	c.pen = penalties.Result{} // the answer's penalties, not kept by the pool
-	c.dc.Reset()               // nor the facts its last decision was over
+	c.dc.Reset()               // nor the facts its last decision was over (a call begins with it reset)
 	e.pool.Put(c)
 }
 
@@ -221,7 +221,6 @@ func (e *Engine) Assess(f *facts.Facts, opts ...Option) (*Assessment, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.dc.Reset()
 	return withinBudget(assess(reg, st, c.ev, c.o, c.bounds, c.stackAt, &c.dc, c.decide, &c.pen))(c.ev)
 }
 
